@@ -1,0 +1,859 @@
+// deepseek-config: typed DeepSeek model configs and exact memory arithmetic.
+// SPDX-License-Identifier: MIT
+//
+// Reading, validating and saving config.json files (nlohmann_json). Every value is read through
+// a checked helper: nlohmann's own conversions turn 1.5 into 1 and -1 into a huge unsigned, and
+// those must be errors here, each naming the JSON pointer of the bad value.
+#ifndef DEEPSEEK_CONFIG_JSON_HPP
+#define DEEPSEEK_CONFIG_JSON_HPP
+
+#include <cstdint>
+#include <filesystem>
+#include <fstream>
+#include <limits>
+#include <map>
+#include <optional>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <type_traits>
+#include <utility>
+#include <variant>
+
+#include <nlohmann/json.hpp>
+
+#include "config.hpp"
+
+namespace deepseek {
+
+/// Any config this library reads; `load_config` picks the alternative like `AutoConfig`.
+using AnyConfig = std::variant<DeepseekV2Config, DeepseekOCRConfig, DeepseekOCR2Config, DeepseekV3Config>;
+
+/// What went wrong, coarsely, so callers can branch without parsing messages.
+enum class error_kind {
+    syntax,        ///< the text is not JSON (message has line and column)
+    type,          ///< a value has the wrong JSON type (string for int, 12.5 for int, null...)
+    range,         ///< a value is out of its valid range or inconsistent with another
+    unknown_value, ///< a string outside a closed set (hidden_act, topk_method, ...)
+    missing_key,   ///< a required key is absent
+    unknown_model, ///< not a DeepSeek family this library knows
+    type_mismatch, ///< load_config<T> on a file of another type
+    io,            ///< the file cannot be found or read
+};
+
+/// The text of an error kind, e.g. "range".
+constexpr std::string_view to_string(error_kind kind) noexcept {
+    switch (kind) {
+    case error_kind::syntax: return "syntax";
+    case error_kind::type: return "type";
+    case error_kind::range: return "range";
+    case error_kind::unknown_value: return "unknown_value";
+    case error_kind::missing_key: return "missing_key";
+    case error_kind::unknown_model: return "unknown_model";
+    case error_kind::type_mismatch: return "type_mismatch";
+    case error_kind::io: return "io";
+    }
+    return "";
+}
+
+/// The one exception type: the JSON pointer of the bad value, the kind, and a message a person
+/// can act on. `what()` reads "<file>: <pointer>: <message>" (parts that are empty left out).
+class config_error : public std::runtime_error {
+  public:
+    config_error(error_kind kind, std::string pointer, std::string message, std::string file = {})
+        : std::runtime_error(format(file, pointer, message)), kind_(kind),
+          pointer_(std::move(pointer)), message_(std::move(message)), file_(std::move(file)) {}
+
+    /// The JSON pointer of the bad value ("" for the whole document or the file).
+    const std::string& path() const noexcept { return pointer_; }
+    /// The kind of error.
+    error_kind kind() const noexcept { return kind_; }
+    /// The message without the file and pointer prefix.
+    const std::string& message() const noexcept { return message_; }
+    /// The file the error is about, when it came from a file.
+    const std::string& file() const noexcept { return file_; }
+
+    /// The same error, attributed to a file.
+    config_error with_file(const std::string& file) const {
+        return config_error(kind_, pointer_, message_, file);
+    }
+
+  private:
+    static std::string format(const std::string& file, const std::string& pointer,
+                              const std::string& message) {
+        std::string out;
+        if (!file.empty()) out += file + ": ";
+        if (!pointer.empty()) out += pointer + ": ";
+        return out + message;
+    }
+
+    error_kind kind_;
+    std::string pointer_;
+    std::string message_;
+    std::string file_;
+};
+
+/// A value or the error that prevented it: the result of the non-throwing entry points.
+template <class T> class result {
+  public:
+    result(T value) : state_(std::move(value)) {}
+    result(config_error error) : state_(std::move(error)) {}
+
+    bool ok() const noexcept { return state_.index() == 0; }
+    explicit operator bool() const noexcept { return ok(); }
+    /// The value; precondition: ok().
+    const T& value() const& { return std::get<0>(state_); }
+    T&& value() && { return std::get<0>(std::move(state_)); }
+    /// The error; precondition: !ok().
+    const config_error& error() const { return std::get<1>(state_); }
+
+  private:
+    std::variant<T, config_error> state_;
+};
+
+/// Where the typed language-model fields live in the file.
+enum class Layout {
+    top_level,       ///< at the top (V2, V3, and OCR, whose `language_config` is kept as read)
+    language_config, ///< only inside `language_config` (DeepSeek-VL2 files)
+};
+
+/// A config and everything of its file that the typed fields do not hold, so saving loses
+/// nothing. `extra` mirrors the file's structure (nested objects included).
+struct Document {
+    AnyConfig config;
+    nlohmann::json extra = nlohmann::json::object();
+    Layout layout = Layout::top_level;
+};
+
+/// The largest config file `load_config` reads, in bytes; a larger file is refused unread.
+inline constexpr std::uintmax_t max_file_size = 64u * 1024u * 1024u;
+
+/// The Hugging Face class name of a config type, e.g. "DeepseekOCRConfig".
+template <class C> constexpr std::string_view class_name() noexcept {
+    if constexpr (std::is_same_v<C, DeepseekV2Config>) return "DeepseekV2Config";
+    else if constexpr (std::is_same_v<C, DeepseekOCRConfig>) return "DeepseekOCRConfig";
+    else if constexpr (std::is_same_v<C, DeepseekOCR2Config>) return "DeepseekOCR2Config";
+    else return "DeepseekV3Config";
+}
+
+/// The `model_type` of whichever config `any` holds.
+inline std::string_view model_type_of(const AnyConfig& any) noexcept {
+    return std::visit([](const auto& c) { return std::decay_t<decltype(c)>::model_type; }, any);
+}
+
+namespace detail {
+
+using json = nlohmann::json;
+
+/// Appends one key to a JSON pointer, escaping '~' and '/' as RFC 6901 says.
+inline std::string pointer_join(const std::string& base, std::string_view key) {
+    std::string out = base + "/";
+    for (char ch : key) {
+        if (ch == '~') out += "~0";
+        else if (ch == '/') out += "~1";
+        else out += ch;
+    }
+    return out;
+}
+
+/// "a float (12.5)", "a string (\"x\")": how an error message describes a found value.
+inline std::string describe(const json& value) {
+    std::string text = value.dump(-1, ' ', true, json::error_handler_t::replace);
+    if (text.size() > 60) text = text.substr(0, 57) + "...";
+    switch (value.type()) {
+    case json::value_t::null: return "null";
+    case json::value_t::boolean: return "a boolean (" + text + ")";
+    case json::value_t::number_float: return "a float (" + text + ")";
+    case json::value_t::number_integer:
+    case json::value_t::number_unsigned: return "an integer (" + text + ")";
+    case json::value_t::string: return "a string (" + text + ")";
+    case json::value_t::array: return "an array";
+    case json::value_t::object: return "an object";
+    default: return "a " + std::string(value.type_name());
+    }
+}
+
+[[noreturn]] inline void fail(error_kind kind, const std::string& pointer, const std::string& message) {
+    throw config_error(kind, pointer, message);
+}
+
+[[noreturn]] inline void type_fail(const std::string& pointer, const char* expected, const json& found) {
+    fail(error_kind::type, pointer, std::string("expected ") + expected + ", found " + describe(found));
+}
+
+template <class E> std::string accepted_values() {
+    std::string out;
+    for (const auto& entry : enum_table<E>::entries) {
+        if (!out.empty()) out += ", ";
+        out += "\"" + std::string(entry.second) + "\"";
+    }
+    return out;
+}
+
+template <class T> struct is_optional : std::false_type {};
+template <class T> struct is_optional<std::optional<T>> : std::true_type {};
+template <class T> struct is_std_array : std::false_type {};
+template <class T, std::size_t N> struct is_std_array<std::array<T, N>> : std::true_type {};
+template <class T> struct is_fixed_vector : std::false_type {};
+template <class T, std::size_t N> struct is_fixed_vector<FixedVector<T, N>> : std::true_type {};
+template <class T, class = void> struct is_struct_with_fields : std::false_type {};
+template <class T>
+struct is_struct_with_fields<T, std::enable_if_t<has_field_list<T>::value>> : std::true_type {};
+
+// ---- reading one value ----------------------------------------------------------------------
+
+template <class T> void read_value(const json& value, const std::string& pointer, T& out, json* extra);
+
+inline void read_scalar(const json& value, const std::string& pointer, std::uint64_t& out) {
+    if (value.is_number_unsigned()) {
+        out = value.get<std::uint64_t>();
+    } else if (value.is_number_integer()) {
+        const auto v = value.get<std::int64_t>();
+        if (v < 0) fail(error_kind::range, pointer, "must not be negative, found " + std::to_string(v));
+        out = static_cast<std::uint64_t>(v);
+    } else if (value.is_number_float()) {
+        type_fail(pointer, "an integer (write it without a fraction or exponent)", value);
+    } else {
+        type_fail(pointer, "an integer", value);
+    }
+}
+
+inline void read_scalar(const json& value, const std::string& pointer, std::int64_t& out) {
+    if (value.is_number_integer() && !value.is_number_unsigned()) {
+        out = value.get<std::int64_t>();
+    } else if (value.is_number_unsigned()) {
+        const auto v = value.get<std::uint64_t>();
+        if (v > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
+            fail(error_kind::range, pointer, "must be at most 2^63-1, found " + std::to_string(v));
+        }
+        out = static_cast<std::int64_t>(v);
+    } else {
+        type_fail(pointer, "an integer", value);
+    }
+}
+
+inline void read_scalar(const json& value, const std::string& pointer, double& out) {
+    if (!value.is_number()) type_fail(pointer, "a number", value);
+    out = value.get<double>();
+}
+
+inline void read_scalar(const json& value, const std::string& pointer, bool& out) {
+    if (!value.is_boolean()) type_fail(pointer, "true or false", value);
+    out = value.get<bool>();
+}
+
+template <class E, std::enable_if_t<std::is_enum_v<E>, int> = 0>
+void read_scalar(const json& value, const std::string& pointer, E& out) {
+    if (!value.is_string()) type_fail(pointer, "a string", value);
+    const auto& text = value.get_ref<const std::string&>();
+    const auto parsed = enum_from_string<E>(text);
+    if (!parsed) {
+        fail(error_kind::unknown_value, pointer,
+             "unknown value " + value.dump(-1, ' ', true, json::error_handler_t::replace) +
+                 "; accepted: " + accepted_values<E>());
+    }
+    out = *parsed;
+}
+
+// Per-struct hooks, run before and after the struct's fields are read.
+template <class T> void before_fields(T&, const json&, const std::string&) {}
+template <class T> void after_fields(T&, const json&, const std::string&) {}
+
+// A present `width` object lists the towers there are: the ones it lacks are absent.
+template <> inline void before_fields(VisionTowers& out, const json&, const std::string&) {
+    out = VisionTowers{std::nullopt, std::nullopt, std::nullopt};
+}
+
+// `type` or, from newer transformers, `rope_type` (kept as an extra key); `factor` is required.
+template <> inline void after_fields(RopeScaling& out, const json& object, const std::string& pointer) {
+    const auto type_it = object.find("type");
+    const auto alias_it = object.find("rope_type");
+    if (type_it == object.end()) {
+        if (alias_it == object.end()) {
+            fail(error_kind::missing_key, pointer_join(pointer, "type"),
+                 "rope_scaling needs \"type\" (or \"rope_type\"); accepted: " + accepted_values<RopeType>());
+        }
+        read_scalar(*alias_it, pointer_join(pointer, "rope_type"), out.type);
+    } else if (alias_it != object.end()) {
+        RopeType alias{};
+        read_scalar(*alias_it, pointer_join(pointer, "rope_type"), alias);
+        if (alias != out.type) {
+            fail(error_kind::range, pointer_join(pointer, "rope_type"),
+                 "\"" + std::string(to_string(alias)) + "\" disagrees with type \"" +
+                     std::string(to_string(out.type)) + "\"");
+        }
+    }
+    if (object.find("factor") == object.end()) {
+        fail(error_kind::missing_key, pointer_join(pointer, "factor"), "rope_scaling needs a \"factor\"");
+    }
+    if (!(out.factor >= 1.0)) {
+        fail(error_kind::range, pointer_join(pointer, "factor"),
+             "must be at least 1, found " + describe(object.at("factor")));
+    }
+}
+
+template <> inline void after_fields(QuantizationConfig& out, const json& object, const std::string& pointer) {
+    if (object.find("quant_method") == object.end()) {
+        fail(error_kind::missing_key, pointer_join(pointer, "quant_method"),
+             "quantization_config needs a \"quant_method\"; accepted: " + accepted_values<QuantMethod>());
+    }
+    for (std::size_t i = 0; i < 2; ++i) {
+        if (out.weight_block_size[i] == 0) {
+            fail(error_kind::range, pointer_join(pointer_join(pointer, "weight_block_size"), std::to_string(i)),
+                 "a block size must be positive, found 0");
+        }
+    }
+}
+
+/// Reads the fields of a struct from a JSON object; consumed keys are erased from `extra`.
+template <class T> void read_struct(const json& object, const std::string& pointer, T& out, json* extra) {
+    if (!object.is_object()) type_fail(pointer, "an object", object);
+    before_fields(out, object, pointer);
+    field_list<T>::visit([&](const char* key, auto member) {
+        const auto it = object.find(key);
+        if (it == object.end()) return;
+        json* sub_extra = nullptr;
+        if (extra != nullptr && extra->is_object() && extra->contains(key)) sub_extra = &(*extra)[key];
+        read_value(*it, pointer_join(pointer, key), out.*member, sub_extra);
+        if (extra != nullptr && extra->is_object() && extra->contains(key)) {
+            const json& left = (*extra)[key];
+            if (!(left.is_object() && !left.empty() && it->is_object())) extra->erase(key);
+        }
+    });
+    after_fields(out, object, pointer);
+}
+
+template <class T> void read_value(const json& value, const std::string& pointer, T& out, json* extra) {
+    if constexpr (is_optional<T>::value) {
+        if (value.is_null()) {
+            out = std::nullopt;
+        } else {
+            typename T::value_type inner = out ? *out : typename T::value_type{};
+            read_value(value, pointer, inner, extra);
+            out = inner;
+        }
+    } else if constexpr (is_struct_with_fields<T>::value) {
+        read_struct(value, pointer, out, extra);
+    } else if constexpr (is_std_array<T>::value) {
+        if (!value.is_array()) type_fail(pointer, "an array", value);
+        if (value.size() != out.size()) {
+            fail(error_kind::range, pointer,
+                 "expected exactly " + std::to_string(out.size()) + " entries, found " +
+                     std::to_string(value.size()));
+        }
+        for (std::size_t i = 0; i < out.size(); ++i) {
+            read_value(value[i], pointer_join(pointer, std::to_string(i)), out[i], nullptr);
+        }
+    } else if constexpr (is_fixed_vector<T>::value) {
+        if (!value.is_array()) type_fail(pointer, "an array", value);
+        if (value.size() > T::capacity()) {
+            fail(error_kind::range, pointer,
+                 "at most " + std::to_string(T::capacity()) + " entries are supported, found " +
+                     std::to_string(value.size()));
+        }
+        T list{};
+        for (std::size_t i = 0; i < value.size(); ++i) {
+            std::remove_cv_t<std::remove_reference_t<decltype(list[0])>> item{};
+            read_value(value[i], pointer_join(pointer, std::to_string(i)), item, nullptr);
+            list.push_back(item);
+        }
+        out = list;
+    } else {
+        read_scalar(value, pointer, out);
+    }
+}
+
+// ---- writing one value ----------------------------------------------------------------------
+
+template <class T> json write_value(const T& value);
+
+template <class T> json write_struct(const T& value) {
+    json out = json::object();
+    field_list<T>::visit([&](const char* key, auto member) {
+        const auto& field = value.*member;
+        // Inside nested structs an unset optional is left out rather than written as null.
+        if constexpr (is_optional<std::decay_t<decltype(field)>>::value) {
+            if (!field) return;
+        }
+        out[key] = write_value(field);
+    });
+    return out;
+}
+
+template <class T> json write_value(const T& value) {
+    if constexpr (is_optional<T>::value) {
+        return value ? write_value(*value) : json(nullptr);
+    } else if constexpr (is_struct_with_fields<T>::value) {
+        return write_struct(value);
+    } else if constexpr (is_std_array<T>::value || is_fixed_vector<T>::value) {
+        json out = json::array();
+        for (const auto& item : value) out.push_back(write_value(item));
+        return out;
+    } else if constexpr (std::is_enum_v<T>) {
+        return json(std::string(to_string(value)));
+    } else {
+        return json(value);
+    }
+}
+
+// ---- the config level -----------------------------------------------------------------------
+
+/// Where each field of a config was read from, for error pointers in validation.
+struct FieldSources {
+    std::string default_prefix;
+    std::map<std::string, std::string, std::less<>> pointers;
+
+    std::string operator()(std::string_view key) const {
+        const auto it = pointers.find(key);
+        return it != pointers.end() ? it->second : pointer_join(default_prefix, key);
+    }
+};
+
+/// Reads the typed fields of config `C` from `primary` (pointer `primary_ptr`); a key absent
+/// there is taken from `fallback` when given (OCR: top level wins over language_config).
+template <class C>
+C read_config_fields(const json& primary, const std::string& primary_ptr, const json* fallback,
+                     const std::string& fallback_ptr, json& primary_extra, FieldSources& sources) {
+    C cfg{};
+    bool kv_heads_null = false;
+    sources.default_prefix = primary_ptr;
+    field_list<C>::visit([&](const char* key, auto member) {
+        const json* source = &primary;
+        std::string base = primary_ptr;
+        std::string_view actual_key = key;
+        auto it = primary.find(key);
+        // Files re-saved by newer transformers write `dtype` for `torch_dtype`.
+        if (it == primary.end() && std::string_view(key) == "torch_dtype" && primary.contains("dtype")) {
+            it = primary.find("dtype");
+            actual_key = "dtype";
+        }
+        if (it == primary.end() && fallback != nullptr) {
+            source = fallback;
+            base = fallback_ptr;
+            it = fallback->find(key);
+            if (it == fallback->end() && std::string_view(key) == "torch_dtype" && fallback->contains("dtype")) {
+                it = fallback->find("dtype");
+                actual_key = "dtype";
+            }
+        }
+        if (it == source->end()) return;
+        const std::string pointer = pointer_join(base, actual_key);
+        sources.pointers[key] = pointer;
+        const bool consume = source == &primary && actual_key == key;
+        json* sub_extra = consume && primary_extra.contains(key) ? &primary_extra[key] : nullptr;
+        if (std::string_view(key) == "num_key_value_heads" && it->is_null()) {
+            kv_heads_null = true; // upstream: None means one KV head per attention head
+        } else {
+            read_value(*it, pointer, cfg.*member, sub_extra);
+        }
+        if (consume) {
+            const json& left = primary_extra[key];
+            if (!(left.is_object() && !left.empty() && it->is_object())) primary_extra.erase(key);
+        }
+    });
+    if (kv_heads_null) cfg.num_key_value_heads = cfg.num_attention_heads;
+    return cfg;
+}
+
+inline void require_positive(std::uint64_t value, const std::string& pointer, std::string_view what) {
+    if (value == 0) fail(error_kind::range, pointer, std::string(what) + " must be positive, found 0");
+}
+
+/// Checks the values that would make the model undefined, naming the bad value's pointer.
+template <class C> void validate(const C& c, const FieldSources& at) {
+    require_positive(c.vocab_size, at("vocab_size"), "vocab_size");
+    require_positive(c.hidden_size, at("hidden_size"), "hidden_size");
+    require_positive(c.num_hidden_layers, at("num_hidden_layers"), "num_hidden_layers");
+    require_positive(c.num_attention_heads, at("num_attention_heads"), "num_attention_heads");
+    require_positive(c.num_key_value_heads, at("num_key_value_heads"), "num_key_value_heads");
+    require_positive(c.max_position_embeddings, at("max_position_embeddings"), "max_position_embeddings");
+    require_positive(c.moe_layer_freq, at("moe_layer_freq"), "moe_layer_freq");
+    require_positive(c.ep_size, at("ep_size"), "ep_size");
+    require_positive(c.pretraining_tp, at("pretraining_tp"), "pretraining_tp");
+    if (c.num_attention_heads % c.num_key_value_heads != 0) {
+        fail(error_kind::range, at("num_key_value_heads"),
+             "num_attention_heads (" + std::to_string(c.num_attention_heads) +
+                 ") must be a multiple of num_key_value_heads (" + std::to_string(c.num_key_value_heads) + ")");
+    }
+    if (c.first_k_dense_replace > c.num_hidden_layers) {
+        fail(error_kind::range, at("first_k_dense_replace"),
+             "must be at most num_hidden_layers (" + std::to_string(c.num_hidden_layers) + "), found " +
+                 std::to_string(c.first_k_dense_replace));
+    }
+    if (!(c.rope_theta > 0.0)) fail(error_kind::range, at("rope_theta"), "must be positive");
+    if (!(c.rms_norm_eps > 0.0)) fail(error_kind::range, at("rms_norm_eps"), "must be positive");
+
+    if (uses_mla(c)) {
+        if (!c.kv_lora_rank || *c.kv_lora_rank == 0) {
+            fail(error_kind::range, at("kv_lora_rank"),
+                 "multi-head latent attention (use_mla) needs a positive kv_lora_rank");
+        }
+        if (c.qk_nope_head_dim + c.qk_rope_head_dim == 0) {
+            fail(error_kind::range, at("qk_nope_head_dim"),
+                 "multi-head latent attention needs qk_nope_head_dim + qk_rope_head_dim > 0");
+        }
+        if (c.v_head_dim == 0) {
+            fail(error_kind::range, at("v_head_dim"), "multi-head latent attention needs a positive v_head_dim");
+        }
+    } else if (c.hidden_size % c.num_attention_heads != 0) {
+        fail(error_kind::range, at("hidden_size"),
+             "hidden_size (" + std::to_string(c.hidden_size) + ") must be a multiple of num_attention_heads (" +
+                 std::to_string(c.num_attention_heads) + ") when use_mla is false");
+    }
+
+    if (c.n_routed_experts) {
+        const std::uint64_t experts = *c.n_routed_experts;
+        require_positive(experts, at("n_routed_experts"), "n_routed_experts");
+        require_positive(c.moe_intermediate_size, at("moe_intermediate_size"), "moe_intermediate_size");
+        if (!c.num_experts_per_tok) {
+            fail(error_kind::missing_key, at("num_experts_per_tok"),
+                 "a MoE model (n_routed_experts set) needs num_experts_per_tok");
+        }
+        require_positive(*c.num_experts_per_tok, at("num_experts_per_tok"), "num_experts_per_tok");
+        if (*c.num_experts_per_tok > experts) {
+            fail(error_kind::range, at("num_experts_per_tok"),
+                 "must be at most n_routed_experts (" + std::to_string(experts) + "), found " +
+                     std::to_string(*c.num_experts_per_tok));
+        }
+        if (c.n_group) {
+            require_positive(*c.n_group, at("n_group"), "n_group");
+            if (experts % *c.n_group != 0) {
+                fail(error_kind::range, at("n_group"),
+                     "n_routed_experts (" + std::to_string(experts) + ") must be a multiple of n_group (" +
+                         std::to_string(*c.n_group) + ")");
+            }
+        }
+    }
+    if (c.topk_group && c.n_group && *c.topk_group > *c.n_group) {
+        fail(error_kind::range, at("topk_group"),
+             "must be at most n_group (" + std::to_string(*c.n_group) + "), found " + std::to_string(*c.topk_group));
+    }
+    require_positive(c.intermediate_size, at("intermediate_size"), "intermediate_size");
+}
+
+enum class Family { v2, ocr, ocr2, v3, vl2 };
+
+inline std::optional<Family> family_from_model_type(std::string_view type) {
+    if (type == "deepseek_v2") return Family::v2;
+    if (type == "deepseek_v3" || type == "deepseek_v32") return Family::v3;
+    if (type == "DeepseekOCR") return Family::ocr;
+    if (type == "DeepseekOCR2") return Family::ocr2;
+    return std::nullopt;
+}
+
+inline std::optional<Family> family_from_architecture(std::string_view name) {
+    if (name == "DeepseekV3ForCausalLM" || name == "DeepseekV32ForCausalLM") return Family::v3;
+    if (name == "DeepseekOCRForCausalLM") return Family::ocr;
+    if (name == "DeepseekOCR2ForCausalLM") return Family::ocr2;
+    if (name == "DeepseekVLV2ForCausalLM") return Family::vl2;
+    if (name == "DeepseekV2ForCausalLM") return Family::v2;
+    return std::nullopt;
+}
+
+inline std::optional<Family> family_from_auto_config(std::string_view reference) {
+    // "module.ClassName": the class decides.
+    const auto dot = reference.rfind('.');
+    const std::string_view cls = dot == std::string_view::npos ? reference : reference.substr(dot + 1);
+    if (cls == "DeepseekV2Config") return Family::v2;
+    if (cls == "DeepseekV3Config") return Family::v3;
+    if (cls == "DeepseekOCRConfig") return Family::ocr;
+    if (cls == "DeepseekOCR2Config") return Family::ocr2;
+    if (cls == "DeepseekVLV2Config") return Family::vl2;
+    return std::nullopt;
+}
+
+/// The family by `architectures`, then `auto_map.AutoConfig`, of one object.
+inline std::optional<Family> family_from_hints(const json& object, const std::string& pointer) {
+    if (const auto it = object.find("architectures"); it != object.end()) {
+        if (!it->is_array()) type_fail(pointer_join(pointer, "architectures"), "an array of strings", *it);
+        for (const auto& name : *it) {
+            if (name.is_string()) {
+                if (auto family = family_from_architecture(name.get_ref<const std::string&>())) return family;
+            }
+        }
+    }
+    if (const auto it = object.find("auto_map"); it != object.end() && it->is_object()) {
+        if (const auto cls = it->find("AutoConfig"); cls != it->end() && cls->is_string()) {
+            if (auto family = family_from_auto_config(cls->get_ref<const std::string&>())) return family;
+        }
+    }
+    return std::nullopt;
+}
+
+/// Picks the config class like AutoConfig: `model_type` where it decides, else `architectures`
+/// / `auto_map`, at the top level and then in `language_config`.
+inline Family detect_family(const json& root) {
+    std::string model_type;
+    if (const auto it = root.find("model_type"); it != root.end()) {
+        if (!it->is_string()) type_fail("/model_type", "a string", *it);
+        model_type = it->get<std::string>();
+        if (auto family = family_from_model_type(model_type)) return *family;
+    }
+    if (auto family = family_from_hints(root, "")) return *family;
+    if (const auto it = root.find("language_config"); it != root.end() && it->is_object()) {
+        if (auto family = family_from_hints(*it, "/language_config")) return *family;
+    }
+    fail(error_kind::unknown_model, model_type.empty() ? std::string() : std::string("/model_type"),
+         (model_type.empty() ? std::string("no model_type") : "unsupported model_type \"" + model_type + "\"") +
+             " and no known architectures; supported: model_type deepseek_v2, deepseek_v3, deepseek_v32, "
+             "DeepseekOCR, DeepseekOCR2, or architectures DeepseekV2ForCausalLM, DeepseekV3ForCausalLM, "
+             "DeepseekV32ForCausalLM, DeepseekOCRForCausalLM, DeepseekOCR2ForCausalLM, DeepseekVLV2ForCausalLM");
+}
+
+template <class C> Document read_document_as(const json& root, Layout layout) {
+    Document doc;
+    doc.extra = root;
+    doc.layout = layout;
+    FieldSources sources;
+    C cfg{};
+    if (layout == Layout::language_config) {
+        const auto it = root.find("language_config");
+        if (it == root.end()) {
+            fail(error_kind::missing_key, "/language_config", "a DeepSeek-VL2 file needs a language_config object");
+        }
+        if (!it->is_object()) type_fail("/language_config", "an object", *it);
+        cfg = read_config_fields<C>(*it, "/language_config", nullptr, "", doc.extra["language_config"], sources);
+        doc.extra["language_config"].erase("model_type");
+    } else {
+        const json* fallback = nullptr;
+        if (const auto it = root.find("language_config"); it != root.end()) {
+            if (!it->is_object()) type_fail("/language_config", "an object", *it);
+            fallback = &*it;
+        }
+        cfg = read_config_fields<C>(root, "", fallback, "/language_config", doc.extra, sources);
+        doc.extra.erase("model_type"); // saving writes the class's, as save_pretrained does
+    }
+    validate(cfg, sources);
+    doc.config = cfg;
+    return doc;
+}
+
+inline Document read_document(const json& root) {
+    if (!root.is_object()) type_fail("", "a JSON object at the top level", root);
+    switch (detect_family(root)) {
+    case Family::v2: return read_document_as<DeepseekV2Config>(root, Layout::top_level);
+    case Family::ocr: return read_document_as<DeepseekOCRConfig>(root, Layout::top_level);
+    case Family::ocr2: return read_document_as<DeepseekOCR2Config>(root, Layout::top_level);
+    case Family::v3: return read_document_as<DeepseekV3Config>(root, Layout::top_level);
+    case Family::vl2: return read_document_as<DeepseekV2Config>(root, Layout::language_config);
+    }
+    fail(error_kind::unknown_model, "", "unsupported model family");
+}
+
+inline json parse_json(std::string_view text) {
+    try {
+        return json::parse(text.begin(), text.end());
+    } catch (const json::parse_error& e) {
+        // Line and column of the byte where parsing stopped (1-based).
+        std::size_t line = 1;
+        std::size_t column = 1;
+        const std::size_t end = std::min<std::size_t>(e.byte == 0 ? 0 : e.byte - 1, text.size());
+        for (std::size_t i = 0; i < end; ++i) {
+            if (text[i] == '\n') {
+                ++line;
+                column = 1;
+            } else {
+                ++column;
+            }
+        }
+        std::string reason = e.what();
+        if (const auto pos = reason.find(": "); pos != std::string::npos) reason = reason.substr(pos + 2);
+        fail(error_kind::syntax, "",
+             "malformed JSON at line " + std::to_string(line) + ", column " + std::to_string(column) + ": " +
+                 reason);
+    }
+}
+
+inline std::string read_file(const std::filesystem::path& path) {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    fs::path file = path;
+    if (fs::is_directory(file, ec)) {
+        file /= "config.json";
+        if (!fs::exists(file, ec)) {
+            throw config_error(error_kind::io, "", "the folder holds no config.json", path.string());
+        }
+    }
+    const auto status = fs::status(file, ec);
+    if (ec || !fs::exists(status)) {
+        throw config_error(error_kind::io, "", "no such file", file.string());
+    }
+    if (!fs::is_regular_file(status)) {
+        throw config_error(error_kind::io, "", "not a regular file", file.string());
+    }
+    const auto size = fs::file_size(file, ec);
+    if (ec) throw config_error(error_kind::io, "", "cannot read the file size: " + ec.message(), file.string());
+    if (size > max_file_size) {
+        throw config_error(error_kind::io, "",
+                           "the file is " + std::to_string(size) + " bytes, more than the " +
+                               std::to_string(max_file_size) + " a config may have",
+                           file.string());
+    }
+    std::ifstream in(file, std::ios::binary);
+    if (!in) throw config_error(error_kind::io, "", "cannot open the file for reading", file.string());
+    std::string text(static_cast<std::size_t>(size), '\0');
+    in.read(text.data(), static_cast<std::streamsize>(size));
+    if (in.gcount() != static_cast<std::streamsize>(size)) {
+        throw config_error(error_kind::io, "", "cannot read the whole file", file.string());
+    }
+    return text;
+}
+
+inline std::string display_name(const std::filesystem::path& path) {
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec)) return (path / "config.json").string();
+    return path.string();
+}
+
+template <class T> T convert_to(const AnyConfig& any) {
+    return std::visit(
+        [](const auto& c) -> T {
+            using Held = std::decay_t<decltype(c)>;
+            if constexpr (std::is_base_of_v<T, Held>) {
+                return static_cast<const T&>(c); // a subtype loads as its base
+            } else {
+                throw config_error(error_kind::type_mismatch, "",
+                                   "the file holds a " + std::string(class_name<Held>()) + " (model_type \"" +
+                                       std::string(Held::model_type) + "\"), not a " +
+                                       std::string(class_name<T>()));
+            }
+        },
+        any);
+}
+
+} // namespace detail
+
+// ---- public API -------------------------------------------------------------------------------
+
+/// Parses config.json text into a document: the typed config plus every key it does not hold.
+inline Document parse_document(std::string_view text) { return detail::read_document(detail::parse_json(text)); }
+
+/// Loads a config.json file, or a folder holding one, into a document.
+inline Document load_document(const std::filesystem::path& path) {
+    const std::string text = detail::read_file(path);
+    try {
+        return parse_document(text);
+    } catch (const config_error& e) {
+        throw e.with_file(detail::display_name(path));
+    }
+}
+
+/// Parses config.json text into the config class its `model_type` / `architectures` name.
+inline AnyConfig parse_config(std::string_view text) { return parse_document(text).config; }
+
+/// Loads a config.json file (or a folder holding one) into the config class it names.
+inline AnyConfig load_config(const std::filesystem::path& path) { return load_document(path).config; }
+
+/// Parses text as config type `T`; a subtype's file loads as its base (OCR as DeepseekV2Config),
+/// any other type is an error naming both.
+template <class T> T parse_config(std::string_view text) {
+    static_assert(is_config_v<T>, "parse_config<T>: T must be a deepseek config type");
+    return detail::convert_to<T>(parse_config(text));
+}
+
+/// Loads a file as config type `T` (see parse_config<T>).
+template <class T> T load_config(const std::filesystem::path& path) {
+    static_assert(is_config_v<T>, "load_config<T>: T must be a deepseek config type");
+    const AnyConfig any = load_config(path);
+    try {
+        return detail::convert_to<T>(any);
+    } catch (const config_error& e) {
+        throw e.with_file(detail::display_name(path));
+    }
+}
+
+/// parse_config without exceptions escaping: the config or the error.
+inline result<AnyConfig> try_parse_config(std::string_view text) noexcept {
+    try {
+        return parse_config(text);
+    } catch (const config_error& e) {
+        return e;
+    } catch (const std::exception& e) {
+        return config_error(error_kind::io, "", e.what());
+    }
+}
+
+/// load_config without exceptions escaping: the config or the error.
+inline result<AnyConfig> try_load_config(const std::filesystem::path& path) noexcept {
+    try {
+        return load_config(path);
+    } catch (const config_error& e) {
+        return e;
+    } catch (const std::exception& e) {
+        return config_error(error_kind::io, "", e.what(), path.string());
+    }
+}
+
+/// The typed fields of a config as JSON (with its class's `model_type`), the way save_pretrained
+/// writes them: unset nullable keys as null.
+template <class C, std::enable_if_t<is_config_v<C>, int> = 0> nlohmann::json to_json(const C& cfg) {
+    nlohmann::json out = nlohmann::json::object();
+    out["model_type"] = std::string(C::model_type);
+    field_list<C>::visit([&](const char* key, auto member) { out[key] = detail::write_value(cfg.*member); });
+    return out;
+}
+
+/// The typed fields of whichever config `any` holds.
+inline nlohmann::json to_json(const AnyConfig& any) {
+    return std::visit([](const auto& c) { return to_json(c); }, any);
+}
+
+namespace detail {
+/// Puts every key of `extra` into `out`, merging objects that both have.
+inline void merge_extra(nlohmann::json& out, const nlohmann::json& extra) {
+    for (auto it = extra.begin(); it != extra.end(); ++it) {
+        auto target = out.find(it.key());
+        if (target != out.end() && target->is_object() && it->is_object()) {
+            merge_extra(*target, *it);
+        } else {
+            out[it.key()] = *it;
+        }
+    }
+}
+} // namespace detail
+
+/// The whole document as JSON: every typed field plus every kept key.
+inline nlohmann::json to_json(const Document& doc) {
+    nlohmann::json out = nlohmann::json::object();
+    if (doc.layout == Layout::language_config) {
+        out["language_config"] = to_json(doc.config);
+    } else {
+        out = to_json(doc.config);
+    }
+    detail::merge_extra(out, doc.extra);
+    return out;
+}
+
+/// Writes a document as config.json, atomically: to a temporary file beside `path`, then renamed
+/// over it, so a crash never leaves half a config.
+inline void save_document(const Document& doc, const std::filesystem::path& path) {
+    namespace fs = std::filesystem;
+    const std::string text = to_json(doc).dump(2) + "\n";
+    fs::path temporary = path;
+    temporary += ".tmp";
+    {
+        std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
+        if (!out) throw config_error(error_kind::io, "", "cannot open for writing", temporary.string());
+        out.write(text.data(), static_cast<std::streamsize>(text.size()));
+        out.flush();
+        if (!out) {
+            out.close();
+            std::error_code ignored;
+            fs::remove(temporary, ignored);
+            throw config_error(error_kind::io, "", "cannot write the file", temporary.string());
+        }
+    }
+    std::error_code ec;
+    fs::rename(temporary, path, ec);
+    if (ec) {
+        std::error_code ignored;
+        fs::remove(temporary, ignored);
+        throw config_error(error_kind::io, "", "cannot replace the file: " + ec.message(), path.string());
+    }
+}
+
+} // namespace deepseek
+
+#endif // DEEPSEEK_CONFIG_JSON_HPP

@@ -1,0 +1,44 @@
+// Helpers shared by the tests: where the corpus and our fixtures live.
+#ifndef DEEPSEEK_CONFIG_TESTS_SUPPORT_HPP
+#define DEEPSEEK_CONFIG_TESTS_SUPPORT_HPP
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+namespace test_support {
+
+/// The folder of real config.json files, or an empty path when the build was not given one.
+inline std::filesystem::path corpus_dir() { return std::filesystem::path(DEEPSEEK_CONFIG_CORPUS_DIR); }
+
+/// True when corpus tests can run; otherwise the caller should WARN and return.
+inline bool have_corpus() { return !corpus_dir().empty(); }
+
+/// A file of the corpus, by name.
+inline std::filesystem::path corpus_file(const std::string& name) { return corpus_dir() / name; }
+
+/// Our own fixtures in tests/data.
+inline std::filesystem::path data_file(const std::string& name) {
+    return std::filesystem::path(DEEPSEEK_CONFIG_TEST_DATA_DIR) / name;
+}
+
+inline std::string read_text(const std::filesystem::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream out;
+    out << in.rdbuf();
+    return out.str();
+}
+
+} // namespace test_support
+
+/// Skips the rest of a test case (with a visible message) when no corpus was configured.
+#define REQUIRE_CORPUS()                                                                           \
+    do {                                                                                           \
+        if (!test_support::have_corpus()) {                                                        \
+            WARN("DEEPSEEK_CONFIG_CORPUS_DIR not set: corpus test skipped");                       \
+            return;                                                                                \
+        }                                                                                          \
+    } while (false)
+
+#endif
