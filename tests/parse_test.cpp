@@ -131,8 +131,7 @@ TEST_CASE("load_config<T>: a subtype loads as its base, another type is an error
 }
 
 TEST_CASE("A folder holding config.json loads like the file", "[files]") {
-    const fs::path dir = fs::temp_directory_path() / "deepseek_config_parse_test_dir";
-    fs::create_directories(dir);
+    const fs::path dir = test_support::scratch_dir("model_dir");
     fs::copy_file(test_support::data_file("minimal-v3.json"), dir / "config.json", fs::copy_options::overwrite_existing);
     CHECK(load_config(dir) == load_config(test_support::data_file("minimal-v3.json")));
 }

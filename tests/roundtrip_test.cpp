@@ -13,11 +13,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-fs::path scratch_dir() {
-    const fs::path dir = fs::temp_directory_path() / "deepseek_config_roundtrip_test";
-    fs::create_directories(dir);
-    return dir;
-}
+fs::path scratch_dir() { return test_support::scratch_dir("roundtrip"); }
 
 // Every key name a typed field can have, at any depth: the keys a save may add.
 std::set<std::string> typed_key_names() {
@@ -58,7 +54,8 @@ void check_round_trip(const fs::path& source) {
     INFO(source.string());
     json original = json::parse(test_support::read_text(source));
     const Document first = load_document(source);
-    const fs::path saved = scratch_dir() / "config.json";
+    // One file per source: ctest runs test cases in parallel processes.
+    const fs::path saved = scratch_dir() / (source.filename().string() + ".saved.json");
     save_document(first, saved);
     CHECK_FALSE(fs::exists(fs::path(saved).concat(".tmp")));
     const Document second = load_document(saved);

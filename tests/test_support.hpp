@@ -23,6 +23,13 @@ inline std::filesystem::path data_file(const std::string& name) {
     return std::filesystem::path(DEEPSEEK_CONFIG_TEST_DATA_DIR) / name;
 }
 
+/// A folder of this test executable's own (inside the build tree), created on first use.
+inline std::filesystem::path scratch_dir(const std::string& name) {
+    const auto dir = std::filesystem::path(DEEPSEEK_CONFIG_TEST_SCRATCH_DIR) / name;
+    std::filesystem::create_directories(dir);
+    return dir;
+}
+
 inline std::string read_text(const std::filesystem::path& path) {
     std::ifstream in(path, std::ios::binary);
     std::ostringstream out;

@@ -219,8 +219,7 @@ TEST_CASE("An unknown model family names what is supported", "[validation][dispa
 }
 
 TEST_CASE("File errors name the file", "[validation][files]") {
-    const fs::path dir = fs::temp_directory_path() / "deepseek_config_validation_test";
-    fs::create_directories(dir);
+    const fs::path dir = test_support::scratch_dir("files");
     SECTION("missing file") {
         const fs::path missing = dir / "absent.json";
         try {
