@@ -1,0 +1,206 @@
+// deepseek-config: typed DeepSeek model configs and exact memory arithmetic.
+// SPDX-License-Identifier: MIT
+//
+// Presets: `constexpr` configs of released DeepSeek models, with the values of their
+// config.json files exactly (a key absent from a file keeps the class default). Standard
+// library only, like config.hpp.
+#ifndef DEEPSEEK_CONFIG_PRESETS_HPP
+#define DEEPSEEK_CONFIG_PRESETS_HPP
+
+#include "config.hpp"
+
+namespace deepseek {
+namespace presets {
+namespace detail {
+
+// std::optional's converting assignment is not constexpr in C++17; its (trivial) copy
+// assignment is, so every optional field is assigned a ready-made optional.
+constexpr std::optional<std::uint64_t> opt_u64(std::uint64_t v) noexcept { return v; }
+constexpr std::optional<std::int64_t> opt_i64(std::int64_t v) noexcept { return v; }
+
+/// The `rope_scaling` block shared by V2, V2-Lite (mscale 0.707) and V3 (mscale 1.0): YaRN x40.
+constexpr RopeScaling yarn_x40(double mscale) noexcept {
+    RopeScaling r{};
+    r.type = RopeType::yarn;
+    r.factor = 40.0;
+    r.original_max_position_embeddings = opt_u64(4096);
+    r.beta_fast = std::optional<double>(32.0);
+    r.beta_slow = std::optional<double>(1.0);
+    r.mscale = std::optional<double>(mscale);
+    r.mscale_all_dim = std::optional<double>(mscale);
+    return r;
+}
+
+/// deepseek-ai/DeepSeek-V2-Lite config.json.
+constexpr DeepseekV2Config make_v2_lite() noexcept {
+    DeepseekV2Config c{};
+    c.attention_bias = false;
+    c.attention_dropout = 0.0;
+    c.aux_loss_alpha = 0.001;
+    c.bos_token_id = opt_i64(100000);
+    c.eos_token_id = opt_i64(100001);
+    c.first_k_dense_replace = 1;
+    c.hidden_act = HiddenAct::silu;
+    c.hidden_size = 2048;
+    c.initializer_range = 0.02;
+    c.intermediate_size = 10944;
+    c.kv_lora_rank = opt_u64(512);
+    c.max_position_embeddings = 163840;
+    c.moe_intermediate_size = 1408;
+    c.moe_layer_freq = 1;
+    c.n_group = opt_u64(1);
+    c.n_routed_experts = opt_u64(64);
+    c.n_shared_experts = opt_u64(2);
+    c.norm_topk_prob = false;
+    c.num_attention_heads = 16;
+    c.num_experts_per_tok = opt_u64(6);
+    c.num_hidden_layers = 27;
+    c.num_key_value_heads = 16;
+    c.pretraining_tp = 1;
+    c.q_lora_rank = {};
+    c.qk_nope_head_dim = 128;
+    c.qk_rope_head_dim = 64;
+    c.rms_norm_eps = 1e-6;
+    c.rope_scaling = std::optional<RopeScaling>(yarn_x40(0.707));
+    c.rope_theta = 10000.0;
+    c.routed_scaling_factor = 1.0;
+    c.scoring_func = ScoringFunc::softmax;
+    c.seq_aux = true;
+    c.tie_word_embeddings = false;
+    c.topk_group = opt_u64(1);
+    c.topk_method = TopkMethod::greedy;
+    c.torch_dtype = std::optional<TorchDtype>(TorchDtype::bfloat16);
+    c.use_cache = true;
+    c.v_head_dim = 128;
+    c.vocab_size = 102400;
+    return c;
+}
+
+/// deepseek-ai/DeepSeek-V2 config.json.
+constexpr DeepseekV2Config make_v2() noexcept {
+    DeepseekV2Config c = make_v2_lite(); // same keys; the values that differ follow
+    c.hidden_size = 5120;
+    c.intermediate_size = 12288;
+    c.moe_intermediate_size = 1536;
+    c.n_group = opt_u64(8);
+    c.n_routed_experts = opt_u64(160);
+    c.n_shared_experts = opt_u64(2);
+    c.num_attention_heads = 128;
+    c.num_experts_per_tok = opt_u64(6);
+    c.num_hidden_layers = 60;
+    c.num_key_value_heads = 128;
+    c.q_lora_rank = opt_u64(1536);
+    c.routed_scaling_factor = 16.0;
+    c.topk_group = opt_u64(3);
+    c.topk_method = TopkMethod::group_limited_greedy;
+    return c;
+}
+
+/// deepseek-ai/DeepSeek-V3 config.json.
+constexpr DeepseekV3Config make_v3() noexcept {
+    DeepseekV3Config c{};
+    c.attention_bias = false;
+    c.attention_dropout = 0.0;
+    c.bos_token_id = opt_i64(0);
+    c.eos_token_id = opt_i64(1);
+    c.ep_size = 1;
+    c.first_k_dense_replace = 3;
+    c.hidden_act = HiddenAct::silu;
+    c.hidden_size = 7168;
+    c.initializer_range = 0.02;
+    c.intermediate_size = 18432;
+    c.kv_lora_rank = opt_u64(512);
+    c.max_position_embeddings = 163840;
+    c.moe_intermediate_size = 2048;
+    c.moe_layer_freq = 1;
+    c.n_group = opt_u64(8);
+    c.n_routed_experts = opt_u64(256);
+    c.n_shared_experts = opt_u64(1);
+    c.norm_topk_prob = true;
+    c.num_attention_heads = 128;
+    c.num_experts_per_tok = opt_u64(8);
+    c.num_hidden_layers = 61;
+    c.num_key_value_heads = 128;
+    c.num_nextn_predict_layers = 1;
+    c.q_lora_rank = opt_u64(1536);
+    c.qk_nope_head_dim = 128;
+    c.qk_rope_head_dim = 64;
+    QuantizationConfig q{};
+    q.activation_scheme = ActivationScheme::dynamic;
+    q.fmt = Fp8Format::e4m3;
+    q.quant_method = QuantMethod::fp8;
+    q.weight_block_size = {128, 128};
+    c.quantization_config = std::optional<QuantizationConfig>(q);
+    c.rms_norm_eps = 1e-6;
+    c.rope_scaling = std::optional<RopeScaling>(yarn_x40(1.0));
+    c.rope_theta = 10000.0;
+    c.routed_scaling_factor = 2.5;
+    c.scoring_func = ScoringFunc::sigmoid;
+    c.tie_word_embeddings = false;
+    c.topk_group = opt_u64(4);
+    c.topk_method = TopkMethod::noaux_tc;
+    c.torch_dtype = std::optional<TorchDtype>(TorchDtype::bfloat16);
+    c.use_cache = true;
+    c.v_head_dim = 128;
+    c.vocab_size = 129280;
+    return c;
+}
+
+/// deepseek-ai/DeepSeek-OCR config.json (language keys as repeated at its top level).
+constexpr DeepseekOCRConfig make_ocr() noexcept {
+    DeepseekOCRConfig c{};
+    c.bos_token_id = opt_i64(0);
+    c.eos_token_id = opt_i64(1);
+    c.first_k_dense_replace = 1;
+    c.hidden_size = 1280;
+    c.intermediate_size = 6848;
+    c.kv_lora_rank = {};
+    c.max_position_embeddings = 8192;
+    c.moe_intermediate_size = 896;
+    c.n_group = opt_u64(1);
+    c.n_routed_experts = opt_u64(64);
+    c.n_shared_experts = opt_u64(2);
+    c.num_attention_heads = 10;
+    c.num_experts_per_tok = opt_u64(6);
+    c.num_hidden_layers = 12;
+    c.num_key_value_heads = 10;
+    c.q_lora_rank = {};
+    c.qk_nope_head_dim = 0;
+    c.qk_rope_head_dim = 0;
+    c.topk_group = opt_u64(1);
+    c.topk_method = TopkMethod::greedy;
+    c.torch_dtype = std::optional<TorchDtype>(TorchDtype::bfloat16);
+    c.use_mla = false;
+    c.v_head_dim = 0;
+    c.vocab_size = 129280;
+    // The OCR keys of the file equal the class defaults (the released values); set for clarity.
+    c.candidate_resolutions = FixedVector<Resolution, 64>{{Resolution{1024, 1024}}, 1};
+    c.global_view_pos = GlobalViewPos::head;
+    c.tile_tag = TileTag::two_d;
+    c.projector_config = ProjectorConfig{2048, 1280, ProjectorType::linear};
+    c.vision_config.image_size = 1024;
+    c.vision_config.mlp_ratio = 3.7362;
+    c.vision_config.model_name = VisionModelName::deeplip_b_l;
+    c.vision_config.width.clip_l_14_224 =
+        std::optional<ClipVisionConfig>(ClipVisionConfig{16, 224, 24, 14, 1024});
+    c.vision_config.width.sam_vit_b = std::optional<SamVisionConfig>(SamVisionConfig{
+        {512, 1024}, FixedVector<std::uint64_t, 32>{{2, 5, 8, 11}, 4}, 12, 12, 768});
+    c.vision_config.width.qwen2_0_5b = {};
+    return c;
+}
+
+} // namespace detail
+
+/// DeepSeek-V2-Lite (15.7B total, 2.4B activated), `deepseek-ai/DeepSeek-V2-Lite`.
+inline constexpr DeepseekV2Config deepseek_v2_lite = detail::make_v2_lite();
+/// DeepSeek-V2 (236B total, 21B activated), `deepseek-ai/DeepSeek-V2`.
+inline constexpr DeepseekV2Config deepseek_v2 = detail::make_v2();
+/// DeepSeek-V3 (671B + 14B MTP, FP8 block-128 weights), `deepseek-ai/DeepSeek-V3`.
+inline constexpr DeepseekV3Config deepseek_v3 = detail::make_v3();
+/// DeepSeek-OCR (3B MoE decoder with MHA + 401M DeepEncoder), `deepseek-ai/DeepSeek-OCR`.
+inline constexpr DeepseekOCRConfig deepseek_ocr = detail::make_ocr();
+
+} // namespace presets
+} // namespace deepseek
+
+#endif // DEEPSEEK_CONFIG_PRESETS_HPP

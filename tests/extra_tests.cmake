@@ -1,0 +1,43 @@
+# Tests that are not Catch2 files: compile-fail checks, a build without exceptions/RTTI/nlohmann,
+# and the overflow handler of exception-free builds. Included by tests/CMakeLists.txt.
+
+# --- Must not compile. Each source is an OBJECT library outside "all"; the test builds it and
+# passes only when the output holds the expected diagnostic (so an unrelated error fails).
+function(deepseek_config_compile_fail name source regex)
+  add_library(${name} OBJECT EXCLUDE_FROM_ALL ${source})
+  target_link_libraries(${name} PRIVATE deepseek_config::deepseek_config)
+  add_test(NAME ${name}
+    COMMAND ${CMAKE_COMMAND} --build ${CMAKE_BINARY_DIR} --target ${name} --config $<CONFIG>)
+  # Two builds of one tree at once could race on its regeneration step: one at a time.
+  set_tests_properties(${name} PROPERTIES PASS_REGULAR_EXPRESSION "${regex}" RESOURCE_LOCK build_tree)
+endfunction()
+
+# GCC: "call to non-'constexpr' function '... report_overflow ...'"; Clang: "non-constexpr
+# function 'report_overflow' cannot be used in a constant expression".
+deepseek_config_compile_fail(compile_fail_constexpr_overflow
+  ${CMAKE_CURRENT_SOURCE_DIR}/compile_fail/constexpr_overflow.cpp
+  "constexpr[^ ]* function[^\n]*report_overflow")
+deepseek_config_compile_fail(compile_fail_non_config_type
+  ${CMAKE_CURRENT_SOURCE_DIR}/compile_fail/non_config_type.cpp
+  "memory helpers take a DeepSeek config type")
+
+# --- The std-only headers build with -fno-exceptions -fno-rtti and no nlohmann include path.
+add_library(compile_ok_no_exceptions OBJECT ${CMAKE_CURRENT_SOURCE_DIR}/compile_ok/no_exceptions.cpp)
+target_include_directories(compile_ok_no_exceptions PRIVATE ${PROJECT_SOURCE_DIR}/include)
+target_compile_features(compile_ok_no_exceptions PRIVATE cxx_std_17)
+target_link_libraries(compile_ok_no_exceptions PRIVATE deepseek_config_warnings)
+if(CMAKE_CXX_COMPILER_ID MATCHES "GNU|Clang")
+  target_compile_options(compile_ok_no_exceptions PRIVATE -fno-exceptions -fno-rtti)
+endif()
+
+# --- Without exceptions an overflow at run time calls the replaceable handler.
+add_executable(overflow_handler_no_exceptions ${CMAKE_CURRENT_SOURCE_DIR}/compile_ok/overflow_handler_main.cpp)
+target_include_directories(overflow_handler_no_exceptions PRIVATE ${PROJECT_SOURCE_DIR}/include)
+target_compile_features(overflow_handler_no_exceptions PRIVATE cxx_std_17)
+target_link_libraries(overflow_handler_no_exceptions PRIVATE deepseek_config_warnings)
+if(CMAKE_CXX_COMPILER_ID MATCHES "GNU|Clang")
+  target_compile_options(overflow_handler_no_exceptions PRIVATE -fno-exceptions -fno-rtti)
+  add_test(NAME overflow_handler_no_exceptions COMMAND overflow_handler_no_exceptions)
+  set_tests_properties(overflow_handler_no_exceptions PROPERTIES
+    PASS_REGULAR_EXPRESSION "handled: tensor elements")
+endif()

@@ -1,0 +1,463 @@
+// Parameter counts, bytes, KV cache and budgets at run time. Every expected number comes from
+// ../shared/reference/memory-formulas.md (its section is named next to the check), from a
+// checkpoint's recorded size, or is worked by hand in a comment.
+#include <deepseek/json.hpp>
+#include <deepseek/memory.hpp>
+
+#include <cstdint>
+#include <string>
+
+#include "catch.hpp"
+#include "test_support.hpp"
+
+using namespace deepseek;
+namespace P = deepseek::presets;
+
+namespace {
+
+std::uint64_t count_moe_layers(const DeepseekV2Config& c) {
+    std::uint64_t n = 0;
+    for (std::uint64_t i = 0; i < c.num_hidden_layers; ++i)
+        if (is_moe_layer(c, i)) ++n;
+    return n;
+}
+
+/// The message of the arithmetic_overflow `f` throws, or "" when it throws nothing.
+template <class F> std::string overflow_message(F&& f) {
+    try {
+        f();
+    } catch (const arithmetic_overflow& e) {
+        return e.what();
+    }
+    return {};
+}
+
+/// DeepSeek-OCR-2: DeepSeek-OCR's language model with DeepEncoder-V2 (not modelled).
+DeepseekOCR2Config ocr2() {
+    DeepseekOCR2Config c{};
+    static_cast<DeepseekOCRConfig&>(c) = P::deepseek_ocr;
+    c.vision_config.model_name = VisionModelName::deepencoderv2;
+    c.projector_config.input_dim = 896;
+    return c;
+}
+
+} // namespace
+
+TEST_CASE("totals reproduce published and recorded figures (memory-formulas 4.1)") {
+    // V2-Lite: 15,706,484,224 params; index total_size 31,412,968,448 bf16 bytes.
+    CHECK(parameter_count(P::deepseek_v2_lite) == 15'706'484'224ULL);
+    CHECK(checkpoint_bytes(P::deepseek_v2_lite) == 31'412'968'448ULL);
+    // V2: 235,741,434,880 ("236B").
+    CHECK(parameter_count(P::deepseek_v2) == 235'741'434'880ULL);
+    CHECK(checkpoint_bytes(P::deepseek_v2) == 471'482'869'760ULL);
+    // V3 main 671,026,419,200 ("671B"); MTP as stored 13,463,426,304; main + MTP 684,489,845,504.
+    const ParamBreakdown v3 = param_breakdown(P::deepseek_v3);
+    CHECK(v3.total == 671'026'419'200ULL);
+    CHECK(v3.mtp == 13'463'426'304ULL);
+    CHECK(v3.total + v3.mtp == 684'489'845'504ULL);
+    // V3/R1 as released: 91,991 tensors, 684,531,386,000 elements, 688,574,839,360 bytes.
+    CHECK(tensor_count(P::deepseek_v3) == 91'991);
+    CHECK(stored_elements(P::deepseek_v3) == 684'531'386'000ULL);
+    CHECK(checkpoint_bytes(P::deepseek_v3) == 688'574'839'360ULL);
+    // OCR: 3,336,106,240 params = 6,672,212,480 bf16 bytes (index total_size); 2,710 tensors.
+    CHECK(parameter_count(P::deepseek_ocr) == 3'336'106'240ULL);
+    CHECK(checkpoint_bytes(P::deepseek_ocr) == 6'672'212'480ULL);
+    CHECK(tensor_count(P::deepseek_ocr) == 2'710);
+    CHECK(tensor_count(P::deepseek_v2_lite) == 5'291);
+}
+
+TEST_CASE("component breakdowns (memory-formulas 4.1 table)") {
+    SECTION("V2-Lite") {
+        const ParamBreakdown b = param_breakdown(P::deepseek_v2_lite);
+        CHECK(b.routed_experts == 14'394'851'328ULL);
+        CHECK(b.attention == 371'602'944ULL);
+        CHECK(b.shared_experts == 449'839'104ULL);
+        CHECK(b.dense_mlp == 67'239'936ULL);
+        CHECK(b.embedding == 209'715'200ULL);
+        CHECK(b.lm_head == 209'715'200ULL);
+        CHECK(b.router == 3'407'872ULL);
+        CHECK(b.norms == 112'640ULL);
+        CHECK(b.vision == 0);
+        CHECK(b.mtp == 0);
+    }
+    SECTION("V2") {
+        const ParamBreakdown b = param_breakdown(P::deepseek_v2);
+        CHECK(b.routed_experts == 222'717'542'400ULL);
+        CHECK(b.attention == 8'953'651'200ULL);
+        CHECK(b.shared_experts == 2'783'969'280ULL);
+        CHECK(b.dense_mlp == 188'743'680ULL);
+        CHECK(b.embedding == 524'288'000ULL);
+        CHECK(b.lm_head == 524'288'000ULL);
+        CHECK(b.router == 48'332'800ULL);
+        CHECK(b.norms == 619'520ULL);
+    }
+    SECTION("V3") {
+        const ParamBreakdown b = param_breakdown(P::deepseek_v3);
+        CHECK(b.routed_experts == 653'908'770'816ULL);
+        CHECK(b.attention == 11'413'547'008ULL);
+        CHECK(b.shared_experts == 2'554'331'136ULL);
+        CHECK(b.dense_mlp == 1'189'085'184ULL);
+        CHECK(b.embedding == 926'679'040ULL);
+        CHECK(b.lm_head == 926'679'040ULL);
+        CHECK(b.router == 106'445'312ULL);
+        CHECK(b.norms == 881'664ULL);
+    }
+    SECTION("OCR") {
+        const ParamBreakdown b = param_breakdown(P::deepseek_ocr);
+        CHECK(b.routed_experts == 2'422'210'560ULL);
+        CHECK(b.attention == 78'643'200ULL);
+        CHECK(b.shared_experts == 75'694'080ULL);
+        CHECK(b.dense_mlp == 26'296'320ULL);
+        CHECK(b.embedding == 165'478'400ULL);
+        CHECK(b.lm_head == 165'478'400ULL);
+        CHECK(b.router == 901'120ULL);
+        CHECK(b.norms == 32'000ULL);
+        // DeepEncoder 401,372,160 (2.11); language model 2,934,734,080.
+        CHECK(b.vision_modelled);
+        CHECK(b.vision == 401'372'160ULL);
+        CHECK(b.total - b.vision == 2'934'734'080ULL);
+    }
+}
+
+TEST_CASE("per-layer test vectors (memory-formulas 4.1)") {
+    struct Row {
+        const char* model;
+        std::uint64_t attn, dense_mlp, one_expert, shared, router, dense_layer, moe_layer;
+    };
+    const auto check = [](const auto& cfg, const Row& r) {
+        INFO(r.model);
+        const ParamBreakdown dense = layer_breakdown(cfg, 0);
+        const ParamBreakdown moe = layer_breakdown(cfg, cfg.first_k_dense_replace);
+        CHECK(dense.attention == r.attn);
+        CHECK(moe.attention == r.attn);
+        CHECK(dense.dense_mlp == r.dense_mlp);
+        CHECK(moe.routed_experts / *cfg.n_routed_experts == r.one_expert);
+        CHECK(moe.shared_experts == r.shared);
+        CHECK(moe.router == r.router);
+        CHECK(dense.total == r.dense_layer);
+        CHECK(moe.total == r.moe_layer);
+    };
+    check(P::deepseek_v2_lite, Row{"V2-Lite", 13'763'072, 67'239'936, 8'650'752, 17'301'504,
+                                   131'072, 81'007'104, 584'847'872});
+    check(P::deepseek_v2, Row{"V2", 149'227'520, 188'743'680, 23'592'960, 47'185'920, 819'200,
+                              337'981'440, 3'972'116'480ULL});
+    check(P::deepseek_v3, Row{"V3", 187'107'328, 396'361'728, 44'040'192, 44'040'192, 1'835'264,
+                              583'483'392, 11'507'286'272ULL});
+    check(P::deepseek_ocr,
+          Row{"OCR", 6'553'600, 26'296'320, 3'440'640, 6'881'280, 81'920, 32'852'480, 233'720'320});
+}
+
+TEST_CASE("dense and MoE layer counts (memory-formulas 2.6)") {
+    CHECK(count_moe_layers(P::deepseek_v2) == 59);
+    CHECK(count_moe_layers(P::deepseek_v2_lite) == 26);
+    CHECK(count_moe_layers(P::deepseek_ocr) == 11);
+    CHECK_FALSE(is_moe_layer(P::deepseek_v3, 2));
+    CHECK(is_moe_layer(P::deepseek_v3, 3));
+    CHECK(is_moe_layer(P::deepseek_v3, 61)); // the MTP layer is MoE too
+    // moe_layer_freq 2 from layer 1: layers 2, 4, ... are MoE; 0 means no MoE layer at all.
+    DeepseekV2Config c = P::deepseek_v2_lite;
+    c.moe_layer_freq = 2;
+    CHECK_FALSE(is_moe_layer(c, 1));
+    CHECK(is_moe_layer(c, 2));
+    CHECK_FALSE(is_moe_layer(c, 3));
+    c.moe_layer_freq = 0;
+    CHECK(count_moe_layers(c) == 0);
+    c = P::deepseek_v2_lite;
+    c.n_routed_experts = std::nullopt;
+    CHECK(count_moe_layers(c) == 0);
+    // Dense everywhere: 27 dense layers of 81,007,104 (4.1) + embed + head + final norm.
+    CHECK(parameter_count(c) == 27 * 81'007'104ULL + 2 * 209'715'200ULL + 2048);
+}
+
+TEST_CASE("activated parameters, DeepSeek's convention (memory-formulas 4.2)") {
+    CHECK(active_parameter_count(P::deepseek_v3) == 36'625'618'432ULL);
+    CHECK(active_parameter_count(P::deepseek_v2) == 20'851'512'320ULL);
+    CHECK(active_parameter_count(P::deepseek_v2_lite) == 2'451'435'008ULL);
+    CHECK(active_parameter_count(P::deepseek_ocr) == 574'127'360ULL);
+}
+
+TEST_CASE("attention variants: biases, q_lora_rank 0, tied embeddings") {
+    SECTION("MLA with attention_bias adds q_a, kv_a and o biases") {
+        // V2: q_a bias 1536 + kv_a bias 576 + o bias 5120 = 7,232 per layer, 60 layers.
+        DeepseekV2Config c = P::deepseek_v2;
+        c.attention_bias = true;
+        CHECK(parameter_count(c) == 235'741'434'880ULL + 60 * 7'232ULL);
+        // V2-Lite has no q_a_proj: kv_a bias 576 + o bias 2048 per layer, 27 layers.
+        DeepseekV2Config lite = P::deepseek_v2_lite;
+        lite.attention_bias = true;
+        CHECK(parameter_count(lite) == 15'706'484'224ULL + 27 * 2'624ULL);
+    }
+    SECTION("Llama attention with attention_bias biases q, k, v and o") {
+        DeepseekOCRConfig c = P::deepseek_ocr;
+        c.attention_bias = true;
+        CHECK(parameter_count(c) == 3'336'106'240ULL + 12 * 4 * 1'280ULL);
+    }
+    SECTION("GQA: k and v shrink with num_key_value_heads") {
+        // OCR with 2 KV heads: k_proj and v_proj become [256, 1280] instead of [1280, 1280].
+        DeepseekOCRConfig c = P::deepseek_ocr;
+        c.num_key_value_heads = 2;
+        CHECK(layer_breakdown(c, 0).attention == 2 * 1280ULL * 1280 + 2 * 256ULL * 1280);
+    }
+    SECTION("q_lora_rank 0 means a plain q_proj, as null does") {
+        DeepseekV2Config zero = P::deepseek_v2;
+        zero.q_lora_rank = 0;
+        DeepseekV2Config null = P::deepseek_v2;
+        null.q_lora_rank = std::nullopt;
+        // q_proj [128*192, 5120], kv_a [576, 5120], kv_a norm 512, kv_b [128*256, 512], o [5120,
+        // 128*128].
+        const std::uint64_t attn =
+            128ULL * 192 * 5120 + 576ULL * 5120 + 512 + 128ULL * 256 * 512 + 5120ULL * 128 * 128;
+        CHECK(layer_breakdown(zero, 0).attention == attn);
+        CHECK(layer_breakdown(null, 0).attention == attn);
+    }
+    SECTION("tie_word_embeddings drops lm_head") {
+        DeepseekV2Config c = P::deepseek_v2_lite;
+        c.tie_word_embeddings = true;
+        const ParamBreakdown b = param_breakdown(c);
+        CHECK(b.lm_head == 0);
+        CHECK(b.total == 15'706'484'224ULL - 209'715'200ULL);
+        CHECK(b.active == 2'451'435'008ULL - 209'715'200ULL);
+    }
+}
+
+TEST_CASE("DeepSeek-OCR-2: language model exact, vision reported as not modelled") {
+    const ParamBreakdown b = param_breakdown(ocr2());
+    CHECK_FALSE(b.vision_modelled);
+    CHECK(b.vision == 0);
+    CHECK(b.total == 2'934'734'080ULL);
+    CHECK(b.active == 574'127'360ULL);
+}
+
+TEST_CASE("weight bytes at a uniform dtype") {
+    // V2-Lite: 2 bytes x 15,706,484,224.
+    CHECK(weight_bytes(P::deepseek_v2_lite, Dtype::bf16) == 31'412'968'448ULL);
+    CHECK(weight_bytes(P::deepseek_v2_lite, Dtype::fp32) == 62'825'936'896ULL);
+    CHECK(weight_bytes(P::deepseek_v2_lite, Dtype::int8) == 15'706'484'224ULL);
+    CHECK(weight_bytes(P::deepseek_v2_lite, Dtype::int4) == 7'853'242'112ULL);
+    // V3 main + MTP, 684,489,845,504 params (4.1), at 2 bytes each; no FP8 scales. (The
+    // reference's "bf16 bytes" column, 1,368,979,721,216, keeps the router bias in float32:
+    // see the unquantised checkpoint test.)
+    CHECK(weight_bytes(P::deepseek_v3, Dtype::bf16) == 2 * 684'489'845'504ULL);
+    // int4 rounds the total up: embed [3, 1] + final norm [1] + head [3, 1] = 7 elements
+    // = 28 bits = 3.5 bytes -> 4 bytes.
+    DeepseekV2Config tiny{};
+    tiny.vocab_size = 3;
+    tiny.hidden_size = 1;
+    tiny.num_hidden_layers = 0;
+    CHECK(parameter_count(tiny) == 7);
+    CHECK(weight_bytes(tiny, Dtype::int4) == 4);
+    CHECK(weight_bytes(tiny, Dtype::bf16) == 14);
+}
+
+TEST_CASE("checkpoint dtypes: unset torch_dtype is bf16, float32 doubles") {
+    DeepseekV2Config c = P::deepseek_v2_lite;
+    c.torch_dtype = std::nullopt;
+    CHECK(checkpoint_bytes(c) == 31'412'968'448ULL);
+    c.torch_dtype = TorchDtype::float32;
+    CHECK(checkpoint_bytes(c) == 62'825'936'896ULL);
+    // V3 without its quantization_config: everything bf16 but the fp32 router bias. The
+    // reference's V3 main + MTP "bf16 bytes" (4.1) is this figure: 2 x 684,489,845,504 plus
+    // 2 extra bytes for each of 256 bias entries in 58 MoE layers + 1 MTP layer.
+    DeepseekV3Config v3 = P::deepseek_v3;
+    v3.quantization_config = std::nullopt;
+    CHECK(checkpoint_bytes(v3) == 1'368'979'721'216ULL);
+    CHECK(checkpoint_bytes(v3) == 2 * 684'489'845'504ULL + 59 * 256 * 2);
+}
+
+TEST_CASE("tensor-parallel split of the weights (memory-formulas 2.10)") {
+    // V2-Lite at tp 2: replicated are kv_a_proj_with_mqa [576, 2048] and kv_a_layernorm [512]
+    // in 27 layers, all norms 112,640 and the routers 3,407,872 (4.1); the rest is halved.
+    const std::uint64_t replicated = 27 * (576ULL * 2048 + 512) + 112'640 + 3'407'872;
+    const std::uint64_t per_rank = replicated + (15'706'484'224ULL - replicated) / 2;
+    const SizeResult r = weight_bytes_per_rank(P::deepseek_v2_lite, Dtype::bf16, 2);
+    REQUIRE(r.ok());
+    CHECK(r.value == 2 * per_rank);
+    CHECK(weight_bytes_per_rank(P::deepseek_v2_lite, Dtype::bf16, 1).value == 31'412'968'448ULL);
+    // V3 splits 8 ways (256 experts, vocab 129,280 = 8 x 16,160); 3 does not divide the vocab.
+    CHECK(can_split(P::deepseek_v3, 8));
+    CHECK_FALSE(can_split(P::deepseek_v3, 3));
+    CHECK(weight_bytes_per_rank(P::deepseek_v3, Dtype::bf16, 3).error ==
+          MemoryError::tp_does_not_divide);
+    CHECK(weight_bytes_per_rank(P::deepseek_v3, Dtype::bf16, 0).error == MemoryError::tp_zero);
+    CHECK_FALSE(can_split(P::deepseek_v3, 0));
+    // The released checkpoint on one rank is the whole checkpoint.
+    CHECK(checkpoint_bytes_per_rank(P::deepseek_v3, 1).value == 688'574'839'360ULL);
+    const SizeResult v3_8 = checkpoint_bytes_per_rank(P::deepseek_v3, 8);
+    REQUIRE(v3_8.ok());
+    CHECK(v3_8.value < 688'574'839'360ULL / 8 + 10'000'000'000ULL);
+    CHECK(to_string(MemoryError::tp_does_not_divide) == "tp_does_not_divide");
+    CHECK(error_message(MemoryError::tp_does_not_divide).find("does not divide") !=
+          std::string_view::npos);
+}
+
+TEST_CASE("KV cache elements per token per layer (memory-formulas 5)") {
+    CHECK(kv_elements_per_token(P::deepseek_v3, KvLayout::latent).value == 576);
+    CHECK(kv_elements_per_token(P::deepseek_v2, KvLayout::latent).value == 576);
+    CHECK(kv_elements_per_token(P::deepseek_v2_lite, KvLayout::latent).value == 576);
+    CHECK(kv_elements_per_token(P::deepseek_v3, KvLayout::expanded).value == 40'960);
+    CHECK(kv_elements_per_token(P::deepseek_v2, KvLayout::expanded).value == 40'960);
+    CHECK(kv_elements_per_token(P::deepseek_v2_lite, KvLayout::expanded).value == 5'120);
+    CHECK(kv_elements_per_token(P::deepseek_ocr, KvLayout::mha).value == 2'560);
+}
+
+TEST_CASE("KV cache bytes (memory-formulas 5)") {
+    // V3 latent bf16: 70,272 bytes per token over 61 layers; 2,302,672,896 at 32,768 tokens.
+    CHECK(kv_bytes_per_token(P::deepseek_v3, KvLayout::latent, Dtype::bf16).value == 70'272);
+    CHECK(kv_cache_bytes(P::deepseek_v3, KvLayout::latent, 32'768, 1, Dtype::bf16).value ==
+          2'302'672'896ULL);
+    // V2-Lite latent bf16: 31,104 per token; 1,019,215,872 at 32k.
+    CHECK(kv_bytes_per_token(P::deepseek_v2_lite, KvLayout::latent, Dtype::bf16).value == 31'104);
+    CHECK(kv_cache_bytes(P::deepseek_v2_lite, KvLayout::latent, 32'768, 1, Dtype::bf16).value ==
+          1'019'215'872ULL);
+    // Expanded bf16 per token (5a): V2-Lite 276,480, V2 4,915,200, V3 4,997,120.
+    CHECK(kv_bytes_per_token(P::deepseek_v2_lite, KvLayout::expanded, Dtype::bf16).value ==
+          276'480);
+    CHECK(kv_bytes_per_token(P::deepseek_v2, KvLayout::expanded, Dtype::bf16).value == 4'915'200);
+    CHECK(kv_bytes_per_token(P::deepseek_v3, KvLayout::expanded, Dtype::bf16).value == 4'997'120);
+    // OCR mha bf16: 61,440 bytes per token over 12 layers (5d).
+    CHECK(kv_bytes_per_token(P::deepseek_ocr, KvLayout::mha, Dtype::bf16).value == 61'440);
+    // Batch multiplies; fp8 halves; int4 quarters.
+    CHECK(kv_cache_bytes(P::deepseek_v3, KvLayout::latent, 32'768, 4, Dtype::bf16).value ==
+          4 * 2'302'672'896ULL);
+    CHECK(kv_cache_bytes(P::deepseek_v3, KvLayout::latent, 32'768, 1, Dtype::fp8).value ==
+          2'302'672'896ULL / 2);
+    CHECK(kv_cache_bytes(P::deepseek_v3, KvLayout::latent, 32'768, 1, Dtype::int4).value ==
+          2'302'672'896ULL / 4);
+}
+
+TEST_CASE("KV cache per tensor-parallel rank") {
+    // Latent is replicated on every rank (vLLM: one KV head, not divided by TP).
+    CHECK(kv_cache_bytes_per_rank(P::deepseek_v3, KvLayout::latent, 32'768, 1, Dtype::bf16, 8)
+              .value == 2'302'672'896ULL);
+    // Expanded splits by the 128 heads: 40,960 / 8 = 5,120 elements per rank.
+    CHECK(kv_elements_per_token_per_rank(P::deepseek_v3, KvLayout::expanded, 8).value == 5'120);
+    CHECK(kv_elements_per_token_per_rank(P::deepseek_v3, KvLayout::expanded, 3).error ==
+          MemoryError::tp_does_not_divide);
+    // OCR mha splits by its 10 KV heads: 2 ranks hold 1,280 each; 4 ranks do not divide 10.
+    CHECK(kv_elements_per_token_per_rank(P::deepseek_ocr, KvLayout::mha, 2).value == 1'280);
+    CHECK(kv_elements_per_token_per_rank(P::deepseek_ocr, KvLayout::mha, 4).error ==
+          MemoryError::tp_does_not_divide);
+    CHECK(kv_elements_per_token_per_rank(P::deepseek_ocr, KvLayout::mha, 0).error ==
+          MemoryError::tp_zero);
+}
+
+TEST_CASE("a KV layout that does not fit the model is an error") {
+    CHECK_FALSE(layout_fits(P::deepseek_ocr, KvLayout::latent));
+    CHECK_FALSE(layout_fits(P::deepseek_ocr, KvLayout::expanded));
+    CHECK(layout_fits(P::deepseek_ocr, KvLayout::mha));
+    CHECK_FALSE(layout_fits(P::deepseek_v3, KvLayout::mha));
+    CHECK(layout_fits(P::deepseek_v2_lite, KvLayout::latent));
+    const SizeResult a = kv_elements_per_token(P::deepseek_ocr, KvLayout::latent);
+    CHECK_FALSE(a.ok());
+    CHECK(a.error == MemoryError::layout_needs_mla);
+    CHECK(a.value == 0);
+    CHECK(kv_cache_bytes(P::deepseek_ocr, KvLayout::expanded, 10, 1, Dtype::bf16).error ==
+          MemoryError::layout_needs_mla);
+    CHECK(kv_cache_bytes(P::deepseek_v3, KvLayout::mha, 10, 1, Dtype::bf16).error ==
+          MemoryError::layout_needs_mha);
+    CHECK(max_context_tokens(P::deepseek_v3, Dtype::bf16, KvLayout::mha, Dtype::bf16, 1, 1,
+                             1ULL << 50)
+              .error == MemoryError::layout_needs_mha);
+    // A V2 config with use_mla false takes the mha layout: 2 x 32 KV heads x (4096 / 32).
+    DeepseekV2Config c{};
+    c.use_mla = false;
+    CHECK(kv_elements_per_token(c, KvLayout::mha).value == 2 * 32 * 128);
+}
+
+TEST_CASE("context budget, worked by hand") {
+    // V2-Lite, bf16 weights on one device: 31,412,968,448 bytes; latent bf16 KV 31,104 per token.
+    const std::uint64_t w = 31'412'968'448ULL;
+    const auto T = [](std::uint64_t budget, std::uint64_t batch = 1) {
+        return max_context_tokens(P::deepseek_v2_lite, Dtype::bf16, KvLayout::latent, Dtype::bf16,
+                                  batch, 1, budget);
+    };
+    CHECK(T(w + 31'104ULL * 1'000).value == 1'000);   // exact boundary
+    CHECK(T(w + 31'104ULL * 1'000 - 1).value == 999); // one byte less
+    CHECK(T(w + 31'104ULL * 32'768).value == 32'768);
+    CHECK(T(w).value == 0);     // weights fit, no token does
+    CHECK(T(w - 1).value == 0); // weights alone do not fit
+    CHECK(T(0).value == 0);
+    CHECK(T(w + 4 * 31'104ULL * 10, 4).value == 10); // batch 4: 4 x 31,104 per token
+    CHECK(T(w + 4 * 31'104ULL * 10 - 1, 4).value == 9);
+    // 40 GiB: (42,949,672,960 - 31,412,968,448) / 31,104 = 370,907.4 latent tokens, and
+    // / 276,480 = 41,727.3 expanded tokens.
+    CHECK(T(40ULL << 30).value == 370'907);
+    CHECK(max_context_tokens(P::deepseek_v2_lite, Dtype::bf16, KvLayout::expanded, Dtype::bf16, 1,
+                             1, 40ULL << 30)
+              .value == 41'727);
+    // V3 on 8 ranks, fp8 weights, latent bf16 KV replicated (70,272 per token per rank).
+    const SizeResult w8 = weight_bytes_per_rank(P::deepseek_v3, Dtype::fp8, 8);
+    REQUIRE(w8.ok());
+    CHECK(max_context_tokens(P::deepseek_v3, Dtype::fp8, KvLayout::latent, Dtype::bf16, 1, 8,
+                             w8.value + 70'272ULL * 32'768)
+              .value == 32'768);
+    // int4 KV rounds up: 1 element per token in 1 layer at 4 bits; 1 byte holds 2 tokens, 3
+    // bytes 6.
+    DeepseekV2Config tiny{};
+    tiny.num_hidden_layers = 1;
+    tiny.kv_lora_rank = 1;
+    tiny.qk_rope_head_dim = 0;
+    const auto t4 = [&](std::uint64_t budget) {
+        return max_context_tokens_given_weights(tiny, 0, KvLayout::latent, Dtype::int4, 1, 1,
+                                                budget)
+            .value;
+    };
+    CHECK(t4(1) == 2);
+    CHECK(t4(3) == 6);
+    CHECK(kv_cache_bytes(tiny, KvLayout::latent, 3, 1, Dtype::int4).value ==
+          2); // 12 bits -> 2 bytes
+    // A token that costs nothing (batch 0) leaves the context unbounded.
+    CHECK(
+        max_context_tokens_given_weights(tiny, 0, KvLayout::latent, Dtype::bf16, 0, 1, 10).value ==
+        UINT64_MAX);
+    // A budget near 2^64 does not overflow the division.
+    CHECK(t4(UINT64_MAX) == UINT64_MAX);
+    CHECK(max_context_tokens_given_weights(tiny, 0, KvLayout::latent, Dtype::fp8, 1, 1, UINT64_MAX)
+              .value == UINT64_MAX);
+}
+
+TEST_CASE("overflow at run time throws arithmetic_overflow, never wraps") {
+    DeepseekV2Config huge = P::deepseek_v2_lite;
+    huge.vocab_size = 1ULL << 40;
+    huge.hidden_size = 1ULL << 40;
+    CHECK_THROWS_AS(parameter_count(huge), arithmetic_overflow);
+    CHECK_THROWS_AS(parameter_count(huge), std::overflow_error);
+    CHECK(overflow_message([&] { (void)parameter_count(huge); }).find("tensor elements") !=
+          std::string::npos);
+    CHECK(overflow_message([&] { (void)checkpoint_bytes(huge); }).find("overflow") !=
+          std::string::npos);
+    // Every element fits, but the bytes do not: 2^62 elements x 4 bytes.
+    DeepseekV2Config wide{};
+    wide.num_hidden_layers = 0;
+    wide.vocab_size = 1ULL << 31;
+    wide.hidden_size = 1ULL << 31;
+    wide.torch_dtype = TorchDtype::float32;
+    CHECK(overflow_message([&] { (void)checkpoint_bytes(wide); }).find("checkpoint bytes") !=
+          std::string::npos);
+    // KV: 2^62 tokens x 576 elements.
+    CHECK(overflow_message([&] {
+              (void)kv_cache_bytes(P::deepseek_v3, KvLayout::latent, 1ULL << 62, 1, Dtype::bf16);
+          }).find("KV cache bytes") != std::string::npos);
+}
+
+TEST_CASE("dtype and layout names") {
+    CHECK(to_string(Dtype::int4) == "int4");
+    CHECK(to_string(Dtype::bf16) == "bf16");
+    CHECK(enum_from_string<Dtype>("fp8") == Dtype::fp8);
+    CHECK_FALSE(enum_from_string<Dtype>("float8").has_value());
+    CHECK(to_string(KvLayout::expanded) == "expanded");
+    CHECK(enum_from_string<KvLayout>("mha") == KvLayout::mha);
+    CHECK(enum_from_string<KvLayout>("latent") == KvLayout::latent);
+    CHECK(to_string(TensorDtype::F8_E4M3) == "F8_E4M3");
+    CHECK(dtype_bits(Dtype::int4) == 4);
+    CHECK(dtype_bits(Dtype::fp32) == 32);
+}
+
+TEST_CASE("presets equal the released config.json files") {
+    REQUIRE_CORPUS();
+    const auto file = [](const char* name) { return test_support::corpus_file(name); };
+    CHECK(load_config<DeepseekV2Config>(file("deepseek-v2-lite.json")) == P::deepseek_v2_lite);
+    CHECK(load_config<DeepseekV2Config>(file("deepseek-v2.json")) == P::deepseek_v2);
+    CHECK(load_config<DeepseekV3Config>(file("deepseek-v3.json")) == P::deepseek_v3);
+    CHECK(load_config<DeepseekOCRConfig>(file("deepseek-ocr.json")) == P::deepseek_ocr);
+}
