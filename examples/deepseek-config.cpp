@@ -1,0 +1,500 @@
+// deepseek-config: what a DeepSeek model is and what serving it costs, from its config.json.
+//
+//   deepseek-config [PATH] [--json] [--weights-dtype D] [--kv-dtype D] [--kv-layout L]
+//                   [--context N] [--batch N] [--tp N] [--budget SIZE] [--tensors]
+//                   [--check-index FILE] [--help] [--version]
+//
+// Exit codes: 0 success, 1 invalid config or failed --check-index, 2 bad usage, 3 unreadable file.
+#include <deepseek/json.hpp>
+#include <deepseek/report.hpp>
+#include <deepseek/tensors.hpp>
+#include <deepseek/version.hpp>
+
+#include <cstdint>
+#include <cstdio>
+#include <iostream>
+#include <optional>
+#include <set>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace {
+
+using deepseek::Dtype;
+using deepseek::KvLayout;
+using nlohmann::json;
+
+constexpr const char* program = "deepseek-config";
+
+const char* const help_text = R"(usage: deepseek-config [PATH] [options]
+
+Prints what a DeepSeek model is and what it costs to serve, from its config.json.
+PATH is a config.json or a model folder holding one; without PATH the built-in
+DeepSeek-OCR preset is used.
+
+options:
+  --json                 one JSON object instead of the table
+  --weights-dtype D      weights at one dtype: fp32, bf16, fp16, fp8, int8, int4
+                         (default: the checkpoint as released, FP8 where it is FP8)
+  --kv-dtype D           KV-cache dtype (default: the model's torch_dtype)
+  --kv-layout L          latent, expanded or mha (default: latent with MLA, else mha)
+  --context N            tokens per sequence (default: 32768, or the model's maximum if smaller)
+  --batch N              sequences (default 1)
+  --tp N                 tensor-parallel ranks; bytes are per rank (default 1)
+  --budget SIZE          bytes per rank for weights + KV cache, e.g. 80GiB, 80GB, 85899345920;
+                         prints the largest context that fits
+  --tensors              list every tensor of the checkpoint: name, shape, dtype
+  --check-index FILE     compare a model.safetensors.index.json with the tensor manifest
+                         (names and total_size); exit 1 on any difference
+  --help                 this text
+  --version              the version
+
+exit codes: 0 ok, 1 invalid config or failed --check-index, 2 bad usage, 3 unreadable file
+)";
+
+/// Bad usage: exit 2.
+struct usage_error : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+/// A file that cannot be read: exit 3.
+struct unreadable_error : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+struct CliOptions {
+    std::optional<std::string> path;
+    bool json = false;
+    bool tensors = false;
+    bool help = false;
+    bool version = false;
+    std::optional<std::string> check_index;
+    deepseek::ReportOptions report;
+};
+
+std::uint64_t parse_count(std::string_view option, std::string_view text) {
+    std::uint64_t value = 0;
+    bool any = false;
+    for (char ch : text) {
+        if (ch < '0' || ch > '9') {
+            any = false;
+            break;
+        }
+        const auto digit = static_cast<std::uint64_t>(ch - '0');
+        if (value > (UINT64_MAX - digit) / 10) {
+            throw usage_error(std::string(option) + ": " + std::string(text) + " is too large");
+        }
+        value = value * 10 + digit;
+        any = true;
+    }
+    if (!any || value == 0) {
+        throw usage_error(std::string(option) + ": expected a positive whole number, found '" + std::string(text) + "'");
+    }
+    return value;
+}
+
+/// "80GiB" (binary), "80GB" (decimal), "80" or "80B" (bytes).
+std::uint64_t parse_size(std::string_view text) {
+    std::size_t digits = 0;
+    while (digits < text.size() && text[digits] >= '0' && text[digits] <= '9') ++digits;
+    std::string unit(text.substr(digits));
+    for (auto& ch : unit) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    struct Unit {
+        const char* name;
+        std::uint64_t bytes;
+    };
+    const Unit units[] = {{"", 1},
+                          {"b", 1},
+                          {"kb", 1000},
+                          {"mb", 1000 * 1000},
+                          {"gb", 1000ull * 1000 * 1000},
+                          {"tb", 1000ull * 1000 * 1000 * 1000},
+                          {"kib", 1ull << 10},
+                          {"mib", 1ull << 20},
+                          {"gib", 1ull << 30},
+                          {"tib", 1ull << 40}};
+    const Unit* found = nullptr;
+    for (const auto& u : units) {
+        if (unit == u.name) found = &u;
+    }
+    if (digits == 0 || found == nullptr) {
+        throw usage_error("--budget: expected a size such as 80GiB, 80GB or 85899345920, found '" + std::string(text) + "'");
+    }
+    const std::uint64_t number = parse_count("--budget", text.substr(0, digits));
+    if (number > UINT64_MAX / found->bytes) throw usage_error("--budget: " + std::string(text) + " is too large");
+    return number * found->bytes;
+}
+
+template <class E> E parse_enum(std::string_view option, std::string_view text) {
+    if (const auto value = deepseek::enum_from_string<E>(text)) return *value;
+    std::string accepted;
+    for (const auto& entry : deepseek::enum_table<E>::entries) {
+        if (!accepted.empty()) accepted += ", ";
+        accepted += entry.second;
+    }
+    throw usage_error(std::string(option) + ": unknown value '" + std::string(text) + "'; accepted: " + accepted);
+}
+
+CliOptions parse_arguments(int argc, char** argv) {
+    CliOptions o;
+    std::vector<std::string> args(argv + 1, argv + argc);
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        std::string arg = args[i];
+        std::optional<std::string> inline_value;
+        if (arg.rfind("--", 0) == 0) {
+            if (const auto eq = arg.find('='); eq != std::string::npos) {
+                inline_value = arg.substr(eq + 1);
+                arg = arg.substr(0, eq);
+            }
+        }
+        const auto value = [&]() -> std::string {
+            if (inline_value) return *inline_value;
+            if (i + 1 >= args.size()) throw usage_error(arg + " needs a value");
+            return args[++i];
+        };
+        const auto flag = [&]() {
+            if (inline_value) throw usage_error(arg + " takes no value");
+            return true;
+        };
+        if (arg == "--json") o.json = flag();
+        else if (arg == "--tensors") o.tensors = flag();
+        else if (arg == "--help" || arg == "-h") o.help = flag();
+        else if (arg == "--version") o.version = flag();
+        else if (arg == "--weights-dtype") o.report.weights_dtype = parse_enum<Dtype>(arg, value());
+        else if (arg == "--kv-dtype") o.report.kv_dtype = parse_enum<Dtype>(arg, value());
+        else if (arg == "--kv-layout") o.report.kv_layout = parse_enum<KvLayout>(arg, value());
+        else if (arg == "--context") o.report.context = parse_count(arg, value());
+        else if (arg == "--batch") o.report.batch = parse_count(arg, value());
+        else if (arg == "--tp") o.report.tp = parse_count(arg, value());
+        else if (arg == "--budget") o.report.budget = parse_size(value());
+        else if (arg == "--check-index") o.check_index = value();
+        else if (arg.size() > 1 && arg[0] == '-') throw usage_error("unknown option '" + arg + "' (see --help)");
+        else if (o.path) throw usage_error("more than one PATH given ('" + *o.path + "' and '" + arg + "')");
+        else o.path = arg;
+    }
+    return o;
+}
+
+// ---- human units ----------------------------------------------------------------------------
+
+std::string grouped(std::uint64_t n) {
+    std::string digits = std::to_string(n);
+    std::string out;
+    for (std::size_t i = 0; i < digits.size(); ++i) {
+        if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+        out += digits[i];
+    }
+    return out;
+}
+
+std::string fixed2(double value) {
+    char buffer[64];
+    std::snprintf(buffer, sizeof buffer, "%.2f", value);
+    return buffer;
+}
+
+std::string human_bytes(std::uint64_t n) {
+    const char* const units[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
+    double value = static_cast<double>(n);
+    std::size_t unit = 0;
+    while (value >= 1024.0 && unit + 1 < std::size(units)) {
+        value /= 1024.0;
+        ++unit;
+    }
+    return unit == 0 ? std::to_string(n) + " B" : fixed2(value) + " " + units[unit];
+}
+
+std::string human_count(std::uint64_t n) {
+    const double v = static_cast<double>(n);
+    if (n >= 1000000000ull) return fixed2(v / 1e9) + " B";
+    if (n >= 1000000ull) return fixed2(v / 1e6) + " M";
+    if (n >= 1000ull) return fixed2(v / 1e3) + " K";
+    return std::to_string(n);
+}
+
+std::string optional_count(const std::optional<std::uint64_t>& v) { return v ? std::to_string(*v) : "none"; }
+
+// ---- the report -----------------------------------------------------------------------------
+
+template <class C> std::uint64_t moe_layer_count(const C& c) {
+    std::uint64_t n = 0;
+    for (std::uint64_t i = 0; i < c.num_hidden_layers; ++i) {
+        if (deepseek::is_moe_layer(c, i)) ++n;
+    }
+    return n;
+}
+
+template <class C> std::uint64_t mtp_layer_count(const C& c) {
+    if constexpr (std::is_same_v<C, deepseek::DeepseekV3Config>) return c.num_nextn_predict_layers;
+    else return 0;
+}
+
+std::string weights_label(const deepseek::Report& r) {
+    return r.weights_dtype ? std::string(deepseek::to_string(*r.weights_dtype)) : std::string("released");
+}
+
+template <class C>
+json report_json(const C& c, const deepseek::Report& r, const std::string& source, bool budget_given) {
+    const auto& p = r.params;
+    json out = json::object();
+    out["source"] = source;
+    out["model_type"] = std::string(C::model_type);
+    out["config_class"] = std::string(deepseek::class_name<C>());
+    out["architecture"] = {
+        {"layers", c.num_hidden_layers},
+        {"dense_layers", c.num_hidden_layers - moe_layer_count(c)},
+        {"moe_layers", moe_layer_count(c)},
+        {"mtp_layers", mtp_layer_count(c)},
+        {"hidden_size", c.hidden_size},
+        {"attention", deepseek::uses_mla(c) ? "mla" : "mha"},
+        {"num_attention_heads", c.num_attention_heads},
+        {"num_key_value_heads", c.num_key_value_heads},
+        {"routed_experts", c.n_routed_experts ? json(*c.n_routed_experts) : json(nullptr)},
+        {"shared_experts", c.n_shared_experts ? json(*c.n_shared_experts) : json(nullptr)},
+        {"experts_per_token", c.num_experts_per_tok ? json(*c.num_experts_per_tok) : json(nullptr)},
+        {"vocab_size", c.vocab_size},
+        {"max_position_embeddings", c.max_position_embeddings},
+    };
+    out["params"] = {
+        {"total", p.total},         {"active", p.active},       {"embedding", p.embedding},
+        {"lm_head", p.lm_head},     {"attention", p.attention}, {"dense_mlp", p.dense_mlp},
+        {"router", p.router},       {"routed_experts", p.routed_experts},
+        {"shared_experts", p.shared_experts},
+        {"norms", p.norms},         {"vision", p.vision},       {"vision_modelled", p.vision_modelled},
+        {"mtp", p.mtp},
+    };
+    out["checkpoint_bytes"] = r.checkpoint_bytes;
+    out["weights"] = {{"dtype", weights_label(r)}, {"tp", r.tp}, {"bytes", r.weight_bytes}};
+    out["kv_cache"] = {
+        {"layout", std::string(deepseek::to_string(r.kv_layout))},
+        {"dtype", std::string(deepseek::to_string(r.kv_dtype))},
+        {"bytes_per_token", r.kv_bytes_per_token},
+        {"context", r.context},
+        {"batch", r.batch},
+        {"tp", r.tp},
+        {"bytes", r.kv_bytes},
+    };
+    if (budget_given && r.max_context) out["max_context"] = *r.max_context;
+    return out;
+}
+
+template <class C>
+void print_table(std::ostream& os, const C& c, const deepseek::Report& r, const std::string& source,
+                 const std::optional<std::uint64_t>& budget) {
+    const auto& p = r.params;
+    const std::uint64_t moe = moe_layer_count(c);
+    os << program << " " << DEEPSEEK_CONFIG_VERSION_STRING << ": " << source << "\n\n";
+    os << "model         " << deepseek::class_name<C>() << " (model_type " << C::model_type << ")\n";
+    os << "layers        " << c.num_hidden_layers << " (" << (c.num_hidden_layers - moe) << " dense, " << moe << " MoE)";
+    if (mtp_layer_count(c) > 0) os << " + " << mtp_layer_count(c) << " MTP";
+    os << "\n";
+    os << "hidden        " << c.hidden_size << ", vocab " << grouped(c.vocab_size) << ", context "
+       << grouped(c.max_position_embeddings) << "\n";
+    if (deepseek::uses_mla(c)) {
+        os << "attention     MLA, " << c.num_attention_heads << " heads, q_lora_rank " << optional_count(c.q_lora_rank)
+           << ", kv_lora_rank " << optional_count(c.kv_lora_rank) << ", qk " << c.qk_nope_head_dim << "+"
+           << c.qk_rope_head_dim << ", v " << c.v_head_dim << "\n";
+    } else {
+        os << "attention     MHA, " << c.num_attention_heads << " heads, " << c.num_key_value_heads << " KV heads, head_dim "
+           << deepseek::mha_head_dim(c) << "\n";
+    }
+    os << "experts       " << optional_count(c.n_routed_experts) << " routed, " << optional_count(c.n_shared_experts)
+       << " shared, " << optional_count(c.num_experts_per_tok) << " per token\n\n";
+
+    const auto row = [&](const char* name, std::uint64_t n) {
+        std::string label = name;
+        label.resize(18, ' ');
+        std::string human = human_count(n);
+        human.insert(0, human.size() < 10 ? 10 - human.size() : 0, ' ');
+        os << "  " << label << human << "   " << grouped(n) << "\n";
+    };
+    os << "parameters\n";
+    row("embedding", p.embedding);
+    row("lm_head", p.lm_head);
+    row("attention", p.attention);
+    row("dense_mlp", p.dense_mlp);
+    row("router", p.router);
+    row("routed_experts", p.routed_experts);
+    row("shared_experts", p.shared_experts);
+    row("norms", p.norms);
+    if (p.vision_modelled) row("vision", p.vision);
+    else os << "  vision            not modelled (this encoder is not counted)\n";
+    row("total", p.total);
+    row("active", p.active);
+    if (p.mtp > 0) row("mtp (stored)", p.mtp);
+    os << "\n";
+    os << "checkpoint    " << human_bytes(r.checkpoint_bytes) << " (" << grouped(r.checkpoint_bytes) << " bytes)\n";
+    os << "weights       " << human_bytes(r.weight_bytes) << " per rank (" << grouped(r.weight_bytes) << " bytes; "
+       << weights_label(r) << ", tp " << r.tp << ")\n";
+    os << "kv cache      " << deepseek::to_string(r.kv_layout) << ", " << deepseek::to_string(r.kv_dtype) << ": "
+       << human_bytes(r.kv_bytes_per_token) << " per token (" << grouped(r.kv_bytes_per_token) << " bytes)\n";
+    os << "              " << human_bytes(r.kv_bytes) << " at " << grouped(r.context) << " tokens x batch " << r.batch
+       << " (" << grouped(r.kv_bytes) << " bytes per rank)\n";
+    if (budget && r.max_context) {
+        os << "max context   " << grouped(*r.max_context) << " tokens x batch " << r.batch << " in "
+           << human_bytes(*budget) << " per rank";
+        if (*r.max_context == 0) os << " (the weights alone do not fit)";
+        os << "\n";
+    }
+}
+
+template <class C> void print_tensors(std::ostream& os, const C& c, bool as_json) {
+    const auto manifest = deepseek::tensor_manifest(c);
+    json list = json::array();
+    for (const auto& t : manifest) {
+        std::vector<std::uint64_t> dims(t.shape.dims.begin(), t.shape.dims.begin() + static_cast<std::ptrdiff_t>(t.shape.rank));
+        if (as_json) {
+            list.push_back({{"name", t.name}, {"shape", dims}, {"dtype", std::string(deepseek::to_string(t.dtype))}});
+        } else {
+            std::string shape = "[";
+            for (std::size_t i = 0; i < dims.size(); ++i) shape += (i ? ", " : "") + std::to_string(dims[i]);
+            os << t.name << "  " << shape << "]  " << deepseek::to_string(t.dtype) << "\n";
+        }
+    }
+    if (as_json) os << list.dump(2) << "\n";
+}
+
+/// Compares an index file with the manifest; returns true when they agree.
+template <class C> bool check_index(std::ostream& os, const C& c, const std::string& file, bool as_json) {
+    std::string text;
+    try {
+        text = deepseek::detail::read_file(file);
+    } catch (const deepseek::config_error& e) {
+        throw unreadable_error(e.what());
+    }
+    json index;
+    try {
+        index = json::parse(text);
+    } catch (const json::parse_error& e) {
+        throw deepseek::config_error(deepseek::error_kind::syntax, "", std::string("not JSON: ") + e.what(), file);
+    }
+    if (!index.is_object() || !index.contains("weight_map") || !index.at("weight_map").is_object()) {
+        throw deepseek::config_error(deepseek::error_kind::missing_key, "/weight_map", "an index file needs a weight_map object", file);
+    }
+    std::set<std::string> in_index;
+    for (auto it = index.at("weight_map").begin(); it != index.at("weight_map").end(); ++it) in_index.insert(it.key());
+    std::set<std::string> in_manifest;
+    for (const auto& t : deepseek::tensor_manifest(c)) in_manifest.insert(t.name);
+    std::vector<std::string> missing;    // in the manifest, not in the index
+    std::vector<std::string> unexpected; // in the index, not in the manifest
+    for (const auto& name : in_manifest) if (!in_index.count(name)) missing.push_back(name);
+    for (const auto& name : in_index) if (!in_manifest.count(name)) unexpected.push_back(name);
+
+    std::optional<std::uint64_t> total_size;
+    if (index.contains("metadata") && index.at("metadata").is_object() && index.at("metadata").contains("total_size") &&
+        index.at("metadata").at("total_size").is_number_unsigned()) {
+        total_size = index.at("metadata").at("total_size").get<std::uint64_t>();
+    }
+    const std::uint64_t expected = deepseek::checkpoint_bytes(c);
+    const bool sizes_match = total_size && *total_size == expected;
+    const bool ok = missing.empty() && unexpected.empty() && sizes_match;
+
+    if (as_json) {
+        json out = {{"file", file},
+                    {"index_tensors", in_index.size()},
+                    {"manifest_tensors", in_manifest.size()},
+                    {"missing", missing},
+                    {"unexpected", unexpected},
+                    {"total_size", total_size ? json(*total_size) : json(nullptr)},
+                    {"checkpoint_bytes", expected},
+                    {"match", ok}};
+        os << json{{"check_index", out}}.dump(2) << "\n";
+        return ok;
+    }
+    os << "check-index " << file << "\n";
+    os << "tensors      " << grouped(in_index.size()) << " in the index, " << grouped(in_manifest.size())
+       << " in the manifest\n";
+    os << "missing      " << missing.size() << " (in the manifest, not in the index)\n";
+    for (const auto& name : missing) os << "  - " << name << "\n";
+    os << "unexpected   " << unexpected.size() << " (in the index, not in the manifest)\n";
+    for (const auto& name : unexpected) os << "  + " << name << "\n";
+    os << "total_size   " << (total_size ? grouped(*total_size) : std::string("absent")) << " in the index, "
+       << grouped(expected) << " computed: " << (sizes_match ? "equal" : "DIFFERENT") << "\n";
+    os << "result       " << (ok ? "match" : "MISMATCH") << "\n";
+    return ok;
+}
+
+template <class C> int run(const C& c, const CliOptions& o, const std::string& source) {
+    std::ostringstream out; // nothing reaches stdout unless the whole run succeeds
+    if (o.check_index) {
+        const bool ok = check_index(out, c, *o.check_index, o.json);
+        std::cout << out.str();
+        return ok ? 0 : 1;
+    }
+    const deepseek::Report r = deepseek::make_report(c, o.report);
+    if (r.error != deepseek::MemoryError::none) {
+        std::string what = std::string(deepseek::error_message(r.error));
+        if (r.error == deepseek::MemoryError::tp_does_not_divide || r.error == deepseek::MemoryError::tp_zero) {
+            what = "--tp " + std::to_string(o.report.tp) + ": " + what;
+        } else {
+            what = "--kv-layout " + std::string(deepseek::to_string(r.kv_layout)) + ": " + what;
+        }
+        throw usage_error(what);
+    }
+    if (r.context > c.max_position_embeddings) {
+        std::cerr << program << ": warning: --context " << r.context << " is beyond the model's max_position_embeddings ("
+                  << c.max_position_embeddings << ")\n";
+    }
+    if (o.json) {
+        json report = report_json(c, r, source, o.report.budget.has_value());
+        if (o.tensors) {
+            std::ostringstream tensors;
+            print_tensors(tensors, c, true);
+            report["tensors"] = json::parse(tensors.str());
+        }
+        out << report.dump(2) << "\n";
+    } else {
+        print_table(out, c, r, source, o.report.budget);
+        if (o.tensors) {
+            out << "\ntensors\n";
+            print_tensors(out, c, false);
+        }
+    }
+    std::cout << out.str();
+    return 0;
+}
+
+int main_impl(int argc, char** argv) {
+    const CliOptions o = parse_arguments(argc, argv);
+    if (o.help) {
+        std::cout << help_text;
+        return 0;
+    }
+    if (o.version) {
+        std::cout << program << " " << DEEPSEEK_CONFIG_VERSION_STRING << "\n";
+        return 0;
+    }
+    deepseek::AnyConfig config = deepseek::presets::deepseek_ocr;
+    std::string source = "built-in preset DeepSeek-OCR (no PATH given)";
+    if (o.path) {
+        config = deepseek::load_config(*o.path);
+        source = deepseek::detail::display_name(*o.path);
+    }
+    return std::visit([&](const auto& c) { return run(c, o, source); }, config);
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    try {
+        return main_impl(argc, argv);
+    } catch (const usage_error& e) {
+        std::cerr << program << ": " << e.what() << "\n";
+        return 2;
+    } catch (const unreadable_error& e) {
+        std::cerr << program << ": " << e.what() << "\n";
+        return 3;
+    } catch (const deepseek::config_error& e) {
+        std::cerr << program << ": " << e.what() << "\n";
+        return e.kind() == deepseek::error_kind::io ? 3 : 1;
+    } catch (const deepseek::arithmetic_overflow& e) {
+        std::cerr << program << ": " << e.what() << "\n";
+        return 1;
+    } catch (const std::exception& e) {
+        std::cerr << program << ": " << e.what() << "\n";
+        return 1;
+    }
+}

@@ -1,0 +1,106 @@
+// deepseek-config: typed DeepSeek model configs and exact memory arithmetic.
+// SPDX-License-Identifier: MIT
+//
+// The serving report of one config: parameters, checkpoint and weight bytes, KV cache at a
+// context, and the largest context that fits a budget. `constexpr` and standard library only:
+// the report of a preset is a compile-time constant.
+#ifndef DEEPSEEK_CONFIG_REPORT_HPP
+#define DEEPSEEK_CONFIG_REPORT_HPP
+
+#include <cstdint>
+#include <optional>
+
+#include "memory.hpp"
+
+namespace deepseek {
+
+/// The default context of a report, in tokens: 32,768, or the model's maximum when smaller
+/// (never silently the 160k maximum of V2/V3).
+template <class C> constexpr std::uint64_t default_context(const C& c) noexcept {
+    return c.max_position_embeddings < 32768 ? c.max_position_embeddings : 32768;
+}
+
+/// The KV-cache layout engines use by default: latent for MLA models, mha otherwise.
+template <class C> constexpr KvLayout default_kv_layout(const C& c) noexcept {
+    return uses_mla(c) ? KvLayout::latent : KvLayout::mha;
+}
+
+/// The uniform dtype matching the checkpoint's torch_dtype (bf16 when unset).
+template <class C> constexpr Dtype model_dtype(const C& c) noexcept {
+    if (!c.torch_dtype) return Dtype::bf16;
+    switch (*c.torch_dtype) {
+    case TorchDtype::float32: return Dtype::fp32;
+    case TorchDtype::float16: return Dtype::fp16;
+    case TorchDtype::bfloat16: return Dtype::bf16;
+    }
+    return Dtype::bf16;
+}
+
+/// What to report on. Unset optionals take the model's defaults (see make_report).
+struct ReportOptions {
+    std::optional<Dtype> weights_dtype{}; ///< unset: the checkpoint as released (FP8 where FP8)
+    std::optional<Dtype> kv_dtype{};      ///< unset: model_dtype(c)
+    std::optional<KvLayout> kv_layout{};  ///< unset: default_kv_layout(c)
+    std::optional<std::uint64_t> context{}; ///< tokens per sequence; unset: default_context(c)
+    std::uint64_t batch = 1;              ///< sequences
+    std::uint64_t tp = 1;                 ///< tensor-parallel ranks
+    std::optional<std::uint64_t> budget{}; ///< bytes per rank for weights + KV cache
+};
+
+/// The report: every figure the command-line tool prints. Byte counts are per rank.
+struct Report {
+    ParamBreakdown params{};
+    std::uint64_t checkpoint_bytes = 0;   ///< the whole released checkpoint, one device
+    std::optional<Dtype> weights_dtype{}; ///< unset: as released
+    std::uint64_t weight_bytes = 0;       ///< weights held by one rank
+    KvLayout kv_layout = KvLayout::latent;
+    Dtype kv_dtype = Dtype::bf16;
+    std::uint64_t kv_bytes_per_token = 0; ///< one token of one sequence, all layers, one rank
+    std::uint64_t context = 0;
+    std::uint64_t batch = 1;
+    std::uint64_t tp = 1;
+    std::uint64_t kv_bytes = 0;           ///< context x batch tokens, one rank
+    std::optional<std::uint64_t> max_context{}; ///< with a budget: largest context that fits
+    MemoryError error = MemoryError::none; ///< a layout or tp the model cannot take
+};
+
+/// Computes the report of a config. On a layout or tensor-parallel size the model cannot take,
+/// `error` says which and the byte figures that depend on it are 0.
+template <class C> constexpr Report make_report(const C& c, const ReportOptions& options) {
+    Report r{};
+    r.params = param_breakdown(c);
+    r.checkpoint_bytes = checkpoint_bytes(c);
+    r.weights_dtype = options.weights_dtype;
+    r.kv_layout = options.kv_layout ? *options.kv_layout : default_kv_layout(c);
+    r.kv_dtype = options.kv_dtype ? *options.kv_dtype : model_dtype(c);
+    r.context = options.context ? *options.context : default_context(c);
+    r.batch = options.batch;
+    r.tp = options.tp;
+
+    const SizeResult weights = options.weights_dtype
+                                   ? weight_bytes_per_rank(c, *options.weights_dtype, options.tp)
+                                   : checkpoint_bytes_per_rank(c, options.tp);
+    if (!weights) {
+        r.error = weights.error;
+        return r;
+    }
+    r.weight_bytes = weights.value;
+
+    const SizeResult per_token = kv_cache_bytes_per_rank(c, r.kv_layout, 1, 1, r.kv_dtype, r.tp);
+    if (!per_token) {
+        r.error = per_token.error;
+        return r;
+    }
+    r.kv_bytes_per_token = per_token.value;
+    r.kv_bytes = kv_cache_bytes_per_rank(c, r.kv_layout, r.context, r.batch, r.kv_dtype, r.tp).value;
+    if (options.budget) {
+        r.max_context = max_context_tokens_given_weights(c, r.weight_bytes, r.kv_layout, r.kv_dtype,
+                                                         r.batch, r.tp, *options.budget)
+                            .value;
+    }
+    return r;
+}
+
+} // namespace deepseek
+
+#endif // DEEPSEEK_CONFIG_REPORT_HPP

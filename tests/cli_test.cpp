@@ -1,0 +1,269 @@
+// The deepseek-config tool, run as a program: every corpus config in both outputs, the JSON
+// against figures recorded elsewhere (memory-formulas.md, the checkpoints' index files), and
+// every error class with its exit code and message.
+#include <deepseek/version.hpp>
+#include <nlohmann/json.hpp>
+
+#include <cstdlib>
+#include <random>
+#include <string>
+
+#include "catch.hpp"
+#include "test_support.hpp"
+
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Run {
+    int code = -1;
+    std::string out;
+    std::string err;
+};
+
+std::string quote(const std::string& s) { return "'" + s + "'"; }
+
+Run run_cli(const std::string& args) {
+    // ctest runs test cases as parallel processes: each process writes under its own name.
+    static const std::string process = std::to_string(std::random_device{}());
+    static int counter = 0;
+    const fs::path dir = test_support::scratch_dir("runs-" + process);
+    const fs::path out = dir / ("out" + std::to_string(counter) + ".txt");
+    const fs::path err = dir / ("err" + std::to_string(counter++) + ".txt");
+    const std::string command = quote(DEEPSEEK_CONFIG_CLI) + " " + args + " > " + quote(out.string()) + " 2> " +
+                                quote(err.string()) + " < /dev/null";
+    const int status = std::system(command.c_str());
+    Run r;
+    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    r.out = test_support::read_text(out);
+    r.err = test_support::read_text(err);
+    return r;
+}
+
+std::string corpus(const std::string& name) { return quote(test_support::corpus_file(name).string()); }
+
+// Figures recorded outside this code: parameter totals and activated counts from
+// memory-formulas.md §4 (matching the published 236B/21B, 15.7B/2.4B, 671B/37B, 3B/570M), checkpoint
+// bytes from the released index files' total_size and the R1 tensor listing, KV bytes per token
+// worked by hand: latent (512 + 64) x 2 bytes x layers, mha 2 x 10 x 128 x bytes x 12 layers.
+struct Expected {
+    const char* file;
+    const char* model_type;
+    std::uint64_t total;
+    std::uint64_t active;
+    std::uint64_t checkpoint; // 0: not checked (see below)
+    std::uint64_t kv_bytes_per_token;
+    const char* kv_layout;
+};
+
+const Expected expected[] = {
+    {"deepseek-v2.json", "deepseek_v2", 235741434880ull, 20851512320ull, 2 * 235741434880ull, 576 * 2 * 60, "latent"},
+    {"deepseek-v2-lite.json", "deepseek_v2", 15706484224ull, 2451435008ull, 31412968448ull, 576 * 2 * 27, "latent"},
+    {"deepseek-coder-v2-lite.json", "deepseek_v2", 15706484224ull, 2451435008ull, 31412968448ull, 576 * 2 * 27, "latent"},
+    {"deepseek-v3.json", "deepseek_v3", 671026419200ull, 36625618432ull, 688574839360ull, 576 * 2 * 61, "latent"},
+    {"deepseek-v3-base.json", "deepseek_v3", 671026419200ull, 36625618432ull, 688574839360ull, 576 * 2 * 61, "latent"},
+    {"deepseek-r1.json", "deepseek_v3", 671026419200ull, 36625618432ull, 688574839360ull, 576 * 2 * 61, "latent"},
+    {"deepseek-r1-0528.json", "deepseek_v3", 671026419200ull, 36625618432ull, 688574839360ull, 576 * 2 * 61, "latent"},
+    // NVFP4: the quantisation is in a separate hf_quant_config.json, so config.json alone says bf16.
+    {"nvidia-deepseek-v3.1-nvfp4.json", "deepseek_v3", 671026419200ull, 36625618432ull, 0, 576 * 2 * 61, "latent"},
+    {"deepseek-ocr.json", "DeepseekOCR", 3336106240ull, 574127360ull, 6672212480ull, 2 * 10 * 128 * 2 * 12, "mha"},
+    {"unlimited-ocr.json", "DeepseekOCR", 3336106240ull, 574127360ull, 6672212480ull, 2 * 10 * 128 * 2 * 12, "mha"},
+    // Re-saved in float32: 4 bytes per parameter, and an fp32 cache by default.
+    {"deepseek-ocr.resaved-fp32.json", "DeepseekOCR", 3336106240ull, 574127360ull, 4 * 3336106240ull,
+     2 * 10 * 128 * 4 * 12, "mha"},
+    // OCR-2: the language model only (its encoder is reported as not modelled).
+    {"deepseek-ocr-2.json", "DeepseekOCR2", 2934734080ull, 574127360ull, 0, 2 * 10 * 128 * 2 * 12, "mha"},
+};
+
+} // namespace
+
+TEST_CASE("The JSON report (--json) over the corpus matches the recorded figures", "[cli]") {
+    REQUIRE_CORPUS();
+    for (const auto& e : expected) {
+        INFO(e.file);
+        const Run r = run_cli(corpus(e.file) + " --json");
+        REQUIRE(r.code == 0);
+        CHECK(r.err.empty());
+        const json j = json::parse(r.out);
+        CHECK(j.at("model_type") == e.model_type);
+        CHECK(j.at("params").at("total") == e.total);
+        CHECK(j.at("params").at("active") == e.active);
+        if (e.checkpoint != 0) CHECK(j.at("checkpoint_bytes") == e.checkpoint);
+        CHECK(j.at("kv_cache").at("bytes_per_token") == e.kv_bytes_per_token);
+        CHECK(j.at("kv_cache").at("layout") == e.kv_layout);
+        // Defaults: weights as released, one sequence, one rank, no budget.
+        CHECK(j.at("weights").at("dtype") == "released");
+        CHECK(j.at("weights").at("bytes") == j.at("checkpoint_bytes"));
+        CHECK(j.at("kv_cache").at("batch") == 1);
+        CHECK(j.at("kv_cache").at("tp") == 1);
+        CHECK_FALSE(j.contains("max_context"));
+        const std::uint64_t context = j.at("kv_cache").at("context");
+        CHECK(j.at("kv_cache").at("bytes") == context * e.kv_bytes_per_token);
+    }
+}
+
+TEST_CASE("The table over the corpus", "[cli]") {
+    REQUIRE_CORPUS();
+    for (const auto& e : expected) {
+        INFO(e.file);
+        const Run r = run_cli(corpus(e.file));
+        REQUIRE(r.code == 0);
+        CHECK(r.err.empty());
+        CHECK(r.out.find(std::string("model_type ") + e.model_type) != std::string::npos);
+        CHECK(r.out.find("total") != std::string::npos);
+    }
+    const Run v3 = run_cli(corpus("deepseek-v3.json"));
+    CHECK(v3.out.find("61 (3 dense, 58 MoE) + 1 MTP") != std::string::npos);
+    CHECK(v3.out.find("671,026,419,200") != std::string::npos);
+    CHECK(v3.out.find("(688,574,839,360 bytes)") != std::string::npos);
+    CHECK(v3.out.find("641.29 GiB") != std::string::npos); // 688,574,839,360 / 2^30
+}
+
+TEST_CASE("No PATH: the built-in DeepSeek-OCR preset, labelled", "[cli]") {
+    const Run r = run_cli("--json");
+    REQUIRE(r.code == 0);
+    const json j = json::parse(r.out);
+    CHECK(j.at("source") == "built-in preset DeepSeek-OCR (no PATH given)");
+    CHECK(j.at("params").at("total") == 3336106240ull);
+    CHECK(j.at("checkpoint_bytes") == 6672212480ull);
+}
+
+TEST_CASE("Options: dtypes, layout, context, batch, tp, budget", "[cli]") {
+    REQUIRE_CORPUS();
+    SECTION("V3 KV at 32,768 tokens: 2,302,672,896 bytes (memory-formulas.md §5b)") {
+        const json j = json::parse(run_cli(corpus("deepseek-v3.json") + " --json --context 32768").out);
+        CHECK(j.at("kv_cache").at("bytes") == 2302672896ull);
+    }
+    SECTION("expanded layout: 40,960 elements per token per layer for V3") {
+        const json j = json::parse(run_cli(corpus("deepseek-v3.json") + " --json --kv-layout expanded --kv-dtype bf16").out);
+        CHECK(j.at("kv_cache").at("bytes_per_token") == 40960ull * 2 * 61);
+    }
+    SECTION("fp8 cache, batch 4, tp 8: latent is replicated on every rank") {
+        const json j = json::parse(run_cli(corpus("deepseek-v2-lite.json") +
+                                           " --json --kv-dtype fp8 --batch 4 --context 1000 --tp 8").out);
+        CHECK(j.at("kv_cache").at("bytes_per_token") == 576ull * 27);
+        CHECK(j.at("kv_cache").at("bytes") == 576ull * 27 * 1000 * 4);
+    }
+    SECTION("uniform weights dtype: V2-Lite in bf16 is its checkpoint, in int4 a quarter of it") {
+        const json bf16 = json::parse(run_cli(corpus("deepseek-v2-lite.json") + " --json --weights-dtype bf16").out);
+        CHECK(bf16.at("weights").at("bytes") == 31412968448ull);
+        CHECK(bf16.at("weights").at("dtype") == "bf16");
+        const json int4 = json::parse(run_cli(corpus("deepseek-v2-lite.json") + " --json --weights-dtype int4").out);
+        CHECK(int4.at("weights").at("bytes") == 31412968448ull / 4);
+    }
+    SECTION("budget: 32 GiB leaves 2,946,769,920 bytes for V2-Lite's 31,104 bytes per token") {
+        const json gib = json::parse(run_cli(corpus("deepseek-v2-lite.json") + " --json --budget 32GiB").out);
+        CHECK(gib.at("max_context") == 94739);
+        const json bytes = json::parse(run_cli(corpus("deepseek-v2-lite.json") + " --json --budget 34359738368").out);
+        CHECK(bytes.at("max_context") == 94739);
+        // Exactly the weights plus 94,739 tokens fits 94,739; one byte less fits 94,738.
+        const std::uint64_t exact = 31412968448ull + 94739ull * 31104;
+        CHECK(json::parse(run_cli(corpus("deepseek-v2-lite.json") + " --json --budget " + std::to_string(exact)).out)
+                  .at("max_context") == 94739);
+        CHECK(json::parse(run_cli(corpus("deepseek-v2-lite.json") + " --json --budget " + std::to_string(exact - 1)).out)
+                  .at("max_context") == 94738);
+        // 32 GB is decimal: (32e9 - 31,412,968,448) / 31,104 = 18,873.2.
+        const json gb = json::parse(run_cli(corpus("deepseek-v2-lite.json") + " --json --budget 32GB").out);
+        CHECK(gb.at("max_context") == 18873);
+        // 31 GB is less than the weights alone.
+        const Run none = run_cli(corpus("deepseek-v2-lite.json") + " --budget 31GB");
+        CHECK(none.out.find("max context   0 tokens x batch 1 in 28.87 GiB per rank (the weights alone do not fit)") !=
+              std::string::npos);
+    }
+    SECTION("context beyond max_position_embeddings: a warning on stderr, still a report") {
+        const Run r = run_cli(corpus("deepseek-ocr.json") + " --context 9000");
+        CHECK(r.code == 0);
+        CHECK(r.err == "deepseek-config: warning: --context 9000 is beyond the model's max_position_embeddings (8192)\n");
+    }
+}
+
+TEST_CASE("Option --tensors lists the manifest", "[cli]") {
+    REQUIRE_CORPUS();
+    const json j = json::parse(run_cli(corpus("deepseek-v2-lite.json") + " --json --tensors").out);
+    REQUIRE(j.at("tensors").size() == 5291); // the index's weight_map has 5,291 names
+    const json first_expert = json{{"name", "model.layers.1.mlp.experts.0.gate_proj.weight"},
+                                   {"shape", {1408, 2048}},
+                                   {"dtype", "BF16"}};
+    bool found = false;
+    for (const auto& t : j.at("tensors")) found = found || t == first_expert;
+    CHECK(found);
+    const Run table = run_cli(corpus("deepseek-ocr.json") + " --tensors");
+    CHECK(table.out.find("lm_head.weight  [129280, 1280]  BF16") != std::string::npos);
+}
+
+TEST_CASE("Option --check-index passes on the released index files and lists differences", "[cli][check-index]") {
+    REQUIRE_CORPUS();
+    const Run ocr = run_cli(corpus("deepseek-ocr.json") + " --check-index " + corpus("deepseek-ocr.safetensors.index.json"));
+    CHECK(ocr.code == 0);
+    CHECK(ocr.out.find("result       match") != std::string::npos);
+    const Run lite = run_cli(corpus("deepseek-v2-lite.json") + " --check-index " + corpus("deepseek-v2-lite.safetensors.index.json"));
+    CHECK(lite.code == 0);
+
+    // An altered copy: one tensor renamed, one removed, total_size changed.
+    json index = json::parse(test_support::read_text(test_support::corpus_file("deepseek-v2-lite.safetensors.index.json")));
+    auto& map = index.at("weight_map");
+    map["model.layers.0.self_attn.q_proj.weight_renamed"] = map.at("model.layers.0.self_attn.q_proj.weight");
+    map.erase("model.layers.0.self_attn.q_proj.weight");
+    map.erase("lm_head.weight");
+    index["metadata"]["total_size"] = 31412968448ull + 2;
+    const fs::path altered = test_support::scratch_dir("index") / "altered.index.json";
+    std::ofstream(altered) << index.dump();
+    const Run bad = run_cli(corpus("deepseek-v2-lite.json") + " --check-index " + quote(altered.string()));
+    CHECK(bad.code == 1);
+    CHECK(bad.out.find("missing      2 (in the manifest, not in the index)\n"
+                       "  - lm_head.weight\n"
+                       "  - model.layers.0.self_attn.q_proj.weight\n") != std::string::npos);
+    CHECK(bad.out.find("unexpected   1 (in the index, not in the manifest)\n"
+                       "  + model.layers.0.self_attn.q_proj.weight_renamed\n") != std::string::npos);
+    CHECK(bad.out.find("total_size   31,412,968,450 in the index, 31,412,968,448 computed: DIFFERENT") != std::string::npos);
+    CHECK(bad.out.find("result       MISMATCH") != std::string::npos);
+
+    const json as_json = json::parse(run_cli(corpus("deepseek-v2-lite.json") + " --json --check-index " + quote(altered.string())).out);
+    CHECK(as_json.at("check_index").at("match") == false);
+    CHECK(as_json.at("check_index").at("unexpected") == json{"model.layers.0.self_attn.q_proj.weight_renamed"});
+}
+
+TEST_CASE("Errors: exit code, a message naming file and pointer, nothing on stdout", "[cli][errors]") {
+    const fs::path dir = test_support::scratch_dir("bad");
+    const fs::path bad = dir / "config.json";
+    std::ofstream(bad) << R"({"model_type": "deepseek_v3", "hidden_size": 12.5})";
+
+    const auto expect = [](const Run& r, int code, const std::string& err) {
+        CHECK(r.code == code);
+        CHECK(r.err == err);
+        CHECK(r.out.empty());
+    };
+    expect(run_cli(quote(bad.string())), 1,
+           "deepseek-config: " + bad.string() +
+               ": /hidden_size: expected an integer (write it without a fraction or exponent), found a float (12.5)\n");
+    expect(run_cli(quote(dir.string()) + " --json"), 1,
+           "deepseek-config: " + bad.string() +
+               ": /hidden_size: expected an integer (write it without a fraction or exponent), found a float (12.5)\n");
+    expect(run_cli("--frobnicate"), 2, "deepseek-config: unknown option '--frobnicate' (see --help)\n");
+    expect(run_cli("--context lots"), 2, "deepseek-config: --context: expected a positive whole number, found 'lots'\n");
+    expect(run_cli("--batch 0"), 2, "deepseek-config: --batch: expected a positive whole number, found '0'\n");
+    expect(run_cli("--kv-dtype fp64"), 2,
+           "deepseek-config: --kv-dtype: unknown value 'fp64'; accepted: fp32, bf16, fp16, fp8, int8, int4\n");
+    expect(run_cli("--budget 80GiBs"), 2,
+           "deepseek-config: --budget: expected a size such as 80GiB, 80GB or 85899345920, found '80GiBs'\n");
+    expect(run_cli("--kv-layout latent"), 2,
+           "deepseek-config: --kv-layout latent: the latent and expanded KV layouts need an MLA model; use mha for use_mla false\n");
+    expect(run_cli("--tp 3"), 2,
+           "deepseek-config: --tp 3: the tensor-parallel size does not divide a split dimension (vocabulary rows, heads, "
+           "MLP width or routed experts)\n");
+    expect(run_cli("--context"), 2, "deepseek-config: --context needs a value\n");
+    expect(run_cli("a.json b.json"), 2, "deepseek-config: more than one PATH given ('a.json' and 'b.json')\n");
+    const std::string missing = (dir / "absent.json").string();
+    expect(run_cli(quote(missing)), 3, "deepseek-config: " + missing + ": no such file\n");
+    expect(run_cli("--check-index " + quote(missing)), 3, "deepseek-config: " + missing + ": no such file\n");
+}
+
+TEST_CASE("Options --help and --version", "[cli]") {
+    const Run help = run_cli("--help");
+    CHECK(help.code == 0);
+    CHECK(help.out.rfind("usage: deepseek-config [PATH] [options]", 0) == 0);
+    const Run version = run_cli("--version");
+    CHECK(version.code == 0);
+    CHECK(version.out == "deepseek-config " DEEPSEEK_CONFIG_VERSION_STRING "\n");
+}
