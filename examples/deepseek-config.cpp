@@ -264,6 +264,7 @@ json report_json(const C& c, const deepseek::Report& r, const std::string& sourc
         {"router", p.router},       {"routed_experts", p.routed_experts},
         {"shared_experts", p.shared_experts},
         {"norms", p.norms},         {"vision", p.vision},       {"vision_modelled", p.vision_modelled},
+        {"indexer_modelled", p.indexer_modelled},
         {"mtp", p.mtp},
     };
     out["checkpoint_bytes"] = r.checkpoint_bytes;
@@ -322,6 +323,7 @@ void print_table(std::ostream& os, const C& c, const deepseek::Report& r, const 
     row("norms", p.norms);
     if (p.vision_modelled) row("vision", p.vision);
     else os << "  vision            not modelled (this encoder is not counted)\n";
+    if (!p.indexer_modelled) os << "  dsa indexer       not modelled (V3.2 sparse-attention indexer not counted)\n";
     row("total", p.total);
     row("active", p.active);
     if (p.mtp > 0) row("mtp (stored)", p.mtp);

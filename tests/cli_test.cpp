@@ -103,6 +103,17 @@ TEST_CASE("The JSON report (--json) over the corpus matches the recorded figures
     }
 }
 
+TEST_CASE("DeepSeek-V3.2: the DSA indexer is reported as not modelled", "[cli]") {
+    REQUIRE_CORPUS();
+    const json j = json::parse(run_cli(corpus("deepseek-v3.2.json") + " --json").out);
+    CHECK(j.at("params").at("indexer_modelled") == false);
+    CHECK(j.at("params").at("vision_modelled") == true);
+    const json v3 = json::parse(run_cli(corpus("deepseek-v3.json") + " --json").out);
+    CHECK(v3.at("params").at("indexer_modelled") == true);
+    const Run table = run_cli(corpus("deepseek-v3.2.json"));
+    CHECK(table.out.find("dsa indexer       not modelled") != std::string::npos);
+}
+
 TEST_CASE("The table over the corpus", "[cli]") {
     REQUIRE_CORPUS();
     for (const auto& e : expected) {

@@ -130,6 +130,16 @@ TEST_CASE("Corpus spot checks, values copied by hand from the files", "[corpus]"
         const auto c = load_config<DeepseekV3Config>(test_support::corpus_file("deepseek-v3.2.json"));
         REQUIRE(c.quantization_config.has_value());
         CHECK(c.quantization_config->scale_fmt == ScaleFormat::ue8m0);
+        CHECK(c.index_n_heads == std::optional<std::uint64_t>(64));
+        CHECK(c.index_head_dim == std::optional<std::uint64_t>(128));
+        CHECK(c.index_topk == std::optional<std::uint64_t>(2048));
+    }
+    SECTION("DeepSeek-V3 files have no DSA indexer keys, and saving does not add them") {
+        const Document doc = load_document(test_support::corpus_file("deepseek-v3.json"));
+        CHECK_FALSE(std::get<DeepseekV3Config>(doc.config).index_topk.has_value());
+        const json saved = to_json(doc);
+        CHECK_FALSE(saved.contains("index_topk")); // vLLM treats any index_topk as V3.2
+        CHECK_FALSE(saved.contains("index_n_heads"));
     }
     SECTION("NVIDIA V3.1 NVFP4: no quantization_config in config.json") {
         const auto c = load_config<DeepseekV3Config>(test_support::corpus_file("nvidia-deepseek-v3.1-nvfp4.json"));

@@ -430,6 +430,11 @@ struct DeepseekV3Config {
     std::optional<TorchDtype> torch_dtype{};
     /// FP8 block quantisation of the released weights; unset for 16-bit checkpoints.
     std::optional<QuantizationConfig> quantization_config{};
+    /// DeepSeek-V3.2's sparse-attention (DSA) indexer: heads, head width and tokens selected
+    /// per query. Not parameters of DeepSeek's V3 class; set only in V3.2 files.
+    std::optional<std::uint64_t> index_n_heads{};
+    std::optional<std::uint64_t> index_head_dim{};
+    std::optional<std::uint64_t> index_topk{};
 };
 
 /// Whether the model uses multi-head latent attention (V3 always does).
@@ -569,6 +574,9 @@ template <class C, class V> constexpr void visit_language_fields(V&& v) {
     v("torch_dtype", &C::torch_dtype);
     if constexpr (std::is_same_v<C, DeepseekV3Config>) {
         v("quantization_config", &C::quantization_config);
+        v("index_n_heads", &C::index_n_heads);
+        v("index_head_dim", &C::index_head_dim);
+        v("index_topk", &C::index_topk);
     }
 }
 } // namespace detail

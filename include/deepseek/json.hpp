@@ -7,6 +7,8 @@
 #ifndef DEEPSEEK_CONFIG_JSON_HPP
 #define DEEPSEEK_CONFIG_JSON_HPP
 
+#include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
@@ -130,6 +132,22 @@ struct Document {
 /// The largest config file `load_config` reads, in bytes; a larger file is refused unread.
 inline constexpr std::uintmax_t max_file_size = 64u * 1024u * 1024u;
 
+/// The largest value any unsigned size or count of a config may have: 2^32. Real models are far
+/// below it (the largest, vocab_size 129280, is under 2^17); the cap keeps a crafted file from
+/// reaching 64-bit arithmetic with numbers no model has. Products of capped values can still
+/// exceed 2^64: the memory helpers report those as `arithmetic_overflow`.
+inline constexpr std::uint64_t max_dimension = std::uint64_t{1} << 32;
+
+/// The most layers a config may have in one stack (num_hidden_layers, num_nextn_predict_layers,
+/// a vision tower's layers): 4096, 67 times DeepSeek-V3's 61. The memory helpers visit every
+/// layer, so this bounds their running time.
+inline constexpr std::uint64_t max_layers = 4096;
+
+/// The deepest nesting of arrays and objects a config file may have: 128 (real configs nest 4
+/// deep). Deeper text is refused before it is parsed, since copying or printing a JSON tree
+/// recurses once per level.
+inline constexpr std::size_t max_nesting_depth = 128;
+
 /// The Hugging Face class name of a config type, e.g. "DeepseekOCRConfig".
 template <class C> constexpr std::string_view class_name() noexcept {
     if constexpr (std::is_same_v<C, DeepseekV2Config>) return "DeepseekV2Config";
@@ -206,6 +224,15 @@ struct is_struct_with_fields<T, std::enable_if_t<has_field_list<T>::value>> : st
 
 template <class T> void read_value(const json& value, const std::string& pointer, T& out, json* extra);
 
+// An integer too large for 64 bits reaches us as a float (nlohmann's fallback): name it so.
+inline void fail_if_huge_integer(const json& value, const std::string& pointer) {
+    if (!value.is_number_float()) return;
+    const double v = value.get<double>();
+    if (v >= 9223372036854775808.0 || v < -9223372036854775808.0) {
+        fail(error_kind::range, pointer, "too large for a 64-bit integer, found " + describe(value));
+    }
+}
+
 inline void read_scalar(const json& value, const std::string& pointer, std::uint64_t& out) {
     if (value.is_number_unsigned()) {
         out = value.get<std::uint64_t>();
@@ -214,9 +241,14 @@ inline void read_scalar(const json& value, const std::string& pointer, std::uint
         if (v < 0) fail(error_kind::range, pointer, "must not be negative, found " + std::to_string(v));
         out = static_cast<std::uint64_t>(v);
     } else if (value.is_number_float()) {
+        fail_if_huge_integer(value, pointer);
         type_fail(pointer, "an integer (write it without a fraction or exponent)", value);
     } else {
         type_fail(pointer, "an integer", value);
+    }
+    if (out > max_dimension) {
+        fail(error_kind::range, pointer,
+             "must be at most 2^32 (4294967296), the limit for any size or count, found " + std::to_string(out));
     }
 }
 
@@ -230,6 +262,7 @@ inline void read_scalar(const json& value, const std::string& pointer, std::int6
         }
         out = static_cast<std::int64_t>(v);
     } else {
+        fail_if_huge_integer(value, pointer);
         type_fail(pointer, "an integer", value);
     }
 }
@@ -237,6 +270,8 @@ inline void read_scalar(const json& value, const std::string& pointer, std::int6
 inline void read_scalar(const json& value, const std::string& pointer, double& out) {
     if (!value.is_number()) type_fail(pointer, "a number", value);
     out = value.get<double>();
+    // The parser refuses 1e400; a finite check keeps any other route to inf/NaN out too.
+    if (!std::isfinite(out)) fail(error_kind::range, pointer, "must be a finite number");
 }
 
 inline void read_scalar(const json& value, const std::string& pointer, bool& out) {
@@ -292,6 +327,22 @@ template <> inline void after_fields(RopeScaling& out, const json& object, const
         fail(error_kind::range, pointer_join(pointer, "factor"),
              "must be at least 1, found " + describe(object.at("factor")));
     }
+}
+
+inline void require_layer_count(std::uint64_t value, const std::string& pointer) {
+    if (value > max_layers) {
+        fail(error_kind::range, pointer,
+             "must be at most " + std::to_string(max_layers) + " layers, the limit of this reader, found " +
+                 std::to_string(value));
+    }
+}
+
+template <> inline void after_fields(ClipVisionConfig& out, const json&, const std::string& pointer) {
+    require_layer_count(out.layers, pointer_join(pointer, "layers"));
+}
+
+template <> inline void after_fields(SamVisionConfig& out, const json&, const std::string& pointer) {
+    require_layer_count(out.layers, pointer_join(pointer, "layers"));
 }
 
 template <> inline void after_fields(QuantizationConfig& out, const json& object, const std::string& pointer) {
@@ -466,6 +517,10 @@ template <class C> void validate(const C& c, const FieldSources& at) {
     require_positive(c.vocab_size, at("vocab_size"), "vocab_size");
     require_positive(c.hidden_size, at("hidden_size"), "hidden_size");
     require_positive(c.num_hidden_layers, at("num_hidden_layers"), "num_hidden_layers");
+    require_layer_count(c.num_hidden_layers, at("num_hidden_layers"));
+    if constexpr (std::is_same_v<C, DeepseekV3Config>) {
+        require_layer_count(c.num_nextn_predict_layers, at("num_nextn_predict_layers"));
+    }
     require_positive(c.num_attention_heads, at("num_attention_heads"), "num_attention_heads");
     require_positive(c.num_key_value_heads, at("num_key_value_heads"), "num_key_value_heads");
     require_positive(c.max_position_embeddings, at("max_position_embeddings"), "max_position_embeddings");
@@ -642,27 +697,73 @@ inline Document read_document(const json& root) {
     fail(error_kind::unknown_model, "", "unsupported model family");
 }
 
+/// "line L, column C" of byte `index` of `text` (1-based; a column counts bytes).
+inline std::string line_column(std::string_view text, std::size_t index) {
+    std::size_t line = 1;
+    std::size_t column = 1;
+    const std::size_t end = std::min(index, text.size());
+    for (std::size_t i = 0; i < end; ++i) {
+        if (text[i] == '\n') {
+            ++line;
+            column = 1;
+        } else {
+            ++column;
+        }
+    }
+    return "line " + std::to_string(line) + ", column " + std::to_string(column);
+}
+
+/// Refuses text whose arrays and objects nest deeper than max_nesting_depth, before nlohmann
+/// builds the tree: its parser and destructor are iterative, but copying and printing a tree
+/// recurse once per level, and 100000 levels would overflow the stack. Brackets inside strings
+/// do not count; malformed text is left for the parser to describe.
+inline void check_nesting(std::string_view text) {
+    std::size_t depth = 0;
+    bool in_string = false;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const char ch = text[i];
+        if (in_string) {
+            if (ch == '\\') ++i;
+            else if (ch == '"') in_string = false;
+        } else if (ch == '"') {
+            in_string = true;
+        } else if (ch == '[' || ch == '{') {
+            if (++depth > max_nesting_depth) {
+                fail(error_kind::syntax, "",
+                     "JSON nested deeper than " + std::to_string(max_nesting_depth) + " levels at " +
+                         line_column(text, i));
+            }
+        } else if ((ch == ']' || ch == '}') && depth > 0) {
+            --depth;
+        }
+    }
+}
+
 inline json parse_json(std::string_view text) {
+    check_nesting(text);
     try {
         return json::parse(text.begin(), text.end());
     } catch (const json::parse_error& e) {
-        // Line and column of the byte where parsing stopped (1-based).
-        std::size_t line = 1;
-        std::size_t column = 1;
-        const std::size_t end = std::min<std::size_t>(e.byte == 0 ? 0 : e.byte - 1, text.size());
-        for (std::size_t i = 0; i < end; ++i) {
-            if (text[i] == '\n') {
-                ++line;
-                column = 1;
-            } else {
-                ++column;
-            }
-        }
+        // e.byte is the 1-based byte where parsing stopped.
         std::string reason = e.what();
         if (const auto pos = reason.find(": "); pos != std::string::npos) reason = reason.substr(pos + 2);
         fail(error_kind::syntax, "",
-             "malformed JSON at line " + std::to_string(line) + ", column " + std::to_string(column) + ": " +
-                 reason);
+             "malformed JSON at " + line_column(text, e.byte == 0 ? 0 : e.byte - 1) + ": " + reason);
+    } catch (const json::out_of_range& e) {
+        // A number beyond double's range (1e400): nlohmann throws out_of_range (not parse_error)
+        // naming the token but no position. The position given is the token's first occurrence
+        // (approximate only if an earlier string holds the same text).
+        std::string token;
+        const std::string what = e.what();
+        if (const auto open = what.find('\''); open != std::string::npos) {
+            if (const auto close = what.find('\'', open + 1); close != std::string::npos) {
+                token = what.substr(open + 1, close - open - 1);
+            }
+        }
+        const auto at = token.empty() ? std::string_view::npos : text.find(token);
+        fail(error_kind::range, "",
+             "number out of range" + (at == std::string_view::npos ? std::string() : " at " + line_column(text, at)) +
+                 ": " + (token.empty() ? what : token + " does not fit a double"));
     }
 }
 
@@ -791,7 +892,15 @@ inline result<AnyConfig> try_load_config(const std::filesystem::path& path) noex
 template <class C, std::enable_if_t<is_config_v<C>, int> = 0> nlohmann::json to_json(const C& cfg) {
     nlohmann::json out = nlohmann::json::object();
     out["model_type"] = std::string(C::model_type);
-    field_list<C>::visit([&](const char* key, auto member) { out[key] = detail::write_value(cfg.*member); });
+    field_list<C>::visit([&](const char* key, auto member) {
+        // The DSA keys are not upstream constructor parameters, and engines test for their
+        // presence (vLLM: hasattr(config, "index_topk")): unset, they are left out, not null.
+        using Field = std::decay_t<decltype(cfg.*member)>;
+        if constexpr (std::is_same_v<C, DeepseekV3Config> && detail::is_optional<Field>::value) {
+            if (std::string_view(key).rfind("index_", 0) == 0 && !(cfg.*member).has_value()) return;
+        }
+        out[key] = detail::write_value(cfg.*member);
+    });
     return out;
 }
 

@@ -369,6 +369,19 @@ template <class C> constexpr bool vision_modelled(const C& c) noexcept {
     }
 }
 
+/// Whether every tensor of the model is counted apart from a vision encoder: false for
+/// DeepSeek-V3.2 configs (`index_n_heads` set), whose sparse-attention indexer weights and
+/// indexer key cache are not modelled; their figures cover the V3 architecture alone.
+template <class C> constexpr bool indexer_modelled(const C& c) noexcept {
+    detail::require_config<C>();
+    if constexpr (std::is_same_v<C, DeepseekV3Config>) {
+        return !c.index_n_heads.has_value();
+    } else {
+        (void)c;
+        return true;
+    }
+}
+
 /// Visits every tensor of decoder layer `index` (index >= num_hidden_layers: a V3 MTP module).
 template <class C, class V>
 constexpr void for_each_layer_tensor(const C& c, std::uint64_t index, V&& visit) {
@@ -650,6 +663,7 @@ struct ParamBreakdown {
     std::uint64_t total = 0;          ///< sum of the fields above except mtp
     std::uint64_t active = 0;         ///< activated per token, DeepSeek's convention
     bool vision_modelled = true;      ///< false: the vision encoder is not counted (OCR-2)
+    bool indexer_modelled = true;     ///< false: the V3.2 DSA indexer is not counted
 };
 
 namespace detail {
@@ -700,6 +714,7 @@ template <class C> constexpr ParamBreakdown param_breakdown(const C& c) {
     detail::require_config<C>();
     ParamBreakdown b{};
     b.vision_modelled = vision_modelled(c);
+    b.indexer_modelled = indexer_modelled(c);
     const std::uint64_t k = detail::value_or_zero(c.num_experts_per_tok);
     for_each_tensor(c, [&](const TensorSpec& t) { detail::add_to_breakdown(b, t, k); });
     return b;
