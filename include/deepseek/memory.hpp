@@ -266,10 +266,14 @@ struct TensorSpec {
     Storage storage = Storage::model;
     Split split = Split::replicated;
     bool mtp = false; ///< belongs to a multi-token-prediction module (V3 layers >= L)
+    /// Identical decoder layers this spec stands for: 1 from `for_each_tensor`; the sums visit a
+    /// run of identical layers once, with `layers` set to its length.
+    std::uint64_t layers = 1;
 
-    /// Elements of all copies (checked).
+    /// Elements of all copies in all layers it stands for (checked).
     constexpr std::uint64_t elements() const {
-        return detail::checked_mul(shape.elements(), copies, "tensor elements");
+        return detail::checked_mul(detail::checked_mul(shape.elements(), copies, "tensor elements"),
+                                   layers, "tensor elements");
     }
 };
 
@@ -600,23 +604,54 @@ template <class V> constexpr void for_each_ocr_vision_tensor(const DeepseekOCRCo
 
 } // namespace detail
 
-/// Visits every tensor of the released checkpoint: embedding, decoder layers, V3 MTP modules,
-/// final norm, output head (absent when tied), FP8 scales, and the OCR vision encoder.
-template <class C, class V> constexpr void for_each_tensor(const C& c, V&& visit) {
-    detail::require_config<C>();
-    const detail::Emitter<V> root{visit, std::nullopt, {}, no_block, false};
-    root.tensor("model.embed_tokens.weight", detail::shape2(c.vocab_size, c.hidden_size),
-                Part::embedding, Split::rows);
-    const std::uint64_t layers =
-        detail::checked_add(c.num_hidden_layers, detail::mtp_layers_of(c), "layer count");
-    for (std::uint64_t i = 0; i < layers; ++i) for_each_layer_tensor(c, i, visit);
+namespace detail {
+/// Visits the model's tensors. With `group_layers`, a run of identical decoder layers (same
+/// dense/MoE kind, all main or all MTP) is visited once with `TensorSpec::layers` = its length:
+/// the sums are the same and cost a few layers instead of all of them.
+template <class C, class V>
+constexpr void visit_model(const C& c, V&& visit, bool group_layers) {
+    const Emitter<V> root{visit, std::nullopt, {}, no_block, false};
+    root.tensor("model.embed_tokens.weight", shape2(c.vocab_size, c.hidden_size), Part::embedding,
+                Split::rows);
+    const std::uint64_t layers = checked_add(c.num_hidden_layers, mtp_layers_of(c), "layer count");
+    for (std::uint64_t i = 0; i < layers;) {
+        std::uint64_t run = 1;
+        if (group_layers) {
+            const auto kind = [&](std::uint64_t j) {
+                return std::pair<bool, bool>{is_moe_layer(c, j), j >= c.num_hidden_layers};
+            };
+            while (i + run < layers && kind(i + run) == kind(i)) ++run;
+        }
+        if (run == 1) {
+            for_each_layer_tensor(c, i, visit);
+        } else {
+            for_each_layer_tensor(c, i, [&](TensorSpec t) {
+                t.layers = run;
+                visit(t);
+            });
+        }
+        i += run;
+    }
     root.tensor("model.norm.weight", detail::shape1(c.hidden_size), Part::norm);
     if (!c.tie_word_embeddings)
         root.tensor("lm_head.weight", detail::shape2(c.vocab_size, c.hidden_size), Part::lm_head,
                     Split::rows);
     if constexpr (std::is_same_v<C, DeepseekOCRConfig>) {
-        if (vision_modelled(c)) detail::for_each_ocr_vision_tensor(c, visit);
+        if (vision_modelled(c)) for_each_ocr_vision_tensor(c, visit);
     }
+}
+
+/// The tensors for sums: identical decoder layers grouped (see visit_model).
+template <class C, class V> constexpr void for_each_tensor_summed(const C& c, V&& visit) {
+    visit_model(c, visit, true);
+}
+} // namespace detail
+
+/// Visits every tensor of the released checkpoint: embedding, decoder layers, V3 MTP modules,
+/// final norm, output head (absent when tied), FP8 scales, and the OCR vision encoder.
+template <class C, class V> constexpr void for_each_tensor(const C& c, V&& visit) {
+    detail::require_config<C>();
+    detail::visit_model(c, visit, false);
 }
 
 /// The dtype a tensor is stored in: float32 for `Storage::fp32`; FP8 (quantization_config.fmt)
@@ -690,7 +725,8 @@ constexpr void add_to_breakdown(ParamBreakdown& b, const TensorSpec& t, std::uin
     case Part::router: field = &b.router; break;
     case Part::routed_experts:
         field = &b.routed_experts;
-        active = checked_mul(t.shape.elements(), k < t.copies ? k : t.copies, what);
+        active = checked_mul(checked_mul(t.shape.elements(), k < t.copies ? k : t.copies, what),
+                             t.layers, what);
         break;
     case Part::shared_experts: field = &b.shared_experts; break;
     case Part::vision:
@@ -716,7 +752,7 @@ template <class C> constexpr ParamBreakdown param_breakdown(const C& c) {
     b.vision_modelled = vision_modelled(c);
     b.indexer_modelled = indexer_modelled(c);
     const std::uint64_t k = detail::value_or_zero(c.num_experts_per_tok);
-    for_each_tensor(c, [&](const TensorSpec& t) { detail::add_to_breakdown(b, t, k); });
+    detail::for_each_tensor_summed(c, [&](const TensorSpec& t) { detail::add_to_breakdown(b, t, k); });
     return b;
 }
 
@@ -744,15 +780,18 @@ template <class C> constexpr std::uint64_t active_parameter_count(const C& c) {
 /// included).
 template <class C> constexpr std::uint64_t tensor_count(const C& c) {
     std::uint64_t n = 0;
-    for_each_tensor(
-        c, [&](const TensorSpec& t) { n = detail::checked_add(n, t.copies, "tensor count"); });
+    detail::for_each_tensor_summed(
+        c, [&](const TensorSpec& t) {
+            n = detail::checked_add(n, detail::checked_mul(t.copies, t.layers, "tensor count"),
+                                    "tensor count");
+        });
     return n;
 }
 
 /// Elements stored in the checkpoint: parameters, MTP modules and FP8 scales.
 template <class C> constexpr std::uint64_t stored_elements(const C& c) {
     std::uint64_t n = 0;
-    for_each_tensor(c, [&](const TensorSpec& t) {
+    detail::for_each_tensor_summed(c, [&](const TensorSpec& t) {
         n = detail::checked_add(n, t.elements(), "stored elements");
     });
     return n;
@@ -767,7 +806,7 @@ template <class C> constexpr std::uint64_t stored_elements(const C& c) {
 template <class C> constexpr std::uint64_t checkpoint_bytes(const C& c) {
     detail::require_config<C>();
     std::uint64_t bytes = 0;
-    for_each_tensor(c, [&](const TensorSpec& t) {
+    detail::for_each_tensor_summed(c, [&](const TensorSpec& t) {
         bytes = detail::checked_add(bytes,
                                     detail::checked_mul(t.elements(),
                                                         tensor_dtype_bytes(storage_dtype(c, t)),
@@ -797,7 +836,8 @@ constexpr std::optional<std::uint64_t> rank_elements(const TensorSpec& t, std::u
         copies /= tp;
         break;
     }
-    return checked_mul(s.elements(), copies, "tensor elements");
+    return checked_mul(checked_mul(s.elements(), copies, "tensor elements"), t.layers,
+                       "tensor elements");
 }
 
 /// Bits per rank of every stored tensor at one dtype (scales excluded), or an error.
@@ -805,7 +845,7 @@ template <class C>
 constexpr SizeResult uniform_bits_per_rank(const C& c, Dtype d, std::uint64_t tp) {
     if (tp == 0) return {0, MemoryError::tp_zero};
     SizeResult r{};
-    for_each_tensor(c, [&](const TensorSpec& t) {
+    detail::for_each_tensor_summed(c, [&](const TensorSpec& t) {
         if (t.part == Part::scale || !r.ok()) return;
         const auto n = rank_elements(t, tp);
         if (!n) {
@@ -853,7 +893,7 @@ template <class C> constexpr SizeResult checkpoint_bytes_per_rank(const C& c, st
     detail::require_config<C>();
     if (tp == 0) return {0, MemoryError::tp_zero};
     SizeResult r{};
-    for_each_tensor(c, [&](const TensorSpec& t) {
+    detail::for_each_tensor_summed(c, [&](const TensorSpec& t) {
         if (!r.ok()) return;
         const auto n = detail::rank_elements(t, tp);
         if (!n) {

@@ -36,6 +36,7 @@ struct TensorInfo {
 template <class C> std::vector<TensorInfo> tensor_manifest(const C& c) {
     detail::require_config<C>();
     std::vector<TensorInfo> out;
+    out.reserve(static_cast<std::size_t>(tensor_count(c))); // one allocation for the list
     for_each_tensor(c, [&](const TensorSpec& t) {
         for (std::uint64_t j = 0; j < t.copies; ++j) {
             TensorInfo info;
