@@ -23,8 +23,8 @@ def main():
     context, parse = run(parse_program)
     _, manifest = run(manifest_program)
     cpu = platform.processor() or platform.machine()
-    print(f"machine: {context.get('num_cpus')} CPUs at {context.get('mhz_per_cpu')} MHz ({cpu}); CPU time, median of 5"
-)
+    print(f"machine: {context.get('num_cpus')} CPUs at {context.get('mhz_per_cpu')} MHz ({cpu}); "
+          "CPU time, median of 5 runs")
     print()
     print("| config | nlohmann::json::parse | parse_config | ratio | report alone | parse + report | report adds |")
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
@@ -38,7 +38,7 @@ def main():
               f"{report:.2f} {unit} | {full:.2f} {unit} | {100 * (full - typed) / typed:.1f}% |")
     m = manifest["v3_manifest"]
     print()
-    print(f"V3 tensor manifest: {int(m['tensors'])} tensors in {m["cpu_time"]:.2f} {m['time_unit']}, "
+    print(f"V3 tensor manifest: {int(m['tensors'])} tensors in {m['cpu_time']:.2f} {m['time_unit']}, "
           f"{m['allocs_per_tensor']:.3f} heap allocations per tensor")
 
 
