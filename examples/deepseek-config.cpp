@@ -2,14 +2,17 @@
 //
 //   deepseek-config [PATH] [--json] [--weights-dtype D] [--kv-dtype D] [--kv-layout L]
 //                   [--context N] [--batch N] [--tp N] [--budget SIZE] [--tensors]
-//                   [--check-index FILE] [--help] [--version]
+//                   [--check-index FILE] [--image WxH]... [--pages N] [--ocr-mode MODE]
+//                   [--max-tiles N] [--prompt-tokens N] [--help] [--version]
 //
 // Exit codes: 0 success, 1 invalid config or failed --check-index, 2 bad usage, 3 unreadable file.
 #include <deepseek/json.hpp>
+#include <deepseek/ocr.hpp>
 #include <deepseek/report.hpp>
 #include <deepseek/tensors.hpp>
 #include <deepseek/version.hpp>
 
+#include <array>
 #include <cstdint>
 #include <cstdio>
 #include <iostream>
@@ -19,12 +22,14 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 namespace {
 
 using deepseek::Dtype;
 using deepseek::KvLayout;
+using deepseek::OcrMode;
 using nlohmann::json;
 
 constexpr const char* program = "deepseek-config";
@@ -52,6 +57,19 @@ options:
   --help                 this text
   --version              the version
 
+DeepSeek-OCR page budget (DeepSeek-OCR configs only):
+  --image WxH            a page of W x H pixels, e.g. 1654x2339 (A4 at 200 dpi); repeat it
+                         for several pages; prints per page and in total the sequence
+                         positions, vision tokens, tile grid, KV bytes, and how many such
+                         pages fit the context (after the prompt) and --budget
+  --pages N              N pages of the one --image size
+  --ocr-mode MODE        tiny, small, base, large or gundam (default gundam, the mode of
+                         DeepSeek-OCR's infer(): a 1024 global view plus 640-pixel tiles)
+  --max-tiles N          the most Gundam tiles per page (default 9, as the released code)
+  --prompt-tokens N      text tokens in the sequence besides the pages (default 0)
+  Pages count per sequence (batch 1), at --kv-dtype and --tp; the top-level
+  pages_fit_context / pages_fit_budget of --json count pages of the largest size given.
+
 exit codes: 0 ok, 1 invalid config or failed --check-index, 2 bad usage, 3 unreadable file
 )";
 
@@ -73,6 +91,13 @@ struct CliOptions {
     bool version = false;
     std::optional<std::string> check_index;
     deepseek::ReportOptions report;
+    // DeepSeek-OCR page budget.
+    std::vector<std::array<std::uint64_t, 2>> images;
+    std::optional<std::uint64_t> pages;
+    std::optional<OcrMode> ocr_mode;
+    std::optional<std::uint64_t> max_tiles;
+    std::optional<std::uint64_t> prompt_tokens;
+    bool wants_pages() const { return !images.empty(); }
 };
 
 std::uint64_t parse_count(std::string_view option, std::string_view text) {
@@ -128,6 +153,36 @@ std::uint64_t parse_size(std::string_view text) {
     return number * found->bytes;
 }
 
+/// A whole number, 0 allowed.
+std::uint64_t parse_count_or_zero(std::string_view option, std::string_view text) {
+    if (text.empty() || text.find_first_not_of("0123456789") != std::string_view::npos) {
+        throw usage_error(std::string(option) + ": expected a whole number, found '" + std::string(text) + "'");
+    }
+    const std::size_t first = text.find_first_not_of('0');
+    return first == std::string_view::npos ? 0 : parse_count(option, text.substr(first));
+}
+
+/// "1654x2339": width x height in pixels, both positive.
+std::array<std::uint64_t, 2> parse_image_size(std::string_view text) {
+    const auto bad = [&]() {
+        return usage_error("--image: expected WIDTHxHEIGHT in pixels such as 1654x2339, found '" + std::string(text) + "'");
+    };
+    const auto x = text.find('x');
+    if (x == std::string_view::npos || x == 0 || x + 1 >= text.size()) throw bad();
+    const auto number = [&](std::string_view digits) {
+        std::uint64_t value = 0;
+        for (char ch : digits) {
+            if (ch < '0' || ch > '9') throw bad();
+            const auto digit = static_cast<std::uint64_t>(ch - '0');
+            if (value > (UINT64_MAX - digit) / 10) throw usage_error("--image: " + std::string(text) + " is too large");
+            value = value * 10 + digit;
+        }
+        if (value == 0) throw bad();
+        return value;
+    };
+    return {number(text.substr(0, x)), number(text.substr(x + 1))};
+}
+
 template <class E> E parse_enum(std::string_view option, std::string_view text) {
     if (const auto value = deepseek::enum_from_string<E>(text)) return *value;
     std::string accepted;
@@ -171,9 +226,22 @@ CliOptions parse_arguments(int argc, char** argv) {
         else if (arg == "--tp") o.report.tp = parse_count(arg, value());
         else if (arg == "--budget") o.report.budget = parse_size(value());
         else if (arg == "--check-index") o.check_index = value();
+        else if (arg == "--image") o.images.push_back(parse_image_size(value()));
+        else if (arg == "--pages") o.pages = parse_count(arg, value());
+        else if (arg == "--ocr-mode") o.ocr_mode = parse_enum<OcrMode>(arg, value());
+        else if (arg == "--max-tiles") o.max_tiles = parse_count(arg, value());
+        else if (arg == "--prompt-tokens") o.prompt_tokens = parse_count_or_zero(arg, value());
         else if (arg.size() > 1 && arg[0] == '-') throw usage_error("unknown option '" + arg + "' (see --help)");
         else if (o.path) throw usage_error("more than one PATH given ('" + *o.path + "' and '" + arg + "')");
         else o.path = arg;
+    }
+    if (o.pages && o.images.size() != 1) {
+        throw usage_error(o.images.empty() ? "--pages needs one --image size"
+                                           : "--pages takes one --image size, not " + std::to_string(o.images.size()));
+    }
+    if (o.images.empty()) {
+        const char* needs = o.ocr_mode ? "--ocr-mode" : o.max_tiles ? "--max-tiles" : o.prompt_tokens ? "--prompt-tokens" : nullptr;
+        if (needs) throw usage_error(std::string(needs) + " needs --image");
     }
     return o;
 }
@@ -419,6 +487,133 @@ template <class C> bool check_index(std::ostream& os, const C& c, const std::str
     return ok;
 }
 
+// ---- the DeepSeek-OCR page budget ------------------------------------------------------------
+
+/// One page of the budget, with its figures.
+struct PageRow {
+    deepseek::PageLayout layout;
+    std::uint64_t count = 1;       ///< pages of this size (--pages)
+    std::uint64_t kv_bytes = 0;    ///< one page, one rank
+    std::uint64_t fit_context = 0; ///< pages like it in the context after the prompt
+    std::optional<std::uint64_t> fit_budget; ///< with --budget
+};
+
+struct PageBudget {
+    OcrMode mode = OcrMode::gundam;
+    deepseek::TileLimits limits;
+    std::uint64_t prompt_tokens = 0;
+    std::vector<PageRow> rows;
+    std::uint64_t total_pages = 0;
+    std::uint64_t total_positions = 0;
+    std::uint64_t total_vision_tokens = 0;
+    std::uint64_t total_kv_bytes = 0;
+    std::size_t largest = 0; ///< index of the row with the most positions
+};
+
+/// The page budget of a DeepSeek-OCR config; a usage error for any other model.
+template <class C> PageBudget page_budget(const C& c, const CliOptions& o, const deepseek::Report& r) {
+    if constexpr (std::is_same_v<C, deepseek::DeepseekOCR2Config>) {
+        (void)c, (void)r;
+        throw usage_error("--image: DeepSeek-OCR-2 lays pages out differently (768-pixel tiles, no newline tokens); "
+                          "its page budget is not modelled");
+    } else if constexpr (!std::is_same_v<C, deepseek::DeepseekOCRConfig>) {
+        (void)c, (void)r;
+        throw usage_error("--image: the page budget is for DeepSeek-OCR configs; this one is " +
+                          std::string(deepseek::class_name<C>()) + " (model_type " + std::string(C::model_type) + ")");
+    } else {
+        PageBudget b;
+        b.mode = o.ocr_mode.value_or(OcrMode::gundam);
+        if (o.max_tiles) b.limits.max_tiles = *o.max_tiles;
+        b.prompt_tokens = o.prompt_tokens.value_or(0);
+        const char* const what = "page budget totals";
+        for (const auto& size : o.images) {
+            PageRow row;
+            row.layout = *deepseek::page_layout(b.mode, size[0], size[1], b.limits);
+            row.count = o.pages.value_or(1);
+            row.kv_bytes = deepseek::ocr_page_kv_bytes(c, row.layout, r.kv_dtype, r.kv_layout, r.tp).value;
+            row.fit_context = deepseek::ocr_pages_fit_context(c, row.layout, r.context, b.prompt_tokens);
+            if (o.report.budget) {
+                row.fit_budget = deepseek::ocr_pages_fit_budget(c, row.layout, r.weight_bytes, *o.report.budget, r.kv_dtype,
+                                                                b.prompt_tokens, r.kv_layout, r.tp)
+                                     .value;
+            }
+            using deepseek::detail::checked_add;
+            using deepseek::detail::checked_mul;
+            b.total_pages = checked_add(b.total_pages, row.count, what);
+            b.total_positions = checked_add(b.total_positions, checked_mul(row.layout.positions, row.count, what), what);
+            b.total_vision_tokens =
+                checked_add(b.total_vision_tokens, checked_mul(row.layout.vision_tokens, row.count, what), what);
+            b.total_kv_bytes = checked_add(b.total_kv_bytes, checked_mul(row.kv_bytes, row.count, what), what);
+            if (row.layout.positions > (b.rows.empty() ? 0 : b.rows[b.largest].layout.positions)) b.largest = b.rows.size();
+            b.rows.push_back(row);
+        }
+        return b;
+    }
+}
+
+json pages_json(const PageBudget& b) {
+    json pages = json::array();
+    for (const auto& row : b.rows) {
+        json page = {{"mode", std::string(deepseek::to_string(b.mode))},
+                     {"width", row.layout.width},
+                     {"height", row.layout.height},
+                     {"grid", {row.layout.grid[0], row.layout.grid[1]}},
+                     {"positions", row.layout.positions},
+                     {"vision_tokens", row.layout.vision_tokens},
+                     {"kv_bytes", row.kv_bytes},
+                     {"pages_fit_context", row.fit_context}};
+        if (row.fit_budget) page["pages_fit_budget"] = *row.fit_budget;
+        for (std::uint64_t i = 0; i < row.count; ++i) pages.push_back(page);
+    }
+    return pages;
+}
+
+void add_pages_json(json& out, const PageBudget& b) {
+    out["pages"] = pages_json(b);
+    out["pages_total"] = {{"pages", b.total_pages},
+                          {"positions", b.total_positions},
+                          {"vision_tokens", b.total_vision_tokens},
+                          {"kv_bytes", b.total_kv_bytes},
+                          {"prompt_tokens", b.prompt_tokens},
+                          {"max_tiles", b.limits.max_tiles}};
+    const PageRow& largest = b.rows[b.largest];
+    out["pages_fit_context"] = largest.fit_context;
+    if (largest.fit_budget) out["pages_fit_budget"] = *largest.fit_budget;
+}
+
+void print_pages(std::ostream& os, const PageBudget& b, const deepseek::Report& r, const std::optional<std::uint64_t>& budget) {
+    os << "\npages         DeepSeek-OCR " << deepseek::to_string(b.mode) << " mode";
+    if (b.mode == OcrMode::gundam) os << ", at most " << b.limits.max_tiles << " tiles";
+    os << "; prompt " << grouped(b.prompt_tokens) << " tokens, context " << grouped(r.context);
+    if (budget) os << ", budget " << human_bytes(*budget);
+    os << "\n";
+    const auto cell = [](std::string text, std::size_t width) {
+        if (text.size() < width) text.insert(0, width - text.size(), ' ');
+        return text;
+    };
+    os << "  " << cell("page", 11) << cell("grid", 6) << cell("positions", 11) << cell("vision", 8) << cell("kv bytes", 12)
+       << cell("fit context", 13);
+    if (budget) os << cell("fit budget", 12);
+    os << "\n";
+    for (const auto& row : b.rows) {
+        const auto& p = row.layout;
+        std::string size = std::to_string(p.width) + "x" + std::to_string(p.height);
+        if (row.count > 1) size = std::to_string(row.count) + " x " + size;
+        const std::string grid = p.tiles == 0 ? std::string("-") : std::to_string(p.grid[0]) + "x" + std::to_string(p.grid[1]);
+        os << "  " << cell(size, 11) << cell(grid, 6) << cell(grouped(p.positions), 11) << cell(grouped(p.vision_tokens), 8)
+           << cell(human_bytes(row.kv_bytes), 12) << cell(grouped(row.fit_context), 13);
+        if (row.fit_budget) os << cell(grouped(*row.fit_budget), 12);
+        os << "\n";
+    }
+    os << "  " << cell("total " + std::to_string(b.total_pages), 11) << cell("", 6) << cell(grouped(b.total_positions), 11)
+       << cell(grouped(b.total_vision_tokens), 8) << cell(human_bytes(b.total_kv_bytes), 12) << "\n";
+    os << "  positions are vision tokens plus a newline per row of queries and one view separator per page\n";
+    if (b.prompt_tokens + b.total_positions > r.context) {
+        os << "  these pages and the prompt (" << grouped(b.prompt_tokens + b.total_positions)
+           << " positions) do not fit the context of " << grouped(r.context) << "\n";
+    }
+}
+
 template <class C> int run(const C& c, const CliOptions& o, const std::string& source) {
     std::ostringstream out; // nothing reaches stdout unless the whole run succeeds
     if (o.check_index) {
@@ -436,6 +631,8 @@ template <class C> int run(const C& c, const CliOptions& o, const std::string& s
         }
         throw usage_error(what);
     }
+    std::optional<PageBudget> pages;
+    if (o.wants_pages()) pages = page_budget(c, o, r);
     if (r.context > c.max_position_embeddings) {
         std::cerr << program << ": warning: --context " << r.context << " is beyond the model's max_position_embeddings ("
                   << c.max_position_embeddings << ")\n";
@@ -447,9 +644,11 @@ template <class C> int run(const C& c, const CliOptions& o, const std::string& s
             print_tensors(tensors, c, true);
             report["tensors"] = json::parse(tensors.str());
         }
+        if (pages) add_pages_json(report, *pages);
         out << report.dump(2) << "\n";
     } else {
         print_table(out, c, r, source, o.report.budget);
+        if (pages) print_pages(out, *pages, r, o.report.budget);
         if (o.tensors) {
             out << "\ntensors\n";
             print_tensors(out, c, false);

@@ -278,3 +278,118 @@ TEST_CASE("Options --help and --version", "[cli]") {
     CHECK(version.code == 0);
     CHECK(version.out == "deepseek-config " DEEPSEEK_CONFIG_VERSION_STRING "\n");
 }
+
+// ---- DeepSeek-OCR page budget (--image, --pages, --ocr-mode, --max-tiles, --prompt-tokens) -----
+// Figures worked by hand in ocr_pages_test.cpp: A4 (1654x2339) in Gundam is a 2x3 grid, 273 +
+// 21 x 30 = 903 positions, 856 vision tokens, 903 x 61,440 = 55,480,320 KV bytes in bf16.
+
+TEST_CASE("Option --image: the page budget of DeepSeek-OCR", "[cli][ocr]") {
+    SECTION("one A4 page in the default mode, Gundam, on the built-in preset") {
+        const Run r = run_cli("--json --image 1654x2339");
+        REQUIRE(r.code == 0);
+        CHECK(r.err.empty());
+        const json j = json::parse(r.out);
+        const json page = {{"mode", "gundam"},  {"width", 1654},          {"height", 2339},
+                           {"grid", {2, 3}},    {"positions", 903},       {"vision_tokens", 856},
+                           {"kv_bytes", 55480320}, {"pages_fit_context", 9}};
+        CHECK(j.at("pages") == json::array({page}));
+        CHECK(j.at("pages_fit_context") == 9); // 8,192 / 903 = 9.07
+        CHECK_FALSE(j.contains("pages_fit_budget"));
+        CHECK(j.at("pages_total").at("positions") == 903);
+        // The rest of the report is unchanged.
+        CHECK(j.at("params").at("total") == 3336106240ull);
+    }
+    SECTION("--pages repeats one size; --budget and --prompt-tokens") {
+        // 8 GiB - 6,672,212,480 bytes of weights = 1,917,722,112 bytes: 31,212 positions;
+        // after 100 prompt tokens 31,112 / 903 = 34.45: 34 pages; the context: 8,092 / 903 = 8.96: 8.
+        const json j = json::parse(run_cli("--json --image 1654x2339 --pages 3 --budget 8GiB --prompt-tokens 100").out);
+        REQUIRE(j.at("pages").size() == 3);
+        CHECK(j.at("pages").at(2).at("positions") == 903);
+        CHECK(j.at("pages_fit_context") == 8);
+        CHECK(j.at("pages_fit_budget") == 34);
+        CHECK(j.at("pages_total").at("positions") == 3 * 903);
+        CHECK(j.at("pages_total").at("vision_tokens") == 3 * 856);
+        CHECK(j.at("pages_total").at("kv_bytes") == 3 * 55480320ull);
+    }
+    SECTION("modes: base is 16 x 17 + 1 = 273 positions whatever the page, no grid") {
+        const json j = json::parse(run_cli("--json --image 3024x4032 --ocr-mode base").out);
+        const json& page = j.at("pages").at(0);
+        CHECK(page.at("mode") == "base");
+        CHECK(page.at("grid") == json{1, 1});
+        CHECK(page.at("positions") == 273);
+        CHECK(page.at("vision_tokens") == 256);
+        CHECK(j.at("pages_fit_context") == 30); // 8,192 / 273 = 30.0
+        const json tiny = json::parse(run_cli("--json --image 3024x4032 --ocr-mode tiny").out);
+        CHECK(tiny.at("pages").at(0).at("positions") == 73);
+        const json large = json::parse(run_cli("--json --image 3024x4032 --ocr-mode=large").out);
+        CHECK(large.at("pages").at(0).at("positions") == 421);
+    }
+    SECTION("several sizes: the top-level fit counts pages of the largest") {
+        // 640x640 is the global view alone (273); A4 is 903: 8,192 / 903 = 9.
+        const json j = json::parse(run_cli("--json --image 640x640 --image 1654x2339").out);
+        REQUIRE(j.at("pages").size() == 2);
+        CHECK(j.at("pages").at(0).at("positions") == 273);
+        CHECK(j.at("pages").at(0).at("pages_fit_context") == 30);
+        CHECK(j.at("pages_fit_context") == 9);
+        CHECK(j.at("pages_total").at("positions") == 273 + 903);
+    }
+    SECTION("--max-tiles 4: the A4 page takes 1x2, 273 + 11 x 20 = 493 positions") {
+        const json j = json::parse(run_cli("--json --image 1654x2339 --max-tiles 4").out);
+        CHECK(j.at("pages").at(0).at("grid") == json{1, 2});
+        CHECK(j.at("pages").at(0).at("positions") == 493);
+    }
+    SECTION("the table") {
+        const Run r = run_cli("--image 1654x2339 --budget 8GiB");
+        REQUIRE(r.code == 0);
+        CHECK(r.out.find("pages         DeepSeek-OCR gundam mode, at most 9 tiles; prompt 0 tokens, context 8,192") !=
+              std::string::npos);
+        CHECK(r.out.find("    1654x2339   2x3        903     856   52.91 MiB            9          34\n") !=
+              std::string::npos);
+    }
+    SECTION("a corpus DeepSeek-OCR file") {
+        REQUIRE_CORPUS();
+        const json j = json::parse(run_cli(corpus("deepseek-ocr.json") + " --json --image 1654x2339").out);
+        CHECK(j.at("pages").at(0).at("kv_bytes") == 55480320);
+    }
+}
+
+TEST_CASE("Options of the page budget: errors", "[cli][ocr][errors]") {
+    const auto expect = [](const Run& r, const std::string& err) {
+        CHECK(r.code == 2);
+        CHECK(r.err == err);
+        CHECK(r.out.empty());
+    };
+    const std::string format = "deepseek-config: --image: expected WIDTHxHEIGHT in pixels such as 1654x2339, found ";
+    expect(run_cli("--image 1654"), format + "'1654'\n");
+    expect(run_cli("--image 1654x"), format + "'1654x'\n");
+    expect(run_cli("--image x2339"), format + "'x2339'\n");
+    expect(run_cli("--image 0x100"), format + "'0x100'\n");
+    expect(run_cli("--image 16.5x20"), format + "'16.5x20'\n");
+    expect(run_cli("--image 1654X2339"), format + "'1654X2339'\n");
+    expect(run_cli("--image -1x5"), format + "'-1x5'\n");
+    expect(run_cli("--image"), "deepseek-config: --image needs a value\n");
+    expect(run_cli("--image 99999999999999999999x1"), "deepseek-config: --image: 99999999999999999999x1 is too large\n");
+    expect(run_cli("--image 1654x2339 --ocr-mode huge"),
+           "deepseek-config: --ocr-mode: unknown value 'huge'; accepted: tiny, small, base, large, gundam\n");
+    expect(run_cli("--pages 3"), "deepseek-config: --pages needs one --image size\n");
+    expect(run_cli("--pages 3 --image 10x10 --image 20x20"), "deepseek-config: --pages takes one --image size, not 2\n");
+    expect(run_cli("--image 10x10 --pages 0"), "deepseek-config: --pages: expected a positive whole number, found '0'\n");
+    expect(run_cli("--ocr-mode base"), "deepseek-config: --ocr-mode needs --image\n");
+    expect(run_cli("--max-tiles 4"), "deepseek-config: --max-tiles needs --image\n");
+    expect(run_cli("--prompt-tokens 10"), "deepseek-config: --prompt-tokens needs --image\n");
+    expect(run_cli("--image 10x10 --prompt-tokens many"),
+           "deepseek-config: --prompt-tokens: expected a whole number, found 'many'\n");
+}
+
+TEST_CASE("Option --image on a model that is not DeepSeek-OCR: usage error", "[cli][ocr][errors]") {
+    REQUIRE_CORPUS();
+    const Run v3 = run_cli(corpus("deepseek-v3.json") + " --image 1654x2339");
+    CHECK(v3.code == 2);
+    CHECK(v3.out.empty());
+    CHECK(v3.err == "deepseek-config: --image: the page budget is for DeepSeek-OCR configs; this one is DeepseekV3Config "
+                    "(model_type deepseek_v3)\n");
+    const Run ocr2 = run_cli(corpus("deepseek-ocr-2.json") + " --json --image 1654x2339");
+    CHECK(ocr2.code == 2);
+    CHECK(ocr2.out.empty());
+    CHECK(ocr2.err.rfind("deepseek-config: --image: DeepSeek-OCR-2 lays pages out differently", 0) == 0);
+}

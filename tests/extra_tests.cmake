@@ -41,3 +41,8 @@ if(CMAKE_CXX_COMPILER_ID MATCHES "GNU|Clang")
   set_tests_properties(overflow_handler_no_exceptions PROPERTIES
     PASS_REGULAR_EXPRESSION "handled: tensor elements")
 endif()
+
+# The DeepSeek-OCR page budget refuses a DeepSeek-OCR-2 config at compile time.
+deepseek_config_compile_fail(compile_fail_ocr2_page_budget
+  ${CMAKE_CURRENT_SOURCE_DIR}/compile_fail/ocr2_page_budget.cpp
+  "DeepSeek-OCR-2 lays pages out differently")
