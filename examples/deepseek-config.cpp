@@ -407,6 +407,8 @@ void print_table(std::ostream& os, const C& c, const deepseek::Report& r, const 
         os << "max context   " << grouped(*r.max_context) << " tokens x batch " << r.batch << " in "
            << human_bytes(*budget) << " per rank";
         if (*r.max_context == 0) os << " (the weights alone do not fit)";
+        if (*r.max_context > c.max_position_embeddings)
+            os << " (beyond the model's max_position_embeddings, " << grouped(c.max_position_embeddings) << ")";
         os << "\n";
     }
 }

@@ -129,6 +129,10 @@ TEST_CASE("The table over the corpus", "[cli]") {
     CHECK(v3.out.find("671,026,419,200") != std::string::npos);
     CHECK(v3.out.find("(688,574,839,360 bytes)") != std::string::npos);
     CHECK(v3.out.find("641.29 GiB") != std::string::npos); // 688,574,839,360 / 2^30
+    // V2-Lite in 40 GiB: 370,907 tokens fit, more than the 163,840 it was trained for.
+    const Run lite = run_cli(corpus("deepseek-v2-lite.json") + " --budget 40GiB");
+    CHECK(lite.out.find("max context   370,907 tokens x batch 1 in 40.00 GiB per rank (beyond the model's "
+                        "max_position_embeddings, 163,840)") != std::string::npos);
 }
 
 TEST_CASE("No PATH: the built-in DeepSeek-OCR preset, labelled", "[cli]") {
