@@ -176,10 +176,17 @@ inline std::string pointer_join(const std::string& base, std::string_view key) {
     return out;
 }
 
-/// "a float (12.5)", "a string (\"x\")": how an error message describes a found value.
-inline std::string describe(const json& value) {
+/// A value as JSON text for a message, cut to 60 characters ("..." at the end when cut): a file
+/// may hold a string of megabytes.
+inline std::string short_dump(const json& value) {
     std::string text = value.dump(-1, ' ', true, json::error_handler_t::replace);
     if (text.size() > 60) text = text.substr(0, 57) + "...";
+    return text;
+}
+
+/// "a float (12.5)", "a string (\"x\")": how an error message describes a found value.
+inline std::string describe(const json& value) {
+    const std::string text = short_dump(value);
     switch (value.type()) {
     case json::value_t::null: return "null";
     case json::value_t::boolean: return "a boolean (" + text + ")";
@@ -225,10 +232,12 @@ struct is_struct_with_fields<T, std::enable_if_t<has_field_list<T>::value>> : st
 template <class T> void read_value(const json& value, const std::string& pointer, T& out, json* extra);
 
 // An integer too large for 64 bits reaches us as a float (nlohmann's fallback): name it so.
-inline void fail_if_huge_integer(const json& value, const std::string& pointer) {
+// `upper` is 2^64 for unsigned fields, 2^63 for signed ones; -2^63 itself is read as an integer,
+// so a float at or below it came from a longer literal.
+inline void fail_if_huge_integer(const json& value, const std::string& pointer, double upper) {
     if (!value.is_number_float()) return;
     const double v = value.get<double>();
-    if (v >= 9223372036854775808.0 || v < -9223372036854775808.0) {
+    if (v >= upper || v <= -9223372036854775808.0) {
         fail(error_kind::range, pointer, "too large for a 64-bit integer, found " + describe(value));
     }
 }
@@ -241,7 +250,7 @@ inline void read_scalar(const json& value, const std::string& pointer, std::uint
         if (v < 0) fail(error_kind::range, pointer, "must not be negative, found " + std::to_string(v));
         out = static_cast<std::uint64_t>(v);
     } else if (value.is_number_float()) {
-        fail_if_huge_integer(value, pointer);
+        fail_if_huge_integer(value, pointer, 18446744073709551616.0);
         type_fail(pointer, "an integer (write it without a fraction or exponent)", value);
     } else {
         type_fail(pointer, "an integer", value);
@@ -262,7 +271,7 @@ inline void read_scalar(const json& value, const std::string& pointer, std::int6
         }
         out = static_cast<std::int64_t>(v);
     } else {
-        fail_if_huge_integer(value, pointer);
+        fail_if_huge_integer(value, pointer, 9223372036854775808.0);
         type_fail(pointer, "an integer", value);
     }
 }
@@ -286,7 +295,7 @@ void read_scalar(const json& value, const std::string& pointer, E& out) {
     const auto parsed = enum_from_string<E>(text);
     if (!parsed) {
         fail(error_kind::unknown_value, pointer,
-             "unknown value " + value.dump(-1, ' ', true, json::error_handler_t::replace) +
+             "unknown value " + short_dump(value) +
                  "; accepted: " + accepted_values<E>());
     }
     out = *parsed;
@@ -651,7 +660,7 @@ inline Family detect_family(const json& root) {
         if (auto family = family_from_hints(*it, "/language_config")) return *family;
     }
     fail(error_kind::unknown_model, model_type.empty() ? std::string() : std::string("/model_type"),
-         (model_type.empty() ? std::string("no model_type") : "unsupported model_type \"" + model_type + "\"") +
+         (model_type.empty() ? std::string("no model_type") : "unsupported model_type " + short_dump(model_type)) +
              " and no known architectures; supported: model_type deepseek_v2, deepseek_v3, deepseek_v32, "
              "DeepseekOCR, DeepseekOCR2, or architectures DeepseekV2ForCausalLM, DeepseekV3ForCausalLM, "
              "DeepseekV32ForCausalLM, DeepseekOCRForCausalLM, DeepseekOCR2ForCausalLM, DeepseekVLV2ForCausalLM");
@@ -713,15 +722,24 @@ inline std::string line_column(std::string_view text, std::size_t index) {
     return "line " + std::to_string(line) + ", column " + std::to_string(column);
 }
 
-/// Refuses text whose arrays and objects nest deeper than max_nesting_depth, before nlohmann
-/// builds the tree: its parser and destructor are iterative, but copying and printing a tree
-/// recurse once per level, and 100000 levels would overflow the stack. Brackets inside strings
-/// do not count; malformed text is left for the parser to describe.
-inline void check_nesting(std::string_view text) {
+/// Checks what nlohmann's parser would get wrong, before it runs: a NUL byte (which it takes for
+/// the end of the input, silently ignoring the rest of the file; JSON text never holds one), and
+/// arrays and objects nested deeper than max_nesting_depth (its parser and destructor are
+/// iterative, but copying and printing a tree recurse once per level, so 100000 levels would
+/// overflow the stack). Brackets inside strings do not count; anything else malformed is left
+/// for the parser to describe.
+inline void check_structure(std::string_view text) {
+    if (text.size() >= 2 && ((text[0] == '\xFF' && text[1] == '\xFE') || (text[0] == '\xFE' && text[1] == '\xFF'))) {
+        fail(error_kind::syntax, "", "malformed JSON at line 1, column 1: a UTF-16 byte-order mark; save the file as UTF-8");
+    }
     std::size_t depth = 0;
     bool in_string = false;
     for (std::size_t i = 0; i < text.size(); ++i) {
         const char ch = text[i];
+        if (ch == '\0') {
+            fail(error_kind::syntax, "",
+                 "malformed JSON at " + line_column(text, i) + ": a NUL byte (JSON text cannot hold one)");
+        }
         if (in_string) {
             if (ch == '\\') ++i;
             else if (ch == '"') in_string = false;
@@ -740,7 +758,7 @@ inline void check_nesting(std::string_view text) {
 }
 
 inline json parse_json(std::string_view text) {
-    check_nesting(text);
+    check_structure(text);
     try {
         return json::parse(text.begin(), text.end());
     } catch (const json::parse_error& e) {
@@ -829,6 +847,10 @@ template <class T> T convert_to(const AnyConfig& any) {
 // ---- public API -------------------------------------------------------------------------------
 
 /// Parses config.json text into a document: the typed config plus every key it does not hold.
+/// Any text is safe to pass: a NUL byte, nesting deeper than max_nesting_depth, a number beyond
+/// double's range, a size above max_dimension or a layer count above max_layers is a
+/// config_error like any other; a UTF-8 byte-order mark is skipped; of duplicate keys the last
+/// wins.
 inline Document parse_document(std::string_view text) { return detail::read_document(detail::parse_json(text)); }
 
 /// Loads a config.json file, or a folder holding one, into a document.

@@ -1,0 +1,108 @@
+// libFuzzer harness: arbitrary bytes through the reader, then the memory arithmetic and a
+// save/parse round trip on whatever parses. A config_error or arithmetic_overflow is an expected
+// outcome; anything else (a crash, a sanitizer report, a leak, another exception escaping, a
+// round trip that changes the config) aborts the run.
+#include <deepseek/json.hpp>
+#include <deepseek/memory.hpp>
+#include <deepseek/tensors.hpp>
+
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <string_view>
+#include <variant>
+
+namespace {
+
+[[noreturn]] void die(const char* what, const std::string& detail = {}) {
+    std::fprintf(stderr, "config_fuzz: %s %s\n", what, detail.c_str());
+    std::abort();
+}
+
+// Every figure the command-line tool prints, each computed on its own so one overflow does not
+// hide the others.
+template <class C> void exercise_memory(const C& c) {
+    using namespace deepseek;
+    std::uint64_t tensors = 0;
+    bool have_tensors = false;
+    try {
+        tensors = tensor_count(c);
+        have_tensors = true;
+    } catch (const arithmetic_overflow&) {
+    }
+    try {
+        (void)param_breakdown(c);
+    } catch (const arithmetic_overflow&) {
+    }
+    std::uint64_t checkpoint = 0;
+    bool have_checkpoint = false;
+    try {
+        checkpoint = checkpoint_bytes(c);
+        have_checkpoint = true;
+    } catch (const arithmetic_overflow&) {
+    }
+    for (const KvLayout layout : {KvLayout::latent, KvLayout::expanded, KvLayout::mha}) {
+        try {
+            (void)kv_cache_bytes(c, layout, 4096, 1, Dtype::bf16);
+        } catch (const arithmetic_overflow&) {
+        }
+        try {
+            (void)max_context_tokens(c, Dtype::bf16, layout, Dtype::bf16, 1, 1, std::uint64_t{80} << 30);
+        } catch (const arithmetic_overflow&) {
+        }
+        try {
+            (void)max_context_tokens(c, Dtype::fp8, layout, Dtype::fp8, 4, 8, std::uint64_t{640} << 30);
+        } catch (const arithmetic_overflow&) {
+        }
+    }
+    // The manifest holds one entry (with a name string) per tensor: only for small models, to
+    // keep the fuzzer fast (DeepSeek-V2-Lite has about 5000 tensors; V3 91000).
+    if (have_tensors && tensors < 20000) {
+        try {
+            const auto manifest = tensor_manifest(c);
+            if (manifest.size() != tensors) die("tensor_manifest size differs from tensor_count");
+            std::uint64_t bytes = 0;
+            for (const auto& t : manifest) bytes = detail::checked_add(bytes, t.bytes(), "manifest bytes");
+            if (have_checkpoint && bytes != checkpoint) die("tensor_manifest bytes differ from checkpoint_bytes");
+        } catch (const arithmetic_overflow&) {
+            if (have_checkpoint) die("tensor_manifest overflowed where checkpoint_bytes did not");
+        }
+    }
+}
+
+} // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+    const std::string_view text(reinterpret_cast<const char*>(data), size);
+
+    // The non-throwing entry point: never throws, and for text never reports an io error (that
+    // is where an exception other than config_error would land).
+    const auto r = deepseek::try_parse_config(text);
+    if (!r && r.error().kind() == deepseek::error_kind::io) die("non-config_error exception:", r.error().what());
+
+    deepseek::Document doc;
+    try {
+        doc = deepseek::parse_document(text);
+    } catch (const deepseek::config_error&) {
+        if (r) die("parse_document failed where try_parse_config succeeded");
+        return 0;
+    }
+    if (!r) die("try_parse_config failed where parse_document succeeded");
+    if (!(r.value() == doc.config)) die("parse_config and parse_document disagree");
+
+    std::visit([](const auto& c) { exercise_memory(c); }, doc.config);
+
+    // load -> save -> load: the saved text parses back to an equal config.
+    const std::string saved = deepseek::to_json(doc).dump(2);
+    deepseek::Document again;
+    try {
+        again = deepseek::parse_document(saved);
+    } catch (const deepseek::config_error& e) {
+        die("the saved document does not parse:", std::string(e.what()) + "\n" + saved.substr(0, 2000));
+    }
+    if (!(again.config == doc.config)) die("round trip changed the config:", saved.substr(0, 2000));
+    if (again.layout != doc.layout) die("round trip changed the layout");
+    return 0;
+}
