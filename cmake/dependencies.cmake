@@ -9,6 +9,12 @@ if(NOT TARGET nlohmann_json::nlohmann_json)
         "Install it (Debian: apt-get install nlohmann-json3-dev) or set nlohmann_json_DIR.")
     endif()
     message(STATUS "deepseek_config: fetching nlohmann_json 3.11.3")
+    # Installing us installs the fetched nlohmann_json too: our exported target names it, and
+    # install(EXPORT) needs it in an export set. (nlohmann sets CMP0077, so a variable will do.)
+    if(DEEPSEEK_CONFIG_INSTALL AND NOT DEFINED JSON_Install)
+      message(STATUS "deepseek_config: the fetched nlohmann_json will be installed with deepseek_config")
+      set(JSON_Install ON)
+    endif()
     include(FetchContent)
     FetchContent_Declare(nlohmann_json
       URL https://github.com/nlohmann/json/releases/download/v3.11.3/json.tar.xz

@@ -1,0 +1,2 @@
+#define DSC_CONSUMER_NAME "fetch_content"
+#include "../common/program.hpp"

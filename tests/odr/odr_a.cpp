@@ -1,0 +1,18 @@
+// ODR test, first translation unit: the umbrella header. Linked with odr_b.cpp (every header
+// one by one, in another order) and one TU per public header: a non-inline definition in a
+// header is a duplicate symbol, and the two TUs must agree on every figure.
+#include <deepseek/deepseek.hpp>
+
+#include <cstdint>
+#include <string>
+
+namespace odr {
+std::uint64_t figures_a(const std::string& json_text) {
+    const auto cfg = deepseek::parse_config<deepseek::DeepseekV2Config>(json_text);
+    const auto report = deepseek::make_report(cfg, deepseek::ReportOptions{});
+    const auto manifest = deepseek::tensor_manifest(cfg);
+    return deepseek::parameter_count(cfg) + report.checkpoint_bytes + manifest.size() +
+           deepseek::to_json(cfg).size() +
+           deepseek::parameter_count(deepseek::presets::deepseek_v3);
+}
+} // namespace odr
