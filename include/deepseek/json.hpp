@@ -166,13 +166,48 @@ namespace detail {
 using json = nlohmann::json;
 
 /// Appends one key to a JSON pointer, escaping '~' and '/' as RFC 6901 says.
-inline std::string pointer_join(const std::string& base, std::string_view key) {
-    std::string out = base + "/";
+inline void append_pointer_token(std::string& out, std::string_view key) {
+    out += '/';
     for (char ch : key) {
         if (ch == '~') out += "~0";
         else if (ch == '/') out += "~1";
         else out += ch;
     }
+}
+
+/// Where a value sits in the document: a chain of keys and indexes on the stack, turned into a
+/// JSON pointer only when an error needs one. Reading a valid file builds no pointer strings.
+/// A Path refers to its parent and key: it lives only as long as the expression that made it.
+class Path {
+  public:
+    /// The document root ("").
+    Path() noexcept = default;
+    /// An existing pointer, e.g. "/language_config".
+    Path(const std::string& pointer) noexcept : text_(&pointer) {}
+    /// `key` inside `parent`.
+    Path(const Path& parent, std::string_view key) noexcept : parent_(&parent), key_(key) {}
+    /// Entry `index` of the array at `parent`.
+    Path(const Path& parent, std::size_t index) noexcept : parent_(&parent), index_(index), is_index_(true) {}
+
+    /// The JSON pointer (RFC 6901).
+    std::string str() const {
+        std::string out = parent_ != nullptr ? parent_->str() : (text_ != nullptr ? *text_ : std::string());
+        if (parent_ != nullptr) append_pointer_token(out, is_index_ ? std::to_string(index_) : std::string(key_));
+        return out;
+    }
+
+  private:
+    const Path* parent_ = nullptr;
+    const std::string* text_ = nullptr;
+    std::string_view key_{};
+    std::size_t index_ = 0;
+    bool is_index_ = false;
+};
+
+/// The pointer of `key` inside `base`, as a string.
+inline std::string pointer_join(const std::string& base, std::string_view key) {
+    std::string out = base;
+    append_pointer_token(out, key);
     return out;
 }
 
@@ -200,10 +235,16 @@ inline std::string describe(const json& value) {
     }
 }
 
+[[noreturn]] inline void fail(error_kind kind, const Path& at, const std::string& message) {
+    throw config_error(kind, at.str(), message);
+}
 [[noreturn]] inline void fail(error_kind kind, const std::string& pointer, const std::string& message) {
     throw config_error(kind, pointer, message);
 }
 
+[[noreturn]] inline void type_fail(const Path& pointer, const char* expected, const json& found) {
+    fail(error_kind::type, pointer, std::string("expected ") + expected + ", found " + describe(found));
+}
 [[noreturn]] inline void type_fail(const std::string& pointer, const char* expected, const json& found) {
     fail(error_kind::type, pointer, std::string("expected ") + expected + ", found " + describe(found));
 }
@@ -229,12 +270,12 @@ struct is_struct_with_fields<T, std::enable_if_t<has_field_list<T>::value>> : st
 
 // ---- reading one value ----------------------------------------------------------------------
 
-template <class T> void read_value(const json& value, const std::string& pointer, T& out, json* extra);
+template <class T> void read_value(const json& value, const Path& pointer, T& out, json* extra);
 
 // An integer too large for 64 bits reaches us as a float (nlohmann's fallback): name it so.
 // `upper` is 2^64 for unsigned fields, 2^63 for signed ones; -2^63 itself is read as an integer,
 // so a float at or below it came from a longer literal.
-inline void fail_if_huge_integer(const json& value, const std::string& pointer, double upper) {
+inline void fail_if_huge_integer(const json& value, const Path& pointer, double upper) {
     if (!value.is_number_float()) return;
     const double v = value.get<double>();
     if (v >= upper || v <= -9223372036854775808.0) {
@@ -242,7 +283,7 @@ inline void fail_if_huge_integer(const json& value, const std::string& pointer, 
     }
 }
 
-inline void read_scalar(const json& value, const std::string& pointer, std::uint64_t& out) {
+inline void read_scalar(const json& value, const Path& pointer, std::uint64_t& out) {
     if (value.is_number_unsigned()) {
         out = value.get<std::uint64_t>();
     } else if (value.is_number_integer()) {
@@ -261,7 +302,7 @@ inline void read_scalar(const json& value, const std::string& pointer, std::uint
     }
 }
 
-inline void read_scalar(const json& value, const std::string& pointer, std::int64_t& out) {
+inline void read_scalar(const json& value, const Path& pointer, std::int64_t& out) {
     if (value.is_number_integer() && !value.is_number_unsigned()) {
         out = value.get<std::int64_t>();
     } else if (value.is_number_unsigned()) {
@@ -276,20 +317,20 @@ inline void read_scalar(const json& value, const std::string& pointer, std::int6
     }
 }
 
-inline void read_scalar(const json& value, const std::string& pointer, double& out) {
+inline void read_scalar(const json& value, const Path& pointer, double& out) {
     if (!value.is_number()) type_fail(pointer, "a number", value);
     out = value.get<double>();
     // The parser refuses 1e400; a finite check keeps any other route to inf/NaN out too.
     if (!std::isfinite(out)) fail(error_kind::range, pointer, "must be a finite number");
 }
 
-inline void read_scalar(const json& value, const std::string& pointer, bool& out) {
+inline void read_scalar(const json& value, const Path& pointer, bool& out) {
     if (!value.is_boolean()) type_fail(pointer, "true or false", value);
     out = value.get<bool>();
 }
 
 template <class E, std::enable_if_t<std::is_enum_v<E>, int> = 0>
-void read_scalar(const json& value, const std::string& pointer, E& out) {
+void read_scalar(const json& value, const Path& pointer, E& out) {
     if (!value.is_string()) type_fail(pointer, "a string", value);
     const auto& text = value.get_ref<const std::string&>();
     const auto parsed = enum_from_string<E>(text);
@@ -302,43 +343,43 @@ void read_scalar(const json& value, const std::string& pointer, E& out) {
 }
 
 // Per-struct hooks, run before and after the struct's fields are read.
-template <class T> void before_fields(T&, const json&, const std::string&) {}
-template <class T> void after_fields(T&, const json&, const std::string&) {}
+template <class T> void before_fields(T&, const json&, const Path&) {}
+template <class T> void after_fields(T&, const json&, const Path&) {}
 
 // A present `width` object lists the towers there are: the ones it lacks are absent.
-template <> inline void before_fields(VisionTowers& out, const json&, const std::string&) {
+template <> inline void before_fields(VisionTowers& out, const json&, const Path&) {
     out = VisionTowers{std::nullopt, std::nullopt, std::nullopt};
 }
 
 // `type` or, from newer transformers, `rope_type` (kept as an extra key); `factor` is required.
-template <> inline void after_fields(RopeScaling& out, const json& object, const std::string& pointer) {
+template <> inline void after_fields(RopeScaling& out, const json& object, const Path& pointer) {
     const auto type_it = object.find("type");
     const auto alias_it = object.find("rope_type");
     if (type_it == object.end()) {
         if (alias_it == object.end()) {
-            fail(error_kind::missing_key, pointer_join(pointer, "type"),
+            fail(error_kind::missing_key, Path(pointer, "type"),
                  "rope_scaling needs \"type\" (or \"rope_type\"); accepted: " + accepted_values<RopeType>());
         }
-        read_scalar(*alias_it, pointer_join(pointer, "rope_type"), out.type);
+        read_scalar(*alias_it, Path(pointer, "rope_type"), out.type);
     } else if (alias_it != object.end()) {
         RopeType alias{};
-        read_scalar(*alias_it, pointer_join(pointer, "rope_type"), alias);
+        read_scalar(*alias_it, Path(pointer, "rope_type"), alias);
         if (alias != out.type) {
-            fail(error_kind::range, pointer_join(pointer, "rope_type"),
+            fail(error_kind::range, Path(pointer, "rope_type"),
                  "\"" + std::string(to_string(alias)) + "\" disagrees with type \"" +
                      std::string(to_string(out.type)) + "\"");
         }
     }
     if (object.find("factor") == object.end()) {
-        fail(error_kind::missing_key, pointer_join(pointer, "factor"), "rope_scaling needs a \"factor\"");
+        fail(error_kind::missing_key, Path(pointer, "factor"), "rope_scaling needs a \"factor\"");
     }
     if (!(out.factor >= 1.0)) {
-        fail(error_kind::range, pointer_join(pointer, "factor"),
+        fail(error_kind::range, Path(pointer, "factor"),
              "must be at least 1, found " + describe(object.at("factor")));
     }
 }
 
-inline void require_layer_count(std::uint64_t value, const std::string& pointer) {
+inline void require_layer_count(std::uint64_t value, const Path& pointer) {
     if (value > max_layers) {
         fail(error_kind::range, pointer,
              "must be at most " + std::to_string(max_layers) + " layers, the limit of this reader, found " +
@@ -346,29 +387,29 @@ inline void require_layer_count(std::uint64_t value, const std::string& pointer)
     }
 }
 
-template <> inline void after_fields(ClipVisionConfig& out, const json&, const std::string& pointer) {
-    require_layer_count(out.layers, pointer_join(pointer, "layers"));
+template <> inline void after_fields(ClipVisionConfig& out, const json&, const Path& pointer) {
+    require_layer_count(out.layers, Path(pointer, "layers"));
 }
 
-template <> inline void after_fields(SamVisionConfig& out, const json&, const std::string& pointer) {
-    require_layer_count(out.layers, pointer_join(pointer, "layers"));
+template <> inline void after_fields(SamVisionConfig& out, const json&, const Path& pointer) {
+    require_layer_count(out.layers, Path(pointer, "layers"));
 }
 
-template <> inline void after_fields(QuantizationConfig& out, const json& object, const std::string& pointer) {
+template <> inline void after_fields(QuantizationConfig& out, const json& object, const Path& pointer) {
     if (object.find("quant_method") == object.end()) {
-        fail(error_kind::missing_key, pointer_join(pointer, "quant_method"),
+        fail(error_kind::missing_key, Path(pointer, "quant_method"),
              "quantization_config needs a \"quant_method\"; accepted: " + accepted_values<QuantMethod>());
     }
     for (std::size_t i = 0; i < 2; ++i) {
         if (out.weight_block_size[i] == 0) {
-            fail(error_kind::range, pointer_join(pointer_join(pointer, "weight_block_size"), std::to_string(i)),
+            fail(error_kind::range, Path(Path(pointer, "weight_block_size"), i),
                  "a block size must be positive, found 0");
         }
     }
 }
 
 /// Reads the fields of a struct from a JSON object; consumed keys are erased from `extra`.
-template <class T> void read_struct(const json& object, const std::string& pointer, T& out, json* extra) {
+template <class T> void read_struct(const json& object, const Path& pointer, T& out, json* extra) {
     if (!object.is_object()) type_fail(pointer, "an object", object);
     before_fields(out, object, pointer);
     field_list<T>::visit([&](const char* key, auto member) {
@@ -376,7 +417,7 @@ template <class T> void read_struct(const json& object, const std::string& point
         if (it == object.end()) return;
         json* sub_extra = nullptr;
         if (extra != nullptr && extra->is_object() && extra->contains(key)) sub_extra = &(*extra)[key];
-        read_value(*it, pointer_join(pointer, key), out.*member, sub_extra);
+        read_value(*it, Path(pointer, key), out.*member, sub_extra);
         if (extra != nullptr && extra->is_object() && extra->contains(key)) {
             const json& left = (*extra)[key];
             if (!(left.is_object() && !left.empty() && it->is_object())) extra->erase(key);
@@ -385,7 +426,7 @@ template <class T> void read_struct(const json& object, const std::string& point
     after_fields(out, object, pointer);
 }
 
-template <class T> void read_value(const json& value, const std::string& pointer, T& out, json* extra) {
+template <class T> void read_value(const json& value, const Path& pointer, T& out, json* extra) {
     if constexpr (is_optional<T>::value) {
         if (value.is_null()) {
             out = std::nullopt;
@@ -404,7 +445,7 @@ template <class T> void read_value(const json& value, const std::string& pointer
                      std::to_string(value.size()));
         }
         for (std::size_t i = 0; i < out.size(); ++i) {
-            read_value(value[i], pointer_join(pointer, std::to_string(i)), out[i], nullptr);
+            read_value(value[i], Path(pointer, i), out[i], nullptr);
         }
     } else if constexpr (is_fixed_vector<T>::value) {
         if (!value.is_array()) type_fail(pointer, "an array", value);
@@ -416,7 +457,7 @@ template <class T> void read_value(const json& value, const std::string& pointer
         T list{};
         for (std::size_t i = 0; i < value.size(); ++i) {
             std::remove_cv_t<std::remove_reference_t<decltype(list[0])>> item{};
-            read_value(value[i], pointer_join(pointer, std::to_string(i)), item, nullptr);
+            read_value(value[i], Path(pointer, i), item, nullptr);
             list.push_back(item);
         }
         out = list;
@@ -460,82 +501,105 @@ template <class T> json write_value(const T& value) {
 
 // ---- the config level -----------------------------------------------------------------------
 
-/// Where each field of a config was read from, for error pointers in validation.
+/// Finds the value of a config key: in `primary`, else (`torch_dtype` only) its newer spelling
+/// `dtype` there, else the same in `fallback`. Sets `from_primary` and `actual_key`.
+inline const json* find_config_value(const json& primary, const json* fallback, std::string_view key,
+                                     bool& from_primary, std::string_view& actual_key) {
+    for (const json* source : {&primary, fallback}) {
+        if (source == nullptr) continue;
+        from_primary = source == &primary;
+        if (const auto it = source->find(key); it != source->end()) {
+            actual_key = key;
+            return &*it;
+        }
+        // Files re-saved by newer transformers write `dtype` for `torch_dtype`.
+        if (key == "torch_dtype") {
+            if (const auto it = source->find("dtype"); it != source->end()) {
+                actual_key = "dtype";
+                return &*it;
+            }
+        }
+    }
+    return nullptr;
+}
+
+/// Where each field of a config was read from, for error pointers in validation. The pointer is
+/// worked out again only when an error needs it, by the same lookup as reading.
 struct FieldSources {
-    std::string default_prefix;
-    std::map<std::string, std::string, std::less<>> pointers;
+    const json* primary = nullptr;
+    const json* fallback = nullptr;
+    std::string primary_ptr;
+    std::string fallback_ptr;
 
     std::string operator()(std::string_view key) const {
-        const auto it = pointers.find(key);
-        return it != pointers.end() ? it->second : pointer_join(default_prefix, key);
+        bool from_primary = true;
+        std::string_view actual_key = key;
+        if (primary != nullptr && find_config_value(*primary, fallback, key, from_primary, actual_key) != nullptr) {
+            return pointer_join(from_primary ? primary_ptr : fallback_ptr, actual_key);
+        }
+        return pointer_join(primary_ptr, key);
     }
 };
 
-/// Reads the typed fields of config `C` from `primary` (pointer `primary_ptr`); a key absent
-/// there is taken from `fallback` when given (OCR: top level wins over language_config).
-template <class C>
-C read_config_fields(const json& primary, const std::string& primary_ptr, const json* fallback,
-                     const std::string& fallback_ptr, json& primary_extra, FieldSources& sources) {
+/// Reads the typed fields of config `C` from `primary` (pointer `sources.primary_ptr`); a key
+/// absent there is taken from `sources.fallback` when given (OCR: top level wins over
+/// language_config). With `primary_extra`, consumed keys are erased from it.
+template <class C> C read_config_fields(const FieldSources& sources, json* primary_extra) {
+    const json& primary = *sources.primary;
+    const Path primary_path(sources.primary_ptr);
+    const Path fallback_path(sources.fallback_ptr);
     C cfg{};
     bool kv_heads_null = false;
-    sources.default_prefix = primary_ptr;
     field_list<C>::visit([&](const char* key, auto member) {
-        const json* source = &primary;
-        std::string base = primary_ptr;
+        bool from_primary = true;
         std::string_view actual_key = key;
-        auto it = primary.find(key);
-        // Files re-saved by newer transformers write `dtype` for `torch_dtype`.
-        if (it == primary.end() && std::string_view(key) == "torch_dtype" && primary.contains("dtype")) {
-            it = primary.find("dtype");
-            actual_key = "dtype";
+        const json* value = find_config_value(primary, sources.fallback, key, from_primary, actual_key);
+        if (value == nullptr) return;
+        const Path at(from_primary ? primary_path : fallback_path, actual_key);
+        const bool consume = primary_extra != nullptr && from_primary && actual_key == key;
+        json* sub_extra = nullptr;
+        if (consume) {
+            if (const auto it = primary_extra->find(key); it != primary_extra->end()) sub_extra = &*it;
         }
-        if (it == primary.end() && fallback != nullptr) {
-            source = fallback;
-            base = fallback_ptr;
-            it = fallback->find(key);
-            if (it == fallback->end() && std::string_view(key) == "torch_dtype" && fallback->contains("dtype")) {
-                it = fallback->find("dtype");
-                actual_key = "dtype";
-            }
-        }
-        if (it == source->end()) return;
-        const std::string pointer = pointer_join(base, actual_key);
-        sources.pointers[key] = pointer;
-        const bool consume = source == &primary && actual_key == key;
-        json* sub_extra = consume && primary_extra.contains(key) ? &primary_extra[key] : nullptr;
-        if (std::string_view(key) == "num_key_value_heads" && it->is_null()) {
+        if (std::string_view(key) == "num_key_value_heads" && value->is_null()) {
             kv_heads_null = true; // upstream: None means one KV head per attention head
         } else {
-            read_value(*it, pointer, cfg.*member, sub_extra);
+            read_value(*value, at, cfg.*member, sub_extra);
         }
-        if (consume) {
-            const json& left = primary_extra[key];
-            if (!(left.is_object() && !left.empty() && it->is_object())) primary_extra.erase(key);
+        if (consume && sub_extra != nullptr) {
+            // A nested object keeps the keys its struct did not take; anything else is consumed.
+            if (!(sub_extra->is_object() && !sub_extra->empty() && value->is_object())) primary_extra->erase(key);
         }
     });
     if (kv_heads_null) cfg.num_key_value_heads = cfg.num_attention_heads;
     return cfg;
 }
 
-inline void require_positive(std::uint64_t value, const std::string& pointer, std::string_view what) {
-    if (value == 0) fail(error_kind::range, pointer, std::string(what) + " must be positive, found 0");
+/// `key` of the config must be positive (its pointer is worked out only on failure).
+inline void require_positive(std::uint64_t value, const FieldSources& at, std::string_view key) {
+    if (value == 0) fail(error_kind::range, at(key), std::string(key) + " must be positive, found 0");
+}
+
+/// `key` of the config must be a layer count within max_layers.
+inline void require_layer_count(std::uint64_t value, const FieldSources& at, std::string_view key) {
+    if (value > max_layers) require_layer_count(value, Path(at(key)));
 }
 
 /// Checks the values that would make the model undefined, naming the bad value's pointer.
 template <class C> void validate(const C& c, const FieldSources& at) {
-    require_positive(c.vocab_size, at("vocab_size"), "vocab_size");
-    require_positive(c.hidden_size, at("hidden_size"), "hidden_size");
-    require_positive(c.num_hidden_layers, at("num_hidden_layers"), "num_hidden_layers");
-    require_layer_count(c.num_hidden_layers, at("num_hidden_layers"));
+    require_positive(c.vocab_size, at, "vocab_size");
+    require_positive(c.hidden_size, at, "hidden_size");
+    require_positive(c.num_hidden_layers, at, "num_hidden_layers");
+    require_layer_count(c.num_hidden_layers, at, "num_hidden_layers");
     if constexpr (std::is_same_v<C, DeepseekV3Config>) {
-        require_layer_count(c.num_nextn_predict_layers, at("num_nextn_predict_layers"));
+        require_layer_count(c.num_nextn_predict_layers, at, "num_nextn_predict_layers");
     }
-    require_positive(c.num_attention_heads, at("num_attention_heads"), "num_attention_heads");
-    require_positive(c.num_key_value_heads, at("num_key_value_heads"), "num_key_value_heads");
-    require_positive(c.max_position_embeddings, at("max_position_embeddings"), "max_position_embeddings");
-    require_positive(c.moe_layer_freq, at("moe_layer_freq"), "moe_layer_freq");
-    require_positive(c.ep_size, at("ep_size"), "ep_size");
-    require_positive(c.pretraining_tp, at("pretraining_tp"), "pretraining_tp");
+    require_positive(c.num_attention_heads, at, "num_attention_heads");
+    require_positive(c.num_key_value_heads, at, "num_key_value_heads");
+    require_positive(c.max_position_embeddings, at, "max_position_embeddings");
+    require_positive(c.moe_layer_freq, at, "moe_layer_freq");
+    require_positive(c.ep_size, at, "ep_size");
+    require_positive(c.pretraining_tp, at, "pretraining_tp");
     if (c.num_attention_heads % c.num_key_value_heads != 0) {
         fail(error_kind::range, at("num_key_value_heads"),
              "num_attention_heads (" + std::to_string(c.num_attention_heads) +
@@ -569,20 +633,20 @@ template <class C> void validate(const C& c, const FieldSources& at) {
 
     if (c.n_routed_experts) {
         const std::uint64_t experts = *c.n_routed_experts;
-        require_positive(experts, at("n_routed_experts"), "n_routed_experts");
-        require_positive(c.moe_intermediate_size, at("moe_intermediate_size"), "moe_intermediate_size");
+        require_positive(experts, at, "n_routed_experts");
+        require_positive(c.moe_intermediate_size, at, "moe_intermediate_size");
         if (!c.num_experts_per_tok) {
             fail(error_kind::missing_key, at("num_experts_per_tok"),
                  "a MoE model (n_routed_experts set) needs num_experts_per_tok");
         }
-        require_positive(*c.num_experts_per_tok, at("num_experts_per_tok"), "num_experts_per_tok");
+        require_positive(*c.num_experts_per_tok, at, "num_experts_per_tok");
         if (*c.num_experts_per_tok > experts) {
             fail(error_kind::range, at("num_experts_per_tok"),
                  "must be at most n_routed_experts (" + std::to_string(experts) + "), found " +
                      std::to_string(*c.num_experts_per_tok));
         }
         if (c.n_group) {
-            require_positive(*c.n_group, at("n_group"), "n_group");
+            require_positive(*c.n_group, at, "n_group");
             if (experts % *c.n_group != 0) {
                 fail(error_kind::range, at("n_group"),
                      "n_routed_experts (" + std::to_string(experts) + ") must be a multiple of n_group (" +
@@ -594,7 +658,7 @@ template <class C> void validate(const C& c, const FieldSources& at) {
         fail(error_kind::range, at("topk_group"),
              "must be at most n_group (" + std::to_string(*c.n_group) + "), found " + std::to_string(*c.topk_group));
     }
-    require_positive(c.intermediate_size, at("intermediate_size"), "intermediate_size");
+    require_positive(c.intermediate_size, at, "intermediate_size");
 }
 
 enum class Family { v2, ocr, ocr2, v3, vl2 };
@@ -629,9 +693,9 @@ inline std::optional<Family> family_from_auto_config(std::string_view reference)
 }
 
 /// The family by `architectures`, then `auto_map.AutoConfig`, of one object.
-inline std::optional<Family> family_from_hints(const json& object, const std::string& pointer) {
+inline std::optional<Family> family_from_hints(const json& object, const Path& pointer) {
     if (const auto it = object.find("architectures"); it != object.end()) {
-        if (!it->is_array()) type_fail(pointer_join(pointer, "architectures"), "an array of strings", *it);
+        if (!it->is_array()) type_fail(Path(pointer, "architectures"), "an array of strings", *it);
         for (const auto& name : *it) {
             if (name.is_string()) {
                 if (auto family = family_from_architecture(name.get_ref<const std::string&>())) return family;
@@ -655,9 +719,9 @@ inline Family detect_family(const json& root) {
         model_type = it->get<std::string>();
         if (auto family = family_from_model_type(model_type)) return *family;
     }
-    if (auto family = family_from_hints(root, "")) return *family;
+    if (auto family = family_from_hints(root, Path())) return *family;
     if (const auto it = root.find("language_config"); it != root.end() && it->is_object()) {
-        if (auto family = family_from_hints(*it, "/language_config")) return *family;
+        if (auto family = family_from_hints(*it, Path(Path(), "language_config"))) return *family;
     }
     fail(error_kind::unknown_model, model_type.empty() ? std::string() : std::string("/model_type"),
          (model_type.empty() ? std::string("no model_type") : "unsupported model_type " + short_dump(model_type)) +
@@ -666,42 +730,47 @@ inline Family detect_family(const json& root) {
              "DeepseekV32ForCausalLM, DeepseekOCRForCausalLM, DeepseekOCR2ForCausalLM, DeepseekVLV2ForCausalLM");
 }
 
-template <class C> Document read_document_as(const json& root, Layout layout) {
+/// Reads config `C` laid out as `layout`. With `keep_extra`, `Document::extra` holds every key
+/// the typed fields do not; without it (parse_config) that copy of the tree is not made.
+template <class C> Document read_document_as(const json& root, Layout layout, bool keep_extra) {
+    static const std::string language_config_ptr = "/language_config";
     Document doc;
-    doc.extra = root;
     doc.layout = layout;
+    if (keep_extra) doc.extra = root;
     FieldSources sources;
-    C cfg{};
+    const auto nested = root.find("language_config");
+    if (nested != root.end() && !nested->is_object()) type_fail(Path(Path(), "language_config"), "an object", *nested);
     if (layout == Layout::language_config) {
-        const auto it = root.find("language_config");
-        if (it == root.end()) {
-            fail(error_kind::missing_key, "/language_config", "a DeepSeek-VL2 file needs a language_config object");
+        if (nested == root.end()) {
+            fail(error_kind::missing_key, Path(Path(), "language_config"),
+                 "a DeepSeek-VL2 file needs a language_config object");
         }
-        if (!it->is_object()) type_fail("/language_config", "an object", *it);
-        cfg = read_config_fields<C>(*it, "/language_config", nullptr, "", doc.extra["language_config"], sources);
-        doc.extra["language_config"].erase("model_type");
+        sources.primary = &*nested;
+        sources.primary_ptr = language_config_ptr;
+        json* extra = keep_extra ? &doc.extra["language_config"] : nullptr;
+        doc.config = read_config_fields<C>(sources, extra);
+        if (extra != nullptr) extra->erase("model_type");
     } else {
-        const json* fallback = nullptr;
-        if (const auto it = root.find("language_config"); it != root.end()) {
-            if (!it->is_object()) type_fail("/language_config", "an object", *it);
-            fallback = &*it;
+        sources.primary = &root;
+        if (nested != root.end()) {
+            sources.fallback = &*nested;
+            sources.fallback_ptr = language_config_ptr;
         }
-        cfg = read_config_fields<C>(root, "", fallback, "/language_config", doc.extra, sources);
-        doc.extra.erase("model_type"); // saving writes the class's, as save_pretrained does
+        doc.config = read_config_fields<C>(sources, keep_extra ? &doc.extra : nullptr);
+        if (keep_extra) doc.extra.erase("model_type"); // saving writes the class's, as save_pretrained does
     }
-    validate(cfg, sources);
-    doc.config = cfg;
+    validate(std::get<C>(doc.config), sources);
     return doc;
 }
 
-inline Document read_document(const json& root) {
+inline Document read_document(const json& root, bool keep_extra) {
     if (!root.is_object()) type_fail("", "a JSON object at the top level", root);
     switch (detect_family(root)) {
-    case Family::v2: return read_document_as<DeepseekV2Config>(root, Layout::top_level);
-    case Family::ocr: return read_document_as<DeepseekOCRConfig>(root, Layout::top_level);
-    case Family::ocr2: return read_document_as<DeepseekOCR2Config>(root, Layout::top_level);
-    case Family::v3: return read_document_as<DeepseekV3Config>(root, Layout::top_level);
-    case Family::vl2: return read_document_as<DeepseekV2Config>(root, Layout::language_config);
+    case Family::v2: return read_document_as<DeepseekV2Config>(root, Layout::top_level, keep_extra);
+    case Family::ocr: return read_document_as<DeepseekOCRConfig>(root, Layout::top_level, keep_extra);
+    case Family::ocr2: return read_document_as<DeepseekOCR2Config>(root, Layout::top_level, keep_extra);
+    case Family::v3: return read_document_as<DeepseekV3Config>(root, Layout::top_level, keep_extra);
+    case Family::vl2: return read_document_as<DeepseekV2Config>(root, Layout::language_config, keep_extra);
     }
     fail(error_kind::unknown_model, "", "unsupported model family");
 }
@@ -732,14 +801,31 @@ inline void check_structure(std::string_view text) {
     if (text.size() >= 2 && ((text[0] == '\xFF' && text[1] == '\xFE') || (text[0] == '\xFE' && text[1] == '\xFF'))) {
         fail(error_kind::syntax, "", "malformed JSON at line 1, column 1: a UTF-16 byte-order mark; save the file as UTF-8");
     }
+    if (const auto nul = text.find('\0'); nul != std::string_view::npos) {
+        fail(error_kind::syntax, "",
+             "malformed JSON at " + line_column(text, nul) + ": a NUL byte (JSON text cannot hold one)");
+    }
+}
+
+/// True when `value` holds arrays or objects nested more than `levels` deep. The recursion stops
+/// at `levels`, so it is bounded however deep the tree is.
+inline bool nested_deeper_than(const json& value, std::size_t levels) {
+    if (!value.is_structured()) return false;
+    if (levels == 0) return true;
+    for (const auto& child : value) {
+        if (nested_deeper_than(child, levels - 1)) return true;
+    }
+    return false;
+}
+
+/// Refuses a tree nested deeper than max_nesting_depth (copying or printing a tree recurses once
+/// per level). Checked on the parsed tree; the text is scanned only to say where.
+inline void check_nesting(const json& root, std::string_view text) {
+    if (!nested_deeper_than(root, max_nesting_depth)) return;
     std::size_t depth = 0;
     bool in_string = false;
     for (std::size_t i = 0; i < text.size(); ++i) {
         const char ch = text[i];
-        if (ch == '\0') {
-            fail(error_kind::syntax, "",
-                 "malformed JSON at " + line_column(text, i) + ": a NUL byte (JSON text cannot hold one)");
-        }
         if (in_string) {
             if (ch == '\\') ++i;
             else if (ch == '"') in_string = false;
@@ -755,12 +841,15 @@ inline void check_structure(std::string_view text) {
             --depth;
         }
     }
+    fail(error_kind::syntax, "", "JSON nested deeper than " + std::to_string(max_nesting_depth) + " levels");
 }
 
 inline json parse_json(std::string_view text) {
     check_structure(text);
     try {
-        return json::parse(text.begin(), text.end());
+        json root = json::parse(text.begin(), text.end());
+        check_nesting(root, text);
+        return root;
     } catch (const json::parse_error& e) {
         // e.byte is the 1-based byte where parsing stopped.
         std::string reason = e.what();
@@ -851,7 +940,9 @@ template <class T> T convert_to(const AnyConfig& any) {
 /// double's range, a size above max_dimension or a layer count above max_layers is a
 /// config_error like any other; a UTF-8 byte-order mark is skipped; of duplicate keys the last
 /// wins.
-inline Document parse_document(std::string_view text) { return detail::read_document(detail::parse_json(text)); }
+inline Document parse_document(std::string_view text) {
+    return detail::read_document(detail::parse_json(text), true);
+}
 
 /// Loads a config.json file, or a folder holding one, into a document.
 inline Document load_document(const std::filesystem::path& path) {
@@ -864,7 +955,9 @@ inline Document load_document(const std::filesystem::path& path) {
 }
 
 /// Parses config.json text into the config class its `model_type` / `architectures` name.
-inline AnyConfig parse_config(std::string_view text) { return parse_document(text).config; }
+inline AnyConfig parse_config(std::string_view text) {
+    return detail::read_document(detail::parse_json(text), false).config;
+}
 
 /// Loads a config.json file (or a folder holding one) into the config class it names.
 inline AnyConfig load_config(const std::filesystem::path& path) { return load_document(path).config; }
