@@ -85,10 +85,17 @@ constexpr std::uint64_t checked_add(std::uint64_t a, std::uint64_t b, const char
     if (b > u64_max - a) report_overflow(what);
     return a + b;
 }
-/// a * b, or report_overflow(what).
+/// a * b, or report_overflow(what). (GCC and Clang check the product without the division the
+/// portable test needs; both forms work in constant expressions.)
 constexpr std::uint64_t checked_mul(std::uint64_t a, std::uint64_t b, const char* what) {
+#if defined(__GNUC__) || defined(__clang__)
+    std::uint64_t product = 0;
+    if (__builtin_mul_overflow(a, b, &product)) report_overflow(what);
+    return product;
+#else
     if (a != 0 && b > u64_max / a) report_overflow(what);
     return a * b;
+#endif
 }
 /// ceil(a / b) for b > 0 (b == 0 is treated as 1: one block spanning the dimension).
 constexpr std::uint64_t ceil_div(std::uint64_t a, std::uint64_t b) noexcept {
@@ -333,11 +340,12 @@ template <class V> struct Emitter {
     std::string_view prefix;
     std::uint64_t block;
     bool mtp;
+    std::uint64_t layers = 1; ///< identical blocks this scope stands for (TensorSpec::layers)
 
     constexpr void tensor(std::string_view suffix, Shape s, Part p, Split split = Split::replicated,
                           Storage st = Storage::model, std::string_view group = {},
                           std::uint64_t copies = 1) const {
-        visit(TensorSpec{prefix, block, group, copies, suffix, s, p, st, split, mtp});
+        visit(TensorSpec{prefix, block, group, copies, suffix, s, p, st, split, mtp, layers});
     }
     /// A Linear weight [out, in] inside a decoder layer: FP8 when the config is quantised, with
     /// a float32 `weight_scale_inv` [ceil(out/b0), ceil(in/b1)] next to it.
@@ -398,14 +406,12 @@ template <class C> constexpr bool indexer_modelled(const C& c) noexcept {
     }
 }
 
-/// Visits every tensor of decoder layer `index` (index >= num_hidden_layers: a V3 MTP module).
+namespace detail {
+/// The tensors of decoder layer `index`, each standing for `layers` identical layers.
 template <class C, class V>
-constexpr void for_each_layer_tensor(const C& c, std::uint64_t index, V&& visit) {
-    detail::require_config<C>();
-    using detail::shape1;
-    using detail::shape2;
+constexpr void visit_layer(const C& c, std::uint64_t index, V& visit, std::uint64_t layers) {
     const bool mtp = index >= c.num_hidden_layers;
-    const detail::Emitter<V> e{visit, detail::quantization_of(c), "model.layers.", index, mtp};
+    const Emitter<V> e{visit, quantization_of(c), "model.layers.", index, mtp, layers};
     const std::uint64_t H = c.hidden_size;
     const std::uint64_t n_h = c.num_attention_heads;
     const char* const what = "layer shape";
@@ -509,19 +515,29 @@ constexpr void for_each_layer_tensor(const C& c, std::uint64_t index, V&& visit)
         e.tensor("shared_head.head.weight", shape2(c.vocab_size, H), Part::lm_head, Split::rows);
     }
 }
+} // namespace detail
+
+/// Visits every tensor of decoder layer `index` (index >= num_hidden_layers: a V3 MTP module).
+template <class C, class V>
+constexpr void for_each_layer_tensor(const C& c, std::uint64_t index, V&& visit) {
+    detail::require_config<C>();
+    detail::visit_layer(c, index, visit, 1);
+}
 
 namespace detail {
 
 /// DeepSeek-OCR's DeepEncoder: SAM ViT-B (with neck, net_2, net_3), CLIP-L, the linear
 /// projector, image_newline and view_seperator. Numbers the config does not carry are the
 /// constants of DeepSeek's encoder code, named here.
-template <class V> constexpr void for_each_ocr_vision_tensor(const DeepseekOCRConfig& c, V& visit) {
+/// With `group_blocks`, a run of identical blocks is visited once (see visit_model).
+template <class V>
+constexpr void for_each_ocr_vision_tensor(const DeepseekOCRConfig& c, V& visit, bool group_blocks) {
     const char* const what = "vision shape";
     const auto root = [&](std::string_view prefix) {
         return Emitter<V>{visit, std::nullopt, prefix, no_block, false};
     };
-    const auto block = [&](std::string_view prefix, std::uint64_t i) {
-        return Emitter<V>{visit, std::nullopt, prefix, i, false};
+    const auto block = [&](std::string_view prefix, std::uint64_t i, std::uint64_t run = 1) {
+        return Emitter<V>{visit, std::nullopt, prefix, i, false, run};
     };
     constexpr std::uint64_t in_chans = 3;  // RGB
     constexpr std::uint64_t mlp_ratio = 4; // SAM and CLIP MLPs are 4x their width
@@ -540,13 +556,17 @@ template <class V> constexpr void for_each_ocr_vision_tensor(const DeepseekOCRCo
         r.tensor("patch_embed.proj.weight", shape4(W, in_chans, patch, patch), P);
         r.tensor("patch_embed.proj.bias", shape1(W), P);
         r.tensor("pos_embed", shape4(1, grid, grid, W), P);
-        for (std::uint64_t i = 0; i < s.layers; ++i) {
+        const auto is_global = [&](std::uint64_t i) {
             bool global = false;
             for (std::uint64_t g : s.global_attn_indexes) global = global || g == i;
+            return global;
+        };
+        // One block's tensors; `run` blocks alike (all windowed or all global) stand behind it.
+        const auto sam_block = [&](std::uint64_t i, std::uint64_t run, bool global) {
             // Relative position tables [2 s - 1, head_dim], s = window or the whole grid.
             const std::uint64_t side = global ? grid : window;
             const std::uint64_t span = side == 0 ? 0 : checked_mul(2, side, what) - 1;
-            const auto b = block("model.sam_model.blocks.", i);
+            const auto b = block("model.sam_model.blocks.", i, run);
             b.tensor("norm1.weight", shape1(W), P);
             b.tensor("norm1.bias", shape1(W), P);
             b.tensor("attn.qkv.weight", shape2(checked_mul(3, W, what), W), P);
@@ -561,6 +581,23 @@ template <class V> constexpr void for_each_ocr_vision_tensor(const DeepseekOCRCo
             b.tensor("mlp.lin1.bias", shape1(mlp), P);
             b.tensor("mlp.lin2.weight", shape2(W, mlp), P);
             b.tensor("mlp.lin2.bias", shape1(W), P);
+        };
+        if (group_blocks) {
+            // For sums, where a block sits does not matter: one visit for the windowed blocks,
+            // one for the global ones.
+            std::uint64_t globals = 0, first_windowed = s.layers, first_global = s.layers;
+            for (std::uint64_t i = 0; i < s.layers; ++i) {
+                if (is_global(i)) {
+                    ++globals;
+                    if (first_global == s.layers) first_global = i;
+                } else if (first_windowed == s.layers) {
+                    first_windowed = i;
+                }
+            }
+            if (globals < s.layers) sam_block(first_windowed, s.layers - globals, false);
+            if (globals > 0) sam_block(first_global, globals, true);
+        } else {
+            for (std::uint64_t i = 0; i < s.layers; ++i) sam_block(i, 1, is_global(i));
         }
         // Neck: 1x1 conv, LayerNorm2d, 3x3 conv, LayerNorm2d (convs without bias).
         block("model.sam_model.neck.", 0).tensor("weight", shape4(neck_out, W, 1, 1), P);
@@ -588,8 +625,10 @@ template <class V> constexpr void for_each_ocr_vision_tensor(const DeepseekOCRCo
         r.tensor("embeddings.position_embedding.weight", shape2(positions, W), P);
         r.tensor("pre_layrnorm.weight", shape1(W), P);
         r.tensor("pre_layrnorm.bias", shape1(W), P);
-        for (std::uint64_t i = 0; i < k.layers; ++i) {
-            const auto b = block("model.vision_model.transformer.layers.", i);
+        // The CLIP layers are all alike: grouped, one visit stands for all of them.
+        const std::uint64_t step = group_blocks && k.layers > 0 ? k.layers : 1;
+        for (std::uint64_t i = 0; i < k.layers; i += step) {
+            const auto b = block("model.vision_model.transformer.layers.", i, step);
             b.tensor("layer_norm1.weight", shape1(W), P);
             b.tensor("layer_norm1.bias", shape1(W), P);
             b.tensor("self_attn.qkv_proj.weight", shape2(checked_mul(3, W, what), W), P);
@@ -633,16 +672,10 @@ constexpr void visit_model(const C& c, V&& visit, bool group_layers) {
             const auto kind = [&](std::uint64_t j) {
                 return (is_moe_layer(c, j) ? 1 : 0) + (j >= c.num_hidden_layers ? 2 : 0);
             };
-            while (i + run < layers && kind(i + run) == kind(i)) ++run;
+            const int first = kind(i);
+            while (i + run < layers && kind(i + run) == first) ++run;
         }
-        if (run == 1) {
-            for_each_layer_tensor(c, i, visit);
-        } else {
-            for_each_layer_tensor(c, i, [&](TensorSpec t) {
-                t.layers = run;
-                visit(t);
-            });
-        }
+        visit_layer(c, i, visit, run);
         i += run;
     }
     root.tensor("model.norm.weight", detail::shape1(c.hidden_size), Part::norm);
@@ -650,7 +683,7 @@ constexpr void visit_model(const C& c, V&& visit, bool group_layers) {
         root.tensor("lm_head.weight", detail::shape2(c.vocab_size, c.hidden_size), Part::lm_head,
                     Split::rows);
     if constexpr (std::is_same_v<C, DeepseekOCRConfig>) {
-        if (vision_modelled(c)) for_each_ocr_vision_tensor(c, visit);
+        if (vision_modelled(c)) for_each_ocr_vision_tensor(c, visit, group_layers);
     }
 }
 
@@ -758,15 +791,27 @@ constexpr void add_to_breakdown(ParamBreakdown& b, const TensorSpec& t, std::uin
 }
 } // namespace detail
 
+namespace detail {
+/// Sums tensors into a ParamBreakdown (see add_to_breakdown).
+template <class C> struct BreakdownSum {
+    ParamBreakdown breakdown{};
+    std::uint64_t experts_per_token = 0;
+
+    constexpr explicit BreakdownSum(const C& c)
+        : experts_per_token(value_or_zero(c.num_experts_per_tok)) {
+        breakdown.vision_modelled = vision_modelled(c);
+        breakdown.indexer_modelled = indexer_modelled(c);
+    }
+    constexpr void add(const TensorSpec& t) { add_to_breakdown(breakdown, t, experts_per_token); }
+};
+} // namespace detail
+
 /// Parameters of the whole model by component (see ParamBreakdown).
 template <class C> constexpr ParamBreakdown param_breakdown(const C& c) {
     detail::require_config<C>();
-    ParamBreakdown b{};
-    b.vision_modelled = vision_modelled(c);
-    b.indexer_modelled = indexer_modelled(c);
-    const std::uint64_t k = detail::value_or_zero(c.num_experts_per_tok);
-    detail::for_each_tensor_summed(c, [&](const TensorSpec& t) { detail::add_to_breakdown(b, t, k); });
-    return b;
+    detail::BreakdownSum<C> sum(c);
+    detail::for_each_tensor_summed(c, [&](const TensorSpec& t) { sum.add(t); });
+    return sum.breakdown;
 }
 
 /// Parameters of decoder layer `index` alone, by component (for an MTP layer, all in `mtp`).
@@ -814,21 +859,6 @@ template <class C> constexpr std::uint64_t stored_elements(const C& c) {
 // Bytes of weights.
 // ---------------------------------------------------------------------------------------------
 
-/// Bytes of the checkpoint as released: each tensor at its storage dtype (`storage_dtype`),
-/// FP8 scales included, MTP modules included.
-template <class C> constexpr std::uint64_t checkpoint_bytes(const C& c) {
-    detail::require_config<C>();
-    std::uint64_t bytes = 0;
-    detail::for_each_tensor_summed(c, [&](const TensorSpec& t) {
-        bytes = detail::checked_add(bytes,
-                                    detail::checked_mul(t.elements(),
-                                                        tensor_dtype_bytes(storage_dtype(c, t)),
-                                                        "checkpoint bytes"),
-                                    "checkpoint bytes");
-    });
-    return bytes;
-}
-
 namespace detail {
 /// The elements of `t` held by one of `tp` ranks, or nullopt when tp does not divide the split.
 constexpr std::optional<std::uint64_t> rank_elements(const TensorSpec& t, std::uint64_t tp) {
@@ -853,24 +883,62 @@ constexpr std::optional<std::uint64_t> rank_elements(const TensorSpec& t, std::u
                        "tensor elements");
 }
 
-/// Bits per rank of every stored tensor at one dtype (scales excluded), or an error.
+/// Sums the checkpoint bytes (each tensor at its storage dtype, FP8 scales included) held by one
+/// of `tp` ranks; tp 1 is the whole checkpoint. Precondition: tp > 0.
+template <class C> struct CheckpointBytesSum {
+    const C& c;
+    std::uint64_t tp = 1;
+    SizeResult total{};
+
+    constexpr void add(const TensorSpec& t) {
+        if (!total.ok()) return;
+        const auto n = tp == 1 ? std::optional<std::uint64_t>(t.elements()) : rank_elements(t, tp);
+        if (!n) {
+            total = SizeResult{0, MemoryError::tp_does_not_divide};
+            return;
+        }
+        total.value = checked_add(
+            total.value, checked_mul(*n, tensor_dtype_bytes(storage_dtype(c, t)), "checkpoint bytes"),
+            "checkpoint bytes");
+    }
+};
+
+/// Sums the bits of every stored tensor but the FP8 scales at one uniform dtype, held by one of
+/// `tp` ranks. Precondition: tp > 0.
+struct UniformBitsSum {
+    Dtype dtype = Dtype::bf16;
+    std::uint64_t tp = 1;
+    SizeResult total{};
+
+    constexpr void add(const TensorSpec& t) {
+        if (t.part == Part::scale || !total.ok()) return;
+        const auto n = rank_elements(t, tp);
+        if (!n) {
+            total = SizeResult{0, MemoryError::tp_does_not_divide};
+            return;
+        }
+        total.value = checked_add(total.value, checked_mul(*n, dtype_bits(dtype), "weight bits"), "weight bits");
+    }
+};
+
+/// UniformBitsSum over the whole model.
 template <class C>
 constexpr SizeResult uniform_bits_per_rank(const C& c, Dtype d, std::uint64_t tp) {
     if (tp == 0) return {0, MemoryError::tp_zero};
-    SizeResult r{};
-    detail::for_each_tensor_summed(c, [&](const TensorSpec& t) {
-        if (t.part == Part::scale || !r.ok()) return;
-        const auto n = rank_elements(t, tp);
-        if (!n) {
-            r = SizeResult{0, MemoryError::tp_does_not_divide};
-            return;
-        }
-        r.value =
-            checked_add(r.value, checked_mul(*n, dtype_bits(d), "weight bits"), "weight bits");
-    });
-    return r;
+    UniformBitsSum sum{d, tp, {}};
+    for_each_tensor_summed(c, [&](const TensorSpec& t) { sum.add(t); });
+    return sum.total;
 }
 } // namespace detail
+
+/// Bytes of the checkpoint as released: each tensor at its storage dtype (`storage_dtype`),
+/// FP8 scales included, MTP modules included.
+template <class C> constexpr std::uint64_t checkpoint_bytes(const C& c) {
+    detail::require_config<C>();
+    detail::CheckpointBytesSum<C> sum{c, 1, {}};
+    detail::for_each_tensor_summed(c, [&](const TensorSpec& t) { sum.add(t); });
+    return sum.total.value;
+}
 
 /// Bytes of every stored tensor (MTP included, FP8 scales excluded) at one uniform dtype. int4
 /// packs two elements per byte; the total bit count is rounded up to whole bytes once.
@@ -905,20 +973,9 @@ constexpr SizeResult weight_bytes_per_rank(const C& c, Dtype d, std::uint64_t tp
 template <class C> constexpr SizeResult checkpoint_bytes_per_rank(const C& c, std::uint64_t tp) {
     detail::require_config<C>();
     if (tp == 0) return {0, MemoryError::tp_zero};
-    SizeResult r{};
-    detail::for_each_tensor_summed(c, [&](const TensorSpec& t) {
-        if (!r.ok()) return;
-        const auto n = detail::rank_elements(t, tp);
-        if (!n) {
-            r = SizeResult{0, MemoryError::tp_does_not_divide};
-            return;
-        }
-        r.value = detail::checked_add(
-            r.value,
-            detail::checked_mul(*n, tensor_dtype_bytes(storage_dtype(c, t)), "checkpoint bytes"),
-            "checkpoint bytes");
-    });
-    return r;
+    detail::CheckpointBytesSum<C> sum{c, tp, {}};
+    detail::for_each_tensor_summed(c, [&](const TensorSpec& t) { sum.add(t); });
+    return sum.total;
 }
 
 // ---------------------------------------------------------------------------------------------

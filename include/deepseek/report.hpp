@@ -68,8 +68,6 @@ struct Report {
 /// `error` says which and the byte figures that depend on it are 0.
 template <class C> constexpr Report make_report(const C& c, const ReportOptions& options) {
     Report r{};
-    r.params = param_breakdown(c);
-    r.checkpoint_bytes = checkpoint_bytes(c);
     r.weights_dtype = options.weights_dtype;
     r.kv_layout = options.kv_layout ? *options.kv_layout : default_kv_layout(c);
     r.kv_dtype = options.kv_dtype ? *options.kv_dtype : model_dtype(c);
@@ -77,9 +75,26 @@ template <class C> constexpr Report make_report(const C& c, const ReportOptions&
     r.batch = options.batch;
     r.tp = options.tp;
 
+    // One walk over the tensors gives the parameters, the checkpoint and the weights per rank.
+    if (options.tp == 0) {
+        r.error = MemoryError::tp_zero;
+        return r;
+    }
+    detail::BreakdownSum<C> params(c);
+    detail::CheckpointBytesSum<C> checkpoint{c, 1, {}};
+    detail::CheckpointBytesSum<C> released_per_rank{c, options.tp, {}};
+    detail::UniformBitsSum uniform_per_rank{options.weights_dtype ? *options.weights_dtype : Dtype::bf16, options.tp, {}};
+    detail::for_each_tensor_summed(c, [&](const TensorSpec& t) {
+        params.add(t);
+        checkpoint.add(t);
+        if (options.weights_dtype) uniform_per_rank.add(t);
+        else if (options.tp != 1) released_per_rank.add(t); // at tp 1 it is the checkpoint
+    });
+    r.params = params.breakdown;
+    r.checkpoint_bytes = checkpoint.total.value;
     const SizeResult weights = options.weights_dtype
-                                   ? weight_bytes_per_rank(c, *options.weights_dtype, options.tp)
-                                   : checkpoint_bytes_per_rank(c, options.tp);
+                                   ? SizeResult{detail::ceil_div(uniform_per_rank.total.value, 8), uniform_per_rank.total.error}
+                                   : options.tp == 1 ? checkpoint.total : released_per_rank.total;
     if (!weights) {
         r.error = weights.error;
         return r;
