@@ -213,14 +213,14 @@ inline std::string pointer_join(const std::string& base, std::string_view key) {
 
 /// A value as JSON text for a message, cut to 60 characters ("..." at the end when cut): a file
 /// may hold a string of megabytes.
-inline std::string short_dump(const json& value) {
+template <int = 0> std::string short_dump(const json& value) {
     std::string text = value.dump(-1, ' ', true, json::error_handler_t::replace);
     if (text.size() > 60) text = text.substr(0, 57) + "...";
     return text;
 }
 
 /// "a float (12.5)", "a string (\"x\")": how an error message describes a found value.
-inline std::string describe(const json& value) {
+template <int = 0> std::string describe(const json& value) {
     const std::string text = short_dump(value);
     switch (value.type()) {
     case json::value_t::null: return "null";
@@ -242,10 +242,10 @@ inline std::string describe(const json& value) {
     throw config_error(kind, pointer, message);
 }
 
-[[noreturn]] inline void type_fail(const Path& pointer, const char* expected, const json& found) {
+template <int = 0> [[noreturn]] void type_fail(const Path& pointer, const char* expected, const json& found) {
     fail(error_kind::type, pointer, std::string("expected ") + expected + ", found " + describe(found));
 }
-[[noreturn]] inline void type_fail(const std::string& pointer, const char* expected, const json& found) {
+template <int = 0> [[noreturn]] void type_fail(const std::string& pointer, const char* expected, const json& found) {
     fail(error_kind::type, pointer, std::string("expected ") + expected + ", found " + describe(found));
 }
 
@@ -275,7 +275,7 @@ template <class T> void read_value(const json& value, const Path& pointer, T& ou
 // An integer too large for 64 bits reaches us as a float (nlohmann's fallback): name it so.
 // `upper` is 2^64 for unsigned fields, 2^63 for signed ones; -2^63 itself is read as an integer,
 // so a float at or below it came from a longer literal.
-inline void fail_if_huge_integer(const json& value, const Path& pointer, double upper) {
+template <int = 0> void fail_if_huge_integer(const json& value, const Path& pointer, double upper) {
     if (!value.is_number_float()) return;
     const double v = value.get<double>();
     if (v >= upper || v <= -9223372036854775808.0) {
@@ -283,7 +283,7 @@ inline void fail_if_huge_integer(const json& value, const Path& pointer, double 
     }
 }
 
-inline void read_scalar(const json& value, const Path& pointer, std::uint64_t& out) {
+template <int = 0> void read_scalar(const json& value, const Path& pointer, std::uint64_t& out) {
     if (value.is_number_unsigned()) {
         out = value.get<std::uint64_t>();
     } else if (value.is_number_integer()) {
@@ -302,7 +302,7 @@ inline void read_scalar(const json& value, const Path& pointer, std::uint64_t& o
     }
 }
 
-inline void read_scalar(const json& value, const Path& pointer, std::int64_t& out) {
+template <int = 0> void read_scalar(const json& value, const Path& pointer, std::int64_t& out) {
     if (value.is_number_integer() && !value.is_number_unsigned()) {
         out = value.get<std::int64_t>();
     } else if (value.is_number_unsigned()) {
@@ -317,14 +317,14 @@ inline void read_scalar(const json& value, const Path& pointer, std::int64_t& ou
     }
 }
 
-inline void read_scalar(const json& value, const Path& pointer, double& out) {
+template <int = 0> void read_scalar(const json& value, const Path& pointer, double& out) {
     if (!value.is_number()) type_fail(pointer, "a number", value);
     out = value.get<double>();
     // The parser refuses 1e400; a finite check keeps any other route to inf/NaN out too.
     if (!std::isfinite(out)) fail(error_kind::range, pointer, "must be a finite number");
 }
 
-inline void read_scalar(const json& value, const Path& pointer, bool& out) {
+template <int = 0> void read_scalar(const json& value, const Path& pointer, bool& out) {
     if (!value.is_boolean()) type_fail(pointer, "true or false", value);
     out = value.get<bool>();
 }
@@ -503,7 +503,7 @@ template <class T> json write_value(const T& value) {
 
 /// Finds the value of a config key: in `primary`, else (`torch_dtype` only) its newer spelling
 /// `dtype` there, else the same in `fallback`. Sets `from_primary` and `actual_key`.
-inline const json* find_config_value(const json& primary, const json* fallback, std::string_view key,
+template <int = 0> const json* find_config_value(const json& primary, const json* fallback, std::string_view key,
                                      bool& from_primary, std::string_view& actual_key) {
     for (const json* source : {&primary, fallback}) {
         if (source == nullptr) continue;
@@ -531,7 +531,7 @@ struct FieldSources {
     std::string primary_ptr;
     std::string fallback_ptr;
 
-    std::string operator()(std::string_view key) const {
+    template <int = 0> std::string operator()(std::string_view key) const {
         bool from_primary = true;
         std::string_view actual_key = key;
         if (primary != nullptr && find_config_value(*primary, fallback, key, from_primary, actual_key) != nullptr) {
@@ -693,7 +693,7 @@ inline std::optional<Family> family_from_auto_config(std::string_view reference)
 }
 
 /// The family by `architectures`, then `auto_map.AutoConfig`, of one object.
-inline std::optional<Family> family_from_hints(const json& object, const Path& pointer) {
+template <int = 0> std::optional<Family> family_from_hints(const json& object, const Path& pointer) {
     if (const auto it = object.find("architectures"); it != object.end()) {
         if (!it->is_array()) type_fail(Path(pointer, "architectures"), "an array of strings", *it);
         for (const auto& name : *it) {
@@ -712,7 +712,7 @@ inline std::optional<Family> family_from_hints(const json& object, const Path& p
 
 /// Picks the config class like AutoConfig: `model_type` where it decides, else `architectures`
 /// / `auto_map`, at the top level and then in `language_config`.
-inline Family detect_family(const json& root) {
+template <int = 0> Family detect_family(const json& root) {
     std::string model_type;
     if (const auto it = root.find("model_type"); it != root.end()) {
         if (!it->is_string()) type_fail("/model_type", "a string", *it);
@@ -763,7 +763,7 @@ template <class C> Document read_document_as(const json& root, Layout layout, bo
     return doc;
 }
 
-inline Document read_document(const json& root, bool keep_extra) {
+template <int = 0> Document read_document(const json& root, bool keep_extra) {
     if (!root.is_object()) type_fail("", "a JSON object at the top level", root);
     switch (detect_family(root)) {
     case Family::v2: return read_document_as<DeepseekV2Config>(root, Layout::top_level, keep_extra);
@@ -809,7 +809,7 @@ inline void check_structure(std::string_view text) {
 
 /// True when `value` holds arrays or objects nested more than `levels` deep. The recursion stops
 /// at `levels`, so it is bounded however deep the tree is.
-inline bool nested_deeper_than(const json& value, std::size_t levels) {
+template <int = 0> bool nested_deeper_than(const json& value, std::size_t levels) {
     if (!value.is_structured()) return false;
     if (levels == 0) return true;
     for (const auto& child : value) {
@@ -820,7 +820,7 @@ inline bool nested_deeper_than(const json& value, std::size_t levels) {
 
 /// Refuses a tree nested deeper than max_nesting_depth (copying or printing a tree recurses once
 /// per level). Checked on the parsed tree; the text is scanned only to say where.
-inline void check_nesting(const json& root, std::string_view text) {
+template <int = 0> void check_nesting(const json& root, std::string_view text) {
     if (!nested_deeper_than(root, max_nesting_depth)) return;
     std::size_t depth = 0;
     bool in_string = false;
@@ -844,7 +844,7 @@ inline void check_nesting(const json& root, std::string_view text) {
     fail(error_kind::syntax, "", "JSON nested deeper than " + std::to_string(max_nesting_depth) + " levels");
 }
 
-inline json parse_json(std::string_view text) {
+template <int = 0> json parse_json(std::string_view text) {
     check_structure(text);
     try {
         json root = json::parse(text.begin(), text.end());
@@ -934,18 +934,22 @@ template <class T> T convert_to(const AnyConfig& any) {
 } // namespace detail
 
 // ---- public API -------------------------------------------------------------------------------
+//
+// The entry points below are templates with an unused `int` parameter (callers never name it):
+// a template's body is compiled only in translation units that call it, so including this header
+// does not instantiate the readers and writers of every config type in every TU.
 
 /// Parses config.json text into a document: the typed config plus every key it does not hold.
 /// Any text is safe to pass: a NUL byte, nesting deeper than max_nesting_depth, a number beyond
 /// double's range, a size above max_dimension or a layer count above max_layers is a
 /// config_error like any other; a UTF-8 byte-order mark is skipped; of duplicate keys the last
 /// wins.
-inline Document parse_document(std::string_view text) {
+template <int = 0> Document parse_document(std::string_view text) {
     return detail::read_document(detail::parse_json(text), true);
 }
 
 /// Loads a config.json file, or a folder holding one, into a document.
-inline Document load_document(const std::filesystem::path& path) {
+template <int = 0> Document load_document(const std::filesystem::path& path) {
     const std::string text = detail::read_file(path);
     try {
         return parse_document(text);
@@ -955,12 +959,12 @@ inline Document load_document(const std::filesystem::path& path) {
 }
 
 /// Parses config.json text into the config class its `model_type` / `architectures` name.
-inline AnyConfig parse_config(std::string_view text) {
+template <int = 0> AnyConfig parse_config(std::string_view text) {
     return detail::read_document(detail::parse_json(text), false).config;
 }
 
 /// Loads a config.json file (or a folder holding one) into the config class it names.
-inline AnyConfig load_config(const std::filesystem::path& path) { return load_document(path).config; }
+template <int = 0> AnyConfig load_config(const std::filesystem::path& path) { return load_document(path).config; }
 
 /// Parses text as config type `T`; a subtype's file loads as its base (OCR as DeepseekV2Config),
 /// any other type is an error naming both.
@@ -981,7 +985,7 @@ template <class T> T load_config(const std::filesystem::path& path) {
 }
 
 /// parse_config without exceptions escaping: the config or the error.
-inline result<AnyConfig> try_parse_config(std::string_view text) noexcept {
+template <int = 0> result<AnyConfig> try_parse_config(std::string_view text) noexcept {
     try {
         return parse_config(text);
     } catch (const config_error& e) {
@@ -992,7 +996,7 @@ inline result<AnyConfig> try_parse_config(std::string_view text) noexcept {
 }
 
 /// load_config without exceptions escaping: the config or the error.
-inline result<AnyConfig> try_load_config(const std::filesystem::path& path) noexcept {
+template <int = 0> result<AnyConfig> try_load_config(const std::filesystem::path& path) noexcept {
     try {
         return load_config(path);
     } catch (const config_error& e) {
@@ -1020,13 +1024,13 @@ template <class C, std::enable_if_t<is_config_v<C>, int> = 0> nlohmann::json to_
 }
 
 /// The typed fields of whichever config `any` holds.
-inline nlohmann::json to_json(const AnyConfig& any) {
+template <int = 0> nlohmann::json to_json(const AnyConfig& any) {
     return std::visit([](const auto& c) { return to_json(c); }, any);
 }
 
 namespace detail {
 /// Puts every key of `extra` into `out`, merging objects that both have.
-inline void merge_extra(nlohmann::json& out, const nlohmann::json& extra) {
+template <int = 0> void merge_extra(nlohmann::json& out, const nlohmann::json& extra) {
     for (auto it = extra.begin(); it != extra.end(); ++it) {
         auto target = out.find(it.key());
         if (target != out.end() && target->is_object() && it->is_object()) {
@@ -1039,7 +1043,7 @@ inline void merge_extra(nlohmann::json& out, const nlohmann::json& extra) {
 } // namespace detail
 
 /// The whole document as JSON: every typed field plus every kept key.
-inline nlohmann::json to_json(const Document& doc) {
+template <int = 0> nlohmann::json to_json(const Document& doc) {
     nlohmann::json out = nlohmann::json::object();
     if (doc.layout == Layout::language_config) {
         out["language_config"] = to_json(doc.config);
@@ -1052,7 +1056,7 @@ inline nlohmann::json to_json(const Document& doc) {
 
 /// Writes a document as config.json, atomically: to a temporary file beside `path`, then renamed
 /// over it, so a crash never leaves half a config.
-inline void save_document(const Document& doc, const std::filesystem::path& path) {
+template <int = 0> void save_document(const Document& doc, const std::filesystem::path& path) {
     namespace fs = std::filesystem;
     const std::string text = to_json(doc).dump(2) + "\n";
     fs::path temporary = path;
