@@ -1,7 +1,10 @@
 #!/usr/bin/env python3
 """Runs the benchmark programs and prints the ratios the README quotes."""
 import json
+import os
 import platform
+import re
+import shutil
 import subprocess
 import sys
 
@@ -16,6 +19,26 @@ def run(program):
         if b.get("aggregate_name") == "median":
             medians[b["run_name"]] = b
     return data["context"], medians
+
+
+def instructions(loop_program, config, mode):
+    """Instructions of 1000 iterations, counted by callgrind (repeatable to the instruction)."""
+    out = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null",
+                          loop_program, config, mode], check=True, capture_output=True, text=True).stderr
+    return int(re.search(r"refs:\s+([\d,]+)", out).group(1).replace(",", ""))
+
+
+def instruction_table(loop_program, corpus):
+    print()
+    print("Instructions (callgrind, 1000 iterations; these repeat exactly):")
+    print()
+    print("| config | nlohmann::json::parse | parse_config | ratio | report adds |")
+    print("| --- | ---: | ---: | ---: | ---: |")
+    for name, file in (("v2_lite", "deepseek-v2-lite.json"), ("v3", "deepseek-v3.json"),
+                       ("ocr", "deepseek-ocr.json")):
+        path = os.path.join(corpus, file)
+        raw, typed, report = (instructions(loop_program, path, m) for m in ("raw", "typed", "report"))
+        print(f"| {name} | {raw:,} | {typed:,} | {typed / raw:.2f}x | {100 * (report - typed) / typed:.1f}% |")
 
 
 def main():
@@ -42,6 +65,8 @@ def main():
     print()
     print(f"V3 tensor manifest: {int(m['tensors'])} tensors in {m['cpu_time']:.2f} {m['time_unit']}, "
           f"{m['allocs_per_tensor']:.3f} heap allocations per tensor")
+    if len(sys.argv) > 4 and shutil.which("valgrind"):
+        instruction_table(sys.argv[3], sys.argv[4])
 
 
 if __name__ == "__main__":
