@@ -75,11 +75,11 @@ template <class C> constexpr Report make_report(const C& c, const ReportOptions&
     r.batch = options.batch;
     r.tp = options.tp;
 
-    // One walk over the tensors gives the parameters, the checkpoint and the weights per rank.
     if (options.tp == 0) {
         r.error = MemoryError::tp_zero;
         return r;
     }
+    // One walk over the tensors gives the parameters, the checkpoint and the weights per rank.
     detail::BreakdownSum<C> params(c);
     detail::CheckpointBytesSum<C> checkpoint{c, 1, {}};
     detail::CheckpointBytesSum<C> released_per_rank{c, options.tp, {}};
