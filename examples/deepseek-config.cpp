@@ -295,11 +295,6 @@ template <class C> std::uint64_t moe_layer_count(const C& c) {
     return n;
 }
 
-template <class C> std::uint64_t mtp_layer_count(const C& c) {
-    if constexpr (std::is_same_v<C, deepseek::DeepseekV3Config>) return c.num_nextn_predict_layers;
-    else return 0;
-}
-
 std::string weights_label(const deepseek::Report& r) {
     return r.weights_dtype ? std::string(deepseek::to_string(*r.weights_dtype)) : std::string("released");
 }
@@ -315,7 +310,7 @@ json report_json(const C& c, const deepseek::Report& r, const std::string& sourc
         {"layers", c.num_hidden_layers},
         {"dense_layers", c.num_hidden_layers - moe_layer_count(c)},
         {"moe_layers", moe_layer_count(c)},
-        {"mtp_layers", mtp_layer_count(c)},
+        {"mtp_layers", deepseek::detail::mtp_layers_of(c)},
         {"hidden_size", c.hidden_size},
         {"attention", deepseek::uses_mla(c) ? "mla" : "mha"},
         {"num_attention_heads", c.num_attention_heads},
@@ -358,7 +353,7 @@ void print_table(std::ostream& os, const C& c, const deepseek::Report& r, const 
     os << program << " " << DEEPSEEK_CONFIG_VERSION_STRING << ": " << source << "\n\n";
     os << "model         " << deepseek::class_name<C>() << " (model_type " << C::model_type << ")\n";
     os << "layers        " << c.num_hidden_layers << " (" << (c.num_hidden_layers - moe) << " dense, " << moe << " MoE)";
-    if (mtp_layer_count(c) > 0) os << " + " << mtp_layer_count(c) << " MTP";
+    if (const auto mtp = deepseek::detail::mtp_layers_of(c); mtp > 0) os << " + " << mtp << " MTP";
     os << "\n";
     os << "hidden        " << c.hidden_size << ", vocab " << grouped(c.vocab_size) << ", context "
        << grouped(c.max_position_embeddings) << "\n";

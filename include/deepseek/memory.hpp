@@ -921,6 +921,11 @@ struct UniformBitsSum {
     }
 };
 
+/// Bits to whole bytes (int4 rounds the total up once), keeping any error.
+constexpr SizeResult bits_to_bytes(SizeResult bits) noexcept {
+    return {ceil_div(bits.value, 8), bits.error};
+}
+
 /// UniformBitsSum over the whole model.
 template <class C>
 constexpr SizeResult uniform_bits_per_rank(const C& c, Dtype d, std::uint64_t tp) {
@@ -962,9 +967,7 @@ template <class C> constexpr bool can_split(const C& c, std::uint64_t tp) {
 template <class C>
 constexpr SizeResult weight_bytes_per_rank(const C& c, Dtype d, std::uint64_t tp) {
     detail::require_config<C>();
-    SizeResult r = detail::uniform_bits_per_rank(c, d, tp);
-    r.value = detail::ceil_div(r.value, 8);
-    return r;
+    return detail::bits_to_bytes(detail::uniform_bits_per_rank(c, d, tp));
 }
 
 /// Checkpoint bytes (storage dtypes, FP8 scales) held by one of `tp` ranks, split as in

@@ -93,7 +93,7 @@ template <class C> constexpr Report make_report(const C& c, const ReportOptions&
     r.params = params.breakdown;
     r.checkpoint_bytes = checkpoint.total.value;
     const SizeResult weights = options.weights_dtype
-                                   ? SizeResult{detail::ceil_div(uniform_per_rank.total.value, 8), uniform_per_rank.total.error}
+                                   ? detail::bits_to_bytes(uniform_per_rank.total)
                                    : options.tp == 1 ? checkpoint.total : released_per_rank.total;
     if (!weights) {
         r.error = weights.error;
