@@ -8,6 +8,7 @@
 // Exit codes: 0 success, 1 invalid config or failed --check-index, 2 bad usage, 3 unreadable file.
 #include <deepseek/json.hpp>
 #include <deepseek/ocr.hpp>
+#include <deepseek/presets.hpp>
 #include <deepseek/report.hpp>
 #include <deepseek/tensors.hpp>
 #include <deepseek/version.hpp>

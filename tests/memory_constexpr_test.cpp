@@ -1,6 +1,7 @@
 // Every memory helper runs at compile time: static_assert on the presets. Expected numbers are
 // those of ../shared/reference/memory-formulas.md (sections named inline).
 #include <deepseek/memory.hpp>
+#include <deepseek/presets.hpp>
 
 #include <cstdint>
 

@@ -3,6 +3,7 @@
 // checkpoint's recorded size, or is worked by hand in a comment.
 #include <deepseek/json.hpp>
 #include <deepseek/memory.hpp>
+#include <deepseek/presets.hpp>
 
 #include <cstdint>
 #include <string>

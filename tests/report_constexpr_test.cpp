@@ -1,6 +1,7 @@
 // The whole report of a preset is a compile-time constant: the arithmetic costs nothing at run
 // time. Expected values are the recorded figures of memory-formulas.md (checkpoint index sizes,
 // the R1 tensor listing, published totals) and KV sizes worked by hand.
+#include <deepseek/presets.hpp>
 #include <deepseek/report.hpp>
 
 #include "catch.hpp"

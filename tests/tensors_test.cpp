@@ -1,6 +1,7 @@
 // The tensor manifest: names against the real safetensors indexes, shapes and dtypes against
 // lists written by hand, sums against the recorded checkpoint sizes.
 #include <deepseek/memory.hpp>
+#include <deepseek/presets.hpp>
 #include <deepseek/tensors.hpp>
 
 #include <nlohmann/json.hpp>

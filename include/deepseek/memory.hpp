@@ -27,7 +27,6 @@
 #include <type_traits>
 
 #include "config.hpp"
-#include "presets.hpp"
 
 namespace deepseek {
 

@@ -1,6 +1,7 @@
 // Must NOT compile: a size that overflows 64 bits inside a constant expression reaches the
 // non-constexpr deepseek::detail::report_overflow. (tests/extra_tests.cmake checks the message.)
 #include <deepseek/memory.hpp>
+#include <deepseek/presets.hpp>
 
 constexpr deepseek::DeepseekV2Config huge() {
     deepseek::DeepseekV2Config c = deepseek::presets::deepseek_v2_lite;

@@ -1,6 +1,7 @@
 // Built with -fno-exceptions: an overflow at run time calls the handler set by
 // deepseek::set_overflow_handler (here: print and exit 0), never wraps.
 #include <deepseek/memory.hpp>
+#include <deepseek/presets.hpp>
 
 #include <cstdio>
 #include <cstdlib>

@@ -3,6 +3,7 @@
 // The CTest test checks the printed numbers.
 #include <deepseek/json.hpp>
 #include <deepseek/memory.hpp>
+#include <deepseek/presets.hpp>
 #include <deepseek/version.hpp>
 
 #include <cstdint>

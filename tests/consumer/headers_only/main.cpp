@@ -2,6 +2,7 @@
 // -fno-exceptions -fno-rtti and no nlohmann_json.
 #include <deepseek/config.hpp>
 #include <deepseek/memory.hpp>
+#include <deepseek/presets.hpp>
 
 #include <cstdint>
 #include <cstdio>
