@@ -123,7 +123,7 @@ enum class Layout {
 /// nothing. `extra` mirrors the file's structure (nested objects included).
 struct Document {
     AnyConfig config;
-    nlohmann::json extra = nlohmann::json::object();
+    nlohmann::json extra = nlohmann::json(nlohmann::json::value_t::object); // {} (braces would make [{}])
     Layout layout = Layout::top_level;
 };
 
@@ -155,7 +155,7 @@ template <class C> constexpr std::string_view class_name() noexcept {
 }
 
 /// The `model_type` of whichever config `any` holds.
-inline std::string_view model_type_of(const AnyConfig& any) noexcept {
+template <int = 0> std::string_view model_type_of(const AnyConfig& any) noexcept {
     return std::visit([](const auto& c) { return std::decay_t<decltype(c)>::model_type; }, any);
 }
 
@@ -340,17 +340,12 @@ void read_scalar(const json& value, const Path& pointer, E& out) {
     out = *parsed;
 }
 
-// Per-struct hooks, run before and after the struct's fields are read.
-template <class T> void before_fields(T&, const json&, const Path&) {}
-template <class T> void after_fields(T&, const json&, const Path&) {}
-
-// A present `width` object lists the towers there are: the ones it lacks are absent.
-template <> inline void before_fields(VisionTowers& out, const json&, const Path&) {
-    out = VisionTowers{std::nullopt, std::nullopt, std::nullopt};
-}
+// Per-struct checks, run after a struct's fields are read. Each is a template (with an unused
+// parameter), like every function here that touches a json value: a translation unit that
+// includes this header but reads no config then instantiates none of nlohmann's code for them.
 
 // `type` or, from newer transformers, `rope_type` (kept as an extra key); `factor` is required.
-template <> inline void after_fields(RopeScaling& out, const json& object, const Path& pointer) {
+template <int = 0> void check_rope_scaling(RopeScaling& out, const json& object, const Path& pointer) {
     const auto type_it = object.find("type");
     const auto alias_it = object.find("rope_type");
     if (type_it == object.end()) {
@@ -385,15 +380,7 @@ inline void require_layer_count(std::uint64_t value, const Path& pointer) {
     }
 }
 
-template <> inline void after_fields(ClipVisionConfig& out, const json&, const Path& pointer) {
-    require_layer_count(out.layers, Path(pointer, "layers"));
-}
-
-template <> inline void after_fields(SamVisionConfig& out, const json&, const Path& pointer) {
-    require_layer_count(out.layers, Path(pointer, "layers"));
-}
-
-template <> inline void after_fields(QuantizationConfig& out, const json& object, const Path& pointer) {
+template <int = 0> void check_quantization_config(const QuantizationConfig& out, const json& object, const Path& pointer) {
     if (object.find("quant_method") == object.end()) {
         fail(error_kind::missing_key, Path(pointer, "quant_method"),
              "quantization_config needs a \"quant_method\"; accepted: " + accepted_values<QuantMethod>());
@@ -409,7 +396,8 @@ template <> inline void after_fields(QuantizationConfig& out, const json& object
 /// Reads the fields of a struct from a JSON object; consumed keys are erased from `extra`.
 template <class T> void read_struct(const json& object, const Path& pointer, T& out, json* extra) {
     if (!object.is_object()) type_fail(pointer, "an object", object);
-    before_fields(out, object, pointer);
+    // A present `width` object lists the towers there are: the ones it lacks are absent.
+    if constexpr (std::is_same_v<T, VisionTowers>) out = VisionTowers{std::nullopt, std::nullopt, std::nullopt};
     field_list<T>::visit([&](const char* key, auto member) {
         const auto it = object.find(key);
         if (it == object.end()) return;
@@ -421,7 +409,13 @@ template <class T> void read_struct(const json& object, const Path& pointer, T& 
             if (!(left.is_object() && !left.empty() && it->is_object())) extra->erase(key);
         }
     });
-    after_fields(out, object, pointer);
+    if constexpr (std::is_same_v<T, RopeScaling>) {
+        check_rope_scaling(out, object, pointer);
+    } else if constexpr (std::is_same_v<T, QuantizationConfig>) {
+        check_quantization_config(out, object, pointer);
+    } else if constexpr (std::is_same_v<T, ClipVisionConfig> || std::is_same_v<T, SamVisionConfig>) {
+        require_layer_count(out.layers, Path(pointer, "layers"));
+    }
 }
 
 template <class T> void read_value(const json& value, const Path& pointer, T& out, json* extra) {
@@ -574,12 +568,12 @@ template <class C> C read_config_fields(const FieldSources& sources, json* prima
 }
 
 /// `key` of the config must be positive (its pointer is worked out only on failure).
-inline void require_positive(std::uint64_t value, const FieldSources& at, std::string_view key) {
+template <int = 0> void require_positive(std::uint64_t value, const FieldSources& at, std::string_view key) {
     if (value == 0) fail(error_kind::range, at(key), std::string(key) + " must be positive, found 0");
 }
 
 /// `key` of the config must be a layer count within max_layers.
-inline void require_layer_count(std::uint64_t value, const FieldSources& at, std::string_view key) {
+template <int = 0> void require_layer_count(std::uint64_t value, const FieldSources& at, std::string_view key) {
     if (value > max_layers) require_layer_count(value, Path(at(key)));
 }
 
