@@ -161,7 +161,15 @@ template <int = 0> std::string_view model_type_of(const AnyConfig& any) noexcept
 
 namespace detail {
 
-using json = nlohmann::json;
+/// nlohmann::json, named through a template parameter. The readers and writers below take the
+/// JSON type as a template parameter (as nlohmann's own from_json functions do), and the public
+/// entry points pass json_t<N> of their unused `int N`: code naming a dependent type is compiled
+/// only in a translation unit that calls it, so including this header instantiates none of
+/// nlohmann's parser, accessors or serializer.
+template <int> struct json_type {
+    using type = nlohmann::json;
+};
+template <int N> using json_t = typename json_type<N>::type;
 
 /// Appends one key to a JSON pointer, escaping '~' and '/' as RFC 6901 says.
 inline void append_pointer_token(std::string& out, std::string_view key) {
@@ -211,24 +219,24 @@ inline std::string pointer_join(const std::string& base, std::string_view key) {
 
 /// A value as JSON text for a message, cut to 60 characters ("..." at the end when cut): a file
 /// may hold a string of megabytes.
-template <int = 0> std::string short_dump(const json& value) {
-    std::string text = value.dump(-1, ' ', true, json::error_handler_t::replace);
+template <class Json> std::string short_dump(const Json& value) {
+    std::string text = value.dump(-1, ' ', true, Json::error_handler_t::replace);
     if (text.size() > 60) text = text.substr(0, 57) + "...";
     return text;
 }
 
 /// "a float (12.5)", "a string (\"x\")": how an error message describes a found value.
-template <int = 0> std::string describe(const json& value) {
+template <class Json> std::string describe(const Json& value) {
     const std::string text = short_dump(value);
     switch (value.type()) {
-    case json::value_t::null: return "null";
-    case json::value_t::boolean: return "a boolean (" + text + ")";
-    case json::value_t::number_float: return "a float (" + text + ")";
-    case json::value_t::number_integer:
-    case json::value_t::number_unsigned: return "an integer (" + text + ")";
-    case json::value_t::string: return "a string (" + text + ")";
-    case json::value_t::array: return "an array";
-    case json::value_t::object: return "an object";
+    case Json::value_t::null: return "null";
+    case Json::value_t::boolean: return "a boolean (" + text + ")";
+    case Json::value_t::number_float: return "a float (" + text + ")";
+    case Json::value_t::number_integer:
+    case Json::value_t::number_unsigned: return "an integer (" + text + ")";
+    case Json::value_t::string: return "a string (" + text + ")";
+    case Json::value_t::array: return "an array";
+    case Json::value_t::object: return "an object";
     default: return "a " + std::string(value.type_name());
     }
 }
@@ -240,10 +248,10 @@ template <int = 0> std::string describe(const json& value) {
     throw config_error(kind, pointer, message);
 }
 
-template <int = 0> [[noreturn]] void type_fail(const Path& pointer, const char* expected, const json& found) {
+template <class Json> [[noreturn]] void type_fail(const Path& pointer, const char* expected, const Json& found) {
     fail(error_kind::type, pointer, std::string("expected ") + expected + ", found " + describe(found));
 }
-template <int = 0> [[noreturn]] void type_fail(const std::string& pointer, const char* expected, const json& found) {
+template <class Json> [[noreturn]] void type_fail(const std::string& pointer, const char* expected, const Json& found) {
     fail(error_kind::type, pointer, std::string("expected ") + expected + ", found " + describe(found));
 }
 
@@ -268,24 +276,24 @@ struct is_struct_with_fields<T, std::enable_if_t<has_field_list<T>::value>> : st
 
 // ---- reading one value ----------------------------------------------------------------------
 
-template <class T> void read_value(const json& value, const Path& pointer, T& out, json* extra);
+template <class T, class Json> void read_value(const Json& value, const Path& pointer, T& out, Json* extra);
 
 // An integer too large for 64 bits reaches us as a float (nlohmann's fallback): name it so.
 // `upper` is 2^64 for unsigned fields, 2^63 for signed ones; -2^63 itself is read as an integer,
 // so a float at or below it came from a longer literal.
-template <int = 0> void fail_if_huge_integer(const json& value, const Path& pointer, double upper) {
+template <class Json> void fail_if_huge_integer(const Json& value, const Path& pointer, double upper) {
     if (!value.is_number_float()) return;
-    const double v = value.get<double>();
+    const double v = value.template get<double>();
     if (v >= upper || v <= -9223372036854775808.0) {
         fail(error_kind::range, pointer, "too large for a 64-bit integer, found " + describe(value));
     }
 }
 
-template <int = 0> void read_scalar(const json& value, const Path& pointer, std::uint64_t& out) {
+template <class Json> void read_scalar(const Json& value, const Path& pointer, std::uint64_t& out) {
     if (value.is_number_unsigned()) {
-        out = value.get<std::uint64_t>();
+        out = value.template get<std::uint64_t>();
     } else if (value.is_number_integer()) {
-        const auto v = value.get<std::int64_t>();
+        const auto v = value.template get<std::int64_t>();
         if (v < 0) fail(error_kind::range, pointer, "must not be negative, found " + std::to_string(v));
         out = static_cast<std::uint64_t>(v);
     } else if (value.is_number_float()) {
@@ -300,11 +308,11 @@ template <int = 0> void read_scalar(const json& value, const Path& pointer, std:
     }
 }
 
-template <int = 0> void read_scalar(const json& value, const Path& pointer, std::int64_t& out) {
+template <class Json> void read_scalar(const Json& value, const Path& pointer, std::int64_t& out) {
     if (value.is_number_integer() && !value.is_number_unsigned()) {
-        out = value.get<std::int64_t>();
+        out = value.template get<std::int64_t>();
     } else if (value.is_number_unsigned()) {
-        const auto v = value.get<std::uint64_t>();
+        const auto v = value.template get<std::uint64_t>();
         if (v > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
             fail(error_kind::range, pointer, "must be at most 2^63-1, found " + std::to_string(v));
         }
@@ -315,22 +323,22 @@ template <int = 0> void read_scalar(const json& value, const Path& pointer, std:
     }
 }
 
-template <int = 0> void read_scalar(const json& value, const Path& pointer, double& out) {
+template <class Json> void read_scalar(const Json& value, const Path& pointer, double& out) {
     if (!value.is_number()) type_fail(pointer, "a number", value);
-    out = value.get<double>();
+    out = value.template get<double>();
     // The parser refuses 1e400; a finite check keeps any other route to inf/NaN out too.
     if (!std::isfinite(out)) fail(error_kind::range, pointer, "must be a finite number");
 }
 
-template <int = 0> void read_scalar(const json& value, const Path& pointer, bool& out) {
+template <class Json> void read_scalar(const Json& value, const Path& pointer, bool& out) {
     if (!value.is_boolean()) type_fail(pointer, "true or false", value);
-    out = value.get<bool>();
+    out = value.template get<bool>();
 }
 
-template <class E, std::enable_if_t<std::is_enum_v<E>, int> = 0>
-void read_scalar(const json& value, const Path& pointer, E& out) {
+template <class Json, class E, std::enable_if_t<std::is_enum_v<E>, int> = 0>
+void read_scalar(const Json& value, const Path& pointer, E& out) {
     if (!value.is_string()) type_fail(pointer, "a string", value);
-    const auto& text = value.get_ref<const std::string&>();
+    const auto& text = value.template get_ref<const std::string&>();
     const auto parsed = enum_from_string<E>(text);
     if (!parsed) {
         fail(error_kind::unknown_value, pointer,
@@ -340,12 +348,10 @@ void read_scalar(const json& value, const Path& pointer, E& out) {
     out = *parsed;
 }
 
-// Per-struct checks, run after a struct's fields are read. Each is a template (with an unused
-// parameter), like every function here that touches a json value: a translation unit that
-// includes this header but reads no config then instantiates none of nlohmann's code for them.
+// Per-struct checks, run after a struct's fields are read.
 
 // `type` or, from newer transformers, `rope_type` (kept as an extra key); `factor` is required.
-template <int = 0> void check_rope_scaling(RopeScaling& out, const json& object, const Path& pointer) {
+template <class Json> void check_rope_scaling(RopeScaling& out, const Json& object, const Path& pointer) {
     const auto type_it = object.find("type");
     const auto alias_it = object.find("rope_type");
     if (type_it == object.end()) {
@@ -380,7 +386,7 @@ inline void require_layer_count(std::uint64_t value, const Path& pointer) {
     }
 }
 
-template <int = 0> void check_quantization_config(const QuantizationConfig& out, const json& object, const Path& pointer) {
+template <class Json> void check_quantization_config(const QuantizationConfig& out, const Json& object, const Path& pointer) {
     if (object.find("quant_method") == object.end()) {
         fail(error_kind::missing_key, Path(pointer, "quant_method"),
              "quantization_config needs a \"quant_method\"; accepted: " + accepted_values<QuantMethod>());
@@ -394,18 +400,18 @@ template <int = 0> void check_quantization_config(const QuantizationConfig& out,
 }
 
 /// Reads the fields of a struct from a JSON object; consumed keys are erased from `extra`.
-template <class T> void read_struct(const json& object, const Path& pointer, T& out, json* extra) {
+template <class T, class Json> void read_struct(const Json& object, const Path& pointer, T& out, Json* extra) {
     if (!object.is_object()) type_fail(pointer, "an object", object);
     // A present `width` object lists the towers there are: the ones it lacks are absent.
     if constexpr (std::is_same_v<T, VisionTowers>) out = VisionTowers{std::nullopt, std::nullopt, std::nullopt};
     field_list<T>::visit([&](const char* key, auto member) {
         const auto it = object.find(key);
         if (it == object.end()) return;
-        json* sub_extra = nullptr;
+        Json* sub_extra = nullptr;
         if (extra != nullptr && extra->is_object() && extra->contains(key)) sub_extra = &(*extra)[key];
         read_value(*it, Path(pointer, key), out.*member, sub_extra);
         if (extra != nullptr && extra->is_object() && extra->contains(key)) {
-            const json& left = (*extra)[key];
+            const Json& left = (*extra)[key];
             if (!(left.is_object() && !left.empty() && it->is_object())) extra->erase(key);
         }
     });
@@ -418,7 +424,7 @@ template <class T> void read_struct(const json& object, const Path& pointer, T& 
     }
 }
 
-template <class T> void read_value(const json& value, const Path& pointer, T& out, json* extra) {
+template <class T, class Json> void read_value(const Json& value, const Path& pointer, T& out, Json* extra) {
     if constexpr (is_optional<T>::value) {
         if (value.is_null()) {
             out = std::nullopt;
@@ -437,7 +443,7 @@ template <class T> void read_value(const json& value, const Path& pointer, T& ou
                      std::to_string(value.size()));
         }
         for (std::size_t i = 0; i < out.size(); ++i) {
-            read_value(value[i], Path(pointer, i), out[i], nullptr);
+            read_value(value[i], Path(pointer, i), out[i], static_cast<Json*>(nullptr));
         }
     } else if constexpr (is_fixed_vector<T>::value) {
         if (!value.is_array()) type_fail(pointer, "an array", value);
@@ -449,7 +455,7 @@ template <class T> void read_value(const json& value, const Path& pointer, T& ou
         T list{};
         for (std::size_t i = 0; i < value.size(); ++i) {
             std::remove_cv_t<std::remove_reference_t<decltype(list[0])>> item{};
-            read_value(value[i], Path(pointer, i), item, nullptr);
+            read_value(value[i], Path(pointer, i), item, static_cast<Json*>(nullptr));
             list.push_back(item);
         }
         out = list;
@@ -460,34 +466,34 @@ template <class T> void read_value(const json& value, const Path& pointer, T& ou
 
 // ---- writing one value ----------------------------------------------------------------------
 
-template <class T> json write_value(const T& value);
+template <class T, class Json = nlohmann::json> Json write_value(const T& value);
 
-template <class T> json write_struct(const T& value) {
-    json out = json::object();
+template <class T, class Json = nlohmann::json> Json write_struct(const T& value) {
+    Json out = Json::object();
     field_list<T>::visit([&](const char* key, auto member) {
         const auto& field = value.*member;
         // Inside nested structs an unset optional is left out rather than written as null.
         if constexpr (is_optional<std::decay_t<decltype(field)>>::value) {
             if (!field) return;
         }
-        out[key] = write_value(field);
+        out[key] = write_value<std::decay_t<decltype(field)>, Json>(field);
     });
     return out;
 }
 
-template <class T> json write_value(const T& value) {
+template <class T, class Json> Json write_value(const T& value) {
     if constexpr (is_optional<T>::value) {
-        return value ? write_value(*value) : json(nullptr);
+        return value ? write_value<typename T::value_type, Json>(*value) : Json(nullptr);
     } else if constexpr (is_struct_with_fields<T>::value) {
-        return write_struct(value);
+        return write_struct<T, Json>(value);
     } else if constexpr (is_std_array<T>::value || is_fixed_vector<T>::value) {
-        json out = json::array();
-        for (const auto& item : value) out.push_back(write_value(item));
+        Json out = Json::array();
+        for (const auto& item : value) out.push_back(write_value<std::decay_t<decltype(item)>, Json>(item));
         return out;
     } else if constexpr (std::is_enum_v<T>) {
-        return json(std::string(to_string(value)));
+        return Json(std::string(to_string(value)));
     } else {
-        return json(value);
+        return Json(value);
     }
 }
 
@@ -495,9 +501,9 @@ template <class T> json write_value(const T& value) {
 
 /// Finds the value of a config key: in `primary`, else (`torch_dtype` only) its newer spelling
 /// `dtype` there, else the same in `fallback`. Sets `from_primary` and `actual_key`.
-template <int = 0> const json* find_config_value(const json& primary, const json* fallback, std::string_view key,
+template <class Json> const Json* find_config_value(const Json& primary, const Json* fallback, std::string_view key,
                                      bool& from_primary, std::string_view& actual_key) {
-    for (const json* source : {&primary, fallback}) {
+    for (const Json* source : {&primary, fallback}) {
         if (source == nullptr) continue;
         from_primary = source == &primary;
         if (const auto it = source->find(key); it != source->end()) {
@@ -517,13 +523,13 @@ template <int = 0> const json* find_config_value(const json& primary, const json
 
 /// Where each field of a config was read from, for error pointers in validation. The pointer is
 /// worked out again only when an error needs it, by the same lookup as reading.
-struct FieldSources {
-    const json* primary = nullptr;
-    const json* fallback = nullptr;
+template <class Json> struct FieldSources {
+    const Json* primary = nullptr;
+    const Json* fallback = nullptr;
     std::string primary_ptr;
     std::string fallback_ptr;
 
-    template <int = 0> std::string operator()(std::string_view key) const {
+    std::string operator()(std::string_view key) const {
         bool from_primary = true;
         std::string_view actual_key = key;
         if (primary != nullptr && find_config_value(*primary, fallback, key, from_primary, actual_key) != nullptr) {
@@ -536,8 +542,8 @@ struct FieldSources {
 /// Reads the typed fields of config `C` from `primary` (pointer `sources.primary_ptr`); a key
 /// absent there is taken from `sources.fallback` when given (OCR: top level wins over
 /// language_config). With `primary_extra`, consumed keys are erased from it.
-template <class C> C read_config_fields(const FieldSources& sources, json* primary_extra) {
-    const json& primary = *sources.primary;
+template <class C, class Json> C read_config_fields(const FieldSources<Json>& sources, Json* primary_extra) {
+    const Json& primary = *sources.primary;
     const Path primary_path(sources.primary_ptr);
     const Path fallback_path(sources.fallback_ptr);
     C cfg{};
@@ -545,11 +551,11 @@ template <class C> C read_config_fields(const FieldSources& sources, json* prima
     field_list<C>::visit([&](const char* key, auto member) {
         bool from_primary = true;
         std::string_view actual_key = key;
-        const json* value = find_config_value(primary, sources.fallback, key, from_primary, actual_key);
+        const Json* value = find_config_value(primary, sources.fallback, key, from_primary, actual_key);
         if (value == nullptr) return;
         const Path at(from_primary ? primary_path : fallback_path, actual_key);
         const bool consume = primary_extra != nullptr && from_primary && actual_key == key;
-        json* sub_extra = nullptr;
+        Json* sub_extra = nullptr;
         if (consume) {
             if (const auto it = primary_extra->find(key); it != primary_extra->end()) sub_extra = &*it;
         }
@@ -568,17 +574,17 @@ template <class C> C read_config_fields(const FieldSources& sources, json* prima
 }
 
 /// `key` of the config must be positive (its pointer is worked out only on failure).
-template <int = 0> void require_positive(std::uint64_t value, const FieldSources& at, std::string_view key) {
+template <class Json> void require_positive(std::uint64_t value, const FieldSources<Json>& at, std::string_view key) {
     if (value == 0) fail(error_kind::range, at(key), std::string(key) + " must be positive, found 0");
 }
 
 /// `key` of the config must be a layer count within max_layers.
-template <int = 0> void require_layer_count(std::uint64_t value, const FieldSources& at, std::string_view key) {
+template <class Json> void require_layer_count(std::uint64_t value, const FieldSources<Json>& at, std::string_view key) {
     if (value > max_layers) require_layer_count(value, Path(at(key)));
 }
 
 /// Checks the values that would make the model undefined, naming the bad value's pointer.
-template <class C> void validate(const C& c, const FieldSources& at) {
+template <class C, class Json> void validate(const C& c, const FieldSources<Json>& at) {
     require_positive(c.vocab_size, at, "vocab_size");
     require_positive(c.hidden_size, at, "hidden_size");
     require_positive(c.num_hidden_layers, at, "num_hidden_layers");
@@ -685,18 +691,18 @@ inline std::optional<Family> family_from_auto_config(std::string_view reference)
 }
 
 /// The family by `architectures`, then `auto_map.AutoConfig`, of one object.
-template <int = 0> std::optional<Family> family_from_hints(const json& object, const Path& pointer) {
+template <class Json> std::optional<Family> family_from_hints(const Json& object, const Path& pointer) {
     if (const auto it = object.find("architectures"); it != object.end()) {
         if (!it->is_array()) type_fail(Path(pointer, "architectures"), "an array of strings", *it);
         for (const auto& name : *it) {
             if (name.is_string()) {
-                if (auto family = family_from_architecture(name.get_ref<const std::string&>())) return family;
+                if (auto family = family_from_architecture(name.template get_ref<const std::string&>())) return family;
             }
         }
     }
     if (const auto it = object.find("auto_map"); it != object.end() && it->is_object()) {
         if (const auto cls = it->find("AutoConfig"); cls != it->end() && cls->is_string()) {
-            if (auto family = family_from_auto_config(cls->get_ref<const std::string&>())) return family;
+            if (auto family = family_from_auto_config(cls->template get_ref<const std::string&>())) return family;
         }
     }
     return std::nullopt;
@@ -704,11 +710,11 @@ template <int = 0> std::optional<Family> family_from_hints(const json& object, c
 
 /// Picks the config class like AutoConfig: `model_type` where it decides, else `architectures`
 /// / `auto_map`, at the top level and then in `language_config`.
-template <int = 0> Family detect_family(const json& root) {
+template <class Json> Family detect_family(const Json& root) {
     std::string model_type;
     if (const auto it = root.find("model_type"); it != root.end()) {
         if (!it->is_string()) type_fail("/model_type", "a string", *it);
-        model_type = it->get<std::string>();
+        model_type = it->template get<std::string>();
         if (auto family = family_from_model_type(model_type)) return *family;
     }
     if (auto family = family_from_hints(root, Path())) return *family;
@@ -716,7 +722,7 @@ template <int = 0> Family detect_family(const json& root) {
         if (auto family = family_from_hints(*it, Path(Path(), "language_config"))) return *family;
     }
     fail(error_kind::unknown_model, model_type.empty() ? std::string() : std::string("/model_type"),
-         (model_type.empty() ? std::string("no model_type") : "unsupported model_type " + short_dump(model_type)) +
+         (model_type.empty() ? std::string("no model_type") : "unsupported model_type " + short_dump(Json(model_type))) +
              " and no known architectures; supported: model_type deepseek_v2, deepseek_v3, deepseek_v32, "
              "DeepseekOCR, DeepseekOCR2, or architectures DeepseekV2ForCausalLM, DeepseekV3ForCausalLM, "
              "DeepseekV32ForCausalLM, DeepseekOCRForCausalLM, DeepseekOCR2ForCausalLM, DeepseekVLV2ForCausalLM");
@@ -724,14 +730,13 @@ template <int = 0> Family detect_family(const json& root) {
 
 /// Reads config `C` laid out as `layout`. With `keep_extra`, `Document::extra` holds every key
 /// the typed fields do not; without it (parse_config) that copy of the tree is not made.
-template <class C> Document read_document_as(const json& root, Layout layout, bool keep_extra) {
+template <class C, class Json> Document read_document_as(const Json& root, Layout layout, bool keep_extra) {
     static const std::string language_config_ptr = "/language_config";
-    Document doc;
-    doc.layout = layout;
-    if (keep_extra) doc.extra = root;
-    FieldSources sources;
+    Json extra = keep_extra ? root : Json(Json::value_t::object);
+    FieldSources<Json> sources;
     const auto nested = root.find("language_config");
     if (nested != root.end() && !nested->is_object()) type_fail(Path(Path(), "language_config"), "an object", *nested);
+    C config{};
     if (layout == Layout::language_config) {
         if (nested == root.end()) {
             fail(error_kind::missing_key, Path(Path(), "language_config"),
@@ -739,23 +744,23 @@ template <class C> Document read_document_as(const json& root, Layout layout, bo
         }
         sources.primary = &*nested;
         sources.primary_ptr = language_config_ptr;
-        json* extra = keep_extra ? &doc.extra["language_config"] : nullptr;
-        doc.config = read_config_fields<C>(sources, extra);
-        if (extra != nullptr) extra->erase("model_type");
+        Json* nested_extra = keep_extra ? &extra["language_config"] : nullptr;
+        config = read_config_fields<C>(sources, nested_extra);
+        if (nested_extra != nullptr) nested_extra->erase("model_type");
     } else {
         sources.primary = &root;
         if (nested != root.end()) {
             sources.fallback = &*nested;
             sources.fallback_ptr = language_config_ptr;
         }
-        doc.config = read_config_fields<C>(sources, keep_extra ? &doc.extra : nullptr);
-        if (keep_extra) doc.extra.erase("model_type"); // saving writes the class's, as save_pretrained does
+        config = read_config_fields<C>(sources, keep_extra ? &extra : nullptr);
+        if (keep_extra) extra.erase("model_type"); // saving writes the class's, as save_pretrained does
     }
-    validate(std::get<C>(doc.config), sources);
-    return doc;
+    validate(config, sources);
+    return Document{std::move(config), std::move(extra), layout};
 }
 
-template <int = 0> Document read_document(const json& root, bool keep_extra) {
+template <class Json> Document read_document(const Json& root, bool keep_extra) {
     if (!root.is_object()) type_fail("", "a JSON object at the top level", root);
     switch (detect_family(root)) {
     case Family::v2: return read_document_as<DeepseekV2Config>(root, Layout::top_level, keep_extra);
@@ -801,7 +806,7 @@ inline void check_structure(std::string_view text) {
 
 /// True when `value` holds arrays or objects nested more than `levels` deep. The recursion stops
 /// at `levels`, so it is bounded however deep the tree is.
-template <int = 0> bool nested_deeper_than(const json& value, std::size_t levels) {
+template <class Json> bool nested_deeper_than(const Json& value, std::size_t levels) {
     if (!value.is_structured()) return false;
     if (levels == 0) return true;
     for (const auto& child : value) {
@@ -812,7 +817,7 @@ template <int = 0> bool nested_deeper_than(const json& value, std::size_t levels
 
 /// Refuses a tree nested deeper than max_nesting_depth (copying or printing a tree recurses once
 /// per level). Checked on the parsed tree; the text is scanned only to say where.
-template <int = 0> void check_nesting(const json& root, std::string_view text) {
+template <class Json> void check_nesting(const Json& root, std::string_view text) {
     if (!nested_deeper_than(root, max_nesting_depth)) return;
     std::size_t depth = 0;
     bool in_string = false;
@@ -836,19 +841,19 @@ template <int = 0> void check_nesting(const json& root, std::string_view text) {
     fail(error_kind::syntax, "", "JSON nested deeper than " + std::to_string(max_nesting_depth) + " levels");
 }
 
-template <int = 0> json parse_json(std::string_view text) {
+template <class Json> Json parse_json(std::string_view text) {
     check_structure(text);
     try {
-        json root = json::parse(text.begin(), text.end());
+        Json root = Json::parse(text.begin(), text.end());
         check_nesting(root, text);
         return root;
-    } catch (const json::parse_error& e) {
+    } catch (const typename Json::parse_error& e) {
         // e.byte is the 1-based byte where parsing stopped.
         std::string reason = e.what();
         if (const auto pos = reason.find(": "); pos != std::string::npos) reason = reason.substr(pos + 2);
         fail(error_kind::syntax, "",
              "malformed JSON at " + line_column(text, e.byte == 0 ? 0 : e.byte - 1) + ": " + reason);
-    } catch (const json::out_of_range& e) {
+    } catch (const typename Json::out_of_range& e) {
         // A number beyond double's range (1e400): nlohmann throws out_of_range (not parse_error)
         // naming the token but no position. The position given is the token's first occurrence
         // (approximate only if an earlier string holds the same text).
@@ -907,6 +912,22 @@ inline std::string display_name(const std::filesystem::path& path) {
     return path.string();
 }
 
+/// The typed fields of config `C` as JSON; see to_json.
+template <class C, class Json = nlohmann::json> Json write_config(const C& cfg) {
+    Json out = Json::object();
+    out["model_type"] = std::string(C::model_type);
+    field_list<C>::visit([&](const char* key, auto member) {
+        // The DSA keys are not upstream constructor parameters, and engines test for their
+        // presence (vLLM: hasattr(config, "index_topk")): unset, they are left out, not null.
+        using Field = std::decay_t<decltype(cfg.*member)>;
+        if constexpr (std::is_same_v<C, DeepseekV3Config> && is_optional<Field>::value) {
+            if (std::string_view(key).rfind("index_", 0) == 0 && !(cfg.*member).has_value()) return;
+        }
+        out[key] = write_value<Field, Json>(cfg.*member);
+    });
+    return out;
+}
+
 template <class T> T convert_to(const AnyConfig& any) {
     return std::visit(
         [](const auto& c) -> T {
@@ -927,17 +948,18 @@ template <class T> T convert_to(const AnyConfig& any) {
 
 // ---- public API -------------------------------------------------------------------------------
 //
-// The entry points below are templates with an unused `int` parameter (callers never name it):
-// a template's body is compiled only in translation units that call it, so including this header
-// does not instantiate the readers and writers of every config type in every TU.
+// The entry points below are templates with an unused `int N` parameter (callers never name it)
+// that name the JSON type as detail::json_t<N>: a template's body is compiled only in translation
+// units that call it, so including this header instantiates no reader or writer, and none of
+// nlohmann's parser or serializer.
 
 /// Parses config.json text into a document: the typed config plus every key it does not hold.
 /// Any text is safe to pass: a NUL byte, nesting deeper than max_nesting_depth, a number beyond
 /// double's range, a size above max_dimension or a layer count above max_layers is a
 /// config_error like any other; a UTF-8 byte-order mark is skipped; of duplicate keys the last
 /// wins.
-template <int = 0> Document parse_document(std::string_view text) {
-    return detail::read_document(detail::parse_json(text), true);
+template <int N = 0> Document parse_document(std::string_view text) {
+    return detail::read_document(detail::parse_json<detail::json_t<N>>(text), true);
 }
 
 /// Loads a config.json file, or a folder holding one, into a document.
@@ -951,8 +973,8 @@ template <int = 0> Document load_document(const std::filesystem::path& path) {
 }
 
 /// Parses config.json text into the config class its `model_type` / `architectures` name.
-template <int = 0> AnyConfig parse_config(std::string_view text) {
-    return detail::read_document(detail::parse_json(text), false).config;
+template <int N = 0> AnyConfig parse_config(std::string_view text) {
+    return detail::read_document(detail::parse_json<detail::json_t<N>>(text), false).config;
 }
 
 /// Loads a config.json file (or a folder holding one) into the config class it names.
@@ -1001,28 +1023,18 @@ template <int = 0> result<AnyConfig> try_load_config(const std::filesystem::path
 /// The typed fields of a config as JSON (with its class's `model_type`), the way save_pretrained
 /// writes them: unset nullable keys as null.
 template <class C, std::enable_if_t<is_config_v<C>, int> = 0> nlohmann::json to_json(const C& cfg) {
-    nlohmann::json out = nlohmann::json::object();
-    out["model_type"] = std::string(C::model_type);
-    field_list<C>::visit([&](const char* key, auto member) {
-        // The DSA keys are not upstream constructor parameters, and engines test for their
-        // presence (vLLM: hasattr(config, "index_topk")): unset, they are left out, not null.
-        using Field = std::decay_t<decltype(cfg.*member)>;
-        if constexpr (std::is_same_v<C, DeepseekV3Config> && detail::is_optional<Field>::value) {
-            if (std::string_view(key).rfind("index_", 0) == 0 && !(cfg.*member).has_value()) return;
-        }
-        out[key] = detail::write_value(cfg.*member);
-    });
-    return out;
+    return detail::write_config(cfg);
 }
 
 /// The typed fields of whichever config `any` holds.
-template <int = 0> nlohmann::json to_json(const AnyConfig& any) {
-    return std::visit([](const auto& c) { return to_json(c); }, any);
+template <int N = 0> nlohmann::json to_json(const AnyConfig& any) {
+    return std::visit([](const auto& c) { return detail::write_config<std::decay_t<decltype(c)>, detail::json_t<N>>(c); },
+                      any);
 }
 
 namespace detail {
 /// Puts every key of `extra` into `out`, merging objects that both have.
-template <int = 0> void merge_extra(nlohmann::json& out, const nlohmann::json& extra) {
+template <class Json> void merge_extra(Json& out, const Json& extra) {
     for (auto it = extra.begin(); it != extra.end(); ++it) {
         auto target = out.find(it.key());
         if (target != out.end() && target->is_object() && it->is_object()) {
@@ -1035,22 +1047,23 @@ template <int = 0> void merge_extra(nlohmann::json& out, const nlohmann::json& e
 } // namespace detail
 
 /// The whole document as JSON: every typed field plus every kept key.
-template <int = 0> nlohmann::json to_json(const Document& doc) {
-    nlohmann::json out = nlohmann::json::object();
+template <int N = 0> nlohmann::json to_json(const Document& doc) {
+    using Json = detail::json_t<N>;
+    Json out = Json::object();
     if (doc.layout == Layout::language_config) {
-        out["language_config"] = to_json(doc.config);
+        out["language_config"] = to_json<N>(doc.config);
     } else {
-        out = to_json(doc.config);
+        out = to_json<N>(doc.config);
     }
-    detail::merge_extra(out, doc.extra);
+    detail::merge_extra(out, static_cast<const Json&>(doc.extra));
     return out;
 }
 
 /// Writes a document as config.json, atomically: to a temporary file beside `path`, then renamed
 /// over it, so a crash never leaves half a config.
-template <int = 0> void save_document(const Document& doc, const std::filesystem::path& path) {
+template <int N = 0> void save_document(const Document& doc, const std::filesystem::path& path) {
     namespace fs = std::filesystem;
-    const std::string text = to_json(doc).dump(2) + "\n";
+    const std::string text = to_json<N>(doc).dump(2) + "\n";
     fs::path temporary = path;
     temporary += ".tmp";
     {
