@@ -23,6 +23,7 @@
 #include <limits>
 #include <optional>
 #include <exception>
+#include <initializer_list>
 #include <string_view>
 #include <type_traits>
 
@@ -310,13 +311,14 @@ constexpr Shape shape4(std::uint64_t a, std::uint64_t b, std::uint64_t c,
     return Shape{{a, b, c, d}, 4};
 }
 
-template <class C>
-constexpr std::optional<QuantizationConfig> quantization_of(const C& c) noexcept {
+/// The FP8 quantisation of the config, or nullptr (a pointer: the walk reads it per tensor and
+/// need not copy it).
+template <class C> constexpr const QuantizationConfig* quantization_of(const C& c) noexcept {
     if constexpr (std::is_same_v<C, DeepseekV3Config>) {
-        return c.quantization_config;
+        return c.quantization_config ? &*c.quantization_config : nullptr;
     } else {
         (void)c;
-        return std::nullopt;
+        return nullptr;
     }
 }
 template <class C> constexpr std::uint64_t mtp_layers_of(const C& c) noexcept {
@@ -333,24 +335,41 @@ constexpr std::uint64_t value_or_zero(const std::optional<std::uint64_t>& v) noe
 
 /// Calls the visitor with the tensors of one scope (a decoder layer, a vision block, the model
 /// root). `linear` adds the FP8 scale tensor next to a quantised Linear weight.
+/// The fields a scope shares (prefix, block, mtp, layers) are set once, in `spec`; each tensor
+/// then writes only its own fields there. Building a whole TensorSpec per tensor instead was the
+/// larger part of the cost of a summed walk (make_report).
 template <class V> struct Emitter {
     V& visit;
-    std::optional<QuantizationConfig> quant;
-    std::string_view prefix;
-    std::uint64_t block;
-    bool mtp;
-    std::uint64_t layers = 1; ///< identical blocks this scope stands for (TensorSpec::layers)
+    const QuantizationConfig* quant; ///< nullptr: not FP8-quantised
+    TensorSpec spec{};                ///< the tensor being visited
+
+    /// `layers`: identical blocks this scope stands for (TensorSpec::layers).
+    constexpr Emitter(V& v, const QuantizationConfig* q, std::string_view prefix,
+                      std::uint64_t block, bool mtp, std::uint64_t layers = 1)
+        : visit(v), quant(q) {
+        spec.prefix = prefix;
+        spec.block = block;
+        spec.mtp = mtp;
+        spec.layers = layers;
+    }
 
     constexpr void tensor(std::string_view suffix, Shape s, Part p, Split split = Split::replicated,
                           Storage st = Storage::model, std::string_view group = {},
-                          std::uint64_t copies = 1) const {
-        visit(TensorSpec{prefix, block, group, copies, suffix, s, p, st, split, mtp, layers});
+                          std::uint64_t copies = 1) {
+        spec.group = group;
+        spec.copies = copies;
+        spec.suffix = suffix;
+        spec.shape = s;
+        spec.part = p;
+        spec.storage = st;
+        spec.split = split;
+        visit(static_cast<const TensorSpec&>(spec)); // read-only, valid during the call
     }
     /// A Linear weight [out, in] inside a decoder layer: FP8 when the config is quantised, with
     /// a float32 `weight_scale_inv` [ceil(out/b0), ceil(in/b1)] next to it.
     constexpr void linear(std::string_view suffix, std::uint64_t out, std::uint64_t in, Part p,
                           Split split, std::string_view group = {},
-                          std::uint64_t copies = 1) const {
+                          std::uint64_t copies = 1) {
         tensor(suffix, shape2(out, in), p, split, Storage::fp8_linear, group, copies);
         if (quant) {
             const auto& b = quant->weight_block_size;
@@ -364,11 +383,32 @@ template <class V> struct Emitter {
 
 /// Whether decoder layer `index` is MoE: n_routed_experts set, index >= first_k_dense_replace
 /// and index % moe_layer_freq == 0 (DeepSeek's remote-code rule; moe_layer_freq 0 means none).
+/// detail::layers_alike reads its runs off this rule: change the two together.
 template <class C> constexpr bool is_moe_layer(const C& c, std::uint64_t index) noexcept {
     detail::require_config<C>();
     return c.n_routed_experts.has_value() && index >= c.first_k_dense_replace &&
            c.moe_layer_freq != 0 && index % c.moe_layer_freq == 0;
 }
+
+namespace detail {
+/// How many layers from `index` on (below `end`) are like layer `index`: both MoE or both dense,
+/// both main or both MTP; the sums visit such a run once. Read off is_moe_layer's rule rather
+/// than asking it layer by layer (a loop over all 61 V3 layers per walk): the kind can change
+/// only at first_k_dense_replace, at num_hidden_layers (the first MTP layer) and, with
+/// moe_layer_freq > 1, between any two layers from first_k_dense_replace on (runs of one layer
+/// there: correct, if not the longest).
+template <class C>
+constexpr std::uint64_t layers_alike(const C& c, std::uint64_t index, std::uint64_t end) noexcept {
+    std::uint64_t stop = end;
+    if (index < c.num_hidden_layers) stop = c.num_hidden_layers;
+    if (index < c.first_k_dense_replace) {
+        if (c.first_k_dense_replace < stop) stop = c.first_k_dense_replace;
+    } else if (c.moe_layer_freq > 1) {
+        stop = index + 1;
+    }
+    return stop - index;
+}
+} // namespace detail
 
 /// Head dim of non-MLA attention: hidden_size / num_attention_heads (0 when there are no heads).
 template <class C> constexpr std::uint64_t mha_head_dim(const C& c) noexcept {
@@ -410,7 +450,7 @@ namespace detail {
 template <class C, class V>
 constexpr void visit_layer(const C& c, std::uint64_t index, V& visit, std::uint64_t layers) {
     const bool mtp = index >= c.num_hidden_layers;
-    const Emitter<V> e{visit, quantization_of(c), "model.layers.", index, mtp, layers};
+    Emitter<V> e{visit, quantization_of(c), "model.layers.", index, mtp, layers};
     const std::uint64_t H = c.hidden_size;
     const std::uint64_t n_h = c.num_attention_heads;
     const char* const what = "layer shape";
@@ -533,10 +573,10 @@ template <class V>
 constexpr void for_each_ocr_vision_tensor(const DeepseekOCRConfig& c, V& visit, bool group_blocks) {
     const char* const what = "vision shape";
     const auto root = [&](std::string_view prefix) {
-        return Emitter<V>{visit, std::nullopt, prefix, no_block, false};
+        return Emitter<V>{visit, nullptr, prefix, no_block, false};
     };
     const auto block = [&](std::string_view prefix, std::uint64_t i, std::uint64_t run = 1) {
-        return Emitter<V>{visit, std::nullopt, prefix, i, false, run};
+        return Emitter<V>{visit, nullptr, prefix, i, false, run};
     };
     constexpr std::uint64_t in_chans = 3;  // RGB
     constexpr std::uint64_t mlp_ratio = 4; // SAM and CLIP MLPs are 4x their width
@@ -551,7 +591,7 @@ constexpr void for_each_ocr_vision_tensor(const DeepseekOCRConfig& c, V& visit, 
         const std::uint64_t W = s.width;
         const std::uint64_t head_dim = s.heads == 0 ? 0 : W / s.heads;
         const std::uint64_t mlp = checked_mul(mlp_ratio, W, what);
-        const auto r = root("model.sam_model.");
+        auto r = root("model.sam_model.");
         r.tensor("patch_embed.proj.weight", shape4(W, in_chans, patch, patch), P);
         r.tensor("patch_embed.proj.bias", shape1(W), P);
         r.tensor("pos_embed", shape4(1, grid, grid, W), P);
@@ -565,7 +605,7 @@ constexpr void for_each_ocr_vision_tensor(const DeepseekOCRConfig& c, V& visit, 
             // Relative position tables [2 s - 1, head_dim], s = window or the whole grid.
             const std::uint64_t side = global ? grid : window;
             const std::uint64_t span = side == 0 ? 0 : checked_mul(2, side, what) - 1;
-            const auto b = block("model.sam_model.blocks.", i, run);
+            auto b = block("model.sam_model.blocks.", i, run);
             b.tensor("norm1.weight", shape1(W), P);
             b.tensor("norm1.bias", shape1(W), P);
             b.tensor("attn.qkv.weight", shape2(checked_mul(3, W, what), W), P);
@@ -617,7 +657,7 @@ constexpr void for_each_ocr_vision_tensor(const DeepseekOCRConfig& c, V& visit, 
         const std::uint64_t positions =
             checked_add(checked_mul(side, side, what), 1, what); // + class token
         const std::uint64_t mlp = checked_mul(mlp_ratio, W, what);
-        const auto r = root("model.vision_model.");
+        auto r = root("model.vision_model.");
         r.tensor("embeddings.class_embedding", shape1(W), P);
         r.tensor("embeddings.patch_embedding.weight",
                  shape4(W, in_chans, k.patch_size, k.patch_size), P);
@@ -627,7 +667,7 @@ constexpr void for_each_ocr_vision_tensor(const DeepseekOCRConfig& c, V& visit, 
         // The CLIP layers are all alike: grouped, one visit stands for all of them.
         const std::uint64_t step = group_blocks && k.layers > 0 ? k.layers : 1;
         for (std::uint64_t i = 0; i < k.layers; i += step) {
-            const auto b = block("model.vision_model.transformer.layers.", i, step);
+            auto b = block("model.vision_model.transformer.layers.", i, step);
             b.tensor("layer_norm1.weight", shape1(W), P);
             b.tensor("layer_norm1.bias", shape1(W), P);
             b.tensor("self_attn.qkv_proj.weight", shape2(checked_mul(3, W, what), W), P);
@@ -645,7 +685,7 @@ constexpr void for_each_ocr_vision_tensor(const DeepseekOCRConfig& c, V& visit, 
     // Projector "linear": one Linear input_dim -> n_embed with bias; then the two learned
     // separators of width n_embed.
     const ProjectorConfig& p = c.projector_config;
-    const auto r = root("model.");
+    auto r = root("model.");
     r.tensor("projector.layers.weight", shape2(p.n_embed, p.input_dim), P);
     r.tensor("projector.layers.bias", shape1(p.n_embed), P);
     r.tensor("image_newline", shape1(p.n_embed), P);
@@ -660,20 +700,12 @@ namespace detail {
 /// the sums are the same and cost a few layers instead of all of them.
 template <class C, class V>
 constexpr void visit_model(const C& c, V&& visit, bool group_layers) {
-    const Emitter<V> root{visit, std::nullopt, {}, no_block, false};
+    Emitter<V> root{visit, nullptr, {}, no_block, false};
     root.tensor("model.embed_tokens.weight", shape2(c.vocab_size, c.hidden_size), Part::embedding,
                 Split::rows);
     const std::uint64_t layers = checked_add(c.num_hidden_layers, mtp_layers_of(c), "layer count");
     for (std::uint64_t i = 0; i < layers;) {
-        std::uint64_t run = 1;
-        if (group_layers) {
-            // Layers are alike when both are MoE or both dense, and both main or both MTP.
-            const auto kind = [&](std::uint64_t j) {
-                return (is_moe_layer(c, j) ? 1 : 0) + (j >= c.num_hidden_layers ? 2 : 0);
-            };
-            const int first = kind(i);
-            while (i + run < layers && kind(i + run) == first) ++run;
-        }
+        const std::uint64_t run = group_layers ? layers_alike(c, i, layers) : 1;
         visit_layer(c, i, visit, run);
         i += run;
     }
@@ -699,14 +731,14 @@ template <class C, class V> constexpr void for_each_tensor(const C& c, V&& visit
     detail::visit_model(c, visit, false);
 }
 
-/// The dtype a tensor is stored in: float32 for `Storage::fp32`; FP8 (quantization_config.fmt)
-/// for `fp8_linear` when the config is FP8-quantised; otherwise torch_dtype, and bf16 when
-/// torch_dtype is unset (every DeepSeek release is bf16).
-template <class C> constexpr TensorDtype storage_dtype(const C& c, const TensorSpec& t) noexcept {
+/// The dtype of the tensors of a storage class: float32 for `Storage::fp32`; FP8
+/// (quantization_config.fmt) for `fp8_linear` when the config is FP8-quantised; otherwise
+/// torch_dtype, and bf16 when torch_dtype is unset (every DeepSeek release is bf16).
+template <class C> constexpr TensorDtype storage_dtype(const C& c, Storage storage) noexcept {
     detail::require_config<C>();
-    if (t.storage == Storage::fp32) return TensorDtype::F32;
-    if (t.storage == Storage::fp8_linear) {
-        if (const auto q = detail::quantization_of(c))
+    if (storage == Storage::fp32) return TensorDtype::F32;
+    if (storage == Storage::fp8_linear) {
+        if (const QuantizationConfig* q = detail::quantization_of(c))
             return q->fmt == Fp8Format::e5m2 ? TensorDtype::F8_E5M2 : TensorDtype::F8_E4M3;
     }
     if (!c.torch_dtype) return TensorDtype::BF16;
@@ -716,6 +748,11 @@ template <class C> constexpr TensorDtype storage_dtype(const C& c, const TensorS
     case TorchDtype::bfloat16: return TensorDtype::BF16;
     }
     return TensorDtype::BF16;
+}
+
+/// The dtype a tensor is stored in: that of its storage class (see above).
+template <class C> constexpr TensorDtype storage_dtype(const C& c, const TensorSpec& t) noexcept {
+    return storage_dtype(c, t.storage);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -747,80 +784,84 @@ struct ParamBreakdown {
 };
 
 namespace detail {
-/// Adds one tensor to a breakdown. `k` = num_experts_per_tok (routed experts active per token).
-constexpr void add_to_breakdown(ParamBreakdown& b, const TensorSpec& t, std::uint64_t k) {
-    if (t.part == Part::scale) return; // FP8 scales are not parameters
-    const char* const what = "parameter count";
-    const std::uint64_t n = t.elements();
-    if (t.mtp) {
-        b.mtp = checked_add(b.mtp, n, what);
-        return;
-    }
-    std::uint64_t* field = nullptr;
-    std::uint64_t active = n;
-    switch (t.part) {
-    case Part::embedding:
-        field = &b.embedding;
-        active = 0;
-        break;
-    case Part::lm_head: field = &b.lm_head; break;
-    case Part::attention: field = &b.attention; break;
-    case Part::norm: field = &b.norms; break;
-    case Part::dense_mlp: field = &b.dense_mlp; break;
-    case Part::router: field = &b.router; break;
-    case Part::routed_experts:
-        field = &b.routed_experts;
-        active = checked_mul(checked_mul(t.shape.elements(), k < t.copies ? k : t.copies, what),
-                             t.layers, what);
-        break;
-    case Part::shared_experts: field = &b.shared_experts; break;
-    case Part::vision:
-        field = &b.vision;
-        active = 0;
-        break;
-    case Part::mtp_projection:
-        field = &b.mtp;
-        active = 0;
-        break;
-    case Part::scale: return;
-    }
-    *field = checked_add(*field, n, what);
-    b.total = checked_add(b.total, n, what);
-    b.active = checked_add(b.active, active, what);
-}
-} // namespace detail
+/// Sums tensors into a ParamBreakdown. A tensor adds its elements to one running sum, that of its
+/// component or of the MTP modules; the fields, total and active count are formed from those
+/// once, in `breakdown()`, rather than updated for every tensor.
+struct BreakdownSum {
+    std::uint64_t experts_per_token = 0; ///< num_experts_per_tok: routed experts active per token
+    /// The main model's elements by Part (the scale slot stays 0).
+    std::array<std::uint64_t, static_cast<std::size_t>(Part::scale) + 1> by_part{};
+    std::uint64_t mtp = 0;           ///< the MTP modules, all components
+    std::uint64_t routed_active = 0; ///< routed experts active per token: k of the E copies
 
-namespace detail {
-/// Sums tensors into a ParamBreakdown (see add_to_breakdown).
-template <class C> struct BreakdownSum {
-    ParamBreakdown breakdown{};
-    std::uint64_t experts_per_token = 0;
-
-    constexpr explicit BreakdownSum(const C& c)
-        : experts_per_token(value_or_zero(c.num_experts_per_tok)) {
-        breakdown.vision_modelled = vision_modelled(c);
-        breakdown.indexer_modelled = indexer_modelled(c);
+    /// Adds `t`, whose `n` = t.elements() the caller computes once for all its sums.
+    constexpr void add(const TensorSpec& t, std::uint64_t n) {
+        const char* const what = "parameter count";
+        if (t.part == Part::scale) return; // FP8 scales are not parameters
+        if (t.mtp) {
+            mtp = checked_add(mtp, n, what);
+            return;
+        }
+        std::uint64_t& sum = by_part[static_cast<std::size_t>(t.part)];
+        sum = checked_add(sum, n, what);
+        if (t.part == Part::routed_experts) {
+            const std::uint64_t k = experts_per_token < t.copies ? experts_per_token : t.copies;
+            routed_active = checked_add(
+                routed_active,
+                checked_mul(checked_mul(t.shape.elements(), k, what), t.layers, what), what);
+        }
     }
-    constexpr void add(const TensorSpec& t) { add_to_breakdown(breakdown, t, experts_per_token); }
+
+    /// The breakdown of the tensors added (vision_modelled and indexer_modelled left true).
+    constexpr ParamBreakdown breakdown() const {
+        const char* const what = "parameter count";
+        const auto of = [&](Part p) { return by_part[static_cast<std::size_t>(p)]; };
+        ParamBreakdown b{};
+        b.embedding = of(Part::embedding);
+        b.lm_head = of(Part::lm_head);
+        b.attention = of(Part::attention);
+        b.norms = of(Part::norm);
+        b.dense_mlp = of(Part::dense_mlp);
+        b.router = of(Part::router);
+        b.routed_experts = of(Part::routed_experts);
+        b.shared_experts = of(Part::shared_experts);
+        b.vision = of(Part::vision);
+        b.mtp = checked_add(mtp, of(Part::mtp_projection), what); // eh_proj belongs to MTP
+        for (const std::uint64_t n : {b.embedding, b.lm_head, b.attention, b.norms, b.dense_mlp,
+                                      b.router, b.routed_experts, b.shared_experts, b.vision})
+            b.total = checked_add(b.total, n, what);
+        // Active per token: all but the input embedding, the vision encoder and MTP, with the
+        // routed experts counted k of E.
+        for (const std::uint64_t n : {b.lm_head, b.attention, b.norms, b.dense_mlp, b.router,
+                                      routed_active, b.shared_experts})
+            b.active = checked_add(b.active, n, what);
+        return b;
+    }
 };
+
+/// The breakdown of the whole model from the sum over its tensors.
+template <class C> constexpr ParamBreakdown model_breakdown(const C& c, const BreakdownSum& sum) {
+    ParamBreakdown b = sum.breakdown();
+    b.vision_modelled = vision_modelled(c);
+    b.indexer_modelled = indexer_modelled(c);
+    return b;
+}
 } // namespace detail
 
 /// Parameters of the whole model by component (see ParamBreakdown).
 template <class C> constexpr ParamBreakdown param_breakdown(const C& c) {
     detail::require_config<C>();
-    detail::BreakdownSum<C> sum(c);
-    detail::for_each_tensor_summed(c, [&](const TensorSpec& t) { sum.add(t); });
-    return sum.breakdown;
+    detail::BreakdownSum sum{detail::value_or_zero(c.num_experts_per_tok)};
+    detail::for_each_tensor_summed(c, [&](const TensorSpec& t) { sum.add(t, t.elements()); });
+    return detail::model_breakdown(c, sum);
 }
 
 /// Parameters of decoder layer `index` alone, by component (for an MTP layer, all in `mtp`).
 template <class C> constexpr ParamBreakdown layer_breakdown(const C& c, std::uint64_t index) {
     detail::require_config<C>();
-    ParamBreakdown b{};
-    const std::uint64_t k = detail::value_or_zero(c.num_experts_per_tok);
-    for_each_layer_tensor(c, index,
-                          [&](const TensorSpec& t) { detail::add_to_breakdown(b, t, k); });
-    return b;
+    detail::BreakdownSum sum{detail::value_or_zero(c.num_experts_per_tok)};
+    for_each_layer_tensor(c, index, [&](const TensorSpec& t) { sum.add(t, t.elements()); });
+    return sum.breakdown();
 }
 
 /// Total parameters (elements) of the main model, MTP and FP8 scales excluded.
@@ -883,22 +924,39 @@ constexpr std::optional<std::uint64_t> rank_elements(const TensorSpec& t, std::u
 }
 
 /// Sums the checkpoint bytes (each tensor at its storage dtype, FP8 scales included) held by one
-/// of `tp` ranks; tp 1 is the whole checkpoint. Precondition: tp > 0.
+/// of `tp` ranks; tp 1 is the whole checkpoint. Precondition: tp > 0. The dtype of a tensor
+/// depends on its storage class alone, so elements are summed per class and turned into bytes
+/// once, in `bytes()`, instead of looking the dtype up for every tensor.
 template <class C> struct CheckpointBytesSum {
     const C& c;
     std::uint64_t tp = 1;
-    SizeResult total{};
+    std::array<std::uint64_t, static_cast<std::size_t>(Storage::fp8_linear) + 1> elements{}; ///< by Storage
+    MemoryError error = MemoryError::none;
 
-    constexpr void add(const TensorSpec& t) {
-        if (!total.ok()) return;
-        const auto n = tp == 1 ? std::optional<std::uint64_t>(t.elements()) : rank_elements(t, tp);
-        if (!n) {
-            total = SizeResult{0, MemoryError::tp_does_not_divide};
-            return;
+    /// `n` = t.elements(): what a rank holds at tp 1, without the split arithmetic.
+    constexpr void add(const TensorSpec& t, std::uint64_t n) {
+        if (tp != 1) {
+            if (error != MemoryError::none) return;
+            const auto held = rank_elements(t, tp);
+            if (!held) {
+                error = MemoryError::tp_does_not_divide;
+                return;
+            }
+            n = *held;
         }
-        total.value = checked_add(
-            total.value, checked_mul(*n, tensor_dtype_bytes(storage_dtype(c, t)), "checkpoint bytes"),
-            "checkpoint bytes");
+        std::uint64_t& sum = elements[static_cast<std::size_t>(t.storage)];
+        sum = checked_add(sum, n, "checkpoint bytes");
+    }
+    constexpr SizeResult bytes() const {
+        if (error != MemoryError::none) return {0, error};
+        const char* const what = "checkpoint bytes";
+        std::uint64_t total = 0;
+        for (const Storage s : {Storage::model, Storage::fp32, Storage::fp8_linear}) {
+            const std::uint64_t size = tensor_dtype_bytes(storage_dtype(c, s));
+            total = checked_add(total, checked_mul(elements[static_cast<std::size_t>(s)], size, what),
+                                what);
+        }
+        return {total};
     }
 };
 
@@ -907,16 +965,26 @@ template <class C> struct CheckpointBytesSum {
 struct UniformBitsSum {
     Dtype dtype = Dtype::bf16;
     std::uint64_t tp = 1;
-    SizeResult total{};
+    std::uint64_t elements = 0;
+    MemoryError error = MemoryError::none;
 
-    constexpr void add(const TensorSpec& t) {
-        if (t.part == Part::scale || !total.ok()) return;
-        const auto n = rank_elements(t, tp);
-        if (!n) {
-            total = SizeResult{0, MemoryError::tp_does_not_divide};
-            return;
+    /// `n` = t.elements(): what a rank holds at tp 1, without the split arithmetic.
+    constexpr void add(const TensorSpec& t, std::uint64_t n) {
+        if (t.part == Part::scale) return;
+        if (tp != 1) {
+            if (error != MemoryError::none) return;
+            const auto held = rank_elements(t, tp);
+            if (!held) {
+                error = MemoryError::tp_does_not_divide;
+                return;
+            }
+            n = *held;
         }
-        total.value = checked_add(total.value, checked_mul(*n, dtype_bits(dtype), "weight bits"), "weight bits");
+        elements = checked_add(elements, n, "weight bits");
+    }
+    constexpr SizeResult bits() const {
+        if (error != MemoryError::none) return {0, error};
+        return {checked_mul(elements, dtype_bits(dtype), "weight bits")};
     }
 };
 
@@ -929,9 +997,9 @@ constexpr SizeResult bits_to_bytes(SizeResult bits) noexcept {
 template <class C>
 constexpr SizeResult uniform_bits_per_rank(const C& c, Dtype d, std::uint64_t tp) {
     if (tp == 0) return {0, MemoryError::tp_zero};
-    UniformBitsSum sum{d, tp, {}};
-    for_each_tensor_summed(c, [&](const TensorSpec& t) { sum.add(t); });
-    return sum.total;
+    UniformBitsSum sum{d, tp};
+    for_each_tensor_summed(c, [&](const TensorSpec& t) { sum.add(t, t.elements()); });
+    return sum.bits();
 }
 } // namespace detail
 
@@ -939,9 +1007,9 @@ constexpr SizeResult uniform_bits_per_rank(const C& c, Dtype d, std::uint64_t tp
 /// FP8 scales included, MTP modules included.
 template <class C> constexpr std::uint64_t checkpoint_bytes(const C& c) {
     detail::require_config<C>();
-    detail::CheckpointBytesSum<C> sum{c, 1, {}};
-    detail::for_each_tensor_summed(c, [&](const TensorSpec& t) { sum.add(t); });
-    return sum.total.value;
+    detail::CheckpointBytesSum<C> sum{c, 1};
+    detail::for_each_tensor_summed(c, [&](const TensorSpec& t) { sum.add(t, t.elements()); });
+    return sum.bytes().value;
 }
 
 /// Bytes of every stored tensor (MTP included, FP8 scales excluded) at one uniform dtype. int4
@@ -975,9 +1043,9 @@ constexpr SizeResult weight_bytes_per_rank(const C& c, Dtype d, std::uint64_t tp
 template <class C> constexpr SizeResult checkpoint_bytes_per_rank(const C& c, std::uint64_t tp) {
     detail::require_config<C>();
     if (tp == 0) return {0, MemoryError::tp_zero};
-    detail::CheckpointBytesSum<C> sum{c, tp, {}};
-    detail::for_each_tensor_summed(c, [&](const TensorSpec& t) { sum.add(t); });
-    return sum.total;
+    detail::CheckpointBytesSum<C> sum{c, tp};
+    detail::for_each_tensor_summed(c, [&](const TensorSpec& t) { sum.add(t, t.elements()); });
+    return sum.bytes();
 }
 
 // ---------------------------------------------------------------------------------------------

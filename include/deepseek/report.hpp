@@ -80,21 +80,23 @@ template <class C> constexpr Report make_report(const C& c, const ReportOptions&
         return r;
     }
     // One walk over the tensors gives the parameters, the checkpoint and the weights per rank.
-    detail::BreakdownSum<C> params(c);
-    detail::CheckpointBytesSum<C> checkpoint{c, 1, {}};
-    detail::CheckpointBytesSum<C> released_per_rank{c, options.tp, {}};
-    detail::UniformBitsSum uniform_per_rank{options.weights_dtype ? *options.weights_dtype : Dtype::bf16, options.tp, {}};
+    detail::BreakdownSum params{detail::value_or_zero(c.num_experts_per_tok)};
+    detail::CheckpointBytesSum<C> checkpoint{c, 1};
+    detail::CheckpointBytesSum<C> released_per_rank{c, options.tp};
+    detail::UniformBitsSum uniform_per_rank{options.weights_dtype ? *options.weights_dtype : Dtype::bf16, options.tp};
     detail::for_each_tensor_summed(c, [&](const TensorSpec& t) {
-        params.add(t);
-        checkpoint.add(t);
-        if (options.weights_dtype) uniform_per_rank.add(t);
-        else if (options.tp != 1) released_per_rank.add(t); // at tp 1 it is the checkpoint
+        const std::uint64_t n = t.elements(); // once, for all the sums
+        params.add(t, n);
+        checkpoint.add(t, n);
+        if (options.weights_dtype) uniform_per_rank.add(t, n);
+        else if (options.tp != 1) released_per_rank.add(t, n); // at tp 1 it is the checkpoint
     });
-    r.params = params.breakdown;
-    r.checkpoint_bytes = checkpoint.total.value;
+    r.params = detail::model_breakdown(c, params);
+    const SizeResult checkpoint_bytes = checkpoint.bytes();
+    r.checkpoint_bytes = checkpoint_bytes.value;
     const SizeResult weights = options.weights_dtype
-                                   ? detail::bits_to_bytes(uniform_per_rank.total)
-                                   : options.tp == 1 ? checkpoint.total : released_per_rank.total;
+                                   ? detail::bits_to_bytes(uniform_per_rank.bits())
+                                   : options.tp == 1 ? checkpoint_bytes : released_per_rank.bytes();
     if (!weights) {
         r.error = weights.error;
         return r;
