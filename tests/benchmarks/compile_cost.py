@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Times compiling one translation unit per header set; prints the medians and the differences.
 
-usage: compile_cost.py [CXX] [RUNS]   (defaults: c++, 9)
+usage: compile_cost.py [CXX] [RUNS] [--instructions]   (defaults: c++, 9)
 
 Each translation unit is a full compile to an object file (-std=c++17 -O0 -c), as a user's build
 does. The pairs the targets are about:
@@ -77,9 +77,20 @@ def gcc_memory(cxx, path, obj):
     return m.group(1) if m else None
 
 
+def compiler_instructions(cxx, path, obj):
+    """Instructions executed by the compiler's own processes (cc1plus, as), counted by callgrind
+    through g++'s -wrapper option."""
+    done = subprocess.run([cxx, "-std=c++17", "-O0", "-I", INCLUDE, "-c", path, "-o", obj, "-wrapper",
+                           "valgrind,--tool=callgrind,--callgrind-out-file=/dev/null"],
+                          check=True, capture_output=True, text=True)
+    return sum(int(n.replace(",", "")) for n in re.findall(r"refs:\s+([\d,]+)", done.stderr))
+
+
 def main():
-    cxx = sys.argv[1] if len(sys.argv) > 1 else "c++"
-    runs = int(sys.argv[2]) if len(sys.argv) > 2 else 9
+    args = [a for a in sys.argv[1:] if a != "--instructions"]
+    count_instructions = "--instructions" in sys.argv[1:]
+    cxx = args[0] if len(args) > 0 else "c++"
+    runs = int(args[1]) if len(args) > 1 else 9
     with tempfile.TemporaryDirectory() as tmp:
         paths = []
         for i, (_, text) in enumerate(UNITS):
@@ -93,6 +104,7 @@ def main():
             for i, path in enumerate(paths):
                 times[i].append(compile_once(cxx, path, obj)[0])
         memory = [gcc_memory(cxx, path, obj) for path in paths]
+        instructions = [compiler_instructions(cxx, path, obj) for path in paths] if count_instructions else None
     t = [statistics.median(x) for x in times]
     print(f"compiler: {cxx}; CPU seconds, median of {runs} interleaved compiles (-std=c++17 -O0 -c)")
     print()
@@ -106,6 +118,20 @@ def main():
           f"its standard headers alone add {floor - cstdint:.3f} s")
     extra = (umbrella - nlohmann) / nlohmann
     print(f"deepseek.hpp adds {100 * extra:.1f}% over <nlohmann/json.hpp> alone (target < 15%)")
+    if instructions:
+        print()
+        print("Instructions the compiler executes (callgrind; these repeat exactly):")
+        print()
+        print("| translation unit includes | instructions |")
+        print("| --- | ---: |")
+        for (name, _), n in zip(UNITS, instructions):
+            print(f"| {name} | {n:,} |")
+        print()
+        i_cstdint, i_floor, i_memory, i_nlohmann, i_umbrella = instructions
+        print(f"memory.hpp: {i_memory / i_cstdint:.1f}x the instructions of <cstdint>; "
+              f"its standard headers alone {i_floor / i_cstdint:.1f}x")
+        print(f"deepseek.hpp adds {100 * (i_umbrella - i_nlohmann) / i_nlohmann:.1f}% instructions over "
+              "<nlohmann/json.hpp> alone")
 
 
 if __name__ == "__main__":

@@ -4,6 +4,9 @@
 
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
+#include <vector>
+
 #include <atomic>
 #include <cstdlib>
 #include <new>
@@ -43,6 +46,9 @@ void v3_manifest(benchmark::State& state) {
 
 } // namespace
 
-BENCHMARK(v3_manifest)->Unit(benchmark::kMillisecond);
+// The fastest repetition (see parse_benchmark.cpp).
+BENCHMARK(v3_manifest)->Unit(benchmark::kMillisecond)->ComputeStatistics("min", [](const std::vector<double>& v) {
+    return v.empty() ? 0.0 : *std::min_element(v.begin(), v.end());
+});
 
 BENCHMARK_MAIN();
