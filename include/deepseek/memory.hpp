@@ -923,6 +923,21 @@ constexpr std::optional<std::uint64_t> rank_elements(const TensorSpec& t, std::u
                        "tensor elements");
 }
 
+/// For the per-rank sums: sets `n` (t.elements() on entry) to what one of `tp` ranks holds of
+/// `t`. False when tp does not divide the tensor, which sets `error`; once it is set, every
+/// later tensor is skipped too. At tp 1 there is nothing to split.
+constexpr bool rank_share(const TensorSpec& t, std::uint64_t tp, MemoryError& error, std::uint64_t& n) {
+    if (tp == 1) return true;
+    if (error != MemoryError::none) return false;
+    const auto held = rank_elements(t, tp);
+    if (!held) {
+        error = MemoryError::tp_does_not_divide;
+        return false;
+    }
+    n = *held;
+    return true;
+}
+
 /// Sums the checkpoint bytes (each tensor at its storage dtype, FP8 scales included) held by one
 /// of `tp` ranks; tp 1 is the whole checkpoint. Precondition: tp > 0. The dtype of a tensor
 /// depends on its storage class alone, so elements are summed per class and turned into bytes
@@ -933,17 +948,9 @@ template <class C> struct CheckpointBytesSum {
     std::array<std::uint64_t, static_cast<std::size_t>(Storage::fp8_linear) + 1> elements{}; ///< by Storage
     MemoryError error = MemoryError::none;
 
-    /// `n` = t.elements(): what a rank holds at tp 1, without the split arithmetic.
+    /// `n` = t.elements(), computed once by the caller for all its sums.
     constexpr void add(const TensorSpec& t, std::uint64_t n) {
-        if (tp != 1) {
-            if (error != MemoryError::none) return;
-            const auto held = rank_elements(t, tp);
-            if (!held) {
-                error = MemoryError::tp_does_not_divide;
-                return;
-            }
-            n = *held;
-        }
+        if (!rank_share(t, tp, error, n)) return;
         std::uint64_t& sum = elements[static_cast<std::size_t>(t.storage)];
         sum = checked_add(sum, n, "checkpoint bytes");
     }
@@ -968,18 +975,10 @@ struct UniformBitsSum {
     std::uint64_t elements = 0;
     MemoryError error = MemoryError::none;
 
-    /// `n` = t.elements(): what a rank holds at tp 1, without the split arithmetic.
+    /// `n` = t.elements(), computed once by the caller for all its sums.
     constexpr void add(const TensorSpec& t, std::uint64_t n) {
         if (t.part == Part::scale) return;
-        if (tp != 1) {
-            if (error != MemoryError::none) return;
-            const auto held = rank_elements(t, tp);
-            if (!held) {
-                error = MemoryError::tp_does_not_divide;
-                return;
-            }
-            n = *held;
-        }
+        if (!rank_share(t, tp, error, n)) return;
         elements = checked_add(elements, n, "weight bits");
     }
     constexpr SizeResult bits() const {
