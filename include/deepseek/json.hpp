@@ -500,22 +500,30 @@ template <class T, class Json> Json write_value(const T& value) {
 
 // ---- the config level -----------------------------------------------------------------------
 
-/// Finds the value of a config key: in `primary`, else (`torch_dtype` only) its newer spelling
-/// `dtype` there, else the same in `fallback`. Sets `from_primary` and `actual_key`.
-template <class Json> const Json* find_config_value(const Json& primary, const Json* fallback, std::string_view key,
-                                     bool& from_primary, std::string_view& actual_key) {
+/// The value of `key` in object `source`, or nullptr.
+template <class Json> const Json* find_key(const Json& source, std::string_view key) {
+    const auto it = source.find(key);
+    return it == source.end() ? nullptr : &*it;
+}
+
+/// Finds the value of a config key: in `primary` (where the caller has looked it up already:
+/// `in_primary`, nullptr when absent), else (`torch_dtype` only) its newer spelling `dtype`
+/// there, else the same in `fallback`. Sets `from_primary` and `actual_key`.
+template <class Json>
+const Json* find_config_value(const Json* in_primary, const Json& primary, const Json* fallback,
+                              std::string_view key, bool& from_primary, std::string_view& actual_key) {
     for (const Json* source : {&primary, fallback}) {
         if (source == nullptr) continue;
         from_primary = source == &primary;
-        if (const auto it = source->find(key); it != source->end()) {
+        if (const Json* value = from_primary ? in_primary : find_key(*source, key)) {
             actual_key = key;
-            return &*it;
+            return value;
         }
         // Files re-saved by newer transformers write `dtype` for `torch_dtype`.
         if (key == "torch_dtype") {
-            if (const auto it = source->find("dtype"); it != source->end()) {
+            if (const Json* value = find_key(*source, "dtype")) {
                 actual_key = "dtype";
-                return &*it;
+                return value;
             }
         }
     }
@@ -533,7 +541,8 @@ template <class Json> struct FieldSources {
     std::string operator()(std::string_view key) const {
         bool from_primary = true;
         std::string_view actual_key = key;
-        if (primary != nullptr && find_config_value(*primary, fallback, key, from_primary, actual_key) != nullptr) {
+        if (primary != nullptr &&
+            find_config_value(find_key(*primary, key), *primary, fallback, key, from_primary, actual_key) != nullptr) {
             return pointer_join(from_primary ? primary_ptr : fallback_ptr, actual_key);
         }
         return pointer_join(primary_ptr, key);
@@ -611,9 +620,8 @@ template <class C, class Json> C read_config_fields(const FieldSources<Json>& so
     field_list<C>::visit([&](const char* key, auto member) {
         bool from_primary = true;
         std::string_view actual_key = key;
-        // Absent under its own key: its other spelling, or the fallback (find_config_value).
-        const Json* value = in_primary[index++];
-        if (value == nullptr) value = find_config_value(primary, sources.fallback, key, from_primary, actual_key);
+        const Json* value =
+            find_config_value(in_primary[index++], primary, sources.fallback, key, from_primary, actual_key);
         if (value == nullptr) return;
         const Path at(from_primary ? primary_path : fallback_path, actual_key);
         const bool consume = primary_extra != nullptr && from_primary && actual_key == key;

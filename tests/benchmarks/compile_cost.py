@@ -80,10 +80,8 @@ def gcc_memory(cxx, path, obj):
 def compiler_instructions(cxx, path, obj):
     """Instructions executed by the compiler's own processes (cc1plus, as), counted by callgrind
     through g++'s -wrapper option."""
-    done = subprocess.run([cxx, "-std=c++17", "-O0", "-I", INCLUDE, "-c", path, "-o", obj, "-wrapper",
-                           "valgrind,--tool=callgrind,--callgrind-out-file=/dev/null"],
-                          check=True, capture_output=True, text=True)
-    return sum(int(n.replace(",", "")) for n in re.findall(r"refs:\s+([\d,]+)", done.stderr))
+    _, report = compile_once(cxx, path, obj, ["-wrapper", "valgrind,--tool=callgrind,--callgrind-out-file=/dev/null"])
+    return sum(int(n.replace(",", "")) for n in re.findall(r"refs:\s+([\d,]+)", report))
 
 
 def main():
