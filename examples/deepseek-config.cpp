@@ -1,6 +1,6 @@
 // deepseek-config: what a DeepSeek model is and what serving it costs, from its config.json.
 //
-//   deepseek-config [PATH] [--json] [--weights-dtype D] [--kv-dtype D] [--kv-layout L]
+//   deepseek-config [PATH | --preset NAME] [--save-config FILE] [--json] [--weights-dtype D] [--kv-dtype D] [--kv-layout L]
 //                   [--context N] [--batch N] [--tp N] [--budget SIZE] [--tensors]
 //                   [--check-index FILE] [--image WxH]... [--pages N] [--ocr-mode MODE]
 //                   [--max-tiles N] [--prompt-tokens N] [--help] [--version]
@@ -16,6 +16,7 @@
 #include <array>
 #include <cstdint>
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 #include <optional>
 #include <set>
@@ -39,9 +40,14 @@ const char* const help_text = R"(usage: deepseek-config [PATH] [options]
 
 Prints what a DeepSeek model is and what it costs to serve, from its config.json.
 PATH is a config.json or a model folder holding one; without PATH the built-in
-DeepSeek-OCR preset is used.
+DeepSeek-V3 preset is used.
 
 options:
+  --preset NAME          a built-in preset instead of PATH: deepseek-v2-lite,
+                         deepseek-v2, deepseek-v3, deepseek-ocr
+  --save-config FILE     write the config (PATH's, with every key it holds, or the
+                         preset's) as a config.json to FILE (a folder: FILE/config.json)
+                         instead of printing the report
   --json                 one JSON object instead of the table
   --weights-dtype D      weights at one dtype: fp32, bf16, fp16, fp8, int8, int4
                          (default: the checkpoint as released, FP8 where it is FP8)
@@ -86,6 +92,8 @@ struct unreadable_error : std::runtime_error {
 
 struct CliOptions {
     std::optional<std::string> path;
+    std::optional<std::string> preset;
+    std::optional<std::string> save_config;
     bool json = false;
     bool tensors = false;
     bool help = false;
@@ -227,6 +235,8 @@ CliOptions parse_arguments(int argc, char** argv) {
         else if (arg == "--tp") o.report.tp = parse_count(arg, value());
         else if (arg == "--budget") o.report.budget = parse_size(value());
         else if (arg == "--check-index") o.check_index = value();
+        else if (arg == "--preset") o.preset = value();
+        else if (arg == "--save-config") o.save_config = value();
         else if (arg == "--image") o.images.push_back(parse_image_size(value()));
         else if (arg == "--pages") o.pages = parse_count(arg, value());
         else if (arg == "--ocr-mode") o.ocr_mode = parse_enum<OcrMode>(arg, value());
@@ -235,6 +245,12 @@ CliOptions parse_arguments(int argc, char** argv) {
         else if (arg.size() > 1 && arg[0] == '-') throw usage_error("unknown option '" + arg + "' (see --help)");
         else if (o.path) throw usage_error("more than one PATH given ('" + *o.path + "' and '" + arg + "')");
         else o.path = arg;
+    }
+    if (o.path && o.preset) throw usage_error("give PATH or --preset, not both");
+    if (o.preset && !deepseek::presets::find(*o.preset)) {
+        std::string names;
+        for (const auto name : deepseek::presets::names) names += (names.empty() ? "" : ", ") + std::string(name);
+        throw usage_error("--preset: unknown preset '" + *o.preset + "'; accepted: " + names);
     }
     if (o.pages && o.images.size() != 1) {
         throw usage_error(o.images.empty() ? "--pages needs one --image size"
@@ -666,12 +682,23 @@ int main_impl(int argc, char** argv) {
         std::cout << program << " " << DEEPSEEK_CONFIG_VERSION_STRING << "\n";
         return 0;
     }
-    deepseek::AnyConfig config = deepseek::presets::deepseek_ocr;
-    std::string source = "built-in preset DeepSeek-OCR (no PATH given)";
+    const std::string preset = o.preset.value_or("deepseek-v3");
+    deepseek::Document doc{*deepseek::presets::find(preset)};
+    std::string source = "built-in preset " + preset + (o.preset ? "" : " (no PATH given)");
     if (o.path) {
-        config = deepseek::load_config(*o.path);
+        doc = deepseek::load_document(*o.path);
         source = deepseek::detail::display_name(*o.path);
     }
+    if (o.save_config) {
+        std::filesystem::path target = *o.save_config;
+        std::error_code ec;
+        if (std::filesystem::is_directory(target, ec)) target /= "config.json";
+        deepseek::save_document(doc, target);
+        std::cout << "wrote " << target.string() << " (" << deepseek::class_name_of(doc.config) << ", from " << source
+                  << ")\n";
+        return 0;
+    }
+    const deepseek::AnyConfig& config = doc.config;
     return std::visit([&](const auto& c) { return run(c, o, source); }, config);
 }
 

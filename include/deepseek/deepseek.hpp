@@ -8,6 +8,7 @@
 
 #include "version.hpp"
 
+#include "any_config.hpp"
 #include "config.hpp"
 #include "json.hpp"
 #include "memory.hpp"

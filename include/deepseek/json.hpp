@@ -25,12 +25,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include "any_config.hpp"
 #include "config.hpp"
 
 namespace deepseek {
-
-/// Any config this library reads; `load_config` picks the alternative like `AutoConfig`.
-using AnyConfig = std::variant<DeepseekV2Config, DeepseekOCRConfig, DeepseekOCR2Config, DeepseekV3Config>;
 
 /// What went wrong, coarsely, so callers can branch without parsing messages.
 enum class error_kind {
@@ -146,19 +144,6 @@ inline constexpr std::uint64_t max_layers = 4096;
 /// deep). Deeper text is refused before it is parsed, since copying or printing a JSON tree
 /// recurses once per level.
 inline constexpr std::size_t max_nesting_depth = 128;
-
-/// The Hugging Face class name of a config type, e.g. "DeepseekOCRConfig".
-template <class C> constexpr std::string_view class_name() noexcept {
-    if constexpr (std::is_same_v<C, DeepseekV2Config>) return "DeepseekV2Config";
-    else if constexpr (std::is_same_v<C, DeepseekOCRConfig>) return "DeepseekOCRConfig";
-    else if constexpr (std::is_same_v<C, DeepseekOCR2Config>) return "DeepseekOCR2Config";
-    else return "DeepseekV3Config";
-}
-
-/// The `model_type` of whichever config `any` holds.
-template <int = 0> std::string_view model_type_of(const AnyConfig& any) noexcept {
-    return std::visit([](const auto& c) { return std::decay_t<decltype(c)>::model_type; }, any);
-}
 
 namespace detail {
 

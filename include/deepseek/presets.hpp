@@ -7,6 +7,11 @@
 #ifndef DEEPSEEK_CONFIG_PRESETS_HPP
 #define DEEPSEEK_CONFIG_PRESETS_HPP
 
+#include <array>
+#include <optional>
+#include <string_view>
+
+#include "any_config.hpp"
 #include "config.hpp"
 
 namespace deepseek {
@@ -199,6 +204,20 @@ inline constexpr DeepseekV2Config deepseek_v2 = detail::make_v2();
 inline constexpr DeepseekV3Config deepseek_v3 = detail::make_v3();
 /// DeepSeek-OCR (3B MoE decoder with MHA + 401M DeepEncoder), `deepseek-ai/DeepSeek-OCR`.
 inline constexpr DeepseekOCRConfig deepseek_ocr = detail::make_ocr();
+
+/// The presets by name, for tools: "deepseek-v2-lite", "deepseek-v2", "deepseek-v3",
+/// "deepseek-ocr" (the Hugging Face repository names, lower case).
+inline constexpr std::array<std::string_view, 4> names{"deepseek-v2-lite", "deepseek-v2", "deepseek-v3",
+                                                       "deepseek-ocr"};
+
+/// The preset called `name` (one of `names`), or nullopt.
+inline std::optional<AnyConfig> find(std::string_view name) {
+    if (name == "deepseek-v2-lite") return AnyConfig{deepseek_v2_lite};
+    if (name == "deepseek-v2") return AnyConfig{deepseek_v2};
+    if (name == "deepseek-v3") return AnyConfig{deepseek_v3};
+    if (name == "deepseek-ocr") return AnyConfig{deepseek_ocr};
+    return std::nullopt;
+}
 
 } // namespace presets
 } // namespace deepseek

@@ -5,7 +5,7 @@
 
 /// The library version: the single source of truth, read by CMake.
 #define DEEPSEEK_CONFIG_VERSION_MAJOR 0
-#define DEEPSEEK_CONFIG_VERSION_MINOR 1
+#define DEEPSEEK_CONFIG_VERSION_MINOR 2
 #define DEEPSEEK_CONFIG_VERSION_PATCH 0
 
 #define DEEPSEEK_CONFIG_STRINGIFY_IMPL(x) #x
