@@ -311,14 +311,14 @@ constexpr Shape shape4(std::uint64_t a, std::uint64_t b, std::uint64_t c,
     return Shape{{a, b, c, d}, 4};
 }
 
-/// The FP8 quantisation of the config, or nullptr (a pointer: the walk reads it per tensor and
-/// need not copy it).
-template <class C> constexpr const QuantizationConfig* quantization_of(const C& c) noexcept {
+/// The FP8 quantisation of the config, or nullopt. (A copy, not a pointer into the config: g++'s
+/// UBSan instruments a null test of such a pointer, which then is no constant expression.)
+template <class C> constexpr std::optional<QuantizationConfig> quantization_of(const C& c) noexcept {
     if constexpr (std::is_same_v<C, DeepseekV3Config>) {
-        return c.quantization_config ? &*c.quantization_config : nullptr;
+        return c.quantization_config;
     } else {
         (void)c;
-        return nullptr;
+        return std::nullopt;
     }
 }
 template <class C> constexpr std::uint64_t mtp_layers_of(const C& c) noexcept {
@@ -340,11 +340,11 @@ constexpr std::uint64_t value_or_zero(const std::optional<std::uint64_t>& v) noe
 /// larger part of the cost of a summed walk (make_report).
 template <class V> struct Emitter {
     V& visit;
-    const QuantizationConfig* quant; ///< nullptr: not FP8-quantised
+    std::optional<QuantizationConfig> quant; ///< unset: not FP8-quantised
     TensorSpec spec{};                ///< the tensor being visited
 
     /// `layers`: identical blocks this scope stands for (TensorSpec::layers).
-    constexpr Emitter(V& v, const QuantizationConfig* q, std::string_view prefix,
+    constexpr Emitter(V& v, const std::optional<QuantizationConfig>& q, std::string_view prefix,
                       std::uint64_t block, bool mtp, std::uint64_t layers = 1)
         : visit(v), quant(q) {
         spec.prefix = prefix;
@@ -573,10 +573,10 @@ template <class V>
 constexpr void for_each_ocr_vision_tensor(const DeepseekOCRConfig& c, V& visit, bool group_blocks) {
     const char* const what = "vision shape";
     const auto root = [&](std::string_view prefix) {
-        return Emitter<V>{visit, nullptr, prefix, no_block, false};
+        return Emitter<V>{visit, std::nullopt, prefix, no_block, false};
     };
     const auto block = [&](std::string_view prefix, std::uint64_t i, std::uint64_t run = 1) {
-        return Emitter<V>{visit, nullptr, prefix, i, false, run};
+        return Emitter<V>{visit, std::nullopt, prefix, i, false, run};
     };
     constexpr std::uint64_t in_chans = 3;  // RGB
     constexpr std::uint64_t mlp_ratio = 4; // SAM and CLIP MLPs are 4x their width
@@ -700,7 +700,7 @@ namespace detail {
 /// the sums are the same and cost a few layers instead of all of them.
 template <class C, class V>
 constexpr void visit_model(const C& c, V&& visit, bool group_layers) {
-    Emitter<V> root{visit, nullptr, {}, no_block, false};
+    Emitter<V> root{visit, std::nullopt, {}, no_block, false};
     root.tensor("model.embed_tokens.weight", shape2(c.vocab_size, c.hidden_size), Part::embedding,
                 Split::rows);
     const std::uint64_t layers = checked_add(c.num_hidden_layers, mtp_layers_of(c), "layer count");
@@ -738,7 +738,7 @@ template <class C> constexpr TensorDtype storage_dtype(const C& c, Storage stora
     detail::require_config<C>();
     if (storage == Storage::fp32) return TensorDtype::F32;
     if (storage == Storage::fp8_linear) {
-        if (const QuantizationConfig* q = detail::quantization_of(c))
+        if (const auto q = detail::quantization_of(c))
             return q->fmt == Fp8Format::e5m2 ? TensorDtype::F8_E5M2 : TensorDtype::F8_E4M3;
     }
     if (!c.torch_dtype) return TensorDtype::BF16;
