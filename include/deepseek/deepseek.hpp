@@ -2,7 +2,7 @@
 // SPDX-License-Identifier: MIT
 //
 // The umbrella header: every public header of the library. Needs nlohmann_json (through
-// json.hpp); an engine that only wants the types and sizes includes config.hpp and memory.hpp.
+// json.hpp and document.hpp); an engine that only wants the types and sizes includes config.hpp and memory.hpp.
 #ifndef DEEPSEEK_CONFIG_DEEPSEEK_HPP
 #define DEEPSEEK_CONFIG_DEEPSEEK_HPP
 
@@ -10,11 +10,19 @@
 
 #include "any_config.hpp"
 #include "config.hpp"
+#include "document.hpp"
+#include "dtypes.hpp"
+#include "enums.hpp"
+#include "error.hpp"
 #include "json.hpp"
+#include "limits.hpp"
 #include "memory.hpp"
 #include "ocr.hpp"
+#include "overflow.hpp"
 #include "presets.hpp"
 #include "report.hpp"
+#include "tensor_spec.hpp"
+#include "tensor_walk.hpp"
 #include "tensors.hpp"
 
 #endif // DEEPSEEK_CONFIG_DEEPSEEK_HPP

@@ -1,0 +1,31 @@
+// deepseek-config: typed DeepSeek model configs and exact memory arithmetic.
+// SPDX-License-Identifier: MIT
+//
+// A config and every key of its file that the typed fields do not hold (nlohmann_json), so that
+// saving loses nothing.
+#ifndef DEEPSEEK_CONFIG_DOCUMENT_HPP
+#define DEEPSEEK_CONFIG_DOCUMENT_HPP
+
+#include <nlohmann/json.hpp>
+
+#include "any_config.hpp"
+
+namespace deepseek {
+
+/// Where the typed language-model fields live in the file.
+enum class Layout {
+    top_level,       ///< at the top (V2, V3, and OCR, whose `language_config` is kept as read)
+    language_config, ///< only inside `language_config` (DeepSeek-VL2 files)
+};
+
+/// A config and everything of its file that the typed fields do not hold, so saving loses
+/// nothing. `extra` mirrors the file's structure (nested objects included).
+struct Document {
+    AnyConfig config;
+    nlohmann::json extra = nlohmann::json(nlohmann::json::value_t::object); // {} (braces would make [{}])
+    Layout layout = Layout::top_level;
+};
+
+} // namespace deepseek
+
+#endif // DEEPSEEK_CONFIG_DOCUMENT_HPP

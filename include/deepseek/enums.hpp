@@ -1,0 +1,176 @@
+// deepseek-config: typed DeepSeek model configs and exact memory arithmetic.
+// SPDX-License-Identifier: MIT
+//
+// The closed string sets of config files (hidden_act, topk_method, dtypes, ...) as enums, each
+// with an explicit string table. Standard library only.
+#ifndef DEEPSEEK_CONFIG_ENUMS_HPP
+#define DEEPSEEK_CONFIG_ENUMS_HPP
+
+#include <array>
+#include <optional>
+#include <string_view>
+
+namespace deepseek {
+
+// ---------------------------------------------------------------------------------------------
+// Closed string sets: enums with explicit string tables.
+// ---------------------------------------------------------------------------------------------
+
+/// `hidden_act`: the activation of the MLPs (every released DeepSeek model uses `silu`).
+enum class HiddenAct { silu, swish, gelu, gelu_new, gelu_pytorch_tanh, quick_gelu, relu, tanh };
+
+/// `topk_method`: how the MoE gate picks experts. `gready` is upstream's misspelled default in
+/// DeepSeek's V2 config class; DeepSeek's gate matches no branch for it.
+enum class TopkMethod { gready, greedy, group_limited_greedy, noaux_tc };
+
+/// `scoring_func`: how the MoE gate scores experts.
+enum class ScoringFunc { softmax, sigmoid };
+
+/// `rope_scaling.type`: the RoPE scaling strategy.
+enum class RopeType { linear, dynamic, yarn };
+
+/// `torch_dtype` (or `dtype` in newer files): the dtype the checkpoint was saved in.
+enum class TorchDtype { float32, float16, bfloat16 };
+
+/// `quantization_config.quant_method`: only DeepSeek's FP8 block quantisation is modelled.
+enum class QuantMethod { fp8 };
+
+/// `quantization_config.fmt`: the FP8 element format.
+enum class Fp8Format { e4m3, e5m2 };
+
+/// `quantization_config.activation_scheme`.
+enum class ActivationScheme { dynamic, static_ };
+
+/// `quantization_config.scale_fmt` (DeepSeek-V3.2): the format of the block scales.
+enum class ScaleFormat { ue8m0 };
+
+/// `tile_tag` (DeepSeek-OCR / VL2): how image tiles are laid out in the token stream.
+enum class TileTag { one_d, two_d };
+
+/// `global_view_pos` (DeepSeek-OCR / VL2): where the global view goes relative to the tiles.
+enum class GlobalViewPos { head, tail };
+
+/// `projector_config.projector_type` (DeepSeek-OCR / VL2).
+enum class ProjectorType { identity, linear, mlp_gelu, downsample_mlp_gelu };
+
+/// `vision_config.model_name` (DeepSeek-OCR: `deeplip_b_l`; DeepSeek-OCR-2: `deepencoderv2`).
+enum class VisionModelName { deeplip_b_l, deepencoderv2 };
+
+/// One row of an enum's string table. (A plain aggregate, not std::pair: std::pair's
+/// constructors cost compile time in every translation unit that includes this header.)
+template <class E> struct EnumEntry {
+    E first;
+    std::string_view second;
+};
+
+/// The string table of an enum: `enum_table<E>::entries` pairs each value with its JSON text.
+template <class E> struct enum_table;
+
+template <> struct enum_table<HiddenAct> {
+    static constexpr std::array<EnumEntry<HiddenAct>, 8> entries{{
+        {HiddenAct::silu, "silu"},
+        {HiddenAct::swish, "swish"},
+        {HiddenAct::gelu, "gelu"},
+        {HiddenAct::gelu_new, "gelu_new"},
+        {HiddenAct::gelu_pytorch_tanh, "gelu_pytorch_tanh"},
+        {HiddenAct::quick_gelu, "quick_gelu"},
+        {HiddenAct::relu, "relu"},
+        {HiddenAct::tanh, "tanh"},
+    }};
+};
+template <> struct enum_table<TopkMethod> {
+    static constexpr std::array<EnumEntry<TopkMethod>, 4> entries{{
+        {TopkMethod::gready, "gready"},
+        {TopkMethod::greedy, "greedy"},
+        {TopkMethod::group_limited_greedy, "group_limited_greedy"},
+        {TopkMethod::noaux_tc, "noaux_tc"},
+    }};
+};
+template <> struct enum_table<ScoringFunc> {
+    static constexpr std::array<EnumEntry<ScoringFunc>, 2> entries{{
+        {ScoringFunc::softmax, "softmax"},
+        {ScoringFunc::sigmoid, "sigmoid"},
+    }};
+};
+template <> struct enum_table<RopeType> {
+    static constexpr std::array<EnumEntry<RopeType>, 3> entries{{
+        {RopeType::linear, "linear"},
+        {RopeType::dynamic, "dynamic"},
+        {RopeType::yarn, "yarn"},
+    }};
+};
+template <> struct enum_table<TorchDtype> {
+    static constexpr std::array<EnumEntry<TorchDtype>, 3> entries{{
+        {TorchDtype::float32, "float32"},
+        {TorchDtype::float16, "float16"},
+        {TorchDtype::bfloat16, "bfloat16"},
+    }};
+};
+template <> struct enum_table<QuantMethod> {
+    static constexpr std::array<EnumEntry<QuantMethod>, 1> entries{{
+        {QuantMethod::fp8, "fp8"},
+    }};
+};
+template <> struct enum_table<Fp8Format> {
+    static constexpr std::array<EnumEntry<Fp8Format>, 2> entries{{
+        {Fp8Format::e4m3, "e4m3"},
+        {Fp8Format::e5m2, "e5m2"},
+    }};
+};
+template <> struct enum_table<ActivationScheme> {
+    static constexpr std::array<EnumEntry<ActivationScheme>, 2> entries{{
+        {ActivationScheme::dynamic, "dynamic"},
+        {ActivationScheme::static_, "static"},
+    }};
+};
+template <> struct enum_table<ScaleFormat> {
+    static constexpr std::array<EnumEntry<ScaleFormat>, 1> entries{{
+        {ScaleFormat::ue8m0, "ue8m0"},
+    }};
+};
+template <> struct enum_table<TileTag> {
+    static constexpr std::array<EnumEntry<TileTag>, 2> entries{{
+        {TileTag::one_d, "1D"},
+        {TileTag::two_d, "2D"},
+    }};
+};
+template <> struct enum_table<GlobalViewPos> {
+    static constexpr std::array<EnumEntry<GlobalViewPos>, 2> entries{{
+        {GlobalViewPos::head, "head"},
+        {GlobalViewPos::tail, "tail"},
+    }};
+};
+template <> struct enum_table<ProjectorType> {
+    static constexpr std::array<EnumEntry<ProjectorType>, 4> entries{{
+        {ProjectorType::identity, "identity"},
+        {ProjectorType::linear, "linear"},
+        {ProjectorType::mlp_gelu, "mlp_gelu"},
+        {ProjectorType::downsample_mlp_gelu, "downsample_mlp_gelu"},
+    }};
+};
+template <> struct enum_table<VisionModelName> {
+    static constexpr std::array<EnumEntry<VisionModelName>, 2> entries{{
+        {VisionModelName::deeplip_b_l, "deeplip_b_l"},
+        {VisionModelName::deepencoderv2, "deepencoderv2"},
+    }};
+};
+
+/// The JSON text of an enum value, e.g. `to_string(TopkMethod::noaux_tc) == "noaux_tc"`.
+template <class E> constexpr std::string_view to_string(E value) noexcept {
+    for (const auto& entry : enum_table<E>::entries) {
+        if (entry.first == value) return entry.second;
+    }
+    return {};
+}
+
+/// The enum value spelled `text`, or nullopt when `text` is not one of the table's strings.
+template <class E> constexpr std::optional<E> enum_from_string(std::string_view text) noexcept {
+    for (const auto& entry : enum_table<E>::entries) {
+        if (entry.second == text) return entry.first;
+    }
+    return std::nullopt;
+}
+
+} // namespace deepseek
+
+#endif // DEEPSEEK_CONFIG_ENUMS_HPP

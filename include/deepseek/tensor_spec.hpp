@@ -1,0 +1,177 @@
+// deepseek-config: typed DeepSeek model configs and exact memory arithmetic.
+// SPDX-License-Identifier: MIT
+//
+// The description of one tensor (name pieces, shape, component, storage class, tensor-parallel
+// split) and the emitter the tensor walk describes each tensor with. Standard library only.
+#ifndef DEEPSEEK_CONFIG_TENSOR_SPEC_HPP
+#define DEEPSEEK_CONFIG_TENSOR_SPEC_HPP
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string_view>
+#include <type_traits>
+
+#include "config.hpp"
+#include "dtypes.hpp"
+#include "overflow.hpp"
+
+namespace deepseek {
+
+/// The component a tensor belongs to (the fields of ParamBreakdown). `scale` marks the FP8
+/// `weight_scale_inv` tensors, which are not parameters.
+enum class Part {
+    embedding,
+    lm_head,
+    attention,
+    norm,
+    dense_mlp,
+    router,
+    routed_experts,
+    shared_experts,
+    vision,
+    mtp_projection,
+    scale
+};
+
+/// How a tensor is stored: at the checkpoint dtype (`model`), always float32 (`fp32`: the
+/// noaux_tc router bias, the FP8 scales), or in FP8 when the config is FP8-quantised
+/// (`fp8_linear`: every Linear weight inside a decoder layer).
+enum class Storage { model, fp32, fp8_linear };
+
+/// How DeepSeek's V3 inference code splits a tensor over tensor-parallel ranks: `replicated`,
+/// `rows` (dim 0 / tp: column-parallel weights, embedding, head), `cols` (dim 1 / tp:
+/// row-parallel weights), `experts` (copies / tp: routed experts by expert index).
+enum class Split { replicated, rows, cols, experts };
+
+/// A tensor shape, at most 4 dims.
+struct Shape {
+    std::array<std::uint64_t, 4> dims{};
+    std::size_t rank = 0;
+
+    /// Number of elements (checked).
+    constexpr std::uint64_t elements() const {
+        std::uint64_t n = 1;
+        for (std::size_t i = 0; i < rank; ++i)
+            n = detail::checked_mul(n, dims[i], "tensor elements");
+        return n;
+    }
+};
+
+/// Marks a tensor that belongs to no numbered block.
+inline constexpr std::uint64_t no_block = detail::u64_max;
+
+/// One tensor (or `copies` identical tensors, the routed experts) of a checkpoint. Its name is
+/// prefix + [block + "."] + [group + copy index + "."] + suffix (+ "_scale_inv" for a scale),
+/// e.g. "model.layers." 3 "." "mlp.experts." 17 "." "down_proj.weight".
+struct TensorSpec {
+    std::string_view prefix{};
+    std::uint64_t block = no_block;
+    std::string_view group{};
+    std::uint64_t copies = 1;
+    std::string_view suffix{};
+    Shape shape{};
+    Part part = Part::norm;
+    Storage storage = Storage::model;
+    Split split = Split::replicated;
+    bool mtp = false; ///< belongs to a multi-token-prediction module (V3 layers >= L)
+    /// Identical decoder layers this spec stands for: 1 from `for_each_tensor`; the sums visit a
+    /// run of identical layers once, with `layers` set to its length.
+    std::uint64_t layers = 1;
+
+    /// Elements of all copies in all layers it stands for (checked).
+    constexpr std::uint64_t elements() const {
+        return detail::checked_mul(detail::checked_mul(shape.elements(), copies, "tensor elements"),
+                                   layers, "tensor elements");
+    }
+};
+
+namespace detail {
+
+template <class C> constexpr void require_config() noexcept {
+    static_assert(is_config_v<C>,
+                  "deepseek memory helpers take a DeepSeek config type (DeepseekV2Config, "
+                  "DeepseekOCRConfig, DeepseekOCR2Config or DeepseekV3Config)");
+}
+
+constexpr Shape shape1(std::uint64_t a) noexcept { return Shape{{a, 0, 0, 0}, 1}; }
+constexpr Shape shape2(std::uint64_t a, std::uint64_t b) noexcept { return Shape{{a, b, 0, 0}, 2}; }
+constexpr Shape shape4(std::uint64_t a, std::uint64_t b, std::uint64_t c,
+                       std::uint64_t d) noexcept {
+    return Shape{{a, b, c, d}, 4};
+}
+
+/// The FP8 quantisation of the config, or nullopt. (A copy, not a pointer into the config: g++'s
+/// UBSan instruments a null test of such a pointer, which then is no constant expression.)
+template <class C> constexpr std::optional<QuantizationConfig> quantization_of(const C& c) noexcept {
+    if constexpr (std::is_same_v<C, DeepseekV3Config>) {
+        return c.quantization_config;
+    } else {
+        (void)c;
+        return std::nullopt;
+    }
+}
+template <class C> constexpr std::uint64_t mtp_layers_of(const C& c) noexcept {
+    if constexpr (std::is_same_v<C, DeepseekV3Config>) {
+        return c.num_nextn_predict_layers;
+    } else {
+        (void)c;
+        return 0;
+    }
+}
+constexpr std::uint64_t value_or_zero(const std::optional<std::uint64_t>& v) noexcept {
+    return v ? *v : 0;
+}
+
+/// Calls the visitor with the tensors of one scope (a decoder layer, a vision block, the model
+/// root). `linear` adds the FP8 scale tensor next to a quantised Linear weight.
+/// The fields a scope shares (prefix, block, mtp, layers) are set once, in `spec`; each tensor
+/// then writes only its own fields there. Building a whole TensorSpec per tensor instead was the
+/// larger part of the cost of a summed walk (make_report).
+template <class V> struct Emitter {
+    V& visit;
+    std::optional<QuantizationConfig> quant; ///< unset: not FP8-quantised
+    TensorSpec spec{};                ///< the tensor being visited
+
+    /// `layers`: identical blocks this scope stands for (TensorSpec::layers).
+    constexpr Emitter(V& v, const std::optional<QuantizationConfig>& q, std::string_view prefix,
+                      std::uint64_t block, bool mtp, std::uint64_t layers = 1)
+        : visit(v), quant(q) {
+        spec.prefix = prefix;
+        spec.block = block;
+        spec.mtp = mtp;
+        spec.layers = layers;
+    }
+
+    constexpr void tensor(std::string_view suffix, Shape s, Part p, Split split = Split::replicated,
+                          Storage st = Storage::model, std::string_view group = {},
+                          std::uint64_t copies = 1) {
+        spec.group = group;
+        spec.copies = copies;
+        spec.suffix = suffix;
+        spec.shape = s;
+        spec.part = p;
+        spec.storage = st;
+        spec.split = split;
+        visit(static_cast<const TensorSpec&>(spec)); // read-only, valid during the call
+    }
+    /// A Linear weight [out, in] inside a decoder layer: FP8 when the config is quantised, with
+    /// a float32 `weight_scale_inv` [ceil(out/b0), ceil(in/b1)] next to it.
+    constexpr void linear(std::string_view suffix, std::uint64_t out, std::uint64_t in, Part p,
+                          Split split, std::string_view group = {},
+                          std::uint64_t copies = 1) {
+        tensor(suffix, shape2(out, in), p, split, Storage::fp8_linear, group, copies);
+        if (quant) {
+            const auto& b = quant->weight_block_size;
+            tensor(suffix, shape2(ceil_div(out, b[0]), ceil_div(in, b[1])), Part::scale, split,
+                   Storage::fp32, group, copies);
+        }
+    }
+};
+
+} // namespace detail
+
+} // namespace deepseek
+
+#endif // DEEPSEEK_CONFIG_TENSOR_SPEC_HPP

@@ -1,0 +1,270 @@
+// deepseek-config: typed DeepSeek model configs and exact memory arithmetic.
+// SPDX-License-Identifier: MIT
+//
+// One description of the model: `for_each_tensor` walks every tensor of the released checkpoint
+// (name pieces, shape, storage class, tensor-parallel split). Every count of memory.hpp, and the
+// run-time manifest of tensors.hpp, is a sum over that walk, so each shape is written once, next
+// to its Hugging Face name. `constexpr`, standard library only.
+#ifndef DEEPSEEK_CONFIG_TENSOR_WALK_HPP
+#define DEEPSEEK_CONFIG_TENSOR_WALK_HPP
+
+#include <cstdint>
+#include <optional>
+#include <string_view>
+#include <type_traits>
+
+#include "config.hpp"
+#include "detail/ocr_vision_walk.hpp"
+#include "dtypes.hpp"
+#include "overflow.hpp"
+#include "tensor_spec.hpp"
+
+namespace deepseek {
+
+/// Whether decoder layer `index` is MoE: n_routed_experts set, index >= first_k_dense_replace
+/// and index % moe_layer_freq == 0 (DeepSeek's remote-code rule; moe_layer_freq 0 means none).
+/// detail::layers_alike reads its runs off this rule: change the two together.
+template <class C> constexpr bool is_moe_layer(const C& c, std::uint64_t index) noexcept {
+    detail::require_config<C>();
+    return c.n_routed_experts.has_value() && index >= c.first_k_dense_replace &&
+           c.moe_layer_freq != 0 && index % c.moe_layer_freq == 0;
+}
+
+namespace detail {
+/// How many layers from `index` on (below `end`) are like layer `index`: both MoE or both dense,
+/// both main or both MTP; the sums visit such a run once. Read off is_moe_layer's rule rather
+/// than asking it layer by layer (a loop over all 61 V3 layers per walk): the kind can change
+/// only at first_k_dense_replace, at num_hidden_layers (the first MTP layer) and, with
+/// moe_layer_freq > 1, between any two layers from first_k_dense_replace on (runs of one layer
+/// there: correct, if not the longest).
+template <class C>
+constexpr std::uint64_t layers_alike(const C& c, std::uint64_t index, std::uint64_t end) noexcept {
+    std::uint64_t stop = end;
+    if (index < c.num_hidden_layers) stop = c.num_hidden_layers;
+    if (index < c.first_k_dense_replace) {
+        if (c.first_k_dense_replace < stop) stop = c.first_k_dense_replace;
+    } else if (c.moe_layer_freq > 1) {
+        stop = index + 1;
+    }
+    return stop - index;
+}
+} // namespace detail
+
+/// Head dim of non-MLA attention: hidden_size / num_attention_heads (0 when there are no heads).
+template <class C> constexpr std::uint64_t mha_head_dim(const C& c) noexcept {
+    detail::require_config<C>();
+    return c.num_attention_heads == 0 ? 0 : c.hidden_size / c.num_attention_heads;
+}
+
+/// Whether the vision encoder of the model is counted. False only for DeepSeek-OCR-2 (or an OCR
+/// config naming another encoder), whose DeepEncoder-V2 is not modelled: its figures cover the
+/// language model alone. Models without vision return true (there is nothing to model).
+template <class C> constexpr bool vision_modelled(const C& c) noexcept {
+    detail::require_config<C>();
+    if constexpr (std::is_same_v<C, DeepseekOCR2Config>) {
+        (void)c;
+        return false;
+    } else if constexpr (std::is_same_v<C, DeepseekOCRConfig>) {
+        return c.vision_config.model_name == VisionModelName::deeplip_b_l;
+    } else {
+        (void)c;
+        return true;
+    }
+}
+
+/// Whether every tensor of the model is counted apart from a vision encoder: false for
+/// DeepSeek-V3.2 configs (`index_n_heads` set), whose sparse-attention indexer weights and
+/// indexer key cache are not modelled; their figures cover the V3 architecture alone.
+template <class C> constexpr bool indexer_modelled(const C& c) noexcept {
+    detail::require_config<C>();
+    if constexpr (std::is_same_v<C, DeepseekV3Config>) {
+        return !c.index_n_heads.has_value();
+    } else {
+        (void)c;
+        return true;
+    }
+}
+
+namespace detail {
+/// The tensors of decoder layer `index`, each standing for `layers` identical layers.
+template <class C, class V>
+constexpr void visit_layer(const C& c, std::uint64_t index, V& visit, std::uint64_t layers) {
+    const bool mtp = index >= c.num_hidden_layers;
+    Emitter<V> e{visit, quantization_of(c), "model.layers.", index, mtp, layers};
+    const std::uint64_t H = c.hidden_size;
+    const std::uint64_t n_h = c.num_attention_heads;
+    const char* const what = "layer shape";
+
+    e.tensor("input_layernorm.weight", shape1(H), Part::norm);
+
+    if (uses_mla(c)) {
+        const std::uint64_t r_q = detail::value_or_zero(c.q_lora_rank);
+        const std::uint64_t r_kv = detail::value_or_zero(c.kv_lora_rank);
+        const std::uint64_t d_n = c.qk_nope_head_dim, d_r = c.qk_rope_head_dim, d_v = c.v_head_dim;
+        const std::uint64_t q_out =
+            detail::checked_mul(n_h, detail::checked_add(d_n, d_r, what), what);
+        if (r_q != 0) {
+            // Low-rank query: q_a_proj [r_q, H], its RMSNorm, q_b_proj [n_h d_qk, r_q].
+            e.linear("self_attn.q_a_proj.weight", r_q, H, Part::attention, Split::replicated);
+            if (c.attention_bias) e.tensor("self_attn.q_a_proj.bias", shape1(r_q), Part::attention);
+            e.tensor("self_attn.q_a_layernorm.weight", shape1(r_q), Part::attention);
+            e.linear("self_attn.q_b_proj.weight", q_out, r_q, Part::attention, Split::rows);
+        } else {
+            // q_lora_rank null or 0: one q_proj [n_h d_qk, H], never with a bias.
+            e.linear("self_attn.q_proj.weight", q_out, H, Part::attention, Split::rows);
+        }
+        // Joint KV down-projection: the latent (r_kv) plus the shared rope key (d_r).
+        const std::uint64_t kv_a_out = detail::checked_add(r_kv, d_r, what);
+        e.linear("self_attn.kv_a_proj_with_mqa.weight", kv_a_out, H, Part::attention,
+                 Split::replicated);
+        if (c.attention_bias)
+            e.tensor("self_attn.kv_a_proj_with_mqa.bias", shape1(kv_a_out), Part::attention);
+        e.tensor("self_attn.kv_a_layernorm.weight", shape1(r_kv), Part::attention);
+        // Up-projection of the latent to per-head K-nope and V.
+        e.linear("self_attn.kv_b_proj.weight",
+                 detail::checked_mul(n_h, detail::checked_add(d_n, d_v, what), what), r_kv,
+                 Part::attention, Split::rows);
+        e.linear("self_attn.o_proj.weight", H, detail::checked_mul(n_h, d_v, what), Part::attention,
+                 Split::cols);
+        if (c.attention_bias) e.tensor("self_attn.o_proj.bias", shape1(H), Part::attention);
+    } else {
+        // use_mla false: Llama attention, head_dim = H / n_h, K/V with n_kv heads; with
+        // attention_bias every one of q, k, v, o has a bias.
+        const std::uint64_t hd = mha_head_dim(c);
+        const std::uint64_t q_out = detail::checked_mul(n_h, hd, what);
+        const std::uint64_t kv_out = detail::checked_mul(c.num_key_value_heads, hd, what);
+        e.linear("self_attn.q_proj.weight", q_out, H, Part::attention, Split::rows);
+        if (c.attention_bias)
+            e.tensor("self_attn.q_proj.bias", shape1(q_out), Part::attention, Split::rows);
+        e.linear("self_attn.k_proj.weight", kv_out, H, Part::attention, Split::rows);
+        if (c.attention_bias)
+            e.tensor("self_attn.k_proj.bias", shape1(kv_out), Part::attention, Split::rows);
+        e.linear("self_attn.v_proj.weight", kv_out, H, Part::attention, Split::rows);
+        if (c.attention_bias)
+            e.tensor("self_attn.v_proj.bias", shape1(kv_out), Part::attention, Split::rows);
+        e.linear("self_attn.o_proj.weight", H, q_out, Part::attention, Split::cols);
+        if (c.attention_bias) e.tensor("self_attn.o_proj.bias", shape1(H), Part::attention);
+    }
+
+    e.tensor("post_attention_layernorm.weight", shape1(H), Part::norm);
+
+    if (is_moe_layer(c, index)) {
+        const std::uint64_t E = *c.n_routed_experts;
+        const std::uint64_t I_e = c.moe_intermediate_size;
+        // Router: gate.weight [E, H]; noaux_tc adds a float32 e_score_correction_bias [E].
+        e.tensor("mlp.gate.weight", shape2(E, H), Part::router);
+        if (c.topk_method == TopkMethod::noaux_tc)
+            e.tensor("mlp.gate.e_score_correction_bias", shape1(E), Part::router, Split::replicated,
+                     Storage::fp32);
+        // E routed experts, each a SwiGLU MLP of width I_e.
+        e.linear("gate_proj.weight", I_e, H, Part::routed_experts, Split::experts, "mlp.experts.",
+                 E);
+        e.linear("up_proj.weight", I_e, H, Part::routed_experts, Split::experts, "mlp.experts.", E);
+        e.linear("down_proj.weight", H, I_e, Part::routed_experts, Split::experts, "mlp.experts.",
+                 E);
+        // The shared experts are ONE SwiGLU MLP of width n_shared_experts * I_e.
+        const std::uint64_t S = detail::value_or_zero(c.n_shared_experts);
+        if (S != 0) {
+            const std::uint64_t width = detail::checked_mul(S, I_e, what);
+            e.linear("mlp.shared_experts.gate_proj.weight", width, H, Part::shared_experts,
+                     Split::rows);
+            e.linear("mlp.shared_experts.up_proj.weight", width, H, Part::shared_experts,
+                     Split::rows);
+            e.linear("mlp.shared_experts.down_proj.weight", H, width, Part::shared_experts,
+                     Split::cols);
+        }
+    } else {
+        // Dense SwiGLU MLP of width intermediate_size: 3 H I.
+        const std::uint64_t I = c.intermediate_size;
+        e.linear("mlp.gate_proj.weight", I, H, Part::dense_mlp, Split::rows);
+        e.linear("mlp.up_proj.weight", I, H, Part::dense_mlp, Split::rows);
+        e.linear("mlp.down_proj.weight", H, I, Part::dense_mlp, Split::cols);
+    }
+
+    if (mtp) {
+        // V3 MTP module extras: norms of the embedding and of the hidden state, the projection
+        // of their concatenation [H, 2H] (bf16, not FP8), the shared head's norm, and the
+        // stored second copies of embed_tokens and of the output head.
+        e.tensor("enorm.weight", shape1(H), Part::norm);
+        e.tensor("hnorm.weight", shape1(H), Part::norm);
+        e.tensor("eh_proj.weight", shape2(H, detail::checked_mul(2, H, what)),
+                 Part::mtp_projection);
+        e.tensor("shared_head.norm.weight", shape1(H), Part::norm);
+        e.tensor("embed_tokens.weight", shape2(c.vocab_size, H), Part::embedding, Split::rows);
+        e.tensor("shared_head.head.weight", shape2(c.vocab_size, H), Part::lm_head, Split::rows);
+    }
+}
+} // namespace detail
+
+/// Visits every tensor of decoder layer `index` (index >= num_hidden_layers: a V3 MTP module).
+template <class C, class V>
+constexpr void for_each_layer_tensor(const C& c, std::uint64_t index, V&& visit) {
+    detail::require_config<C>();
+    detail::visit_layer(c, index, visit, 1);
+}
+
+
+namespace detail {
+/// Visits the model's tensors. With `group_layers`, a run of identical decoder layers (same
+/// dense/MoE kind, all main or all MTP) is visited once with `TensorSpec::layers` = its length:
+/// the sums are the same and cost a few layers instead of all of them.
+template <class C, class V>
+constexpr void visit_model(const C& c, V&& visit, bool group_layers) {
+    Emitter<V> root{visit, std::nullopt, {}, no_block, false};
+    root.tensor("model.embed_tokens.weight", shape2(c.vocab_size, c.hidden_size), Part::embedding,
+                Split::rows);
+    const std::uint64_t layers = checked_add(c.num_hidden_layers, mtp_layers_of(c), "layer count");
+    for (std::uint64_t i = 0; i < layers;) {
+        const std::uint64_t run = group_layers ? layers_alike(c, i, layers) : 1;
+        visit_layer(c, i, visit, run);
+        i += run;
+    }
+    root.tensor("model.norm.weight", detail::shape1(c.hidden_size), Part::norm);
+    if (!c.tie_word_embeddings)
+        root.tensor("lm_head.weight", detail::shape2(c.vocab_size, c.hidden_size), Part::lm_head,
+                    Split::rows);
+    if constexpr (std::is_same_v<C, DeepseekOCRConfig>) {
+        if (vision_modelled(c)) for_each_ocr_vision_tensor(c, visit, group_layers);
+    }
+}
+
+/// The tensors for sums: identical decoder layers grouped (see visit_model).
+template <class C, class V> constexpr void for_each_tensor_summed(const C& c, V&& visit) {
+    visit_model(c, visit, true);
+}
+} // namespace detail
+
+/// Visits every tensor of the released checkpoint: embedding, decoder layers, V3 MTP modules,
+/// final norm, output head (absent when tied), FP8 scales, and the OCR vision encoder.
+template <class C, class V> constexpr void for_each_tensor(const C& c, V&& visit) {
+    detail::require_config<C>();
+    detail::visit_model(c, visit, false);
+}
+
+/// The dtype of the tensors of a storage class: float32 for `Storage::fp32`; FP8
+/// (quantization_config.fmt) for `fp8_linear` when the config is FP8-quantised; otherwise
+/// torch_dtype, and bf16 when torch_dtype is unset (every DeepSeek release is bf16).
+template <class C> constexpr TensorDtype storage_dtype(const C& c, Storage storage) noexcept {
+    detail::require_config<C>();
+    if (storage == Storage::fp32) return TensorDtype::F32;
+    if (storage == Storage::fp8_linear) {
+        if (const auto q = detail::quantization_of(c))
+            return q->fmt == Fp8Format::e5m2 ? TensorDtype::F8_E5M2 : TensorDtype::F8_E4M3;
+    }
+    if (!c.torch_dtype) return TensorDtype::BF16;
+    switch (*c.torch_dtype) {
+    case TorchDtype::float32: return TensorDtype::F32;
+    case TorchDtype::float16: return TensorDtype::F16;
+    case TorchDtype::bfloat16: return TensorDtype::BF16;
+    }
+    return TensorDtype::BF16;
+}
+
+/// The dtype a tensor is stored in: that of its storage class (see above).
+template <class C> constexpr TensorDtype storage_dtype(const C& c, const TensorSpec& t) noexcept {
+    return storage_dtype(c, t.storage);
+}
+
+} // namespace deepseek
+
+#endif // DEEPSEEK_CONFIG_TENSOR_WALK_HPP
