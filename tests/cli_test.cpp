@@ -9,10 +9,12 @@
 #include <string>
 
 #include "catch.hpp"
+#include "expected_figures.hpp"
 #include "test_support.hpp"
 
 using nlohmann::json;
 namespace fs = std::filesystem;
+namespace X = expected;
 
 namespace {
 
@@ -43,10 +45,21 @@ Run run_cli(const std::string& args) {
 
 std::string corpus(const std::string& name) { return quote(test_support::corpus_file(name).string()); }
 
-// Figures recorded outside this code: parameter totals and activated counts from
-// memory-formulas.md §4 (matching the published 236B/21B, 15.7B/2.4B, 671B/37B, 3B/570M), checkpoint
-// bytes from the released index files' total_size and the R1 tensor listing, KV bytes per token
-// worked by hand: latent (512 + 64) x 2 bytes x layers, mha 2 x 10 x 128 x bytes x 12 layers.
+/// n with a comma between groups of three digits, as the table prints it: 1,234,567.
+std::string grouped(std::uint64_t n) {
+    const std::string digits = std::to_string(n);
+    std::string out;
+    for (std::size_t i = 0; i < digits.size(); ++i) {
+        if (i != 0 && (digits.size() - i) % 3 == 0) out += ',';
+        out += digits[i];
+    }
+    return out;
+}
+
+// Figures recorded outside this code (expected_figures.hpp): parameter totals and activated counts
+// from memory-formulas.md §4 (matching the published 236B/21B, 15.7B/2.4B, 671B/37B, 3B/570M),
+// checkpoint bytes from the released index files' total_size and the R1 tensor listing, KV bytes
+// per token worked by hand: latent (512 + 64) x 2 bytes x layers, mha 2 x 10 x 128 x bytes x 12.
 struct Expected {
     const char* file;
     const char* model_type;
@@ -57,30 +70,41 @@ struct Expected {
     const char* kv_layout;
 };
 
-const Expected expected[] = {
-    {"deepseek-v2.json", "deepseek_v2", 235741434880ull, 20851512320ull, 2 * 235741434880ull, 576 * 2 * 60, "latent"},
-    {"deepseek-v2-lite.json", "deepseek_v2", 15706484224ull, 2451435008ull, 31412968448ull, 576 * 2 * 27, "latent"},
-    {"deepseek-coder-v2-lite.json", "deepseek_v2", 15706484224ull, 2451435008ull, 31412968448ull, 576 * 2 * 27, "latent"},
-    {"deepseek-v3.json", "deepseek_v3", 671026419200ull, 36625618432ull, 688574839360ull, 576 * 2 * 61, "latent"},
-    {"deepseek-v3-base.json", "deepseek_v3", 671026419200ull, 36625618432ull, 688574839360ull, 576 * 2 * 61, "latent"},
-    {"deepseek-r1.json", "deepseek_v3", 671026419200ull, 36625618432ull, 688574839360ull, 576 * 2 * 61, "latent"},
-    {"deepseek-r1-0528.json", "deepseek_v3", 671026419200ull, 36625618432ull, 688574839360ull, 576 * 2 * 61, "latent"},
+const Expected recorded[] = {
+    {"deepseek-v2.json", "deepseek_v2", X::v2_params, X::v2_active_params, X::v2_checkpoint_bytes,
+     X::v2_kv_latent_bf16_bytes_per_token, "latent"},
+    {"deepseek-v2-lite.json", "deepseek_v2", X::v2_lite_params, X::v2_lite_active_params,
+     X::v2_lite_checkpoint_bytes, X::v2_lite_kv_latent_bf16_bytes_per_token, "latent"},
+    {"deepseek-coder-v2-lite.json", "deepseek_v2", X::v2_lite_params, X::v2_lite_active_params,
+     X::v2_lite_checkpoint_bytes, X::v2_lite_kv_latent_bf16_bytes_per_token, "latent"},
+    {"deepseek-v3.json", "deepseek_v3", X::v3_params, X::v3_active_params, X::v3_checkpoint_bytes,
+     X::v3_kv_latent_bf16_bytes_per_token, "latent"},
+    {"deepseek-v3-base.json", "deepseek_v3", X::v3_params, X::v3_active_params, X::v3_checkpoint_bytes,
+     X::v3_kv_latent_bf16_bytes_per_token, "latent"},
+    {"deepseek-r1.json", "deepseek_v3", X::v3_params, X::v3_active_params, X::v3_checkpoint_bytes,
+     X::v3_kv_latent_bf16_bytes_per_token, "latent"},
+    {"deepseek-r1-0528.json", "deepseek_v3", X::v3_params, X::v3_active_params, X::v3_checkpoint_bytes,
+     X::v3_kv_latent_bf16_bytes_per_token, "latent"},
     // NVFP4: the quantisation is in a separate hf_quant_config.json, so config.json alone says bf16.
-    {"nvidia-deepseek-v3.1-nvfp4.json", "deepseek_v3", 671026419200ull, 36625618432ull, 0, 576 * 2 * 61, "latent"},
-    {"deepseek-ocr.json", "DeepseekOCR", 3336106240ull, 574127360ull, 6672212480ull, 2 * 10 * 128 * 2 * 12, "mha"},
-    {"unlimited-ocr.json", "DeepseekOCR", 3336106240ull, 574127360ull, 6672212480ull, 2 * 10 * 128 * 2 * 12, "mha"},
+    {"nvidia-deepseek-v3.1-nvfp4.json", "deepseek_v3", X::v3_params, X::v3_active_params, 0,
+     X::v3_kv_latent_bf16_bytes_per_token, "latent"},
+    {"deepseek-ocr.json", "DeepseekOCR", X::ocr_params, X::ocr_active_params, X::ocr_checkpoint_bytes,
+     X::ocr_kv_mha_bf16_bytes_per_token, "mha"},
+    {"unlimited-ocr.json", "DeepseekOCR", X::ocr_params, X::ocr_active_params, X::ocr_checkpoint_bytes,
+     X::ocr_kv_mha_bf16_bytes_per_token, "mha"},
     // Re-saved in float32: 4 bytes per parameter, and an fp32 cache by default.
-    {"deepseek-ocr.resaved-fp32.json", "DeepseekOCR", 3336106240ull, 574127360ull, 4 * 3336106240ull,
-     2 * 10 * 128 * 4 * 12, "mha"},
+    {"deepseek-ocr.resaved-fp32.json", "DeepseekOCR", X::ocr_params, X::ocr_active_params,
+     4 * X::ocr_params, X::ocr_kv_mha_fp32_bytes_per_token, "mha"},
     // OCR-2: the language model only (its encoder is reported as not modelled).
-    {"deepseek-ocr-2.json", "DeepseekOCR2", 2934734080ull, 574127360ull, 0, 2 * 10 * 128 * 2 * 12, "mha"},
+    {"deepseek-ocr-2.json", "DeepseekOCR2", X::ocr_lm_params, X::ocr_active_params, 0,
+     X::ocr_kv_mha_bf16_bytes_per_token, "mha"},
 };
 
 } // namespace
 
 TEST_CASE("The JSON report (--json) over the corpus matches the recorded figures", "[cli]") {
     REQUIRE_CORPUS();
-    for (const auto& e : expected) {
+    for (const auto& e : recorded) {
         INFO(e.file);
         const Run r = run_cli(corpus(e.file) + " --json");
         REQUIRE(r.code == 0);
@@ -116,7 +140,7 @@ TEST_CASE("DeepSeek-V3.2: the DSA indexer is reported as not modelled", "[cli]")
 
 TEST_CASE("The table over the corpus", "[cli]") {
     REQUIRE_CORPUS();
-    for (const auto& e : expected) {
+    for (const auto& e : recorded) {
         INFO(e.file);
         const Run r = run_cli(corpus(e.file));
         REQUIRE(r.code == 0);
@@ -126,33 +150,71 @@ TEST_CASE("The table over the corpus", "[cli]") {
     }
     const Run v3 = run_cli(corpus("deepseek-v3.json"));
     CHECK(v3.out.find("61 (3 dense, 58 MoE) + 1 MTP") != std::string::npos);
-    CHECK(v3.out.find("671,026,419,200") != std::string::npos);
-    CHECK(v3.out.find("(688,574,839,360 bytes)") != std::string::npos);
+    CHECK(v3.out.find(grouped(X::v3_params)) != std::string::npos);
+    CHECK(v3.out.find("(" + grouped(X::v3_checkpoint_bytes) + " bytes)") != std::string::npos);
     CHECK(v3.out.find("641.29 GiB") != std::string::npos); // 688,574,839,360 / 2^30
     // V2-Lite in 40 GiB: 370,907 tokens fit, more than the 163,840 it was trained for.
     const Run lite = run_cli(corpus("deepseek-v2-lite.json") + " --budget 40GiB");
-    CHECK(lite.out.find("max context   370,907 tokens x batch 1 in 40.00 GiB per rank (beyond the model's "
+    CHECK(lite.out.find("max context   " + grouped(X::v2_lite_max_context_40gib) +
+                        " tokens x batch 1 in 40.00 GiB per rank (beyond the model's "
                         "max_position_embeddings, 163,840)") != std::string::npos);
 }
 
-TEST_CASE("No PATH: the built-in DeepSeek-OCR preset, labelled", "[cli]") {
+TEST_CASE("No PATH: the built-in DeepSeek-V3 preset, labelled", "[cli]") {
     const Run r = run_cli("--json");
     REQUIRE(r.code == 0);
     const json j = json::parse(r.out);
-    CHECK(j.at("source") == "built-in preset DeepSeek-OCR (no PATH given)");
-    CHECK(j.at("params").at("total") == 3336106240ull);
-    CHECK(j.at("checkpoint_bytes") == 6672212480ull);
+    CHECK(j.at("source") == "built-in preset deepseek-v3 (no PATH given)");
+    CHECK(j.at("model_type") == "deepseek_v3");
+    CHECK(j.at("params").at("total") == expected::v3_params);
+    CHECK(j.at("checkpoint_bytes") == expected::v3_checkpoint_bytes);
+}
+
+TEST_CASE("Option --preset NAME: each built-in preset, and an unknown name with the accepted ones", "[cli]") {
+    const Run lite = run_cli("--preset deepseek-v2-lite --json");
+    REQUIRE(lite.code == 0);
+    const json j = json::parse(lite.out);
+    CHECK(j.at("source") == "built-in preset deepseek-v2-lite");
+    CHECK(j.at("params").at("total") == expected::v2_lite_params);
+    CHECK(json::parse(run_cli("--preset deepseek-ocr --json").out).at("model_type") == "DeepseekOCR");
+    CHECK(json::parse(run_cli("--preset deepseek-v2 --json").out).at("params").at("total") == expected::v2_params);
+
+    const Run bad = run_cli("--preset deepseek-v9");
+    CHECK(bad.code == 2);
+    CHECK(bad.out.empty());
+    CHECK(bad.err == "deepseek-config: --preset: unknown preset 'deepseek-v9'; accepted: deepseek-v2-lite, "
+                     "deepseek-v2, deepseek-v3, deepseek-ocr\n");
+    const Run both = run_cli("some/config.json --preset deepseek-v3");
+    CHECK(both.code == 2);
+    CHECK(both.err == "deepseek-config: give PATH or --preset, not both\n");
+}
+
+TEST_CASE("Option --save-config: a preset written as config.json loads back as the same config", "[cli]") {
+    const fs::path dir = test_support::scratch_dir("save-config");
+    const fs::path file = dir / "config.json";
+    fs::remove(file);
+    const Run saved = run_cli("--preset deepseek-v2-lite --save-config " + quote(dir.string()));
+    REQUIRE(saved.code == 0);
+    CHECK(saved.out == "wrote " + file.string() + " (DeepseekV2Config, from built-in preset deepseek-v2-lite)\n");
+    // The written file is a config like any other: its report is the preset's.
+    const json j = json::parse(run_cli(quote(file.string()) + " --json").out);
+    CHECK(j.at("params").at("total") == expected::v2_lite_params);
+    CHECK(j.at("checkpoint_bytes") == expected::v2_lite_checkpoint_bytes);
+    const json written = json::parse(test_support::read_text(file));
+    CHECK(written.at("model_type") == "deepseek_v2");
+    CHECK(written.at("num_hidden_layers") == 27);
+    CHECK(written.at("n_routed_experts") == 64);
 }
 
 TEST_CASE("Options: dtypes, layout, context, batch, tp, budget", "[cli]") {
     REQUIRE_CORPUS();
     SECTION("V3 KV at 32,768 tokens: 2,302,672,896 bytes (memory-formulas.md §5b)") {
         const json j = json::parse(run_cli(corpus("deepseek-v3.json") + " --json --context 32768").out);
-        CHECK(j.at("kv_cache").at("bytes") == 2302672896ull);
+        CHECK(j.at("kv_cache").at("bytes") == X::v3_kv_latent_bf16_bytes_32k);
     }
     SECTION("expanded layout: 40,960 elements per token per layer for V3") {
         const json j = json::parse(run_cli(corpus("deepseek-v3.json") + " --json --kv-layout expanded --kv-dtype bf16").out);
-        CHECK(j.at("kv_cache").at("bytes_per_token") == 40960ull * 2 * 61);
+        CHECK(j.at("kv_cache").at("bytes_per_token") == X::v3_kv_expanded_bf16_bytes_per_token);
     }
     SECTION("fp8 cache, batch 4, tp 8: latent is replicated on every rank") {
         const json j = json::parse(run_cli(corpus("deepseek-v2-lite.json") +
@@ -162,10 +224,10 @@ TEST_CASE("Options: dtypes, layout, context, batch, tp, budget", "[cli]") {
     }
     SECTION("uniform weights dtype: V2-Lite in bf16 is its checkpoint, in int4 a quarter of it") {
         const json bf16 = json::parse(run_cli(corpus("deepseek-v2-lite.json") + " --json --weights-dtype bf16").out);
-        CHECK(bf16.at("weights").at("bytes") == 31412968448ull);
+        CHECK(bf16.at("weights").at("bytes") == X::v2_lite_checkpoint_bytes);
         CHECK(bf16.at("weights").at("dtype") == "bf16");
         const json int4 = json::parse(run_cli(corpus("deepseek-v2-lite.json") + " --json --weights-dtype int4").out);
-        CHECK(int4.at("weights").at("bytes") == 31412968448ull / 4);
+        CHECK(int4.at("weights").at("bytes") == X::v2_lite_checkpoint_bytes / 4);
     }
     SECTION("budget: 32 GiB leaves 2,946,769,920 bytes for V2-Lite's 31,104 bytes per token") {
         const json gib = json::parse(run_cli(corpus("deepseek-v2-lite.json") + " --json --budget 32GiB").out);
@@ -173,7 +235,7 @@ TEST_CASE("Options: dtypes, layout, context, batch, tp, budget", "[cli]") {
         const json bytes = json::parse(run_cli(corpus("deepseek-v2-lite.json") + " --json --budget 34359738368").out);
         CHECK(bytes.at("max_context") == 94739);
         // Exactly the weights plus 94,739 tokens fits 94,739; one byte less fits 94,738.
-        const std::uint64_t exact = 31412968448ull + 94739ull * 31104;
+        const std::uint64_t exact = X::v2_lite_checkpoint_bytes + 94739ull * X::v2_lite_kv_latent_bf16_bytes_per_token;
         CHECK(json::parse(run_cli(corpus("deepseek-v2-lite.json") + " --json --budget " + std::to_string(exact)).out)
                   .at("max_context") == 94739);
         CHECK(json::parse(run_cli(corpus("deepseek-v2-lite.json") + " --json --budget " + std::to_string(exact - 1)).out)
@@ -196,7 +258,7 @@ TEST_CASE("Options: dtypes, layout, context, batch, tp, budget", "[cli]") {
 TEST_CASE("Option --tensors lists the manifest", "[cli]") {
     REQUIRE_CORPUS();
     const json j = json::parse(run_cli(corpus("deepseek-v2-lite.json") + " --json --tensors").out);
-    REQUIRE(j.at("tensors").size() == 5291); // the index's weight_map has 5,291 names
+    REQUIRE(j.at("tensors").size() == X::v2_lite_tensors); // the names of the index's weight_map
     const json first_expert = json{{"name", "model.layers.1.mlp.experts.0.gate_proj.weight"},
                                    {"shape", {1408, 2048}},
                                    {"dtype", "BF16"}};
@@ -221,7 +283,7 @@ TEST_CASE("Option --check-index passes on the released index files and lists dif
     map["model.layers.0.self_attn.q_proj.weight_renamed"] = map.at("model.layers.0.self_attn.q_proj.weight");
     map.erase("model.layers.0.self_attn.q_proj.weight");
     map.erase("lm_head.weight");
-    index["metadata"]["total_size"] = 31412968448ull + 2;
+    index["metadata"]["total_size"] = X::v2_lite_checkpoint_bytes + 2;
     const fs::path altered = test_support::scratch_dir("index") / "altered.index.json";
     std::ofstream(altered) << index.dump();
     const Run bad = run_cli(corpus("deepseek-v2-lite.json") + " --check-index " + quote(altered.string()));
@@ -231,7 +293,8 @@ TEST_CASE("Option --check-index passes on the released index files and lists dif
                        "  - model.layers.0.self_attn.q_proj.weight\n") != std::string::npos);
     CHECK(bad.out.find("unexpected   1 (in the index, not in the manifest)\n"
                        "  + model.layers.0.self_attn.q_proj.weight_renamed\n") != std::string::npos);
-    CHECK(bad.out.find("total_size   31,412,968,450 in the index, 31,412,968,448 computed: DIFFERENT") != std::string::npos);
+    CHECK(bad.out.find("total_size   " + grouped(X::v2_lite_checkpoint_bytes + 2) + " in the index, " +
+                       grouped(X::v2_lite_checkpoint_bytes) + " computed: DIFFERENT") != std::string::npos);
     CHECK(bad.out.find("result       MISMATCH") != std::string::npos);
 
     const json as_json = json::parse(run_cli(corpus("deepseek-v2-lite.json") + " --json --check-index " + quote(altered.string())).out);
@@ -262,7 +325,9 @@ TEST_CASE("Errors: exit code, a message naming file and pointer, nothing on stdo
            "deepseek-config: --kv-dtype: unknown value 'fp64'; accepted: fp32, bf16, fp16, fp8, int8, int4\n");
     expect(run_cli("--budget 80GiBs"), 2,
            "deepseek-config: --budget: expected a size such as 80GiB, 80GB or 85899345920, found '80GiBs'\n");
-    expect(run_cli("--kv-layout latent"), 2,
+    expect(run_cli("--kv-layout mha"), 2,
+           "deepseek-config: --kv-layout mha: the mha KV layout is for models with use_mla false; use latent or expanded\n");
+    expect(run_cli("--preset deepseek-ocr --kv-layout latent"), 2,
            "deepseek-config: --kv-layout latent: the latent and expanded KV layouts need an MLA model; use mha for use_mla false\n");
     expect(run_cli("--tp 3"), 2,
            "deepseek-config: --tp 3: the tensor-parallel size does not divide a split dimension (vocabulary rows, heads, "
@@ -289,61 +354,62 @@ TEST_CASE("Options --help and --version", "[cli]") {
 
 TEST_CASE("Option --image: the page budget of DeepSeek-OCR", "[cli][ocr]") {
     SECTION("one A4 page in the default mode, Gundam, on the built-in preset") {
-        const Run r = run_cli("--json --image 1654x2339");
+        const Run r = run_cli("--preset deepseek-ocr --json --image 1654x2339");
         REQUIRE(r.code == 0);
         CHECK(r.err.empty());
         const json j = json::parse(r.out);
         const json page = {{"mode", "gundam"},  {"width", 1654},          {"height", 2339},
-                           {"grid", {2, 3}},    {"positions", 903},       {"vision_tokens", 856},
-                           {"kv_bytes", 55480320}, {"pages_fit_context", 9}};
+                           {"grid", {2, 3}},    {"positions", X::ocr_a4_gundam_positions},
+                           {"vision_tokens", X::ocr_a4_gundam_vision_tokens},
+                           {"kv_bytes", X::ocr_a4_gundam_kv_bf16_bytes}, {"pages_fit_context", 9}};
         CHECK(j.at("pages") == json::array({page}));
         CHECK(j.at("pages_fit_context") == 9); // 8,192 / 903 = 9.07
         CHECK_FALSE(j.contains("pages_fit_budget"));
-        CHECK(j.at("pages_total").at("positions") == 903);
+        CHECK(j.at("pages_total").at("positions") == X::ocr_a4_gundam_positions);
         // The rest of the report is unchanged.
-        CHECK(j.at("params").at("total") == 3336106240ull);
+        CHECK(j.at("params").at("total") == X::ocr_params);
     }
     SECTION("--pages repeats one size; --budget and --prompt-tokens") {
         // 8 GiB - 6,672,212,480 bytes of weights = 1,917,722,112 bytes: 31,212 positions;
         // after 100 prompt tokens 31,112 / 903 = 34.45: 34 pages; the context: 8,092 / 903 = 8.96: 8.
-        const json j = json::parse(run_cli("--json --image 1654x2339 --pages 3 --budget 8GiB --prompt-tokens 100").out);
+        const json j = json::parse(run_cli("--preset deepseek-ocr --json --image 1654x2339 --pages 3 --budget 8GiB --prompt-tokens 100").out);
         REQUIRE(j.at("pages").size() == 3);
-        CHECK(j.at("pages").at(2).at("positions") == 903);
+        CHECK(j.at("pages").at(2).at("positions") == X::ocr_a4_gundam_positions);
         CHECK(j.at("pages_fit_context") == 8);
         CHECK(j.at("pages_fit_budget") == 34);
-        CHECK(j.at("pages_total").at("positions") == 3 * 903);
-        CHECK(j.at("pages_total").at("vision_tokens") == 3 * 856);
-        CHECK(j.at("pages_total").at("kv_bytes") == 3 * 55480320ull);
+        CHECK(j.at("pages_total").at("positions") == 3 * X::ocr_a4_gundam_positions);
+        CHECK(j.at("pages_total").at("vision_tokens") == 3 * X::ocr_a4_gundam_vision_tokens);
+        CHECK(j.at("pages_total").at("kv_bytes") == 3 * X::ocr_a4_gundam_kv_bf16_bytes);
     }
     SECTION("modes: base is 16 x 17 + 1 = 273 positions whatever the page, no grid") {
-        const json j = json::parse(run_cli("--json --image 3024x4032 --ocr-mode base").out);
+        const json j = json::parse(run_cli("--preset deepseek-ocr --json --image 3024x4032 --ocr-mode base").out);
         const json& page = j.at("pages").at(0);
         CHECK(page.at("mode") == "base");
         CHECK(page.at("grid") == json{1, 1});
         CHECK(page.at("positions") == 273);
         CHECK(page.at("vision_tokens") == 256);
         CHECK(j.at("pages_fit_context") == 30); // 8,192 / 273 = 30.0
-        const json tiny = json::parse(run_cli("--json --image 3024x4032 --ocr-mode tiny").out);
+        const json tiny = json::parse(run_cli("--preset deepseek-ocr --json --image 3024x4032 --ocr-mode tiny").out);
         CHECK(tiny.at("pages").at(0).at("positions") == 73);
-        const json large = json::parse(run_cli("--json --image 3024x4032 --ocr-mode=large").out);
+        const json large = json::parse(run_cli("--preset deepseek-ocr --json --image 3024x4032 --ocr-mode=large").out);
         CHECK(large.at("pages").at(0).at("positions") == 421);
     }
     SECTION("several sizes: the top-level fit counts pages of the largest") {
         // 640x640 is the global view alone (273); A4 is 903: 8,192 / 903 = 9.
-        const json j = json::parse(run_cli("--json --image 640x640 --image 1654x2339").out);
+        const json j = json::parse(run_cli("--preset deepseek-ocr --json --image 640x640 --image 1654x2339").out);
         REQUIRE(j.at("pages").size() == 2);
         CHECK(j.at("pages").at(0).at("positions") == 273);
         CHECK(j.at("pages").at(0).at("pages_fit_context") == 30);
         CHECK(j.at("pages_fit_context") == 9);
-        CHECK(j.at("pages_total").at("positions") == 273 + 903);
+        CHECK(j.at("pages_total").at("positions") == 273 + X::ocr_a4_gundam_positions);
     }
     SECTION("--max-tiles 4: the A4 page takes 1x2, 273 + 11 x 20 = 493 positions") {
-        const json j = json::parse(run_cli("--json --image 1654x2339 --max-tiles 4").out);
+        const json j = json::parse(run_cli("--preset deepseek-ocr --json --image 1654x2339 --max-tiles 4").out);
         CHECK(j.at("pages").at(0).at("grid") == json{1, 2});
         CHECK(j.at("pages").at(0).at("positions") == 493);
     }
     SECTION("the table") {
-        const Run r = run_cli("--image 1654x2339 --budget 8GiB");
+        const Run r = run_cli("--preset deepseek-ocr --image 1654x2339 --budget 8GiB");
         REQUIRE(r.code == 0);
         CHECK(r.out.find("pages         DeepSeek-OCR gundam mode, at most 9 tiles; prompt 0 tokens, context 8,192") !=
               std::string::npos);
@@ -353,7 +419,7 @@ TEST_CASE("Option --image: the page budget of DeepSeek-OCR", "[cli][ocr]") {
     SECTION("a corpus DeepSeek-OCR file") {
         REQUIRE_CORPUS();
         const json j = json::parse(run_cli(corpus("deepseek-ocr.json") + " --json --image 1654x2339").out);
-        CHECK(j.at("pages").at(0).at("kv_bytes") == 55480320);
+        CHECK(j.at("pages").at(0).at("kv_bytes") == X::ocr_a4_gundam_kv_bf16_bytes);
     }
 }
 

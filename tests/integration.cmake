@@ -31,12 +31,19 @@ add_executable(odr_test
   ${CMAKE_CURRENT_SOURCE_DIR}/odr/odr_b.cpp
   $<TARGET_OBJECTS:header_self_contained>)
 target_link_libraries(odr_test PRIVATE deepseek_config::deepseek_config deepseek_config_warnings)
-add_test(NAME odr_test COMMAND odr_test) # fails unless both TUs compute the same figures
+add_test(NAME odr_test COMMAND odr_test) # fails to link on a duplicate symbol (a definition not inline)
 
 # --- Consumer projects. Each prints DeepSeek-V2-Lite's parameter count, 15,706,484,224 (the
 # published checkpoint's), parsed from a string and as a constexpr preset; the test passes only
 # on that exact output, so a wrong number, a failed configure or build, or a missing line fails.
-set(_dsc_lite_params 15706484224)
+# The figure is read from tests/expected_figures.hpp, the one place the tests keep it.
+file(STRINGS "${CMAKE_CURRENT_SOURCE_DIR}/expected_figures.hpp" _dsc_lite_line
+  REGEX "inline constexpr std::uint64_t v2_lite_params = ")
+string(REGEX REPLACE ".* = ([0-9']+).*" "\\1" _dsc_lite_params "${_dsc_lite_line}")
+string(REPLACE "'" "" _dsc_lite_params "${_dsc_lite_params}")
+if(NOT _dsc_lite_params MATCHES "^[0-9]+$")
+  message(FATAL_ERROR "tests/expected_figures.hpp: no v2_lite_params figure found")
+endif()
 set(_dsc_consumer_src "${CMAKE_CURRENT_SOURCE_DIR}/consumer")
 set(_dsc_consumer_bin "${CMAKE_CURRENT_BINARY_DIR}/consumer")
 string(REPLACE "." "\\." _dsc_version_re "${PROJECT_VERSION}")
@@ -92,8 +99,11 @@ if(nlohmann_json_DIR)
   deepseek_config_consumer_test(fetch_content
     "${_dsc_parsed_re}consumer fetch_content: OK"
     "-DFETCHCONTENT_SOURCE_DIR_DEEPSEEK_CONFIG=${PROJECT_SOURCE_DIR}" "-DFETCHCONTENT_FULLY_DISCONNECTED=ON")
+  deepseek_config_consumer_test(fetch_content_url
+    "${_dsc_parsed_re}consumer fetch_content_url: OK"
+    "-DFETCHCONTENT_SOURCE_DIR_DEEPSEEK_CONFIG=${PROJECT_SOURCE_DIR}" "-DFETCHCONTENT_FULLY_DISCONNECTED=ON")
 else()
-  message(STATUS "deepseek_config: consumer_add_subdirectory/fetch_content skipped (nlohmann_json was fetched, not installed)")
+  message(STATUS "deepseek_config: consumer_add_subdirectory/fetch_content/fetch_content_url skipped (nlohmann_json was fetched, not installed)")
 endif()
 
 if(CMAKE_CXX_COMPILER_ID MATCHES "GNU|Clang")

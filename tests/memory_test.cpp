@@ -1,6 +1,7 @@
 // Parameter counts, bytes, KV cache and budgets at run time. Every expected number comes from
-// ../shared/reference/memory-formulas.md (its section is named next to the check), from a
-// checkpoint's recorded size, or is worked by hand in a comment.
+// expected_figures.hpp (../shared/reference/memory-formulas.md, its section named next to the
+// check, or a checkpoint's recorded size) or is worked by hand in a comment. A figure that
+// memory_constexpr_test.cpp already static_asserts is not checked again here.
 #include <deepseek/json.hpp>
 #include <deepseek/memory.hpp>
 #include <deepseek/presets.hpp>
@@ -9,10 +10,12 @@
 #include <string>
 
 #include "catch.hpp"
+#include "expected_figures.hpp"
 #include "test_support.hpp"
 
 using namespace deepseek;
 namespace P = deepseek::presets;
+namespace X = expected;
 
 namespace {
 
@@ -45,78 +48,62 @@ DeepseekOCR2Config ocr2() {
 } // namespace
 
 TEST_CASE("totals reproduce published and recorded figures (memory-formulas 4.1)") {
-    // V2-Lite: 15,706,484,224 params; index total_size 31,412,968,448 bf16 bytes.
-    CHECK(parameter_count(P::deepseek_v2_lite) == 15'706'484'224ULL);
-    CHECK(checkpoint_bytes(P::deepseek_v2_lite) == 31'412'968'448ULL);
-    // V2: 235,741,434,880 ("236B").
-    CHECK(parameter_count(P::deepseek_v2) == 235'741'434'880ULL);
-    CHECK(checkpoint_bytes(P::deepseek_v2) == 471'482'869'760ULL);
-    // V3 main 671,026,419,200 ("671B"); MTP as stored 13,463,426,304; main + MTP 684,489,845,504.
-    const ParamBreakdown v3 = param_breakdown(P::deepseek_v3);
-    CHECK(v3.total == 671'026'419'200ULL);
-    CHECK(v3.mtp == 13'463'426'304ULL);
-    CHECK(v3.total + v3.mtp == 684'489'845'504ULL);
-    // V3/R1 as released: 91,991 tensors, 684,531,386,000 elements, 688,574,839,360 bytes.
-    CHECK(tensor_count(P::deepseek_v3) == 91'991);
-    CHECK(stored_elements(P::deepseek_v3) == 684'531'386'000ULL);
-    CHECK(checkpoint_bytes(P::deepseek_v3) == 688'574'839'360ULL);
-    // OCR: 3,336,106,240 params = 6,672,212,480 bf16 bytes (index total_size); 2,710 tensors.
-    CHECK(parameter_count(P::deepseek_ocr) == 3'336'106'240ULL);
-    CHECK(checkpoint_bytes(P::deepseek_ocr) == 6'672'212'480ULL);
-    CHECK(tensor_count(P::deepseek_ocr) == 2'710);
-    CHECK(tensor_count(P::deepseek_v2_lite) == 5'291);
+    // The parameter counts, V3's MTP, tensor counts, stored elements and the V2-Lite, V3 and OCR
+    // checkpoint bytes are static_asserted in memory_constexpr_test.cpp; V3 main + MTP,
+    // 684,489,845,504, is the sum of two of them (expected_figures.hpp checks the sum).
+    // V2: 235,741,434,880 ("236B") at 2 bytes.
+    CHECK(checkpoint_bytes(P::deepseek_v2) == X::v2_checkpoint_bytes);
 }
 
 TEST_CASE("component breakdowns (memory-formulas 4.1 table)") {
     SECTION("V2-Lite") {
         const ParamBreakdown b = param_breakdown(P::deepseek_v2_lite);
-        CHECK(b.routed_experts == 14'394'851'328ULL);
-        CHECK(b.attention == 371'602'944ULL);
-        CHECK(b.shared_experts == 449'839'104ULL);
-        CHECK(b.dense_mlp == 67'239'936ULL);
-        CHECK(b.embedding == 209'715'200ULL);
-        CHECK(b.lm_head == 209'715'200ULL);
-        CHECK(b.router == 3'407'872ULL);
-        CHECK(b.norms == 112'640ULL);
+        CHECK(b.routed_experts == X::v2_lite_routed_experts);
+        CHECK(b.attention == X::v2_lite_attention);
+        CHECK(b.shared_experts == X::v2_lite_shared_experts);
+        CHECK(b.dense_mlp == X::v2_lite_dense_mlp);
+        CHECK(b.embedding == X::v2_lite_embedding);
+        CHECK(b.lm_head == X::v2_lite_embedding);
+        CHECK(b.router == X::v2_lite_router);
+        CHECK(b.norms == X::v2_lite_norms);
         CHECK(b.vision == 0);
         CHECK(b.mtp == 0);
     }
     SECTION("V2") {
         const ParamBreakdown b = param_breakdown(P::deepseek_v2);
-        CHECK(b.routed_experts == 222'717'542'400ULL);
-        CHECK(b.attention == 8'953'651'200ULL);
-        CHECK(b.shared_experts == 2'783'969'280ULL);
-        CHECK(b.dense_mlp == 188'743'680ULL);
-        CHECK(b.embedding == 524'288'000ULL);
-        CHECK(b.lm_head == 524'288'000ULL);
-        CHECK(b.router == 48'332'800ULL);
-        CHECK(b.norms == 619'520ULL);
+        // routed experts: static_asserted in memory_constexpr_test.cpp.
+        CHECK(b.attention == X::v2_attention);
+        CHECK(b.shared_experts == X::v2_shared_experts);
+        CHECK(b.dense_mlp == X::v2_dense_mlp);
+        CHECK(b.embedding == X::v2_embedding);
+        CHECK(b.lm_head == X::v2_embedding);
+        CHECK(b.router == X::v2_router);
+        CHECK(b.norms == X::v2_norms);
     }
     SECTION("V3") {
         const ParamBreakdown b = param_breakdown(P::deepseek_v3);
-        CHECK(b.routed_experts == 653'908'770'816ULL);
-        CHECK(b.attention == 11'413'547'008ULL);
-        CHECK(b.shared_experts == 2'554'331'136ULL);
-        CHECK(b.dense_mlp == 1'189'085'184ULL);
-        CHECK(b.embedding == 926'679'040ULL);
-        CHECK(b.lm_head == 926'679'040ULL);
-        CHECK(b.router == 106'445'312ULL);
-        CHECK(b.norms == 881'664ULL);
+        CHECK(b.routed_experts == X::v3_routed_experts);
+        CHECK(b.attention == X::v3_attention);
+        CHECK(b.shared_experts == X::v3_shared_experts);
+        CHECK(b.dense_mlp == X::v3_dense_mlp);
+        CHECK(b.embedding == X::v3_embedding);
+        CHECK(b.lm_head == X::v3_embedding);
+        CHECK(b.router == X::v3_router);
+        CHECK(b.norms == X::v3_norms);
     }
     SECTION("OCR") {
         const ParamBreakdown b = param_breakdown(P::deepseek_ocr);
-        CHECK(b.routed_experts == 2'422'210'560ULL);
-        CHECK(b.attention == 78'643'200ULL);
-        CHECK(b.shared_experts == 75'694'080ULL);
-        CHECK(b.dense_mlp == 26'296'320ULL);
-        CHECK(b.embedding == 165'478'400ULL);
-        CHECK(b.lm_head == 165'478'400ULL);
-        CHECK(b.router == 901'120ULL);
-        CHECK(b.norms == 32'000ULL);
-        // DeepEncoder 401,372,160 (2.11); language model 2,934,734,080.
+        CHECK(b.routed_experts == X::ocr_routed_experts);
+        CHECK(b.attention == X::ocr_attention);
+        CHECK(b.shared_experts == X::ocr_shared_experts);
+        CHECK(b.dense_mlp == X::ocr_dense_mlp);
+        CHECK(b.embedding == X::ocr_embedding);
+        CHECK(b.lm_head == X::ocr_embedding);
+        CHECK(b.router == X::ocr_router);
+        CHECK(b.norms == X::ocr_norms);
+        // Language model 2,934,734,080 (the DeepEncoder, 2.11, is static_asserted).
         CHECK(b.vision_modelled);
-        CHECK(b.vision == 401'372'160ULL);
-        CHECK(b.total - b.vision == 2'934'734'080ULL);
+        CHECK(b.total - b.vision == X::ocr_lm_params);
     }
 }
 
@@ -138,23 +125,29 @@ TEST_CASE("per-layer test vectors (memory-formulas 4.1)") {
         CHECK(dense.total == r.dense_layer);
         CHECK(moe.total == r.moe_layer);
     };
-    check(P::deepseek_v2_lite, Row{"V2-Lite", 13'763'072, 67'239'936, 8'650'752, 17'301'504,
-                                   131'072, 81'007'104, 584'847'872});
-    check(P::deepseek_v2, Row{"V2", 149'227'520, 188'743'680, 23'592'960, 47'185'920, 819'200,
-                              337'981'440, 3'972'116'480ULL});
-    check(P::deepseek_v3, Row{"V3", 187'107'328, 396'361'728, 44'040'192, 44'040'192, 1'835'264,
-                              583'483'392, 11'507'286'272ULL});
+    check(P::deepseek_v2_lite,
+          Row{"V2-Lite", X::v2_lite_layer_attention, X::v2_lite_layer_dense_mlp,
+              X::v2_lite_layer_one_expert, X::v2_lite_layer_shared_experts, X::v2_lite_layer_router,
+              X::v2_lite_dense_layer_params, X::v2_lite_moe_layer_params});
+    check(P::deepseek_v2,
+          Row{"V2", X::v2_layer_attention, X::v2_layer_dense_mlp, X::v2_layer_one_expert,
+              X::v2_layer_shared_experts, X::v2_layer_router, X::v2_dense_layer_params,
+              X::v2_moe_layer_params});
+    check(P::deepseek_v3,
+          Row{"V3", X::v3_layer_attention, X::v3_layer_dense_mlp, X::v3_layer_one_expert,
+              X::v3_layer_shared_experts, X::v3_layer_router, X::v3_dense_layer_params,
+              X::v3_moe_layer_params});
     check(P::deepseek_ocr,
-          Row{"OCR", 6'553'600, 26'296'320, 3'440'640, 6'881'280, 81'920, 32'852'480, 233'720'320});
+          Row{"OCR", X::ocr_layer_attention, X::ocr_layer_dense_mlp, X::ocr_layer_one_expert,
+              X::ocr_layer_shared_experts, X::ocr_layer_router, X::ocr_dense_layer_params,
+              X::ocr_moe_layer_params});
 }
 
 TEST_CASE("dense and MoE layer counts (memory-formulas 2.6)") {
     CHECK(count_moe_layers(P::deepseek_v2) == 59);
     CHECK(count_moe_layers(P::deepseek_v2_lite) == 26);
     CHECK(count_moe_layers(P::deepseek_ocr) == 11);
-    CHECK_FALSE(is_moe_layer(P::deepseek_v3, 2));
-    CHECK(is_moe_layer(P::deepseek_v3, 3));
-    CHECK(is_moe_layer(P::deepseek_v3, 61)); // the MTP layer is MoE too
+    CHECK(is_moe_layer(P::deepseek_v3, 61)); // the MTP layer is MoE too (2 and 3: static_asserted)
     // moe_layer_freq 2 from layer 1: layers 2, 4, ... are MoE; 0 means no MoE layer at all.
     DeepseekV2Config c = P::deepseek_v2_lite;
     c.moe_layer_freq = 2;
@@ -167,31 +160,27 @@ TEST_CASE("dense and MoE layer counts (memory-formulas 2.6)") {
     c.n_routed_experts = std::nullopt;
     CHECK(count_moe_layers(c) == 0);
     // Dense everywhere: 27 dense layers of 81,007,104 (4.1) + embed + head + final norm.
-    CHECK(parameter_count(c) == 27 * 81'007'104ULL + 2 * 209'715'200ULL + 2048);
+    CHECK(parameter_count(c) == 27 * X::v2_lite_dense_layer_params + 2 * X::v2_lite_embedding + 2048);
 }
 
-TEST_CASE("activated parameters, DeepSeek's convention (memory-formulas 4.2)") {
-    CHECK(active_parameter_count(P::deepseek_v3) == 36'625'618'432ULL);
-    CHECK(active_parameter_count(P::deepseek_v2) == 20'851'512'320ULL);
-    CHECK(active_parameter_count(P::deepseek_v2_lite) == 2'451'435'008ULL);
-    CHECK(active_parameter_count(P::deepseek_ocr) == 574'127'360ULL);
-}
+// Activated parameters, DeepSeek's convention (memory-formulas 4.2): static_asserted for all four
+// presets in memory_constexpr_test.cpp.
 
 TEST_CASE("attention variants: biases, q_lora_rank 0, tied embeddings") {
     SECTION("MLA with attention_bias adds q_a, kv_a and o biases") {
         // V2: q_a bias 1536 + kv_a bias 576 + o bias 5120 = 7,232 per layer, 60 layers.
         DeepseekV2Config c = P::deepseek_v2;
         c.attention_bias = true;
-        CHECK(parameter_count(c) == 235'741'434'880ULL + 60 * 7'232ULL);
+        CHECK(parameter_count(c) == X::v2_params + 60 * 7'232ULL);
         // V2-Lite has no q_a_proj: kv_a bias 576 + o bias 2048 per layer, 27 layers.
         DeepseekV2Config lite = P::deepseek_v2_lite;
         lite.attention_bias = true;
-        CHECK(parameter_count(lite) == 15'706'484'224ULL + 27 * 2'624ULL);
+        CHECK(parameter_count(lite) == X::v2_lite_params + 27 * 2'624ULL);
     }
     SECTION("Llama attention with attention_bias biases q, k, v and o") {
         DeepseekOCRConfig c = P::deepseek_ocr;
         c.attention_bias = true;
-        CHECK(parameter_count(c) == 3'336'106'240ULL + 12 * 4 * 1'280ULL);
+        CHECK(parameter_count(c) == X::ocr_params + 12 * 4 * 1'280ULL);
     }
     SECTION("GQA: k and v shrink with num_key_value_heads") {
         // OCR with 2 KV heads: k_proj and v_proj become [256, 1280] instead of [1280, 1280].
@@ -215,9 +204,8 @@ TEST_CASE("attention variants: biases, q_lora_rank 0, tied embeddings") {
         DeepseekV2Config c = P::deepseek_v2_lite;
         c.tie_word_embeddings = true;
         const ParamBreakdown b = param_breakdown(c);
-        CHECK(b.lm_head == 0);
-        CHECK(b.total == 15'706'484'224ULL - 209'715'200ULL);
-        CHECK(b.active == 2'451'435'008ULL - 209'715'200ULL);
+        CHECK(b.lm_head == 0); // the total without it is static_asserted (dense_lite)
+        CHECK(b.active == X::v2_lite_active_params - X::v2_lite_embedding);
     }
 }
 
@@ -225,20 +213,18 @@ TEST_CASE("DeepSeek-OCR-2: language model exact, vision reported as not modelled
     const ParamBreakdown b = param_breakdown(ocr2());
     CHECK_FALSE(b.vision_modelled);
     CHECK(b.vision == 0);
-    CHECK(b.total == 2'934'734'080ULL);
-    CHECK(b.active == 574'127'360ULL);
+    CHECK(b.total == X::ocr_lm_params);
+    CHECK(b.active == X::ocr_active_params);
 }
 
 TEST_CASE("weight bytes at a uniform dtype") {
-    // V2-Lite: 2 bytes x 15,706,484,224.
-    CHECK(weight_bytes(P::deepseek_v2_lite, Dtype::bf16) == 31'412'968'448ULL);
-    CHECK(weight_bytes(P::deepseek_v2_lite, Dtype::fp32) == 62'825'936'896ULL);
-    CHECK(weight_bytes(P::deepseek_v2_lite, Dtype::int8) == 15'706'484'224ULL);
-    CHECK(weight_bytes(P::deepseek_v2_lite, Dtype::int4) == 7'853'242'112ULL);
+    // V2-Lite, 15,706,484,224 params: 4 bytes, 1 byte each (bf16 and int4: static_asserted).
+    CHECK(weight_bytes(P::deepseek_v2_lite, Dtype::fp32) == 4 * X::v2_lite_params);
+    CHECK(weight_bytes(P::deepseek_v2_lite, Dtype::int8) == X::v2_lite_params);
     // V3 main + MTP, 684,489,845,504 params (4.1), at 2 bytes each; no FP8 scales. (The
     // reference's "bf16 bytes" column, 1,368,979,721,216, keeps the router bias in float32:
     // see the unquantised checkpoint test.)
-    CHECK(weight_bytes(P::deepseek_v3, Dtype::bf16) == 2 * 684'489'845'504ULL);
+    CHECK(weight_bytes(P::deepseek_v3, Dtype::bf16) == 2 * X::v3_params_with_mtp);
     // int4 rounds the total up: embed [3, 1] + final norm [1] + head [3, 1] = 7 elements
     // = 28 bits = 3.5 bytes -> 4 bytes.
     DeepseekV2Config tiny{};
@@ -253,83 +239,69 @@ TEST_CASE("weight bytes at a uniform dtype") {
 TEST_CASE("checkpoint dtypes: unset torch_dtype is bf16, float32 doubles") {
     DeepseekV2Config c = P::deepseek_v2_lite;
     c.torch_dtype = std::nullopt;
-    CHECK(checkpoint_bytes(c) == 31'412'968'448ULL);
+    CHECK(checkpoint_bytes(c) == X::v2_lite_checkpoint_bytes);
     c.torch_dtype = TorchDtype::float32;
-    CHECK(checkpoint_bytes(c) == 62'825'936'896ULL);
+    CHECK(checkpoint_bytes(c) == 4 * X::v2_lite_params);
     // V3 without its quantization_config: everything bf16 but the fp32 router bias. The
     // reference's V3 main + MTP "bf16 bytes" (4.1) is this figure: 2 x 684,489,845,504 plus
     // 2 extra bytes for each of 256 bias entries in 58 MoE layers + 1 MTP layer.
     DeepseekV3Config v3 = P::deepseek_v3;
     v3.quantization_config = std::nullopt;
-    CHECK(checkpoint_bytes(v3) == 1'368'979'721'216ULL);
-    CHECK(checkpoint_bytes(v3) == 2 * 684'489'845'504ULL + 59 * 256 * 2);
+    CHECK(checkpoint_bytes(v3) == X::v3_unquantised_checkpoint_bytes);
+    CHECK(checkpoint_bytes(v3) == 2 * X::v3_params_with_mtp + 59 * 256 * 2);
 }
 
 TEST_CASE("tensor-parallel split of the weights (memory-formulas 2.10)") {
     // V2-Lite at tp 2: replicated are kv_a_proj_with_mqa [576, 2048] and kv_a_layernorm [512]
     // in 27 layers, all norms 112,640 and the routers 3,407,872 (4.1); the rest is halved.
-    const std::uint64_t replicated = 27 * (576ULL * 2048 + 512) + 112'640 + 3'407'872;
-    const std::uint64_t per_rank = replicated + (15'706'484'224ULL - replicated) / 2;
+    const std::uint64_t replicated = 27 * (576ULL * 2048 + 512) + X::v2_lite_norms + X::v2_lite_router;
+    const std::uint64_t per_rank = replicated + (X::v2_lite_params - replicated) / 2;
     const SizeResult r = weight_bytes_per_rank(P::deepseek_v2_lite, Dtype::bf16, 2);
     REQUIRE(r.ok());
     CHECK(r.value == 2 * per_rank);
-    CHECK(weight_bytes_per_rank(P::deepseek_v2_lite, Dtype::bf16, 1).value == 31'412'968'448ULL);
-    // V3 splits 8 ways (256 experts, vocab 129,280 = 8 x 16,160); 3 does not divide the vocab.
-    CHECK(can_split(P::deepseek_v3, 8));
-    CHECK_FALSE(can_split(P::deepseek_v3, 3));
+    // V3 splits 8 ways (256 experts, vocab 129,280 = 8 x 16,160); 3 does not divide the vocab
+    // (can_split 8, 3, 0 and tp 1 = the whole checkpoint: static_asserted; the released V3 at
+    // tp 8, tensor by tensor: headline_test.cpp).
     CHECK(weight_bytes_per_rank(P::deepseek_v3, Dtype::bf16, 3).error ==
           MemoryError::tp_does_not_divide);
     CHECK(weight_bytes_per_rank(P::deepseek_v3, Dtype::bf16, 0).error == MemoryError::tp_zero);
-    CHECK_FALSE(can_split(P::deepseek_v3, 0));
-    // The released checkpoint on one rank is the whole checkpoint.
-    CHECK(checkpoint_bytes_per_rank(P::deepseek_v3, 1).value == 688'574'839'360ULL);
-    const SizeResult v3_8 = checkpoint_bytes_per_rank(P::deepseek_v3, 8);
-    REQUIRE(v3_8.ok());
-    CHECK(v3_8.value < 688'574'839'360ULL / 8 + 10'000'000'000ULL);
     CHECK(to_string(MemoryError::tp_does_not_divide) == "tp_does_not_divide");
     CHECK(error_message(MemoryError::tp_does_not_divide).find("does not divide") !=
           std::string_view::npos);
 }
 
 TEST_CASE("KV cache elements per token per layer (memory-formulas 5)") {
-    CHECK(kv_elements_per_token(P::deepseek_v3, KvLayout::latent).value == 576);
-    CHECK(kv_elements_per_token(P::deepseek_v2, KvLayout::latent).value == 576);
-    CHECK(kv_elements_per_token(P::deepseek_v2_lite, KvLayout::latent).value == 576);
-    CHECK(kv_elements_per_token(P::deepseek_v3, KvLayout::expanded).value == 40'960);
-    CHECK(kv_elements_per_token(P::deepseek_v2, KvLayout::expanded).value == 40'960);
-    CHECK(kv_elements_per_token(P::deepseek_v2_lite, KvLayout::expanded).value == 5'120);
-    CHECK(kv_elements_per_token(P::deepseek_ocr, KvLayout::mha).value == 2'560);
+    // V3 and V2 latent, V3 expanded, V2-Lite expanded and OCR mha: static_asserted.
+    CHECK(kv_elements_per_token(P::deepseek_v2_lite, KvLayout::latent).value == X::mla_latent_kv_elements);
+    CHECK(kv_elements_per_token(P::deepseek_v2, KvLayout::expanded).value == X::v2_expanded_kv_elements);
 }
 
 TEST_CASE("KV cache bytes (memory-formulas 5)") {
-    // V3 latent bf16: 70,272 bytes per token over 61 layers; 2,302,672,896 at 32,768 tokens.
-    CHECK(kv_bytes_per_token(P::deepseek_v3, KvLayout::latent, Dtype::bf16).value == 70'272);
-    CHECK(kv_cache_bytes(P::deepseek_v3, KvLayout::latent, 32'768, 1, Dtype::bf16).value ==
-          2'302'672'896ULL);
-    // V2-Lite latent bf16: 31,104 per token; 1,019,215,872 at 32k.
-    CHECK(kv_bytes_per_token(P::deepseek_v2_lite, KvLayout::latent, Dtype::bf16).value == 31'104);
-    CHECK(kv_cache_bytes(P::deepseek_v2_lite, KvLayout::latent, 32'768, 1, Dtype::bf16).value ==
-          1'019'215'872ULL);
+    // Latent bf16, V3 (70,272 per token, 2,302,672,896 at 32,768 tokens) and V2-Lite (31,104;
+    // 1,019,215,872): static_asserted.
     // Expanded bf16 per token (5a): V2-Lite 276,480, V2 4,915,200, V3 4,997,120.
     CHECK(kv_bytes_per_token(P::deepseek_v2_lite, KvLayout::expanded, Dtype::bf16).value ==
-          276'480);
-    CHECK(kv_bytes_per_token(P::deepseek_v2, KvLayout::expanded, Dtype::bf16).value == 4'915'200);
-    CHECK(kv_bytes_per_token(P::deepseek_v3, KvLayout::expanded, Dtype::bf16).value == 4'997'120);
+          X::v2_lite_kv_expanded_bf16_bytes_per_token);
+    CHECK(kv_bytes_per_token(P::deepseek_v2, KvLayout::expanded, Dtype::bf16).value ==
+          X::v2_kv_expanded_bf16_bytes_per_token);
+    CHECK(kv_bytes_per_token(P::deepseek_v3, KvLayout::expanded, Dtype::bf16).value ==
+          X::v3_kv_expanded_bf16_bytes_per_token);
     // OCR mha bf16: 61,440 bytes per token over 12 layers (5d).
-    CHECK(kv_bytes_per_token(P::deepseek_ocr, KvLayout::mha, Dtype::bf16).value == 61'440);
+    CHECK(kv_bytes_per_token(P::deepseek_ocr, KvLayout::mha, Dtype::bf16).value ==
+          X::ocr_kv_mha_bf16_bytes_per_token);
     // Batch multiplies; fp8 halves; int4 quarters.
     CHECK(kv_cache_bytes(P::deepseek_v3, KvLayout::latent, 32'768, 4, Dtype::bf16).value ==
-          4 * 2'302'672'896ULL);
+          4 * X::v3_kv_latent_bf16_bytes_32k);
     CHECK(kv_cache_bytes(P::deepseek_v3, KvLayout::latent, 32'768, 1, Dtype::fp8).value ==
-          2'302'672'896ULL / 2);
+          X::v3_kv_latent_bf16_bytes_32k / 2);
     CHECK(kv_cache_bytes(P::deepseek_v3, KvLayout::latent, 32'768, 1, Dtype::int4).value ==
-          2'302'672'896ULL / 4);
+          X::v3_kv_latent_bf16_bytes_32k / 4);
 }
 
 TEST_CASE("KV cache per tensor-parallel rank") {
     // Latent is replicated on every rank (vLLM: one KV head, not divided by TP).
     CHECK(kv_cache_bytes_per_rank(P::deepseek_v3, KvLayout::latent, 32'768, 1, Dtype::bf16, 8)
-              .value == 2'302'672'896ULL);
+              .value == X::v3_kv_latent_bf16_bytes_32k);
     // Expanded splits by the 128 heads: 40,960 / 8 = 5,120 elements per rank.
     CHECK(kv_elements_per_token_per_rank(P::deepseek_v3, KvLayout::expanded, 8).value == 5'120);
     CHECK(kv_elements_per_token_per_rank(P::deepseek_v3, KvLayout::expanded, 3).error ==
@@ -343,10 +315,9 @@ TEST_CASE("KV cache per tensor-parallel rank") {
 }
 
 TEST_CASE("a KV layout that does not fit the model is an error") {
-    CHECK_FALSE(layout_fits(P::deepseek_ocr, KvLayout::latent));
+    // OCR latent and V3 mha: static_asserted.
     CHECK_FALSE(layout_fits(P::deepseek_ocr, KvLayout::expanded));
     CHECK(layout_fits(P::deepseek_ocr, KvLayout::mha));
-    CHECK_FALSE(layout_fits(P::deepseek_v3, KvLayout::mha));
     CHECK(layout_fits(P::deepseek_v2_lite, KvLayout::latent));
     const SizeResult a = kv_elements_per_token(P::deepseek_ocr, KvLayout::latent);
     CHECK_FALSE(a.ok());
@@ -367,22 +338,20 @@ TEST_CASE("a KV layout that does not fit the model is an error") {
 
 TEST_CASE("context budget, worked by hand") {
     // V2-Lite, bf16 weights on one device: 31,412,968,448 bytes; latent bf16 KV 31,104 per token.
-    const std::uint64_t w = 31'412'968'448ULL;
+    const std::uint64_t w = X::v2_lite_checkpoint_bytes;
+    const std::uint64_t kv = X::v2_lite_kv_latent_bf16_bytes_per_token;
     const auto T = [](std::uint64_t budget, std::uint64_t batch = 1) {
         return max_context_tokens(P::deepseek_v2_lite, Dtype::bf16, KvLayout::latent, Dtype::bf16,
                                   batch, 1, budget);
     };
-    CHECK(T(w + 31'104ULL * 1'000).value == 1'000);   // exact boundary
-    CHECK(T(w + 31'104ULL * 1'000 - 1).value == 999); // one byte less
-    CHECK(T(w + 31'104ULL * 32'768).value == 32'768);
+    // w + 1,000 tokens (1,000), one byte less (999) and w - 1 (0): static_asserted.
+    CHECK(T(w + kv * 32'768).value == 32'768);
     CHECK(T(w).value == 0);     // weights fit, no token does
-    CHECK(T(w - 1).value == 0); // weights alone do not fit
     CHECK(T(0).value == 0);
-    CHECK(T(w + 4 * 31'104ULL * 10, 4).value == 10); // batch 4: 4 x 31,104 per token
-    CHECK(T(w + 4 * 31'104ULL * 10 - 1, 4).value == 9);
-    // 40 GiB: (42,949,672,960 - 31,412,968,448) / 31,104 = 370,907.4 latent tokens, and
-    // / 276,480 = 41,727.3 expanded tokens.
-    CHECK(T(40ULL << 30).value == 370'907);
+    CHECK(T(w + 4 * kv * 10, 4).value == 10); // batch 4: 4 x 31,104 per token
+    CHECK(T(w + 4 * kv * 10 - 1, 4).value == 9);
+    // 40 GiB: (42,949,672,960 - 31,412,968,448) / 31,104 = 370,907.4 latent tokens (static_asserted),
+    // and / 276,480 = 41,727.3 expanded tokens.
     CHECK(max_context_tokens(P::deepseek_v2_lite, Dtype::bf16, KvLayout::expanded, Dtype::bf16, 1,
                              1, 40ULL << 30)
               .value == 41'727);
@@ -390,7 +359,7 @@ TEST_CASE("context budget, worked by hand") {
     const SizeResult w8 = weight_bytes_per_rank(P::deepseek_v3, Dtype::fp8, 8);
     REQUIRE(w8.ok());
     CHECK(max_context_tokens(P::deepseek_v3, Dtype::fp8, KvLayout::latent, Dtype::bf16, 1, 8,
-                             w8.value + 70'272ULL * 32'768)
+                             w8.value + X::v3_kv_latent_bf16_bytes_per_token * 32'768)
               .value == 32'768);
     // int4 KV rounds up: 1 element per token in 1 layer at 4 bits; 1 byte holds 2 tokens, 3
     // bytes 6.
@@ -450,8 +419,7 @@ TEST_CASE("dtype and layout names") {
     CHECK(enum_from_string<KvLayout>("mha") == KvLayout::mha);
     CHECK(enum_from_string<KvLayout>("latent") == KvLayout::latent);
     CHECK(to_string(TensorDtype::F8_E4M3) == "F8_E4M3");
-    CHECK(dtype_bits(Dtype::int4) == 4);
-    CHECK(dtype_bits(Dtype::fp32) == 32);
+    CHECK(dtype_bits(Dtype::fp32) == 32); // int4: static_asserted
 }
 
 TEST_CASE("presets equal the released config.json files") {

@@ -9,6 +9,7 @@
 #include <cstdint>
 
 #include "catch.hpp"
+#include "expected_figures.hpp"
 
 using deepseek::AspectRule;
 using deepseek::Dtype;
@@ -24,14 +25,17 @@ constexpr const deepseek::DeepseekOCRConfig& ocr = deepseek::presets::deepseek_o
 
 // The A4 page at 200 dpi in Gundam mode: ratio 1654/2339 = 0.707 is closest to 2/3 (0.041 away;
 // 1/2 is 0.207, 1 is 0.293), so 2x3 tiles: 273 + (10*2 + 1) * (10*3) = 273 + 630 = 903 positions,
-// 16*16 + 20*30 = 856 vision tokens.
+// 16*16 + 20*30 = 856 vision tokens (expected_figures.hpp records these for cli_test.cpp too).
 constexpr PageLayout a4 = *page_layout(OcrMode::gundam, 1654, 2339);
-static_assert(a4.positions == 903);
-static_assert(a4.vision_tokens == 856);
+static_assert(expected::ocr_a4_gundam_positions == 273 + (10 * 2 + 1) * (10 * 3));
+static_assert(expected::ocr_a4_gundam_vision_tokens == 16 * 16 + 20 * 30);
+static_assert(a4.positions == expected::ocr_a4_gundam_positions);
+static_assert(a4.vision_tokens == expected::ocr_a4_gundam_vision_tokens);
 static_assert(a4.grid[0] == 2 && a4.grid[1] == 3);
 static_assert(a4.tiles == 6);
-// 903 positions x 61,440 bytes (2 x 10 KV heads x 128 x 2 bytes x 12 layers).
-static_assert(deepseek::ocr_page_kv_bytes(ocr, a4, Dtype::bf16).value == 903ull * 61440);
+// 903 positions x 61,440 bytes (2 x 10 KV heads x 128 x 2 bytes x 12 layers): 55,480,320.
+static_assert(deepseek::ocr_page_kv_bytes(ocr, a4, Dtype::bf16).value ==
+              expected::ocr_a4_gundam_kv_bf16_bytes);
 static_assert(deepseek::ocr_pages_fit_context(ocr, a4, 8192) == 9);
 
 // The queries per side of the four sizes: 512/64 = 8, 640/64 = 10, 1024/64 = 16, 1280/64 = 20.
@@ -102,7 +106,8 @@ TEST_CASE("Gundam: one pixel over 640 on either side cuts tiles", "[ocr]") {
 }
 
 TEST_CASE("Gundam: the A4 page and a phone photo", "[ocr]") {
-    check(layout(OcrMode::gundam, 1654, 2339), 2, 3, 903, 856);
+    check(layout(OcrMode::gundam, 1654, 2339), 2, 3, expected::ocr_a4_gundam_positions,
+          expected::ocr_a4_gundam_vision_tokens);
     // 3024/4032 = 0.75: 2/3 is 0.083 away, 1 is 0.25: 2x3 as well.
     check(layout(OcrMode::gundam, 3024, 4032), 2, 3, 903, 856);
     // Landscape A4: 3/2.
@@ -194,20 +199,21 @@ TEST_CASE("Pages with a zero side have no layout; huge ones overflow loudly", "[
 
 TEST_CASE("KV bytes, pages per context, pages per budget", "[ocr]") {
     // DeepSeek-OCR: mha, 10 KV heads x 128 x 2 (K and V) x 12 layers = 30,720 elements per
-    // position: 61,440 bytes in bf16, 122,880 in fp32, 30,720 in fp8.
-    CHECK(deepseek::ocr_page_kv_bytes(ocr, a4, Dtype::bf16).value == 55480320ull);
-    CHECK(deepseek::ocr_page_kv_bytes(ocr, a4, Dtype::fp32).value == 903ull * 122880);
+    // position: 61,440 bytes in bf16 (the A4 page's 55,480,320: static_asserted above), 122,880
+    // in fp32, 30,720 in fp8.
+    CHECK(deepseek::ocr_page_kv_bytes(ocr, a4, Dtype::fp32).value ==
+          expected::ocr_a4_gundam_positions * expected::ocr_kv_mha_fp32_bytes_per_token);
     CHECK(deepseek::ocr_page_kv_bytes(ocr, a4, Dtype::fp8).value == 903ull * 30720);
     // tp 2 splits the 10 KV heads; tp 3 does not divide them; latent needs MLA.
     CHECK(deepseek::ocr_page_kv_bytes(ocr, a4, Dtype::bf16, deepseek::KvLayout::mha, 2).value ==
-          55480320ull / 2);
+          expected::ocr_a4_gundam_kv_bf16_bytes / 2);
     CHECK(deepseek::ocr_page_kv_bytes(ocr, a4, Dtype::bf16, deepseek::KvLayout::mha, 3).error ==
           deepseek::MemoryError::tp_does_not_divide);
     CHECK(deepseek::ocr_page_kv_bytes(ocr, a4, Dtype::bf16, deepseek::KvLayout::latent).error ==
           deepseek::MemoryError::layout_needs_mla);
 
-    // 8192 / 903 = 9.07: 9 pages (8127 positions). After 100 prompt tokens: 8092 / 903 = 8.96: 8.
-    CHECK(deepseek::ocr_pages_fit_context(ocr, a4, 8192) == 9);
+    // 8192 / 903 = 9.07: 9 pages (8127 positions; static_asserted above). After 100 prompt
+    // tokens: 8092 / 903 = 8.96: 8.
     CHECK(deepseek::ocr_pages_fit_context(ocr, a4, 8192, 100) == 8);
     CHECK(deepseek::ocr_pages_fit_context(ocr, a4, 8127) == 9);
     CHECK(deepseek::ocr_pages_fit_context(ocr, a4, 8126) == 8);
@@ -218,14 +224,14 @@ TEST_CASE("KV bytes, pages per context, pages per budget", "[ocr]") {
 
     // Weights 6,672,212,480 bytes (the bf16 checkpoint); 8 GiB leaves 1,917,722,112 bytes:
     // 31,212 positions of 61,440 bytes (1,917,665,280), 34 A4 pages (30,702 positions).
-    const std::uint64_t weights = 6672212480ull;
+    const std::uint64_t weights = expected::ocr_checkpoint_bytes;
     const std::uint64_t budget = 8ull << 30;
     CHECK(deepseek::ocr_pages_fit_budget(ocr, a4, weights, budget, Dtype::bf16).value == 34);
     // A prompt of 500 leaves 30,712 positions: still 34 (30,702); 511 leaves 30,701: 33.
     CHECK(deepseek::ocr_pages_fit_budget(ocr, a4, weights, budget, Dtype::bf16, 500).value == 34);
     CHECK(deepseek::ocr_pages_fit_budget(ocr, a4, weights, budget, Dtype::bf16, 511).value == 33);
     // Exactly weights + 34 pages fits 34; one byte less fits 33.
-    const std::uint64_t exact = weights + 34ull * 903 * 61440;
+    const std::uint64_t exact = weights + 34 * expected::ocr_a4_gundam_kv_bf16_bytes;
     CHECK(deepseek::ocr_pages_fit_budget(ocr, a4, weights, exact, Dtype::bf16).value == 34);
     CHECK(deepseek::ocr_pages_fit_budget(ocr, a4, weights, exact - 1, Dtype::bf16).value == 33);
     // Weights alone over budget: 0.

@@ -14,10 +14,12 @@
 #include <vector>
 
 #include "catch.hpp"
+#include "expected_figures.hpp"
 #include "test_support.hpp"
 
 using namespace deepseek;
 namespace P = deepseek::presets;
+namespace X = expected;
 
 namespace {
 
@@ -68,13 +70,13 @@ TEST_CASE("V2-Lite manifest equals the safetensors index") {
     const auto manifest = tensor_manifest(P::deepseek_v2_lite);
     std::set<std::string> names;
     for (const auto& t : manifest) names.insert(t.name);
-    CHECK(manifest.size() == 5'291);
+    CHECK(manifest.size() == X::v2_lite_tensors);
     CHECK(names.size() == manifest.size()); // no duplicates
     CHECK(missing(expected, names) == std::vector<std::string>{});
     CHECK(missing(names, expected) == std::vector<std::string>{});
-    CHECK(total_size == 31'412'968'448ULL);
+    CHECK(total_size == X::v2_lite_checkpoint_bytes);
     CHECK(total_bytes(manifest) == total_size);
-    CHECK(total_elements(manifest) == 15'706'484'224ULL);
+    CHECK(total_elements(manifest) == X::v2_lite_params);
 }
 
 TEST_CASE("OCR manifest equals the safetensors index") {
@@ -84,13 +86,13 @@ TEST_CASE("OCR manifest equals the safetensors index") {
     const auto manifest = tensor_manifest(P::deepseek_ocr);
     std::set<std::string> names;
     for (const auto& t : manifest) names.insert(t.name);
-    CHECK(manifest.size() == 2'710);
+    CHECK(manifest.size() == X::ocr_tensors);
     CHECK(names.size() == manifest.size());
     CHECK(missing(expected, names) == std::vector<std::string>{});
     CHECK(missing(names, expected) == std::vector<std::string>{});
-    CHECK(total_size == 6'672'212'480ULL);
+    CHECK(total_size == X::ocr_checkpoint_bytes);
     CHECK(total_bytes(manifest) == total_size);
-    CHECK(total_elements(manifest) == 3'336'106'240ULL);
+    CHECK(total_elements(manifest) == X::ocr_params);
 }
 
 TEST_CASE("V2-Lite shapes (printed state dict, memory-formulas 3)") {
@@ -135,15 +137,15 @@ TEST_CASE("OCR vision shapes (memory-formulas 2.11)") {
         sam += kv.first.rfind("model.sam_model.", 0) == 0 ? 1u : 0u;
         clip += kv.first.rfind("model.vision_model.", 0) == 0 ? 1u : 0u;
     }
-    CHECK(sam == 179);
-    CHECK(clip == 293);
+    CHECK(sam == X::ocr_sam_tensors);
+    CHECK(clip == X::ocr_clip_tensors);
 }
 
 TEST_CASE("V3 manifest: 91,991 tensors, FP8 scales and MTP (memory-formulas 2.7, 2.9)") {
     const auto manifest = tensor_manifest(P::deepseek_v3);
-    CHECK(manifest.size() == 91'991);
-    CHECK(total_elements(manifest) == 684'531'386'000ULL);
-    CHECK(total_bytes(manifest) == 688'574'839'360ULL);
+    CHECK(manifest.size() == X::v3_tensors);
+    CHECK(total_elements(manifest) == X::v3_stored_elements);
+    CHECK(total_bytes(manifest) == X::v3_checkpoint_bytes);
     CHECK(total_bytes(manifest) == checkpoint_bytes(P::deepseek_v3));
     const auto m = by_name(manifest);
     CHECK(m.size() == manifest.size());

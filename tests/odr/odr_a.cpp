@@ -1,6 +1,6 @@
 // ODR test, first translation unit: the umbrella header. Linked with odr_b.cpp (every header
 // one by one, in another order) and one TU per public header: a non-inline definition in a
-// header is a duplicate symbol, and the two TUs must agree on every figure.
+// header is a duplicate symbol, and the program fails to link.
 #include <deepseek/deepseek.hpp>
 
 #include <cstdint>

@@ -30,8 +30,11 @@ int main() {
     const std::string text = R"({"model_type": "deepseek_v2", "num_hidden_layers": 2,
         "hidden_size": 256, "intermediate_size": 512, "num_attention_heads": 4,
         "num_key_value_heads": 4, "vocab_size": 1000, "q_lora_rank": null})";
-    const std::uint64_t a = odr::figures_a(text);
-    const std::uint64_t b = odr::figures_b(text);
-    std::cout << "odr: " << a << " == " << b << "\n";
-    return a == b && a != 0 ? 0 : 1;
+    // What this test proves is that it links: both TUs instantiate the same inline functions and
+    // variables of every header, so a header definition that is not inline is a duplicate symbol
+    // and the link fails. (Comparing the two TUs' figures proved nothing: the linker keeps one copy
+    // of each inline function, so both calls run the same code. The figures are checked elsewhere.)
+    std::cout << "odr: linked; umbrella TU " << odr::figures_a(text) << ", header-by-header TU "
+              << odr::figures_b(text) << "\n";
+    return 0;
 }

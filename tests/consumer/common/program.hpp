@@ -9,6 +9,8 @@
 #include <cstdint>
 #include <iostream>
 
+#include "../../expected_figures.hpp"
+
 // DeepSeek-V2-Lite's config.json, less the keys the count does not read.
 static constexpr const char* v2_lite_json = R"({
   "model_type": "deepseek_v2", "architectures": ["DeepseekV2ForCausalLM"],
@@ -21,9 +23,9 @@ static constexpr const char* v2_lite_json = R"({
   "topk_method": "greedy", "torch_dtype": "bfloat16"
 })";
 
-// 15,706,484,224: DeepSeek-V2-Lite's parameter count (its safetensors index), at compile time.
+// DeepSeek-V2-Lite's parameter count (its safetensors index), at compile time.
 constexpr std::uint64_t lite_params = deepseek::parameter_count(deepseek::presets::deepseek_v2_lite);
-static_assert(lite_params == 15706484224ULL, "V2-Lite parameter count");
+static_assert(lite_params == expected::v2_lite_params, "V2-Lite parameter count");
 
 int main() {
     const auto cfg = deepseek::parse_config<deepseek::DeepseekV2Config>(v2_lite_json);

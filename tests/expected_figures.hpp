@@ -1,0 +1,217 @@
+// Every published or recorded figure the tests compare against, written once. Each constant says
+// where it comes from: a published total, a checkpoint's safetensors index (`metadata.total_size`,
+// the names of `weight_map`), a section of ../shared/reference/memory-formulas.md ("MF §4.1"), or
+// a derivation by hand (written out next to it, or in the test file named). None of them comes
+// from running the code under test. Tests include this header and compare with these names; a
+// figure that is not here is a derivation local to the one test that writes it out.
+#ifndef DEEPSEEK_CONFIG_TESTS_EXPECTED_FIGURES_HPP
+#define DEEPSEEK_CONFIG_TESTS_EXPECTED_FIGURES_HPP
+
+#include <cstdint>
+
+namespace expected {
+
+// ---- Totals (MF §0 and §4.1) -----------------------------------------------------------------
+
+// DeepSeek-V2-Lite.
+/// Parameters: MF §4.1 (published "15.7B"; a ChatLLM.cpp session log prints 15706484224).
+inline constexpr std::uint64_t v2_lite_params = 15'706'484'224;
+/// Bytes of the bf16 checkpoint: metadata.total_size of DeepSeek-V2-Lite's
+/// model.safetensors.index.json (corpus: deepseek-v2-lite.safetensors.index.json; MF §4.1).
+inline constexpr std::uint64_t v2_lite_checkpoint_bytes = 31'412'968'448;
+/// Tensors: the names in weight_map of the same index file.
+inline constexpr std::uint64_t v2_lite_tensors = 5'291;
+
+// DeepSeek-V2 (236B).
+/// Parameters: MF §4.1 (published "236B"; a third-party table lists 235741434880).
+inline constexpr std::uint64_t v2_params = 235'741'434'880;
+/// Bytes of the bf16 checkpoint: MF §4.1, "bf16 bytes (2·P)" column.
+inline constexpr std::uint64_t v2_checkpoint_bytes = 471'482'869'760;
+
+// DeepSeek-V3 / R1.
+/// Main-model parameters, MTP and FP8 scales excluded: MF §4.1 (published "671B").
+inline constexpr std::uint64_t v3_params = 671'026'419'200;
+/// The MTP module as stored (with its copies of embed_tokens and the head): MF §4.1.
+inline constexpr std::uint64_t v3_mtp_params = 13'463'426'304;
+/// Main model + MTP: MF §4.1 (published "685B").
+inline constexpr std::uint64_t v3_params_with_mtp = 684'489'845'504;
+/// Elements stored (parameters + MTP + FP8 scales): the R1 checkpoint report, MF §0 and §4.1.
+inline constexpr std::uint64_t v3_stored_elements = 684'531'386'000;
+/// Tensors stored (experts one by one, FP8 scales, MTP): the R1 checkpoint report, MF §0 and §4.1.
+inline constexpr std::uint64_t v3_tensors = 91'991;
+/// Bytes of the released FP8 checkpoint (641.29 GiB of tensor data): MF §0, §2.9 and §4.1.
+inline constexpr std::uint64_t v3_checkpoint_bytes = 688'574'839'360;
+/// Bytes of main + MTP with no quantisation (bf16, router bias float32): MF §4.1, "bf16 bytes"
+/// column of "V3 main + MTP".
+inline constexpr std::uint64_t v3_unquantised_checkpoint_bytes = 1'368'979'721'216;
+
+// DeepSeek-OCR.
+/// Parameters, vision encoder included: MF §0 and §4.1.
+inline constexpr std::uint64_t ocr_params = 3'336'106'240;
+/// Bytes of the bf16 checkpoint: metadata.total_size of the OCR index (corpus:
+/// deepseek-ocr.safetensors.index.json; MF §4.1, quoted for the identical Unlimited-OCR layout).
+inline constexpr std::uint64_t ocr_checkpoint_bytes = 6'672'212'480;
+/// Tensors: the names in weight_map of the same index file (MF §4.1).
+inline constexpr std::uint64_t ocr_tensors = 2'710;
+/// Tensors of the SAM ViT-B and of the CLIP-L encoder: MF §4.1 (OCR whole-model row).
+inline constexpr std::uint64_t ocr_sam_tensors = 179;
+inline constexpr std::uint64_t ocr_clip_tensors = 293;
+/// The language model alone: MF §4.1 (published "3B").
+inline constexpr std::uint64_t ocr_lm_params = 2'934'734'080;
+/// The DeepEncoder (SAM + CLIP + projector + separators): MF §2.11 and §4.1.
+inline constexpr std::uint64_t ocr_vision_params = 401'372'160;
+
+// ---- Main-model component breakdown (MF §4.1, "Main-model component breakdown" table) -------
+// `*_embedding` is embed_tokens, which equals lm_head ("embed_tokens = lm_head (each)" row).
+
+inline constexpr std::uint64_t v2_lite_routed_experts = 14'394'851'328;
+inline constexpr std::uint64_t v2_lite_attention = 371'602'944;
+inline constexpr std::uint64_t v2_lite_shared_experts = 449'839'104;
+inline constexpr std::uint64_t v2_lite_dense_mlp = 67'239'936;
+inline constexpr std::uint64_t v2_lite_embedding = 209'715'200;
+inline constexpr std::uint64_t v2_lite_router = 3'407'872;
+inline constexpr std::uint64_t v2_lite_norms = 112'640;
+
+inline constexpr std::uint64_t v2_routed_experts = 222'717'542'400;
+inline constexpr std::uint64_t v2_attention = 8'953'651'200;
+inline constexpr std::uint64_t v2_shared_experts = 2'783'969'280;
+inline constexpr std::uint64_t v2_dense_mlp = 188'743'680;
+inline constexpr std::uint64_t v2_embedding = 524'288'000;
+inline constexpr std::uint64_t v2_router = 48'332'800;
+inline constexpr std::uint64_t v2_norms = 619'520;
+
+inline constexpr std::uint64_t v3_routed_experts = 653'908'770'816;
+inline constexpr std::uint64_t v3_attention = 11'413'547'008;
+inline constexpr std::uint64_t v3_shared_experts = 2'554'331'136;
+inline constexpr std::uint64_t v3_dense_mlp = 1'189'085'184;
+inline constexpr std::uint64_t v3_embedding = 926'679'040;
+inline constexpr std::uint64_t v3_router = 106'445'312; ///< router weights + float32 bias
+inline constexpr std::uint64_t v3_norms = 881'664;
+
+inline constexpr std::uint64_t ocr_routed_experts = 2'422'210'560;
+inline constexpr std::uint64_t ocr_attention = 78'643'200;
+inline constexpr std::uint64_t ocr_shared_experts = 75'694'080;
+inline constexpr std::uint64_t ocr_dense_mlp = 26'296'320;
+inline constexpr std::uint64_t ocr_embedding = 165'478'400;
+inline constexpr std::uint64_t ocr_router = 901'120;
+inline constexpr std::uint64_t ocr_norms = 32'000;
+
+// ---- Per-layer constants (MF §4.1, "Per-layer constants" table) --------------------------------
+// attention (q_a/kv_a norms included), one dense MLP 3HI, one routed expert 3HI_e, the shared
+// experts, the router, a whole dense layer and a whole MoE layer (both with their two norms).
+
+inline constexpr std::uint64_t v2_lite_layer_attention = 13'763'072;
+inline constexpr std::uint64_t v2_lite_layer_dense_mlp = 67'239'936;
+inline constexpr std::uint64_t v2_lite_layer_one_expert = 8'650'752;
+inline constexpr std::uint64_t v2_lite_layer_shared_experts = 17'301'504;
+inline constexpr std::uint64_t v2_lite_layer_router = 131'072;
+inline constexpr std::uint64_t v2_lite_dense_layer_params = 81'007'104;
+inline constexpr std::uint64_t v2_lite_moe_layer_params = 584'847'872;
+
+inline constexpr std::uint64_t v2_layer_attention = 149'227'520;
+inline constexpr std::uint64_t v2_layer_dense_mlp = 188'743'680;
+inline constexpr std::uint64_t v2_layer_one_expert = 23'592'960;
+inline constexpr std::uint64_t v2_layer_shared_experts = 47'185'920;
+inline constexpr std::uint64_t v2_layer_router = 819'200;
+inline constexpr std::uint64_t v2_dense_layer_params = 337'981'440;
+inline constexpr std::uint64_t v2_moe_layer_params = 3'972'116'480;
+
+inline constexpr std::uint64_t v3_layer_attention = 187'107'328;
+inline constexpr std::uint64_t v3_layer_dense_mlp = 396'361'728;
+inline constexpr std::uint64_t v3_layer_one_expert = 44'040'192;
+inline constexpr std::uint64_t v3_layer_shared_experts = 44'040'192;
+inline constexpr std::uint64_t v3_layer_router = 1'835'264;
+inline constexpr std::uint64_t v3_dense_layer_params = 583'483'392;
+inline constexpr std::uint64_t v3_moe_layer_params = 11'507'286'272;
+
+inline constexpr std::uint64_t ocr_layer_attention = 6'553'600;
+inline constexpr std::uint64_t ocr_layer_dense_mlp = 26'296'320;
+inline constexpr std::uint64_t ocr_layer_one_expert = 3'440'640;
+inline constexpr std::uint64_t ocr_layer_shared_experts = 6'881'280;
+inline constexpr std::uint64_t ocr_layer_router = 81'920;
+inline constexpr std::uint64_t ocr_dense_layer_params = 32'852'480;
+inline constexpr std::uint64_t ocr_moe_layer_params = 233'720'320;
+
+// ---- Activated parameters, DeepSeek's convention: head, no embedding (MF §4.2) ----------------
+
+/// Published "36.6B (including 0.9B for the output Head)" (README_WEIGHTS, current revision).
+inline constexpr std::uint64_t v3_active_params = 36'625'618'432;
+inline constexpr std::uint64_t v2_active_params = 20'851'512'320;      ///< published "21B"
+inline constexpr std::uint64_t v2_lite_active_params = 2'451'435'008;  ///< published "2.4B"
+inline constexpr std::uint64_t ocr_active_params = 574'127'360;        ///< "about 570M"
+
+// ---- KV cache (MF §5) --------------------------------------------------------------------------
+
+/// Latent elements per token per layer of every MLA release, kv_lora_rank + qk_rope_head_dim =
+/// 512 + 64 (MF §0 and §5b).
+inline constexpr std::uint64_t mla_latent_kv_elements = 576;
+/// Expanded (HF eager) elements per token per layer, n_h (d_nope + d_rope) + n_h d_v (MF §0, §5a).
+inline constexpr std::uint64_t v3_expanded_kv_elements = 40'960; ///< V2 and V3: 128 heads
+inline constexpr std::uint64_t v2_expanded_kv_elements = 40'960;
+inline constexpr std::uint64_t v2_lite_expanded_kv_elements = 5'120; ///< 16 heads
+/// DeepSeek-OCR's plain MHA elements per token per layer, 2 x 10 KV heads x 128 (MF §0, §5d).
+inline constexpr std::uint64_t ocr_mha_kv_elements = 2'560;
+
+/// V3 latent bf16 bytes per token over 61 layers, 576 x 2 x 61 (MF §5b; the README's headline).
+inline constexpr std::uint64_t v3_kv_latent_bf16_bytes_per_token = 70'272;
+/// ... at 32,768 tokens (MF §5b).
+inline constexpr std::uint64_t v3_kv_latent_bf16_bytes_32k = 2'302'672'896;
+/// V2-Lite latent bf16 bytes per token over 27 layers, 576 x 2 x 27 (MF §5b).
+inline constexpr std::uint64_t v2_lite_kv_latent_bf16_bytes_per_token = 31'104;
+/// ... at 32,768 tokens (MF §5b).
+inline constexpr std::uint64_t v2_lite_kv_latent_bf16_bytes_32k = 1'019'215'872;
+/// V2 latent bf16 bytes per token: derived by hand, (512 + 64) x 2 bytes x 60 layers.
+inline constexpr std::uint64_t v2_kv_latent_bf16_bytes_per_token = 69'120;
+/// Expanded bf16 bytes per token over all layers (MF §5a table).
+inline constexpr std::uint64_t v2_lite_kv_expanded_bf16_bytes_per_token = 276'480;
+inline constexpr std::uint64_t v2_kv_expanded_bf16_bytes_per_token = 4'915'200;
+inline constexpr std::uint64_t v3_kv_expanded_bf16_bytes_per_token = 4'997'120;
+/// DeepSeek-OCR mha bf16 bytes per token over 12 layers, 2,560 x 2 x 12 (MF §5d).
+inline constexpr std::uint64_t ocr_kv_mha_bf16_bytes_per_token = 61'440;
+/// ... in float32 (the re-saved fp32 OCR checkpoint): derived by hand, 2,560 x 4 x 12.
+inline constexpr std::uint64_t ocr_kv_mha_fp32_bytes_per_token = 122'880;
+
+// ---- Budgets -------------------------------------------------------------------------------------
+
+/// V2-Lite, bf16 weights on one device, latent bf16 KV, 40 GiB: derived by hand (the README's
+/// worked example), floor((42,949,672,960 - 31,412,968,448) / 31,104) = floor(370,907.4).
+inline constexpr std::uint64_t v2_lite_max_context_40gib = 370'907;
+
+/// The README's headline, DeepSeek-V3 as released (FP8) at tensor parallelism 8: weights held by
+/// one rank. Derived in headline_test.cpp, tensor by tensor.
+inline constexpr std::uint64_t v3_tp8_weight_bytes_per_rank = 87'264'518'336;
+/// ... and the largest context of batch 1 in 96 GiB per rank: derived in headline_test.cpp,
+/// floor((96 GiB - 87,264,518,336) / 70,272).
+inline constexpr std::uint64_t v3_tp8_max_context_96gib = 225'049;
+
+// ---- DeepSeek-OCR page budget ------------------------------------------------------------------
+
+/// An A4 page (1654x2339) in Gundam mode: 903 positions, derived by hand in ocr_pages_test.cpp
+/// (273 + (10 x 2 + 1) x (10 x 3)).
+inline constexpr std::uint64_t ocr_a4_gundam_positions = 903;
+/// ... its vision tokens: 16 x 16 + 20 x 30 (ocr_pages_test.cpp).
+inline constexpr std::uint64_t ocr_a4_gundam_vision_tokens = 856;
+/// ... and its KV bytes in bf16: derived by hand, 903 x 61,440.
+inline constexpr std::uint64_t ocr_a4_gundam_kv_bf16_bytes = 55'480'320;
+
+// ---- Consistency of the figures above with each other (arithmetic on the sources, not code) --
+
+static_assert(v2_lite_checkpoint_bytes == 2 * v2_lite_params, "the V2-Lite index is bf16");
+static_assert(v2_checkpoint_bytes == 2 * v2_params);
+static_assert(ocr_checkpoint_bytes == 2 * ocr_params, "the OCR index is bf16");
+static_assert(v3_params + v3_mtp_params == v3_params_with_mtp);
+static_assert(ocr_lm_params + ocr_vision_params == ocr_params);
+static_assert(v3_kv_latent_bf16_bytes_per_token == mla_latent_kv_elements * 2 * 61);
+static_assert(v3_kv_latent_bf16_bytes_32k == v3_kv_latent_bf16_bytes_per_token * 32'768);
+static_assert(v2_lite_kv_latent_bf16_bytes_per_token == mla_latent_kv_elements * 2 * 27);
+static_assert(v2_lite_kv_latent_bf16_bytes_32k == v2_lite_kv_latent_bf16_bytes_per_token * 32'768);
+static_assert(v2_kv_latent_bf16_bytes_per_token == mla_latent_kv_elements * 2 * 60);
+static_assert(ocr_kv_mha_bf16_bytes_per_token == ocr_mha_kv_elements * 2 * 12);
+static_assert(ocr_kv_mha_fp32_bytes_per_token == ocr_mha_kv_elements * 4 * 12);
+static_assert(ocr_a4_gundam_kv_bf16_bytes == ocr_a4_gundam_positions * ocr_kv_mha_bf16_bytes_per_token);
+static_assert(v2_lite_max_context_40gib ==
+              ((std::uint64_t{40} << 30) - v2_lite_checkpoint_bytes) / v2_lite_kv_latent_bf16_bytes_per_token);
+
+} // namespace expected
+
+#endif
