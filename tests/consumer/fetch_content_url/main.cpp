@@ -1,0 +1,2 @@
+#define DSC_CONSUMER_NAME "fetch_content_url"
+#include "../common/program.hpp"
