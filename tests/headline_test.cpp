@@ -17,9 +17,11 @@
 #include <optional>
 
 #include "catch.hpp"
+#include "queries.hpp"
 #include "expected_figures.hpp"
 
 using namespace deepseek;
+using namespace test_support;
 
 namespace {
 namespace hand {
@@ -180,12 +182,9 @@ TEST_CASE("README headline: V3 at tp 8 in 96 GiB, derived by hand, at run time",
     const SizeResult weights = checkpoint_bytes_per_rank(presets::deepseek_v3, tp);
     REQUIRE(weights.ok());
     CHECK(weights.value == expected::v3_tp8_weight_bytes_per_rank);
-    const SizeResult kv = kv_cache_bytes_per_rank(presets::deepseek_v3, KvLayout::latent, 1, 1,
-                                                  Dtype::bf16, tp);
+    const SizeResult kv = kv_cache_bytes(presets::deepseek_v3, kv_query(KvLayout::latent, 1, 1, Dtype::bf16, tp));
     CHECK(kv.value == expected::v3_kv_latent_bf16_bytes_per_token);
-    const SizeResult context = max_context_tokens_given_weights(
-        presets::deepseek_v3, weights.value, KvLayout::latent, Dtype::bf16, 1, tp,
-        std::uint64_t{96} << 30);
+    const SizeResult context = max_context_tokens(presets::deepseek_v3, given_weights_query(weights.value, KvLayout::latent, Dtype::bf16, 1, tp, std::uint64_t{96} << 30));
     CHECK(context.value == expected::v3_tp8_max_context_96gib);
 }
 
@@ -204,9 +203,7 @@ TEST_CASE("README headline: one token more than the max context does not fit", "
                                 expected::v3_tp8_max_context_96gib *
                                     expected::v3_kv_latent_bf16_bytes_per_token;
     const auto fit = [](std::uint64_t b) {
-        return max_context_tokens_given_weights(presets::deepseek_v3,
-                                                expected::v3_tp8_weight_bytes_per_rank,
-                                                KvLayout::latent, Dtype::bf16, 1, 8, b)
+        return max_context_tokens(presets::deepseek_v3, given_weights_query(expected::v3_tp8_weight_bytes_per_rank, KvLayout::latent, Dtype::bf16, 1, 8, b))
             .value;
     };
     CHECK(fit(exact) == expected::v3_tp8_max_context_96gib);

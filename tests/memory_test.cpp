@@ -10,10 +10,12 @@
 #include <string>
 
 #include "catch.hpp"
+#include "queries.hpp"
 #include "expected_figures.hpp"
 #include "test_support.hpp"
 
 using namespace deepseek;
+using namespace test_support;
 namespace P = deepseek::presets;
 namespace X = expected;
 
@@ -272,8 +274,8 @@ TEST_CASE("tensor-parallel split of the weights (memory-formulas 2.10)") {
 
 TEST_CASE("KV cache elements per token per layer (memory-formulas 5)") {
     // V3 and V2 latent, V3 expanded, V2-Lite expanded and OCR mha: static_asserted.
-    CHECK(kv_elements_per_token(P::deepseek_v2_lite, KvLayout::latent).value == X::mla_latent_kv_elements);
-    CHECK(kv_elements_per_token(P::deepseek_v2, KvLayout::expanded).value == X::v2_expanded_kv_elements);
+    CHECK(kv_elements_per_token_per_layer(P::deepseek_v2_lite, KvLayout::latent).value == X::mla_latent_kv_elements);
+    CHECK(kv_elements_per_token_per_layer(P::deepseek_v2, KvLayout::expanded).value == X::v2_expanded_kv_elements);
 }
 
 TEST_CASE("KV cache bytes (memory-formulas 5)") {
@@ -290,27 +292,27 @@ TEST_CASE("KV cache bytes (memory-formulas 5)") {
     CHECK(kv_bytes_per_token(P::deepseek_ocr, KvLayout::mha, Dtype::bf16).value ==
           X::ocr_kv_mha_bf16_bytes_per_token);
     // Batch multiplies; fp8 halves; int4 quarters.
-    CHECK(kv_cache_bytes(P::deepseek_v3, KvLayout::latent, 32'768, 4, Dtype::bf16).value ==
+    CHECK(kv_cache_bytes(P::deepseek_v3, kv_query(KvLayout::latent, 32'768, 4, Dtype::bf16, 1)).value ==
           4 * X::v3_kv_latent_bf16_bytes_32k);
-    CHECK(kv_cache_bytes(P::deepseek_v3, KvLayout::latent, 32'768, 1, Dtype::fp8).value ==
+    CHECK(kv_cache_bytes(P::deepseek_v3, kv_query(KvLayout::latent, 32'768, 1, Dtype::fp8, 1)).value ==
           X::v3_kv_latent_bf16_bytes_32k / 2);
-    CHECK(kv_cache_bytes(P::deepseek_v3, KvLayout::latent, 32'768, 1, Dtype::int4).value ==
+    CHECK(kv_cache_bytes(P::deepseek_v3, kv_query(KvLayout::latent, 32'768, 1, Dtype::int4, 1)).value ==
           X::v3_kv_latent_bf16_bytes_32k / 4);
 }
 
 TEST_CASE("KV cache per tensor-parallel rank") {
     // Latent is replicated on every rank (vLLM: one KV head, not divided by TP).
-    CHECK(kv_cache_bytes_per_rank(P::deepseek_v3, KvLayout::latent, 32'768, 1, Dtype::bf16, 8)
+    CHECK(kv_cache_bytes(P::deepseek_v3, kv_query(KvLayout::latent, 32'768, 1, Dtype::bf16, 8))
               .value == X::v3_kv_latent_bf16_bytes_32k);
     // Expanded splits by the 128 heads: 40,960 / 8 = 5,120 elements per rank.
-    CHECK(kv_elements_per_token_per_rank(P::deepseek_v3, KvLayout::expanded, 8).value == 5'120);
-    CHECK(kv_elements_per_token_per_rank(P::deepseek_v3, KvLayout::expanded, 3).error ==
+    CHECK(kv_elements_per_token_per_layer_per_rank(P::deepseek_v3, KvLayout::expanded, 8).value == 5'120);
+    CHECK(kv_elements_per_token_per_layer_per_rank(P::deepseek_v3, KvLayout::expanded, 3).error ==
           MemoryError::tp_does_not_divide);
     // OCR mha splits by its 10 KV heads: 2 ranks hold 1,280 each; 4 ranks do not divide 10.
-    CHECK(kv_elements_per_token_per_rank(P::deepseek_ocr, KvLayout::mha, 2).value == 1'280);
-    CHECK(kv_elements_per_token_per_rank(P::deepseek_ocr, KvLayout::mha, 4).error ==
+    CHECK(kv_elements_per_token_per_layer_per_rank(P::deepseek_ocr, KvLayout::mha, 2).value == 1'280);
+    CHECK(kv_elements_per_token_per_layer_per_rank(P::deepseek_ocr, KvLayout::mha, 4).error ==
           MemoryError::tp_does_not_divide);
-    CHECK(kv_elements_per_token_per_rank(P::deepseek_ocr, KvLayout::mha, 0).error ==
+    CHECK(kv_elements_per_token_per_layer_per_rank(P::deepseek_ocr, KvLayout::mha, 0).error ==
           MemoryError::tp_zero);
 }
 
@@ -319,21 +321,20 @@ TEST_CASE("a KV layout that does not fit the model is an error") {
     CHECK_FALSE(layout_fits(P::deepseek_ocr, KvLayout::expanded));
     CHECK(layout_fits(P::deepseek_ocr, KvLayout::mha));
     CHECK(layout_fits(P::deepseek_v2_lite, KvLayout::latent));
-    const SizeResult a = kv_elements_per_token(P::deepseek_ocr, KvLayout::latent);
+    const SizeResult a = kv_elements_per_token_per_layer(P::deepseek_ocr, KvLayout::latent);
     CHECK_FALSE(a.ok());
     CHECK(a.error == MemoryError::layout_needs_mla);
     CHECK(a.value == 0);
-    CHECK(kv_cache_bytes(P::deepseek_ocr, KvLayout::expanded, 10, 1, Dtype::bf16).error ==
+    CHECK(kv_cache_bytes(P::deepseek_ocr, kv_query(KvLayout::expanded, 10, 1, Dtype::bf16, 1)).error ==
           MemoryError::layout_needs_mla);
-    CHECK(kv_cache_bytes(P::deepseek_v3, KvLayout::mha, 10, 1, Dtype::bf16).error ==
+    CHECK(kv_cache_bytes(P::deepseek_v3, kv_query(KvLayout::mha, 10, 1, Dtype::bf16, 1)).error ==
           MemoryError::layout_needs_mha);
-    CHECK(max_context_tokens(P::deepseek_v3, Dtype::bf16, KvLayout::mha, Dtype::bf16, 1, 1,
-                             1ULL << 50)
+    CHECK(max_context_tokens(P::deepseek_v3, budget_query(1ULL << 50, Dtype::bf16, KvLayout::mha, Dtype::bf16, 1, 1))
               .error == MemoryError::layout_needs_mha);
     // A V2 config with use_mla false takes the mha layout: 2 x 32 KV heads x (4096 / 32).
     DeepseekV2Config c{};
     c.use_mla = false;
-    CHECK(kv_elements_per_token(c, KvLayout::mha).value == 2 * 32 * 128);
+    CHECK(kv_elements_per_token_per_layer(c, KvLayout::mha).value == 2 * 32 * 128);
 }
 
 TEST_CASE("context budget, worked by hand") {
@@ -341,8 +342,7 @@ TEST_CASE("context budget, worked by hand") {
     const std::uint64_t w = X::v2_lite_checkpoint_bytes;
     const std::uint64_t kv = X::v2_lite_kv_latent_bf16_bytes_per_token;
     const auto T = [](std::uint64_t budget, std::uint64_t batch = 1) {
-        return max_context_tokens(P::deepseek_v2_lite, Dtype::bf16, KvLayout::latent, Dtype::bf16,
-                                  batch, 1, budget);
+        return max_context_tokens(P::deepseek_v2_lite, budget_query(budget, Dtype::bf16, KvLayout::latent, Dtype::bf16, batch, 1));
     };
     // w + 1,000 tokens (1,000), one byte less (999) and w - 1 (0): static_asserted.
     CHECK(T(w + kv * 32'768).value == 32'768);
@@ -352,14 +352,12 @@ TEST_CASE("context budget, worked by hand") {
     CHECK(T(w + 4 * kv * 10 - 1, 4).value == 9);
     // 40 GiB: (42,949,672,960 - 31,412,968,448) / 31,104 = 370,907.4 latent tokens (static_asserted),
     // and / 276,480 = 41,727.3 expanded tokens.
-    CHECK(max_context_tokens(P::deepseek_v2_lite, Dtype::bf16, KvLayout::expanded, Dtype::bf16, 1,
-                             1, 40ULL << 30)
+    CHECK(max_context_tokens(P::deepseek_v2_lite, budget_query(40ULL << 30, Dtype::bf16, KvLayout::expanded, Dtype::bf16, 1, 1))
               .value == 41'727);
     // V3 on 8 ranks, fp8 weights, latent bf16 KV replicated (70,272 per token per rank).
     const SizeResult w8 = weight_bytes_per_rank(P::deepseek_v3, Dtype::fp8, 8);
     REQUIRE(w8.ok());
-    CHECK(max_context_tokens(P::deepseek_v3, Dtype::fp8, KvLayout::latent, Dtype::bf16, 1, 8,
-                             w8.value + X::v3_kv_latent_bf16_bytes_per_token * 32'768)
+    CHECK(max_context_tokens(P::deepseek_v3, budget_query(w8.value + X::v3_kv_latent_bf16_bytes_per_token * 32'768, Dtype::fp8, KvLayout::latent, Dtype::bf16, 1, 8))
               .value == 32'768);
     // int4 KV rounds up: 1 element per token in 1 layer at 4 bits; 1 byte holds 2 tokens, 3
     // bytes 6.
@@ -368,21 +366,20 @@ TEST_CASE("context budget, worked by hand") {
     tiny.kv_lora_rank = 1;
     tiny.qk_rope_head_dim = 0;
     const auto t4 = [&](std::uint64_t budget) {
-        return max_context_tokens_given_weights(tiny, 0, KvLayout::latent, Dtype::int4, 1, 1,
-                                                budget)
+        return max_context_tokens(tiny, given_weights_query(0, KvLayout::latent, Dtype::int4, 1, 1, budget))
             .value;
     };
     CHECK(t4(1) == 2);
     CHECK(t4(3) == 6);
-    CHECK(kv_cache_bytes(tiny, KvLayout::latent, 3, 1, Dtype::int4).value ==
+    CHECK(kv_cache_bytes(tiny, kv_query(KvLayout::latent, 3, 1, Dtype::int4, 1)).value ==
           2); // 12 bits -> 2 bytes
     // A token that costs nothing (batch 0) leaves the context unbounded.
     CHECK(
-        max_context_tokens_given_weights(tiny, 0, KvLayout::latent, Dtype::bf16, 0, 1, 10).value ==
+        max_context_tokens(tiny, given_weights_query(0, KvLayout::latent, Dtype::bf16, 0, 1, 10)).value ==
         UINT64_MAX);
     // A budget near 2^64 does not overflow the division.
     CHECK(t4(UINT64_MAX) == UINT64_MAX);
-    CHECK(max_context_tokens_given_weights(tiny, 0, KvLayout::latent, Dtype::fp8, 1, 1, UINT64_MAX)
+    CHECK(max_context_tokens(tiny, given_weights_query(0, KvLayout::latent, Dtype::fp8, 1, 1, UINT64_MAX))
               .value == UINT64_MAX);
 }
 
@@ -406,7 +403,7 @@ TEST_CASE("overflow at run time throws arithmetic_overflow, never wraps") {
           std::string::npos);
     // KV: 2^62 tokens x 576 elements.
     CHECK(overflow_message([&] {
-              (void)kv_cache_bytes(P::deepseek_v3, KvLayout::latent, 1ULL << 62, 1, Dtype::bf16);
+              (void)kv_cache_bytes(P::deepseek_v3, kv_query(KvLayout::latent, 1ULL << 62, 1, Dtype::bf16, 1));
           }).find("KV cache bytes") != std::string::npos);
 }
 

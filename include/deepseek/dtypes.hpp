@@ -17,7 +17,8 @@ namespace deepseek {
 /// A uniform element type for weights or KV cache (int4 packs two elements per byte).
 enum class Dtype { fp32, bf16, fp16, fp8, int8, int4 };
 
-/// How an engine stores the KV cache of one token in one layer (see `kv_elements_per_token`).
+/// How an engine stores the KV cache of one token in one layer (see
+/// `kv_elements_per_token_per_layer`).
 /// `latent`: MLA compressed latent + rope key, kv_lora_rank + qk_rope_head_dim (vLLM, SGLang,
 /// FlashMLA, TensorRT-LLM, the V3 demo "absorb" mode, llama.cpp V-less cache); `expanded`:
 /// decompressed per-head K and V, n_h (d_nope + d_rope) + n_h d_v (HF transformers eager);
@@ -34,6 +35,7 @@ enum class MemoryError {
     tp_does_not_divide, ///< tp does not divide a split dimension (heads, rows, experts)
     layout_needs_mla,   ///< latent / expanded KV asked of a model without MLA
     layout_needs_mha,   ///< mha KV asked of an MLA model
+    weights_do_not_fit, ///< the weights alone exceed the memory budget
 };
 
 template <> struct enum_table<Dtype> {
@@ -63,12 +65,13 @@ template <> struct enum_table<TensorDtype> {
     }};
 };
 template <> struct enum_table<MemoryError> {
-    static constexpr std::array<EnumEntry<MemoryError>, 5> entries{{
+    static constexpr std::array<EnumEntry<MemoryError>, 6> entries{{
         {MemoryError::none, "none"},
         {MemoryError::tp_zero, "tp_zero"},
         {MemoryError::tp_does_not_divide, "tp_does_not_divide"},
         {MemoryError::layout_needs_mla, "layout_needs_mla"},
         {MemoryError::layout_needs_mha, "layout_needs_mha"},
+        {MemoryError::weights_do_not_fit, "weights_do_not_fit"},
     }};
 };
 
@@ -84,6 +87,7 @@ constexpr std::string_view error_message(MemoryError e) noexcept {
         return "the latent and expanded KV layouts need an MLA model; use mha for use_mla false";
     case MemoryError::layout_needs_mha:
         return "the mha KV layout is for models with use_mla false; use latent or expanded";
+    case MemoryError::weights_do_not_fit: return "the weights alone do not fit the budget";
     }
     return {};
 }
@@ -113,8 +117,9 @@ constexpr std::uint64_t tensor_dtype_bytes(TensorDtype d) noexcept {
     return 0;
 }
 
-/// A byte or element count, or the reason it does not exist. `value` is 0 on error.
-struct SizeResult {
+/// A byte or element count, or the reason it does not exist (`value` is then 0 and means
+/// nothing: check `ok()` first).
+struct [[nodiscard]] SizeResult {
     std::uint64_t value = 0;
     MemoryError error = MemoryError::none;
     constexpr bool ok() const noexcept { return error == MemoryError::none; }

@@ -324,9 +324,25 @@ template <class C> constexpr SizeResult checkpoint_bytes_per_rank(const C& c, st
 
 /// Whether a KV layout exists for the model: latent and expanded need MLA, mha needs use_mla
 /// false.
-template <class C> constexpr bool layout_fits(const C& c, KvLayout layout) noexcept {
+template <class C> [[nodiscard]] constexpr bool layout_fits(const C& c, KvLayout layout) noexcept {
     detail::require_config<C>();
     return layout == KvLayout::mha ? !uses_mla(c) : uses_mla(c);
+}
+
+/// The KV-cache layout engines use by default: latent for MLA models, mha otherwise.
+template <class C> [[nodiscard]] constexpr KvLayout default_kv_layout(const C& c) noexcept {
+    return uses_mla(c) ? KvLayout::latent : KvLayout::mha;
+}
+
+/// The uniform dtype matching the checkpoint's torch_dtype (bf16 when unset).
+template <class C> [[nodiscard]] constexpr Dtype model_dtype(const C& c) noexcept {
+    if (!c.torch_dtype) return Dtype::bf16;
+    switch (*c.torch_dtype) {
+    case TorchDtype::float32: return Dtype::fp32;
+    case TorchDtype::float16: return Dtype::fp16;
+    case TorchDtype::bfloat16: return Dtype::bf16;
+    }
+    return Dtype::bf16;
 }
 
 namespace detail {
@@ -336,9 +352,10 @@ template <class C> constexpr MemoryError layout_error(const C& c, KvLayout layou
 }
 } // namespace detail
 
-/// KV-cache elements per token per layer: latent r_kv + d_rope; expanded
+/// KV-cache elements of one token in ONE decoder layer: latent r_kv + d_rope; expanded
 /// n_h (d_nope + d_rope) + n_h d_v; mha 2 n_kv head_dim. Error when the layout does not fit.
-template <class C> constexpr SizeResult kv_elements_per_token(const C& c, KvLayout layout) {
+template <class C>
+[[nodiscard]] constexpr SizeResult kv_elements_per_token_per_layer(const C& c, KvLayout layout) {
     detail::require_config<C>();
     const MemoryError err = detail::layout_error(c, layout);
     if (err != MemoryError::none) return {0, err};
@@ -351,96 +368,111 @@ template <class C> constexpr SizeResult kv_elements_per_token(const C& c, KvLayo
         return {checked_add(detail::value_or_zero(c.kv_lora_rank), c.qk_rope_head_dim, what)};
     case KvLayout::expanded:
         // Decompressed K (rope part broadcast to every head) and V, per head.
-        return {checked_add(checked_mul(c.num_attention_heads,
-                                        checked_add(c.qk_nope_head_dim, c.qk_rope_head_dim, what),
+        return {checked_add(checked_mul(c.num_attention_heads, checked_add(c.qk_nope_head_dim, c.qk_rope_head_dim, what),
                                         what),
                             checked_mul(c.num_attention_heads, c.v_head_dim, what), what)};
-    case KvLayout::mha:
-        return {checked_mul(2, checked_mul(c.num_key_value_heads, mha_head_dim(c), what), what)};
+    case KvLayout::mha: return {checked_mul(2, checked_mul(c.num_key_value_heads, mha_head_dim(c), what), what)};
     }
     return {};
 }
 
-/// KV-cache elements per token per layer on one of `tp` ranks: latent is replicated on every
-/// rank; expanded is split by attention heads, mha by KV heads (tp must divide them).
+/// kv_elements_per_token_per_layer on one of `tp` ranks: latent is replicated on every rank;
+/// expanded is split by attention heads, mha by KV heads (tp must divide them).
 template <class C>
-constexpr SizeResult kv_elements_per_token_per_rank(const C& c, KvLayout layout, std::uint64_t tp) {
-    SizeResult r = kv_elements_per_token(c, layout);
+[[nodiscard]] constexpr SizeResult kv_elements_per_token_per_layer_per_rank(const C& c, KvLayout layout,
+                                                                            std::uint64_t tp) {
+    SizeResult r = kv_elements_per_token_per_layer(c, layout);
     if (!r) return r;
     if (tp == 0) return {0, MemoryError::tp_zero};
     if (layout == KvLayout::latent) return r;
-    const std::uint64_t heads =
-        layout == KvLayout::expanded ? c.num_attention_heads : c.num_key_value_heads;
+    const std::uint64_t heads = layout == KvLayout::expanded ? c.num_attention_heads : c.num_key_value_heads;
     if (heads % tp != 0) return {0, MemoryError::tp_does_not_divide};
     r.value /= tp;
     return r;
 }
 
-/// KV-cache bytes on one of `tp` ranks for `tokens` tokens in each of `batch` sequences over
-/// num_hidden_layers layers (MTP draft layers excluded), elements at `d` (int4 rounds the total
-/// up to whole bytes).
-template <class C>
-constexpr SizeResult kv_cache_bytes_per_rank(const C& c, KvLayout layout, std::uint64_t tokens,
-                                             std::uint64_t batch, Dtype d, std::uint64_t tp) {
-    SizeResult r = kv_elements_per_token_per_rank(c, layout, tp);
+/// What KV cache to size: `tokens` tokens in each of `batch` sequences on one of `tp` ranks,
+/// over num_hidden_layers decoder layers (MTP draft layers excluded). An aggregate: name the
+/// fields (`KvQuery{}` then assign, or C++20 designated initialisers).
+struct KvQuery {
+    std::uint64_t tokens = 1;           ///< tokens per sequence
+    std::uint64_t batch = 1;            ///< sequences
+    std::uint64_t tp = 1;               ///< tensor-parallel ranks; the bytes are one rank's
+    std::optional<KvLayout> layout{};   ///< unset: default_kv_layout(c)
+    std::optional<Dtype> dtype{};       ///< unset: model_dtype(c)
+};
+
+/// KV-cache bytes of a query, elements at its dtype (int4 rounds the total up to whole bytes).
+/// Errors: a layout the model cannot take, tp 0, tp not dividing the heads.
+template <class C> [[nodiscard]] constexpr SizeResult kv_cache_bytes(const C& c, const KvQuery& q) {
+    const KvLayout layout = q.layout ? *q.layout : default_kv_layout(c);
+    SizeResult r = kv_elements_per_token_per_layer_per_rank(c, layout, q.tp);
     if (!r) return r;
     const char* const what = "KV cache bytes";
     std::uint64_t bits = detail::checked_mul(r.value, c.num_hidden_layers, what);
-    bits = detail::checked_mul(bits, tokens, what);
-    bits = detail::checked_mul(bits, batch, what);
-    bits = detail::checked_mul(bits, dtype_bits(d), what);
+    bits = detail::checked_mul(bits, q.tokens, what);
+    bits = detail::checked_mul(bits, q.batch, what);
+    bits = detail::checked_mul(bits, dtype_bits(q.dtype ? *q.dtype : model_dtype(c)), what);
     return {detail::ceil_div(bits, 8)};
 }
 
-/// KV-cache bytes for `tokens` tokens x `batch` sequences on a single device.
-template <class C> constexpr SizeResult
-kv_cache_bytes(const C& c, KvLayout layout, std::uint64_t tokens, std::uint64_t batch, Dtype d) {
-    return kv_cache_bytes_per_rank(c, layout, tokens, batch, d, 1);
-}
-
-/// KV-cache bytes of one token over all num_hidden_layers layers (batch 1, one device).
-template <class C> constexpr SizeResult kv_bytes_per_token(const C& c, KvLayout layout, Dtype d) {
-    return kv_cache_bytes_per_rank(c, layout, 1, 1, d, 1);
+/// KV-cache bytes of one token over all num_hidden_layers decoder layers (one sequence, one
+/// device).
+template <class C> [[nodiscard]] constexpr SizeResult kv_bytes_per_token(const C& c, KvLayout layout, Dtype d) {
+    KvQuery q{};
+    q.layout = layout;
+    q.dtype = d;
+    return kv_cache_bytes(c, q);
 }
 
 // ---------------------------------------------------------------------------------------------
 // Budget.
 // ---------------------------------------------------------------------------------------------
 
-/// The largest context T (tokens per sequence) such that `weight_bytes_per_rank_value` +
-/// KV(T, batch) on one of `tp` ranks fits in `budget_bytes`; 0 when the weights alone do not
-/// fit. When a token costs no KV bytes (batch 0) the answer is the largest uint64.
-template <class C> constexpr SizeResult
-max_context_tokens_given_weights(const C& c, std::uint64_t weight_bytes_per_rank_value,
-                                 KvLayout layout, Dtype kv_dtype, std::uint64_t batch,
-                                 std::uint64_t tp, std::uint64_t budget_bytes) {
-    const SizeResult per_token = kv_elements_per_token_per_rank(c, layout, tp);
+/// What to fit in a memory budget: the weights one of `tp` ranks holds and the KV cache of
+/// `batch` sequences. An aggregate: name the fields.
+struct BudgetQuery {
+    std::uint64_t budget_bytes = 0;          ///< bytes per rank for weights + KV cache
+    std::uint64_t batch = 1;                 ///< sequences
+    std::uint64_t tp = 1;                    ///< tensor-parallel ranks
+    std::optional<Dtype> weights_dtype{};    ///< unset: the checkpoint as released (FP8 where FP8)
+    std::optional<std::uint64_t> weight_bytes{}; ///< weights per rank computed elsewhere (overrides weights_dtype)
+    std::optional<KvLayout> kv_layout{};     ///< unset: default_kv_layout(c)
+    std::optional<Dtype> kv_dtype{};         ///< unset: model_dtype(c)
+};
+
+/// The weight bytes one rank holds under a budget query: `weight_bytes` when given, else the
+/// checkpoint as released (`checkpoint_bytes_per_rank`) or at `weights_dtype`.
+template <class C> [[nodiscard]] constexpr SizeResult budget_weight_bytes(const C& c, const BudgetQuery& q) {
+    if (q.tp == 0) return {0, MemoryError::tp_zero};
+    if (q.weight_bytes) return {*q.weight_bytes};
+    return q.weights_dtype ? weight_bytes_per_rank(c, *q.weights_dtype, q.tp) : checkpoint_bytes_per_rank(c, q.tp);
+}
+
+/// The largest context T (tokens per sequence) such that the weights plus the KV cache of T
+/// tokens x `batch` fit `budget_bytes` on each rank. 0 is an answer ("the weights fit, but not
+/// one token does"); weights larger than the budget are the error `weights_do_not_fit`. When a
+/// token costs no KV bytes (batch 0) the answer is the largest uint64. Other errors: a layout
+/// the model cannot take, tp 0, tp not dividing the model.
+template <class C> [[nodiscard]] constexpr SizeResult max_context_tokens(const C& c, const BudgetQuery& q) {
+    const SizeResult weights = budget_weight_bytes(c, q);
+    if (!weights) return weights;
+    const KvLayout layout = q.kv_layout ? *q.kv_layout : default_kv_layout(c);
+    const SizeResult per_token = kv_elements_per_token_per_layer_per_rank(c, layout, q.tp);
     if (!per_token) return per_token;
-    if (weight_bytes_per_rank_value > budget_bytes) return {0};
-    const std::uint64_t available = budget_bytes - weight_bytes_per_rank_value;
+    if (weights.value > q.budget_bytes) return {0, MemoryError::weights_do_not_fit};
+    const std::uint64_t available = q.budget_bytes - weights.value;
     const char* const what = "KV cache bits per token";
     // KV(T) = ceil(T * bits_per_token / 8) <= available  <=>  T * bits_per_token <= 8 available.
     std::uint64_t bits_per_token = detail::checked_mul(per_token.value, c.num_hidden_layers, what);
-    bits_per_token = detail::checked_mul(bits_per_token, batch, what);
-    bits_per_token = detail::checked_mul(bits_per_token, dtype_bits(kv_dtype), what);
+    bits_per_token = detail::checked_mul(bits_per_token, q.batch, what);
+    bits_per_token = detail::checked_mul(bits_per_token, dtype_bits(q.kv_dtype ? *q.kv_dtype : model_dtype(c)), what);
     if (bits_per_token == 0) return {detail::u64_max};
     // floor(8 available / bits) without forming 8 available: q 8 + floor(8 rem / bits).
-    const std::uint64_t q = available / bits_per_token;
+    const std::uint64_t whole = available / bits_per_token;
     const std::uint64_t rem = available % bits_per_token;
-    if (q > detail::u64_max / 8) return {detail::u64_max};
-    return {detail::checked_add(q * 8, detail::checked_mul(rem, 8, what) / bits_per_token, what)};
-}
-
-/// The largest context T such that the weights per rank at `weight_dtype` plus KV(T, batch)
-/// fit in `budget_bytes` on each of `tp` ranks; 0 when the weights alone do not fit. Errors:
-/// a layout that does not fit, tp 0, or tp not dividing the model.
-template <class C> constexpr SizeResult max_context_tokens(const C& c, Dtype weight_dtype,
-                                                           KvLayout layout, Dtype kv_dtype,
-                                                           std::uint64_t batch, std::uint64_t tp,
-                                                           std::uint64_t budget_bytes) {
-    const SizeResult w = weight_bytes_per_rank(c, weight_dtype, tp);
-    if (!w) return w;
-    return max_context_tokens_given_weights(c, w.value, layout, kv_dtype, batch, tp, budget_bytes);
+    if (whole > detail::u64_max / 8) return {detail::u64_max};
+    return {detail::checked_add(whole * 8, detail::checked_mul(rem, 8, what) / bits_per_token, what)};
 }
 
 } // namespace deepseek

@@ -233,20 +233,22 @@ template <class C> constexpr void require_ocr_config() noexcept {
 }
 } // namespace detail
 
-/// KV-cache bytes one page costs on one of `tp` ranks: its positions x KV bytes per token per
-/// layer x num_hidden_layers, at `kv_dtype` (DeepSeek-OCR: 61,440 bytes per position in bf16,
-/// mha). Errors as kv_cache_bytes_per_rank.
+/// KV-cache bytes one page costs: its positions x KV bytes per token per layer x
+/// num_hidden_layers (DeepSeek-OCR: 61,440 bytes per position in bf16, mha). `kv` gives the
+/// layout, dtype and tp; its tokens and batch are ignored (one page, one sequence). Errors as
+/// kv_cache_bytes.
 template <class C>
-constexpr SizeResult ocr_page_kv_bytes(const C& c, const PageLayout& page, Dtype kv_dtype,
-                                       KvLayout layout = KvLayout::mha, std::uint64_t tp = 1) {
+[[nodiscard]] constexpr SizeResult ocr_page_kv_bytes(const C& c, const PageLayout& page, KvQuery kv = {}) {
     detail::require_ocr_config<C>();
-    return kv_cache_bytes_per_rank(c, layout, page.positions, 1, kv_dtype, tp);
+    kv.tokens = page.positions;
+    kv.batch = 1;
+    return kv_cache_bytes(c, kv);
 }
 
 /// Pages like `page` that fit in `context_tokens` after a prompt of `prompt_tokens`:
 /// floor((context - prompt) / positions); 0 when the prompt alone fills the context.
 template <class C>
-constexpr std::uint64_t ocr_pages_fit_context(const C& c, const PageLayout& page,
+[[nodiscard]] constexpr std::uint64_t ocr_pages_fit_context(const C& c, const PageLayout& page,
                                               std::uint64_t context_tokens,
                                               std::uint64_t prompt_tokens = 0) noexcept {
     detail::require_ocr_config<C>();
@@ -255,19 +257,16 @@ constexpr std::uint64_t ocr_pages_fit_context(const C& c, const PageLayout& page
     return (context_tokens - prompt_tokens) / page.positions;
 }
 
-/// Pages like `page` whose KV cache, with the prompt's, fits in `budget_bytes` next to
-/// `weight_bytes_per_rank_value` on one of `tp` ranks (one sequence): the largest context T
-/// that fits (max_context_tokens_given_weights), then floor((T - prompt) / positions). 0 when
-/// the weights and prompt alone do not fit. Errors as kv_cache_bytes_per_rank.
+/// Pages like `page` whose KV cache, with the prompt's, fits the budget of `q` next to the
+/// weights (one sequence: q.batch is taken as 1): the largest context T that fits
+/// (max_context_tokens), then floor((T - prompt) / positions); 0 when the prompt alone fills T.
+/// Errors as max_context_tokens (weights larger than the budget: `weights_do_not_fit`).
 template <class C>
-constexpr SizeResult ocr_pages_fit_budget(const C& c, const PageLayout& page,
-                                          std::uint64_t weight_bytes_per_rank_value,
-                                          std::uint64_t budget_bytes, Dtype kv_dtype,
-                                          std::uint64_t prompt_tokens = 0,
-                                          KvLayout layout = KvLayout::mha, std::uint64_t tp = 1) {
+[[nodiscard]] constexpr SizeResult ocr_pages_fit_budget(const C& c, const PageLayout& page, BudgetQuery q,
+                                                        std::uint64_t prompt_tokens = 0) {
     detail::require_ocr_config<C>();
-    const SizeResult tokens = max_context_tokens_given_weights(c, weight_bytes_per_rank_value, layout,
-                                                               kv_dtype, 1, tp, budget_bytes);
+    q.batch = 1;
+    const SizeResult tokens = max_context_tokens(c, q);
     if (!tokens) return tokens;
     if (prompt_tokens >= tokens.value || page.positions == 0) return {0};
     return {(tokens.value - prompt_tokens) / page.positions};

@@ -16,24 +16,8 @@ namespace deepseek {
 
 /// The default context of a report, in tokens: 32,768, or the model's maximum when smaller
 /// (never silently the 160k maximum of V2/V3).
-template <class C> constexpr std::uint64_t default_context(const C& c) noexcept {
+template <class C> [[nodiscard]] constexpr std::uint64_t default_context(const C& c) noexcept {
     return c.max_position_embeddings < 32768 ? c.max_position_embeddings : 32768;
-}
-
-/// The KV-cache layout engines use by default: latent for MLA models, mha otherwise.
-template <class C> constexpr KvLayout default_kv_layout(const C& c) noexcept {
-    return uses_mla(c) ? KvLayout::latent : KvLayout::mha;
-}
-
-/// The uniform dtype matching the checkpoint's torch_dtype (bf16 when unset).
-template <class C> constexpr Dtype model_dtype(const C& c) noexcept {
-    if (!c.torch_dtype) return Dtype::bf16;
-    switch (*c.torch_dtype) {
-    case TorchDtype::float32: return Dtype::fp32;
-    case TorchDtype::float16: return Dtype::fp16;
-    case TorchDtype::bfloat16: return Dtype::bf16;
-    }
-    return Dtype::bf16;
 }
 
 /// What to report on. Unset optionals take the model's defaults (see make_report).
@@ -60,13 +44,16 @@ struct Report {
     std::uint64_t batch = 1;
     std::uint64_t tp = 1;
     std::uint64_t kv_bytes = 0;           ///< context x batch tokens, one rank
-    std::optional<std::uint64_t> max_context{}; ///< with a budget: largest context that fits
+    /// With a budget: the largest context that fits (0: the weights fit but not one token does);
+    /// unset when there is no budget or when the weights alone do not fit (`weights_fit`).
+    std::optional<std::uint64_t> max_context{};
+    bool weights_fit = true; ///< false: with a budget, the weights alone exceed it
     MemoryError error = MemoryError::none; ///< a layout or tp the model cannot take
 };
 
 /// Computes the report of a config. On a layout or tensor-parallel size the model cannot take,
 /// `error` says which and the byte figures that depend on it are 0.
-template <class C> constexpr Report make_report(const C& c, const ReportOptions& options) {
+template <class C> [[nodiscard]] constexpr Report make_report(const C& c, const ReportOptions& options) {
     Report r{};
     r.weights_dtype = options.weights_dtype;
     r.kv_layout = options.kv_layout ? *options.kv_layout : default_kv_layout(c);
@@ -103,17 +90,30 @@ template <class C> constexpr Report make_report(const C& c, const ReportOptions&
     }
     r.weight_bytes = weights.value;
 
-    const SizeResult per_token = kv_cache_bytes_per_rank(c, r.kv_layout, 1, 1, r.kv_dtype, r.tp);
+    KvQuery kv{};
+    kv.tp = r.tp;
+    kv.layout = r.kv_layout;
+    kv.dtype = r.kv_dtype;
+    const SizeResult per_token = kv_cache_bytes(c, kv);
     if (!per_token) {
         r.error = per_token.error;
         return r;
     }
     r.kv_bytes_per_token = per_token.value;
-    r.kv_bytes = kv_cache_bytes_per_rank(c, r.kv_layout, r.context, r.batch, r.kv_dtype, r.tp).value;
+    kv.tokens = r.context;
+    kv.batch = r.batch;
+    r.kv_bytes = kv_cache_bytes(c, kv).value;
     if (options.budget) {
-        r.max_context = max_context_tokens_given_weights(c, r.weight_bytes, r.kv_layout, r.kv_dtype,
-                                                         r.batch, r.tp, *options.budget)
-                            .value;
+        BudgetQuery budget{};
+        budget.budget_bytes = *options.budget;
+        budget.batch = r.batch;
+        budget.tp = r.tp;
+        budget.weight_bytes = r.weight_bytes;
+        budget.kv_layout = r.kv_layout;
+        budget.kv_dtype = r.kv_dtype;
+        const SizeResult fit = max_context_tokens(c, budget);
+        r.weights_fit = fit.error != MemoryError::weights_do_not_fit;
+        if (fit) r.max_context = fit.value;
     }
     return r;
 }

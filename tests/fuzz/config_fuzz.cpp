@@ -1,10 +1,12 @@
 // libFuzzer harness: arbitrary bytes through the reader, then the memory arithmetic and a
-// save/parse round trip on whatever parses. A config_error or arithmetic_overflow is an expected
+// save/parse round trip on whatever parses. A deepseek::error or arithmetic_overflow is an expected
 // outcome; anything else (a crash, a sanitizer report, a leak, another exception escaping, a
 // round trip that changes the config) aborts the run.
 #include <deepseek/json.hpp>
 #include <deepseek/memory.hpp>
 #include <deepseek/tensors.hpp>
+
+#include "../queries.hpp"
 
 #include <cstddef>
 #include <cstdint>
@@ -45,15 +47,15 @@ template <class C> void exercise_memory(const C& c) {
     }
     for (const KvLayout layout : {KvLayout::latent, KvLayout::expanded, KvLayout::mha}) {
         try {
-            (void)kv_cache_bytes(c, layout, 4096, 1, Dtype::bf16);
+            (void)kv_cache_bytes(c, test_support::kv_query(layout, 4096, 1, Dtype::bf16, 1));
         } catch (const arithmetic_overflow&) {
         }
         try {
-            (void)max_context_tokens(c, Dtype::bf16, layout, Dtype::bf16, 1, 1, std::uint64_t{80} << 30);
+            (void)max_context_tokens(c, test_support::budget_query(std::uint64_t{80} << 30, Dtype::bf16, layout, Dtype::bf16, 1, 1));
         } catch (const arithmetic_overflow&) {
         }
         try {
-            (void)max_context_tokens(c, Dtype::fp8, layout, Dtype::fp8, 4, 8, std::uint64_t{640} << 30);
+            (void)max_context_tokens(c, test_support::budget_query(std::uint64_t{640} << 30, Dtype::fp8, layout, Dtype::fp8, 4, 8));
         } catch (const arithmetic_overflow&) {
         }
     }
@@ -77,15 +79,16 @@ template <class C> void exercise_memory(const C& c) {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     const std::string_view text(reinterpret_cast<const char*>(data), size);
 
-    // The non-throwing entry point: never throws, and for text never reports an io error (that
-    // is where an exception other than config_error would land).
+    // The non-throwing entry point reports deepseek::error and std::bad_alloc; any other
+    // exception escapes it (a bug), and an exception escaping this function aborts the run. Text
+    // has no file: an io error would be a bug too.
     const auto r = deepseek::try_parse_config(text);
-    if (!r && r.error().kind() == deepseek::error_kind::io) die("non-config_error exception:", r.error().what());
+    if (!r && r.error().kind() == deepseek::error_kind::io) die("io error from text:", r.error().what());
 
     deepseek::Document doc;
     try {
         doc = deepseek::parse_document(text);
-    } catch (const deepseek::config_error&) {
+    } catch (const deepseek::error&) {
         if (r) die("parse_document failed where try_parse_config succeeded");
         return 0;
     }
@@ -95,11 +98,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     std::visit([](const auto& c) { exercise_memory(c); }, doc.config);
 
     // load -> save -> load: the saved text parses back to an equal config.
-    const std::string saved = deepseek::to_json(doc).dump(2);
+    const std::string saved = deepseek::document_to_json(doc).dump(2);
     deepseek::Document again;
     try {
         again = deepseek::parse_document(saved);
-    } catch (const deepseek::config_error& e) {
+    } catch (const deepseek::error& e) {
         die("the saved document does not parse:", std::string(e.what()) + "\n" + saved.substr(0, 2000));
     }
     if (!(again.config == doc.config)) die("round trip changed the config:", saved.substr(0, 2000));
