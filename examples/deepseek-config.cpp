@@ -6,10 +6,14 @@
 //                   [--max-tiles N] [--prompt-tokens N] [--help] [--version]
 //
 // Exit codes: 0 success, 1 invalid config or failed --check-index, 2 bad usage, 3 unreadable file.
+#include <deepseek/config_file.hpp>
+#include <deepseek/index_check.hpp>
 #include <deepseek/json.hpp>
 #include <deepseek/ocr.hpp>
+#include <deepseek/ocr_budget.hpp>
 #include <deepseek/presets.hpp>
 #include <deepseek/report.hpp>
+#include <deepseek/report_json.hpp>
 #include <deepseek/tensors.hpp>
 #include <deepseek/version.hpp>
 
@@ -19,7 +23,6 @@
 #include <filesystem>
 #include <iostream>
 #include <optional>
-#include <set>
 #include <sstream>
 #include <stdexcept>
 #include <string>
@@ -82,11 +85,6 @@ exit codes: 0 ok, 1 invalid config or failed --check-index, 2 bad usage, 3 unrea
 
 /// Bad usage: exit 2.
 struct usage_error : std::runtime_error {
-    using std::runtime_error::runtime_error;
-};
-
-/// A file that cannot be read: exit 3.
-struct unreadable_error : std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
@@ -304,73 +302,15 @@ std::string optional_count(const std::optional<std::uint64_t>& v) { return v ? s
 
 // ---- the report -----------------------------------------------------------------------------
 
-template <class C> std::uint64_t moe_layer_count(const C& c) {
-    std::uint64_t n = 0;
-    for (std::uint64_t i = 0; i < c.num_hidden_layers; ++i) {
-        if (deepseek::is_moe_layer(c, i)) ++n;
-    }
-    return n;
-}
-
-std::string weights_label(const deepseek::Report& r) {
-    return r.weights_dtype ? std::string(deepseek::to_string(*r.weights_dtype)) : std::string("released");
-}
-
-template <class C>
-json report_json(const C& c, const deepseek::Report& r, const std::string& source, bool budget_given) {
-    const auto& p = r.params;
-    json out = json::object();
-    out["source"] = source;
-    out["model_type"] = std::string(C::model_type);
-    out["config_class"] = std::string(deepseek::class_name<C>());
-    out["architecture"] = {
-        {"layers", c.num_hidden_layers},
-        {"dense_layers", c.num_hidden_layers - moe_layer_count(c)},
-        {"moe_layers", moe_layer_count(c)},
-        {"mtp_layers", deepseek::detail::mtp_layers_of(c)},
-        {"hidden_size", c.hidden_size},
-        {"attention", deepseek::uses_mla(c) ? "mla" : "mha"},
-        {"num_attention_heads", c.num_attention_heads},
-        {"num_key_value_heads", c.num_key_value_heads},
-        {"routed_experts", c.n_routed_experts ? json(*c.n_routed_experts) : json(nullptr)},
-        {"shared_experts", c.n_shared_experts ? json(*c.n_shared_experts) : json(nullptr)},
-        {"experts_per_token", c.num_experts_per_tok ? json(*c.num_experts_per_tok) : json(nullptr)},
-        {"vocab_size", c.vocab_size},
-        {"max_position_embeddings", c.max_position_embeddings},
-    };
-    out["params"] = {
-        {"total", p.total},         {"active", p.active},       {"embedding", p.embedding},
-        {"lm_head", p.lm_head},     {"attention", p.attention}, {"dense_mlp", p.dense_mlp},
-        {"router", p.router},       {"routed_experts", p.routed_experts},
-        {"shared_experts", p.shared_experts},
-        {"norms", p.norms},         {"vision", p.vision},       {"vision_modelled", p.vision_modelled},
-        {"indexer_modelled", p.indexer_modelled},
-        {"mtp", p.mtp},
-    };
-    out["checkpoint_bytes"] = r.checkpoint_bytes;
-    out["weights"] = {{"dtype", weights_label(r)}, {"tp", r.tp}, {"bytes", r.weight_bytes}};
-    out["kv_cache"] = {
-        {"layout", std::string(deepseek::to_string(r.kv_layout))},
-        {"dtype", std::string(deepseek::to_string(r.kv_dtype))},
-        {"bytes_per_token", r.kv_bytes_per_token},
-        {"context", r.context},
-        {"batch", r.batch},
-        {"tp", r.tp},
-        {"bytes", r.kv_bytes},
-    };
-    if (budget_given && r.max_context) out["max_context"] = *r.max_context;
-    return out;
-}
-
 template <class C>
 void print_table(std::ostream& os, const C& c, const deepseek::Report& r, const std::string& source,
                  const std::optional<std::uint64_t>& budget) {
     const auto& p = r.params;
-    const std::uint64_t moe = moe_layer_count(c);
+    const std::uint64_t moe = deepseek::moe_layer_count(c);
     os << program << " " << DEEPSEEK_CONFIG_VERSION_STRING << ": " << source << "\n\n";
     os << "model         " << deepseek::class_name<C>() << " (model_type " << C::model_type << ")\n";
     os << "layers        " << c.num_hidden_layers << " (" << (c.num_hidden_layers - moe) << " dense, " << moe << " MoE)";
-    if (const auto mtp = deepseek::detail::mtp_layers_of(c); mtp > 0) os << " + " << mtp << " MTP";
+    if (const auto mtp = deepseek::mtp_layer_count(c); mtp > 0) os << " + " << mtp << " MTP";
     os << "\n";
     os << "hidden        " << c.hidden_size << ", vocab " << grouped(c.vocab_size) << ", context "
        << grouped(c.max_position_embeddings) << "\n";
@@ -410,15 +350,19 @@ void print_table(std::ostream& os, const C& c, const deepseek::Report& r, const 
     os << "\n";
     os << "checkpoint    " << human_bytes(r.checkpoint_bytes) << " (" << grouped(r.checkpoint_bytes) << " bytes)\n";
     os << "weights       " << human_bytes(r.weight_bytes) << " per rank (" << grouped(r.weight_bytes) << " bytes; "
-       << weights_label(r) << ", tp " << r.tp << ")\n";
+       << deepseek::weights_label(r) << ", tp " << r.tp << ")\n";
     os << "kv cache      " << deepseek::to_string(r.kv_layout) << ", " << deepseek::to_string(r.kv_dtype) << ": "
        << human_bytes(r.kv_bytes_per_token) << " per token (" << grouped(r.kv_bytes_per_token) << " bytes)\n";
     os << "              " << human_bytes(r.kv_bytes) << " at " << grouped(r.context) << " tokens x batch " << r.batch
        << " (" << grouped(r.kv_bytes) << " bytes per rank)\n";
+    if (budget && !r.weights_fit) {
+        os << "max context   none: the weights alone (" << human_bytes(r.weight_bytes) << ") do not fit in "
+           << human_bytes(*budget) << " per rank\n";
+    }
     if (budget && r.max_context) {
         os << "max context   " << grouped(*r.max_context) << " tokens x batch " << r.batch << " in "
            << human_bytes(*budget) << " per rank";
-        if (*r.max_context == 0) os << " (the weights alone do not fit)";
+        if (*r.max_context == 0) os << " (the weights fit, with no room for one token)";
         if (*r.max_context > c.max_position_embeddings)
             os << " (beyond the model's max_position_embeddings, " << grouped(c.max_position_embeddings) << ")";
         os << "\n";
@@ -443,89 +387,45 @@ template <class C> void print_tensors(std::ostream& os, const C& c, bool as_json
 
 /// Compares an index file with the manifest; returns true when they agree.
 template <class C> bool check_index(std::ostream& os, const C& c, const std::string& file, bool as_json) {
-    std::string text;
-    try {
-        text = deepseek::detail::read_file(file);
-    } catch (const deepseek::config_error& e) {
-        throw unreadable_error(e.what());
-    }
-    json index;
-    try {
-        index = json::parse(text);
-    } catch (const json::parse_error& e) {
-        throw deepseek::config_error(deepseek::error_kind::syntax, "", std::string("not JSON: ") + e.what(), file);
-    }
-    if (!index.is_object() || !index.contains("weight_map") || !index.at("weight_map").is_object()) {
-        throw deepseek::config_error(deepseek::error_kind::missing_key, "/weight_map", "an index file needs a weight_map object", file);
-    }
-    std::set<std::string> in_index;
-    for (auto it = index.at("weight_map").begin(); it != index.at("weight_map").end(); ++it) in_index.insert(it.key());
-    std::set<std::string> in_manifest;
-    for (const auto& t : deepseek::tensor_manifest(c)) in_manifest.insert(t.name);
-    std::vector<std::string> missing;    // in the manifest, not in the index
-    std::vector<std::string> unexpected; // in the index, not in the manifest
-    for (const auto& name : in_manifest) if (!in_index.count(name)) missing.push_back(name);
-    for (const auto& name : in_index) if (!in_manifest.count(name)) unexpected.push_back(name);
-
-    std::optional<std::uint64_t> total_size;
-    if (index.contains("metadata") && index.at("metadata").is_object() && index.at("metadata").contains("total_size") &&
-        index.at("metadata").at("total_size").is_number_unsigned()) {
-        total_size = index.at("metadata").at("total_size").get<std::uint64_t>();
-    }
-    const std::uint64_t expected = deepseek::checkpoint_bytes(c);
-    const bool sizes_match = total_size && *total_size == expected;
-    const bool ok = missing.empty() && unexpected.empty() && sizes_match;
-
+    const deepseek::IndexComparison result = deepseek::compare_with_index(c, deepseek::load_index(file));
+    const bool ok = result.match();
     if (as_json) {
-        json out = {{"file", file},
-                    {"index_tensors", in_index.size()},
-                    {"manifest_tensors", in_manifest.size()},
-                    {"missing", missing},
-                    {"unexpected", unexpected},
-                    {"total_size", total_size ? json(*total_size) : json(nullptr)},
-                    {"checkpoint_bytes", expected},
-                    {"match", ok}};
-        os << json{{"check_index", out}}.dump(2) << "\n";
+        os << json{{"check_index", deepseek::index_comparison_to_json(result, file)}}.dump(2) << "\n";
         return ok;
     }
     os << "check-index " << file << "\n";
-    os << "tensors      " << grouped(in_index.size()) << " in the index, " << grouped(in_manifest.size())
+    os << "tensors      " << grouped(result.index_tensors) << " in the index, " << grouped(result.manifest_tensors)
        << " in the manifest\n";
-    os << "missing      " << missing.size() << " (in the manifest, not in the index)\n";
-    for (const auto& name : missing) os << "  - " << name << "\n";
-    os << "unexpected   " << unexpected.size() << " (in the index, not in the manifest)\n";
-    for (const auto& name : unexpected) os << "  + " << name << "\n";
-    os << "total_size   " << (total_size ? grouped(*total_size) : std::string("absent")) << " in the index, "
-       << grouped(expected) << " computed: " << (sizes_match ? "equal" : "DIFFERENT") << "\n";
+    os << "missing      " << result.missing.size() << " (in the manifest, not in the index)\n";
+    for (const auto& name : result.missing) os << "  - " << name << "\n";
+    os << "unexpected   " << result.unexpected.size() << " (in the index, not in the manifest)\n";
+    for (const auto& name : result.unexpected) os << "  + " << name << "\n";
+    if (result.shapes_compared > 0) {
+        const auto shape = [](const std::vector<std::uint64_t>& dims) {
+            std::string text = "[";
+            for (std::size_t i = 0; i < dims.size(); ++i) text += (i ? ", " : "") + std::to_string(dims[i]);
+            return text + "]";
+        };
+        os << "shapes       " << result.shape_mismatches.size() << " of " << grouped(result.shapes_compared)
+           << " compared differ\n";
+        for (const auto& m : result.shape_mismatches)
+            os << "  ~ " << m.name << " " << shape(m.index_shape) << " in the index, " << shape(m.manifest_shape)
+               << " computed\n";
+    }
+    os << "total_size   " << (result.total_size ? grouped(*result.total_size) : std::string("absent")) << " in the index, "
+       << grouped(result.checkpoint_bytes) << " computed: " << (result.total_size_matches() ? "equal" : "DIFFERENT")
+       << "\n";
     os << "result       " << (ok ? "match" : "MISMATCH") << "\n";
     return ok;
 }
 
 // ---- the DeepSeek-OCR page budget ------------------------------------------------------------
 
-/// One page of the budget, with its figures.
-struct PageRow {
-    deepseek::PageLayout layout;
-    std::uint64_t count = 1;       ///< pages of this size (--pages)
-    std::uint64_t kv_bytes = 0;    ///< one page, one rank
-    std::uint64_t fit_context = 0; ///< pages like it in the context after the prompt
-    std::optional<std::uint64_t> fit_budget; ///< with --budget
-};
-
-struct PageBudget {
-    OcrMode mode = OcrMode::gundam;
-    deepseek::TileLimits limits;
-    std::uint64_t prompt_tokens = 0;
-    std::vector<PageRow> rows;
-    std::uint64_t total_pages = 0;
-    std::uint64_t total_positions = 0;
-    std::uint64_t total_vision_tokens = 0;
-    std::uint64_t total_kv_bytes = 0;
-    std::size_t largest = 0; ///< index of the row with the most positions
-};
+using deepseek::PageBudget;
+using deepseek::PageRow;
 
 /// The page budget of a DeepSeek-OCR config; a usage error for any other model.
-template <class C> PageBudget page_budget(const C& c, const CliOptions& o, const deepseek::Report& r) {
+template <class C> PageBudget ocr_page_budget(const C& c, const CliOptions& o, const deepseek::Report& r) {
     if constexpr (std::is_same_v<C, deepseek::DeepseekOCR2Config>) {
         (void)c, (void)r;
         throw usage_error("--image: DeepSeek-OCR-2 lays pages out differently (768-pixel tiles, no newline tokens); "
@@ -535,33 +435,14 @@ template <class C> PageBudget page_budget(const C& c, const CliOptions& o, const
         throw usage_error("--image: the page budget is for DeepSeek-OCR configs; this one is " +
                           std::string(deepseek::class_name<C>()) + " (model_type " + std::string(C::model_type) + ")");
     } else {
-        PageBudget b;
-        b.mode = o.ocr_mode.value_or(OcrMode::gundam);
-        if (o.max_tiles) b.limits.max_tiles = *o.max_tiles;
-        b.prompt_tokens = o.prompt_tokens.value_or(0);
-        const char* const what = "page budget totals";
-        for (const auto& size : o.images) {
-            PageRow row;
-            row.layout = *deepseek::page_layout(b.mode, size[0], size[1], b.limits);
-            row.count = o.pages.value_or(1);
-            row.kv_bytes = deepseek::ocr_page_kv_bytes(c, row.layout, r.kv_dtype, r.kv_layout, r.tp).value;
-            row.fit_context = deepseek::ocr_pages_fit_context(c, row.layout, r.context, b.prompt_tokens);
-            if (o.report.budget) {
-                row.fit_budget = deepseek::ocr_pages_fit_budget(c, row.layout, r.weight_bytes, *o.report.budget, r.kv_dtype,
-                                                                b.prompt_tokens, r.kv_layout, r.tp)
-                                     .value;
-            }
-            using deepseek::detail::checked_add;
-            using deepseek::detail::checked_mul;
-            b.total_pages = checked_add(b.total_pages, row.count, what);
-            b.total_positions = checked_add(b.total_positions, checked_mul(row.layout.positions, row.count, what), what);
-            b.total_vision_tokens =
-                checked_add(b.total_vision_tokens, checked_mul(row.layout.vision_tokens, row.count, what), what);
-            b.total_kv_bytes = checked_add(b.total_kv_bytes, checked_mul(row.kv_bytes, row.count, what), what);
-            if (row.layout.positions > (b.rows.empty() ? 0 : b.rows[b.largest].layout.positions)) b.largest = b.rows.size();
-            b.rows.push_back(row);
-        }
-        return b;
+        deepseek::PageBudgetOptions options;
+        options.mode = o.ocr_mode.value_or(OcrMode::gundam);
+        if (o.max_tiles) options.limits.max_tiles = *o.max_tiles;
+        options.prompt_tokens = o.prompt_tokens.value_or(0);
+        options.budget = o.report.budget;
+        std::vector<deepseek::PageRequest> requests;
+        for (const auto& size : o.images) requests.push_back({size[0], size[1], o.pages.value_or(1)});
+        return deepseek::page_budget(c, requests, options, r);
     }
 }
 
@@ -646,13 +527,13 @@ template <class C> int run(const C& c, const CliOptions& o, const std::string& s
         throw usage_error(what);
     }
     std::optional<PageBudget> pages;
-    if (o.wants_pages()) pages = page_budget(c, o, r);
+    if (o.wants_pages()) pages = ocr_page_budget(c, o, r);
     if (r.context > c.max_position_embeddings) {
         std::cerr << program << ": warning: --context " << r.context << " is beyond the model's max_position_embeddings ("
                   << c.max_position_embeddings << ")\n";
     }
     if (o.json) {
-        json report = report_json(c, r, source, o.report.budget.has_value());
+        json report = deepseek::report_to_json(c, r, source);
         if (o.tensors) {
             std::ostringstream tensors;
             print_tensors(tensors, c, true);
@@ -687,7 +568,7 @@ int main_impl(int argc, char** argv) {
     std::string source = "built-in preset " + preset + (o.preset ? "" : " (no PATH given)");
     if (o.path) {
         doc = deepseek::load_document(*o.path);
-        source = deepseek::detail::display_name(*o.path);
+        source = deepseek::config_file_path(*o.path).string();
     }
     if (o.save_config) {
         std::filesystem::path target = *o.save_config;
@@ -710,9 +591,6 @@ int main(int argc, char** argv) {
     } catch (const usage_error& e) {
         std::cerr << program << ": " << e.what() << "\n";
         return 2;
-    } catch (const unreadable_error& e) {
-        std::cerr << program << ": " << e.what() << "\n";
-        return 3;
     } catch (const deepseek::config_error& e) {
         std::cerr << program << ": " << e.what() << "\n";
         return e.kind() == deepseek::error_kind::io ? 3 : 1;

@@ -245,7 +245,7 @@ TEST_CASE("Options: dtypes, layout, context, batch, tp, budget", "[cli]") {
         CHECK(gb.at("max_context") == 18873);
         // 31 GB is less than the weights alone.
         const Run none = run_cli(corpus("deepseek-v2-lite.json") + " --budget 31GB");
-        CHECK(none.out.find("max context   0 tokens x batch 1 in 28.87 GiB per rank (the weights alone do not fit)") !=
+        CHECK(none.out.find("max context   none: the weights alone (29.26 GiB) do not fit in 28.87 GiB per rank\n") !=
               std::string::npos);
     }
     SECTION("context beyond max_position_embeddings: a warning on stderr, still a report") {
@@ -462,4 +462,25 @@ TEST_CASE("Option --image on a model that is not DeepSeek-OCR: usage error", "[c
     CHECK(ocr2.code == 2);
     CHECK(ocr2.out.empty());
     CHECK(ocr2.err.rfind("deepseek-config: --image: DeepSeek-OCR-2 lays pages out differently", 0) == 0);
+}
+
+TEST_CASE("Option --budget: weights that fit with no room for a token are not weights that do not fit", "[cli]") {
+    // V2-Lite's bf16 weights are its checkpoint, 31,412,968,448 bytes (the index's total_size).
+    const std::string weights = std::to_string(expected::v2_lite_checkpoint_bytes);
+    const Run exact = run_cli("--preset deepseek-v2-lite --budget " + weights);
+    REQUIRE(exact.code == 0);
+    CHECK(exact.out.find("max context   0 tokens x batch 1 in 29.26 GiB per rank (the weights fit, with no room for "
+                         "one token)\n") != std::string::npos);
+    const json j = json::parse(run_cli("--preset deepseek-v2-lite --json --budget " + weights).out);
+    CHECK(j.at("max_context") == 0);
+    CHECK(j.at("weights_fit") == true);
+
+    const std::string less = std::to_string(expected::v2_lite_checkpoint_bytes - 1);
+    const Run over = run_cli("--preset deepseek-v2-lite --budget " + less);
+    REQUIRE(over.code == 0);
+    CHECK(over.out.find("max context   none: the weights alone (29.26 GiB) do not fit in 29.26 GiB per rank\n") !=
+          std::string::npos);
+    const json k = json::parse(run_cli("--preset deepseek-v2-lite --json --budget " + less).out);
+    CHECK_FALSE(k.contains("max_context"));
+    CHECK(k.at("weights_fit") == false);
 }

@@ -30,6 +30,34 @@ template <class C> constexpr bool is_moe_layer(const C& c, std::uint64_t index) 
            c.moe_layer_freq != 0 && index % c.moe_layer_freq == 0;
 }
 
+/// Decoder layers that are MoE (is_moe_layer), MTP modules excluded: the multiples of
+/// moe_layer_freq in [first_k_dense_replace, num_hidden_layers), counted without a loop.
+template <class C> [[nodiscard]] constexpr std::uint64_t moe_layer_count(const C& c) noexcept {
+    detail::require_config<C>();
+    if (!c.n_routed_experts.has_value() || c.moe_layer_freq == 0 ||
+        c.first_k_dense_replace >= c.num_hidden_layers)
+        return 0;
+    return detail::ceil_div(c.num_hidden_layers, c.moe_layer_freq) -
+           detail::ceil_div(c.first_k_dense_replace, c.moe_layer_freq);
+}
+
+/// Decoder layers with a dense MLP: num_hidden_layers - moe_layer_count (MTP modules excluded).
+template <class C> [[nodiscard]] constexpr std::uint64_t dense_layer_count(const C& c) noexcept {
+    return c.num_hidden_layers - moe_layer_count(c);
+}
+
+/// Multi-token-prediction modules stored after the decoder layers: V3's
+/// num_nextn_predict_layers; 0 for V2 and OCR configs.
+template <class C> [[nodiscard]] constexpr std::uint64_t mtp_layer_count(const C& c) noexcept {
+    detail::require_config<C>();
+    return detail::mtp_layers_of(c);
+}
+
+/// Whether any decoder layer is MoE.
+template <class C> [[nodiscard]] constexpr bool is_moe(const C& c) noexcept {
+    return moe_layer_count(c) != 0;
+}
+
 namespace detail {
 /// How many layers from `index` on (below `end`) are like layer `index`: both MoE or both dense,
 /// both main or both MTP; the sums visit such a run once. Read off is_moe_layer's rule rather

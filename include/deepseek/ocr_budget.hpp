@@ -1,0 +1,116 @@
+// deepseek-config: typed DeepSeek model configs and exact memory arithmetic.
+// SPDX-License-Identifier: MIT
+//
+// A DeepSeek-OCR page budget over several page sizes: per size the layout, KV bytes and pages
+// that fit (ocr.hpp), and the totals, overflow checked. Standard library only.
+#ifndef DEEPSEEK_CONFIG_OCR_BUDGET_HPP
+#define DEEPSEEK_CONFIG_OCR_BUDGET_HPP
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <type_traits>
+#include <vector>
+
+#include "config.hpp"
+#include "error.hpp"
+#include "ocr.hpp"
+#include "overflow.hpp"
+#include "report.hpp"
+
+namespace deepseek {
+
+/// Pages of one size: `count` pages of width x height pixels.
+struct PageRequest {
+    std::uint64_t width = 0;  ///< pixels across
+    std::uint64_t height = 0; ///< pixels down
+    std::uint64_t count = 1;  ///< pages of this size
+};
+
+/// How the pages are laid out and what they must fit.
+struct PageBudgetOptions {
+    OcrMode mode = OcrMode::gundam;       ///< the mode of DeepSeek-OCR's infer()
+    TileLimits limits{};                  ///< Gundam tile counts
+    std::uint64_t prompt_tokens = 0;      ///< text tokens in the sequence besides the pages
+    std::optional<std::uint64_t> budget{}; ///< bytes per rank for weights + KV cache
+};
+
+/// One page size of a budget, with its figures.
+struct PageRow {
+    PageLayout layout{};
+    std::uint64_t count = 1;                   ///< pages of this size
+    std::uint64_t kv_bytes = 0;                ///< one page, one rank
+    std::uint64_t fit_context = 0;             ///< pages like it in the context after the prompt
+    std::optional<std::uint64_t> fit_budget{}; ///< pages like it in the budget (with a budget)
+};
+
+/// The page budget: each size's row and the totals over all pages (count included).
+struct PageBudget {
+    OcrMode mode = OcrMode::gundam;
+    TileLimits limits{};
+    std::uint64_t prompt_tokens = 0;
+    std::vector<PageRow> rows;
+    std::uint64_t total_pages = 0;
+    std::uint64_t total_positions = 0;     ///< sequence positions of all pages
+    std::uint64_t total_vision_tokens = 0; ///< vision tokens of all pages
+    std::uint64_t total_kv_bytes = 0;      ///< KV bytes of all pages, one rank
+    std::size_t largest = 0;               ///< index of the row with the most positions
+};
+
+/// The page budget of `pages` on a DeepSeek-OCR config, at the KV dtype, layout, tensor
+/// parallelism, context and weight bytes of `r` (a report of `c` without error). A page with
+/// a side of 0 is an error of kind `range`; totals beyond 64 bits are arithmetic_overflow.
+template <class C>
+[[nodiscard]] PageBudget page_budget(const C& c, const std::vector<PageRequest>& pages,
+                                     const PageBudgetOptions& options, const Report& r) {
+    static_assert(std::is_same_v<C, DeepseekOCRConfig>,
+                  "page_budget takes a DeepseekOCRConfig (DeepSeek-OCR-2's page layout is not modelled)");
+    using detail::checked_add;
+    using detail::checked_mul;
+    const char* const what = "page budget totals";
+    PageBudget b;
+    b.mode = options.mode;
+    b.limits = options.limits;
+    b.prompt_tokens = options.prompt_tokens;
+    b.rows.reserve(pages.size());
+    for (const auto& page : pages) {
+        const auto layout = page_layout(b.mode, page.width, page.height, b.limits);
+        if (!layout) {
+            throw error(error_kind::range, "",
+                        "a page of " + std::to_string(page.width) + "x" + std::to_string(page.height) +
+                            " pixels: width and height must be above 0");
+        }
+        PageRow row;
+        row.layout = *layout;
+        row.count = page.count;
+        KvQuery kv{};
+        kv.tp = r.tp;
+        kv.layout = r.kv_layout;
+        kv.dtype = r.kv_dtype;
+        row.kv_bytes = ocr_page_kv_bytes(c, row.layout, kv).value;
+        row.fit_context = ocr_pages_fit_context(c, row.layout, r.context, b.prompt_tokens);
+        if (options.budget) {
+            BudgetQuery q{};
+            q.budget_bytes = *options.budget;
+            q.tp = r.tp;
+            q.weight_bytes = r.weight_bytes;
+            q.kv_layout = r.kv_layout;
+            q.kv_dtype = r.kv_dtype;
+            const SizeResult fit = ocr_pages_fit_budget(c, row.layout, q, b.prompt_tokens);
+            row.fit_budget = fit ? fit.value : 0; // weights_do_not_fit: no page fits
+        }
+        b.total_pages = checked_add(b.total_pages, row.count, what);
+        b.total_positions = checked_add(b.total_positions, checked_mul(row.layout.positions, row.count, what), what);
+        b.total_vision_tokens =
+            checked_add(b.total_vision_tokens, checked_mul(row.layout.vision_tokens, row.count, what), what);
+        b.total_kv_bytes = checked_add(b.total_kv_bytes, checked_mul(row.kv_bytes, row.count, what), what);
+        if (row.layout.positions > (b.rows.empty() ? 0 : b.rows[b.largest].layout.positions)) b.largest = b.rows.size();
+        b.rows.push_back(row);
+    }
+    return b;
+}
+
+} // namespace deepseek
+
+#endif // DEEPSEEK_CONFIG_OCR_BUDGET_HPP

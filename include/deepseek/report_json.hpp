@@ -1,0 +1,133 @@
+// deepseek-config: typed DeepSeek model configs and exact memory arithmetic.
+// SPDX-License-Identifier: MIT
+//
+// The JSON form of a report and of an index comparison: the objects `deepseek-config --json`
+// prints (schema in docs/cli.md). Needs nlohmann_json.
+#ifndef DEEPSEEK_CONFIG_REPORT_JSON_HPP
+#define DEEPSEEK_CONFIG_REPORT_JSON_HPP
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <variant>
+
+#include <nlohmann/json.hpp>
+
+#include "any_config.hpp"
+#include "config.hpp"
+#include "detail/json_common.hpp"
+#include "enums.hpp"
+#include "index_check.hpp"
+#include "report.hpp"
+#include "tensor_walk.hpp"
+
+namespace deepseek {
+
+/// The weights' dtype as the report names it: "released" (the checkpoint as released) or a
+/// uniform dtype such as "bf16".
+[[nodiscard]] constexpr std::string_view weights_label(const Report& r) noexcept {
+    return r.weights_dtype ? to_string(*r.weights_dtype) : std::string_view("released");
+}
+
+namespace detail {
+template <class Json> Json optional_json(const std::optional<std::uint64_t>& v) {
+    return v ? Json(*v) : Json(nullptr);
+}
+} // namespace detail
+
+/// The report of `cfg` as JSON: source, model_type, config_class, architecture, params,
+/// checkpoint_bytes, weights, kv_cache, and with a budget max_context and weights_fit. `source`
+/// says where the config came from (a file name, a preset).
+template <class C, int N = 0, std::enable_if_t<is_config_v<C>, int> = 0>
+[[nodiscard]] detail::json_t<N> report_to_json(const C& c, const Report& r, std::string_view source) {
+    using Json = detail::json_t<N>;
+    const auto& p = r.params;
+    Json out = Json::object();
+    out["source"] = std::string(source);
+    out["model_type"] = std::string(C::model_type);
+    out["config_class"] = std::string(class_name<C>());
+    out["architecture"] = {
+        {"layers", c.num_hidden_layers},
+        {"dense_layers", dense_layer_count(c)},
+        {"moe_layers", moe_layer_count(c)},
+        {"mtp_layers", mtp_layer_count(c)},
+        {"hidden_size", c.hidden_size},
+        {"attention", uses_mla(c) ? "mla" : "mha"},
+        {"num_attention_heads", c.num_attention_heads},
+        {"num_key_value_heads", c.num_key_value_heads},
+        {"routed_experts", detail::optional_json<Json>(c.n_routed_experts)},
+        {"shared_experts", detail::optional_json<Json>(c.n_shared_experts)},
+        {"experts_per_token", detail::optional_json<Json>(c.num_experts_per_tok)},
+        {"vocab_size", c.vocab_size},
+        {"max_position_embeddings", c.max_position_embeddings},
+    };
+    out["params"] = {
+        {"total", p.total},
+        {"active", p.active},
+        {"embedding", p.embedding},
+        {"lm_head", p.lm_head},
+        {"attention", p.attention},
+        {"dense_mlp", p.dense_mlp},
+        {"router", p.router},
+        {"routed_experts", p.routed_experts},
+        {"shared_experts", p.shared_experts},
+        {"norms", p.norms},
+        {"vision", p.vision},
+        {"vision_modelled", p.vision_modelled},
+        {"indexer_modelled", p.indexer_modelled},
+        {"mtp", p.mtp},
+    };
+    out["checkpoint_bytes"] = r.checkpoint_bytes;
+    out["weights"] = {{"dtype", std::string(weights_label(r))}, {"tp", r.tp}, {"bytes", r.weight_bytes}};
+    out["kv_cache"] = {
+        {"layout", std::string(to_string(r.kv_layout))},
+        {"dtype", std::string(to_string(r.kv_dtype))},
+        {"bytes_per_token", r.kv_bytes_per_token},
+        {"context", r.context},
+        {"batch", r.batch},
+        {"tp", r.tp},
+        {"bytes", r.kv_bytes},
+    };
+    // Only a report made with a budget has these: max_context when the weights fit (0: with no
+    // room for one token), weights_fit either way.
+    if (r.max_context) out["max_context"] = *r.max_context;
+    if (r.max_context || !r.weights_fit) out["weights_fit"] = r.weights_fit;
+    return out;
+}
+
+/// report_to_json for whichever config `cfg` holds.
+template <int N = 0>
+[[nodiscard]] detail::json_t<N> report_to_json(const AnyConfig& cfg, const Report& r, std::string_view source) {
+    return std::visit([&](const auto& c) { return report_to_json<std::decay_t<decltype(c)>, N>(c, r, source); }, cfg);
+}
+
+/// An index comparison as JSON: file, index_tensors, manifest_tensors, missing, unexpected,
+/// total_size (null when absent), checkpoint_bytes, match; and, only when the index gave
+/// shapes, shapes_compared and shape_mismatches ([{"name", "index_shape", "manifest_shape"}]).
+template <int N = 0>
+[[nodiscard]] detail::json_t<N> index_comparison_to_json(const IndexComparison& result, std::string_view file) {
+    using Json = detail::json_t<N>;
+    Json out = {{"file", std::string(file)},
+                {"index_tensors", result.index_tensors},
+                {"manifest_tensors", result.manifest_tensors},
+                {"missing", result.missing},
+                {"unexpected", result.unexpected},
+                {"total_size", detail::optional_json<Json>(result.total_size)},
+                {"checkpoint_bytes", result.checkpoint_bytes},
+                {"match", result.match()}};
+    if (result.shapes_compared > 0) {
+        Json mismatches = Json::array();
+        for (const auto& m : result.shape_mismatches) {
+            mismatches.push_back({{"name", m.name}, {"index_shape", m.index_shape}, {"manifest_shape", m.manifest_shape}});
+        }
+        out["shapes_compared"] = result.shapes_compared;
+        out["shape_mismatches"] = std::move(mismatches);
+    }
+    return out;
+}
+
+} // namespace deepseek
+
+#endif // DEEPSEEK_CONFIG_REPORT_JSON_HPP
