@@ -74,7 +74,7 @@ TEST_CASE("Every corpus config loads as its class, with every value equal to the
         const AnyConfig config = load_config(path);
         CHECK(model_type_of(config) == file.model_type);
 
-        const json typed = to_json(config);
+        const json typed = config_to_json(config);
         const json* nested = original.contains("language_config") ? &original.at("language_config") : nullptr;
         for (auto it = typed.begin(); it != typed.end(); ++it) {
             if (it.key() == "model_type") continue;
@@ -137,7 +137,7 @@ TEST_CASE("Corpus spot checks, values copied by hand from the files", "[corpus]"
     SECTION("DeepSeek-V3 files have no DSA indexer keys, and saving does not add them") {
         const Document doc = load_document(test_support::corpus_file("deepseek-v3.json"));
         CHECK_FALSE(std::get<DeepseekV3Config>(doc.config).index_topk.has_value());
-        const json saved = to_json(doc);
+        const json saved = document_to_json(doc);
         CHECK_FALSE(saved.contains("index_topk")); // vLLM treats any index_topk as V3.2
         CHECK_FALSE(saved.contains("index_n_heads"));
     }

@@ -46,3 +46,18 @@ endif()
 deepseek_config_compile_fail(compile_fail_ocr2_page_budget
   ${CMAKE_CURRENT_SOURCE_DIR}/compile_fail/ocr2_page_budget.cpp
   "DeepSeek-OCR-2 lays pages out differently")
+
+# Discarding a result (a try_ function's return) is an error under -Werror=unused-result. GCC:
+# "ignoring return value of '...', declared with attribute 'nodiscard'"; Clang: "ignoring return
+# value of function declared with 'nodiscard' attribute".
+if(CMAKE_CXX_COMPILER_ID MATCHES "GNU|Clang")
+  deepseek_config_compile_fail(compile_fail_discarded_result
+    ${CMAKE_CURRENT_SOURCE_DIR}/compile_fail/discarded_result.cpp
+    "ignoring return(ed)? value[^\n]*nodiscard")
+  target_compile_options(compile_fail_discarded_result PRIVATE -Werror=unused-result)
+endif()
+
+# The entry points name what their T may be.
+deepseek_config_compile_fail(compile_fail_load_non_config
+  ${CMAKE_CURRENT_SOURCE_DIR}/compile_fail/load_non_config.cpp
+  "T must be deepseek::AnyConfig or a config type")

@@ -1,4 +1,4 @@
-// Properties over random valid configs (seeded, so a failure reproduces): to_json -> parse gives
+// Properties over random valid configs (seeded, so a failure reproduces): config_to_json -> parse gives
 // an equal config, and the tensor manifest, summed tensor by tensor, gives the constexpr totals
 // (tensor_count, parameter_count, the MTP parameters, checkpoint_bytes).
 #include <deepseek/json.hpp>
@@ -57,7 +57,8 @@ template <class C> void randomise_common(C& c, Random& r, bool mla) {
     c.attention_bias = r.chance(0.2);
     c.hidden_act = r.pick<HiddenAct>();
     c.torch_dtype = r.chance(0.2) ? std::nullopt : std::optional<TorchDtype>(r.pick<TorchDtype>());
-    c.bos_token_id = r.chance(0.1) ? std::nullopt : std::optional<std::int64_t>(static_cast<std::int64_t>(r.between(0, 200000)));
+    c.bos_token_id =
+        r.chance(0.1) ? std::nullopt : std::optional<std::int64_t>(static_cast<std::int64_t>(r.between(0, 200000)));
     c.pad_token_id = r.chance(0.5) ? std::nullopt : std::optional<std::int64_t>(-1);
 
     if (mla) {
@@ -134,7 +135,7 @@ DeepseekOCRConfig random_ocr(Random& r) {
 }
 
 template <class C> void check_round_trip(const C& c) {
-    const std::string text = to_json(c).dump();
+    const std::string text = config_to_json(c).dump();
     INFO(text);
     const auto r = try_parse_config(text);
     if (!r) FAIL(r.error().what());
@@ -142,7 +143,7 @@ template <class C> void check_round_trip(const C& c) {
     CHECK(std::get<C>(r.value()) == c);
     // Through a document too: saved and read back, equal again.
     const Document doc = parse_document(text);
-    CHECK(parse_document(to_json(doc).dump(2)).config == doc.config);
+    CHECK(parse_document(document_to_json(doc).dump(2)).config == doc.config);
 }
 
 /// Returns the number of tensors checked (0 when the model was too big to list).

@@ -82,9 +82,9 @@ TEST_CASE("Every corpus config survives load -> save -> load", "[roundtrip]") {
     REQUIRE_CORPUS();
     for (const auto& entry : fs::directory_iterator(test_support::corpus_dir())) {
         const std::string name = entry.path().filename().string();
-        if (name.find(".generation_config.") != std::string::npos || name.find(".processor_config.") != std::string::npos ||
-            name.find("hf_quant_config") != std::string::npos || name.find(".safetensors.index.") != std::string::npos ||
-            entry.path().extension() != ".json") {
+        if (name.find(".generation_config.") != std::string::npos ||
+            name.find(".processor_config.") != std::string::npos || name.find("hf_quant_config") != std::string::npos ||
+            name.find(".safetensors.index.") != std::string::npos || entry.path().extension() != ".json") {
             continue;
         }
         check_round_trip(entry.path());
@@ -100,15 +100,15 @@ TEST_CASE("Our own fixtures survive load -> save -> load", "[roundtrip]") {
 TEST_CASE("An OCR file saves as model_type DeepseekOCR and still loads as OCR", "[roundtrip]") {
     REQUIRE_CORPUS();
     const Document doc = load_document(test_support::corpus_file("deepseek-ocr.json"));
-    const json out = to_json(doc);
+    const json out = document_to_json(doc);
     CHECK(out.at("model_type") == "DeepseekOCR");
-    CHECK(out.at("language_config") == json::parse(test_support::read_text(test_support::corpus_file("deepseek-ocr.json")))
-                                           .at("language_config"));
+    CHECK(out.at("language_config") ==
+          json::parse(test_support::read_text(test_support::corpus_file("deepseek-ocr.json"))).at("language_config"));
     CHECK(std::holds_alternative<DeepseekOCRConfig>(parse_config(out.dump())));
 }
 
-TEST_CASE("to_json of a bare config writes every typed field", "[roundtrip]") {
-    const json out = to_json(DeepseekV3Config{});
+TEST_CASE("config_to_json of a bare config writes every typed field", "[roundtrip]") {
+    const json out = config_to_json(DeepseekV3Config{});
     CHECK(out.at("model_type") == "deepseek_v3");
     CHECK(out.at("hidden_size") == 7168);
     CHECK(out.at("topk_method") == "noaux_tc");
@@ -133,7 +133,7 @@ TEST_CASE("Saving into a folder that does not exist is an io error naming the fi
     try {
         save_document(doc, target);
         FAIL("expected an error");
-    } catch (const config_error& e) {
+    } catch (const deepseek::error& e) {
         CHECK(e.kind() == error_kind::io);
         CHECK(e.file().find("no-such-folder") != std::string::npos);
     }

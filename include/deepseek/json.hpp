@@ -7,12 +7,13 @@
 #ifndef DEEPSEEK_CONFIG_JSON_HPP
 #define DEEPSEEK_CONFIG_JSON_HPP
 
-#include <cstdio>
 #include <filesystem>
+#include <new>
 #include <string>
 #include <string_view>
 #include <system_error>
 #include <type_traits>
+#include <utility>
 #include <variant>
 
 #include <nlohmann/json.hpp>
@@ -20,6 +21,7 @@
 #include "any_config.hpp"
 #include "config.hpp"
 #include "detail/file_io.hpp"
+#include "detail/file_save.hpp"
 #include "detail/json_common.hpp"
 #include "detail/json_config.hpp"
 #include "detail/json_dispatch.hpp"
@@ -34,6 +36,13 @@ namespace deepseek {
 
 namespace detail {
 
+/// True for what the config entry points return: AnyConfig or one config type.
+template <class T> inline constexpr bool is_loadable_v = std::is_same_v<T, AnyConfig> || is_config_v<T>;
+
+/// True for the JSON value the `const nlohmann::json&` overloads take (text of any kind, a
+/// std::string or a string literal, goes to the text overloads instead).
+template <class Json> inline constexpr bool is_json_v = std::is_same_v<Json, nlohmann::json>;
+
 template <class T> T convert_to(const AnyConfig& any) {
     return std::visit(
         [](const auto& c) -> T {
@@ -41,105 +50,36 @@ template <class T> T convert_to(const AnyConfig& any) {
             if constexpr (std::is_base_of_v<T, Held>) {
                 return static_cast<const T&>(c); // a subtype loads as its base
             } else {
-                throw config_error(error_kind::type_mismatch, "",
-                                   "the file holds a " + std::string(class_name<Held>()) + " (model_type \"" +
-                                       std::string(Held::model_type) + "\"), not a " +
-                                       std::string(class_name<T>()));
+                throw error(error_kind::type_mismatch, "",
+                            "the file holds a " + std::string(class_name<Held>()) + " (model_type \"" +
+                                std::string(Held::model_type) + "\"), not a " + std::string(class_name<T>()));
             }
         },
         any);
 }
 
-
-} // namespace detail
-
-// ---- public API -------------------------------------------------------------------------------
-//
-// The entry points below are templates with an unused `int N` parameter (callers never name it)
-// that name the JSON type as detail::json_t<N>: a template's body is compiled only in translation
-// units that call it, so including this header instantiates no reader or writer, and none of
-// nlohmann's parser or serializer.
-
-/// Parses config.json text into a document: the typed config plus every key it does not hold.
-/// Any text is safe to pass: a NUL byte, nesting deeper than max_nesting_depth, a number beyond
-/// double's range, a size above max_dimension or a layer count above max_layers is a
-/// config_error like any other; a UTF-8 byte-order mark is skipped; of duplicate keys the last
-/// wins.
-template <int N = 0> Document parse_document(std::string_view text) {
-    return detail::read_document(detail::parse_json<detail::json_t<N>>(text), true);
-}
-
-/// Loads a config.json file, or a folder holding one, into a document.
-template <int = 0> Document load_document(const std::filesystem::path& path) {
-    const std::string text = detail::read_file(path);
-    try {
-        return parse_document(text);
-    } catch (const config_error& e) {
-        throw e.with_file(detail::display_name(path));
+/// The config of a parsed JSON tree, as `T` (AnyConfig or one config type).
+template <class T, class Json> T config_from_tree(const Json& root) {
+    if constexpr (std::is_same_v<T, AnyConfig>) {
+        return read_document(root, false).config;
+    } else {
+        return convert_to<T>(read_document(root, false).config);
     }
 }
 
-/// Parses config.json text into the config class its `model_type` / `architectures` name.
-template <int N = 0> AnyConfig parse_config(std::string_view text) {
-    return detail::read_document(detail::parse_json<detail::json_t<N>>(text), false).config;
-}
-
-/// Loads a config.json file (or a folder holding one) into the config class it names.
-template <int = 0> AnyConfig load_config(const std::filesystem::path& path) { return load_document(path).config; }
-
-/// Parses text as config type `T`; a subtype's file loads as its base (OCR as DeepseekV2Config),
-/// any other type is an error naming both.
-template <class T> T parse_config(std::string_view text) {
-    static_assert(is_config_v<T>, "parse_config<T>: T must be a deepseek config type");
-    return detail::convert_to<T>(parse_config(text));
-}
-
-/// Loads a file as config type `T` (see parse_config<T>).
-template <class T> T load_config(const std::filesystem::path& path) {
-    static_assert(is_config_v<T>, "load_config<T>: T must be a deepseek config type");
-    const AnyConfig any = load_config(path);
+/// Runs `f`, turning what the try_ functions report into a result: a deepseek::error as it is,
+/// std::bad_alloc as error_kind::out_of_memory (naming `file` when there is one). Any other
+/// exception would be a bug of this library and is not disguised as one of these.
+template <class T, class F> result<T> try_invoke(F&& f, const std::filesystem::path* file) {
     try {
-        return detail::convert_to<T>(any);
-    } catch (const config_error& e) {
-        throw e.with_file(detail::display_name(path));
-    }
-}
-
-/// parse_config without exceptions escaping: the config or the error.
-template <int = 0> result<AnyConfig> try_parse_config(std::string_view text) noexcept {
-    try {
-        return parse_config(text);
-    } catch (const config_error& e) {
+        return std::forward<F>(f)();
+    } catch (const error& e) {
         return e;
-    } catch (const std::exception& e) {
-        return config_error(error_kind::io, "", e.what());
+    } catch (const std::bad_alloc&) {
+        return error(error_kind::out_of_memory, "", "out of memory", file != nullptr ? file->string() : std::string());
     }
 }
 
-/// load_config without exceptions escaping: the config or the error.
-template <int = 0> result<AnyConfig> try_load_config(const std::filesystem::path& path) noexcept {
-    try {
-        return load_config(path);
-    } catch (const config_error& e) {
-        return e;
-    } catch (const std::exception& e) {
-        return config_error(error_kind::io, "", e.what(), path.string());
-    }
-}
-
-/// The typed fields of a config as JSON (with its class's `model_type`), the way save_pretrained
-/// writes them: unset nullable keys as null.
-template <class C, std::enable_if_t<is_config_v<C>, int> = 0> nlohmann::json to_json(const C& cfg) {
-    return detail::write_config(cfg);
-}
-
-/// The typed fields of whichever config `any` holds.
-template <int N = 0> nlohmann::json to_json(const AnyConfig& any) {
-    return std::visit([](const auto& c) { return detail::write_config<std::decay_t<decltype(c)>, detail::json_t<N>>(c); },
-                      any);
-}
-
-namespace detail {
 /// Puts every key of `extra` into `out`, merging objects that both have.
 template <class Json> void merge_extra(Json& out, const Json& extra) {
     for (auto it = extra.begin(); it != extra.end(); ++it) {
@@ -151,45 +91,189 @@ template <class Json> void merge_extra(Json& out, const Json& extra) {
         }
     }
 }
+
 } // namespace detail
 
+#define DEEPSEEK_CONFIG_LOADABLE_ASSERT(function)                                                                      \
+    static_assert(detail::is_loadable_v<T>, "deepseek::" function "<T>: T must be deepseek::AnyConfig or a config "    \
+                                            "type (DeepseekV2Config, DeepseekOCRConfig, DeepseekOCR2Config, "          \
+                                            "DeepseekV3Config)")
+#define DEEPSEEK_CONFIG_NO_ARGS_ASSERT(function)                                                                       \
+    static_assert(sizeof...(Deferred) == 0, "deepseek::" function " takes no template arguments")
+
+// ---- public API -------------------------------------------------------------------------------
+//
+// Every entry point is a function template whose body names the JSON type through its own
+// template parameters (detail::json_for<T>; the document functions, which have no type to choose,
+// through an empty pack `Deferred...` that callers never write): a template's body is compiled
+// only in translation units that call it, so including this header instantiates no reader or
+// writer, and none of nlohmann's parser or serializer.
+//
+// `T` is AnyConfig (the default: the class the file names, like AutoConfig) or one config type:
+// a subtype's file loads as its base (OCR as DeepseekV2Config), any other type is an error of
+// kind type_mismatch naming both. The text overloads take anything convertible to
+// std::string_view; the JSON overloads take an already parsed nlohmann::json (pointers in
+// errors are then relative to that value).
+
+/// Parses config.json text into the config class its `model_type` / `architectures` name, or
+/// into `T`. Any text is safe to pass: a NUL byte, nesting deeper than max_nesting_depth, a
+/// number beyond double's range, a size above max_dimension or a layer count above max_layers
+/// is a deepseek::error like any other; a UTF-8 byte-order mark is skipped; of duplicate keys
+/// the last wins. Example: `auto v3 = deepseek::parse_config<deepseek::DeepseekV3Config>(text);`
+template <class T = AnyConfig> [[nodiscard]] T parse_config(std::string_view text) {
+    DEEPSEEK_CONFIG_LOADABLE_ASSERT("parse_config");
+    return detail::config_from_tree<T>(detail::parse_json<detail::json_for<T>>(text));
+}
+
+/// Reads a config from an already parsed JSON value (validated as parse_config does).
+template <class T = AnyConfig, class Json, std::enable_if_t<detail::is_json_v<Json>, int> = 0>
+[[nodiscard]] T parse_config(const Json& json) {
+    DEEPSEEK_CONFIG_LOADABLE_ASSERT("parse_config");
+    return detail::config_from_tree<T>(json);
+}
+
+/// Loads a config.json file (or a folder holding one) as parse_config does; errors name the file.
+template <class T = AnyConfig> [[nodiscard]] T load_config(const std::filesystem::path& path) {
+    DEEPSEEK_CONFIG_LOADABLE_ASSERT("load_config");
+    const std::string text = detail::read_file(path);
+    try {
+        return parse_config<T>(std::string_view(text));
+    } catch (const error& e) {
+        throw e.with_file(detail::display_name(path));
+    }
+}
+
+/// Parses config.json text into a document: the typed config plus every key it does not hold.
+template <class... Deferred> [[nodiscard]] Document parse_document(std::string_view text) {
+    DEEPSEEK_CONFIG_NO_ARGS_ASSERT("parse_document");
+    return detail::read_document(detail::parse_json<detail::json_for<Deferred...>>(text), true);
+}
+
+/// Reads a document from an already parsed JSON value.
+template <class Json, std::enable_if_t<detail::is_json_v<Json>, int> = 0>
+[[nodiscard]] Document parse_document(const Json& json) {
+    return detail::read_document(json, true);
+}
+
+/// Loads a config.json file, or a folder holding one, into a document; errors name the file.
+template <class... Deferred> [[nodiscard]] Document load_document(const std::filesystem::path& path) {
+    DEEPSEEK_CONFIG_NO_ARGS_ASSERT("load_document");
+    const std::string text = detail::read_file(path);
+    try {
+        return parse_document<Deferred...>(std::string_view(text));
+    } catch (const error& e) {
+        throw e.with_file(detail::display_name(path));
+    }
+}
+
+// The try_ functions: the same, returning the error instead of throwing it. They report every
+// deepseek::error (as thrown, file included) and std::bad_alloc (error_kind::out_of_memory);
+// anything else would be a bug of this library and propagates.
+
+/// parse_config without throwing: the config or the error.
+template <class T = AnyConfig> [[nodiscard]] result<T> try_parse_config(std::string_view text) {
+    DEEPSEEK_CONFIG_LOADABLE_ASSERT("try_parse_config");
+    return detail::try_invoke<T>([&] { return parse_config<T>(text); }, nullptr);
+}
+
+/// parse_config of a JSON value without throwing.
+template <class T = AnyConfig, class Json, std::enable_if_t<detail::is_json_v<Json>, int> = 0>
+[[nodiscard]] result<T> try_parse_config(const Json& json) {
+    DEEPSEEK_CONFIG_LOADABLE_ASSERT("try_parse_config");
+    return detail::try_invoke<T>([&] { return parse_config<T>(json); }, nullptr);
+}
+
+/// load_config without throwing: the config or the error (which names the file).
+template <class T = AnyConfig> [[nodiscard]] result<T> try_load_config(const std::filesystem::path& path) {
+    DEEPSEEK_CONFIG_LOADABLE_ASSERT("try_load_config");
+    return detail::try_invoke<T>([&] { return load_config<T>(path); }, &path);
+}
+
+/// parse_document without throwing.
+template <class... Deferred> [[nodiscard]] result<Document> try_parse_document(std::string_view text) {
+    DEEPSEEK_CONFIG_NO_ARGS_ASSERT("try_parse_document");
+    return detail::try_invoke<Document>([&] { return parse_document<Deferred...>(text); }, nullptr);
+}
+
+/// parse_document of a JSON value without throwing.
+template <class Json, std::enable_if_t<detail::is_json_v<Json>, int> = 0>
+[[nodiscard]] result<Document> try_parse_document(const Json& json) {
+    return detail::try_invoke<Document>([&] { return parse_document(json); }, nullptr);
+}
+
+/// load_document without throwing.
+template <class... Deferred> [[nodiscard]] result<Document> try_load_document(const std::filesystem::path& path) {
+    DEEPSEEK_CONFIG_NO_ARGS_ASSERT("try_load_document");
+    return detail::try_invoke<Document>([&] { return load_document<Deferred...>(path); }, &path);
+}
+
+/// The typed fields of a config (one config type, or whichever AnyConfig holds) as JSON, with
+/// its class's `model_type`, the way save_pretrained writes them: unset nullable keys as null.
+template <class C> [[nodiscard]] nlohmann::json config_to_json(const C& cfg) {
+    static_assert(detail::is_loadable_v<C>,
+                  "deepseek::config_to_json: takes deepseek::AnyConfig or a config type (DeepseekV2Config, "
+                  "DeepseekOCRConfig, DeepseekOCR2Config, DeepseekV3Config)");
+    if constexpr (std::is_same_v<C, AnyConfig>) {
+        return std::visit(
+            [](const auto& c) { return detail::write_config<std::decay_t<decltype(c)>, detail::json_for<C>>(c); }, cfg);
+    } else {
+        return detail::write_config<C, detail::json_for<C>>(cfg);
+    }
+}
+
 /// The whole document as JSON: every typed field plus every kept key.
-template <int N = 0> nlohmann::json to_json(const Document& doc) {
-    using Json = detail::json_t<N>;
+template <class... Deferred> [[nodiscard]] nlohmann::json document_to_json(const Document& doc) {
+    DEEPSEEK_CONFIG_NO_ARGS_ASSERT("document_to_json");
+    using Json = detail::json_for<Deferred...>;
     Json out = Json::object();
     if (doc.layout == Layout::language_config) {
-        out["language_config"] = to_json<N>(doc.config);
+        out["language_config"] = config_to_json(doc.config);
     } else {
-        out = to_json<N>(doc.config);
+        out = config_to_json(doc.config);
     }
     detail::merge_extra(out, static_cast<const Json&>(doc.extra));
     return out;
 }
 
-/// Writes a document as config.json, atomically: to a temporary file beside `path`, then renamed
-/// over it, so a crash never leaves half a config.
-template <int N = 0> void save_document(const Document& doc, const std::filesystem::path& path) {
-    namespace fs = std::filesystem;
-    const std::string text = to_json<N>(doc).dump(2) + "\n";
-    fs::path temporary = path;
-    temporary += ".tmp";
-    {
-        detail::File out(temporary, true);
-        if (out.get() == nullptr) throw config_error(error_kind::io, "", "cannot open for writing", temporary.string());
-        const bool written = std::fwrite(text.data(), 1, text.size(), out.get()) == text.size();
-        if (!out.close() || !written) {
-            std::error_code ignored;
-            fs::remove(temporary, ignored);
-            throw config_error(error_kind::io, "", "cannot write the file", temporary.string());
-        }
-    }
-    std::error_code ec;
-    fs::rename(temporary, path, ec);
-    if (ec) {
-        std::error_code ignored;
-        fs::remove(temporary, ignored);
-        throw config_error(error_kind::io, "", "cannot replace the file: " + ec.message(), path.string());
-    }
+/// Writes a document as config.json (two-space indent), crash-safe: to a new temporary file
+/// beside the target, flushed to disk, renamed over the target, and the folder flushed; the
+/// target keeps its permission bits, and a symbolic link keeps pointing at the file it names,
+/// whose content is replaced. Errors are error_kind::io naming `path`; the target is then as it
+/// was.
+template <class... Deferred> void save_document(const Document& doc, const std::filesystem::path& path) {
+    DEEPSEEK_CONFIG_NO_ARGS_ASSERT("save_document");
+    detail::save_file_atomically(path, document_to_json<Deferred...>(doc).dump(2) + "\n");
+}
+
+#undef DEEPSEEK_CONFIG_LOADABLE_ASSERT
+#undef DEEPSEEK_CONFIG_NO_ARGS_ASSERT
+
+// ---- nlohmann's customisation points (found by argument-dependent lookup) ---------------------
+//
+// `nlohmann::json j = cfg;`, `j.get<DeepseekV3Config>()`, `j.get<AnyConfig>()` and
+// `j.get<Document>()` read and write through the same code as parse_config and config_to_json:
+// a bad value throws deepseek::error with its JSON pointer (relative to `j`).
+
+/// Writes a config's typed fields into `j` (see config_to_json).
+template <class Json, class C, std::enable_if_t<detail::is_json_v<Json> && detail::is_loadable_v<C>, int> = 0>
+void to_json(Json& j, const C& cfg) {
+    j = config_to_json(cfg);
+}
+
+/// Reads a config from `j` (see parse_config<C>).
+template <class Json, class C, std::enable_if_t<detail::is_json_v<Json> && detail::is_loadable_v<C>, int> = 0>
+void from_json(const Json& j, C& cfg) {
+    cfg = detail::config_from_tree<C>(j);
+}
+
+/// Writes a whole document into `j` (see document_to_json).
+template <class Json, std::enable_if_t<detail::is_json_v<Json>, int> = 0> void to_json(Json& j, const Document& doc) {
+    j = document_to_json(doc);
+}
+
+/// Reads a document from `j` (see parse_document).
+template <class Json, std::enable_if_t<detail::is_json_v<Json>, int> = 0> void from_json(const Json& j, Document& doc) {
+    doc = detail::read_document(j, true);
 }
 
 } // namespace deepseek

@@ -3,4 +3,4 @@
 #include <deepseek/ocr.hpp>
 
 const auto page = deepseek::page_layout(deepseek::OcrMode::base, 1024, 1024);
-const auto bytes = deepseek::ocr_page_kv_bytes(deepseek::DeepseekOCR2Config{}, *page, deepseek::Dtype::bf16);
+const auto bytes = deepseek::ocr_page_kv_bytes(deepseek::DeepseekOCR2Config{}, *page);

@@ -12,7 +12,6 @@ std::uint64_t figures_a(const std::string& json_text) {
     const auto report = deepseek::make_report(cfg, deepseek::ReportOptions{});
     const auto manifest = deepseek::tensor_manifest(cfg);
     return deepseek::parameter_count(cfg) + report.checkpoint_bytes + manifest.size() +
-           deepseek::to_json(cfg).size() +
-           deepseek::parameter_count(deepseek::presets::deepseek_v3);
+           deepseek::config_to_json(cfg).size() + deepseek::parameter_count(deepseek::presets::deepseek_v3);
 }
 } // namespace odr

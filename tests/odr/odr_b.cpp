@@ -1,13 +1,13 @@
 // ODR test, second translation unit: every public header on its own, in reverse order, and main.
-#include <deepseek/version.hpp>
-#include <deepseek/tensors.hpp>
-#include <deepseek/report.hpp>
-#include <deepseek/presets.hpp>
-#include <deepseek/ocr.hpp>
-#include <deepseek/memory.hpp>
-#include <deepseek/json.hpp>
 #include <deepseek/config.hpp>
 #include <deepseek/deepseek.hpp>
+#include <deepseek/json.hpp>
+#include <deepseek/memory.hpp>
+#include <deepseek/ocr.hpp>
+#include <deepseek/presets.hpp>
+#include <deepseek/report.hpp>
+#include <deepseek/tensors.hpp>
+#include <deepseek/version.hpp>
 
 #include <cstdint>
 #include <iostream>
@@ -21,8 +21,7 @@ std::uint64_t figures_b(const std::string& json_text) {
     const auto report = deepseek::make_report(cfg, deepseek::ReportOptions{});
     const auto manifest = deepseek::tensor_manifest(cfg);
     return deepseek::parameter_count(cfg) + report.checkpoint_bytes + manifest.size() +
-           deepseek::to_json(cfg).size() +
-           deepseek::parameter_count(deepseek::presets::deepseek_v3);
+           deepseek::config_to_json(cfg).size() + deepseek::parameter_count(deepseek::presets::deepseek_v3);
 }
 } // namespace odr
 
@@ -34,7 +33,7 @@ int main() {
     // variables of every header, so a header definition that is not inline is a duplicate symbol
     // and the link fails. (Comparing the two TUs' figures proved nothing: the linker keeps one copy
     // of each inline function, so both calls run the same code. The figures are checked elsewhere.)
-    std::cout << "odr: linked; umbrella TU " << odr::figures_a(text) << ", header-by-header TU "
-              << odr::figures_b(text) << "\n";
+    std::cout << "odr: linked; umbrella TU " << odr::figures_a(text) << ", header-by-header TU " << odr::figures_b(text)
+              << "\n";
     return 0;
 }

@@ -25,18 +25,24 @@ namespace detail {
 /// entry points pass json_t<N> of their unused `int N`: code naming a dependent type is compiled
 /// only in a translation unit that calls it, so including this header instantiates none of
 /// nlohmann's parser, accessors or serializer.
-template <int> struct json_type {
-    using type = nlohmann::json;
-};
+template <int> struct json_type { using type = nlohmann::json; };
 template <int N> using json_t = typename json_type<N>::type;
+
+/// nlohmann::json, named through the template parameters of the function that uses it (the
+/// public entry points pass their own: `T`, or an empty pack), for the same reason as json_t.
+template <class...> struct json_type_for { using type = nlohmann::json; };
+template <class... Ts> using json_for = typename json_type_for<Ts...>::type;
 
 /// Appends one key to a JSON pointer, escaping '~' and '/' as RFC 6901 says.
 inline void append_pointer_token(std::string& out, std::string_view key) {
     out += '/';
     for (char ch : key) {
-        if (ch == '~') out += "~0";
-        else if (ch == '/') out += "~1";
-        else out += ch;
+        if (ch == '~')
+            out += "~0";
+        else if (ch == '/')
+            out += "~1";
+        else
+            out += ch;
     }
 }
 
@@ -130,8 +136,7 @@ template <class T, std::size_t N> struct is_std_array<std::array<T, N>> : std::t
 template <class T> struct is_fixed_vector : std::false_type {};
 template <class T, std::size_t N> struct is_fixed_vector<FixedVector<T, N>> : std::true_type {};
 template <class T, class = void> struct is_struct_with_fields : std::false_type {};
-template <class T>
-struct is_struct_with_fields<T, std::enable_if_t<has_field_list<T>::value>> : std::true_type {};
+template <class T> struct is_struct_with_fields<T, std::enable_if_t<has_field_list<T>::value>> : std::true_type {};
 
 } // namespace detail
 } // namespace deepseek
