@@ -1,6 +1,7 @@
 // deepseek-config: what a DeepSeek model is and what serving it costs, from its config.json.
 //
-//   deepseek-config [PATH | --preset NAME] [--save-config FILE] [--json] [--weights-dtype D] [--kv-dtype D] [--kv-layout L]
+//   deepseek-config [PATH | --preset NAME] [--save-config FILE] [--json] [--weights-dtype D] [--kv-dtype D]
+//   [--kv-layout L]
 //                   [--context N] [--batch N] [--tp N] [--budget SIZE] [--tensors]
 //                   [--check-index FILE] [--image WxH]... [--pages N] [--ocr-mode MODE]
 //                   [--max-tiles N] [--prompt-tokens N] [--help] [--version]
@@ -123,7 +124,8 @@ std::uint64_t parse_count(std::string_view option, std::string_view text) {
         any = true;
     }
     if (!any || value == 0) {
-        throw usage_error(std::string(option) + ": expected a positive whole number, found '" + std::string(text) + "'");
+        throw usage_error(std::string(option) + ": expected a positive whole number, found '" + std::string(text) +
+                          "'");
     }
     return value;
 }
@@ -153,7 +155,8 @@ std::uint64_t parse_size(std::string_view text) {
         if (unit == u.name) found = &u;
     }
     if (digits == 0 || found == nullptr) {
-        throw usage_error("--budget: expected a size such as 80GiB, 80GB or 85899345920, found '" + std::string(text) + "'");
+        throw usage_error("--budget: expected a size such as 80GiB, 80GB or 85899345920, found '" + std::string(text) +
+                          "'");
     }
     const std::uint64_t number = parse_count("--budget", text.substr(0, digits));
     if (number > UINT64_MAX / found->bytes) throw usage_error("--budget: " + std::string(text) + " is too large");
@@ -172,7 +175,8 @@ std::uint64_t parse_count_or_zero(std::string_view option, std::string_view text
 /// "1654x2339": width x height in pixels, both positive.
 std::array<std::uint64_t, 2> parse_image_size(std::string_view text) {
     const auto bad = [&]() {
-        return usage_error("--image: expected WIDTHxHEIGHT in pixels such as 1654x2339, found '" + std::string(text) + "'");
+        return usage_error("--image: expected WIDTHxHEIGHT in pixels such as 1654x2339, found '" + std::string(text) +
+                           "'");
     };
     const auto x = text.find('x');
     if (x == std::string_view::npos || x == 0 || x + 1 >= text.size()) throw bad();
@@ -221,28 +225,50 @@ CliOptions parse_arguments(int argc, char** argv) {
             if (inline_value) throw usage_error(arg + " takes no value");
             return true;
         };
-        if (arg == "--json") o.json = flag();
-        else if (arg == "--tensors") o.tensors = flag();
-        else if (arg == "--help" || arg == "-h") o.help = flag();
-        else if (arg == "--version") o.version = flag();
-        else if (arg == "--weights-dtype") o.report.weights_dtype = parse_enum<Dtype>(arg, value());
-        else if (arg == "--kv-dtype") o.report.kv_dtype = parse_enum<Dtype>(arg, value());
-        else if (arg == "--kv-layout") o.report.kv_layout = parse_enum<KvLayout>(arg, value());
-        else if (arg == "--context") o.report.context = parse_count(arg, value());
-        else if (arg == "--batch") o.report.batch = parse_count(arg, value());
-        else if (arg == "--tp") o.report.tp = parse_count(arg, value());
-        else if (arg == "--budget") o.report.budget = parse_size(value());
-        else if (arg == "--check-index") o.check_index = value();
-        else if (arg == "--preset") o.preset = value();
-        else if (arg == "--save-config") o.save_config = value();
-        else if (arg == "--image") o.images.push_back(parse_image_size(value()));
-        else if (arg == "--pages") o.pages = parse_count(arg, value());
-        else if (arg == "--ocr-mode") o.ocr_mode = parse_enum<OcrMode>(arg, value());
-        else if (arg == "--max-tiles") o.max_tiles = parse_count(arg, value());
-        else if (arg == "--prompt-tokens") o.prompt_tokens = parse_count_or_zero(arg, value());
-        else if (arg.size() > 1 && arg[0] == '-') throw usage_error("unknown option '" + arg + "' (see --help)");
-        else if (o.path) throw usage_error("more than one PATH given ('" + *o.path + "' and '" + arg + "')");
-        else o.path = arg;
+        if (arg == "--json")
+            o.json = flag();
+        else if (arg == "--tensors")
+            o.tensors = flag();
+        else if (arg == "--help" || arg == "-h")
+            o.help = flag();
+        else if (arg == "--version")
+            o.version = flag();
+        else if (arg == "--weights-dtype")
+            o.report.weights_dtype = parse_enum<Dtype>(arg, value());
+        else if (arg == "--kv-dtype")
+            o.report.kv_dtype = parse_enum<Dtype>(arg, value());
+        else if (arg == "--kv-layout")
+            o.report.kv_layout = parse_enum<KvLayout>(arg, value());
+        else if (arg == "--context")
+            o.report.context = parse_count(arg, value());
+        else if (arg == "--batch")
+            o.report.batch = parse_count(arg, value());
+        else if (arg == "--tp")
+            o.report.tp = parse_count(arg, value());
+        else if (arg == "--budget")
+            o.report.budget = parse_size(value());
+        else if (arg == "--check-index")
+            o.check_index = value();
+        else if (arg == "--preset")
+            o.preset = value();
+        else if (arg == "--save-config")
+            o.save_config = value();
+        else if (arg == "--image")
+            o.images.push_back(parse_image_size(value()));
+        else if (arg == "--pages")
+            o.pages = parse_count(arg, value());
+        else if (arg == "--ocr-mode")
+            o.ocr_mode = parse_enum<OcrMode>(arg, value());
+        else if (arg == "--max-tiles")
+            o.max_tiles = parse_count(arg, value());
+        else if (arg == "--prompt-tokens")
+            o.prompt_tokens = parse_count_or_zero(arg, value());
+        else if (arg.size() > 1 && arg[0] == '-')
+            throw usage_error("unknown option '" + arg + "' (see --help)");
+        else if (o.path)
+            throw usage_error("more than one PATH given ('" + *o.path + "' and '" + arg + "')");
+        else
+            o.path = arg;
     }
     if (o.path && o.preset) throw usage_error("give PATH or --preset, not both");
     if (o.preset && !deepseek::presets::find(*o.preset)) {
@@ -255,7 +281,10 @@ CliOptions parse_arguments(int argc, char** argv) {
                                            : "--pages takes one --image size, not " + std::to_string(o.images.size()));
     }
     if (o.images.empty()) {
-        const char* needs = o.ocr_mode ? "--ocr-mode" : o.max_tiles ? "--max-tiles" : o.prompt_tokens ? "--prompt-tokens" : nullptr;
+        const char* needs = o.ocr_mode        ? "--ocr-mode"
+                            : o.max_tiles     ? "--max-tiles"
+                            : o.prompt_tokens ? "--prompt-tokens"
+                                              : nullptr;
         if (needs) throw usage_error(std::string(needs) + " needs --image");
     }
     return o;
@@ -302,14 +331,14 @@ std::string optional_count(const std::optional<std::uint64_t>& v) { return v ? s
 
 // ---- the report -----------------------------------------------------------------------------
 
-template <class C>
-void print_table(std::ostream& os, const C& c, const deepseek::Report& r, const std::string& source,
-                 const std::optional<std::uint64_t>& budget) {
+template <class C> void print_table(std::ostream& os, const C& c, const deepseek::Report& r, const std::string& source,
+                                    const std::optional<std::uint64_t>& budget) {
     const auto& p = r.params;
     const std::uint64_t moe = deepseek::moe_layer_count(c);
     os << program << " " << DEEPSEEK_CONFIG_VERSION_STRING << ": " << source << "\n\n";
     os << "model         " << deepseek::class_name<C>() << " (model_type " << C::model_type << ")\n";
-    os << "layers        " << c.num_hidden_layers << " (" << (c.num_hidden_layers - moe) << " dense, " << moe << " MoE)";
+    os << "layers        " << c.num_hidden_layers << " (" << (c.num_hidden_layers - moe) << " dense, " << moe
+       << " MoE)";
     if (const auto mtp = deepseek::mtp_layer_count(c); mtp > 0) os << " + " << mtp << " MTP";
     os << "\n";
     os << "hidden        " << c.hidden_size << ", vocab " << grouped(c.vocab_size) << ", context "
@@ -319,8 +348,8 @@ void print_table(std::ostream& os, const C& c, const deepseek::Report& r, const 
            << ", kv_lora_rank " << optional_count(c.kv_lora_rank) << ", qk " << c.qk_nope_head_dim << "+"
            << c.qk_rope_head_dim << ", v " << c.v_head_dim << "\n";
     } else {
-        os << "attention     MHA, " << c.num_attention_heads << " heads, " << c.num_key_value_heads << " KV heads, head_dim "
-           << deepseek::mha_head_dim(c) << "\n";
+        os << "attention     MHA, " << c.num_attention_heads << " heads, " << c.num_key_value_heads
+           << " KV heads, head_dim " << deepseek::mha_head_dim(c) << "\n";
     }
     os << "experts       " << optional_count(c.n_routed_experts) << " routed, " << optional_count(c.n_shared_experts)
        << " shared, " << optional_count(c.num_experts_per_tok) << " per token\n\n";
@@ -341,8 +370,10 @@ void print_table(std::ostream& os, const C& c, const deepseek::Report& r, const 
     row("routed_experts", p.routed_experts);
     row("shared_experts", p.shared_experts);
     row("norms", p.norms);
-    if (p.vision_modelled) row("vision", p.vision);
-    else os << "  vision            not modelled (this encoder is not counted)\n";
+    if (p.vision_modelled)
+        row("vision", p.vision);
+    else
+        os << "  vision            not modelled (this encoder is not counted)\n";
     if (!p.indexer_modelled) os << "  dsa indexer       not modelled (V3.2 sparse-attention indexer not counted)\n";
     row("total", p.total);
     row("active", p.active);
@@ -373,7 +404,8 @@ template <class C> void print_tensors(std::ostream& os, const C& c, bool as_json
     const auto manifest = deepseek::tensor_manifest(c);
     json list = json::array();
     for (const auto& t : manifest) {
-        std::vector<std::uint64_t> dims(t.shape.dims.begin(), t.shape.dims.begin() + static_cast<std::ptrdiff_t>(t.shape.rank));
+        std::vector<std::uint64_t> dims(t.shape.dims.begin(),
+                                        t.shape.dims.begin() + static_cast<std::ptrdiff_t>(t.shape.rank));
         if (as_json) {
             list.push_back({{"name", t.name}, {"shape", dims}, {"dtype", std::string(deepseek::to_string(t.dtype))}});
         } else {
@@ -412,9 +444,9 @@ template <class C> bool check_index(std::ostream& os, const C& c, const std::str
             os << "  ~ " << m.name << " " << shape(m.index_shape) << " in the index, " << shape(m.manifest_shape)
                << " computed\n";
     }
-    os << "total_size   " << (result.total_size ? grouped(*result.total_size) : std::string("absent")) << " in the index, "
-       << grouped(result.checkpoint_bytes) << " computed: " << (result.total_size_matches() ? "equal" : "DIFFERENT")
-       << "\n";
+    os << "total_size   " << (result.total_size ? grouped(*result.total_size) : std::string("absent"))
+       << " in the index, " << grouped(result.checkpoint_bytes)
+       << " computed: " << (result.total_size_matches() ? "equal" : "DIFFERENT") << "\n";
     os << "result       " << (ok ? "match" : "MISMATCH") << "\n";
     return ok;
 }
@@ -465,18 +497,16 @@ json pages_json(const PageBudget& b) {
 
 void add_pages_json(json& out, const PageBudget& b) {
     out["pages"] = pages_json(b);
-    out["pages_total"] = {{"pages", b.total_pages},
-                          {"positions", b.total_positions},
-                          {"vision_tokens", b.total_vision_tokens},
-                          {"kv_bytes", b.total_kv_bytes},
-                          {"prompt_tokens", b.prompt_tokens},
-                          {"max_tiles", b.limits.max_tiles}};
+    out["pages_total"] = {
+        {"pages", b.total_pages},       {"positions", b.total_positions},   {"vision_tokens", b.total_vision_tokens},
+        {"kv_bytes", b.total_kv_bytes}, {"prompt_tokens", b.prompt_tokens}, {"max_tiles", b.limits.max_tiles}};
     const PageRow& largest = b.rows[b.largest];
     out["pages_fit_context"] = largest.fit_context;
     if (largest.fit_budget) out["pages_fit_budget"] = *largest.fit_budget;
 }
 
-void print_pages(std::ostream& os, const PageBudget& b, const deepseek::Report& r, const std::optional<std::uint64_t>& budget) {
+void print_pages(std::ostream& os, const PageBudget& b, const deepseek::Report& r,
+                 const std::optional<std::uint64_t>& budget) {
     os << "\npages         DeepSeek-OCR " << deepseek::to_string(b.mode) << " mode";
     if (b.mode == OcrMode::gundam) os << ", at most " << b.limits.max_tiles << " tiles";
     os << "; prompt " << grouped(b.prompt_tokens) << " tokens, context " << grouped(r.context);
@@ -486,22 +516,25 @@ void print_pages(std::ostream& os, const PageBudget& b, const deepseek::Report& 
         if (text.size() < width) text.insert(0, width - text.size(), ' ');
         return text;
     };
-    os << "  " << cell("page", 11) << cell("grid", 6) << cell("positions", 11) << cell("vision", 8) << cell("kv bytes", 12)
-       << cell("fit context", 13);
+    os << "  " << cell("page", 11) << cell("grid", 6) << cell("positions", 11) << cell("vision", 8)
+       << cell("kv bytes", 12) << cell("fit context", 13);
     if (budget) os << cell("fit budget", 12);
     os << "\n";
     for (const auto& row : b.rows) {
         const auto& p = row.layout;
         std::string size = std::to_string(p.width) + "x" + std::to_string(p.height);
         if (row.count > 1) size = std::to_string(row.count) + " x " + size;
-        const std::string grid = p.tiles == 0 ? std::string("-") : std::to_string(p.grid[0]) + "x" + std::to_string(p.grid[1]);
-        os << "  " << cell(size, 11) << cell(grid, 6) << cell(grouped(p.positions), 11) << cell(grouped(p.vision_tokens), 8)
-           << cell(human_bytes(row.kv_bytes), 12) << cell(grouped(row.fit_context), 13);
+        const std::string grid =
+            p.tiles == 0 ? std::string("-") : std::to_string(p.grid[0]) + "x" + std::to_string(p.grid[1]);
+        os << "  " << cell(size, 11) << cell(grid, 6) << cell(grouped(p.positions), 11)
+           << cell(grouped(p.vision_tokens), 8) << cell(human_bytes(row.kv_bytes), 12)
+           << cell(grouped(row.fit_context), 13);
         if (row.fit_budget) os << cell(grouped(*row.fit_budget), 12);
         os << "\n";
     }
-    os << "  " << cell("total " + std::to_string(b.total_pages), 11) << cell("", 6) << cell(grouped(b.total_positions), 11)
-       << cell(grouped(b.total_vision_tokens), 8) << cell(human_bytes(b.total_kv_bytes), 12) << "\n";
+    os << "  " << cell("total " + std::to_string(b.total_pages), 11) << cell("", 6)
+       << cell(grouped(b.total_positions), 11) << cell(grouped(b.total_vision_tokens), 8)
+       << cell(human_bytes(b.total_kv_bytes), 12) << "\n";
     os << "  positions are vision tokens plus a newline per row of queries and one view separator per page\n";
     if (b.prompt_tokens + b.total_positions > r.context) {
         os << "  these pages and the prompt (" << grouped(b.prompt_tokens + b.total_positions)
@@ -529,8 +562,8 @@ template <class C> int run(const C& c, const CliOptions& o, const std::string& s
     std::optional<PageBudget> pages;
     if (o.wants_pages()) pages = ocr_page_budget(c, o, r);
     if (r.context > c.max_position_embeddings) {
-        std::cerr << program << ": warning: --context " << r.context << " is beyond the model's max_position_embeddings ("
-                  << c.max_position_embeddings << ")\n";
+        std::cerr << program << ": warning: --context " << r.context
+                  << " is beyond the model's max_position_embeddings (" << c.max_position_embeddings << ")\n";
     }
     if (o.json) {
         json report = deepseek::report_to_json(c, r, source);

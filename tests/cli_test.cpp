@@ -73,8 +73,8 @@ struct Expected {
 const Expected recorded[] = {
     {"deepseek-v2.json", "deepseek_v2", X::v2_params, X::v2_active_params, X::v2_checkpoint_bytes,
      X::v2_kv_latent_bf16_bytes_per_token, "latent"},
-    {"deepseek-v2-lite.json", "deepseek_v2", X::v2_lite_params, X::v2_lite_active_params,
-     X::v2_lite_checkpoint_bytes, X::v2_lite_kv_latent_bf16_bytes_per_token, "latent"},
+    {"deepseek-v2-lite.json", "deepseek_v2", X::v2_lite_params, X::v2_lite_active_params, X::v2_lite_checkpoint_bytes,
+     X::v2_lite_kv_latent_bf16_bytes_per_token, "latent"},
     {"deepseek-coder-v2-lite.json", "deepseek_v2", X::v2_lite_params, X::v2_lite_active_params,
      X::v2_lite_checkpoint_bytes, X::v2_lite_kv_latent_bf16_bytes_per_token, "latent"},
     {"deepseek-v3.json", "deepseek_v3", X::v3_params, X::v3_active_params, X::v3_checkpoint_bytes,
@@ -93,8 +93,8 @@ const Expected recorded[] = {
     {"unlimited-ocr.json", "DeepseekOCR", X::ocr_params, X::ocr_active_params, X::ocr_checkpoint_bytes,
      X::ocr_kv_mha_bf16_bytes_per_token, "mha"},
     // Re-saved in float32: 4 bytes per parameter, and an fp32 cache by default.
-    {"deepseek-ocr.resaved-fp32.json", "DeepseekOCR", X::ocr_params, X::ocr_active_params,
-     4 * X::ocr_params, X::ocr_kv_mha_fp32_bytes_per_token, "mha"},
+    {"deepseek-ocr.resaved-fp32.json", "DeepseekOCR", X::ocr_params, X::ocr_active_params, 4 * X::ocr_params,
+     X::ocr_kv_mha_fp32_bytes_per_token, "mha"},
     // OCR-2: the language model only (its encoder is reported as not modelled).
     {"deepseek-ocr-2.json", "DeepseekOCR2", X::ocr_lm_params, X::ocr_active_params, 0,
      X::ocr_kv_mha_bf16_bytes_per_token, "mha"},
@@ -213,12 +213,13 @@ TEST_CASE("Options: dtypes, layout, context, batch, tp, budget", "[cli]") {
         CHECK(j.at("kv_cache").at("bytes") == X::v3_kv_latent_bf16_bytes_32k);
     }
     SECTION("expanded layout: 40,960 elements per token per layer for V3") {
-        const json j = json::parse(run_cli(corpus("deepseek-v3.json") + " --json --kv-layout expanded --kv-dtype bf16").out);
+        const json j =
+            json::parse(run_cli(corpus("deepseek-v3.json") + " --json --kv-layout expanded --kv-dtype bf16").out);
         CHECK(j.at("kv_cache").at("bytes_per_token") == X::v3_kv_expanded_bf16_bytes_per_token);
     }
     SECTION("fp8 cache, batch 4, tp 8: latent is replicated on every rank") {
-        const json j = json::parse(run_cli(corpus("deepseek-v2-lite.json") +
-                                           " --json --kv-dtype fp8 --batch 4 --context 1000 --tp 8").out);
+        const json j = json::parse(
+            run_cli(corpus("deepseek-v2-lite.json") + " --json --kv-dtype fp8 --batch 4 --context 1000 --tp 8").out);
         CHECK(j.at("kv_cache").at("bytes_per_token") == 576ull * 27);
         CHECK(j.at("kv_cache").at("bytes") == 576ull * 27 * 1000 * 4);
     }
@@ -238,8 +239,9 @@ TEST_CASE("Options: dtypes, layout, context, batch, tp, budget", "[cli]") {
         const std::uint64_t exact = X::v2_lite_checkpoint_bytes + 94739ull * X::v2_lite_kv_latent_bf16_bytes_per_token;
         CHECK(json::parse(run_cli(corpus("deepseek-v2-lite.json") + " --json --budget " + std::to_string(exact)).out)
                   .at("max_context") == 94739);
-        CHECK(json::parse(run_cli(corpus("deepseek-v2-lite.json") + " --json --budget " + std::to_string(exact - 1)).out)
-                  .at("max_context") == 94738);
+        CHECK(
+            json::parse(run_cli(corpus("deepseek-v2-lite.json") + " --json --budget " + std::to_string(exact - 1)).out)
+                .at("max_context") == 94738);
         // 32 GB is decimal: (32e9 - 31,412,968,448) / 31,104 = 18,873.2.
         const json gb = json::parse(run_cli(corpus("deepseek-v2-lite.json") + " --json --budget 32GB").out);
         CHECK(gb.at("max_context") == 18873);
@@ -251,7 +253,8 @@ TEST_CASE("Options: dtypes, layout, context, batch, tp, budget", "[cli]") {
     SECTION("context beyond max_position_embeddings: a warning on stderr, still a report") {
         const Run r = run_cli(corpus("deepseek-ocr.json") + " --context 9000");
         CHECK(r.code == 0);
-        CHECK(r.err == "deepseek-config: warning: --context 9000 is beyond the model's max_position_embeddings (8192)\n");
+        CHECK(r.err ==
+              "deepseek-config: warning: --context 9000 is beyond the model's max_position_embeddings (8192)\n");
     }
 }
 
@@ -259,9 +262,8 @@ TEST_CASE("Option --tensors lists the manifest", "[cli]") {
     REQUIRE_CORPUS();
     const json j = json::parse(run_cli(corpus("deepseek-v2-lite.json") + " --json --tensors").out);
     REQUIRE(j.at("tensors").size() == X::v2_lite_tensors); // the names of the index's weight_map
-    const json first_expert = json{{"name", "model.layers.1.mlp.experts.0.gate_proj.weight"},
-                                   {"shape", {1408, 2048}},
-                                   {"dtype", "BF16"}};
+    const json first_expert =
+        json{{"name", "model.layers.1.mlp.experts.0.gate_proj.weight"}, {"shape", {1408, 2048}}, {"dtype", "BF16"}};
     bool found = false;
     for (const auto& t : j.at("tensors")) found = found || t == first_expert;
     CHECK(found);
@@ -271,14 +273,17 @@ TEST_CASE("Option --tensors lists the manifest", "[cli]") {
 
 TEST_CASE("Option --check-index passes on the released index files and lists differences", "[cli][check-index]") {
     REQUIRE_CORPUS();
-    const Run ocr = run_cli(corpus("deepseek-ocr.json") + " --check-index " + corpus("deepseek-ocr.safetensors.index.json"));
+    const Run ocr =
+        run_cli(corpus("deepseek-ocr.json") + " --check-index " + corpus("deepseek-ocr.safetensors.index.json"));
     CHECK(ocr.code == 0);
     CHECK(ocr.out.find("result       match") != std::string::npos);
-    const Run lite = run_cli(corpus("deepseek-v2-lite.json") + " --check-index " + corpus("deepseek-v2-lite.safetensors.index.json"));
+    const Run lite = run_cli(corpus("deepseek-v2-lite.json") + " --check-index " +
+                             corpus("deepseek-v2-lite.safetensors.index.json"));
     CHECK(lite.code == 0);
 
     // An altered copy: one tensor renamed, one removed, total_size changed.
-    json index = json::parse(test_support::read_text(test_support::corpus_file("deepseek-v2-lite.safetensors.index.json")));
+    json index =
+        json::parse(test_support::read_text(test_support::corpus_file("deepseek-v2-lite.safetensors.index.json")));
     auto& map = index.at("weight_map");
     map["model.layers.0.self_attn.q_proj.weight_renamed"] = map.at("model.layers.0.self_attn.q_proj.weight");
     map.erase("model.layers.0.self_attn.q_proj.weight");
@@ -297,7 +302,8 @@ TEST_CASE("Option --check-index passes on the released index files and lists dif
                        grouped(X::v2_lite_checkpoint_bytes) + " computed: DIFFERENT") != std::string::npos);
     CHECK(bad.out.find("result       MISMATCH") != std::string::npos);
 
-    const json as_json = json::parse(run_cli(corpus("deepseek-v2-lite.json") + " --json --check-index " + quote(altered.string())).out);
+    const json as_json =
+        json::parse(run_cli(corpus("deepseek-v2-lite.json") + " --json --check-index " + quote(altered.string())).out);
     CHECK(as_json.at("check_index").at("match") == false);
     CHECK(as_json.at("check_index").at("unexpected") == json{"model.layers.0.self_attn.q_proj.weight_renamed"});
 }
@@ -319,19 +325,23 @@ TEST_CASE("Errors: exit code, a message naming file and pointer, nothing on stdo
            "deepseek-config: " + bad.string() +
                ": /hidden_size: expected an integer (write it without a fraction or exponent), found a float (12.5)\n");
     expect(run_cli("--frobnicate"), 2, "deepseek-config: unknown option '--frobnicate' (see --help)\n");
-    expect(run_cli("--context lots"), 2, "deepseek-config: --context: expected a positive whole number, found 'lots'\n");
+    expect(run_cli("--context lots"), 2,
+           "deepseek-config: --context: expected a positive whole number, found 'lots'\n");
     expect(run_cli("--batch 0"), 2, "deepseek-config: --batch: expected a positive whole number, found '0'\n");
     expect(run_cli("--kv-dtype fp64"), 2,
            "deepseek-config: --kv-dtype: unknown value 'fp64'; accepted: fp32, bf16, fp16, fp8, int8, int4\n");
     expect(run_cli("--budget 80GiBs"), 2,
            "deepseek-config: --budget: expected a size such as 80GiB, 80GB or 85899345920, found '80GiBs'\n");
     expect(run_cli("--kv-layout mha"), 2,
-           "deepseek-config: --kv-layout mha: the mha KV layout is for models with use_mla false; use latent or expanded\n");
+           "deepseek-config: --kv-layout mha: the mha KV layout is for models with use_mla false; use latent or "
+           "expanded\n");
     expect(run_cli("--preset deepseek-ocr --kv-layout latent"), 2,
-           "deepseek-config: --kv-layout latent: the latent and expanded KV layouts need an MLA model; use mha for use_mla false\n");
-    expect(run_cli("--tp 3"), 2,
-           "deepseek-config: --tp 3: the tensor-parallel size does not divide a split dimension (vocabulary rows, heads, "
-           "MLP width or routed experts)\n");
+           "deepseek-config: --kv-layout latent: the latent and expanded KV layouts need an MLA model; use mha for "
+           "use_mla false\n");
+    expect(
+        run_cli("--tp 3"), 2,
+        "deepseek-config: --tp 3: the tensor-parallel size does not divide a split dimension (vocabulary rows, heads, "
+        "MLP width or routed experts)\n");
     expect(run_cli("--context"), 2, "deepseek-config: --context needs a value\n");
     expect(run_cli("a.json b.json"), 2, "deepseek-config: more than one PATH given ('a.json' and 'b.json')\n");
     const std::string missing = (dir / "absent.json").string();
@@ -358,10 +368,14 @@ TEST_CASE("Option --image: the page budget of DeepSeek-OCR", "[cli][ocr]") {
         REQUIRE(r.code == 0);
         CHECK(r.err.empty());
         const json j = json::parse(r.out);
-        const json page = {{"mode", "gundam"},  {"width", 1654},          {"height", 2339},
-                           {"grid", {2, 3}},    {"positions", X::ocr_a4_gundam_positions},
+        const json page = {{"mode", "gundam"},
+                           {"width", 1654},
+                           {"height", 2339},
+                           {"grid", {2, 3}},
+                           {"positions", X::ocr_a4_gundam_positions},
                            {"vision_tokens", X::ocr_a4_gundam_vision_tokens},
-                           {"kv_bytes", X::ocr_a4_gundam_kv_bf16_bytes}, {"pages_fit_context", 9}};
+                           {"kv_bytes", X::ocr_a4_gundam_kv_bf16_bytes},
+                           {"pages_fit_context", 9}};
         CHECK(j.at("pages") == json::array({page}));
         CHECK(j.at("pages_fit_context") == 9); // 8,192 / 903 = 9.07
         CHECK_FALSE(j.contains("pages_fit_budget"));
@@ -372,7 +386,8 @@ TEST_CASE("Option --image: the page budget of DeepSeek-OCR", "[cli][ocr]") {
     SECTION("--pages repeats one size; --budget and --prompt-tokens") {
         // 8 GiB - 6,672,212,480 bytes of weights = 1,917,722,112 bytes: 31,212 positions;
         // after 100 prompt tokens 31,112 / 903 = 34.45: 34 pages; the context: 8,092 / 903 = 8.96: 8.
-        const json j = json::parse(run_cli("--preset deepseek-ocr --json --image 1654x2339 --pages 3 --budget 8GiB --prompt-tokens 100").out);
+        const json j = json::parse(
+            run_cli("--preset deepseek-ocr --json --image 1654x2339 --pages 3 --budget 8GiB --prompt-tokens 100").out);
         REQUIRE(j.at("pages").size() == 3);
         CHECK(j.at("pages").at(2).at("positions") == X::ocr_a4_gundam_positions);
         CHECK(j.at("pages_fit_context") == 8);
@@ -438,12 +453,15 @@ TEST_CASE("Options of the page budget: errors", "[cli][ocr][errors]") {
     expect(run_cli("--image 1654X2339"), format + "'1654X2339'\n");
     expect(run_cli("--image -1x5"), format + "'-1x5'\n");
     expect(run_cli("--image"), "deepseek-config: --image needs a value\n");
-    expect(run_cli("--image 99999999999999999999x1"), "deepseek-config: --image: 99999999999999999999x1 is too large\n");
+    expect(run_cli("--image 99999999999999999999x1"),
+           "deepseek-config: --image: 99999999999999999999x1 is too large\n");
     expect(run_cli("--image 1654x2339 --ocr-mode huge"),
            "deepseek-config: --ocr-mode: unknown value 'huge'; accepted: tiny, small, base, large, gundam\n");
     expect(run_cli("--pages 3"), "deepseek-config: --pages needs one --image size\n");
-    expect(run_cli("--pages 3 --image 10x10 --image 20x20"), "deepseek-config: --pages takes one --image size, not 2\n");
-    expect(run_cli("--image 10x10 --pages 0"), "deepseek-config: --pages: expected a positive whole number, found '0'\n");
+    expect(run_cli("--pages 3 --image 10x10 --image 20x20"),
+           "deepseek-config: --pages takes one --image size, not 2\n");
+    expect(run_cli("--image 10x10 --pages 0"),
+           "deepseek-config: --pages: expected a positive whole number, found '0'\n");
     expect(run_cli("--ocr-mode base"), "deepseek-config: --ocr-mode needs --image\n");
     expect(run_cli("--max-tiles 4"), "deepseek-config: --max-tiles needs --image\n");
     expect(run_cli("--prompt-tokens 10"), "deepseek-config: --prompt-tokens needs --image\n");
@@ -456,8 +474,9 @@ TEST_CASE("Option --image on a model that is not DeepSeek-OCR: usage error", "[c
     const Run v3 = run_cli(corpus("deepseek-v3.json") + " --image 1654x2339");
     CHECK(v3.code == 2);
     CHECK(v3.out.empty());
-    CHECK(v3.err == "deepseek-config: --image: the page budget is for DeepSeek-OCR configs; this one is DeepseekV3Config "
-                    "(model_type deepseek_v3)\n");
+    CHECK(v3.err ==
+          "deepseek-config: --image: the page budget is for DeepSeek-OCR configs; this one is DeepseekV3Config "
+          "(model_type deepseek_v3)\n");
     const Run ocr2 = run_cli(corpus("deepseek-ocr-2.json") + " --json --image 1654x2339");
     CHECK(ocr2.code == 2);
     CHECK(ocr2.out.empty());

@@ -136,9 +136,9 @@ inline constexpr std::uint64_t ocr_moe_layer_params = 233'720'320;
 
 /// Published "36.6B (including 0.9B for the output Head)" (README_WEIGHTS, current revision).
 inline constexpr std::uint64_t v3_active_params = 36'625'618'432;
-inline constexpr std::uint64_t v2_active_params = 20'851'512'320;      ///< published "21B"
-inline constexpr std::uint64_t v2_lite_active_params = 2'451'435'008;  ///< published "2.4B"
-inline constexpr std::uint64_t ocr_active_params = 574'127'360;        ///< "about 570M"
+inline constexpr std::uint64_t v2_active_params = 20'851'512'320;     ///< published "21B"
+inline constexpr std::uint64_t v2_lite_active_params = 2'451'435'008; ///< published "2.4B"
+inline constexpr std::uint64_t ocr_active_params = 574'127'360;       ///< "about 570M"
 
 // ---- KV cache (MF §5) --------------------------------------------------------------------------
 

@@ -17,8 +17,8 @@
 #include <optional>
 
 #include "catch.hpp"
-#include "queries.hpp"
 #include "expected_figures.hpp"
+#include "queries.hpp"
 
 using namespace deepseek;
 using namespace test_support;
@@ -27,22 +27,22 @@ namespace {
 namespace hand {
 
 // ---- DeepSeek-V3's hyperparameters (its config.json), written out. ----------------------------
-constexpr std::uint64_t H = 7168;         // hidden_size
-constexpr std::uint64_t V = 129280;       // vocab_size
-constexpr std::uint64_t L = 61;           // num_hidden_layers
-constexpr std::uint64_t L_dense = 3;      // first_k_dense_replace: layers 0, 1, 2 are dense
+constexpr std::uint64_t H = 7168;            // hidden_size
+constexpr std::uint64_t V = 129280;          // vocab_size
+constexpr std::uint64_t L = 61;              // num_hidden_layers
+constexpr std::uint64_t L_dense = 3;         // first_k_dense_replace: layers 0, 1, 2 are dense
 constexpr std::uint64_t L_moe = L - L_dense; // layers 3..60: 58 MoE layers
-constexpr std::uint64_t L_mtp = 1;        // num_nextn_predict_layers: layer 61, an MoE layer
-constexpr std::uint64_t n_h = 128;        // num_attention_heads
-constexpr std::uint64_t r_q = 1536;       // q_lora_rank
-constexpr std::uint64_t r_kv = 512;       // kv_lora_rank
-constexpr std::uint64_t d_r = 64;         // qk_rope_head_dim
-constexpr std::uint64_t d_n = 128;        // qk_nope_head_dim
-constexpr std::uint64_t d_v = 128;        // v_head_dim
-constexpr std::uint64_t E = 256;          // n_routed_experts
-constexpr std::uint64_t I_e = 2048;       // moe_intermediate_size
-constexpr std::uint64_t S = 1;            // n_shared_experts
-constexpr std::uint64_t I = 18432;        // intermediate_size
+constexpr std::uint64_t L_mtp = 1;           // num_nextn_predict_layers: layer 61, an MoE layer
+constexpr std::uint64_t n_h = 128;           // num_attention_heads
+constexpr std::uint64_t r_q = 1536;          // q_lora_rank
+constexpr std::uint64_t r_kv = 512;          // kv_lora_rank
+constexpr std::uint64_t d_r = 64;            // qk_rope_head_dim
+constexpr std::uint64_t d_n = 128;           // qk_nope_head_dim
+constexpr std::uint64_t d_v = 128;           // v_head_dim
+constexpr std::uint64_t E = 256;             // n_routed_experts
+constexpr std::uint64_t I_e = 2048;          // moe_intermediate_size
+constexpr std::uint64_t S = 1;               // n_shared_experts
+constexpr std::uint64_t I = 18432;           // intermediate_size
 
 // ---- Storage: bytes per element, and the FP8 scale grid. -------------------------------------
 constexpr std::uint64_t fp8 = 1;  // e4m3 Linear weights inside decoder layers
@@ -85,10 +85,9 @@ constexpr std::uint64_t kv_b_proj_scale = (blocks(n_h * (d_n + d_v)) / tp) * blo
 // o_proj [7168, 128 x 128 = 16384], columns: 2,048; scale [56, 128], columns: 16.
 constexpr std::uint64_t o_proj = H * (n_h * d_v / tp) * fp8;
 constexpr std::uint64_t o_proj_scale = blocks(H) * (blocks(n_h * d_v) / tp) * fp32;
-constexpr std::uint64_t every_layer = input_layernorm + post_attention_layernorm + q_a_proj +
-                                      q_a_proj_scale + q_a_layernorm + q_b_proj + q_b_proj_scale +
-                                      kv_a_proj + kv_a_proj_scale + kv_a_layernorm + kv_b_proj +
-                                      kv_b_proj_scale + o_proj + o_proj_scale;
+constexpr std::uint64_t every_layer = input_layernorm + post_attention_layernorm + q_a_proj + q_a_proj_scale +
+                                      q_a_layernorm + q_b_proj + q_b_proj_scale + kv_a_proj + kv_a_proj_scale +
+                                      kv_a_layernorm + kv_b_proj + kv_b_proj_scale + o_proj + o_proj_scale;
 
 // ---- Dense MLP of width 18432 (layers 0-2). --------------------------------------------------
 // gate_proj and up_proj [18432, 7168], rows: 2,304; scales [144, 56], rows: 18.
@@ -99,17 +98,16 @@ constexpr std::uint64_t up_proj_scale = (blocks(I) / tp) * blocks(H) * fp32;
 // down_proj [7168, 18432], columns: 2,304; scale [56, 144], columns: 18.
 constexpr std::uint64_t down_proj = H * (I / tp) * fp8;
 constexpr std::uint64_t down_proj_scale = blocks(H) * (blocks(I) / tp) * fp32;
-constexpr std::uint64_t dense_mlp =
-    gate_proj + gate_proj_scale + up_proj + up_proj_scale + down_proj + down_proj_scale;
+constexpr std::uint64_t dense_mlp = gate_proj + gate_proj_scale + up_proj + up_proj_scale + down_proj + down_proj_scale;
 
 // ---- MoE MLP (layers 3-60 and the MTP layer 61). ---------------------------------------------
-constexpr std::uint64_t gate = E * H * bf16;                       // router [256, 7168], replicated
-constexpr std::uint64_t e_score_correction_bias = E * fp32;        // [256], replicated
+constexpr std::uint64_t gate = E * H * bf16;                // router [256, 7168], replicated
+constexpr std::uint64_t e_score_correction_bias = E * fp32; // [256], replicated
 // One routed expert: gate_proj, up_proj [2048, 7168] with scales [16, 56]; down_proj
 // [7168, 2048] with scale [56, 16]. Experts are split by index: 256 / 8 = 32 whole experts.
-constexpr std::uint64_t one_expert = I_e * H * fp8 + blocks(I_e) * blocks(H) * fp32     // gate
-                                     + I_e * H * fp8 + blocks(I_e) * blocks(H) * fp32   // up
-                                     + H * I_e * fp8 + blocks(H) * blocks(I_e) * fp32;  // down
+constexpr std::uint64_t one_expert = I_e * H * fp8 + blocks(I_e) * blocks(H) * fp32    // gate
+                                     + I_e * H * fp8 + blocks(I_e) * blocks(H) * fp32  // up
+                                     + H * I_e * fp8 + blocks(H) * blocks(I_e) * fp32; // down
 constexpr std::uint64_t routed_experts = (E / tp) * one_expert;
 // The shared experts, one MLP of width 1 x 2048: gate/up [2048, 7168], rows: 256, scales [16, 56],
 // rows: 2; down [7168, 2048], columns: 256, scale [56, 16], columns: 2.
@@ -120,8 +118,8 @@ constexpr std::uint64_t shared_up_proj_scale = (blocks(S * I_e) / tp) * blocks(H
 constexpr std::uint64_t shared_down_proj = H * (S * I_e / tp) * fp8;
 constexpr std::uint64_t shared_down_proj_scale = blocks(H) * (blocks(S * I_e) / tp) * fp32;
 constexpr std::uint64_t moe_mlp = gate + e_score_correction_bias + routed_experts + shared_gate_proj +
-                                  shared_gate_proj_scale + shared_up_proj + shared_up_proj_scale +
-                                  shared_down_proj + shared_down_proj_scale;
+                                  shared_gate_proj_scale + shared_up_proj + shared_up_proj_scale + shared_down_proj +
+                                  shared_down_proj_scale;
 
 // ---- The MTP module's own tensors (layer 61), all bf16. --------------------------------------
 constexpr std::uint64_t enorm = H * bf16;                           // [7168], replicated
@@ -134,8 +132,8 @@ constexpr std::uint64_t mtp_extras =
     enorm + hnorm + eh_proj + shared_head_norm + mtp_embed_tokens + mtp_shared_head_head;
 
 // ---- The sum: what one of the 8 ranks holds. -------------------------------------------------
-constexpr std::uint64_t weights_per_rank = root + (L + L_mtp) * every_layer + L_dense * dense_mlp +
-                                           (L_moe + L_mtp) * moe_mlp + L_mtp * mtp_extras;
+constexpr std::uint64_t weights_per_rank =
+    root + (L + L_mtp) * every_layer + L_dense * dense_mlp + (L_moe + L_mtp) * moe_mlp + L_mtp * mtp_extras;
 
 // ---- KV cache: the latent (512) and the rope key (64) per token per layer, bf16, over the 61
 // layers (the MTP layer caches nothing unless it drafts), replicated on every rank. -------------
@@ -153,8 +151,8 @@ static_assert(hand::kv_bytes_per_token == expected::v3_kv_latent_bf16_bytes_per_
 static_assert(hand::max_context == expected::v3_tp8_max_context_96gib);
 
 /// The README's command: V3 as released, tp 8, 96 GiB per rank (context and batch by default).
-constexpr ReportOptions headline_options{std::nullopt, std::nullopt, std::nullopt, std::nullopt,
-                                         1, 8, std::uint64_t{96} << 30};
+constexpr ReportOptions headline_options{std::nullopt,           std::nullopt, std::nullopt, std::nullopt, 1, 8,
+                                         std::uint64_t{96} << 30};
 
 // The library gives them too, at compile time.
 constexpr Report headline = make_report(presets::deepseek_v3, headline_options);
@@ -184,7 +182,9 @@ TEST_CASE("README headline: V3 at tp 8 in 96 GiB, derived by hand, at run time",
     CHECK(weights.value == expected::v3_tp8_weight_bytes_per_rank);
     const SizeResult kv = kv_cache_bytes(presets::deepseek_v3, kv_query(KvLayout::latent, 1, 1, Dtype::bf16, tp));
     CHECK(kv.value == expected::v3_kv_latent_bf16_bytes_per_token);
-    const SizeResult context = max_context_tokens(presets::deepseek_v3, given_weights_query(weights.value, KvLayout::latent, Dtype::bf16, 1, tp, std::uint64_t{96} << 30));
+    const SizeResult context =
+        max_context_tokens(presets::deepseek_v3, given_weights_query(weights.value, KvLayout::latent, Dtype::bf16, 1,
+                                                                     tp, std::uint64_t{96} << 30));
     CHECK(context.value == expected::v3_tp8_max_context_96gib);
 }
 
@@ -195,15 +195,14 @@ TEST_CASE("README headline: one token more than the max context does not fit", "
                       expected::v3_tp8_max_context_96gib * expected::v3_kv_latent_bf16_bytes_per_token <=
                   budget);
     static_assert(expected::v3_tp8_weight_bytes_per_rank +
-                      (expected::v3_tp8_max_context_96gib + 1) *
-                          expected::v3_kv_latent_bf16_bytes_per_token >
+                      (expected::v3_tp8_max_context_96gib + 1) * expected::v3_kv_latent_bf16_bytes_per_token >
                   budget);
     // The budget that fits exactly 225,049 tokens gives 225,049; one byte less gives 225,048.
     const std::uint64_t exact = expected::v3_tp8_weight_bytes_per_rank +
-                                expected::v3_tp8_max_context_96gib *
-                                    expected::v3_kv_latent_bf16_bytes_per_token;
+                                expected::v3_tp8_max_context_96gib * expected::v3_kv_latent_bf16_bytes_per_token;
     const auto fit = [](std::uint64_t b) {
-        return max_context_tokens(presets::deepseek_v3, given_weights_query(expected::v3_tp8_weight_bytes_per_rank, KvLayout::latent, Dtype::bf16, 1, 8, b))
+        return max_context_tokens(presets::deepseek_v3, given_weights_query(expected::v3_tp8_weight_bytes_per_rank,
+                                                                            KvLayout::latent, Dtype::bf16, 1, 8, b))
             .value;
     };
     CHECK(fit(exact) == expected::v3_tp8_max_context_96gib);

@@ -30,7 +30,8 @@ namespace {
 /// A well-formed index of V2-Lite: every manifest name, the recorded total_size.
 json v2_lite_index() {
     json map = json::object();
-    for (const auto& t : deepseek::tensor_manifest(P::deepseek_v2_lite)) map[t.name] = "model-00001-of-000004.safetensors";
+    for (const auto& t : deepseek::tensor_manifest(P::deepseek_v2_lite))
+        map[t.name] = "model-00001-of-000004.safetensors";
     return {{"metadata", {{"total_size", X::v2_lite_checkpoint_bytes}}}, {"weight_map", map}};
 }
 
@@ -105,15 +106,16 @@ TEST_CASE("Differences: a name dropped, one added, total_size changed or absent"
     }
     SECTION("the JSON form") {
         const json j = deepseek::index_comparison_to_json(r, "x.index.json");
-        const json expected_json = {{"file", "x.index.json"},
-                                    {"index_tensors", X::v2_lite_tensors},
-                                    {"manifest_tensors", X::v2_lite_tensors},
-                                    {"missing", {"lm_head.weight", "model.layers.0.self_attn.q_proj.weight"}},
-                                    {"unexpected",
-                                     {"model.layers.0.self_attn.q_proj.weight_renamed", "model.layers.27.input_layernorm.weight"}},
-                                    {"total_size", X::v2_lite_checkpoint_bytes + 2},
-                                    {"checkpoint_bytes", X::v2_lite_checkpoint_bytes},
-                                    {"match", false}};
+        const json expected_json = {
+            {"file", "x.index.json"},
+            {"index_tensors", X::v2_lite_tensors},
+            {"manifest_tensors", X::v2_lite_tensors},
+            {"missing", {"lm_head.weight", "model.layers.0.self_attn.q_proj.weight"}},
+            {"unexpected",
+             {"model.layers.0.self_attn.q_proj.weight_renamed", "model.layers.27.input_layernorm.weight"}},
+            {"total_size", X::v2_lite_checkpoint_bytes + 2},
+            {"checkpoint_bytes", X::v2_lite_checkpoint_bytes},
+            {"match", false}};
         CHECK(j == expected_json);
     }
 }
@@ -136,8 +138,8 @@ TEST_CASE("Shapes are compared where the index gives them", "[index]") {
     const json j = deepseek::index_comparison_to_json(r, "s.json");
     CHECK(j.at("shapes_compared") == 3);
     CHECK(j.at("shape_mismatches") == json::array({{{"name", "model.layers.1.mlp.experts.0.gate_proj.weight"},
-                                                     {"index_shape", {2048, 1408}},
-                                                     {"manifest_shape", {1408, 2048}}}}));
+                                                    {"index_shape", {2048, 1408}},
+                                                    {"manifest_shape", {1408, 2048}}}}));
     // An object entry without a shape is only a file.
     index["weight_map"]["model.layers.1.mlp.experts.0.gate_proj.weight"] = {{"file", "a.safetensors"}};
     const auto fixed = deepseek::compare_with_index(P::deepseek_v2_lite, index);
@@ -167,7 +169,8 @@ TEST_CASE("A malformed index is an error with its pointer and message", "[index]
         {json{{"weight_map", json::array()}}, deepseek::error_kind::type, "/weight_map",
          "expected an object mapping tensor names to files, found an array"},
         {json{{"weight_map", map_ok}, {"metadata", {{"total_size", -1}}}}, deepseek::error_kind::type,
-         "/metadata/total_size", "expected the checkpoint's size in bytes (a whole number), found a negative number (-1)"},
+         "/metadata/total_size",
+         "expected the checkpoint's size in bytes (a whole number), found a negative number (-1)"},
         {json{{"weight_map", map_ok}, {"metadata", {{"total_size", 1.5}}}}, deepseek::error_kind::type,
          "/metadata/total_size", "expected the checkpoint's size in bytes (a whole number), found a float (1.5)"},
         {json{{"weight_map", map_ok}, {"metadata", {{"total_size", "31412968448"}}}}, deepseek::error_kind::type,
@@ -249,18 +252,18 @@ TEST_CASE("config_file_path names a config file or a folder's config.json", "[in
 
 TEST_CASE("The released indexes of DeepSeek-V2-Lite and DeepSeek-OCR match their configs", "[index][corpus]") {
     REQUIRE_CORPUS();
-    const auto lite = deepseek::compare_with_index(deepseek::load_config(test_support::corpus_file("deepseek-v2-lite.json")),
-                                                   deepseek::load_index(test_support::corpus_file(
-                                                       "deepseek-v2-lite.safetensors.index.json")));
+    const auto lite = deepseek::compare_with_index(
+        deepseek::load_config(test_support::corpus_file("deepseek-v2-lite.json")),
+        deepseek::load_index(test_support::corpus_file("deepseek-v2-lite.safetensors.index.json")));
     CHECK(lite.index_tensors == X::v2_lite_tensors);
     CHECK(lite.total_size == X::v2_lite_checkpoint_bytes);
     CHECK(lite.missing.empty());
     CHECK(lite.unexpected.empty());
     CHECK(lite.match());
 
-    const auto ocr = deepseek::compare_with_index(deepseek::load_config(test_support::corpus_file("deepseek-ocr.json")),
-                                                  deepseek::load_index(test_support::corpus_file(
-                                                      "deepseek-ocr.safetensors.index.json")));
+    const auto ocr = deepseek::compare_with_index(
+        deepseek::load_config(test_support::corpus_file("deepseek-ocr.json")),
+        deepseek::load_index(test_support::corpus_file("deepseek-ocr.safetensors.index.json")));
     CHECK(ocr.index_tensors == X::ocr_tensors);
     CHECK(ocr.total_size == X::ocr_checkpoint_bytes);
     CHECK(ocr.match());

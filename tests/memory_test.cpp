@@ -10,8 +10,8 @@
 #include <string>
 
 #include "catch.hpp"
-#include "queries.hpp"
 #include "expected_figures.hpp"
+#include "queries.hpp"
 #include "test_support.hpp"
 
 using namespace deepseek;
@@ -128,21 +128,18 @@ TEST_CASE("per-layer test vectors (memory-formulas 4.1)") {
         CHECK(moe.total == r.moe_layer);
     };
     check(P::deepseek_v2_lite,
-          Row{"V2-Lite", X::v2_lite_layer_attention, X::v2_lite_layer_dense_mlp,
-              X::v2_lite_layer_one_expert, X::v2_lite_layer_shared_experts, X::v2_lite_layer_router,
-              X::v2_lite_dense_layer_params, X::v2_lite_moe_layer_params});
+          Row{"V2-Lite", X::v2_lite_layer_attention, X::v2_lite_layer_dense_mlp, X::v2_lite_layer_one_expert,
+              X::v2_lite_layer_shared_experts, X::v2_lite_layer_router, X::v2_lite_dense_layer_params,
+              X::v2_lite_moe_layer_params});
     check(P::deepseek_v2,
-          Row{"V2", X::v2_layer_attention, X::v2_layer_dense_mlp, X::v2_layer_one_expert,
-              X::v2_layer_shared_experts, X::v2_layer_router, X::v2_dense_layer_params,
-              X::v2_moe_layer_params});
+          Row{"V2", X::v2_layer_attention, X::v2_layer_dense_mlp, X::v2_layer_one_expert, X::v2_layer_shared_experts,
+              X::v2_layer_router, X::v2_dense_layer_params, X::v2_moe_layer_params});
     check(P::deepseek_v3,
-          Row{"V3", X::v3_layer_attention, X::v3_layer_dense_mlp, X::v3_layer_one_expert,
-              X::v3_layer_shared_experts, X::v3_layer_router, X::v3_dense_layer_params,
-              X::v3_moe_layer_params});
+          Row{"V3", X::v3_layer_attention, X::v3_layer_dense_mlp, X::v3_layer_one_expert, X::v3_layer_shared_experts,
+              X::v3_layer_router, X::v3_dense_layer_params, X::v3_moe_layer_params});
     check(P::deepseek_ocr,
           Row{"OCR", X::ocr_layer_attention, X::ocr_layer_dense_mlp, X::ocr_layer_one_expert,
-              X::ocr_layer_shared_experts, X::ocr_layer_router, X::ocr_dense_layer_params,
-              X::ocr_moe_layer_params});
+              X::ocr_layer_shared_experts, X::ocr_layer_router, X::ocr_dense_layer_params, X::ocr_moe_layer_params});
 }
 
 TEST_CASE("dense and MoE layer counts (memory-formulas 2.6)") {
@@ -197,8 +194,7 @@ TEST_CASE("attention variants: biases, q_lora_rank 0, tied embeddings") {
         null.q_lora_rank = std::nullopt;
         // q_proj [128*192, 5120], kv_a [576, 5120], kv_a norm 512, kv_b [128*256, 512], o [5120,
         // 128*128].
-        const std::uint64_t attn =
-            128ULL * 192 * 5120 + 576ULL * 5120 + 512 + 128ULL * 256 * 512 + 5120ULL * 128 * 128;
+        const std::uint64_t attn = 128ULL * 192 * 5120 + 576ULL * 5120 + 512 + 128ULL * 256 * 512 + 5120ULL * 128 * 128;
         CHECK(layer_breakdown(zero, 0).attention == attn);
         CHECK(layer_breakdown(null, 0).attention == attn);
     }
@@ -264,12 +260,10 @@ TEST_CASE("tensor-parallel split of the weights (memory-formulas 2.10)") {
     // V3 splits 8 ways (256 experts, vocab 129,280 = 8 x 16,160); 3 does not divide the vocab
     // (can_split 8, 3, 0 and tp 1 = the whole checkpoint: static_asserted; the released V3 at
     // tp 8, tensor by tensor: headline_test.cpp).
-    CHECK(weight_bytes_per_rank(P::deepseek_v3, Dtype::bf16, 3).error ==
-          MemoryError::tp_does_not_divide);
+    CHECK(weight_bytes_per_rank(P::deepseek_v3, Dtype::bf16, 3).error == MemoryError::tp_does_not_divide);
     CHECK(weight_bytes_per_rank(P::deepseek_v3, Dtype::bf16, 0).error == MemoryError::tp_zero);
     CHECK(to_string(MemoryError::tp_does_not_divide) == "tp_does_not_divide");
-    CHECK(error_message(MemoryError::tp_does_not_divide).find("does not divide") !=
-          std::string_view::npos);
+    CHECK(error_message(MemoryError::tp_does_not_divide).find("does not divide") != std::string_view::npos);
 }
 
 TEST_CASE("KV cache elements per token per layer (memory-formulas 5)") {
@@ -289,8 +283,7 @@ TEST_CASE("KV cache bytes (memory-formulas 5)") {
     CHECK(kv_bytes_per_token(P::deepseek_v3, KvLayout::expanded, Dtype::bf16).value ==
           X::v3_kv_expanded_bf16_bytes_per_token);
     // OCR mha bf16: 61,440 bytes per token over 12 layers (5d).
-    CHECK(kv_bytes_per_token(P::deepseek_ocr, KvLayout::mha, Dtype::bf16).value ==
-          X::ocr_kv_mha_bf16_bytes_per_token);
+    CHECK(kv_bytes_per_token(P::deepseek_ocr, KvLayout::mha, Dtype::bf16).value == X::ocr_kv_mha_bf16_bytes_per_token);
     // Batch multiplies; fp8 halves; int4 quarters.
     CHECK(kv_cache_bytes(P::deepseek_v3, kv_query(KvLayout::latent, 32'768, 4, Dtype::bf16, 1)).value ==
           4 * X::v3_kv_latent_bf16_bytes_32k);
@@ -302,8 +295,8 @@ TEST_CASE("KV cache bytes (memory-formulas 5)") {
 
 TEST_CASE("KV cache per tensor-parallel rank") {
     // Latent is replicated on every rank (vLLM: one KV head, not divided by TP).
-    CHECK(kv_cache_bytes(P::deepseek_v3, kv_query(KvLayout::latent, 32'768, 1, Dtype::bf16, 8))
-              .value == X::v3_kv_latent_bf16_bytes_32k);
+    CHECK(kv_cache_bytes(P::deepseek_v3, kv_query(KvLayout::latent, 32'768, 1, Dtype::bf16, 8)).value ==
+          X::v3_kv_latent_bf16_bytes_32k);
     // Expanded splits by the 128 heads: 40,960 / 8 = 5,120 elements per rank.
     CHECK(kv_elements_per_token_per_layer_per_rank(P::deepseek_v3, KvLayout::expanded, 8).value == 5'120);
     CHECK(kv_elements_per_token_per_layer_per_rank(P::deepseek_v3, KvLayout::expanded, 3).error ==
@@ -312,8 +305,7 @@ TEST_CASE("KV cache per tensor-parallel rank") {
     CHECK(kv_elements_per_token_per_layer_per_rank(P::deepseek_ocr, KvLayout::mha, 2).value == 1'280);
     CHECK(kv_elements_per_token_per_layer_per_rank(P::deepseek_ocr, KvLayout::mha, 4).error ==
           MemoryError::tp_does_not_divide);
-    CHECK(kv_elements_per_token_per_layer_per_rank(P::deepseek_ocr, KvLayout::mha, 0).error ==
-          MemoryError::tp_zero);
+    CHECK(kv_elements_per_token_per_layer_per_rank(P::deepseek_ocr, KvLayout::mha, 0).error == MemoryError::tp_zero);
 }
 
 TEST_CASE("a KV layout that does not fit the model is an error") {
@@ -342,22 +334,25 @@ TEST_CASE("context budget, worked by hand") {
     const std::uint64_t w = X::v2_lite_checkpoint_bytes;
     const std::uint64_t kv = X::v2_lite_kv_latent_bf16_bytes_per_token;
     const auto T = [](std::uint64_t budget, std::uint64_t batch = 1) {
-        return max_context_tokens(P::deepseek_v2_lite, budget_query(budget, Dtype::bf16, KvLayout::latent, Dtype::bf16, batch, 1));
+        return max_context_tokens(P::deepseek_v2_lite,
+                                  budget_query(budget, Dtype::bf16, KvLayout::latent, Dtype::bf16, batch, 1));
     };
     // w + 1,000 tokens (1,000), one byte less (999) and w - 1 (0): static_asserted.
     CHECK(T(w + kv * 32'768).value == 32'768);
-    CHECK(T(w).value == 0);     // weights fit, no token does
+    CHECK(T(w).value == 0); // weights fit, no token does
     CHECK(T(0).value == 0);
     CHECK(T(w + 4 * kv * 10, 4).value == 10); // batch 4: 4 x 31,104 per token
     CHECK(T(w + 4 * kv * 10 - 1, 4).value == 9);
     // 40 GiB: (42,949,672,960 - 31,412,968,448) / 31,104 = 370,907.4 latent tokens (static_asserted),
     // and / 276,480 = 41,727.3 expanded tokens.
-    CHECK(max_context_tokens(P::deepseek_v2_lite, budget_query(40ULL << 30, Dtype::bf16, KvLayout::expanded, Dtype::bf16, 1, 1))
+    CHECK(max_context_tokens(P::deepseek_v2_lite,
+                             budget_query(40ULL << 30, Dtype::bf16, KvLayout::expanded, Dtype::bf16, 1, 1))
               .value == 41'727);
     // V3 on 8 ranks, fp8 weights, latent bf16 KV replicated (70,272 per token per rank).
     const SizeResult w8 = weight_bytes_per_rank(P::deepseek_v3, Dtype::fp8, 8);
     REQUIRE(w8.ok());
-    CHECK(max_context_tokens(P::deepseek_v3, budget_query(w8.value + X::v3_kv_latent_bf16_bytes_per_token * 32'768, Dtype::fp8, KvLayout::latent, Dtype::bf16, 1, 8))
+    CHECK(max_context_tokens(P::deepseek_v3, budget_query(w8.value + X::v3_kv_latent_bf16_bytes_per_token * 32'768,
+                                                          Dtype::fp8, KvLayout::latent, Dtype::bf16, 1, 8))
               .value == 32'768);
     // int4 KV rounds up: 1 element per token in 1 layer at 4 bits; 1 byte holds 2 tokens, 3
     // bytes 6.
@@ -366,21 +361,18 @@ TEST_CASE("context budget, worked by hand") {
     tiny.kv_lora_rank = 1;
     tiny.qk_rope_head_dim = 0;
     const auto t4 = [&](std::uint64_t budget) {
-        return max_context_tokens(tiny, given_weights_query(0, KvLayout::latent, Dtype::int4, 1, 1, budget))
-            .value;
+        return max_context_tokens(tiny, given_weights_query(0, KvLayout::latent, Dtype::int4, 1, 1, budget)).value;
     };
     CHECK(t4(1) == 2);
     CHECK(t4(3) == 6);
-    CHECK(kv_cache_bytes(tiny, kv_query(KvLayout::latent, 3, 1, Dtype::int4, 1)).value ==
-          2); // 12 bits -> 2 bytes
+    CHECK(kv_cache_bytes(tiny, kv_query(KvLayout::latent, 3, 1, Dtype::int4, 1)).value == 2); // 12 bits -> 2 bytes
     // A token that costs nothing (batch 0) leaves the context unbounded.
-    CHECK(
-        max_context_tokens(tiny, given_weights_query(0, KvLayout::latent, Dtype::bf16, 0, 1, 10)).value ==
-        UINT64_MAX);
+    CHECK(max_context_tokens(tiny, given_weights_query(0, KvLayout::latent, Dtype::bf16, 0, 1, 10)).value ==
+          UINT64_MAX);
     // A budget near 2^64 does not overflow the division.
     CHECK(t4(UINT64_MAX) == UINT64_MAX);
-    CHECK(max_context_tokens(tiny, given_weights_query(0, KvLayout::latent, Dtype::fp8, 1, 1, UINT64_MAX))
-              .value == UINT64_MAX);
+    CHECK(max_context_tokens(tiny, given_weights_query(0, KvLayout::latent, Dtype::fp8, 1, 1, UINT64_MAX)).value ==
+          UINT64_MAX);
 }
 
 TEST_CASE("overflow at run time throws arithmetic_overflow, never wraps") {
@@ -389,18 +381,15 @@ TEST_CASE("overflow at run time throws arithmetic_overflow, never wraps") {
     huge.hidden_size = 1ULL << 40;
     CHECK_THROWS_AS(parameter_count(huge), arithmetic_overflow);
     CHECK_THROWS_AS(parameter_count(huge), std::exception);
-    CHECK(overflow_message([&] { (void)parameter_count(huge); }).find("tensor elements") !=
-          std::string::npos);
-    CHECK(overflow_message([&] { (void)checkpoint_bytes(huge); }).find("overflow") !=
-          std::string::npos);
+    CHECK(overflow_message([&] { (void)parameter_count(huge); }).find("tensor elements") != std::string::npos);
+    CHECK(overflow_message([&] { (void)checkpoint_bytes(huge); }).find("overflow") != std::string::npos);
     // Every element fits, but the bytes do not: 2^62 elements x 4 bytes.
     DeepseekV2Config wide{};
     wide.num_hidden_layers = 0;
     wide.vocab_size = 1ULL << 31;
     wide.hidden_size = 1ULL << 31;
     wide.torch_dtype = TorchDtype::float32;
-    CHECK(overflow_message([&] { (void)checkpoint_bytes(wide); }).find("checkpoint bytes") !=
-          std::string::npos);
+    CHECK(overflow_message([&] { (void)checkpoint_bytes(wide); }).find("checkpoint bytes") != std::string::npos);
     // KV: 2^62 tokens x 576 elements.
     CHECK(overflow_message([&] {
               (void)kv_cache_bytes(P::deepseek_v3, kv_query(KvLayout::latent, 1ULL << 62, 1, Dtype::bf16, 1));

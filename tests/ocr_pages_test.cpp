@@ -9,16 +9,16 @@
 #include <cstdint>
 
 #include "catch.hpp"
-#include "queries.hpp"
 #include "expected_figures.hpp"
+#include "queries.hpp"
 
 using deepseek::AspectRule;
 using deepseek::Dtype;
 using deepseek::OcrMode;
+using deepseek::page_layout;
 using deepseek::PageLayout;
 using deepseek::TileGrid;
 using deepseek::TileLimits;
-using deepseek::page_layout;
 
 namespace {
 
@@ -35,8 +35,9 @@ static_assert(a4.vision_tokens == expected::ocr_a4_gundam_vision_tokens);
 static_assert(a4.grid[0] == 2 && a4.grid[1] == 3);
 static_assert(a4.tiles == 6);
 // 903 positions x 61,440 bytes (2 x 10 KV heads x 128 x 2 bytes x 12 layers): 55,480,320.
-static_assert(deepseek::ocr_page_kv_bytes(ocr, a4, test_support::kv_query(deepseek::KvLayout::mha, 0, 1, Dtype::bf16, 1)).value ==
-              expected::ocr_a4_gundam_kv_bf16_bytes);
+static_assert(
+    deepseek::ocr_page_kv_bytes(ocr, a4, test_support::kv_query(deepseek::KvLayout::mha, 0, 1, Dtype::bf16, 1)).value ==
+    expected::ocr_a4_gundam_kv_bf16_bytes);
 static_assert(deepseek::ocr_pages_fit_context(ocr, a4, 8192) == 9);
 
 // The queries per side of the four sizes: 512/64 = 8, 640/64 = 10, 1024/64 = 16, 1280/64 = 20.
@@ -48,8 +49,7 @@ static_assert(deepseek::ocr_queries_per_side(1280) == 20);
 static_assert(deepseek::ocr_queries_per_side(1025) == 16);
 static_assert(deepseek::ocr_queries_per_side(1040) == 17);
 
-void check(const PageLayout& p, std::uint64_t gw, std::uint64_t gh, std::uint64_t positions,
-           std::uint64_t vision) {
+void check(const PageLayout& p, std::uint64_t gw, std::uint64_t gh, std::uint64_t positions, std::uint64_t vision) {
     CHECK(p.grid[0] == gw);
     CHECK(p.grid[1] == gh);
     CHECK(p.tiles == (gw > 1 || gh > 1 ? gw * gh : 0));
@@ -75,10 +75,8 @@ TEST_CASE("Modes without crop: q (q + 1) + 1 positions whatever the page", "[ocr
         OcrMode mode;
         std::uint64_t positions, vision;
     };
-    const Row rows[] = {{OcrMode::tiny, 73, 64},
-                        {OcrMode::small, 111, 100},
-                        {OcrMode::base, 273, 256},
-                        {OcrMode::large, 421, 400}};
+    const Row rows[] = {
+        {OcrMode::tiny, 73, 64}, {OcrMode::small, 111, 100}, {OcrMode::base, 273, 256}, {OcrMode::large, 421, 400}};
     for (const auto& r : rows) {
         INFO(deepseek::to_string(r.mode));
         check(layout(r.mode, 1, 1), 1, 1, r.positions, r.vision);
@@ -122,9 +120,8 @@ TEST_CASE("Gundam: every grid shape of 2..9 tiles", "[ocr]") {
     // A page of exactly 640w x 640h pixels has the grid's own ratio. Each is unique except 1:2,
     // 2:1 and 1:1, which (2,4), (4,2) and (3,3) share with (1,2), (2,1) and (2,2); the tie rule
     // picks the later one only on pages large enough (checked in the next test case).
-    const TileGrid grids[] = {{1, 2}, {2, 1}, {1, 3}, {3, 1}, {2, 2}, {1, 4}, {4, 1}, {1, 5},
-                              {5, 1}, {1, 6}, {6, 1}, {2, 3}, {3, 2}, {1, 7}, {7, 1}, {2, 4},
-                              {4, 2}, {1, 8}, {8, 1}, {3, 3}, {1, 9}, {9, 1}};
+    const TileGrid grids[] = {{1, 2}, {2, 1}, {1, 3}, {3, 1}, {2, 2}, {1, 4}, {4, 1}, {1, 5}, {5, 1}, {1, 6}, {6, 1},
+                              {2, 3}, {3, 2}, {1, 7}, {7, 1}, {2, 4}, {4, 2}, {1, 8}, {8, 1}, {3, 3}, {1, 9}, {9, 1}};
     for (const auto& g : grids) {
         INFO(g[0] << "x" << g[1]);
         const PageLayout p = layout(OcrMode::gundam, 640 * g[0], 640 * g[1]);
@@ -202,16 +199,17 @@ TEST_CASE("KV bytes, pages per context, pages per budget", "[ocr]") {
     // DeepSeek-OCR: mha, 10 KV heads x 128 x 2 (K and V) x 12 layers = 30,720 elements per
     // position: 61,440 bytes in bf16 (the A4 page's 55,480,320: static_asserted above), 122,880
     // in fp32, 30,720 in fp8.
-    CHECK(deepseek::ocr_page_kv_bytes(ocr, a4, test_support::kv_query(deepseek::KvLayout::mha, 0, 1, Dtype::fp32, 1)).value ==
-          expected::ocr_a4_gundam_positions * expected::ocr_kv_mha_fp32_bytes_per_token);
-    CHECK(deepseek::ocr_page_kv_bytes(ocr, a4, test_support::kv_query(deepseek::KvLayout::mha, 0, 1, Dtype::fp8, 1)).value == 903ull * 30720);
+    CHECK(deepseek::ocr_page_kv_bytes(ocr, a4, test_support::kv_query(deepseek::KvLayout::mha, 0, 1, Dtype::fp32, 1))
+              .value == expected::ocr_a4_gundam_positions * expected::ocr_kv_mha_fp32_bytes_per_token);
+    CHECK(deepseek::ocr_page_kv_bytes(ocr, a4, test_support::kv_query(deepseek::KvLayout::mha, 0, 1, Dtype::fp8, 1))
+              .value == 903ull * 30720);
     // tp 2 splits the 10 KV heads; tp 3 does not divide them; latent needs MLA.
-    CHECK(deepseek::ocr_page_kv_bytes(ocr, a4, test_support::kv_query(deepseek::KvLayout::mha, 0, 1, Dtype::bf16, 2)).value ==
-          expected::ocr_a4_gundam_kv_bf16_bytes / 2);
-    CHECK(deepseek::ocr_page_kv_bytes(ocr, a4, test_support::kv_query(deepseek::KvLayout::mha, 0, 1, Dtype::bf16, 3)).error ==
-          deepseek::MemoryError::tp_does_not_divide);
-    CHECK(deepseek::ocr_page_kv_bytes(ocr, a4, test_support::kv_query(deepseek::KvLayout::latent, 0, 1, Dtype::bf16, 1)).error ==
-          deepseek::MemoryError::layout_needs_mla);
+    CHECK(deepseek::ocr_page_kv_bytes(ocr, a4, test_support::kv_query(deepseek::KvLayout::mha, 0, 1, Dtype::bf16, 2))
+              .value == expected::ocr_a4_gundam_kv_bf16_bytes / 2);
+    CHECK(deepseek::ocr_page_kv_bytes(ocr, a4, test_support::kv_query(deepseek::KvLayout::mha, 0, 1, Dtype::bf16, 3))
+              .error == deepseek::MemoryError::tp_does_not_divide);
+    CHECK(deepseek::ocr_page_kv_bytes(ocr, a4, test_support::kv_query(deepseek::KvLayout::latent, 0, 1, Dtype::bf16, 1))
+              .error == deepseek::MemoryError::layout_needs_mla);
 
     // 8192 / 903 = 9.07: 9 pages (8127 positions; static_asserted above). After 100 prompt
     // tokens: 8092 / 903 = 8.96: 8.
@@ -227,18 +225,40 @@ TEST_CASE("KV bytes, pages per context, pages per budget", "[ocr]") {
     // 31,212 positions of 61,440 bytes (1,917,665,280), 34 A4 pages (30,702 positions).
     const std::uint64_t weights = expected::ocr_checkpoint_bytes;
     const std::uint64_t budget = 8ull << 30;
-    CHECK(deepseek::ocr_pages_fit_budget(ocr, a4, test_support::given_weights_query(weights, deepseek::KvLayout::mha, Dtype::bf16, 1, 1, budget), 0).value == 34);
+    CHECK(
+        deepseek::ocr_pages_fit_budget(
+            ocr, a4, test_support::given_weights_query(weights, deepseek::KvLayout::mha, Dtype::bf16, 1, 1, budget), 0)
+            .value == 34);
     // A prompt of 500 leaves 30,712 positions: still 34 (30,702); 511 leaves 30,701: 33.
-    CHECK(deepseek::ocr_pages_fit_budget(ocr, a4, test_support::given_weights_query(weights, deepseek::KvLayout::mha, Dtype::bf16, 1, 1, budget), 500).value == 34);
-    CHECK(deepseek::ocr_pages_fit_budget(ocr, a4, test_support::given_weights_query(weights, deepseek::KvLayout::mha, Dtype::bf16, 1, 1, budget), 511).value == 33);
+    CHECK(deepseek::ocr_pages_fit_budget(
+              ocr, a4, test_support::given_weights_query(weights, deepseek::KvLayout::mha, Dtype::bf16, 1, 1, budget),
+              500)
+              .value == 34);
+    CHECK(deepseek::ocr_pages_fit_budget(
+              ocr, a4, test_support::given_weights_query(weights, deepseek::KvLayout::mha, Dtype::bf16, 1, 1, budget),
+              511)
+              .value == 33);
     // Exactly weights + 34 pages fits 34; one byte less fits 33.
     const std::uint64_t exact = weights + 34 * expected::ocr_a4_gundam_kv_bf16_bytes;
-    CHECK(deepseek::ocr_pages_fit_budget(ocr, a4, test_support::given_weights_query(weights, deepseek::KvLayout::mha, Dtype::bf16, 1, 1, exact), 0).value == 34);
-    CHECK(deepseek::ocr_pages_fit_budget(ocr, a4, test_support::given_weights_query(weights, deepseek::KvLayout::mha, Dtype::bf16, 1, 1, exact - 1), 0).value == 33);
+    CHECK(deepseek::ocr_pages_fit_budget(
+              ocr, a4, test_support::given_weights_query(weights, deepseek::KvLayout::mha, Dtype::bf16, 1, 1, exact), 0)
+              .value == 34);
+    CHECK(deepseek::ocr_pages_fit_budget(
+              ocr, a4,
+              test_support::given_weights_query(weights, deepseek::KvLayout::mha, Dtype::bf16, 1, 1, exact - 1), 0)
+              .value == 33);
     // Weights alone over budget: an error, not 0 pages; exactly the weights: 0 pages fit.
-    CHECK(deepseek::ocr_pages_fit_budget(ocr, a4, test_support::given_weights_query(weights, deepseek::KvLayout::mha, Dtype::bf16, 1, 1, weights - 1), 0).error == deepseek::MemoryError::weights_do_not_fit);
-    CHECK(deepseek::ocr_pages_fit_budget(ocr, a4, test_support::given_weights_query(weights, deepseek::KvLayout::mha, Dtype::bf16, 1, 1, weights), 0).ok());
-    CHECK(deepseek::ocr_pages_fit_budget(ocr, a4, test_support::given_weights_query(weights, deepseek::KvLayout::latent, Dtype::bf16, 1, 1, budget), 0)
+    CHECK(deepseek::ocr_pages_fit_budget(
+              ocr, a4,
+              test_support::given_weights_query(weights, deepseek::KvLayout::mha, Dtype::bf16, 1, 1, weights - 1), 0)
+              .error == deepseek::MemoryError::weights_do_not_fit);
+    CHECK(
+        deepseek::ocr_pages_fit_budget(
+            ocr, a4, test_support::given_weights_query(weights, deepseek::KvLayout::mha, Dtype::bf16, 1, 1, weights), 0)
+            .ok());
+    CHECK(deepseek::ocr_pages_fit_budget(
+              ocr, a4,
+              test_support::given_weights_query(weights, deepseek::KvLayout::latent, Dtype::bf16, 1, 1, budget), 0)
               .error == deepseek::MemoryError::layout_needs_mla);
 }
 

@@ -17,9 +17,9 @@
 #include "test_support.hpp"
 
 using deepseek::AspectRule;
+using deepseek::ocr_tile_grid;
 using deepseek::TileGrid;
 using deepseek::TileLimits;
-using deepseek::ocr_tile_grid;
 
 namespace {
 
@@ -41,9 +41,7 @@ bool parse_grid(const std::string& text, TileGrid& grid) {
     return true;
 }
 
-std::string show(const TileGrid& grid) {
-    return std::to_string(grid[0]) + "x" + std::to_string(grid[1]);
-}
+std::string show(const TileGrid& grid) { return std::to_string(grid[0]) + "x" + std::to_string(grid[1]); }
 
 struct Table {
     std::vector<TieRow> rows;
@@ -77,9 +75,8 @@ Table read_table() {
                         std::getline(fields, python, '\t') && std::getline(fields, exact, '\t') &&
                         !std::getline(fields, extra, '\t') &&
                         width.find_first_not_of("0123456789") == std::string::npos &&
-                        height.find_first_not_of("0123456789") == std::string::npos &&
-                        !width.empty() && !height.empty() && parse_grid(python, row.python) &&
-                        parse_grid(exact, row.exact);
+                        height.find_first_not_of("0123456789") == std::string::npos && !width.empty() &&
+                        !height.empty() && parse_grid(python, row.python) && parse_grid(exact, row.exact);
         if (!ok) {
             table.errors.push_back("line " + std::to_string(number) + ": bad row: " + line);
             continue;
@@ -120,9 +117,8 @@ TEST_CASE("ocr_tile_grid matches the Python port on every page where the rules d
         const TileGrid exact = ocr_tile_grid(row.width, row.height, exact_limits);
         if (python != row.python || exact != row.exact) {
             ++mismatches;
-            FAIL_CHECK("python rule " << show(python) << " (table " << show(row.python)
-                                      << "), exact rule " << show(exact) << " (table "
-                                      << show(row.exact) << ")");
+            FAIL_CHECK("python rule " << show(python) << " (table " << show(row.python) << "), exact rule "
+                                      << show(exact) << " (table " << show(row.exact) << ")");
         }
     }
     CHECK(mismatches == 0);

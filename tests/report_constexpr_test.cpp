@@ -27,7 +27,8 @@ static_assert(v3.kv_bytes_per_token == X::v3_kv_latent_bf16_bytes_per_token);
 static_assert(v3.kv_bytes == X::v3_kv_latent_bf16_bytes_32k);
 static_assert(v3.max_context.has_value());
 
-constexpr ReportOptions lite_40gib{std::nullopt, std::nullopt, std::nullopt, std::nullopt, 1, 1, std::uint64_t{40} << 30};
+constexpr ReportOptions lite_40gib{std::nullopt,           std::nullopt, std::nullopt, std::nullopt, 1, 1,
+                                   std::uint64_t{40} << 30};
 constexpr Report lite = make_report(presets::deepseek_v2_lite, lite_40gib);
 static_assert(lite.checkpoint_bytes == X::v2_lite_checkpoint_bytes); // the index's total_size
 static_assert(lite.weight_bytes == X::v2_lite_checkpoint_bytes);     // released, one rank

@@ -113,20 +113,16 @@ TEST_CASE("OCR vision shapes (memory-formulas 2.11)") {
     using V = std::vector<std::uint64_t>;
     CHECK(dims(m.at("model.sam_model.patch_embed.proj.weight").shape) == V{768, 3, 16, 16});
     CHECK(dims(m.at("model.sam_model.pos_embed").shape) == V{1, 64, 64, 768});
-    CHECK(dims(m.at("model.sam_model.blocks.0.attn.rel_pos_h").shape) == V{27, 64}); // window 14
-    CHECK(dims(m.at("model.sam_model.blocks.2.attn.rel_pos_h").shape) ==
-          V{127, 64}); // global, 64 grid
+    CHECK(dims(m.at("model.sam_model.blocks.0.attn.rel_pos_h").shape) == V{27, 64});  // window 14
+    CHECK(dims(m.at("model.sam_model.blocks.2.attn.rel_pos_h").shape) == V{127, 64}); // global, 64 grid
     CHECK(dims(m.at("model.sam_model.blocks.11.attn.rel_pos_w").shape) == V{127, 64});
     CHECK(dims(m.at("model.sam_model.neck.0.weight").shape) == V{256, 768, 1, 1});
     CHECK(dims(m.at("model.sam_model.neck.2.weight").shape) == V{256, 256, 3, 3});
     CHECK(dims(m.at("model.sam_model.net_2.weight").shape) == V{512, 256, 3, 3});
     CHECK(dims(m.at("model.sam_model.net_3.weight").shape) == V{1024, 512, 3, 3});
-    CHECK(dims(m.at("model.vision_model.embeddings.patch_embedding.weight").shape) ==
-          V{1024, 3, 14, 14});
-    CHECK(dims(m.at("model.vision_model.embeddings.position_embedding.weight").shape) ==
-          V{257, 1024});
-    CHECK(dims(m.at("model.vision_model.transformer.layers.23.self_attn.qkv_proj.weight").shape) ==
-          V{3072, 1024});
+    CHECK(dims(m.at("model.vision_model.embeddings.patch_embedding.weight").shape) == V{1024, 3, 14, 14});
+    CHECK(dims(m.at("model.vision_model.embeddings.position_embedding.weight").shape) == V{257, 1024});
+    CHECK(dims(m.at("model.vision_model.transformer.layers.23.self_attn.qkv_proj.weight").shape) == V{3072, 1024});
     CHECK(dims(m.at("model.projector.layers.weight").shape) == V{1280, 2048});
     CHECK(dims(m.at("model.image_newline").shape) == V{1280});
     CHECK(dims(m.at("model.view_seperator").shape) == V{1280});
@@ -186,15 +182,13 @@ TEST_CASE("V3 manifest: 91,991 tensors, FP8 scales and MTP (memory-formulas 2.7,
     CHECK(dims(q_b_s.shape) == V{192, 12});
     CHECK(q_b_s.dtype == TensorDtype::F32);
     // kv_a_proj_with_mqa [576, 7168]: ceil(576/128) = 5 scale rows.
-    CHECK(dims(m.at("model.layers.0.self_attn.kv_a_proj_with_mqa.weight_scale_inv").shape) ==
-          V{5, 56});
+    CHECK(dims(m.at("model.layers.0.self_attn.kv_a_proj_with_mqa.weight_scale_inv").shape) == V{5, 56});
     CHECK(m.at("model.layers.0.self_attn.q_a_layernorm.weight").dtype == TensorDtype::BF16);
 
     const auto& expert = m.at("model.layers.3.mlp.experts.17.down_proj.weight");
     CHECK(dims(expert.shape) == V{7168, 2048});
     CHECK(expert.dtype == TensorDtype::F8_E4M3);
-    CHECK(dims(m.at("model.layers.3.mlp.experts.255.down_proj.weight_scale_inv").shape) ==
-          V{56, 16});
+    CHECK(dims(m.at("model.layers.3.mlp.experts.255.down_proj.weight_scale_inv").shape) == V{56, 16});
     CHECK(m.count("model.layers.3.mlp.experts.256.down_proj.weight") == 0);
     CHECK(m.at("model.layers.3.mlp.gate.weight").dtype == TensorDtype::BF16);
     CHECK(m.at("model.layers.3.mlp.gate.e_score_correction_bias").dtype == TensorDtype::F32);

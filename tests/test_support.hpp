@@ -42,17 +42,17 @@ inline std::string read_text(const std::filesystem::path& path) {
 
 /// The line a test prints when it skips for want of the corpus; tests/CMakeLists.txt gives it to
 /// CTest as SKIP_REGULAR_EXPRESSION, so such a test is reported as skipped, never as passed.
-#define DEEPSEEK_CONFIG_SKIP_LINE                                                                  \
-    "SKIPPED: this test reads real config files: configure with "                                  \
+#define DEEPSEEK_CONFIG_SKIP_LINE                                                                                      \
+    "SKIPPED: this test reads real config files: configure with "                                                      \
     "-DDEEPSEEK_CONFIG_CORPUS_DIR=<a folder of real DeepSeek config.json files> to run it"
 
 /// Ends a test case that needs the corpus when no corpus was configured, printing the skip line.
-#define REQUIRE_CORPUS()                                                                           \
-    do {                                                                                           \
-        if (!test_support::have_corpus()) {                                                        \
-            std::cout << DEEPSEEK_CONFIG_SKIP_LINE << std::endl;                                   \
-            return;                                                                                \
-        }                                                                                          \
+#define REQUIRE_CORPUS()                                                                                               \
+    do {                                                                                                               \
+        if (!test_support::have_corpus()) {                                                                            \
+            std::cout << DEEPSEEK_CONFIG_SKIP_LINE << std::endl;                                                       \
+            return;                                                                                                    \
+        }                                                                                                              \
     } while (false)
 
 #endif

@@ -66,8 +66,10 @@ TEST_CASE("Malformed JSON names the line and column", "[validation][syntax]") {
 }
 
 TEST_CASE("The root must be an object", "[validation]") {
-    expect_error(std::string("[1, 2]"), {"", error_kind::type, "expected a JSON object at the top level, found an array"});
-    expect_error(std::string("42"), {"", error_kind::type, "expected a JSON object at the top level, found an integer (42)"});
+    expect_error(std::string("[1, 2]"),
+                 {"", error_kind::type, "expected a JSON object at the top level, found an array"});
+    expect_error(std::string("42"),
+                 {"", error_kind::type, "expected a JSON object at the top level, found an integer (42)"});
 }
 
 TEST_CASE("Wrong JSON types", "[validation][types]") {
@@ -85,13 +87,17 @@ TEST_CASE("Wrong JSON types", "[validation][types]") {
                  {"/hidden_size", error_kind::type, "expected an integer, found null"});
     expect_error(with(base_v2(), "/rms_norm_eps", "1e-6"),
                  {"/rms_norm_eps", error_kind::type, "expected a number, found a string (\"1e-6\")"});
-    expect_error(with(base_v2(), "/use_mla", 1), {"/use_mla", error_kind::type, "expected true or false, found an integer (1)"});
-    expect_error(with(base_v2(), "/topk_method", 3), {"/topk_method", error_kind::type, "expected a string, found an integer (3)"});
+    expect_error(with(base_v2(), "/use_mla", 1),
+                 {"/use_mla", error_kind::type, "expected true or false, found an integer (1)"});
+    expect_error(with(base_v2(), "/topk_method", 3),
+                 {"/topk_method", error_kind::type, "expected a string, found an integer (3)"});
     expect_error(with(base_v2(), "/rope_scaling", "yarn"),
                  {"/rope_scaling", error_kind::type, "expected an object, found a string (\"yarn\")"});
-    expect_error(with(base_v2(), "/model_type", 2), {"/model_type", error_kind::type, "expected a string, found an integer (2)"});
+    expect_error(with(base_v2(), "/model_type", 2),
+                 {"/model_type", error_kind::type, "expected a string, found an integer (2)"});
     expect_error(with(with(base_v2(), "/model_type", "x"), "/architectures", "DeepseekV2ForCausalLM"),
-                 {"/architectures", error_kind::type, "expected an array of strings, found a string (\"DeepseekV2ForCausalLM\")"});
+                 {"/architectures", error_kind::type,
+                  "expected an array of strings, found a string (\"DeepseekV2ForCausalLM\")"});
 }
 
 TEST_CASE("Negative, zero and out-of-range numbers", "[validation][range]") {
@@ -101,7 +107,8 @@ TEST_CASE("Negative, zero and out-of-range numbers", "[validation][range]") {
                  {"/num_hidden_layers", error_kind::range, "num_hidden_layers must be positive, found 0"});
     expect_error(with(base_v2(), "/num_attention_heads", 0),
                  {"/num_attention_heads", error_kind::range, "num_attention_heads must be positive, found 0"});
-    expect_error(with(base_v2(), "/vocab_size", 0), {"/vocab_size", error_kind::range, "vocab_size must be positive, found 0"});
+    expect_error(with(base_v2(), "/vocab_size", 0),
+                 {"/vocab_size", error_kind::range, "vocab_size must be positive, found 0"});
     expect_error(with(base_v2(), "/bos_token_id", json(std::uint64_t{18446744073709551615u})),
                  {"/bos_token_id", error_kind::range, "must be at most 2^63-1, found 18446744073709551615"});
     expect_error(with(base_v2(), "/n_group", 0), {"/n_group", error_kind::range, "n_group must be positive, found 0"});
@@ -130,8 +137,9 @@ TEST_CASE("Inconsistent attention settings", "[validation][range]") {
     json mha = with(with(with(base_v2(), "/use_mla", false), "/num_attention_heads", 3), "/num_key_value_heads", 3);
     expect_error(mha, {"/hidden_size", error_kind::range,
                        "hidden_size (2048) must be a multiple of num_attention_heads (3) when use_mla is false"});
-    expect_error(with(base_v2(), "/kv_lora_rank", nullptr),
-                 {"/kv_lora_rank", error_kind::range, "multi-head latent attention (use_mla) needs a positive kv_lora_rank"});
+    expect_error(
+        with(base_v2(), "/kv_lora_rank", nullptr),
+        {"/kv_lora_rank", error_kind::range, "multi-head latent attention (use_mla) needs a positive kv_lora_rank"});
     expect_error(with(with(base_v2(), "/qk_nope_head_dim", 0), "/qk_rope_head_dim", 0),
                  {"/qk_nope_head_dim", error_kind::range,
                   "multi-head latent attention needs qk_nope_head_dim + qk_rope_head_dim > 0"});
@@ -143,8 +151,9 @@ TEST_CASE("Unknown strings of closed sets list the accepted ones", "[validation]
     expect_error(with(base_v2(), "/topk_method", "gredy"),
                  {"/topk_method", error_kind::unknown_value,
                   "unknown value \"gredy\"; accepted: \"gready\", \"greedy\", \"group_limited_greedy\", \"noaux_tc\""});
-    expect_error(with(base_v2(), "/scoring_func", "tanh"),
-                 {"/scoring_func", error_kind::unknown_value, "unknown value \"tanh\"; accepted: \"softmax\", \"sigmoid\""});
+    expect_error(
+        with(base_v2(), "/scoring_func", "tanh"),
+        {"/scoring_func", error_kind::unknown_value, "unknown value \"tanh\"; accepted: \"softmax\", \"sigmoid\""});
     expect_error(with(base_v2(), "/torch_dtype", "float8"),
                  {"/torch_dtype", error_kind::unknown_value,
                   "unknown value \"float8\"; accepted: \"float32\", \"float16\", \"bfloat16\""});
@@ -176,14 +185,17 @@ TEST_CASE("Bad quantization_config", "[validation][quantization]") {
     expect_error(with(v3, "/quantization_config", json{{"fmt", "e4m3"}}),
                  {"/quantization_config/quant_method", error_kind::missing_key,
                   "quantization_config needs a \"quant_method\"; accepted: \"fp8\""});
-    expect_error(with(v3, "/quantization_config", json{{"quant_method", "awq"}}),
-                 {"/quantization_config/quant_method", error_kind::unknown_value, "unknown value \"awq\"; accepted: \"fp8\""});
+    expect_error(
+        with(v3, "/quantization_config", json{{"quant_method", "awq"}}),
+        {"/quantization_config/quant_method", error_kind::unknown_value, "unknown value \"awq\"; accepted: \"fp8\""});
     expect_error(with(v3, "/quantization_config", json{{"quant_method", "fp8"}, {"weight_block_size", {128}}}),
                  {"/quantization_config/weight_block_size", error_kind::range, "expected exactly 2 entries, found 1"});
-    expect_error(with(v3, "/quantization_config", json{{"quant_method", "fp8"}, {"weight_block_size", {0, 128}}}),
-                 {"/quantization_config/weight_block_size/0", error_kind::range, "a block size must be positive, found 0"});
-    expect_error(with(v3, "/quantization_config", json{{"quant_method", "fp8"}, {"scale_fmt", "e8m0"}}),
-                 {"/quantization_config/scale_fmt", error_kind::unknown_value, "unknown value \"e8m0\"; accepted: \"ue8m0\""});
+    expect_error(
+        with(v3, "/quantization_config", json{{"quant_method", "fp8"}, {"weight_block_size", {0, 128}}}),
+        {"/quantization_config/weight_block_size/0", error_kind::range, "a block size must be positive, found 0"});
+    expect_error(
+        with(v3, "/quantization_config", json{{"quant_method", "fp8"}, {"scale_fmt", "e8m0"}}),
+        {"/quantization_config/scale_fmt", error_kind::unknown_value, "unknown value \"e8m0\"; accepted: \"ue8m0\""});
 }
 
 TEST_CASE("Bad OCR and VL2 structure", "[validation][ocr]") {
@@ -191,9 +203,11 @@ TEST_CASE("Bad OCR and VL2 structure", "[validation][ocr]") {
         "hidden_size": 1280, "num_attention_heads": 10, "num_key_value_heads": 10})");
     expect_error(with(ocr, "/language_config", json::array()),
                  {"/language_config", error_kind::type, "expected an object, found an array"});
-    expect_error(with(ocr, "/language_config", json{{"num_hidden_layers", "twelve"}}),
-                 {"/language_config/num_hidden_layers", error_kind::type, "expected an integer, found a string (\"twelve\")"});
-    expect_error(with(ocr, "/tile_tag", "3D"), {"/tile_tag", error_kind::unknown_value, "unknown value \"3D\"; accepted: \"1D\", \"2D\""});
+    expect_error(
+        with(ocr, "/language_config", json{{"num_hidden_layers", "twelve"}}),
+        {"/language_config/num_hidden_layers", error_kind::type, "expected an integer, found a string (\"twelve\")"});
+    expect_error(with(ocr, "/tile_tag", "3D"),
+                 {"/tile_tag", error_kind::unknown_value, "unknown value \"3D\"; accepted: \"1D\", \"2D\""});
     json many = json::array();
     for (int i = 0; i < 65; ++i) many.push_back({384, 384});
     expect_error(with(ocr, "/candidate_resolutions", many),
@@ -204,7 +218,8 @@ TEST_CASE("Bad OCR and VL2 structure", "[validation][ocr]") {
                  {"/vision_config/width/clip-l-14-224/layers", error_kind::range, "must not be negative, found -24"});
     expect_error(json{{"model_type", "deepseek_vl_v2"}, {"architectures", {"DeepseekVLV2ForCausalLM"}}},
                  {"/language_config", error_kind::missing_key, "a DeepSeek-VL2 file needs a language_config object"});
-    json vl2 = json{{"model_type", "deepseek_vl_v2"}, {"architectures", {"DeepseekVLV2ForCausalLM"}},
+    json vl2 = json{{"model_type", "deepseek_vl_v2"},
+                    {"architectures", {"DeepseekVLV2ForCausalLM"}},
                     {"language_config", {{"hidden_size", 0}}}};
     expect_error(vl2, {"/language_config/hidden_size", error_kind::range, "hidden_size must be positive, found 0"});
 }
@@ -214,7 +229,8 @@ TEST_CASE("An unknown model family names what is supported", "[validation][dispa
         " and no known architectures; supported: model_type deepseek_v2, deepseek_v3, deepseek_v32, DeepseekOCR, "
         "DeepseekOCR2, or architectures DeepseekV2ForCausalLM, DeepseekV3ForCausalLM, DeepseekV32ForCausalLM, "
         "DeepseekOCRForCausalLM, DeepseekOCR2ForCausalLM, DeepseekVLV2ForCausalLM";
-    expect_error(json{{"model_type", "llama"}}, {"/model_type", error_kind::unknown_model, "unsupported model_type \"llama\"" + supported});
+    expect_error(json{{"model_type", "llama"}},
+                 {"/model_type", error_kind::unknown_model, "unsupported model_type \"llama\"" + supported});
     expect_error(json::object(), {"", error_kind::unknown_model, "no model_type" + supported});
 }
 
@@ -265,7 +281,8 @@ TEST_CASE("File errors name the file", "[validation][files]") {
         } catch (const config_error& e) {
             CHECK(e.file() == bad.string());
             CHECK(e.path() == "/num_hidden_layers");
-            CHECK(std::string(e.what()) == bad.string() + ": /num_hidden_layers: num_hidden_layers must be positive, found 0");
+            CHECK(std::string(e.what()) ==
+                  bad.string() + ": /num_hidden_layers: num_hidden_layers must be positive, found 0");
         }
     }
 }

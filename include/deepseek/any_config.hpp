@@ -19,10 +19,14 @@ using AnyConfig = std::variant<DeepseekV2Config, DeepseekOCRConfig, DeepseekOCR2
 /// The Hugging Face class name of a config type, e.g. "DeepseekOCRConfig".
 template <class C> constexpr std::string_view class_name() noexcept {
     static_assert(is_config_v<C>, "class_name<C>: C must be a deepseek config type");
-    if constexpr (std::is_same_v<C, DeepseekV2Config>) return "DeepseekV2Config";
-    else if constexpr (std::is_same_v<C, DeepseekOCRConfig>) return "DeepseekOCRConfig";
-    else if constexpr (std::is_same_v<C, DeepseekOCR2Config>) return "DeepseekOCR2Config";
-    else return "DeepseekV3Config";
+    if constexpr (std::is_same_v<C, DeepseekV2Config>)
+        return "DeepseekV2Config";
+    else if constexpr (std::is_same_v<C, DeepseekOCRConfig>)
+        return "DeepseekOCRConfig";
+    else if constexpr (std::is_same_v<C, DeepseekOCR2Config>)
+        return "DeepseekOCR2Config";
+    else
+        return "DeepseekV3Config";
 }
 
 /// The `model_type` of whichever config `any` holds.

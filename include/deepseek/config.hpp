@@ -60,9 +60,7 @@ template <class T, std::size_t Capacity> struct FixedVector {
         }
         return true;
     }
-    friend constexpr bool operator!=(const FixedVector& a, const FixedVector& b) noexcept {
-        return !(a == b);
-    }
+    friend constexpr bool operator!=(const FixedVector& a, const FixedVector& b) noexcept { return !(a == b); }
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -431,9 +429,7 @@ template <class C, class V> constexpr void visit_language_fields(V&& v) {
 } // namespace detail
 
 template <> struct field_list<DeepseekV2Config> {
-    template <class V> static constexpr void visit(V&& v) {
-        detail::visit_language_fields<DeepseekV2Config>(v);
-    }
+    template <class V> static constexpr void visit(V&& v) { detail::visit_language_fields<DeepseekV2Config>(v); }
 };
 template <> struct field_list<DeepseekOCRConfig> {
     template <class V> static constexpr void visit(V&& v) {
@@ -447,15 +443,12 @@ template <> struct field_list<DeepseekOCRConfig> {
 };
 template <> struct field_list<DeepseekOCR2Config> : field_list<DeepseekOCRConfig> {};
 template <> struct field_list<DeepseekV3Config> {
-    template <class V> static constexpr void visit(V&& v) {
-        detail::visit_language_fields<DeepseekV3Config>(v);
-    }
+    template <class V> static constexpr void visit(V&& v) { detail::visit_language_fields<DeepseekV3Config>(v); }
 };
 
 namespace detail {
 template <class T, class = void> struct has_field_list : std::false_type {};
-template <class T>
-struct has_field_list<T, decltype(field_list<T>::visit(std::declval<void (*)(const char*, int)>()))>
+template <class T> struct has_field_list<T, decltype(field_list<T>::visit(std::declval<void (*)(const char*, int)>()))>
     : std::true_type {};
 } // namespace detail
 

@@ -25,9 +25,7 @@ namespace deepseek {
 /// The text of the config file `path` names (see config_file_path), at most max_file_size
 /// bytes. An error of kind `io`, naming the file, when it is absent, not a regular file, too
 /// large or unreadable.
-[[nodiscard]] inline std::string read_config_file(const std::filesystem::path& path) {
-    return detail::read_file(path);
-}
+[[nodiscard]] inline std::string read_config_file(const std::filesystem::path& path) { return detail::read_file(path); }
 
 } // namespace deepseek
 

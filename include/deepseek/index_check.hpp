@@ -44,11 +44,11 @@ struct ShapeMismatch {
 
 /// An index file compared with the tensor manifest of a config.
 struct IndexComparison {
-    std::size_t index_tensors = 0;       ///< names in the index's weight_map
-    std::size_t manifest_tensors = 0;    ///< names in tensor_manifest(cfg)
-    std::vector<std::string> missing;    ///< in the manifest, not in the index (sorted)
-    std::vector<std::string> unexpected; ///< in the index, not in the manifest (sorted)
-    std::size_t shapes_compared = 0;     ///< tensors in both whose index entry has a shape
+    std::size_t index_tensors = 0;               ///< names in the index's weight_map
+    std::size_t manifest_tensors = 0;            ///< names in tensor_manifest(cfg)
+    std::vector<std::string> missing;            ///< in the manifest, not in the index (sorted)
+    std::vector<std::string> unexpected;         ///< in the index, not in the manifest (sorted)
+    std::size_t shapes_compared = 0;             ///< tensors in both whose index entry has a shape
     std::vector<ShapeMismatch> shape_mismatches; ///< of those, the ones that differ (by name)
     std::optional<std::uint64_t> total_size{};   ///< metadata.total_size, when present (bytes)
     std::uint64_t checkpoint_bytes = 0;          ///< checkpoint_bytes(cfg)
@@ -94,9 +94,12 @@ template <class Json> bool is_whole_number(const Json& value) {
 inline std::string weight_map_pointer(const std::string& name, const char* suffix = "") {
     std::string out = "/weight_map/";
     for (const char ch : name) { // RFC 6901: '~' and '/' escaped
-        if (ch == '~') out += "~0";
-        else if (ch == '/') out += "~1";
-        else out += ch;
+        if (ch == '~')
+            out += "~0";
+        else if (ch == '/')
+            out += "~1";
+        else
+            out += ch;
     }
     return out + suffix;
 }
@@ -191,7 +194,8 @@ template <class C, int N = 0, std::enable_if_t<is_config_v<C>, int> = 0>
     std::sort(in_index.begin(), in_index.end(), [](const Entry& a, const Entry& b) { return a.first < b.first; });
 
     std::vector<TensorInfo> manifest = tensor_manifest(cfg);
-    std::sort(manifest.begin(), manifest.end(), [](const TensorInfo& a, const TensorInfo& b) { return a.name < b.name; });
+    std::sort(manifest.begin(), manifest.end(),
+              [](const TensorInfo& a, const TensorInfo& b) { return a.name < b.name; });
     manifest.erase(std::unique(manifest.begin(), manifest.end(),
                                [](const TensorInfo& a, const TensorInfo& b) { return a.name == b.name; }),
                    manifest.end());

@@ -77,9 +77,8 @@ struct BreakdownSum {
         sum = checked_add(sum, n, what);
         if (t.part == Part::routed_experts) {
             const std::uint64_t k = experts_per_token < t.copies ? experts_per_token : t.copies;
-            routed_active = checked_add(
-                routed_active,
-                checked_mul(checked_mul(t.shape.elements(), k, what), t.layers, what), what);
+            routed_active =
+                checked_add(routed_active, checked_mul(checked_mul(t.shape.elements(), k, what), t.layers, what), what);
         }
     }
 
@@ -98,13 +97,13 @@ struct BreakdownSum {
         b.shared_experts = of(Part::shared_experts);
         b.vision = of(Part::vision);
         b.mtp = checked_add(mtp, of(Part::mtp_projection), what); // eh_proj belongs to MTP
-        for (const std::uint64_t n : {b.embedding, b.lm_head, b.attention, b.norms, b.dense_mlp,
-                                      b.router, b.routed_experts, b.shared_experts, b.vision})
+        for (const std::uint64_t n : {b.embedding, b.lm_head, b.attention, b.norms, b.dense_mlp, b.router,
+                                      b.routed_experts, b.shared_experts, b.vision})
             b.total = checked_add(b.total, n, what);
         // Active per token: all but the input embedding, the vision encoder and MTP, with the
         // routed experts counted k of E.
-        for (const std::uint64_t n : {b.lm_head, b.attention, b.norms, b.dense_mlp, b.router,
-                                      routed_active, b.shared_experts})
+        for (const std::uint64_t n :
+             {b.lm_head, b.attention, b.norms, b.dense_mlp, b.router, routed_active, b.shared_experts})
             b.active = checked_add(b.active, n, what);
         return b;
     }
@@ -136,33 +135,26 @@ template <class C> constexpr ParamBreakdown layer_breakdown(const C& c, std::uin
 }
 
 /// Total parameters (elements) of the main model, MTP and FP8 scales excluded.
-template <class C> constexpr std::uint64_t parameter_count(const C& c) {
-    return param_breakdown(c).total;
-}
+template <class C> constexpr std::uint64_t parameter_count(const C& c) { return param_breakdown(c).total; }
 
 /// Parameters activated per token, DeepSeek's convention (head counted, input embedding not).
-template <class C> constexpr std::uint64_t active_parameter_count(const C& c) {
-    return param_breakdown(c).active;
-}
+template <class C> constexpr std::uint64_t active_parameter_count(const C& c) { return param_breakdown(c).active; }
 
 /// Number of tensors stored in the checkpoint (experts counted one by one, FP8 scales and MTP
 /// included).
 template <class C> constexpr std::uint64_t tensor_count(const C& c) {
     std::uint64_t n = 0;
-    detail::for_each_tensor_summed(
-        c, [&](const TensorSpec& t) {
-            n = detail::checked_add(n, detail::checked_mul(t.copies, t.layers, "tensor count"),
-                                    "tensor count");
-        });
+    detail::for_each_tensor_summed(c, [&](const TensorSpec& t) {
+        n = detail::checked_add(n, detail::checked_mul(t.copies, t.layers, "tensor count"), "tensor count");
+    });
     return n;
 }
 
 /// Elements stored in the checkpoint: parameters, MTP modules and FP8 scales.
 template <class C> constexpr std::uint64_t stored_elements(const C& c) {
     std::uint64_t n = 0;
-    detail::for_each_tensor_summed(c, [&](const TensorSpec& t) {
-        n = detail::checked_add(n, t.elements(), "stored elements");
-    });
+    detail::for_each_tensor_summed(
+        c, [&](const TensorSpec& t) { n = detail::checked_add(n, t.elements(), "stored elements"); });
     return n;
 }
 
@@ -190,8 +182,7 @@ constexpr std::optional<std::uint64_t> rank_elements(const TensorSpec& t, std::u
         copies /= tp;
         break;
     }
-    return checked_mul(checked_mul(s.elements(), copies, "tensor elements"), t.layers,
-                       "tensor elements");
+    return checked_mul(checked_mul(s.elements(), copies, "tensor elements"), t.layers, "tensor elements");
 }
 
 /// For the per-rank sums: sets `n` (t.elements() on entry) to what one of `tp` ranks holds of
@@ -231,8 +222,7 @@ template <class C> struct CheckpointBytesSum {
         std::uint64_t total = 0;
         for (const Storage s : {Storage::model, Storage::fp32, Storage::fp8_linear}) {
             const std::uint64_t size = tensor_dtype_bytes(storage_dtype(c, s));
-            total = checked_add(total, checked_mul(elements[static_cast<std::size_t>(s)], size, what),
-                                what);
+            total = checked_add(total, checked_mul(elements[static_cast<std::size_t>(s)], size, what), what);
         }
         return {total};
     }
@@ -259,13 +249,10 @@ struct UniformBitsSum {
 };
 
 /// Bits to whole bytes (int4 rounds the total up once), keeping any error.
-constexpr SizeResult bits_to_bytes(SizeResult bits) noexcept {
-    return {ceil_div(bits.value, 8), bits.error};
-}
+constexpr SizeResult bits_to_bytes(SizeResult bits) noexcept { return {ceil_div(bits.value, 8), bits.error}; }
 
 /// UniformBitsSum over the whole model.
-template <class C>
-constexpr SizeResult uniform_bits_per_rank(const C& c, Dtype d, std::uint64_t tp) {
+template <class C> constexpr SizeResult uniform_bits_per_rank(const C& c, Dtype d, std::uint64_t tp) {
     if (tp == 0) return {0, MemoryError::tp_zero};
     UniformBitsSum sum{d, tp};
     for_each_tensor_summed(c, [&](const TensorSpec& t) { sum.add(t, t.elements()); });
@@ -301,8 +288,7 @@ template <class C> constexpr bool can_split(const C& c, std::uint64_t tp) {
 /// dense MLPs and shared experts by rows, o_proj and down projections by columns, routed
 /// experts by expert index; q_a, kv_a, norms, router, MTP eh_proj and vision replicated.
 /// Error `tp_zero` / `tp_does_not_divide` when `can_split` is false.
-template <class C>
-constexpr SizeResult weight_bytes_per_rank(const C& c, Dtype d, std::uint64_t tp) {
+template <class C> constexpr SizeResult weight_bytes_per_rank(const C& c, Dtype d, std::uint64_t tp) {
     detail::require_config<C>();
     return detail::bits_to_bytes(detail::uniform_bits_per_rank(c, d, tp));
 }
@@ -354,8 +340,7 @@ template <class C> constexpr MemoryError layout_error(const C& c, KvLayout layou
 
 /// KV-cache elements of one token in ONE decoder layer: latent r_kv + d_rope; expanded
 /// n_h (d_nope + d_rope) + n_h d_v; mha 2 n_kv head_dim. Error when the layout does not fit.
-template <class C>
-[[nodiscard]] constexpr SizeResult kv_elements_per_token_per_layer(const C& c, KvLayout layout) {
+template <class C> [[nodiscard]] constexpr SizeResult kv_elements_per_token_per_layer(const C& c, KvLayout layout) {
     detail::require_config<C>();
     const MemoryError err = detail::layout_error(c, layout);
     if (err != MemoryError::none) return {0, err};
@@ -368,9 +353,9 @@ template <class C>
         return {checked_add(detail::value_or_zero(c.kv_lora_rank), c.qk_rope_head_dim, what)};
     case KvLayout::expanded:
         // Decompressed K (rope part broadcast to every head) and V, per head.
-        return {checked_add(checked_mul(c.num_attention_heads, checked_add(c.qk_nope_head_dim, c.qk_rope_head_dim, what),
-                                        what),
-                            checked_mul(c.num_attention_heads, c.v_head_dim, what), what)};
+        return {checked_add(
+            checked_mul(c.num_attention_heads, checked_add(c.qk_nope_head_dim, c.qk_rope_head_dim, what), what),
+            checked_mul(c.num_attention_heads, c.v_head_dim, what), what)};
     case KvLayout::mha: return {checked_mul(2, checked_mul(c.num_key_value_heads, mha_head_dim(c), what), what)};
     }
     return {};
@@ -378,9 +363,8 @@ template <class C>
 
 /// kv_elements_per_token_per_layer on one of `tp` ranks: latent is replicated on every rank;
 /// expanded is split by attention heads, mha by KV heads (tp must divide them).
-template <class C>
-[[nodiscard]] constexpr SizeResult kv_elements_per_token_per_layer_per_rank(const C& c, KvLayout layout,
-                                                                            std::uint64_t tp) {
+template <class C> [[nodiscard]] constexpr SizeResult
+kv_elements_per_token_per_layer_per_rank(const C& c, KvLayout layout, std::uint64_t tp) {
     SizeResult r = kv_elements_per_token_per_layer(c, layout);
     if (!r) return r;
     if (tp == 0) return {0, MemoryError::tp_zero};
@@ -395,11 +379,11 @@ template <class C>
 /// over num_hidden_layers decoder layers (MTP draft layers excluded). An aggregate: name the
 /// fields (`KvQuery{}` then assign, or C++20 designated initialisers).
 struct KvQuery {
-    std::uint64_t tokens = 1;           ///< tokens per sequence
-    std::uint64_t batch = 1;            ///< sequences
-    std::uint64_t tp = 1;               ///< tensor-parallel ranks; the bytes are one rank's
-    std::optional<KvLayout> layout{};   ///< unset: default_kv_layout(c)
-    std::optional<Dtype> dtype{};       ///< unset: model_dtype(c)
+    std::uint64_t tokens = 1;         ///< tokens per sequence
+    std::uint64_t batch = 1;          ///< sequences
+    std::uint64_t tp = 1;             ///< tensor-parallel ranks; the bytes are one rank's
+    std::optional<KvLayout> layout{}; ///< unset: default_kv_layout(c)
+    std::optional<Dtype> dtype{};     ///< unset: model_dtype(c)
 };
 
 /// KV-cache bytes of a query, elements at its dtype (int4 rounds the total up to whole bytes).
@@ -432,13 +416,13 @@ template <class C> [[nodiscard]] constexpr SizeResult kv_bytes_per_token(const C
 /// What to fit in a memory budget: the weights one of `tp` ranks holds and the KV cache of
 /// `batch` sequences. An aggregate: name the fields.
 struct BudgetQuery {
-    std::uint64_t budget_bytes = 0;          ///< bytes per rank for weights + KV cache
-    std::uint64_t batch = 1;                 ///< sequences
-    std::uint64_t tp = 1;                    ///< tensor-parallel ranks
-    std::optional<Dtype> weights_dtype{};    ///< unset: the checkpoint as released (FP8 where FP8)
+    std::uint64_t budget_bytes = 0;              ///< bytes per rank for weights + KV cache
+    std::uint64_t batch = 1;                     ///< sequences
+    std::uint64_t tp = 1;                        ///< tensor-parallel ranks
+    std::optional<Dtype> weights_dtype{};        ///< unset: the checkpoint as released (FP8 where FP8)
     std::optional<std::uint64_t> weight_bytes{}; ///< weights per rank computed elsewhere (overrides weights_dtype)
-    std::optional<KvLayout> kv_layout{};     ///< unset: default_kv_layout(c)
-    std::optional<Dtype> kv_dtype{};         ///< unset: model_dtype(c)
+    std::optional<KvLayout> kv_layout{};         ///< unset: default_kv_layout(c)
+    std::optional<Dtype> kv_dtype{};             ///< unset: model_dtype(c)
 };
 
 /// The weight bytes one rank holds under a budget query: `weight_bytes` when given, else the

@@ -117,18 +117,14 @@ struct TileLimits {
 using TileGrid = std::array<std::uint64_t, 2>;
 
 namespace detail {
-constexpr std::uint64_t abs_diff(std::uint64_t a, std::uint64_t b) noexcept {
-    return a > b ? a - b : b - a;
-}
+constexpr std::uint64_t abs_diff(std::uint64_t a, std::uint64_t b) noexcept { return a > b ? a - b : b - a; }
 
 /// Sign of |W/H - a| - |W/H - b| for grid ratios a = a0/a1, b = b0/b1, exactly: both sides
 /// times H a1 b1 give |W a1 - a0 H| b1 and |W b1 - b0 H| a1.
 constexpr int compare_aspect_exact(std::uint64_t W, std::uint64_t H, TileGrid a, TileGrid b) {
     const char* const what = "page aspect ratio";
-    const std::uint64_t da =
-        checked_mul(abs_diff(checked_mul(W, a[1], what), checked_mul(a[0], H, what)), b[1], what);
-    const std::uint64_t db =
-        checked_mul(abs_diff(checked_mul(W, b[1], what), checked_mul(b[0], H, what)), a[1], what);
+    const std::uint64_t da = checked_mul(abs_diff(checked_mul(W, a[1], what), checked_mul(a[0], H, what)), b[1], what);
+    const std::uint64_t db = checked_mul(abs_diff(checked_mul(W, b[1], what), checked_mul(b[0], H, what)), a[1], what);
     return da < db ? -1 : (da > db ? 1 : 0);
 }
 
@@ -153,8 +149,7 @@ constexpr int compare_aspect_python(std::uint64_t W, std::uint64_t H, TileGrid a
 /// area exceeds half the grid's (2 W H > 640^2 w h). [1, 1] when no grid qualifies. The order
 /// among grids of one tile count is the code's wherever it can decide a tie (Python orders them
 /// by set hashing; only (1,2) before (2,1), max_tiles 2 or 3, ever meets on a tie).
-constexpr TileGrid ocr_tile_grid(std::uint64_t width, std::uint64_t height,
-                                 const TileLimits& limits = {}) {
+constexpr TileGrid ocr_tile_grid(std::uint64_t width, std::uint64_t height, const TileLimits& limits = {}) {
     const char* const what = "tile grid";
     TileGrid best{1, 1};
     bool have = false;
@@ -183,10 +178,10 @@ constexpr TileGrid ocr_tile_grid(std::uint64_t width, std::uint64_t height,
 /// What one page becomes in the model's sequence.
 struct PageLayout {
     OcrMode mode = OcrMode::gundam;
-    std::uint64_t width = 0;  ///< page pixels across
-    std::uint64_t height = 0; ///< page pixels down
-    TileGrid grid{1, 1};      ///< Gundam tiles [w, h]; [1, 1]: none (and always in other modes)
-    std::uint64_t tiles = 0;  ///< local tiles encoded: w h, or 0
+    std::uint64_t width = 0;         ///< page pixels across
+    std::uint64_t height = 0;        ///< page pixels down
+    TileGrid grid{1, 1};             ///< Gundam tiles [w, h]; [1, 1]: none (and always in other modes)
+    std::uint64_t tiles = 0;         ///< local tiles encoded: w h, or 0
     std::uint64_t positions = 0;     ///< sequence positions: vision tokens, newlines, separator
     std::uint64_t vision_tokens = 0; ///< encoder output tokens alone (the paper's figure)
 };
@@ -194,8 +189,7 @@ struct PageLayout {
 /// The layout of a W x H page in `mode`; nullopt when a side is 0. Without crop the page size
 /// does not matter (it is resized or padded); with crop a page at most 640 on both sides gets
 /// the global view alone.
-constexpr std::optional<PageLayout> page_layout(OcrMode mode, std::uint64_t width,
-                                                std::uint64_t height,
+constexpr std::optional<PageLayout> page_layout(OcrMode mode, std::uint64_t width, std::uint64_t height,
                                                 const TileLimits& limits = {}) {
     if (width == 0 || height == 0) return std::nullopt;
     using detail::checked_add;
@@ -249,8 +243,8 @@ template <class C>
 /// floor((context - prompt) / positions); 0 when the prompt alone fills the context.
 template <class C>
 [[nodiscard]] constexpr std::uint64_t ocr_pages_fit_context(const C& c, const PageLayout& page,
-                                              std::uint64_t context_tokens,
-                                              std::uint64_t prompt_tokens = 0) noexcept {
+                                                            std::uint64_t context_tokens,
+                                                            std::uint64_t prompt_tokens = 0) noexcept {
     detail::require_ocr_config<C>();
     (void)c;
     if (prompt_tokens >= context_tokens || page.positions == 0) return 0;
@@ -261,9 +255,8 @@ template <class C>
 /// weights (one sequence: q.batch is taken as 1): the largest context T that fits
 /// (max_context_tokens), then floor((T - prompt) / positions); 0 when the prompt alone fills T.
 /// Errors as max_context_tokens (weights larger than the budget: `weights_do_not_fit`).
-template <class C>
-[[nodiscard]] constexpr SizeResult ocr_pages_fit_budget(const C& c, const PageLayout& page, BudgetQuery q,
-                                                        std::uint64_t prompt_tokens = 0) {
+template <class C> [[nodiscard]] constexpr SizeResult
+ocr_pages_fit_budget(const C& c, const PageLayout& page, BudgetQuery q, std::uint64_t prompt_tokens = 0) {
     detail::require_ocr_config<C>();
     q.batch = 1;
     const SizeResult tokens = max_context_tokens(c, q);

@@ -30,9 +30,9 @@ struct PageRequest {
 
 /// How the pages are laid out and what they must fit.
 struct PageBudgetOptions {
-    OcrMode mode = OcrMode::gundam;       ///< the mode of DeepSeek-OCR's infer()
-    TileLimits limits{};                  ///< Gundam tile counts
-    std::uint64_t prompt_tokens = 0;      ///< text tokens in the sequence besides the pages
+    OcrMode mode = OcrMode::gundam;        ///< the mode of DeepSeek-OCR's infer()
+    TileLimits limits{};                   ///< Gundam tile counts
+    std::uint64_t prompt_tokens = 0;       ///< text tokens in the sequence besides the pages
     std::optional<std::uint64_t> budget{}; ///< bytes per rank for weights + KV cache
 };
 
@@ -61,9 +61,8 @@ struct PageBudget {
 /// The page budget of `pages` on a DeepSeek-OCR config, at the KV dtype, layout, tensor
 /// parallelism, context and weight bytes of `r` (a report of `c` without error). A page with
 /// a side of 0 is an error of kind `range`; totals beyond 64 bits are arithmetic_overflow.
-template <class C>
-[[nodiscard]] PageBudget page_budget(const C& c, const std::vector<PageRequest>& pages,
-                                     const PageBudgetOptions& options, const Report& r) {
+template <class C> [[nodiscard]] PageBudget page_budget(const C& c, const std::vector<PageRequest>& pages,
+                                                        const PageBudgetOptions& options, const Report& r) {
     static_assert(std::is_same_v<C, DeepseekOCRConfig>,
                   "page_budget takes a DeepseekOCRConfig (DeepSeek-OCR-2's page layout is not modelled)");
     using detail::checked_add;

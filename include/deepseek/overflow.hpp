@@ -26,8 +26,7 @@ class arithmetic_overflow : public std::exception {
         const char prefix[] = "deepseek: uint64 overflow computing ";
         std::size_t n = 0;
         for (const char* p = prefix; *p != '\0'; ++p) message_[n++] = *p;
-        for (const char* p = quantity; p != nullptr && *p != '\0' && n + 1 < sizeof message_; ++p)
-            message_[n++] = *p;
+        for (const char* p = quantity; p != nullptr && *p != '\0' && n + 1 < sizeof message_; ++p) message_[n++] = *p;
         message_[n] = '\0';
     }
     const char* what() const noexcept override { return message_; }

@@ -186,10 +186,9 @@ constexpr DeepseekOCRConfig make_ocr() noexcept {
     c.vision_config.image_size = 1024;
     c.vision_config.mlp_ratio = 3.7362;
     c.vision_config.model_name = VisionModelName::deeplip_b_l;
-    c.vision_config.width.clip_l_14_224 =
-        std::optional<ClipVisionConfig>(ClipVisionConfig{16, 224, 24, 14, 1024});
-    c.vision_config.width.sam_vit_b = std::optional<SamVisionConfig>(SamVisionConfig{
-        {512, 1024}, FixedVector<std::uint64_t, 32>{{2, 5, 8, 11}, 4}, 12, 12, 768});
+    c.vision_config.width.clip_l_14_224 = std::optional<ClipVisionConfig>(ClipVisionConfig{16, 224, 24, 14, 1024});
+    c.vision_config.width.sam_vit_b = std::optional<SamVisionConfig>(
+        SamVisionConfig{{512, 1024}, FixedVector<std::uint64_t, 32>{{2, 5, 8, 11}, 4}, 12, 12, 768});
     c.vision_config.width.qwen2_0_5b = {};
     return c;
 }

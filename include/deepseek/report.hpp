@@ -22,13 +22,13 @@ template <class C> [[nodiscard]] constexpr std::uint64_t default_context(const C
 
 /// What to report on. Unset optionals take the model's defaults (see make_report).
 struct ReportOptions {
-    std::optional<Dtype> weights_dtype{}; ///< unset: the checkpoint as released (FP8 where FP8)
-    std::optional<Dtype> kv_dtype{};      ///< unset: model_dtype(c)
-    std::optional<KvLayout> kv_layout{};  ///< unset: default_kv_layout(c)
+    std::optional<Dtype> weights_dtype{};   ///< unset: the checkpoint as released (FP8 where FP8)
+    std::optional<Dtype> kv_dtype{};        ///< unset: model_dtype(c)
+    std::optional<KvLayout> kv_layout{};    ///< unset: default_kv_layout(c)
     std::optional<std::uint64_t> context{}; ///< tokens per sequence; unset: default_context(c)
-    std::uint64_t batch = 1;              ///< sequences
-    std::uint64_t tp = 1;                 ///< tensor-parallel ranks
-    std::optional<std::uint64_t> budget{}; ///< bytes per rank for weights + KV cache
+    std::uint64_t batch = 1;                ///< sequences
+    std::uint64_t tp = 1;                   ///< tensor-parallel ranks
+    std::optional<std::uint64_t> budget{};  ///< bytes per rank for weights + KV cache
 };
 
 /// The report: every figure the command-line tool prints. Byte counts are per rank.
@@ -43,11 +43,11 @@ struct Report {
     std::uint64_t context = 0;
     std::uint64_t batch = 1;
     std::uint64_t tp = 1;
-    std::uint64_t kv_bytes = 0;           ///< context x batch tokens, one rank
+    std::uint64_t kv_bytes = 0; ///< context x batch tokens, one rank
     /// With a budget: the largest context that fits (0: the weights fit but not one token does);
     /// unset when there is no budget or when the weights alone do not fit (`weights_fit`).
     std::optional<std::uint64_t> max_context{};
-    bool weights_fit = true; ///< false: with a budget, the weights alone exceed it
+    bool weights_fit = true;               ///< false: with a budget, the weights alone exceed it
     MemoryError error = MemoryError::none; ///< a layout or tp the model cannot take
 };
 
@@ -75,15 +75,17 @@ template <class C> [[nodiscard]] constexpr Report make_report(const C& c, const 
         const std::uint64_t n = t.elements(); // once, for all the sums
         params.add(t, n);
         checkpoint.add(t, n);
-        if (options.weights_dtype) uniform_per_rank.add(t, n);
-        else if (options.tp != 1) released_per_rank.add(t, n); // at tp 1 it is the checkpoint
+        if (options.weights_dtype)
+            uniform_per_rank.add(t, n);
+        else if (options.tp != 1)
+            released_per_rank.add(t, n); // at tp 1 it is the checkpoint
     });
     r.params = detail::model_breakdown(c, params);
     const SizeResult checkpoint_bytes = checkpoint.bytes();
     r.checkpoint_bytes = checkpoint_bytes.value;
-    const SizeResult weights = options.weights_dtype
-                                   ? detail::bits_to_bytes(uniform_per_rank.bits())
-                                   : options.tp == 1 ? checkpoint_bytes : released_per_rank.bytes();
+    const SizeResult weights = options.weights_dtype ? detail::bits_to_bytes(uniform_per_rank.bits())
+                               : options.tp == 1     ? checkpoint_bytes
+                                                     : released_per_rank.bytes();
     if (!weights) {
         r.error = weights.error;
         return r;

@@ -32,9 +32,7 @@ namespace deepseek {
 }
 
 namespace detail {
-template <class Json> Json optional_json(const std::optional<std::uint64_t>& v) {
-    return v ? Json(*v) : Json(nullptr);
-}
+template <class Json> Json optional_json(const std::optional<std::uint64_t>& v) { return v ? Json(*v) : Json(nullptr); }
 } // namespace detail
 
 /// The report of `cfg` as JSON: source, model_type, config_class, architecture, params,
@@ -120,7 +118,8 @@ template <int N = 0>
     if (result.shapes_compared > 0) {
         Json mismatches = Json::array();
         for (const auto& m : result.shape_mismatches) {
-            mismatches.push_back({{"name", m.name}, {"index_shape", m.index_shape}, {"manifest_shape", m.manifest_shape}});
+            mismatches.push_back(
+                {{"name", m.name}, {"index_shape", m.index_shape}, {"manifest_shape", m.manifest_shape}});
         }
         out["shapes_compared"] = result.shapes_compared;
         out["shape_mismatches"] = std::move(mismatches);

@@ -53,8 +53,7 @@ struct Shape {
     /// Number of elements (checked).
     constexpr std::uint64_t elements() const {
         std::uint64_t n = 1;
-        for (std::size_t i = 0; i < rank; ++i)
-            n = detail::checked_mul(n, dims[i], "tensor elements");
+        for (std::size_t i = 0; i < rank; ++i) n = detail::checked_mul(n, dims[i], "tensor elements");
         return n;
     }
 };
@@ -82,23 +81,21 @@ struct TensorSpec {
 
     /// Elements of all copies in all layers it stands for (checked).
     constexpr std::uint64_t elements() const {
-        return detail::checked_mul(detail::checked_mul(shape.elements(), copies, "tensor elements"),
-                                   layers, "tensor elements");
+        return detail::checked_mul(detail::checked_mul(shape.elements(), copies, "tensor elements"), layers,
+                                   "tensor elements");
     }
 };
 
 namespace detail {
 
 template <class C> constexpr void require_config() noexcept {
-    static_assert(is_config_v<C>,
-                  "deepseek memory helpers take a DeepSeek config type (DeepseekV2Config, "
-                  "DeepseekOCRConfig, DeepseekOCR2Config or DeepseekV3Config)");
+    static_assert(is_config_v<C>, "deepseek memory helpers take a DeepSeek config type (DeepseekV2Config, "
+                                  "DeepseekOCRConfig, DeepseekOCR2Config or DeepseekV3Config)");
 }
 
 constexpr Shape shape1(std::uint64_t a) noexcept { return Shape{{a, 0, 0, 0}, 1}; }
 constexpr Shape shape2(std::uint64_t a, std::uint64_t b) noexcept { return Shape{{a, b, 0, 0}, 2}; }
-constexpr Shape shape4(std::uint64_t a, std::uint64_t b, std::uint64_t c,
-                       std::uint64_t d) noexcept {
+constexpr Shape shape4(std::uint64_t a, std::uint64_t b, std::uint64_t c, std::uint64_t d) noexcept {
     return Shape{{a, b, c, d}, 4};
 }
 
@@ -120,9 +117,7 @@ template <class C> constexpr std::uint64_t mtp_layers_of(const C& c) noexcept {
         return 0;
     }
 }
-constexpr std::uint64_t value_or_zero(const std::optional<std::uint64_t>& v) noexcept {
-    return v ? *v : 0;
-}
+constexpr std::uint64_t value_or_zero(const std::optional<std::uint64_t>& v) noexcept { return v ? *v : 0; }
 
 /// Calls the visitor with the tensors of one scope (a decoder layer, a vision block, the model
 /// root). `linear` adds the FP8 scale tensor next to a quantised Linear weight.
@@ -132,11 +127,11 @@ constexpr std::uint64_t value_or_zero(const std::optional<std::uint64_t>& v) noe
 template <class V> struct Emitter {
     V& visit;
     std::optional<QuantizationConfig> quant; ///< unset: not FP8-quantised
-    TensorSpec spec{};                ///< the tensor being visited
+    TensorSpec spec{};                       ///< the tensor being visited
 
     /// `layers`: identical blocks this scope stands for (TensorSpec::layers).
-    constexpr Emitter(V& v, const std::optional<QuantizationConfig>& q, std::string_view prefix,
-                      std::uint64_t block, bool mtp, std::uint64_t layers = 1)
+    constexpr Emitter(V& v, const std::optional<QuantizationConfig>& q, std::string_view prefix, std::uint64_t block,
+                      bool mtp, std::uint64_t layers = 1)
         : visit(v), quant(q) {
         spec.prefix = prefix;
         spec.block = block;
@@ -145,8 +140,7 @@ template <class V> struct Emitter {
     }
 
     constexpr void tensor(std::string_view suffix, Shape s, Part p, Split split = Split::replicated,
-                          Storage st = Storage::model, std::string_view group = {},
-                          std::uint64_t copies = 1) {
+                          Storage st = Storage::model, std::string_view group = {}, std::uint64_t copies = 1) {
         spec.group = group;
         spec.copies = copies;
         spec.suffix = suffix;
@@ -158,14 +152,13 @@ template <class V> struct Emitter {
     }
     /// A Linear weight [out, in] inside a decoder layer: FP8 when the config is quantised, with
     /// a float32 `weight_scale_inv` [ceil(out/b0), ceil(in/b1)] next to it.
-    constexpr void linear(std::string_view suffix, std::uint64_t out, std::uint64_t in, Part p,
-                          Split split, std::string_view group = {},
-                          std::uint64_t copies = 1) {
+    constexpr void linear(std::string_view suffix, std::uint64_t out, std::uint64_t in, Part p, Split split,
+                          std::string_view group = {}, std::uint64_t copies = 1) {
         tensor(suffix, shape2(out, in), p, split, Storage::fp8_linear, group, copies);
         if (quant) {
             const auto& b = quant->weight_block_size;
-            tensor(suffix, shape2(ceil_div(out, b[0]), ceil_div(in, b[1])), Part::scale, split,
-                   Storage::fp32, group, copies);
+            tensor(suffix, shape2(ceil_div(out, b[0]), ceil_div(in, b[1])), Part::scale, split, Storage::fp32, group,
+                   copies);
         }
     }
 };

@@ -26,16 +26,15 @@ namespace deepseek {
 /// detail::layers_alike reads its runs off this rule: change the two together.
 template <class C> constexpr bool is_moe_layer(const C& c, std::uint64_t index) noexcept {
     detail::require_config<C>();
-    return c.n_routed_experts.has_value() && index >= c.first_k_dense_replace &&
-           c.moe_layer_freq != 0 && index % c.moe_layer_freq == 0;
+    return c.n_routed_experts.has_value() && index >= c.first_k_dense_replace && c.moe_layer_freq != 0 &&
+           index % c.moe_layer_freq == 0;
 }
 
 /// Decoder layers that are MoE (is_moe_layer), MTP modules excluded: the multiples of
 /// moe_layer_freq in [first_k_dense_replace, num_hidden_layers), counted without a loop.
 template <class C> [[nodiscard]] constexpr std::uint64_t moe_layer_count(const C& c) noexcept {
     detail::require_config<C>();
-    if (!c.n_routed_experts.has_value() || c.moe_layer_freq == 0 ||
-        c.first_k_dense_replace >= c.num_hidden_layers)
+    if (!c.n_routed_experts.has_value() || c.moe_layer_freq == 0 || c.first_k_dense_replace >= c.num_hidden_layers)
         return 0;
     return detail::ceil_div(c.num_hidden_layers, c.moe_layer_freq) -
            detail::ceil_div(c.first_k_dense_replace, c.moe_layer_freq);
@@ -54,9 +53,7 @@ template <class C> [[nodiscard]] constexpr std::uint64_t mtp_layer_count(const C
 }
 
 /// Whether any decoder layer is MoE.
-template <class C> [[nodiscard]] constexpr bool is_moe(const C& c) noexcept {
-    return moe_layer_count(c) != 0;
-}
+template <class C> [[nodiscard]] constexpr bool is_moe(const C& c) noexcept { return moe_layer_count(c) != 0; }
 
 namespace detail {
 /// How many layers from `index` on (below `end`) are like layer `index`: both MoE or both dense,
@@ -65,8 +62,7 @@ namespace detail {
 /// only at first_k_dense_replace, at num_hidden_layers (the first MTP layer) and, with
 /// moe_layer_freq > 1, between any two layers from first_k_dense_replace on (runs of one layer
 /// there: correct, if not the longest).
-template <class C>
-constexpr std::uint64_t layers_alike(const C& c, std::uint64_t index, std::uint64_t end) noexcept {
+template <class C> constexpr std::uint64_t layers_alike(const C& c, std::uint64_t index, std::uint64_t end) noexcept {
     std::uint64_t stop = end;
     if (index < c.num_hidden_layers) stop = c.num_hidden_layers;
     if (index < c.first_k_dense_replace) {
@@ -129,8 +125,7 @@ constexpr void visit_layer(const C& c, std::uint64_t index, V& visit, std::uint6
         const std::uint64_t r_q = detail::value_or_zero(c.q_lora_rank);
         const std::uint64_t r_kv = detail::value_or_zero(c.kv_lora_rank);
         const std::uint64_t d_n = c.qk_nope_head_dim, d_r = c.qk_rope_head_dim, d_v = c.v_head_dim;
-        const std::uint64_t q_out =
-            detail::checked_mul(n_h, detail::checked_add(d_n, d_r, what), what);
+        const std::uint64_t q_out = detail::checked_mul(n_h, detail::checked_add(d_n, d_r, what), what);
         if (r_q != 0) {
             // Low-rank query: q_a_proj [r_q, H], its RMSNorm, q_b_proj [n_h d_qk, r_q].
             e.linear("self_attn.q_a_proj.weight", r_q, H, Part::attention, Split::replicated);
@@ -143,17 +138,13 @@ constexpr void visit_layer(const C& c, std::uint64_t index, V& visit, std::uint6
         }
         // Joint KV down-projection: the latent (r_kv) plus the shared rope key (d_r).
         const std::uint64_t kv_a_out = detail::checked_add(r_kv, d_r, what);
-        e.linear("self_attn.kv_a_proj_with_mqa.weight", kv_a_out, H, Part::attention,
-                 Split::replicated);
-        if (c.attention_bias)
-            e.tensor("self_attn.kv_a_proj_with_mqa.bias", shape1(kv_a_out), Part::attention);
+        e.linear("self_attn.kv_a_proj_with_mqa.weight", kv_a_out, H, Part::attention, Split::replicated);
+        if (c.attention_bias) e.tensor("self_attn.kv_a_proj_with_mqa.bias", shape1(kv_a_out), Part::attention);
         e.tensor("self_attn.kv_a_layernorm.weight", shape1(r_kv), Part::attention);
         // Up-projection of the latent to per-head K-nope and V.
-        e.linear("self_attn.kv_b_proj.weight",
-                 detail::checked_mul(n_h, detail::checked_add(d_n, d_v, what), what), r_kv,
-                 Part::attention, Split::rows);
-        e.linear("self_attn.o_proj.weight", H, detail::checked_mul(n_h, d_v, what), Part::attention,
-                 Split::cols);
+        e.linear("self_attn.kv_b_proj.weight", detail::checked_mul(n_h, detail::checked_add(d_n, d_v, what), what),
+                 r_kv, Part::attention, Split::rows);
+        e.linear("self_attn.o_proj.weight", H, detail::checked_mul(n_h, d_v, what), Part::attention, Split::cols);
         if (c.attention_bias) e.tensor("self_attn.o_proj.bias", shape1(H), Part::attention);
     } else {
         // use_mla false: Llama attention, head_dim = H / n_h, K/V with n_kv heads; with
@@ -162,14 +153,11 @@ constexpr void visit_layer(const C& c, std::uint64_t index, V& visit, std::uint6
         const std::uint64_t q_out = detail::checked_mul(n_h, hd, what);
         const std::uint64_t kv_out = detail::checked_mul(c.num_key_value_heads, hd, what);
         e.linear("self_attn.q_proj.weight", q_out, H, Part::attention, Split::rows);
-        if (c.attention_bias)
-            e.tensor("self_attn.q_proj.bias", shape1(q_out), Part::attention, Split::rows);
+        if (c.attention_bias) e.tensor("self_attn.q_proj.bias", shape1(q_out), Part::attention, Split::rows);
         e.linear("self_attn.k_proj.weight", kv_out, H, Part::attention, Split::rows);
-        if (c.attention_bias)
-            e.tensor("self_attn.k_proj.bias", shape1(kv_out), Part::attention, Split::rows);
+        if (c.attention_bias) e.tensor("self_attn.k_proj.bias", shape1(kv_out), Part::attention, Split::rows);
         e.linear("self_attn.v_proj.weight", kv_out, H, Part::attention, Split::rows);
-        if (c.attention_bias)
-            e.tensor("self_attn.v_proj.bias", shape1(kv_out), Part::attention, Split::rows);
+        if (c.attention_bias) e.tensor("self_attn.v_proj.bias", shape1(kv_out), Part::attention, Split::rows);
         e.linear("self_attn.o_proj.weight", H, q_out, Part::attention, Split::cols);
         if (c.attention_bias) e.tensor("self_attn.o_proj.bias", shape1(H), Part::attention);
     }
@@ -182,24 +170,18 @@ constexpr void visit_layer(const C& c, std::uint64_t index, V& visit, std::uint6
         // Router: gate.weight [E, H]; noaux_tc adds a float32 e_score_correction_bias [E].
         e.tensor("mlp.gate.weight", shape2(E, H), Part::router);
         if (c.topk_method == TopkMethod::noaux_tc)
-            e.tensor("mlp.gate.e_score_correction_bias", shape1(E), Part::router, Split::replicated,
-                     Storage::fp32);
+            e.tensor("mlp.gate.e_score_correction_bias", shape1(E), Part::router, Split::replicated, Storage::fp32);
         // E routed experts, each a SwiGLU MLP of width I_e.
-        e.linear("gate_proj.weight", I_e, H, Part::routed_experts, Split::experts, "mlp.experts.",
-                 E);
+        e.linear("gate_proj.weight", I_e, H, Part::routed_experts, Split::experts, "mlp.experts.", E);
         e.linear("up_proj.weight", I_e, H, Part::routed_experts, Split::experts, "mlp.experts.", E);
-        e.linear("down_proj.weight", H, I_e, Part::routed_experts, Split::experts, "mlp.experts.",
-                 E);
+        e.linear("down_proj.weight", H, I_e, Part::routed_experts, Split::experts, "mlp.experts.", E);
         // The shared experts are ONE SwiGLU MLP of width n_shared_experts * I_e.
         const std::uint64_t S = detail::value_or_zero(c.n_shared_experts);
         if (S != 0) {
             const std::uint64_t width = detail::checked_mul(S, I_e, what);
-            e.linear("mlp.shared_experts.gate_proj.weight", width, H, Part::shared_experts,
-                     Split::rows);
-            e.linear("mlp.shared_experts.up_proj.weight", width, H, Part::shared_experts,
-                     Split::rows);
-            e.linear("mlp.shared_experts.down_proj.weight", H, width, Part::shared_experts,
-                     Split::cols);
+            e.linear("mlp.shared_experts.gate_proj.weight", width, H, Part::shared_experts, Split::rows);
+            e.linear("mlp.shared_experts.up_proj.weight", width, H, Part::shared_experts, Split::rows);
+            e.linear("mlp.shared_experts.down_proj.weight", H, width, Part::shared_experts, Split::cols);
         }
     } else {
         // Dense SwiGLU MLP of width intermediate_size: 3 H I.
@@ -215,8 +197,7 @@ constexpr void visit_layer(const C& c, std::uint64_t index, V& visit, std::uint6
         // stored second copies of embed_tokens and of the output head.
         e.tensor("enorm.weight", shape1(H), Part::norm);
         e.tensor("hnorm.weight", shape1(H), Part::norm);
-        e.tensor("eh_proj.weight", shape2(H, detail::checked_mul(2, H, what)),
-                 Part::mtp_projection);
+        e.tensor("eh_proj.weight", shape2(H, detail::checked_mul(2, H, what)), Part::mtp_projection);
         e.tensor("shared_head.norm.weight", shape1(H), Part::norm);
         e.tensor("embed_tokens.weight", shape2(c.vocab_size, H), Part::embedding, Split::rows);
         e.tensor("shared_head.head.weight", shape2(c.vocab_size, H), Part::lm_head, Split::rows);
@@ -225,22 +206,18 @@ constexpr void visit_layer(const C& c, std::uint64_t index, V& visit, std::uint6
 } // namespace detail
 
 /// Visits every tensor of decoder layer `index` (index >= num_hidden_layers: a V3 MTP module).
-template <class C, class V>
-constexpr void for_each_layer_tensor(const C& c, std::uint64_t index, V&& visit) {
+template <class C, class V> constexpr void for_each_layer_tensor(const C& c, std::uint64_t index, V&& visit) {
     detail::require_config<C>();
     detail::visit_layer(c, index, visit, 1);
 }
-
 
 namespace detail {
 /// Visits the model's tensors. With `group_layers`, a run of identical decoder layers (same
 /// dense/MoE kind, all main or all MTP) is visited once with `TensorSpec::layers` = its length:
 /// the sums are the same and cost a few layers instead of all of them.
-template <class C, class V>
-constexpr void visit_model(const C& c, V&& visit, bool group_layers) {
+template <class C, class V> constexpr void visit_model(const C& c, V&& visit, bool group_layers) {
     Emitter<V> root{visit, std::nullopt, {}, no_block, false};
-    root.tensor("model.embed_tokens.weight", shape2(c.vocab_size, c.hidden_size), Part::embedding,
-                Split::rows);
+    root.tensor("model.embed_tokens.weight", shape2(c.vocab_size, c.hidden_size), Part::embedding, Split::rows);
     const std::uint64_t layers = checked_add(c.num_hidden_layers, mtp_layers_of(c), "layer count");
     for (std::uint64_t i = 0; i < layers;) {
         const std::uint64_t run = group_layers ? layers_alike(c, i, layers) : 1;
@@ -249,8 +226,7 @@ constexpr void visit_model(const C& c, V&& visit, bool group_layers) {
     }
     root.tensor("model.norm.weight", detail::shape1(c.hidden_size), Part::norm);
     if (!c.tie_word_embeddings)
-        root.tensor("lm_head.weight", detail::shape2(c.vocab_size, c.hidden_size), Part::lm_head,
-                    Split::rows);
+        root.tensor("lm_head.weight", detail::shape2(c.vocab_size, c.hidden_size), Part::lm_head, Split::rows);
     if constexpr (std::is_same_v<C, DeepseekOCRConfig>) {
         if (vision_modelled(c)) for_each_ocr_vision_tensor(c, visit, group_layers);
     }

@@ -26,9 +26,7 @@ struct TensorInfo {
     /// Number of elements.
     std::uint64_t elements() const { return shape.elements(); }
     /// Bytes stored: elements x dtype size.
-    std::uint64_t bytes() const {
-        return detail::checked_mul(elements(), tensor_dtype_bytes(dtype), "tensor bytes");
-    }
+    std::uint64_t bytes() const { return detail::checked_mul(elements(), tensor_dtype_bytes(dtype), "tensor bytes"); }
 };
 
 /// Every tensor of the released checkpoint (routed experts one by one, FP8 scales, V3 MTP

@@ -12,9 +12,9 @@
 #define DEEPSEEK_CONFIG_STRINGIFY(x) DEEPSEEK_CONFIG_STRINGIFY_IMPL(x)
 
 /// The version as a string literal, e.g. "0.1.0".
-#define DEEPSEEK_CONFIG_VERSION_STRING                                                             \
-    DEEPSEEK_CONFIG_STRINGIFY(DEEPSEEK_CONFIG_VERSION_MAJOR)                                       \
-    "." DEEPSEEK_CONFIG_STRINGIFY(DEEPSEEK_CONFIG_VERSION_MINOR) "." DEEPSEEK_CONFIG_STRINGIFY(    \
+#define DEEPSEEK_CONFIG_VERSION_STRING                                                                                 \
+    DEEPSEEK_CONFIG_STRINGIFY(DEEPSEEK_CONFIG_VERSION_MAJOR)                                                           \
+    "." DEEPSEEK_CONFIG_STRINGIFY(DEEPSEEK_CONFIG_VERSION_MINOR) "." DEEPSEEK_CONFIG_STRINGIFY(                        \
         DEEPSEEK_CONFIG_VERSION_PATCH)
 
 #endif // DEEPSEEK_CONFIG_VERSION_HPP

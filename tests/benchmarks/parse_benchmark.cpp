@@ -40,7 +40,8 @@ void full_report(benchmark::State& state, const char* file) {
     const std::string text = read_corpus(file);
     for (auto _ : state) {
         const auto config = deepseek::parse_config(text);
-        auto report = std::visit([](const auto& c) { return deepseek::make_report(c, deepseek::ReportOptions{}); }, config);
+        auto report =
+            std::visit([](const auto& c) { return deepseek::make_report(c, deepseek::ReportOptions{}); }, config);
         benchmark::DoNotOptimize(report);
     }
 }
@@ -48,7 +49,8 @@ void full_report(benchmark::State& state, const char* file) {
 void report_only(benchmark::State& state, const char* file) {
     const auto config = deepseek::parse_config(read_corpus(file));
     for (auto _ : state) {
-        auto report = std::visit([](const auto& c) { return deepseek::make_report(c, deepseek::ReportOptions{}); }, config);
+        auto report =
+            std::visit([](const auto& c) { return deepseek::make_report(c, deepseek::ReportOptions{}); }, config);
         benchmark::DoNotOptimize(report);
     }
 }

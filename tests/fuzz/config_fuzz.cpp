@@ -32,32 +32,28 @@ template <class C> void exercise_memory(const C& c) {
     try {
         tensors = tensor_count(c);
         have_tensors = true;
-    } catch (const arithmetic_overflow&) {
-    }
+    } catch (const arithmetic_overflow&) {}
     try {
         (void)param_breakdown(c);
-    } catch (const arithmetic_overflow&) {
-    }
+    } catch (const arithmetic_overflow&) {}
     std::uint64_t checkpoint = 0;
     bool have_checkpoint = false;
     try {
         checkpoint = checkpoint_bytes(c);
         have_checkpoint = true;
-    } catch (const arithmetic_overflow&) {
-    }
+    } catch (const arithmetic_overflow&) {}
     for (const KvLayout layout : {KvLayout::latent, KvLayout::expanded, KvLayout::mha}) {
         try {
             (void)kv_cache_bytes(c, test_support::kv_query(layout, 4096, 1, Dtype::bf16, 1));
-        } catch (const arithmetic_overflow&) {
-        }
+        } catch (const arithmetic_overflow&) {}
         try {
-            (void)max_context_tokens(c, test_support::budget_query(std::uint64_t{80} << 30, Dtype::bf16, layout, Dtype::bf16, 1, 1));
-        } catch (const arithmetic_overflow&) {
-        }
+            (void)max_context_tokens(
+                c, test_support::budget_query(std::uint64_t{80} << 30, Dtype::bf16, layout, Dtype::bf16, 1, 1));
+        } catch (const arithmetic_overflow&) {}
         try {
-            (void)max_context_tokens(c, test_support::budget_query(std::uint64_t{640} << 30, Dtype::fp8, layout, Dtype::fp8, 4, 8));
-        } catch (const arithmetic_overflow&) {
-        }
+            (void)max_context_tokens(
+                c, test_support::budget_query(std::uint64_t{640} << 30, Dtype::fp8, layout, Dtype::fp8, 4, 8));
+        } catch (const arithmetic_overflow&) {}
     }
     // The manifest holds one entry (with a name string) per tensor: only for small models, to
     // keep the fuzzer fast (DeepSeek-V2-Lite has about 5000 tensors; V3 91000).

@@ -32,9 +32,9 @@ template <class Json> const Json* find_key(const Json& source, std::string_view 
 /// Finds the value of a config key: in `primary` (where the caller has looked it up already:
 /// `in_primary`, nullptr when absent), else (`torch_dtype` only) its newer spelling `dtype`
 /// there, else the same in `fallback`. Sets `from_primary` and `actual_key`.
-template <class Json>
-const Json* find_config_value(const Json* in_primary, const Json& primary, const Json* fallback,
-                              std::string_view key, bool& from_primary, std::string_view& actual_key) {
+template <class Json> const Json* find_config_value(const Json* in_primary, const Json& primary, const Json* fallback,
+                                                    std::string_view key, bool& from_primary,
+                                                    std::string_view& actual_key) {
     for (const Json* source : {&primary, fallback}) {
         if (source == nullptr) continue;
         from_primary = source == &primary;
@@ -108,8 +108,7 @@ template <class C> inline constexpr auto sorted_field_keys_v = sorted_field_keys
 /// field_list<C>. The object's keys (a std::map) and the sorted field keys are walked side by
 /// side: one string compare a step, where looking each field up costs a tree search (this saves
 /// 8.5 k of the 207 k instructions of a V3 parse).
-template <class C, class Json>
-std::array<const Json*, field_count<C>()> find_fields(const Json& object) {
+template <class C, class Json> std::array<const Json*, field_count<C>()> find_fields(const Json& object) {
     constexpr const auto& keys = sorted_field_keys_v<C>;
     std::array<const Json*, field_count<C>()> found{};
     auto it = object.begin();
@@ -172,7 +171,8 @@ template <class Json> void require_positive(std::uint64_t value, const FieldSour
 }
 
 /// `key` of the config must be a layer count within max_layers.
-template <class Json> void require_layer_count(std::uint64_t value, const FieldSources<Json>& at, std::string_view key) {
+template <class Json>
+void require_layer_count(std::uint64_t value, const FieldSources<Json>& at, std::string_view key) {
     if (value > max_layers) require_layer_count(value, Path(at(key)));
 }
 

@@ -80,11 +80,12 @@ template <class Json> Family detect_family(const Json& root) {
     if (const auto it = root.find("language_config"); it != root.end() && it->is_object()) {
         if (auto family = family_from_hints(*it, Path(Path(), "language_config"))) return *family;
     }
-    fail(error_kind::unknown_model, model_type.empty() ? std::string() : std::string("/model_type"),
-         (model_type.empty() ? std::string("no model_type") : "unsupported model_type " + short_dump(Json(model_type))) +
-             " and no known architectures; supported: model_type deepseek_v2, deepseek_v3, deepseek_v32, "
-             "DeepseekOCR, DeepseekOCR2, or architectures DeepseekV2ForCausalLM, DeepseekV3ForCausalLM, "
-             "DeepseekV32ForCausalLM, DeepseekOCRForCausalLM, DeepseekOCR2ForCausalLM, DeepseekVLV2ForCausalLM");
+    fail(
+        error_kind::unknown_model, model_type.empty() ? std::string() : std::string("/model_type"),
+        (model_type.empty() ? std::string("no model_type") : "unsupported model_type " + short_dump(Json(model_type))) +
+            " and no known architectures; supported: model_type deepseek_v2, deepseek_v3, deepseek_v32, "
+            "DeepseekOCR, DeepseekOCR2, or architectures DeepseekV2ForCausalLM, DeepseekV3ForCausalLM, "
+            "DeepseekV32ForCausalLM, DeepseekOCRForCausalLM, DeepseekOCR2ForCausalLM, DeepseekVLV2ForCausalLM");
 }
 
 /// Reads config `C` laid out as `layout`. With `keep_extra`, `Document::extra` holds every key

@@ -90,8 +90,7 @@ void read_scalar(const Json& value, const Path& pointer, E& out) {
     const auto parsed = enum_from_string<E>(text);
     if (!parsed) {
         fail(error_kind::unknown_value, pointer,
-             "unknown value " + short_dump(value) +
-                 "; accepted: " + accepted_values<E>());
+             "unknown value " + short_dump(value) + "; accepted: " + accepted_values<E>());
     }
     out = *parsed;
 }
@@ -113,16 +112,15 @@ template <class Json> void check_rope_scaling(RopeScaling& out, const Json& obje
         read_scalar(*alias_it, Path(pointer, "rope_type"), alias);
         if (alias != out.type) {
             fail(error_kind::range, Path(pointer, "rope_type"),
-                 "\"" + std::string(to_string(alias)) + "\" disagrees with type \"" +
-                     std::string(to_string(out.type)) + "\"");
+                 "\"" + std::string(to_string(alias)) + "\" disagrees with type \"" + std::string(to_string(out.type)) +
+                     "\"");
         }
     }
     if (object.find("factor") == object.end()) {
         fail(error_kind::missing_key, Path(pointer, "factor"), "rope_scaling needs a \"factor\"");
     }
     if (!(out.factor >= 1.0)) {
-        fail(error_kind::range, Path(pointer, "factor"),
-             "must be at least 1, found " + describe(object.at("factor")));
+        fail(error_kind::range, Path(pointer, "factor"), "must be at least 1, found " + describe(object.at("factor")));
     }
 }
 
@@ -134,7 +132,8 @@ inline void require_layer_count(std::uint64_t value, const Path& pointer) {
     }
 }
 
-template <class Json> void check_quantization_config(const QuantizationConfig& out, const Json& object, const Path& pointer) {
+template <class Json>
+void check_quantization_config(const QuantizationConfig& out, const Json& object, const Path& pointer) {
     if (object.find("quant_method") == object.end()) {
         fail(error_kind::missing_key, Path(pointer, "quant_method"),
              "quantization_config needs a \"quant_method\"; accepted: " + accepted_values<QuantMethod>());
@@ -187,8 +186,7 @@ template <class T, class Json> void read_value(const Json& value, const Path& po
         if (!value.is_array()) type_fail(pointer, "an array", value);
         if (value.size() != out.size()) {
             fail(error_kind::range, pointer,
-                 "expected exactly " + std::to_string(out.size()) + " entries, found " +
-                     std::to_string(value.size()));
+                 "expected exactly " + std::to_string(out.size()) + " entries, found " + std::to_string(value.size()));
         }
         for (std::size_t i = 0; i < out.size(); ++i) {
             read_value(value[i], Path(pointer, i), out[i], static_cast<Json*>(nullptr));

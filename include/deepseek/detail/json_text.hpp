@@ -42,7 +42,8 @@ inline std::string line_column(std::string_view text, std::size_t index) {
 /// for the parser to describe.
 inline void check_structure(std::string_view text) {
     if (text.size() >= 2 && ((text[0] == '\xFF' && text[1] == '\xFE') || (text[0] == '\xFE' && text[1] == '\xFF'))) {
-        fail(error_kind::syntax, "", "malformed JSON at line 1, column 1: a UTF-16 byte-order mark; save the file as UTF-8");
+        fail(error_kind::syntax, "",
+             "malformed JSON at line 1, column 1: a UTF-16 byte-order mark; save the file as UTF-8");
     }
     if (const auto nul = text.find('\0'); nul != std::string_view::npos) {
         fail(error_kind::syntax, "",
@@ -70,8 +71,10 @@ template <class Json> void check_nesting(const Json& root, std::string_view text
     for (std::size_t i = 0; i < text.size(); ++i) {
         const char ch = text[i];
         if (in_string) {
-            if (ch == '\\') ++i;
-            else if (ch == '"') in_string = false;
+            if (ch == '\\')
+                ++i;
+            else if (ch == '"')
+                in_string = false;
         } else if (ch == '"') {
             in_string = true;
         } else if (ch == '[' || ch == '{') {

@@ -50,7 +50,6 @@ template <class T, class Json> Json write_value(const T& value) {
     }
 }
 
-
 /// The typed fields of config `C` as JSON; see to_json.
 template <class C, class Json = nlohmann::json> Json write_config(const C& cfg) {
     Json out = Json::object();

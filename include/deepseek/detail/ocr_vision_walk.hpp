@@ -21,12 +21,9 @@ namespace detail {
 /// projector, image_newline and view_seperator. Numbers the config does not carry are the
 /// constants of DeepSeek's encoder code, named here.
 /// With `group_blocks`, a run of identical blocks is visited once (see visit_model).
-template <class V>
-constexpr void for_each_ocr_vision_tensor(const DeepseekOCRConfig& c, V& visit, bool group_blocks) {
+template <class V> constexpr void for_each_ocr_vision_tensor(const DeepseekOCRConfig& c, V& visit, bool group_blocks) {
     const char* const what = "vision shape";
-    const auto root = [&](std::string_view prefix) {
-        return Emitter<V>{visit, std::nullopt, prefix, no_block, false};
-    };
+    const auto root = [&](std::string_view prefix) { return Emitter<V>{visit, std::nullopt, prefix, no_block, false}; };
     const auto block = [&](std::string_view prefix, std::uint64_t i, std::uint64_t run = 1) {
         return Emitter<V>{visit, std::nullopt, prefix, i, false, run};
     };
@@ -106,13 +103,11 @@ constexpr void for_each_ocr_vision_tensor(const DeepseekOCRConfig& c, V& visit, 
         const ClipVisionConfig& k = *c.vision_config.width.clip_l_14_224;
         const std::uint64_t W = k.width;
         const std::uint64_t side = k.patch_size == 0 ? 0 : k.image_size / k.patch_size;
-        const std::uint64_t positions =
-            checked_add(checked_mul(side, side, what), 1, what); // + class token
+        const std::uint64_t positions = checked_add(checked_mul(side, side, what), 1, what); // + class token
         const std::uint64_t mlp = checked_mul(mlp_ratio, W, what);
         auto r = root("model.vision_model.");
         r.tensor("embeddings.class_embedding", shape1(W), P);
-        r.tensor("embeddings.patch_embedding.weight",
-                 shape4(W, in_chans, k.patch_size, k.patch_size), P);
+        r.tensor("embeddings.patch_embedding.weight", shape4(W, in_chans, k.patch_size, k.patch_size), P);
         r.tensor("embeddings.position_embedding.weight", shape2(positions, W), P);
         r.tensor("pre_layrnorm.weight", shape1(W), P);
         r.tensor("pre_layrnorm.bias", shape1(W), P);

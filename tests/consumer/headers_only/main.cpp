@@ -46,10 +46,8 @@ static_assert(built == preset, "a V2-Lite written in code counts as the preset")
 } // namespace
 
 int main() {
-    std::printf("constexpr parameter_count(deepseek_v2_lite) = %llu\n",
-                static_cast<unsigned long long>(preset));
-    std::printf("constexpr parameter_count(built in code) = %llu\n",
-                static_cast<unsigned long long>(built));
+    std::printf("constexpr parameter_count(deepseek_v2_lite) = %llu\n", static_cast<unsigned long long>(preset));
+    std::printf("constexpr parameter_count(built in code) = %llu\n", static_cast<unsigned long long>(built));
     std::printf("consumer headers_only: OK\n");
     return 0;
 }
