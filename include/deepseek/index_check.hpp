@@ -92,15 +92,8 @@ template <class Json> bool is_whole_number(const Json& value) {
 
 /// The JSON pointer of entry `name` of the weight_map, `suffix` appended ("/shape").
 inline std::string weight_map_pointer(const std::string& name, const char* suffix = "") {
-    std::string out = "/weight_map/";
-    for (const char ch : name) { // RFC 6901: '~' and '/' escaped
-        if (ch == '~')
-            out += "~0";
-        else if (ch == '/')
-            out += "~1";
-        else
-            out += ch;
-    }
+    std::string out = "/weight_map";
+    append_pointer_token(out, name); // RFC 6901: '~' and '/' escaped
     return out + suffix;
 }
 

@@ -83,19 +83,11 @@ template <class C> [[nodiscard]] PageBudget page_budget(const C& c, const std::v
         PageRow row;
         row.layout = *layout;
         row.count = page.count;
-        KvQuery kv{};
-        kv.tp = r.tp;
-        kv.layout = r.kv_layout;
-        kv.dtype = r.kv_dtype;
-        row.kv_bytes = ocr_page_kv_bytes(c, row.layout, kv).value;
+        row.kv_bytes = ocr_page_kv_bytes(c, row.layout, kv_query_of(r)).value;
         row.fit_context = ocr_pages_fit_context(c, row.layout, r.context, b.prompt_tokens);
         if (options.budget) {
-            BudgetQuery q{};
-            q.budget_bytes = *options.budget;
-            q.tp = r.tp;
-            q.weight_bytes = r.weight_bytes;
-            q.kv_layout = r.kv_layout;
-            q.kv_dtype = r.kv_dtype;
+            BudgetQuery q = budget_query_of(r, *options.budget);
+            q.batch = 1; // pages count per sequence
             const SizeResult fit = ocr_pages_fit_budget(c, row.layout, q, b.prompt_tokens);
             row.fit_budget = fit ? fit.value : 0; // weights_do_not_fit: no page fits
         }

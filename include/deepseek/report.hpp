@@ -51,6 +51,28 @@ struct Report {
     MemoryError error = MemoryError::none; ///< a layout or tp the model cannot take
 };
 
+/// The KV query of a report: its ranks, layout and dtype, for one token of one sequence.
+constexpr KvQuery kv_query_of(const Report& r) noexcept {
+    KvQuery q{};
+    q.tp = r.tp;
+    q.layout = r.kv_layout;
+    q.dtype = r.kv_dtype;
+    return q;
+}
+
+/// The budget query of a report: `budget_bytes` per rank next to the report's weights per rank,
+/// with its batch, ranks, layout and dtype.
+constexpr BudgetQuery budget_query_of(const Report& r, std::uint64_t budget_bytes) noexcept {
+    BudgetQuery q{};
+    q.budget_bytes = budget_bytes;
+    q.batch = r.batch;
+    q.tp = r.tp;
+    q.weight_bytes = r.weight_bytes;
+    q.kv_layout = r.kv_layout;
+    q.kv_dtype = r.kv_dtype;
+    return q;
+}
+
 /// Computes the report of a config. On a layout or tensor-parallel size the model cannot take,
 /// `error` says which and the byte figures that depend on it are 0.
 template <class C> [[nodiscard]] constexpr Report make_report(const C& c, const ReportOptions& options) {
@@ -92,10 +114,7 @@ template <class C> [[nodiscard]] constexpr Report make_report(const C& c, const 
     }
     r.weight_bytes = weights.value;
 
-    KvQuery kv{};
-    kv.tp = r.tp;
-    kv.layout = r.kv_layout;
-    kv.dtype = r.kv_dtype;
+    KvQuery kv = kv_query_of(r);
     const SizeResult per_token = kv_cache_bytes(c, kv);
     if (!per_token) {
         r.error = per_token.error;
@@ -106,13 +125,7 @@ template <class C> [[nodiscard]] constexpr Report make_report(const C& c, const 
     kv.batch = r.batch;
     r.kv_bytes = kv_cache_bytes(c, kv).value;
     if (options.budget) {
-        BudgetQuery budget{};
-        budget.budget_bytes = *options.budget;
-        budget.batch = r.batch;
-        budget.tp = r.tp;
-        budget.weight_bytes = r.weight_bytes;
-        budget.kv_layout = r.kv_layout;
-        budget.kv_dtype = r.kv_dtype;
+        const BudgetQuery budget = budget_query_of(r, *options.budget);
         const SizeResult fit = max_context_tokens(c, budget);
         r.weights_fit = fit.error != MemoryError::weights_do_not_fit;
         if (fit) r.max_context = fit.value;
