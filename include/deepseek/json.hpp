@@ -20,6 +20,7 @@
 
 #include "any_config.hpp"
 #include "config.hpp"
+#include "config_file.hpp"
 #include "detail/file_io.hpp"
 #include "detail/file_save.hpp"
 #include "detail/json_common.hpp"
@@ -139,7 +140,7 @@ template <class T = AnyConfig> [[nodiscard]] T load_config(const std::filesystem
     try {
         return parse_config<T>(std::string_view(text));
     } catch (const error& e) {
-        throw e.with_file(detail::display_name(path));
+        throw e.with_file(config_file_path(path).string());
     }
 }
 
@@ -162,7 +163,7 @@ template <class... Deferred> [[nodiscard]] Document load_document(const std::fil
     try {
         return parse_document<Deferred...>(std::string_view(text));
     } catch (const error& e) {
-        throw e.with_file(detail::display_name(path));
+        throw e.with_file(config_file_path(path).string());
     }
 }
 

@@ -81,12 +81,6 @@ inline std::string read_file(const std::filesystem::path& path) {
     return text;
 }
 
-inline std::string display_name(const std::filesystem::path& path) {
-    std::error_code ec;
-    if (std::filesystem::is_directory(path, ec)) return (path / "config.json").string();
-    return path.string();
-}
-
 } // namespace detail
 } // namespace deepseek
 
