@@ -53,13 +53,15 @@ options:
                          preset's) as a config.json to FILE (a folder: FILE/config.json)
                          instead of printing the report
   --json                 one JSON object instead of the table
-  --weights-dtype D      weights at one dtype: fp32, bf16, fp16, fp8, int8, int4
-                         (default: the checkpoint as released, FP8 where it is FP8)
+  --weights-dtype D      weights at one dtype: fp32, bf16, fp16, fp8 (e4m3), fp8_e5m2,
+                         int8, int4 (default: the checkpoint as released, FP8 where it is FP8)
   --kv-dtype D           KV-cache dtype (default: the model's torch_dtype)
   --kv-layout L          latent, expanded or mha (default: latent with MLA, else mha)
   --context N            tokens per sequence (default: 32768, or the model's maximum if smaller)
   --batch N              sequences (default 1)
   --tp N                 tensor-parallel ranks; bytes are per rank (default 1)
+  --mtp                  count the MTP layer in the weights per rank (vLLM and SGLang
+                         load it only for speculative decoding, so by default it is not)
   --budget SIZE          bytes per rank for weights + KV cache, e.g. 80GiB, 80GB, 85899345920;
                          prints the largest context that fits
   --tensors              list every tensor of the checkpoint: name, shape, dtype
@@ -247,6 +249,8 @@ CliOptions parse_arguments(int argc, char** argv) {
             o.report.tp = parse_count(arg, value());
         else if (arg == "--budget")
             o.report.budget = parse_size(value());
+        else if (arg == "--mtp")
+            o.report.mtp = flag();
         else if (arg == "--check-index")
             o.check_index = value();
         else if (arg == "--preset")
@@ -381,7 +385,9 @@ template <class C> void print_table(std::ostream& os, const C& c, const deepseek
     os << "\n";
     os << "checkpoint    " << human_bytes(r.checkpoint_bytes) << " (" << grouped(r.checkpoint_bytes) << " bytes)\n";
     os << "weights       " << human_bytes(r.weight_bytes) << " per rank (" << grouped(r.weight_bytes) << " bytes; "
-       << deepseek::weights_label(r) << ", tp " << r.tp << ")\n";
+       << deepseek::weights_label(r) << ", tp " << r.tp;
+    if (p.mtp > 0) os << (r.mtp ? ", MTP layer loaded" : ", MTP layer not loaded");
+    os << ")\n";
     os << "kv cache      " << deepseek::to_string(r.kv_layout) << ", " << deepseek::to_string(r.kv_dtype) << ": "
        << human_bytes(r.kv_bytes_per_token) << " per token (" << grouped(r.kv_bytes_per_token) << " bytes)\n";
     os << "              " << human_bytes(r.kv_bytes) << " at " << grouped(r.context) << " tokens x batch " << r.batch
@@ -407,11 +413,12 @@ template <class C> void print_tensors(std::ostream& os, const C& c, bool as_json
         std::vector<std::uint64_t> dims(t.shape.dims.begin(),
                                         t.shape.dims.begin() + static_cast<std::ptrdiff_t>(t.shape.rank));
         if (as_json) {
-            list.push_back({{"name", t.name}, {"shape", dims}, {"dtype", std::string(deepseek::to_string(t.dtype))}});
+            list.push_back(
+                {{"name", t.name}, {"shape", dims}, {"dtype", std::string(deepseek::safetensors_name(t.dtype))}});
         } else {
             std::string shape = "[";
             for (std::size_t i = 0; i < dims.size(); ++i) shape += (i ? ", " : "") + std::to_string(dims[i]);
-            os << t.name << "  " << shape << "]  " << deepseek::to_string(t.dtype) << "\n";
+            os << t.name << "  " << shape << "]  " << deepseek::safetensors_name(t.dtype) << "\n";
         }
     }
     if (as_json) os << list.dump(2) << "\n";
@@ -549,16 +556,21 @@ template <class C> int run(const C& c, const CliOptions& o, const std::string& s
         std::cout << out.str();
         return ok ? 0 : 1;
     }
-    const deepseek::Report r = deepseek::make_report(c, o.report);
-    if (r.error != deepseek::MemoryError::none) {
-        std::string what = std::string(deepseek::error_message(r.error));
-        if (r.error == deepseek::MemoryError::tp_does_not_divide || r.error == deepseek::MemoryError::tp_zero) {
+    const auto made = deepseek::make_report(c, o.report);
+    if (!made) {
+        const deepseek::MemoryError e = made.error();
+        std::string what = std::string(deepseek::error_message(e));
+        if (e == deepseek::MemoryError::tp_does_not_divide || e == deepseek::MemoryError::tp_zero) {
             what = "--tp " + std::to_string(o.report.tp) + ": " + what;
+        } else if (e == deepseek::MemoryError::overflow) {
+            what = "--context, --batch or --budget: " + what;
         } else {
-            what = "--kv-layout " + std::string(deepseek::to_string(r.kv_layout)) + ": " + what;
+            const auto layout = o.report.kv_layout ? *o.report.kv_layout : deepseek::default_kv_layout(c);
+            what = "--kv-layout " + std::string(deepseek::to_string(layout)) + ": " + what;
         }
         throw usage_error(what);
     }
+    const deepseek::Report& r = *made;
     std::optional<PageBudget> pages;
     if (o.wants_pages()) pages = ocr_page_budget(c, o, r);
     if (r.context > c.max_position_embeddings) {
@@ -624,12 +636,9 @@ int main(int argc, char** argv) {
     } catch (const usage_error& e) {
         std::cerr << program << ": " << e.what() << "\n";
         return 2;
-    } catch (const deepseek::config_error& e) {
+    } catch (const deepseek::Error& e) {
         std::cerr << program << ": " << e.what() << "\n";
-        return e.kind() == deepseek::error_kind::io ? 3 : 1;
-    } catch (const deepseek::arithmetic_overflow& e) {
-        std::cerr << program << ": " << e.what() << "\n";
-        return 1;
+        return e.kind() == deepseek::ErrorKind::io ? 3 : 1;
     } catch (const std::exception& e) {
         std::cerr << program << ": " << e.what() << "\n";
         return 1;

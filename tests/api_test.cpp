@@ -16,8 +16,8 @@ using deepseek::DeepseekOCRConfig;
 using deepseek::DeepseekV2Config;
 using deepseek::DeepseekV3Config;
 using deepseek::Document;
-using deepseek::error_kind;
-using deepseek::result;
+using deepseek::ErrorKind;
+using deepseek::Result;
 using nlohmann::json;
 
 namespace {
@@ -76,16 +76,16 @@ static_assert(std::is_same_v<decltype(deepseek::load_config<DeepseekV3Config>("x
 static_assert(std::is_same_v<decltype(deepseek::parse_document(std::string())), Document>);
 static_assert(std::is_same_v<decltype(deepseek::parse_document(std::declval<json>())), Document>);
 static_assert(std::is_same_v<decltype(deepseek::load_document("x")), Document>);
-static_assert(std::is_same_v<decltype(deepseek::try_parse_config("")), result<AnyConfig>>);
-static_assert(std::is_same_v<decltype(deepseek::try_parse_config<DeepseekV2Config>("")), result<DeepseekV2Config>>);
-static_assert(std::is_same_v<decltype(deepseek::try_parse_config(std::declval<json>())), result<AnyConfig>>);
+static_assert(std::is_same_v<decltype(deepseek::try_parse_config("")), Result<AnyConfig>>);
+static_assert(std::is_same_v<decltype(deepseek::try_parse_config<DeepseekV2Config>("")), Result<DeepseekV2Config>>);
+static_assert(std::is_same_v<decltype(deepseek::try_parse_config(std::declval<json>())), Result<AnyConfig>>);
 static_assert(std::is_same_v<decltype(deepseek::try_parse_config<DeepseekV2Config>(std::declval<json>())),
-                             result<DeepseekV2Config>>);
-static_assert(std::is_same_v<decltype(deepseek::try_load_config("x")), result<AnyConfig>>);
-static_assert(std::is_same_v<decltype(deepseek::try_load_config<DeepseekV3Config>("x")), result<DeepseekV3Config>>);
-static_assert(std::is_same_v<decltype(deepseek::try_parse_document("")), result<Document>>);
-static_assert(std::is_same_v<decltype(deepseek::try_parse_document(std::declval<json>())), result<Document>>);
-static_assert(std::is_same_v<decltype(deepseek::try_load_document("x")), result<Document>>);
+                             Result<DeepseekV2Config>>);
+static_assert(std::is_same_v<decltype(deepseek::try_load_config("x")), Result<AnyConfig>>);
+static_assert(std::is_same_v<decltype(deepseek::try_load_config<DeepseekV3Config>("x")), Result<DeepseekV3Config>>);
+static_assert(std::is_same_v<decltype(deepseek::try_parse_document("")), Result<Document>>);
+static_assert(std::is_same_v<decltype(deepseek::try_parse_document(std::declval<json>())), Result<Document>>);
+static_assert(std::is_same_v<decltype(deepseek::try_load_document("x")), Result<Document>>);
 static_assert(std::is_same_v<decltype(deepseek::config_to_json(DeepseekV3Config{})), json>);
 static_assert(std::is_same_v<decltype(deepseek::config_to_json(AnyConfig{})), json>);
 static_assert(std::is_same_v<decltype(deepseek::document_to_json(Document{})), json>);
@@ -114,7 +114,7 @@ TEST_CASE("try_load_config<T> reads a file as one config type", "[api]") {
     SECTION("a file of another type is a type_mismatch naming the file") {
         const auto wrong = deepseek::try_load_config<DeepseekV2Config>(test_support::data_file("minimal-v3.json"));
         REQUIRE_FALSE(wrong);
-        CHECK(wrong.error().kind() == error_kind::type_mismatch);
+        CHECK(wrong.error().kind() == ErrorKind::type_mismatch);
         CHECK(wrong.error().pointer().empty());
         CHECK(wrong.error().message() ==
               "the file holds a DeepseekV3Config (model_type \"deepseek_v3\"), not a DeepseekV2Config");
@@ -124,7 +124,7 @@ TEST_CASE("try_load_config<T> reads a file as one config type", "[api]") {
         const fs::path bad = write_scratch("bad-v3.json", R"({"model_type": "deepseek_v3", "hidden_size": -1})");
         const auto r2 = deepseek::try_load_config<DeepseekV3Config>(bad);
         REQUIRE_FALSE(r2);
-        CHECK(r2.error().kind() == error_kind::range);
+        CHECK(r2.error().kind() == ErrorKind::range);
         CHECK(r2.error().pointer() == "/hidden_size");
         CHECK(r2.error().message() == "must not be negative, found -1");
         CHECK(r2.error().file() == bad.string());
@@ -133,12 +133,12 @@ TEST_CASE("try_load_config<T> reads a file as one config type", "[api]") {
         const fs::path missing = test_support::scratch_dir("api") / "absent.json";
         const auto r3 = deepseek::try_load_config<DeepseekV3Config>(missing);
         REQUIRE_FALSE(r3);
-        CHECK(r3.error().kind() == error_kind::io);
+        CHECK(r3.error().kind() == ErrorKind::io);
         CHECK(r3.error().message() == "no such file");
         CHECK(r3.error().file() == missing.string());
         const auto d = deepseek::try_load_document(missing);
         REQUIRE_FALSE(d);
-        CHECK(d.error().kind() == error_kind::io);
+        CHECK(d.error().kind() == ErrorKind::io);
         CHECK(d.error().file() == missing.string());
     }
 }
@@ -146,12 +146,12 @@ TEST_CASE("try_load_config<T> reads a file as one config type", "[api]") {
 TEST_CASE("try_parse_config<T> on a file of another type is a type_mismatch", "[api]") {
     const auto r = deepseek::try_parse_config<DeepseekV2Config>(v3_text);
     REQUIRE_FALSE(r.has_value());
-    CHECK(r.error().kind() == error_kind::type_mismatch);
+    CHECK(r.error().kind() == ErrorKind::type_mismatch);
     CHECK(r.error().pointer().empty());
     CHECK(r.error().file().empty());
     CHECK(r.error().message() ==
           "the file holds a DeepseekV3Config (model_type \"deepseek_v3\"), not a DeepseekV2Config");
-    CHECK_THROWS_AS(r.value(), deepseek::error);
+    CHECK_THROWS_AS(r.value(), deepseek::Error);
     // A subtype loads as its base.
     const auto base =
         deepseek::try_parse_config<DeepseekV2Config>(R"({"model_type": "DeepseekOCR", "num_hidden_layers": 12})");
@@ -198,13 +198,13 @@ TEST_CASE("nlohmann's customisation points: json j = cfg; j.get<C>()", "[api][ad
     }
 }
 
-TEST_CASE("get<C>() validates like parse_config and throws deepseek::error with the pointer", "[api][adl]") {
+TEST_CASE("get<C>() validates like parse_config and throws deepseek::Error with the pointer", "[api][adl]") {
     const json bad = json::parse(R"({"model_type": "deepseek_v3", "hidden_size": "big"})");
     try {
         (void)bad.get<DeepseekV3Config>();
         FAIL("expected an error");
-    } catch (const deepseek::error& e) {
-        CHECK(e.kind() == error_kind::type);
+    } catch (const deepseek::Error& e) {
+        CHECK(e.kind() == ErrorKind::type);
         CHECK(e.pointer() == "/hidden_size");
         CHECK(e.message() == "expected an integer, found a string (\"big\")");
     }
@@ -213,24 +213,24 @@ TEST_CASE("get<C>() validates like parse_config and throws deepseek::error with 
     try {
         (void)outer.at("config").get<DeepseekV2Config>();
         FAIL("expected an error");
-    } catch (const deepseek::error& e) {
-        CHECK(e.kind() == error_kind::range);
+    } catch (const deepseek::Error& e) {
+        CHECK(e.kind() == ErrorKind::range);
         CHECK(e.pointer() == "/num_key_value_heads");
         CHECK(e.message() == "num_attention_heads (32) must be a multiple of num_key_value_heads (3)");
     }
     try {
         (void)json::parse(v3_text).get<DeepseekOCRConfig>();
         FAIL("expected an error");
-    } catch (const deepseek::error& e) {
-        CHECK(e.kind() == error_kind::type_mismatch);
+    } catch (const deepseek::Error& e) {
+        CHECK(e.kind() == ErrorKind::type_mismatch);
         CHECK(e.pointer().empty());
         CHECK(e.message() == "the file holds a DeepseekV3Config (model_type \"deepseek_v3\"), not a DeepseekOCRConfig");
     }
     try {
         (void)json::array().get<AnyConfig>();
         FAIL("expected an error");
-    } catch (const deepseek::error& e) {
-        CHECK(e.kind() == error_kind::type);
+    } catch (const deepseek::Error& e) {
+        CHECK(e.kind() == ErrorKind::type);
         CHECK(e.pointer().empty());
         CHECK(e.message() == "expected a JSON object at the top level, found an array");
     }
@@ -254,7 +254,7 @@ TEST_CASE("Parsing from a JSON value", "[api]") {
     const json unknown = {{"model_type", "llama"}};
     const auto r = deepseek::try_parse_config(unknown);
     REQUIRE_FALSE(r);
-    CHECK(r.error().kind() == error_kind::unknown_model);
+    CHECK(r.error().kind() == ErrorKind::unknown_model);
     CHECK(r.error().pointer() == "/model_type");
     CHECK(r.error().message().rfind("unsupported model_type \"llama\" and no known architectures; supported: ", 0) ==
           0);
@@ -277,7 +277,7 @@ TEST_CASE("The text forms of the document functions", "[api]") {
 
     const auto bad = deepseek::try_parse_document("{\"model_type\": \"deepseek_v2\",}");
     REQUIRE_FALSE(bad);
-    CHECK(bad.error().kind() == error_kind::syntax);
+    CHECK(bad.error().kind() == ErrorKind::syntax);
     CHECK(bad.error().pointer().empty());
     CHECK(bad.error().message().rfind("malformed JSON at line 1, column 30: ", 0) == 0);
 }

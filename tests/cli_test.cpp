@@ -106,7 +106,8 @@ TEST_CASE("The JSON report (--json) over the corpus matches the recorded figures
     REQUIRE_CORPUS();
     for (const auto& e : recorded) {
         INFO(e.file);
-        const Run r = run_cli(corpus(e.file) + " --json");
+        // --mtp: the weights of one rank, MTP layer included, are then the whole checkpoint.
+        const Run r = run_cli(corpus(e.file) + " --json --mtp");
         REQUIRE(r.code == 0);
         CHECK(r.err.empty());
         const json j = json::parse(r.out);
@@ -118,6 +119,7 @@ TEST_CASE("The JSON report (--json) over the corpus matches the recorded figures
         CHECK(j.at("kv_cache").at("layout") == e.kv_layout);
         // Defaults: weights as released, one sequence, one rank, no budget.
         CHECK(j.at("weights").at("dtype") == "released");
+        CHECK(j.at("weights").at("mtp") == true);
         CHECK(j.at("weights").at("bytes") == j.at("checkpoint_bytes"));
         CHECK(j.at("kv_cache").at("batch") == 1);
         CHECK(j.at("kv_cache").at("tp") == 1);
@@ -328,8 +330,9 @@ TEST_CASE("Errors: exit code, a message naming file and pointer, nothing on stdo
     expect(run_cli("--context lots"), 2,
            "deepseek-config: --context: expected a positive whole number, found 'lots'\n");
     expect(run_cli("--batch 0"), 2, "deepseek-config: --batch: expected a positive whole number, found '0'\n");
-    expect(run_cli("--kv-dtype fp64"), 2,
-           "deepseek-config: --kv-dtype: unknown value 'fp64'; accepted: fp32, bf16, fp16, fp8, int8, int4\n");
+    expect(
+        run_cli("--kv-dtype fp64"), 2,
+        "deepseek-config: --kv-dtype: unknown value 'fp64'; accepted: fp32, bf16, fp16, fp8, fp8_e5m2, int8, int4\n");
     expect(run_cli("--budget 80GiBs"), 2,
            "deepseek-config: --budget: expected a size such as 80GiB, 80GB or 85899345920, found '80GiBs'\n");
     expect(run_cli("--kv-layout mha"), 2,

@@ -178,11 +178,17 @@ inline constexpr std::uint64_t ocr_kv_mha_fp32_bytes_per_token = 122'880;
 inline constexpr std::uint64_t v2_lite_max_context_40gib = 370'907;
 
 /// The README's headline, DeepSeek-V3 as released (FP8) at tensor parallelism 8: weights held by
-/// one rank. Derived in headline_test.cpp, tensor by tensor.
-inline constexpr std::uint64_t v3_tp8_weight_bytes_per_rank = 87'264'518'336;
+/// one rank as engines load them, without the MTP layer (vLLM and SGLang load it only for
+/// speculative decoding). Derived in headline_test.cpp, tensor by tensor.
+inline constexpr std::uint64_t v3_tp8_weight_bytes_per_rank = 85'140'130'848;
 /// ... and the largest context of batch 1 in 96 GiB per rank: derived in headline_test.cpp,
-/// floor((96 GiB - 87,264,518,336) / 70,272).
-inline constexpr std::uint64_t v3_tp8_max_context_96gib = 225'049;
+/// floor((96 GiB - 85,140,130,848) / 70,272).
+inline constexpr std::uint64_t v3_tp8_max_context_96gib = 255'280;
+/// The same with the MTP layer loaded (its own copies of embed_tokens and the head, attention and
+/// a MoE MLP): derived in headline_test.cpp.
+inline constexpr std::uint64_t v3_tp8_weight_bytes_per_rank_with_mtp = 87'264'518'336;
+/// ... and its largest context in 96 GiB: floor((96 GiB - 87,264,518,336) / 70,272).
+inline constexpr std::uint64_t v3_tp8_max_context_96gib_with_mtp = 225'049;
 
 // ---- DeepSeek-OCR page budget ------------------------------------------------------------------
 

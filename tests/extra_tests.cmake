@@ -61,3 +61,38 @@ endif()
 deepseek_config_compile_fail(compile_fail_load_non_config
   ${CMAKE_CURRENT_SOURCE_DIR}/compile_fail/load_non_config.cpp
   "T must be deepseek::AnyConfig or a config type")
+
+# --- validate.hpp needs the standard library only: built with include/ alone, a folder whose
+# nlohmann/json.hpp (and json_fwd.hpp) is an #error first on the include path (the system's would
+# be found in /usr/include), and without exceptions or RTTI; run, it validates every preset.
+set(_dsc_validate_poison "${CMAKE_CURRENT_BINARY_DIR}/validate_std_only_poison")
+foreach(_f json.hpp json_fwd.hpp)
+  file(GENERATE OUTPUT "${_dsc_validate_poison}/nlohmann/${_f}" CONTENT
+    "// Generated: first on the include path of validate_std_only.\n#error \"deepseek/validate.hpp must not include nlohmann/${_f}\"\n")
+endforeach()
+add_executable(validate_std_only ${CMAKE_CURRENT_SOURCE_DIR}/compile_ok/validate_std_only.cpp)
+target_include_directories(validate_std_only BEFORE PRIVATE "${_dsc_validate_poison}" "${PROJECT_SOURCE_DIR}/include")
+target_compile_features(validate_std_only PRIVATE cxx_std_17)
+target_link_libraries(validate_std_only PRIVATE deepseek_config_warnings)
+if(CMAKE_CXX_COMPILER_ID MATCHES "GNU|Clang")
+  target_compile_options(validate_std_only PRIVATE -fno-exceptions -fno-rtti)
+endif()
+add_test(NAME validate_std_only COMMAND validate_std_only)
+set_tests_properties(validate_std_only PROPERTIES PASS_REGULAR_EXPRESSION "validate_std_only: 0 problems")
+
+# --- The exceptions switch is ABI-safe: one program links a TU built with exceptions and one
+# built without; each side must behave as its own build says (see tests/abi/abi_ex.cpp). At -O0
+# so that the shared figures are real calls, not inlined copies.
+if(CMAKE_CXX_COMPILER_ID MATCHES "GNU|Clang")
+  add_executable(abi_mixed_exceptions ${CMAKE_CURRENT_SOURCE_DIR}/abi/abi_ex.cpp
+                                      ${CMAKE_CURRENT_SOURCE_DIR}/abi/abi_noex.cpp)
+  target_include_directories(abi_mixed_exceptions PRIVATE ${PROJECT_SOURCE_DIR}/include)
+  target_compile_features(abi_mixed_exceptions PRIVATE cxx_std_17)
+  target_link_libraries(abi_mixed_exceptions PRIVATE deepseek_config_warnings)
+  target_compile_options(abi_mixed_exceptions PRIVATE -O0)
+  set_source_files_properties(${CMAKE_CURRENT_SOURCE_DIR}/abi/abi_noex.cpp PROPERTIES
+    COMPILE_OPTIONS "-fno-exceptions")
+  add_test(NAME abi_mixed_exceptions COMMAND abi_mixed_exceptions)
+  set_tests_properties(abi_mixed_exceptions PROPERTIES
+    PASS_REGULAR_EXPRESSION "ex: caught [^\n]*tensor elements\nnoex: handled tensor elements")
+endif()

@@ -1,8 +1,10 @@
 // The README's headline: DeepSeek-V3 as released (FP8) on 8 tensor-parallel ranks with 96 GiB
 // each, `deepseek-config deepseek-v3.json --tp 8 --budget 96GiB`:
-//     weights       87,264,518,336 bytes per rank
+//     weights       85,140,130,848 bytes per rank (MTP layer not loaded)
 //     kv cache      latent, bf16: 70,272 bytes per token
-//     max context   225,049 tokens x batch 1 in 96.00 GiB per rank
+//     max context   255,280 tokens x batch 1 in 96.00 GiB per rank
+// and with `--mtp` (the MTP layer loaded, for speculative decoding): 87,264,518,336 bytes and
+// 225,049 tokens.
 // Each figure is derived here by hand, tensor by tensor, from V3's hyperparameters and its storage
 // (memory-formulas.md §2.9: every Linear weight inside a decoder layer is FP8 e4m3, 1 byte, with a
 // float32 weight_scale_inv of one scale per 128x128 block; everything else bf16 but the float32
@@ -65,7 +67,7 @@ constexpr std::uint64_t norm = H * bf16;                    // [7168], replicate
 constexpr std::uint64_t lm_head = (V / tp) * H * bf16;      // [129280, 7168], rows: 16,160
 constexpr std::uint64_t root = embed_tokens + norm + lm_head;
 
-// ---- Per decoder layer, all 62 (61 + the MTP layer): the two norms and MLA attention. --------
+// ---- Per decoder layer, the 61 and the MTP layer: the two norms and MLA attention. -----------
 constexpr std::uint64_t input_layernorm = H * bf16;          // [7168], replicated
 constexpr std::uint64_t post_attention_layernorm = H * bf16; // [7168], replicated
 // q_a_proj [1536, 7168], replicated; scale [12, 56].
@@ -131,9 +133,10 @@ constexpr std::uint64_t mtp_shared_head_head = (V / tp) * H * bf16; // [129280, 
 constexpr std::uint64_t mtp_extras =
     enorm + hnorm + eh_proj + shared_head_norm + mtp_embed_tokens + mtp_shared_head_head;
 
-// ---- The sum: what one of the 8 ranks holds. -------------------------------------------------
-constexpr std::uint64_t weights_per_rank =
-    root + (L + L_mtp) * every_layer + L_dense * dense_mlp + (L_moe + L_mtp) * moe_mlp + L_mtp * mtp_extras;
+// ---- The sum: what one of the 8 ranks holds, without and with the MTP layer. ----------------
+constexpr std::uint64_t weights_per_rank = root + L * every_layer + L_dense * dense_mlp + L_moe * moe_mlp;
+constexpr std::uint64_t mtp_layer = every_layer + moe_mlp + mtp_extras;
+constexpr std::uint64_t weights_per_rank_with_mtp = weights_per_rank + L_mtp * mtp_layer;
 
 // ---- KV cache: the latent (512) and the rope key (64) per token per layer, bf16, over the 61
 // layers (the MTP layer caches nothing unless it drafts), replicated on every rank. -------------
@@ -142,6 +145,7 @@ constexpr std::uint64_t kv_bytes_per_token = (r_kv + d_r) * bf16 * L;
 // ---- Max context in 96 GiB per rank, batch 1: the whole tokens that fit beside the weights. ---
 constexpr std::uint64_t budget = std::uint64_t{96} << 30; // 96 GiB = 103,079,215,104 bytes
 constexpr std::uint64_t max_context = (budget - weights_per_rank) / kv_bytes_per_token;
+constexpr std::uint64_t max_context_with_mtp = (budget - weights_per_rank_with_mtp) / kv_bytes_per_token;
 
 } // namespace hand
 
@@ -149,14 +153,23 @@ constexpr std::uint64_t max_context = (budget - weights_per_rank) / kv_bytes_per
 static_assert(hand::weights_per_rank == expected::v3_tp8_weight_bytes_per_rank);
 static_assert(hand::kv_bytes_per_token == expected::v3_kv_latent_bf16_bytes_per_token);
 static_assert(hand::max_context == expected::v3_tp8_max_context_96gib);
+static_assert(hand::weights_per_rank_with_mtp == expected::v3_tp8_weight_bytes_per_rank_with_mtp);
+static_assert(hand::max_context_with_mtp == expected::v3_tp8_max_context_96gib_with_mtp);
 
 /// The README's command: V3 as released, tp 8, 96 GiB per rank (context and batch by default).
-constexpr ReportOptions headline_options{std::nullopt,           std::nullopt, std::nullopt, std::nullopt, 1, 8,
-                                         std::uint64_t{96} << 30};
+constexpr ReportOptions make_headline_options(bool mtp) {
+    ReportOptions o{};
+    o.tp = 8;
+    o.budget = std::uint64_t{96} << 30;
+    o.mtp = mtp;
+    return o;
+}
+constexpr ReportOptions headline_options = make_headline_options(false);
 
 // The library gives them too, at compile time.
-constexpr Report headline = make_report(presets::deepseek_v3, headline_options);
-static_assert(headline.error == MemoryError::none);
+static_assert(make_report(presets::deepseek_v3, headline_options).has_value());
+constexpr Report headline = *make_report(presets::deepseek_v3, headline_options);
+static_assert(!headline.mtp);
 static_assert(headline.weights_dtype == std::nullopt); // released: FP8 where FP8
 static_assert(headline.tp == 8 && headline.batch == 1);
 static_assert(headline.weight_bytes == hand::weights_per_rank);
@@ -164,32 +177,40 @@ static_assert(headline.kv_layout == KvLayout::latent && headline.kv_dtype == Dty
 static_assert(headline.kv_bytes_per_token == hand::kv_bytes_per_token);
 static_assert(headline.max_context == std::optional<std::uint64_t>(hand::max_context));
 
+// With the MTP layer loaded.
+constexpr Report headline_mtp = *make_report(presets::deepseek_v3, make_headline_options(true));
+static_assert(headline_mtp.weight_bytes == hand::weights_per_rank_with_mtp);
+static_assert(headline_mtp.max_context == std::optional<std::uint64_t>(hand::max_context_with_mtp));
+
 } // namespace
 
 TEST_CASE("README headline: V3 at tp 8 in 96 GiB, derived by hand, at run time", "[report][headline]") {
     volatile std::uint64_t tp = 8; // keeps the calls out of constant evaluation
     ReportOptions options = headline_options;
     options.tp = tp;
-    const Report r = make_report(presets::deepseek_v3, options);
-    REQUIRE(r.error == MemoryError::none);
+    const auto made = make_report(presets::deepseek_v3, options);
+    REQUIRE(made.has_value());
+    const Report& r = *made;
     CHECK(r.weight_bytes == expected::v3_tp8_weight_bytes_per_rank);
     CHECK(r.kv_bytes_per_token == expected::v3_kv_latent_bf16_bytes_per_token);
     CHECK(r.max_context == std::optional<std::uint64_t>(expected::v3_tp8_max_context_96gib));
 
     // The same figures from the separate helpers.
-    const SizeResult weights = checkpoint_bytes_per_rank(presets::deepseek_v3, tp);
-    REQUIRE(weights.ok());
-    CHECK(weights.value == expected::v3_tp8_weight_bytes_per_rank);
+    WeightQuery wq{};
+    wq.tp = tp; // as released, MTP layer not loaded: the defaults
+    const SizeResult weights = weight_bytes_per_rank(presets::deepseek_v3, wq);
+    REQUIRE(weights.has_value());
+    CHECK(weights.value() == expected::v3_tp8_weight_bytes_per_rank);
     const SizeResult kv = kv_cache_bytes(presets::deepseek_v3, kv_query(KvLayout::latent, 1, 1, Dtype::bf16, tp));
-    CHECK(kv.value == expected::v3_kv_latent_bf16_bytes_per_token);
+    CHECK(kv.value() == expected::v3_kv_latent_bf16_bytes_per_token);
     const SizeResult context =
-        max_context_tokens(presets::deepseek_v3, given_weights_query(weights.value, KvLayout::latent, Dtype::bf16, 1,
+        max_context_tokens(presets::deepseek_v3, given_weights_query(weights.value(), KvLayout::latent, Dtype::bf16, 1,
                                                                      tp, std::uint64_t{96} << 30));
-    CHECK(context.value == expected::v3_tp8_max_context_96gib);
+    CHECK(context.value() == expected::v3_tp8_max_context_96gib);
 }
 
 TEST_CASE("README headline: one token more than the max context does not fit", "[report][headline]") {
-    // 225,049 tokens fit in 96 GiB with the weights; 225,050 do not (derived above by hand).
+    // 255,280 tokens fit in 96 GiB with the weights; 255,281 do not (derived above by hand).
     constexpr std::uint64_t budget = std::uint64_t{96} << 30;
     static_assert(expected::v3_tp8_weight_bytes_per_rank +
                       expected::v3_tp8_max_context_96gib * expected::v3_kv_latent_bf16_bytes_per_token <=
@@ -197,13 +218,13 @@ TEST_CASE("README headline: one token more than the max context does not fit", "
     static_assert(expected::v3_tp8_weight_bytes_per_rank +
                       (expected::v3_tp8_max_context_96gib + 1) * expected::v3_kv_latent_bf16_bytes_per_token >
                   budget);
-    // The budget that fits exactly 225,049 tokens gives 225,049; one byte less gives 225,048.
+    // The budget that fits exactly 255,280 tokens gives 255,280; one byte less gives 255,279.
     const std::uint64_t exact = expected::v3_tp8_weight_bytes_per_rank +
                                 expected::v3_tp8_max_context_96gib * expected::v3_kv_latent_bf16_bytes_per_token;
     const auto fit = [](std::uint64_t b) {
         return max_context_tokens(presets::deepseek_v3, given_weights_query(expected::v3_tp8_weight_bytes_per_rank,
                                                                             KvLayout::latent, Dtype::bf16, 1, 8, b))
-            .value;
+            .value();
     };
     CHECK(fit(exact) == expected::v3_tp8_max_context_96gib);
     CHECK(fit(exact - 1) == expected::v3_tp8_max_context_96gib - 1);

@@ -36,14 +36,14 @@ json v2_lite_index() {
 }
 
 /// The error compare_with_index throws on `index` (fails the test when it throws none).
-deepseek::error error_of(const json& index) {
+deepseek::Error error_of(const json& index) {
     try {
         (void)deepseek::compare_with_index(P::deepseek_v2_lite, index);
-    } catch (const deepseek::error& e) {
+    } catch (const deepseek::Error& e) {
         return e;
     }
     FAIL("no error");
-    return deepseek::error(deepseek::error_kind::io, "", "");
+    return deepseek::Error(deepseek::ErrorKind::io, "", "");
 }
 
 fs::path write(const std::string& name, const std::string& text) {
@@ -154,42 +154,42 @@ TEST_CASE("Shapes are compared where the index gives them", "[index]") {
 TEST_CASE("A malformed index is an error with its pointer and message", "[index][errors]") {
     struct Case {
         json index;
-        deepseek::error_kind kind;
+        deepseek::ErrorKind kind;
         const char* pointer;
         const char* message;
     };
     json map_ok = v2_lite_index()["weight_map"];
     const Case cases[] = {
-        {json::array(), deepseek::error_kind::type, "",
+        {json::array(), deepseek::ErrorKind::type, "",
          "an index file is a JSON object holding a weight_map object, found an array"},
-        {json("text"), deepseek::error_kind::type, "",
+        {json("text"), deepseek::ErrorKind::type, "",
          "an index file is a JSON object holding a weight_map object, found a string (\"text\")"},
-        {json{{"metadata", {{"total_size", 1}}}}, deepseek::error_kind::missing_key, "/weight_map",
+        {json{{"metadata", {{"total_size", 1}}}}, deepseek::ErrorKind::missing_key, "/weight_map",
          "an index file needs a weight_map object"},
-        {json{{"weight_map", json::array()}}, deepseek::error_kind::type, "/weight_map",
+        {json{{"weight_map", json::array()}}, deepseek::ErrorKind::type, "/weight_map",
          "expected an object mapping tensor names to files, found an array"},
-        {json{{"weight_map", map_ok}, {"metadata", {{"total_size", -1}}}}, deepseek::error_kind::type,
+        {json{{"weight_map", map_ok}, {"metadata", {{"total_size", -1}}}}, deepseek::ErrorKind::type,
          "/metadata/total_size",
          "expected the checkpoint's size in bytes (a whole number), found a negative number (-1)"},
-        {json{{"weight_map", map_ok}, {"metadata", {{"total_size", 1.5}}}}, deepseek::error_kind::type,
+        {json{{"weight_map", map_ok}, {"metadata", {{"total_size", 1.5}}}}, deepseek::ErrorKind::type,
          "/metadata/total_size", "expected the checkpoint's size in bytes (a whole number), found a float (1.5)"},
-        {json{{"weight_map", map_ok}, {"metadata", {{"total_size", "31412968448"}}}}, deepseek::error_kind::type,
+        {json{{"weight_map", map_ok}, {"metadata", {{"total_size", "31412968448"}}}}, deepseek::ErrorKind::type,
          "/metadata/total_size",
          "expected the checkpoint's size in bytes (a whole number), found a string (\"31412968448\")"},
-        {json{{"weight_map", map_ok}, {"metadata", {{"total_size", nullptr}}}}, deepseek::error_kind::type,
+        {json{{"weight_map", map_ok}, {"metadata", {{"total_size", nullptr}}}}, deepseek::ErrorKind::type,
          "/metadata/total_size", "expected the checkpoint's size in bytes (a whole number), found null"},
-        {json{{"weight_map", map_ok}, {"metadata", 5}}, deepseek::error_kind::type, "/metadata",
+        {json{{"weight_map", map_ok}, {"metadata", 5}}, deepseek::ErrorKind::type, "/metadata",
          "expected an object, found a number (5)"},
-        {json{{"weight_map", {{"a/b~c", 7}}}}, deepseek::error_kind::type, "/weight_map/a~1b~0c",
+        {json{{"weight_map", {{"a/b~c", 7}}}}, deepseek::ErrorKind::type, "/weight_map/a~1b~0c",
          "expected the name of a .safetensors file (a string) or an object, found a number (7)"},
-        {json{{"weight_map", {{"x", {{"shape", "2048"}}}}}}, deepseek::error_kind::type, "/weight_map/x/shape",
+        {json{{"weight_map", {{"x", {{"shape", "2048"}}}}}}, deepseek::ErrorKind::type, "/weight_map/x/shape",
          "expected an array of whole numbers, found a string (\"2048\")"},
-        {json{{"weight_map", {{"x", {{"shape", {2048, -4}}}}}}}, deepseek::error_kind::type, "/weight_map/x/shape/1",
+        {json{{"weight_map", {{"x", {{"shape", {2048, -4}}}}}}}, deepseek::ErrorKind::type, "/weight_map/x/shape/1",
          "expected a whole number, found a negative number (-4)"},
     };
     for (const auto& c : cases) {
         CAPTURE(c.index.dump());
-        const deepseek::error e = error_of(c.index);
+        const deepseek::Error e = error_of(c.index);
         CHECK(e.kind() == c.kind);
         CHECK(e.pointer() == c.pointer);
         CHECK(e.message() == c.message);
@@ -210,28 +210,28 @@ TEST_CASE("load_index reads a file or a model folder; its errors name the file",
     const auto error_loading = [](const fs::path& path) {
         try {
             (void)deepseek::load_index(path);
-        } catch (const deepseek::error& e) {
+        } catch (const deepseek::Error& e) {
             return e;
         }
         FAIL("no error");
-        return deepseek::error(deepseek::error_kind::io, "", "");
+        return deepseek::Error(deepseek::ErrorKind::io, "", "");
     };
     const fs::path absent = test_support::scratch_dir("index") / "absent.json";
-    deepseek::error e = error_loading(absent);
-    CHECK(e.kind() == deepseek::error_kind::io);
+    deepseek::Error e = error_loading(absent);
+    CHECK(e.kind() == deepseek::ErrorKind::io);
     CHECK(e.file() == absent.string());
     CHECK(e.message() == "no such file");
 
     const fs::path broken = write("broken.index.json", "{\"weight_map\": {\"a\": }");
     e = error_loading(broken);
-    CHECK(e.kind() == deepseek::error_kind::syntax);
+    CHECK(e.kind() == deepseek::ErrorKind::syntax);
     CHECK(e.file() == broken.string());
     CHECK(e.pointer().empty());
     CHECK(e.message().rfind("malformed JSON at line 1, column ", 0) == 0);
 
     const fs::path no_map = write("no_map.index.json", R"({"metadata": {"total_size": 10}})");
     e = error_loading(no_map);
-    CHECK(e.kind() == deepseek::error_kind::missing_key);
+    CHECK(e.kind() == deepseek::ErrorKind::missing_key);
     CHECK(e.file() == no_map.string());
     CHECK(e.pointer() == "/weight_map");
     CHECK(std::string(e.what()) == no_map.string() + ": /weight_map: an index file needs a weight_map object");

@@ -4,6 +4,7 @@
 // arithmetic overflows 64 bits, and file handling.
 #include <deepseek/json.hpp>
 #include <deepseek/memory.hpp>
+#include <deepseek/report.hpp>
 
 #include <chrono>
 #include <future>
@@ -27,19 +28,19 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::optional<error_kind> kind_from_string(const std::string& text) {
-    for (const error_kind k :
-         {error_kind::syntax, error_kind::type, error_kind::range, error_kind::unknown_value, error_kind::missing_key,
-          error_kind::unknown_model, error_kind::type_mismatch, error_kind::io}) {
+std::optional<ErrorKind> kind_from_string(const std::string& text) {
+    for (const ErrorKind k :
+         {ErrorKind::syntax, ErrorKind::type, ErrorKind::range, ErrorKind::unknown_value, ErrorKind::missing_key,
+          ErrorKind::unknown_model, ErrorKind::type_mismatch, ErrorKind::io}) {
         if (to_string(k) == text) return k;
     }
     return std::nullopt;
 }
 
-deepseek::error parse_error_of(std::string_view text) {
+deepseek::Error parse_error_of(std::string_view text) {
     try {
         (void)parse_config(text);
-    } catch (const deepseek::error& e) {
+    } catch (const deepseek::Error& e) {
         return e;
     }
     FAIL("no error for this document");
@@ -81,7 +82,7 @@ TEST_CASE("Every bad config of the corpus fails with its pointer, kind and messa
         try {
             (void)load_config(file);
             FAIL_CHECK("loaded without an error");
-        } catch (const deepseek::error& e) {
+        } catch (const deepseek::Error& e) {
             CHECK(e.file() == file.string());
             CHECK(e.pointer() == c.at("pointer").get<std::string>());
             CHECK(to_string(e.kind()) == to_string(*kind));
@@ -111,17 +112,17 @@ TEST_CASE("Nesting deeper than max_nesting_depth is refused before it is parsed"
     for (const char open : {'[', '{'}) {
         const char close = open == '[' ? ']' : '}';
         const std::string deep = nested(100000, open, close, "1");
-        const deepseek::error e = parse_error_of(deep);
-        CHECK(e.kind() == error_kind::syntax);
+        const deepseek::Error e = parse_error_of(deep);
+        CHECK(e.kind() == ErrorKind::syntax);
         CHECK(e.pointer().empty());
         CHECK(e.message() == "JSON nested deeper than 128 levels at line 1, column " +
                                  std::to_string(open == '[' ? 129 : 128 * 5 + 1));
     }
     // Deep inside an otherwise valid config, and unclosed (a truncated file).
     const std::string inside = R"({"model_type": "deepseek_v3", "extra": )" + nested(100000, '[', ']', "0") + "}";
-    CHECK(parse_error_of(inside).kind() == error_kind::syntax);
-    CHECK(parse_error_of(std::string(100000, '[')).kind() == error_kind::syntax);
-    CHECK(parse_error_of(std::string(100000, '{')).kind() == error_kind::syntax);
+    CHECK(parse_error_of(inside).kind() == ErrorKind::syntax);
+    CHECK(parse_error_of(std::string(100000, '[')).kind() == ErrorKind::syntax);
+    CHECK(parse_error_of(std::string(100000, '{')).kind() == ErrorKind::syntax);
 
     // Brackets inside strings do not count, escaped quotes included.
     const std::string in_string = R"({"model_type": "deepseek_v3", "note": "\")" + std::string(1000, '[') + "\"}";
@@ -134,21 +135,21 @@ TEST_CASE("Nesting deeper than max_nesting_depth is refused before it is parsed"
     CHECK(parse_document(document_to_json(doc).dump()).extra == doc.extra);
     const std::string over_limit =
         R"({"model_type": "deepseek_v3", "extra": )" + nested(max_nesting_depth, '[', ']', "0") + "}";
-    CHECK(parse_error_of(over_limit).kind() == error_kind::syntax);
+    CHECK(parse_error_of(over_limit).kind() == ErrorKind::syntax);
 }
 
 TEST_CASE("Very long strings are read, kept, and shortened in messages", "[invalid][strings]") {
     const std::string long_text(16u * 1024u * 1024u, 'x');
     // In a closed set: an error whose message quotes a short prefix only.
-    const deepseek::error e = parse_error_of(R"({"model_type": "deepseek_v3", "hidden_act": ")" + long_text + "\"}");
+    const deepseek::Error e = parse_error_of(R"({"model_type": "deepseek_v3", "hidden_act": ")" + long_text + "\"}");
     CHECK(e.pointer() == "/hidden_act");
-    CHECK(e.kind() == error_kind::unknown_value);
+    CHECK(e.kind() == ErrorKind::unknown_value);
     CHECK(contains(e.message(), "unknown value \"xxxxxxxx"));
     CHECK(contains(e.message(), "...; accepted: \"silu\""));
     CHECK(e.message().size() < 300);
     // As model_type: likewise.
-    const deepseek::error m = parse_error_of(R"({"model_type": ")" + long_text + "\"}");
-    CHECK(m.kind() == error_kind::unknown_model);
+    const deepseek::Error m = parse_error_of(R"({"model_type": ")" + long_text + "\"}");
+    CHECK(m.kind() == ErrorKind::unknown_model);
     CHECK(m.message().size() < 1000);
     // In a key the typed fields do not hold: kept as is.
     const Document doc = parse_document(R"({"model_type": "deepseek_v3", "note": ")" + long_text + "\"}");
@@ -182,7 +183,7 @@ TEST_CASE("A UTF-8 byte-order mark is accepted and not written back", "[invalid]
     CHECK(saved[0] == '{');
     CHECK(load_config<DeepseekV3Config>(file).num_hidden_layers == 3);
     // A BOM anywhere but the start is not whitespace.
-    CHECK(parse_error_of("{\"model_type\": \"deepseek_v3\"}\xEF\xBB\xBF").kind() == error_kind::syntax);
+    CHECK(parse_error_of("{\"model_type\": \"deepseek_v3\"}\xEF\xBB\xBF").kind() == ErrorKind::syntax);
 }
 
 TEST_CASE("The documented limits: at the limit accepted, beyond refused", "[invalid][limits]") {
@@ -193,22 +194,22 @@ TEST_CASE("The documented limits: at the limit accepted, beyond refused", "[inva
             "num_nextn_predict_layers": 4096, "first_k_dense_replace": 4096})");
     CHECK(at_limit.vocab_size == max_dimension);
     CHECK(at_limit.num_hidden_layers == max_layers);
-    const deepseek::error e = parse_error_of(R"({"model_type": "deepseek_v3", "vocab_size": 4294967297})");
+    const deepseek::Error e = parse_error_of(R"({"model_type": "deepseek_v3", "vocab_size": 4294967297})");
     CHECK(e.pointer() == "/vocab_size");
     CHECK(e.message() == "must be at most 2^32 (4294967296), the limit for any size or count, found 4294967297");
-    const deepseek::error layers = parse_error_of(R"({"model_type": "deepseek_v2", "num_hidden_layers": 4097})");
+    const deepseek::Error layers = parse_error_of(R"({"model_type": "deepseek_v2", "num_hidden_layers": 4097})");
     CHECK(layers.pointer() == "/num_hidden_layers");
     CHECK(layers.message() == "must be at most 4096 layers, the limit of this reader, found 4097");
     // Inside language_config (VL2) the pointer says so.
-    const deepseek::error vl2 = parse_error_of(
+    const deepseek::Error vl2 = parse_error_of(
         R"({"architectures": ["DeepseekVLV2ForCausalLM"], "language_config": {"num_hidden_layers": 5000}})");
     CHECK(vl2.pointer() == "/language_config/num_hidden_layers");
     // A SAM tower deeper than the limit.
-    const deepseek::error sam = parse_error_of(R"({"architectures": ["DeepseekOCRForCausalLM"], "use_mla": false,
+    const deepseek::Error sam = parse_error_of(R"({"architectures": ["DeepseekOCRForCausalLM"], "use_mla": false,
         "hidden_size": 1280, "num_attention_heads": 10, "num_key_value_heads": 10,
         "vision_config": {"width": {"sam_vit_b": {"layers": 4097}}}})");
     CHECK(sam.pointer() == "/vision_config/width/sam_vit_b/layers");
-    CHECK(sam.kind() == error_kind::range);
+    CHECK(sam.kind() == ErrorKind::range);
 }
 
 TEST_CASE("Sizes that parse but overflow 64 bits are reported as overflow, never wrapped", "[invalid][overflow]") {
@@ -216,15 +217,24 @@ TEST_CASE("Sizes that parse but overflow 64 bits are reported as overflow, never
     const auto huge = parse_config<DeepseekV3Config>(
         R"({"model_type": "deepseek_v3", "vocab_size": 4294967296, "hidden_size": 4294967296,
             "num_hidden_layers": 4096})");
-    CHECK_THROWS_AS(parameter_count(huge), arithmetic_overflow);
-    CHECK_THROWS_AS(param_breakdown(huge), arithmetic_overflow);
-    CHECK_THROWS_AS(checkpoint_bytes(huge), arithmetic_overflow);
-    CHECK_THROWS_AS(weight_bytes(huge, Dtype::bf16), arithmetic_overflow);
+    CHECK_THROWS_AS(parameter_count(huge), ArithmeticOverflow);
+    CHECK_THROWS_AS(param_breakdown(huge), ArithmeticOverflow);
+    CHECK_THROWS_AS(checkpoint_bytes(huge), ArithmeticOverflow);
+    CHECK_THROWS_AS(weight_bytes(huge, Dtype::bf16), ArithmeticOverflow);
     try {
         (void)checkpoint_bytes(huge);
-    } catch (const arithmetic_overflow& e) {
-        CHECK(contains(e.what(), "deepseek: uint64 overflow computing"));
+    } catch (const ArithmeticOverflow& e) {
+        CHECK(e.kind() == ErrorKind::overflow);
+        CHECK(e.message() == "uint64 overflow computing tensor elements");
     }
+    // The functions that return a result give the overflow as its error, and throw nothing.
+    const SizeResult per_rank = weight_bytes_per_rank(huge, weight_query(Dtype::bf16, 1));
+    REQUIRE_FALSE(per_rank.has_value());
+    CHECK(per_rank.error() == MemoryError::overflow);
+    CHECK(weight_bytes_per_rank(huge, weight_query(std::nullopt, 1)).error() == MemoryError::overflow);
+    const auto report = make_report(huge, ReportOptions{});
+    REQUIRE_FALSE(report.has_value());
+    CHECK(report.error() == MemoryError::overflow);
     // The tensor count itself is small: the overflow is in sizes, not counts.
     CHECK(tensor_count(huge) > 0);
 
@@ -232,14 +242,21 @@ TEST_CASE("Sizes that parse but overflow 64 bits are reported as overflow, never
     const auto wide_kv = parse_config<DeepseekV3Config>(
         R"({"model_type": "deepseek_v3", "num_attention_heads": 4294967296, "num_key_value_heads": 4294967296,
             "qk_nope_head_dim": 4294967296, "v_head_dim": 4294967296, "num_hidden_layers": 4})");
-    CHECK_THROWS_AS(kv_cache_bytes(wide_kv, kv_query(KvLayout::expanded, 1, 1, Dtype::bf16, 1)), arithmetic_overflow);
-    CHECK_THROWS_AS(
-        max_context_tokens(wide_kv, budget_query(1u << 30, Dtype::bf16, KvLayout::expanded, Dtype::bf16, 1, 1)),
-        arithmetic_overflow);
+    CHECK(kv_cache_bytes(wide_kv, kv_query(KvLayout::expanded, 1, 1, Dtype::bf16, 1)).error() == MemoryError::overflow);
+    CHECK(max_context_tokens(wide_kv, budget_query(1u << 30, Dtype::bf16, KvLayout::expanded, Dtype::bf16, 1, 1))
+              .error() == MemoryError::overflow);
+    // value() on it throws the overflow as an Error.
+    try {
+        (void)kv_cache_bytes(wide_kv, kv_query(KvLayout::expanded, 1, 1, Dtype::bf16, 1)).value();
+        FAIL("value() of an overflow did not throw");
+    } catch (const Error& e) {
+        CHECK(e.kind() == ErrorKind::overflow);
+        CHECK(e.message() == "a figure of this query does not fit in 64 bits");
+    }
     // The latent layout of the same model is small: a number, and the right one.
     const SizeResult latent = kv_cache_bytes(wide_kv, kv_query(KvLayout::latent, 1, 1, Dtype::bf16, 1));
     REQUIRE(latent);
-    CHECK(latent.value == (512u + 64u) * 4u * 2u);
+    CHECK(latent.value() == (512u + 64u) * 4u * 2u);
 }
 
 TEST_CASE("File handling", "[invalid][files]") {
@@ -251,7 +268,7 @@ TEST_CASE("File handling", "[invalid][files]") {
         fs::create_symlink(dir / "nowhere.json", link);
         const auto r = try_load_config(link);
         REQUIRE_FALSE(r);
-        CHECK(r.error().kind() == error_kind::io);
+        CHECK(r.error().kind() == ErrorKind::io);
         CHECK(r.error().message() == "no such file");
     }
     SECTION("a folder whose config.json is a folder") {
@@ -260,14 +277,14 @@ TEST_CASE("File handling", "[invalid][files]") {
         fs::create_directories(model / "config.json");
         const auto r = try_load_config(model);
         REQUIRE_FALSE(r);
-        CHECK(r.error().kind() == error_kind::io);
+        CHECK(r.error().kind() == ErrorKind::io);
         CHECK(r.error().message() == "not a regular file");
         CHECK(r.error().file() == (model / "config.json").string());
         CHECK(r.error().pointer().empty());
         // Named directly, that config.json is a model folder without a config.json of its own.
         const auto direct = try_load_config(model / "config.json");
         REQUIRE_FALSE(direct);
-        CHECK(direct.error().kind() == error_kind::io);
+        CHECK(direct.error().kind() == ErrorKind::io);
         CHECK(direct.error().message() == "the folder holds no config.json");
         CHECK(direct.error().file() == (model / "config.json").string());
     }
@@ -295,7 +312,7 @@ TEST_CASE("File handling", "[invalid][files]") {
             }
             const auto r = pending.get();
             REQUIRE_FALSE(r);
-            CHECK(r.error().kind() == error_kind::io);
+            CHECK(r.error().kind() == ErrorKind::io);
             CHECK(r.error().message() == "not a regular file");
             CHECK(r.error().file() == fifo.string());
             CHECK(r.error().pointer().empty());
@@ -315,7 +332,7 @@ TEST_CASE("File handling", "[invalid][files]") {
         fs::resize_file(file, max_file_size); // the rest is NUL bytes
         const auto r = try_load_config(file);
         REQUIRE_FALSE(r);
-        CHECK(r.error().kind() == error_kind::syntax);
+        CHECK(r.error().kind() == ErrorKind::syntax);
         fs::remove(file);
     }
 }
@@ -328,8 +345,8 @@ TEST_CASE("A failed save leaves the target as it was", "[invalid][save]") {
         try {
             save_document(doc, target);
             FAIL("expected an error");
-        } catch (const deepseek::error& e) {
-            CHECK(e.kind() == error_kind::io);
+        } catch (const deepseek::Error& e) {
+            CHECK(e.kind() == ErrorKind::io);
             CHECK(e.message() == "cannot open for writing: No such file or directory");
             CHECK(e.file() == target.string());
             CHECK(e.pointer().empty());
@@ -342,8 +359,8 @@ TEST_CASE("A failed save leaves the target as it was", "[invalid][save]") {
         try {
             save_document(doc, target);
             FAIL("expected an error");
-        } catch (const deepseek::error& e) {
-            CHECK(e.kind() == error_kind::io);
+        } catch (const deepseek::Error& e) {
+            CHECK(e.kind() == ErrorKind::io);
             CHECK(e.message().rfind("cannot replace the file: ", 0) == 0);
         }
         CHECK(fs::is_directory(target / "keep"));
@@ -392,7 +409,7 @@ template <class C> void every_field_with_every_type(const json& base) {
             }
             const std::string prefix = std::string("/") + key;
             CHECK(r.error().pointer().compare(0, prefix.size(), prefix) == 0);
-            CHECK(r.error().kind() != error_kind::io);
+            CHECK(r.error().kind() != ErrorKind::io);
         }
     });
     CHECK(fields > 30);

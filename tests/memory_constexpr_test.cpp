@@ -41,10 +41,12 @@ static_assert(checkpoint_bytes(P::deepseek_ocr) == X::ocr_checkpoint_bytes);
 static_assert(checkpoint_bytes(P::deepseek_v3) == X::v3_checkpoint_bytes);
 static_assert(weight_bytes(P::deepseek_v2_lite, Dtype::bf16) == X::v2_lite_checkpoint_bytes);
 static_assert(weight_bytes(P::deepseek_v2_lite, Dtype::int4) == X::v2_lite_params / 2);
-static_assert(weight_bytes_per_rank(P::deepseek_v2_lite, Dtype::bf16, 1).value == X::v2_lite_checkpoint_bytes);
+static_assert(weight_bytes_per_rank(P::deepseek_v2_lite, weight_query(Dtype::bf16, 1)).value() ==
+              X::v2_lite_checkpoint_bytes);
 static_assert(can_split(P::deepseek_v3, 8) && !can_split(P::deepseek_v3, 3) && !can_split(P::deepseek_v3, 0));
-static_assert(checkpoint_bytes_per_rank(P::deepseek_v3, 1).value == X::v3_checkpoint_bytes);
-static_assert(checkpoint_bytes_per_rank(P::deepseek_v3, 7).error == MemoryError::tp_does_not_divide);
+static_assert(weight_bytes_per_rank(P::deepseek_v3, weight_query(std::nullopt, 1)).value() == X::v3_checkpoint_bytes);
+static_assert(weight_bytes_per_rank(P::deepseek_v3, weight_query(std::nullopt, 7)).error() ==
+              MemoryError::tp_does_not_divide);
 
 // Per layer (4.1) and activated (4.2).
 static_assert(layer_breakdown(P::deepseek_v3, 0).attention == X::v3_layer_attention);
@@ -61,63 +63,64 @@ static_assert(mha_head_dim(P::deepseek_ocr) == 128);
 static_assert(vision_modelled(P::deepseek_ocr) && !vision_modelled(DeepseekOCR2Config{}));
 
 // KV cache (5).
-static_assert(kv_elements_per_token_per_layer(P::deepseek_v3, KvLayout::latent).value == X::mla_latent_kv_elements);
-static_assert(kv_elements_per_token_per_layer(P::deepseek_v2, KvLayout::latent).value == X::mla_latent_kv_elements);
-static_assert(kv_elements_per_token_per_layer(P::deepseek_v3, KvLayout::expanded).value == X::v3_expanded_kv_elements);
-static_assert(kv_elements_per_token_per_layer(P::deepseek_v2_lite, KvLayout::expanded).value ==
+static_assert(kv_elements_per_token_per_layer(P::deepseek_v3, KvLayout::latent).value() == X::mla_latent_kv_elements);
+static_assert(kv_elements_per_token_per_layer(P::deepseek_v2, KvLayout::latent).value() == X::mla_latent_kv_elements);
+static_assert(kv_elements_per_token_per_layer(P::deepseek_v3, KvLayout::expanded).value() ==
+              X::v3_expanded_kv_elements);
+static_assert(kv_elements_per_token_per_layer(P::deepseek_v2_lite, KvLayout::expanded).value() ==
               X::v2_lite_expanded_kv_elements);
-static_assert(kv_elements_per_token_per_layer(P::deepseek_ocr, KvLayout::mha).value == X::ocr_mha_kv_elements);
-static_assert(kv_elements_per_token_per_layer_per_rank(P::deepseek_v3, KvLayout::latent, 8).value ==
+static_assert(kv_elements_per_token_per_layer(P::deepseek_ocr, KvLayout::mha).value() == X::ocr_mha_kv_elements);
+static_assert(kv_elements_per_token_per_layer_per_rank(P::deepseek_v3, KvLayout::latent, 8).value() ==
               X::mla_latent_kv_elements);
-static_assert(kv_bytes_per_token(P::deepseek_v3, KvLayout::latent, Dtype::bf16).value ==
+static_assert(kv_bytes_per_token(P::deepseek_v3, KvLayout::latent, Dtype::bf16).value() ==
               X::v3_kv_latent_bf16_bytes_per_token);
-static_assert(kv_cache_bytes(P::deepseek_v3, kv_query(KvLayout::latent, 32'768, 1, Dtype::bf16, 1)).value ==
+static_assert(kv_cache_bytes(P::deepseek_v3, kv_query(KvLayout::latent, 32'768, 1, Dtype::bf16, 1)).value() ==
               X::v3_kv_latent_bf16_bytes_32k);
-static_assert(kv_bytes_per_token(P::deepseek_v2_lite, KvLayout::latent, Dtype::bf16).value ==
+static_assert(kv_bytes_per_token(P::deepseek_v2_lite, KvLayout::latent, Dtype::bf16).value() ==
               X::v2_lite_kv_latent_bf16_bytes_per_token);
-static_assert(kv_cache_bytes(P::deepseek_v2_lite, kv_query(KvLayout::latent, 32'768, 1, Dtype::bf16, 1)).value ==
+static_assert(kv_cache_bytes(P::deepseek_v2_lite, kv_query(KvLayout::latent, 32'768, 1, Dtype::bf16, 1)).value() ==
               X::v2_lite_kv_latent_bf16_bytes_32k);
-static_assert(kv_cache_bytes(P::deepseek_v3, kv_query(KvLayout::expanded, 1, 1, Dtype::bf16, 8)).value ==
+static_assert(kv_cache_bytes(P::deepseek_v3, kv_query(KvLayout::expanded, 1, 1, Dtype::bf16, 8)).value() ==
               X::v3_kv_expanded_bf16_bytes_per_token / 8);
 static_assert(!layout_fits(P::deepseek_ocr, KvLayout::latent) && !layout_fits(P::deepseek_v3, KvLayout::mha));
-static_assert(kv_elements_per_token_per_layer(P::deepseek_ocr, KvLayout::expanded).error ==
+static_assert(kv_elements_per_token_per_layer(P::deepseek_ocr, KvLayout::expanded).error() ==
               MemoryError::layout_needs_mla);
-static_assert(kv_elements_per_token_per_layer(P::deepseek_v2, KvLayout::mha).error == MemoryError::layout_needs_mha);
+static_assert(kv_elements_per_token_per_layer(P::deepseek_v2, KvLayout::mha).error() == MemoryError::layout_needs_mha);
 
 // Budget: V2-Lite bf16 weights (its checkpoint) + 1,000 tokens x 31,104 bytes.
 constexpr std::uint64_t lite_w = X::v2_lite_checkpoint_bytes;
 constexpr std::uint64_t lite_kv = X::v2_lite_kv_latent_bf16_bytes_per_token;
 static_assert(max_context_tokens(P::deepseek_v2_lite, budget_query(lite_w + lite_kv * 1'000, Dtype::bf16,
                                                                    KvLayout::latent, Dtype::bf16, 1, 1))
-                  .value == 1'000);
+                  .value() == 1'000);
 static_assert(max_context_tokens(P::deepseek_v2_lite, budget_query(lite_w + lite_kv * 1'000 - 1, Dtype::bf16,
                                                                    KvLayout::latent, Dtype::bf16, 1, 1))
-                  .value == 999);
+                  .value() == 999);
 // A budget of exactly the weights: they fit, and not one token does (0, no error); one byte less
 // and the weights themselves do not fit (an error, never a 0 that reads like a figure).
 static_assert(max_context_tokens(P::deepseek_v2_lite,
                                  budget_query(lite_w, Dtype::bf16, KvLayout::latent, Dtype::bf16, 1, 1))
-                  .ok());
+                  .has_value());
 static_assert(max_context_tokens(P::deepseek_v2_lite,
                                  budget_query(lite_w, Dtype::bf16, KvLayout::latent, Dtype::bf16, 1, 1))
-                  .value == 0);
+                  .value() == 0);
 static_assert(max_context_tokens(P::deepseek_v2_lite,
                                  budget_query(lite_w - 1, Dtype::bf16, KvLayout::latent, Dtype::bf16, 1, 1))
-                  .error == MemoryError::weights_do_not_fit);
+                  .error() == MemoryError::weights_do_not_fit);
 // Unset weights_dtype means the checkpoint as released: V2-Lite's is bf16, the same figure.
 static_assert(max_context_tokens(P::deepseek_v2_lite,
                                  budget_query(lite_w, std::nullopt, KvLayout::latent, Dtype::bf16, 1, 1))
-                  .ok());
+                  .has_value());
 
 // The README's worked example: V2-Lite in 40 GiB, latent bf16 KV.
 static_assert(max_context_tokens(P::deepseek_v2_lite,
                                  budget_query(40ULL << 30, Dtype::bf16, KvLayout::latent, Dtype::bf16, 1, 1))
-                  .value == X::v2_lite_max_context_40gib);
+                  .value() == X::v2_lite_max_context_40gib);
 
 // Names and dtypes.
 static_assert(to_string(Dtype::fp8) == "fp8" && enum_from_string<Dtype>("int4") == Dtype::int4);
 static_assert(to_string(KvLayout::latent) == "latent" && enum_from_string<KvLayout>("expanded") == KvLayout::expanded);
-static_assert(dtype_bits(Dtype::int4) == 4 && tensor_dtype_bytes(TensorDtype::F8_E4M3) == 1);
+static_assert(dtype_bits(Dtype::int4) == 4 && dtype_bits(Dtype::fp8) == 8);
 
 // A config built at compile time, not only the presets.
 constexpr DeepseekV2Config dense_lite() {

@@ -28,11 +28,11 @@ std::uint64_t count_moe_layers(const DeepseekV2Config& c) {
     return n;
 }
 
-/// The message of the arithmetic_overflow `f` throws, or "" when it throws nothing.
+/// The message of the ArithmeticOverflow `f` throws, or "" when it throws nothing.
 template <class F> std::string overflow_message(F&& f) {
     try {
         f();
-    } catch (const arithmetic_overflow& e) {
+    } catch (const ArithmeticOverflow& e) {
         return e.what();
     }
     return {};
@@ -254,58 +254,60 @@ TEST_CASE("tensor-parallel split of the weights (memory-formulas 2.10)") {
     // in 27 layers, all norms 112,640 and the routers 3,407,872 (4.1); the rest is halved.
     const std::uint64_t replicated = 27 * (576ULL * 2048 + 512) + X::v2_lite_norms + X::v2_lite_router;
     const std::uint64_t per_rank = replicated + (X::v2_lite_params - replicated) / 2;
-    const SizeResult r = weight_bytes_per_rank(P::deepseek_v2_lite, Dtype::bf16, 2);
-    REQUIRE(r.ok());
-    CHECK(r.value == 2 * per_rank);
+    const SizeResult r = weight_bytes_per_rank(P::deepseek_v2_lite, weight_query(Dtype::bf16, 2));
+    REQUIRE(r.has_value());
+    CHECK(r.value() == 2 * per_rank);
     // V3 splits 8 ways (256 experts, vocab 129,280 = 8 x 16,160); 3 does not divide the vocab
     // (can_split 8, 3, 0 and tp 1 = the whole checkpoint: static_asserted; the released V3 at
     // tp 8, tensor by tensor: headline_test.cpp).
-    CHECK(weight_bytes_per_rank(P::deepseek_v3, Dtype::bf16, 3).error == MemoryError::tp_does_not_divide);
-    CHECK(weight_bytes_per_rank(P::deepseek_v3, Dtype::bf16, 0).error == MemoryError::tp_zero);
+    CHECK(weight_bytes_per_rank(P::deepseek_v3, weight_query(Dtype::bf16, 3)).error() ==
+          MemoryError::tp_does_not_divide);
+    CHECK(weight_bytes_per_rank(P::deepseek_v3, weight_query(Dtype::bf16, 0)).error() == MemoryError::tp_zero);
     CHECK(to_string(MemoryError::tp_does_not_divide) == "tp_does_not_divide");
     CHECK(error_message(MemoryError::tp_does_not_divide).find("does not divide") != std::string_view::npos);
 }
 
 TEST_CASE("KV cache elements per token per layer (memory-formulas 5)") {
     // V3 and V2 latent, V3 expanded, V2-Lite expanded and OCR mha: static_asserted.
-    CHECK(kv_elements_per_token_per_layer(P::deepseek_v2_lite, KvLayout::latent).value == X::mla_latent_kv_elements);
-    CHECK(kv_elements_per_token_per_layer(P::deepseek_v2, KvLayout::expanded).value == X::v2_expanded_kv_elements);
+    CHECK(kv_elements_per_token_per_layer(P::deepseek_v2_lite, KvLayout::latent).value() == X::mla_latent_kv_elements);
+    CHECK(kv_elements_per_token_per_layer(P::deepseek_v2, KvLayout::expanded).value() == X::v2_expanded_kv_elements);
 }
 
 TEST_CASE("KV cache bytes (memory-formulas 5)") {
     // Latent bf16, V3 (70,272 per token, 2,302,672,896 at 32,768 tokens) and V2-Lite (31,104;
     // 1,019,215,872): static_asserted.
     // Expanded bf16 per token (5a): V2-Lite 276,480, V2 4,915,200, V3 4,997,120.
-    CHECK(kv_bytes_per_token(P::deepseek_v2_lite, KvLayout::expanded, Dtype::bf16).value ==
+    CHECK(kv_bytes_per_token(P::deepseek_v2_lite, KvLayout::expanded, Dtype::bf16).value() ==
           X::v2_lite_kv_expanded_bf16_bytes_per_token);
-    CHECK(kv_bytes_per_token(P::deepseek_v2, KvLayout::expanded, Dtype::bf16).value ==
+    CHECK(kv_bytes_per_token(P::deepseek_v2, KvLayout::expanded, Dtype::bf16).value() ==
           X::v2_kv_expanded_bf16_bytes_per_token);
-    CHECK(kv_bytes_per_token(P::deepseek_v3, KvLayout::expanded, Dtype::bf16).value ==
+    CHECK(kv_bytes_per_token(P::deepseek_v3, KvLayout::expanded, Dtype::bf16).value() ==
           X::v3_kv_expanded_bf16_bytes_per_token);
     // OCR mha bf16: 61,440 bytes per token over 12 layers (5d).
-    CHECK(kv_bytes_per_token(P::deepseek_ocr, KvLayout::mha, Dtype::bf16).value == X::ocr_kv_mha_bf16_bytes_per_token);
+    CHECK(kv_bytes_per_token(P::deepseek_ocr, KvLayout::mha, Dtype::bf16).value() ==
+          X::ocr_kv_mha_bf16_bytes_per_token);
     // Batch multiplies; fp8 halves; int4 quarters.
-    CHECK(kv_cache_bytes(P::deepseek_v3, kv_query(KvLayout::latent, 32'768, 4, Dtype::bf16, 1)).value ==
+    CHECK(kv_cache_bytes(P::deepseek_v3, kv_query(KvLayout::latent, 32'768, 4, Dtype::bf16, 1)).value() ==
           4 * X::v3_kv_latent_bf16_bytes_32k);
-    CHECK(kv_cache_bytes(P::deepseek_v3, kv_query(KvLayout::latent, 32'768, 1, Dtype::fp8, 1)).value ==
+    CHECK(kv_cache_bytes(P::deepseek_v3, kv_query(KvLayout::latent, 32'768, 1, Dtype::fp8, 1)).value() ==
           X::v3_kv_latent_bf16_bytes_32k / 2);
-    CHECK(kv_cache_bytes(P::deepseek_v3, kv_query(KvLayout::latent, 32'768, 1, Dtype::int4, 1)).value ==
+    CHECK(kv_cache_bytes(P::deepseek_v3, kv_query(KvLayout::latent, 32'768, 1, Dtype::int4, 1)).value() ==
           X::v3_kv_latent_bf16_bytes_32k / 4);
 }
 
 TEST_CASE("KV cache per tensor-parallel rank") {
     // Latent is replicated on every rank (vLLM: one KV head, not divided by TP).
-    CHECK(kv_cache_bytes(P::deepseek_v3, kv_query(KvLayout::latent, 32'768, 1, Dtype::bf16, 8)).value ==
+    CHECK(kv_cache_bytes(P::deepseek_v3, kv_query(KvLayout::latent, 32'768, 1, Dtype::bf16, 8)).value() ==
           X::v3_kv_latent_bf16_bytes_32k);
     // Expanded splits by the 128 heads: 40,960 / 8 = 5,120 elements per rank.
-    CHECK(kv_elements_per_token_per_layer_per_rank(P::deepseek_v3, KvLayout::expanded, 8).value == 5'120);
-    CHECK(kv_elements_per_token_per_layer_per_rank(P::deepseek_v3, KvLayout::expanded, 3).error ==
+    CHECK(kv_elements_per_token_per_layer_per_rank(P::deepseek_v3, KvLayout::expanded, 8).value() == 5'120);
+    CHECK(kv_elements_per_token_per_layer_per_rank(P::deepseek_v3, KvLayout::expanded, 3).error() ==
           MemoryError::tp_does_not_divide);
     // OCR mha splits by its 10 KV heads: 2 ranks hold 1,280 each; 4 ranks do not divide 10.
-    CHECK(kv_elements_per_token_per_layer_per_rank(P::deepseek_ocr, KvLayout::mha, 2).value == 1'280);
-    CHECK(kv_elements_per_token_per_layer_per_rank(P::deepseek_ocr, KvLayout::mha, 4).error ==
+    CHECK(kv_elements_per_token_per_layer_per_rank(P::deepseek_ocr, KvLayout::mha, 2).value() == 1'280);
+    CHECK(kv_elements_per_token_per_layer_per_rank(P::deepseek_ocr, KvLayout::mha, 4).error() ==
           MemoryError::tp_does_not_divide);
-    CHECK(kv_elements_per_token_per_layer_per_rank(P::deepseek_ocr, KvLayout::mha, 0).error == MemoryError::tp_zero);
+    CHECK(kv_elements_per_token_per_layer_per_rank(P::deepseek_ocr, KvLayout::mha, 0).error() == MemoryError::tp_zero);
 }
 
 TEST_CASE("a KV layout that does not fit the model is an error") {
@@ -314,19 +316,19 @@ TEST_CASE("a KV layout that does not fit the model is an error") {
     CHECK(layout_fits(P::deepseek_ocr, KvLayout::mha));
     CHECK(layout_fits(P::deepseek_v2_lite, KvLayout::latent));
     const SizeResult a = kv_elements_per_token_per_layer(P::deepseek_ocr, KvLayout::latent);
-    CHECK_FALSE(a.ok());
-    CHECK(a.error == MemoryError::layout_needs_mla);
-    CHECK(a.value == 0);
-    CHECK(kv_cache_bytes(P::deepseek_ocr, kv_query(KvLayout::expanded, 10, 1, Dtype::bf16, 1)).error ==
+    CHECK_FALSE(a.has_value());
+    CHECK(a.error() == MemoryError::layout_needs_mla);
+    CHECK_THROWS_AS(a.value(), Error); // no count on error, not a 0
+    CHECK(kv_cache_bytes(P::deepseek_ocr, kv_query(KvLayout::expanded, 10, 1, Dtype::bf16, 1)).error() ==
           MemoryError::layout_needs_mla);
-    CHECK(kv_cache_bytes(P::deepseek_v3, kv_query(KvLayout::mha, 10, 1, Dtype::bf16, 1)).error ==
+    CHECK(kv_cache_bytes(P::deepseek_v3, kv_query(KvLayout::mha, 10, 1, Dtype::bf16, 1)).error() ==
           MemoryError::layout_needs_mha);
     CHECK(max_context_tokens(P::deepseek_v3, budget_query(1ULL << 50, Dtype::bf16, KvLayout::mha, Dtype::bf16, 1, 1))
-              .error == MemoryError::layout_needs_mha);
+              .error() == MemoryError::layout_needs_mha);
     // A V2 config with use_mla false takes the mha layout: 2 x 32 KV heads x (4096 / 32).
     DeepseekV2Config c{};
     c.use_mla = false;
-    CHECK(kv_elements_per_token_per_layer(c, KvLayout::mha).value == 2 * 32 * 128);
+    CHECK(kv_elements_per_token_per_layer(c, KvLayout::mha).value() == 2 * 32 * 128);
 }
 
 TEST_CASE("context budget, worked by hand") {
@@ -338,22 +340,23 @@ TEST_CASE("context budget, worked by hand") {
                                   budget_query(budget, Dtype::bf16, KvLayout::latent, Dtype::bf16, batch, 1));
     };
     // w + 1,000 tokens (1,000), one byte less (999) and w - 1 (0): static_asserted.
-    CHECK(T(w + kv * 32'768).value == 32'768);
-    CHECK(T(w).value == 0); // weights fit, no token does
-    CHECK(T(0).value == 0);
-    CHECK(T(w + 4 * kv * 10, 4).value == 10); // batch 4: 4 x 31,104 per token
-    CHECK(T(w + 4 * kv * 10 - 1, 4).value == 9);
+    CHECK(T(w + kv * 32'768).value() == 32'768);
+    CHECK(T(w).value() == 0);                                   // weights fit, no token does
+    CHECK(T(w - 1).error() == MemoryError::weights_do_not_fit); // not "0 tokens"
+    CHECK(T(0).error() == MemoryError::weights_do_not_fit);
+    CHECK(T(w + 4 * kv * 10, 4).value() == 10); // batch 4: 4 x 31,104 per token
+    CHECK(T(w + 4 * kv * 10 - 1, 4).value() == 9);
     // 40 GiB: (42,949,672,960 - 31,412,968,448) / 31,104 = 370,907.4 latent tokens (static_asserted),
     // and / 276,480 = 41,727.3 expanded tokens.
     CHECK(max_context_tokens(P::deepseek_v2_lite,
                              budget_query(40ULL << 30, Dtype::bf16, KvLayout::expanded, Dtype::bf16, 1, 1))
-              .value == 41'727);
+              .value() == 41'727);
     // V3 on 8 ranks, fp8 weights, latent bf16 KV replicated (70,272 per token per rank).
-    const SizeResult w8 = weight_bytes_per_rank(P::deepseek_v3, Dtype::fp8, 8);
-    REQUIRE(w8.ok());
-    CHECK(max_context_tokens(P::deepseek_v3, budget_query(w8.value + X::v3_kv_latent_bf16_bytes_per_token * 32'768,
+    const SizeResult w8 = weight_bytes_per_rank(P::deepseek_v3, weight_query(Dtype::fp8, 8));
+    REQUIRE(w8.has_value());
+    CHECK(max_context_tokens(P::deepseek_v3, budget_query(w8.value() + X::v3_kv_latent_bf16_bytes_per_token * 32'768,
                                                           Dtype::fp8, KvLayout::latent, Dtype::bf16, 1, 8))
-              .value == 32'768);
+              .value() == 32'768);
     // int4 KV rounds up: 1 element per token in 1 layer at 4 bits; 1 byte holds 2 tokens, 3
     // bytes 6.
     DeepseekV2Config tiny{};
@@ -361,25 +364,25 @@ TEST_CASE("context budget, worked by hand") {
     tiny.kv_lora_rank = 1;
     tiny.qk_rope_head_dim = 0;
     const auto t4 = [&](std::uint64_t budget) {
-        return max_context_tokens(tiny, given_weights_query(0, KvLayout::latent, Dtype::int4, 1, 1, budget)).value;
+        return max_context_tokens(tiny, given_weights_query(0, KvLayout::latent, Dtype::int4, 1, 1, budget)).value();
     };
     CHECK(t4(1) == 2);
     CHECK(t4(3) == 6);
-    CHECK(kv_cache_bytes(tiny, kv_query(KvLayout::latent, 3, 1, Dtype::int4, 1)).value == 2); // 12 bits -> 2 bytes
+    CHECK(kv_cache_bytes(tiny, kv_query(KvLayout::latent, 3, 1, Dtype::int4, 1)).value() == 2); // 12 bits -> 2 bytes
     // A token that costs nothing (batch 0) leaves the context unbounded.
-    CHECK(max_context_tokens(tiny, given_weights_query(0, KvLayout::latent, Dtype::bf16, 0, 1, 10)).value ==
+    CHECK(max_context_tokens(tiny, given_weights_query(0, KvLayout::latent, Dtype::bf16, 0, 1, 10)).value() ==
           UINT64_MAX);
     // A budget near 2^64 does not overflow the division.
     CHECK(t4(UINT64_MAX) == UINT64_MAX);
-    CHECK(max_context_tokens(tiny, given_weights_query(0, KvLayout::latent, Dtype::fp8, 1, 1, UINT64_MAX)).value ==
+    CHECK(max_context_tokens(tiny, given_weights_query(0, KvLayout::latent, Dtype::fp8, 1, 1, UINT64_MAX)).value() ==
           UINT64_MAX);
 }
 
-TEST_CASE("overflow at run time throws arithmetic_overflow, never wraps") {
+TEST_CASE("overflow at run time never wraps: thrown by plain figures, an error value in results") {
     DeepseekV2Config huge = P::deepseek_v2_lite;
     huge.vocab_size = 1ULL << 40;
     huge.hidden_size = 1ULL << 40;
-    CHECK_THROWS_AS(parameter_count(huge), arithmetic_overflow);
+    CHECK_THROWS_AS(parameter_count(huge), ArithmeticOverflow);
     CHECK_THROWS_AS(parameter_count(huge), std::exception);
     CHECK(overflow_message([&] { (void)parameter_count(huge); }).find("tensor elements") != std::string::npos);
     CHECK(overflow_message([&] { (void)checkpoint_bytes(huge); }).find("overflow") != std::string::npos);
@@ -390,10 +393,17 @@ TEST_CASE("overflow at run time throws arithmetic_overflow, never wraps") {
     wide.hidden_size = 1ULL << 31;
     wide.torch_dtype = TorchDtype::float32;
     CHECK(overflow_message([&] { (void)checkpoint_bytes(wide); }).find("checkpoint bytes") != std::string::npos);
-    // KV: 2^62 tokens x 576 elements.
-    CHECK(overflow_message([&] {
-              (void)kv_cache_bytes(P::deepseek_v3, kv_query(KvLayout::latent, 1ULL << 62, 1, Dtype::bf16, 1));
-          }).find("KV cache bytes") != std::string::npos);
+    // KV: 2^62 tokens x 576 elements. A result function returns the overflow, and throws nothing.
+    const SizeResult kv = kv_cache_bytes(P::deepseek_v3, kv_query(KvLayout::latent, 1ULL << 62, 1, Dtype::bf16, 1));
+    REQUIRE_FALSE(kv.has_value());
+    CHECK(kv.error() == MemoryError::overflow);
+    CHECK(kv.value_or(7) == 7);
+    // batch x bits per token overflows before any token is counted.
+    CHECK(max_context_tokens(P::deepseek_v3,
+                             budget_query(UINT64_MAX, Dtype::bf16, KvLayout::latent, Dtype::bf16, 1ULL << 62, 1))
+              .error() == MemoryError::overflow);
+    // The result function closed its overflow scope: a plain figure throws again.
+    CHECK_THROWS_AS(parameter_count(huge), ArithmeticOverflow);
 }
 
 TEST_CASE("dtype and layout names") {
@@ -404,7 +414,9 @@ TEST_CASE("dtype and layout names") {
     CHECK(to_string(KvLayout::expanded) == "expanded");
     CHECK(enum_from_string<KvLayout>("mha") == KvLayout::mha);
     CHECK(enum_from_string<KvLayout>("latent") == KvLayout::latent);
-    CHECK(to_string(TensorDtype::F8_E4M3) == "F8_E4M3");
+    CHECK(safetensors_name(Dtype::fp8) == "F8_E4M3");
+    CHECK(safetensors_name(Dtype::fp8_e5m2) == "F8_E5M2");
+    CHECK(safetensors_name(Dtype::int4).empty());
     CHECK(dtype_bits(Dtype::fp32) == 32); // int4: static_asserted
 }
 

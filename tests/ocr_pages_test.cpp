@@ -35,9 +35,9 @@ static_assert(a4.vision_tokens == expected::ocr_a4_gundam_vision_tokens);
 static_assert(a4.grid[0] == 2 && a4.grid[1] == 3);
 static_assert(a4.tiles == 6);
 // 903 positions x 61,440 bytes (2 x 10 KV heads x 128 x 2 bytes x 12 layers): 55,480,320.
-static_assert(
-    deepseek::ocr_page_kv_bytes(ocr, a4, test_support::kv_query(deepseek::KvLayout::mha, 0, 1, Dtype::bf16, 1)).value ==
-    expected::ocr_a4_gundam_kv_bf16_bytes);
+static_assert(deepseek::ocr_page_kv_bytes(ocr, a4,
+                                          test_support::kv_query(deepseek::KvLayout::mha, 0, 1, Dtype::bf16, 1))
+                  .value() == expected::ocr_a4_gundam_kv_bf16_bytes);
 static_assert(deepseek::ocr_pages_fit_context(ocr, a4, 8192) == 9);
 
 // The queries per side of the four sizes: 512/64 = 8, 640/64 = 10, 1024/64 = 16, 1280/64 = 20.
@@ -190,7 +190,7 @@ TEST_CASE("Pages with a zero side have no layout; huge ones overflow loudly", "[
     CHECK_FALSE(page_layout(OcrMode::base, 0, 100).has_value());
     CHECK_FALSE(page_layout(OcrMode::gundam, 100, 0).has_value());
     const std::uint64_t huge = std::uint64_t{1} << 40;
-    CHECK_THROWS_AS(page_layout(OcrMode::gundam, huge, huge), deepseek::arithmetic_overflow);
+    CHECK_THROWS_AS(page_layout(OcrMode::gundam, huge, huge), deepseek::ArithmeticOverflow);
     // Without crop the size is never used in arithmetic.
     CHECK(page_layout(OcrMode::base, huge, huge)->positions == 273);
 }
@@ -200,16 +200,16 @@ TEST_CASE("KV bytes, pages per context, pages per budget", "[ocr]") {
     // position: 61,440 bytes in bf16 (the A4 page's 55,480,320: static_asserted above), 122,880
     // in fp32, 30,720 in fp8.
     CHECK(deepseek::ocr_page_kv_bytes(ocr, a4, test_support::kv_query(deepseek::KvLayout::mha, 0, 1, Dtype::fp32, 1))
-              .value == expected::ocr_a4_gundam_positions * expected::ocr_kv_mha_fp32_bytes_per_token);
+              .value() == expected::ocr_a4_gundam_positions * expected::ocr_kv_mha_fp32_bytes_per_token);
     CHECK(deepseek::ocr_page_kv_bytes(ocr, a4, test_support::kv_query(deepseek::KvLayout::mha, 0, 1, Dtype::fp8, 1))
-              .value == 903ull * 30720);
+              .value() == 903ull * 30720);
     // tp 2 splits the 10 KV heads; tp 3 does not divide them; latent needs MLA.
     CHECK(deepseek::ocr_page_kv_bytes(ocr, a4, test_support::kv_query(deepseek::KvLayout::mha, 0, 1, Dtype::bf16, 2))
-              .value == expected::ocr_a4_gundam_kv_bf16_bytes / 2);
+              .value() == expected::ocr_a4_gundam_kv_bf16_bytes / 2);
     CHECK(deepseek::ocr_page_kv_bytes(ocr, a4, test_support::kv_query(deepseek::KvLayout::mha, 0, 1, Dtype::bf16, 3))
-              .error == deepseek::MemoryError::tp_does_not_divide);
+              .error() == deepseek::MemoryError::tp_does_not_divide);
     CHECK(deepseek::ocr_page_kv_bytes(ocr, a4, test_support::kv_query(deepseek::KvLayout::latent, 0, 1, Dtype::bf16, 1))
-              .error == deepseek::MemoryError::layout_needs_mla);
+              .error() == deepseek::MemoryError::layout_needs_mla);
 
     // 8192 / 903 = 9.07: 9 pages (8127 positions; static_asserted above). After 100 prompt
     // tokens: 8092 / 903 = 8.96: 8.
@@ -228,38 +228,38 @@ TEST_CASE("KV bytes, pages per context, pages per budget", "[ocr]") {
     CHECK(
         deepseek::ocr_pages_fit_budget(
             ocr, a4, test_support::given_weights_query(weights, deepseek::KvLayout::mha, Dtype::bf16, 1, 1, budget), 0)
-            .value == 34);
+            .value() == 34);
     // A prompt of 500 leaves 30,712 positions: still 34 (30,702); 511 leaves 30,701: 33.
     CHECK(deepseek::ocr_pages_fit_budget(
               ocr, a4, test_support::given_weights_query(weights, deepseek::KvLayout::mha, Dtype::bf16, 1, 1, budget),
               500)
-              .value == 34);
+              .value() == 34);
     CHECK(deepseek::ocr_pages_fit_budget(
               ocr, a4, test_support::given_weights_query(weights, deepseek::KvLayout::mha, Dtype::bf16, 1, 1, budget),
               511)
-              .value == 33);
+              .value() == 33);
     // Exactly weights + 34 pages fits 34; one byte less fits 33.
     const std::uint64_t exact = weights + 34 * expected::ocr_a4_gundam_kv_bf16_bytes;
     CHECK(deepseek::ocr_pages_fit_budget(
               ocr, a4, test_support::given_weights_query(weights, deepseek::KvLayout::mha, Dtype::bf16, 1, 1, exact), 0)
-              .value == 34);
+              .value() == 34);
     CHECK(deepseek::ocr_pages_fit_budget(
               ocr, a4,
               test_support::given_weights_query(weights, deepseek::KvLayout::mha, Dtype::bf16, 1, 1, exact - 1), 0)
-              .value == 33);
+              .value() == 33);
     // Weights alone over budget: an error, not 0 pages; exactly the weights: 0 pages fit.
     CHECK(deepseek::ocr_pages_fit_budget(
               ocr, a4,
               test_support::given_weights_query(weights, deepseek::KvLayout::mha, Dtype::bf16, 1, 1, weights - 1), 0)
-              .error == deepseek::MemoryError::weights_do_not_fit);
+              .error() == deepseek::MemoryError::weights_do_not_fit);
     CHECK(
         deepseek::ocr_pages_fit_budget(
             ocr, a4, test_support::given_weights_query(weights, deepseek::KvLayout::mha, Dtype::bf16, 1, 1, weights), 0)
-            .ok());
+            .has_value());
     CHECK(deepseek::ocr_pages_fit_budget(
               ocr, a4,
               test_support::given_weights_query(weights, deepseek::KvLayout::latent, Dtype::bf16, 1, 1, budget), 0)
-              .error == deepseek::MemoryError::layout_needs_mla);
+              .error() == deepseek::MemoryError::layout_needs_mla);
 }
 
 TEST_CASE("OcrMode and AspectRule string tables", "[ocr]") {

@@ -117,16 +117,16 @@ TEST_CASE("load_config<T>: a subtype loads as its base, another type is an error
     try {
         (void)load_config<DeepseekV2Config>(test_support::corpus_file("deepseek-v3.json"));
         FAIL("expected a type mismatch");
-    } catch (const deepseek::error& e) {
-        CHECK(e.kind() == error_kind::type_mismatch);
+    } catch (const deepseek::Error& e) {
+        CHECK(e.kind() == ErrorKind::type_mismatch);
         CHECK(e.message() == "the file holds a DeepseekV3Config (model_type \"deepseek_v3\"), not a DeepseekV2Config");
         CHECK(e.file().find("deepseek-v3.json") != std::string::npos);
     }
     try {
         (void)load_config<DeepseekOCRConfig>(test_support::corpus_file("deepseek-v2-lite.json"));
         FAIL("expected a type mismatch");
-    } catch (const deepseek::error& e) {
-        CHECK(e.kind() == error_kind::type_mismatch);
+    } catch (const deepseek::Error& e) {
+        CHECK(e.kind() == ErrorKind::type_mismatch);
         CHECK(e.message() == "the file holds a DeepseekV2Config (model_type \"deepseek_v2\"), not a DeepseekOCRConfig");
     }
 }
@@ -145,9 +145,9 @@ TEST_CASE("The non-throwing entry points return the config or the error", "[type
     const auto bad = try_parse_config(R"({"model_type":"deepseek_v3","hidden_size":"big"})");
     REQUIRE_FALSE(bad);
     CHECK(bad.error().pointer() == "/hidden_size");
-    CHECK(bad.error().kind() == error_kind::type);
+    CHECK(bad.error().kind() == ErrorKind::type);
     const auto missing = try_load_config("/no/such/dir/config.json");
     REQUIRE_FALSE(missing.has_value());
-    CHECK(missing.error().kind() == error_kind::io);
+    CHECK(missing.error().kind() == ErrorKind::io);
     CHECK(missing.error().file() == "/no/such/dir/config.json");
 }

@@ -22,8 +22,18 @@ constexpr deepseek::KvQuery kv_query(deepseek::KvLayout layout, std::uint64_t to
     return q;
 }
 
-/// `budget` bytes per rank for weights at `weights` (unset: as released) and `batch` sequences of
-/// KV in `layout` at `kv` on one of `tp` ranks.
+/// The weights one of `tp` ranks holds at `dtype` (unset: as released), MTP modules included:
+/// the tests' figures for V3 count them (the library's default leaves them out).
+constexpr deepseek::WeightQuery weight_query(std::optional<deepseek::Dtype> dtype, std::uint64_t tp) {
+    deepseek::WeightQuery q{};
+    q.tp = tp;
+    q.dtype = dtype;
+    q.mtp = true;
+    return q;
+}
+
+/// `budget` bytes per rank for weights at `weights` (unset: as released; MTP modules included, as
+/// in weight_query) and `batch` sequences of KV in `layout` at `kv` on one of `tp` ranks.
 constexpr deepseek::BudgetQuery budget_query(std::uint64_t budget, std::optional<deepseek::Dtype> weights,
                                              deepseek::KvLayout layout, deepseek::Dtype kv, std::uint64_t batch,
                                              std::uint64_t tp) {
@@ -32,6 +42,7 @@ constexpr deepseek::BudgetQuery budget_query(std::uint64_t budget, std::optional
     q.batch = batch;
     q.tp = tp;
     q.weights_dtype = weights;
+    q.mtp = true;
     q.kv_layout = layout;
     q.kv_dtype = kv;
     return q;

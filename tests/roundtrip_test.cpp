@@ -133,8 +133,8 @@ TEST_CASE("Saving into a folder that does not exist is an io error naming the fi
     try {
         save_document(doc, target);
         FAIL("expected an error");
-    } catch (const deepseek::error& e) {
-        CHECK(e.kind() == error_kind::io);
+    } catch (const deepseek::Error& e) {
+        CHECK(e.kind() == ErrorKind::io);
         CHECK(e.file().find("no-such-folder") != std::string::npos);
     }
 }

@@ -101,8 +101,8 @@ TEST_CASE("A loop of symbolic links is an io error naming the file", "[save]") {
     try {
         deepseek::save_document(deepseek::parse_document(v3_text), dir / "a.json");
         FAIL("expected an error");
-    } catch (const deepseek::error& e) {
-        CHECK(e.kind() == deepseek::error_kind::io);
+    } catch (const deepseek::Error& e) {
+        CHECK(e.kind() == deepseek::ErrorKind::io);
         CHECK(e.pointer().empty());
         CHECK(e.message() == "too many levels of symbolic links");
         CHECK(e.file() == (dir / "a.json").string());
@@ -116,8 +116,8 @@ TEST_CASE("Saving into a missing folder is an io error naming the file", "[save]
     try {
         deepseek::save_document(deepseek::parse_document(v3_text), target);
         FAIL("expected an error");
-    } catch (const deepseek::error& e) {
-        CHECK(e.kind() == deepseek::error_kind::io);
+    } catch (const deepseek::Error& e) {
+        CHECK(e.kind() == deepseek::ErrorKind::io);
         CHECK(e.pointer().empty());
         CHECK(e.file() == target.string());
         CHECK(e.message() == "cannot open for writing: No such file or directory");

@@ -105,7 +105,7 @@ TEST_CASE("V2-Lite shapes (printed state dict, memory-formulas 3)") {
     CHECK(dims(m.at("model.layers.1.mlp.gate.weight").shape) == V{64, 2048});
     CHECK(dims(m.at("model.layers.1.mlp.shared_experts.gate_proj.weight").shape) == V{2816, 2048});
     CHECK(dims(m.at("model.layers.0.mlp.down_proj.weight").shape) == V{2048, 10944});
-    CHECK(m.at("model.layers.0.mlp.down_proj.weight").dtype == TensorDtype::BF16);
+    CHECK(m.at("model.layers.0.mlp.down_proj.weight").dtype == Dtype::bf16);
 }
 
 TEST_CASE("OCR vision shapes (memory-formulas 2.11)") {
@@ -177,21 +177,21 @@ TEST_CASE("V3 manifest: 91,991 tensors, FP8 scales and MTP (memory-formulas 2.7,
 
     const auto& q_b = m.at("model.layers.0.self_attn.q_b_proj.weight");
     CHECK(dims(q_b.shape) == V{24576, 1536});
-    CHECK(q_b.dtype == TensorDtype::F8_E4M3);
+    CHECK(q_b.dtype == Dtype::fp8);
     const auto& q_b_s = m.at("model.layers.0.self_attn.q_b_proj.weight_scale_inv");
     CHECK(dims(q_b_s.shape) == V{192, 12});
-    CHECK(q_b_s.dtype == TensorDtype::F32);
+    CHECK(q_b_s.dtype == Dtype::fp32);
     // kv_a_proj_with_mqa [576, 7168]: ceil(576/128) = 5 scale rows.
     CHECK(dims(m.at("model.layers.0.self_attn.kv_a_proj_with_mqa.weight_scale_inv").shape) == V{5, 56});
-    CHECK(m.at("model.layers.0.self_attn.q_a_layernorm.weight").dtype == TensorDtype::BF16);
+    CHECK(m.at("model.layers.0.self_attn.q_a_layernorm.weight").dtype == Dtype::bf16);
 
     const auto& expert = m.at("model.layers.3.mlp.experts.17.down_proj.weight");
     CHECK(dims(expert.shape) == V{7168, 2048});
-    CHECK(expert.dtype == TensorDtype::F8_E4M3);
+    CHECK(expert.dtype == Dtype::fp8);
     CHECK(dims(m.at("model.layers.3.mlp.experts.255.down_proj.weight_scale_inv").shape) == V{56, 16});
     CHECK(m.count("model.layers.3.mlp.experts.256.down_proj.weight") == 0);
-    CHECK(m.at("model.layers.3.mlp.gate.weight").dtype == TensorDtype::BF16);
-    CHECK(m.at("model.layers.3.mlp.gate.e_score_correction_bias").dtype == TensorDtype::F32);
+    CHECK(m.at("model.layers.3.mlp.gate.weight").dtype == Dtype::bf16);
+    CHECK(m.at("model.layers.3.mlp.gate.e_score_correction_bias").dtype == Dtype::fp32);
     CHECK(dims(m.at("model.layers.60.mlp.shared_experts.gate_proj.weight").shape) == V{2048, 7168});
     CHECK(m.count("model.layers.3.mlp.gate.weight_scale_inv") == 0);
 
@@ -200,16 +200,16 @@ TEST_CASE("V3 manifest: 91,991 tensors, FP8 scales and MTP (memory-formulas 2.7,
     CHECK(dims(m.at("model.layers.61.hnorm.weight").shape) == V{7168});
     const auto& eh = m.at("model.layers.61.eh_proj.weight");
     CHECK(dims(eh.shape) == V{7168, 14336});
-    CHECK(eh.dtype == TensorDtype::BF16);
+    CHECK(eh.dtype == Dtype::bf16);
     CHECK(m.count("model.layers.61.eh_proj.weight_scale_inv") == 0);
     CHECK(dims(m.at("model.layers.61.embed_tokens.weight").shape) == V{129280, 7168});
     CHECK(dims(m.at("model.layers.61.shared_head.head.weight").shape) == V{129280, 7168});
     CHECK(m.count("model.layers.61.shared_head.norm.weight") == 1);
-    CHECK(m.at("model.layers.61.mlp.experts.0.up_proj.weight").dtype == TensorDtype::F8_E4M3);
+    CHECK(m.at("model.layers.61.mlp.experts.0.up_proj.weight").dtype == Dtype::fp8);
     CHECK(m.count("model.layers.62.input_layernorm.weight") == 0);
 
-    CHECK(m.at("lm_head.weight").dtype == TensorDtype::BF16);
-    CHECK(m.at("model.embed_tokens.weight").dtype == TensorDtype::BF16);
+    CHECK(m.at("lm_head.weight").dtype == Dtype::bf16);
+    CHECK(m.at("model.embed_tokens.weight").dtype == Dtype::bf16);
     CHECK(m.count("model.norm.weight") == 1);
 }
 

@@ -11,6 +11,7 @@
 #include "any_config.hpp"
 #include "config.hpp"
 #include "config_file.hpp"
+#include "dispatch.hpp"
 #include "document.hpp"
 #include "dtypes.hpp"
 #include "enums.hpp"
@@ -28,5 +29,6 @@
 #include "tensor_spec.hpp"
 #include "tensor_walk.hpp"
 #include "tensors.hpp"
+#include "validate.hpp"
 
 #endif // DEEPSEEK_CONFIG_DEEPSEEK_HPP

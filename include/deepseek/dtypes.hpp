@@ -8,14 +8,21 @@
 
 #include <array>
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 #include "config.hpp"
+#include "error.hpp"
+#include "overflow.hpp"
 
 namespace deepseek {
 
-/// A uniform element type for weights or KV cache (int4 packs two elements per byte).
-enum class Dtype { fp32, bf16, fp16, fp8, int8, int4 };
+/// An element type: of a stored tensor, of weights at one uniform dtype, or of the KV cache. `fp8`
+/// is FP8 e4m3 (what engines mean by "fp8"), `fp8_e5m2` the other FP8; int4 packs two elements
+/// per byte. The library's one dtype vocabulary: `to_string` gives its own names ("bf16"),
+/// `safetensors_name` the names of a checkpoint's header ("BF16"). (A config's `torch_dtype` keeps
+/// the closed set of its JSON values, TorchDtype; `model_dtype` turns it into a Dtype.)
+enum class Dtype { fp32, bf16, fp16, fp8, fp8_e5m2, int8, int4 };
 
 /// How an engine stores the KV cache of one token in one layer (see
 /// `kv_elements_per_token_per_layer`).
@@ -25,9 +32,6 @@ enum class Dtype { fp32, bf16, fp16, fp8, int8, int4 };
 /// `mha`: plain attention K and V, 2 n_kv head_dim (models with use_mla false).
 enum class KvLayout { latent, expanded, mha };
 
-/// The dtype a tensor is stored in, with safetensors' names.
-enum class TensorDtype { F32, BF16, F16, F8_E4M3, F8_E5M2 };
-
 /// Why a memory figure could not be computed.
 enum class MemoryError {
     none,
@@ -36,14 +40,16 @@ enum class MemoryError {
     layout_needs_mla,   ///< latent / expanded KV asked of a model without MLA
     layout_needs_mha,   ///< mha KV asked of an MLA model
     weights_do_not_fit, ///< the weights alone exceed the memory budget
+    overflow,           ///< a figure of the query does not fit in 64 bits
 };
 
 template <> struct enum_table<Dtype> {
-    static constexpr std::array<EnumEntry<Dtype>, 6> entries{{
+    static constexpr std::array<EnumEntry<Dtype>, 7> entries{{
         {Dtype::fp32, "fp32"},
         {Dtype::bf16, "bf16"},
         {Dtype::fp16, "fp16"},
         {Dtype::fp8, "fp8"},
+        {Dtype::fp8_e5m2, "fp8_e5m2"},
         {Dtype::int8, "int8"},
         {Dtype::int4, "int4"},
     }};
@@ -55,23 +61,15 @@ template <> struct enum_table<KvLayout> {
         {KvLayout::mha, "mha"},
     }};
 };
-template <> struct enum_table<TensorDtype> {
-    static constexpr std::array<EnumEntry<TensorDtype>, 5> entries{{
-        {TensorDtype::F32, "F32"},
-        {TensorDtype::BF16, "BF16"},
-        {TensorDtype::F16, "F16"},
-        {TensorDtype::F8_E4M3, "F8_E4M3"},
-        {TensorDtype::F8_E5M2, "F8_E5M2"},
-    }};
-};
 template <> struct enum_table<MemoryError> {
-    static constexpr std::array<EnumEntry<MemoryError>, 6> entries{{
+    static constexpr std::array<EnumEntry<MemoryError>, 7> entries{{
         {MemoryError::none, "none"},
         {MemoryError::tp_zero, "tp_zero"},
         {MemoryError::tp_does_not_divide, "tp_does_not_divide"},
         {MemoryError::layout_needs_mla, "layout_needs_mla"},
         {MemoryError::layout_needs_mha, "layout_needs_mha"},
         {MemoryError::weights_do_not_fit, "weights_do_not_fit"},
+        {MemoryError::overflow, "overflow"},
     }};
 };
 
@@ -88,9 +86,22 @@ constexpr std::string_view error_message(MemoryError e) noexcept {
     case MemoryError::layout_needs_mha:
         return "the mha KV layout is for models with use_mla false; use latent or expanded";
     case MemoryError::weights_do_not_fit: return "the weights alone do not fit the budget";
+    case MemoryError::overflow: return "a figure of this query does not fit in 64 bits";
     }
     return {};
 }
+
+/// The kind of Error a MemoryError is when thrown (by `Result::value()`).
+constexpr ErrorKind error_kind_of(MemoryError e) noexcept {
+    switch (e) {
+    case MemoryError::weights_do_not_fit: return ErrorKind::does_not_fit;
+    case MemoryError::overflow: return ErrorKind::overflow;
+    default: return ErrorKind::invalid_query;
+    }
+}
+
+/// A MemoryError as an Error (what `Result::value()` throws).
+inline Error to_error(MemoryError e) { return Error(error_kind_of(e), "", std::string(error_message(e))); }
 
 /// Bits per element of a uniform dtype.
 constexpr std::uint64_t dtype_bits(Dtype d) noexcept {
@@ -99,32 +110,48 @@ constexpr std::uint64_t dtype_bits(Dtype d) noexcept {
     case Dtype::bf16:
     case Dtype::fp16: return 16;
     case Dtype::fp8:
+    case Dtype::fp8_e5m2:
     case Dtype::int8: return 8;
     case Dtype::int4: return 4;
     }
     return 0;
 }
 
-/// Bytes per element of a storage dtype.
-constexpr std::uint64_t tensor_dtype_bytes(TensorDtype d) noexcept {
+/// The name of a dtype in a safetensors header ("F32", "BF16", "F8_E4M3", ...); "" for int4,
+/// which safetensors has no type for (packed formats store it in wider integers).
+constexpr std::string_view safetensors_name(Dtype d) noexcept {
     switch (d) {
-    case TensorDtype::F32: return 4;
-    case TensorDtype::BF16:
-    case TensorDtype::F16: return 2;
-    case TensorDtype::F8_E4M3:
-    case TensorDtype::F8_E5M2: return 1;
+    case Dtype::fp32: return "F32";
+    case Dtype::bf16: return "BF16";
+    case Dtype::fp16: return "F16";
+    case Dtype::fp8: return "F8_E4M3";
+    case Dtype::fp8_e5m2: return "F8_E5M2";
+    case Dtype::int8: return "I8";
+    case Dtype::int4: return "";
     }
-    return 0;
+    return "";
 }
 
-/// A byte or element count, or the reason it does not exist (`value` is then 0 and means
-/// nothing: check `ok()` first).
-struct [[nodiscard]] SizeResult {
-    std::uint64_t value = 0;
-    MemoryError error = MemoryError::none;
-    constexpr bool ok() const noexcept { return error == MemoryError::none; }
-    constexpr explicit operator bool() const noexcept { return ok(); }
-};
+/// A byte or element count, or the reason it does not exist: the Result of every memory figure
+/// that can fail. There is no count on error (`value()` throws it as an Error).
+using SizeResult = Result<std::uint64_t, MemoryError>;
+
+namespace detail {
+/// Runs f() inside an OverflowScope: an overflow becomes MemoryError::overflow.
+template <class F> auto run_with_overflow_scope(const F& f) -> decltype(f()) {
+    const OverflowScope scope;
+    auto r = f();
+    if (scope.overflowed()) return MemoryError::overflow;
+    return r;
+}
+/// f(), a function returning a Result<T, MemoryError>, with an overflow at run time returned as
+/// the error MemoryError::overflow rather than thrown. In a constant expression an overflow
+/// stays a compile error.
+template <class F> constexpr auto overflow_as_error(const F& f) -> decltype(f()) {
+    if (!DEEPSEEK_CONFIG_OVERFLOW_AS_VALUE || is_constant_evaluated()) return f();
+    return run_with_overflow_scope(f);
+}
+} // namespace detail
 
 } // namespace deepseek
 

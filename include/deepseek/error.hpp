@@ -16,7 +16,7 @@
 namespace deepseek {
 
 /// What went wrong, coarsely, so callers can branch without parsing messages.
-enum class error_kind {
+enum class ErrorKind {
     syntax,        ///< the text is not JSON (message has line and column)
     type,          ///< a value has the wrong JSON type (string for int, 12.5 for int, null...)
     range,         ///< a value is out of its valid range or inconsistent with another
@@ -27,21 +27,27 @@ enum class error_kind {
     io,            ///< the file cannot be found, read or written
     out_of_memory, ///< an allocation failed (std::bad_alloc, caught by the try_ functions)
     overflow,      ///< a size does not fit in 64 bits
+    invalid_query, ///< a memory query the model cannot take (tp 0, tp not dividing, a KV layout it lacks)
+    does_not_fit,  ///< the weights alone exceed a memory budget
+    not_modelled,  ///< the figure depends on something the library does not model yet
 };
 
 /// The text of an error kind, e.g. "range".
-constexpr std::string_view to_string(error_kind kind) noexcept {
+constexpr std::string_view to_string(ErrorKind kind) noexcept {
     switch (kind) {
-    case error_kind::syntax: return "syntax";
-    case error_kind::type: return "type";
-    case error_kind::range: return "range";
-    case error_kind::unknown_value: return "unknown_value";
-    case error_kind::missing_key: return "missing_key";
-    case error_kind::unknown_model: return "unknown_model";
-    case error_kind::type_mismatch: return "type_mismatch";
-    case error_kind::io: return "io";
-    case error_kind::out_of_memory: return "out_of_memory";
-    case error_kind::overflow: return "overflow";
+    case ErrorKind::syntax: return "syntax";
+    case ErrorKind::type: return "type";
+    case ErrorKind::range: return "range";
+    case ErrorKind::unknown_value: return "unknown_value";
+    case ErrorKind::missing_key: return "missing_key";
+    case ErrorKind::unknown_model: return "unknown_model";
+    case ErrorKind::type_mismatch: return "type_mismatch";
+    case ErrorKind::io: return "io";
+    case ErrorKind::out_of_memory: return "out_of_memory";
+    case ErrorKind::overflow: return "overflow";
+    case ErrorKind::invalid_query: return "invalid_query";
+    case ErrorKind::does_not_fit: return "does_not_fit";
+    case ErrorKind::not_modelled: return "not_modelled";
     }
     return "";
 }
@@ -49,25 +55,23 @@ constexpr std::string_view to_string(error_kind kind) noexcept {
 /// The library's error, and the base of every exception it throws: the kind, the JSON pointer of
 /// the bad value, the file it came from, and a message a person can act on. `what()` reads
 /// "<file>: <pointer>: <message>" (parts that are empty left out).
-class error : public std::runtime_error {
+class Error : public std::runtime_error {
   public:
-    error(error_kind kind, std::string pointer, std::string message, std::string file = {})
+    Error(ErrorKind kind, std::string pointer, std::string message, std::string file = {})
         : std::runtime_error(format(file, pointer, message)), kind_(kind), pointer_(std::move(pointer)),
           message_(std::move(message)), file_(std::move(file)) {}
 
     /// The kind of error.
-    [[nodiscard]] error_kind kind() const noexcept { return kind_; }
+    [[nodiscard]] ErrorKind kind() const noexcept { return kind_; }
     /// The JSON pointer (RFC 6901) of the bad value: "" for the whole document or the file.
     [[nodiscard]] const std::string& pointer() const noexcept { return pointer_; }
-    /// The former name of pointer() (0.1); will be removed.
-    [[nodiscard]] const std::string& path() const noexcept { return pointer_; }
     /// The message without the file and pointer prefix.
     [[nodiscard]] const std::string& message() const noexcept { return message_; }
     /// The file path the error is about, when it came from a file.
     [[nodiscard]] const std::string& file() const noexcept { return file_; }
 
     /// The same error, attributed to a file.
-    [[nodiscard]] error with_file(const std::string& file) const { return error(kind_, pointer_, message_, file); }
+    [[nodiscard]] Error with_file(const std::string& file) const { return Error(kind_, pointer_, message_, file); }
 
   private:
     static std::string format(const std::string& file, const std::string& pointer, const std::string& message) {
@@ -77,68 +81,93 @@ class error : public std::runtime_error {
         return out + message;
     }
 
-    error_kind kind_;
+    ErrorKind kind_;
     std::string pointer_;
     std::string message_;
     std::string file_;
 };
 
-/// A value of type T, or the error that prevented it: the return type of every non-throwing
-/// function, shaped like C++23's std::expected<T, error>. Discarding one is a warning
-/// ([[nodiscard]]), so an unchecked failure does not go unseen.
-template <class T> class [[nodiscard]] result {
+// Code that behaves differently with and without exceptions lives in an inline namespace named
+// after the mode (`ex` or `noex`), so translation units built both ways in one program do not
+// disagree about one inline function (the ODR); the names users write are the same.
+#if defined(__cpp_exceptions) || defined(__EXCEPTIONS) || defined(_CPPUNWIND)
+#define DEEPSEEK_CONFIG_EXCEPTIONS 1
+#define DEEPSEEK_CONFIG_ABI_NAMESPACE ex
+#else
+#define DEEPSEEK_CONFIG_EXCEPTIONS 0
+#define DEEPSEEK_CONFIG_ABI_NAMESPACE noex
+#endif
+
+/// An Error as itself (the hook `Result<T, E>::value()` calls, found by argument-dependent lookup;
+/// an error code type E provides its own `to_error(E)`).
+inline const Error& to_error(const Error& e) noexcept { return e; }
+
+namespace detail {
+inline namespace DEEPSEEK_CONFIG_ABI_NAMESPACE {
+/// Throws `e` (built without exceptions: calls std::abort). The one place the library throws
+/// an Error it holds.
+[[noreturn]] inline void throw_error(const Error& e) {
+#if DEEPSEEK_CONFIG_EXCEPTIONS
+    throw e;
+#else
+    (void)e;
+    std::abort();
+#endif
+}
+} // namespace DEEPSEEK_CONFIG_ABI_NAMESPACE
+} // namespace detail
+
+inline namespace DEEPSEEK_CONFIG_ABI_NAMESPACE {
+
+/// A value of type T, or the error E that prevented it: the return type of every non-throwing
+/// function, shaped like C++23's std::expected<T, E>. E is `Error` for anything read from a
+/// file, and `MemoryError` (a code, so that the figures stay `constexpr`) for the memory
+/// figures. There is no default value on error: `value()` checks, and discarding a Result is a
+/// warning ([[nodiscard]]).
+template <class T, class E = Error> class [[nodiscard]] Result {
   public:
     using value_type = T;
-    using error_type = deepseek::error;
+    using error_type = E;
 
     /// A result holding `value`.
-    result(T value) : state_(std::in_place_index<0>, std::move(value)) {}
-    /// A result holding `e`.
-    result(deepseek::error e) : state_(std::in_place_index<1>, std::move(e)) {}
+    constexpr Result(T value) : state_(std::in_place_index<0>, std::move(value)) {}
+    /// A result holding the error `e`.
+    constexpr Result(E e) : state_(std::in_place_index<1>, std::move(e)) {}
 
     /// True when it holds a value.
-    [[nodiscard]] bool has_value() const noexcept { return state_.index() == 0; }
+    [[nodiscard]] constexpr bool has_value() const noexcept { return state_.index() == 0; }
     /// True when it holds a value.
-    explicit operator bool() const noexcept { return has_value(); }
+    constexpr explicit operator bool() const noexcept { return has_value(); }
 
-    /// The value. Without one: throws the error (with exceptions disabled: calls std::abort).
-    [[nodiscard]] const T& value() const& {
-        check();
-        return *std::get_if<0>(&state_);
+    /// The value. Without one: throws the error as an `Error` (built without exceptions: calls
+    /// std::abort).
+    [[nodiscard]] constexpr const T& value() const& {
+        if (!has_value()) detail::throw_error(to_error(std::get<1>(state_)));
+        return std::get<0>(state_);
     }
     /// The value, moved out. Without one: as value() const&.
-    [[nodiscard]] T&& value() && {
-        check();
-        return std::move(*std::get_if<0>(&state_));
+    [[nodiscard]] constexpr T&& value() && {
+        if (!has_value()) detail::throw_error(to_error(std::get<1>(state_)));
+        return std::move(std::get<0>(state_));
     }
     /// The value; precondition: has_value().
-    [[nodiscard]] const T& operator*() const& noexcept { return *std::get_if<0>(&state_); }
+    [[nodiscard]] constexpr const T& operator*() const& noexcept { return std::get<0>(state_); }
     /// The value, moved out; precondition: has_value().
-    [[nodiscard]] T&& operator*() && noexcept { return std::move(*std::get_if<0>(&state_)); }
+    [[nodiscard]] constexpr T&& operator*() && noexcept { return std::move(std::get<0>(state_)); }
     /// Member access to the value; precondition: has_value().
-    [[nodiscard]] const T* operator->() const noexcept { return std::get_if<0>(&state_); }
+    [[nodiscard]] constexpr const T* operator->() const noexcept { return &std::get<0>(state_); }
     /// The value, or `fallback` when there is none.
-    template <class U> [[nodiscard]] T value_or(U&& fallback) const& {
+    template <class U> [[nodiscard]] constexpr T value_or(U&& fallback) const& {
         return has_value() ? **this : static_cast<T>(std::forward<U>(fallback));
     }
     /// The error; precondition: !has_value().
-    [[nodiscard]] const deepseek::error& error() const& noexcept { return *std::get_if<1>(&state_); }
+    [[nodiscard]] constexpr const E& error() const& noexcept { return std::get<1>(state_); }
 
   private:
-    void check() const {
-        if (has_value()) return;
-#if defined(__cpp_exceptions) || defined(__EXCEPTIONS) || defined(_CPPUNWIND)
-        throw *std::get_if<1>(&state_);
-#else
-        std::abort();
-#endif
-    }
-
-    std::variant<T, deepseek::error> state_;
+    std::variant<T, E> state_;
 };
 
-/// The former name of `error` (0.1); will be removed.
-using config_error = error;
+} // namespace DEEPSEEK_CONFIG_ABI_NAMESPACE
 
 } // namespace deepseek
 

@@ -97,26 +97,26 @@ inline std::string weight_map_pointer(const std::string& name, const char* suffi
     return out + suffix;
 }
 
-/// An index entry's shape, when it has one; a deepseek::error on a malformed entry.
+/// An index entry's shape, when it has one; a deepseek::Error on a malformed entry.
 template <class Json>
 std::optional<std::vector<std::uint64_t>> index_entry_shape(const std::string& name, const Json& entry) {
     if (entry.is_string()) return std::nullopt;
     if (!entry.is_object()) {
-        throw error(error_kind::type, weight_map_pointer(name),
+        throw Error(ErrorKind::type, weight_map_pointer(name),
                     "expected the name of a .safetensors file (a string) or an object, found " +
                         describe_json_value(entry));
     }
     const auto shape = entry.find("shape");
     if (shape == entry.end()) return std::nullopt;
     if (!shape->is_array()) {
-        throw error(error_kind::type, weight_map_pointer(name, "/shape"),
+        throw Error(ErrorKind::type, weight_map_pointer(name, "/shape"),
                     "expected an array of whole numbers, found " + describe_json_value(*shape));
     }
     std::vector<std::uint64_t> dims;
     for (std::size_t i = 0; i < shape->size(); ++i) {
         const auto& dim = (*shape)[i];
         if (!is_whole_number(dim)) {
-            throw error(error_kind::type, weight_map_pointer(name, "/shape/") + std::to_string(i),
+            throw Error(ErrorKind::type, weight_map_pointer(name, "/shape/") + std::to_string(i),
                         "expected a whole number, found " + describe_json_value(dim));
         }
         dims.push_back(dim.template get<std::uint64_t>());
@@ -124,34 +124,34 @@ std::optional<std::vector<std::uint64_t>> index_entry_shape(const std::string& n
     return dims;
 }
 
-/// The weight_map of an index; a deepseek::error when the index is not shaped like one.
+/// The weight_map of an index; a deepseek::Error when the index is not shaped like one.
 template <class Json> const Json& index_weight_map(const Json& index) {
     if (!index.is_object()) {
-        throw error(error_kind::type, "",
+        throw Error(ErrorKind::type, "",
                     "an index file is a JSON object holding a weight_map object, found " + describe_json_value(index));
     }
     const auto map = index.find("weight_map");
     if (map == index.end()) {
-        throw error(error_kind::missing_key, "/weight_map", "an index file needs a weight_map object");
+        throw Error(ErrorKind::missing_key, "/weight_map", "an index file needs a weight_map object");
     }
     if (!map->is_object()) {
-        throw error(error_kind::type, "/weight_map",
+        throw Error(ErrorKind::type, "/weight_map",
                     "expected an object mapping tensor names to files, found " + describe_json_value(*map));
     }
     return *map;
 }
 
-/// metadata.total_size of an index, when present; a deepseek::error when it is not a whole number.
+/// metadata.total_size of an index, when present; a deepseek::Error when it is not a whole number.
 template <class Json> std::optional<std::uint64_t> index_total_size(const Json& index) {
     const auto metadata = index.find("metadata");
     if (metadata == index.end()) return std::nullopt;
     if (!metadata->is_object()) {
-        throw error(error_kind::type, "/metadata", "expected an object, found " + describe_json_value(*metadata));
+        throw Error(ErrorKind::type, "/metadata", "expected an object, found " + describe_json_value(*metadata));
     }
     const auto total = metadata->find("total_size");
     if (total == metadata->end()) return std::nullopt;
     if (!is_whole_number(*total)) {
-        throw error(error_kind::type, "/metadata/total_size",
+        throw Error(ErrorKind::type, "/metadata/total_size",
                     "expected the checkpoint's size in bytes (a whole number), found " + describe_json_value(*total));
     }
     return total->template get<std::uint64_t>();
@@ -168,7 +168,7 @@ template <class Json> void check_index(const Json& index) {
 
 /// Compares an index (a parsed model.safetensors.index.json) with the tensor manifest of `cfg`:
 /// names both ways, shapes where the index gives them, and metadata.total_size against
-/// checkpoint_bytes(cfg). A deepseek::error, with the JSON pointer, when the index is not an
+/// checkpoint_bytes(cfg). A deepseek::Error, with the JSON pointer, when the index is not an
 /// object, has no weight_map object, or a total_size that is not a whole number.
 template <class C, int N = 0, std::enable_if_t<is_config_v<C>, int> = 0>
 [[nodiscard]] IndexComparison compare_with_index(const C& cfg, const detail::json_t<N>& index) {
@@ -232,7 +232,7 @@ template <int N = 0> [[nodiscard]] detail::json_t<N> load_index(const std::files
         Json index = detail::parse_json<Json>(text);
         detail::check_index(index);
         return index;
-    } catch (const error& e) {
+    } catch (const Error& e) {
         throw e.with_file(file.string());
     }
 }

@@ -51,7 +51,7 @@ template <class T> T convert_to(const AnyConfig& any) {
             if constexpr (std::is_base_of_v<T, Held>) {
                 return static_cast<const T&>(c); // a subtype loads as its base
             } else {
-                throw error(error_kind::type_mismatch, "",
+                throw Error(ErrorKind::type_mismatch, "",
                             "the file holds a " + std::string(class_name<Held>()) + " (model_type \"" +
                                 std::string(Held::model_type) + "\"), not a " + std::string(class_name<T>()));
             }
@@ -68,16 +68,16 @@ template <class T, class Json> T config_from_tree(const Json& root) {
     }
 }
 
-/// Runs `f`, turning what the try_ functions report into a result: a deepseek::error as it is,
-/// std::bad_alloc as error_kind::out_of_memory (naming `file` when there is one). Any other
+/// Runs `f`, turning what the try_ functions report into a result: a deepseek::Error as it is,
+/// std::bad_alloc as ErrorKind::out_of_memory (naming `file` when there is one). Any other
 /// exception would be a bug of this library and is not disguised as one of these.
-template <class T, class F> result<T> try_invoke(F&& f, const std::filesystem::path* file) {
+template <class T, class F> Result<T> try_invoke(F&& f, const std::filesystem::path* file) {
     try {
         return std::forward<F>(f)();
-    } catch (const error& e) {
+    } catch (const Error& e) {
         return e;
     } catch (const std::bad_alloc&) {
-        return error(error_kind::out_of_memory, "", "out of memory", file != nullptr ? file->string() : std::string());
+        return Error(ErrorKind::out_of_memory, "", "out of memory", file != nullptr ? file->string() : std::string());
     }
 }
 
@@ -119,7 +119,7 @@ template <class Json> void merge_extra(Json& out, const Json& extra) {
 /// Parses config.json text into the config class its `model_type` / `architectures` name, or
 /// into `T`. Any text is safe to pass: a NUL byte, nesting deeper than max_nesting_depth, a
 /// number beyond double's range, a size above max_dimension or a layer count above max_layers
-/// is a deepseek::error like any other; a UTF-8 byte-order mark is skipped; of duplicate keys
+/// is a deepseek::Error like any other; a UTF-8 byte-order mark is skipped; of duplicate keys
 /// the last wins. Example: `auto v3 = deepseek::parse_config<deepseek::DeepseekV3Config>(text);`
 template <class T = AnyConfig> [[nodiscard]] T parse_config(std::string_view text) {
     DEEPSEEK_CONFIG_LOADABLE_ASSERT("parse_config");
@@ -139,7 +139,7 @@ template <class T = AnyConfig> [[nodiscard]] T load_config(const std::filesystem
     const std::string text = detail::read_file(path);
     try {
         return parse_config<T>(std::string_view(text));
-    } catch (const error& e) {
+    } catch (const Error& e) {
         throw e.with_file(config_file_path(path).string());
     }
 }
@@ -162,48 +162,48 @@ template <class... Deferred> [[nodiscard]] Document load_document(const std::fil
     const std::string text = detail::read_file(path);
     try {
         return parse_document<Deferred...>(std::string_view(text));
-    } catch (const error& e) {
+    } catch (const Error& e) {
         throw e.with_file(config_file_path(path).string());
     }
 }
 
 // The try_ functions: the same, returning the error instead of throwing it. They report every
-// deepseek::error (as thrown, file included) and std::bad_alloc (error_kind::out_of_memory);
+// deepseek::Error (as thrown, file included) and std::bad_alloc (ErrorKind::out_of_memory);
 // anything else would be a bug of this library and propagates.
 
 /// parse_config without throwing: the config or the error.
-template <class T = AnyConfig> [[nodiscard]] result<T> try_parse_config(std::string_view text) {
+template <class T = AnyConfig> [[nodiscard]] Result<T> try_parse_config(std::string_view text) {
     DEEPSEEK_CONFIG_LOADABLE_ASSERT("try_parse_config");
     return detail::try_invoke<T>([&] { return parse_config<T>(text); }, nullptr);
 }
 
 /// parse_config of a JSON value without throwing.
 template <class T = AnyConfig, class Json, std::enable_if_t<detail::is_json_v<Json>, int> = 0>
-[[nodiscard]] result<T> try_parse_config(const Json& json) {
+[[nodiscard]] Result<T> try_parse_config(const Json& json) {
     DEEPSEEK_CONFIG_LOADABLE_ASSERT("try_parse_config");
     return detail::try_invoke<T>([&] { return parse_config<T>(json); }, nullptr);
 }
 
 /// load_config without throwing: the config or the error (which names the file).
-template <class T = AnyConfig> [[nodiscard]] result<T> try_load_config(const std::filesystem::path& path) {
+template <class T = AnyConfig> [[nodiscard]] Result<T> try_load_config(const std::filesystem::path& path) {
     DEEPSEEK_CONFIG_LOADABLE_ASSERT("try_load_config");
     return detail::try_invoke<T>([&] { return load_config<T>(path); }, &path);
 }
 
 /// parse_document without throwing.
-template <class... Deferred> [[nodiscard]] result<Document> try_parse_document(std::string_view text) {
+template <class... Deferred> [[nodiscard]] Result<Document> try_parse_document(std::string_view text) {
     DEEPSEEK_CONFIG_NO_ARGS_ASSERT("try_parse_document");
     return detail::try_invoke<Document>([&] { return parse_document<Deferred...>(text); }, nullptr);
 }
 
 /// parse_document of a JSON value without throwing.
 template <class Json, std::enable_if_t<detail::is_json_v<Json>, int> = 0>
-[[nodiscard]] result<Document> try_parse_document(const Json& json) {
+[[nodiscard]] Result<Document> try_parse_document(const Json& json) {
     return detail::try_invoke<Document>([&] { return parse_document(json); }, nullptr);
 }
 
 /// load_document without throwing.
-template <class... Deferred> [[nodiscard]] result<Document> try_load_document(const std::filesystem::path& path) {
+template <class... Deferred> [[nodiscard]] Result<Document> try_load_document(const std::filesystem::path& path) {
     DEEPSEEK_CONFIG_NO_ARGS_ASSERT("try_load_document");
     return detail::try_invoke<Document>([&] { return load_document<Deferred...>(path); }, &path);
 }
@@ -239,7 +239,7 @@ template <class... Deferred> [[nodiscard]] nlohmann::json document_to_json(const
 /// Writes a document as config.json (two-space indent), crash-safe: to a new temporary file
 /// beside the target, flushed to disk, renamed over the target, and the folder flushed; the
 /// target keeps its permission bits, and a symbolic link keeps pointing at the file it names,
-/// whose content is replaced. Errors are error_kind::io naming `path`; the target is then as it
+/// whose content is replaced. Errors are ErrorKind::io naming `path`; the target is then as it
 /// was.
 template <class... Deferred> void save_document(const Document& doc, const std::filesystem::path& path) {
     DEEPSEEK_CONFIG_NO_ARGS_ASSERT("save_document");
@@ -253,7 +253,7 @@ template <class... Deferred> void save_document(const Document& doc, const std::
 //
 // `nlohmann::json j = cfg;`, `j.get<DeepseekV3Config>()`, `j.get<AnyConfig>()` and
 // `j.get<Document>()` read and write through the same code as parse_config and config_to_json:
-// a bad value throws deepseek::error with its JSON pointer (relative to `j`).
+// a bad value throws deepseek::Error with its JSON pointer (relative to `j`).
 
 /// Writes a config's typed fields into `j` (see config_to_json).
 template <class Json, class C, std::enable_if_t<detail::is_json_v<Json> && detail::is_loadable_v<C>, int> = 0>

@@ -17,7 +17,7 @@ inline constexpr std::uintmax_t max_file_size = 64u * 1024u * 1024u;
 /// The largest value any unsigned size or count of a config may have: 2^32. Real models are far
 /// below it (the largest, vocab_size 129280, is under 2^17); the cap keeps a crafted file from
 /// reaching 64-bit arithmetic with numbers no model has. Products of capped values can still
-/// exceed 2^64: the memory helpers report those as `arithmetic_overflow`.
+/// exceed 2^64: the memory helpers report those as `ArithmeticOverflow`.
 inline constexpr std::uint64_t max_dimension = std::uint64_t{1} << 32;
 
 /// The most layers a config may have in one stack (num_hidden_layers, num_nextn_predict_layers,

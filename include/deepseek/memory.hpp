@@ -6,9 +6,10 @@
 //
 // Every count here is a sum over the one tensor walk of tensor_walk.hpp.
 //
-// Arithmetic is std::uint64_t and checked: an overflow in a constant expression fails to
-// compile; at run time it throws `deepseek::arithmetic_overflow` (or, built without
-// exceptions, calls the handler set by `set_overflow_handler`). It never wraps.
+// Arithmetic is std::uint64_t and checked, and never wraps: an overflow in a constant expression
+// fails to compile. At run time the functions that return a SizeResult return it as the error
+// MemoryError::overflow; those that return a plain number throw `deepseek::ArithmeticOverflow`
+// (an Error; built without exceptions they call the handler set by `set_overflow_handler`).
 #ifndef DEEPSEEK_CONFIG_MEMORY_HPP
 #define DEEPSEEK_CONFIG_MEMORY_HPP
 
@@ -118,45 +119,63 @@ template <class C> constexpr ParamBreakdown model_breakdown(const C& c, const Br
 }
 } // namespace detail
 
+// The functions that return a plain number throw an overflow (see overflow.hpp), so they live in
+// the exceptions-mode namespace (`ex` or `noex`).
+inline namespace DEEPSEEK_CONFIG_ABI_NAMESPACE {
+
 /// Parameters of the whole model by component (see ParamBreakdown).
-template <class C> constexpr ParamBreakdown param_breakdown(const C& c) {
+template <class C> [[nodiscard]] constexpr ParamBreakdown param_breakdown(const C& c) {
     detail::require_config<C>();
-    detail::BreakdownSum sum{detail::value_or_zero(c.num_experts_per_tok)};
-    detail::for_each_tensor_summed(c, [&](const TensorSpec& t) { sum.add(t, t.elements()); });
-    return detail::model_breakdown(c, sum);
+    return detail::checked_figure([&] {
+        detail::BreakdownSum sum{detail::value_or_zero(c.num_experts_per_tok)};
+        detail::for_each_tensor_summed(c, [&](const TensorSpec& t) { sum.add(t, t.elements()); });
+        return detail::model_breakdown(c, sum);
+    });
 }
 
 /// Parameters of decoder layer `index` alone, by component (for an MTP layer, all in `mtp`).
-template <class C> constexpr ParamBreakdown layer_breakdown(const C& c, std::uint64_t index) {
+template <class C> [[nodiscard]] constexpr ParamBreakdown layer_breakdown(const C& c, std::uint64_t index) {
     detail::require_config<C>();
-    detail::BreakdownSum sum{detail::value_or_zero(c.num_experts_per_tok)};
-    for_each_layer_tensor(c, index, [&](const TensorSpec& t) { sum.add(t, t.elements()); });
-    return sum.breakdown();
+    return detail::checked_figure([&] {
+        detail::BreakdownSum sum{detail::value_or_zero(c.num_experts_per_tok)};
+        for_each_layer_tensor(c, index, [&](const TensorSpec& t) { sum.add(t, t.elements()); });
+        return sum.breakdown();
+    });
 }
 
 /// Total parameters (elements) of the main model, MTP and FP8 scales excluded.
-template <class C> constexpr std::uint64_t parameter_count(const C& c) { return param_breakdown(c).total; }
+template <class C> [[nodiscard]] constexpr std::uint64_t parameter_count(const C& c) {
+    return param_breakdown(c).total;
+}
 
 /// Parameters activated per token, DeepSeek's convention (head counted, input embedding not).
-template <class C> constexpr std::uint64_t active_parameter_count(const C& c) { return param_breakdown(c).active; }
+template <class C> [[nodiscard]] constexpr std::uint64_t active_parameter_count(const C& c) {
+    return param_breakdown(c).active;
+}
 
 /// Number of tensors stored in the checkpoint (experts counted one by one, FP8 scales and MTP
 /// included).
-template <class C> constexpr std::uint64_t tensor_count(const C& c) {
-    std::uint64_t n = 0;
-    detail::for_each_tensor_summed(c, [&](const TensorSpec& t) {
-        n = detail::checked_add(n, detail::checked_mul(t.copies, t.layers, "tensor count"), "tensor count");
+template <class C> [[nodiscard]] constexpr std::uint64_t tensor_count(const C& c) {
+    return detail::checked_figure([&] {
+        std::uint64_t n = 0;
+        detail::for_each_tensor_summed(c, [&](const TensorSpec& t) {
+            n = detail::checked_add(n, detail::checked_mul(t.copies, t.layers, "tensor count"), "tensor count");
+        });
+        return n;
     });
-    return n;
 }
 
 /// Elements stored in the checkpoint: parameters, MTP modules and FP8 scales.
-template <class C> constexpr std::uint64_t stored_elements(const C& c) {
-    std::uint64_t n = 0;
-    detail::for_each_tensor_summed(
-        c, [&](const TensorSpec& t) { n = detail::checked_add(n, t.elements(), "stored elements"); });
-    return n;
+template <class C> [[nodiscard]] constexpr std::uint64_t stored_elements(const C& c) {
+    return detail::checked_figure([&] {
+        std::uint64_t n = 0;
+        detail::for_each_tensor_summed(
+            c, [&](const TensorSpec& t) { n = detail::checked_add(n, t.elements(), "stored elements"); });
+        return n;
+    });
 }
+
+} // namespace DEEPSEEK_CONFIG_ABI_NAMESPACE
 
 // ---------------------------------------------------------------------------------------------
 // Bytes of weights.
@@ -207,24 +226,26 @@ constexpr bool rank_share(const TensorSpec& t, std::uint64_t tp, MemoryError& er
 template <class C> struct CheckpointBytesSum {
     const C& c;
     std::uint64_t tp = 1;
+    bool mtp = true;                                                                         ///< count the MTP modules
     std::array<std::uint64_t, static_cast<std::size_t>(Storage::fp8_linear) + 1> elements{}; ///< by Storage
     MemoryError error = MemoryError::none;
 
     /// `n` = t.elements(), computed once by the caller for all its sums.
     constexpr void add(const TensorSpec& t, std::uint64_t n) {
+        if (t.mtp && !mtp) return;
         if (!rank_share(t, tp, error, n)) return;
         std::uint64_t& sum = elements[static_cast<std::size_t>(t.storage)];
         sum = checked_add(sum, n, "checkpoint bytes");
     }
     constexpr SizeResult bytes() const {
-        if (error != MemoryError::none) return {0, error};
+        if (error != MemoryError::none) return error;
         const char* const what = "checkpoint bytes";
         std::uint64_t total = 0;
         for (const Storage s : {Storage::model, Storage::fp32, Storage::fp8_linear}) {
-            const std::uint64_t size = tensor_dtype_bytes(storage_dtype(c, s));
+            const std::uint64_t size = dtype_bits(storage_dtype(c, s)) / 8; // storage dtypes are whole bytes
             total = checked_add(total, checked_mul(elements[static_cast<std::size_t>(s)], size, what), what);
         }
-        return {total};
+        return total;
     }
 };
 
@@ -233,75 +254,94 @@ template <class C> struct CheckpointBytesSum {
 struct UniformBitsSum {
     Dtype dtype = Dtype::bf16;
     std::uint64_t tp = 1;
+    bool mtp = true; ///< count the MTP modules
     std::uint64_t elements = 0;
     MemoryError error = MemoryError::none;
 
     /// `n` = t.elements(), computed once by the caller for all its sums.
     constexpr void add(const TensorSpec& t, std::uint64_t n) {
-        if (t.part == Part::scale) return;
+        if (t.part == Part::scale || (t.mtp && !mtp)) return;
         if (!rank_share(t, tp, error, n)) return;
         elements = checked_add(elements, n, "weight bits");
     }
     constexpr SizeResult bits() const {
-        if (error != MemoryError::none) return {0, error};
-        return {checked_mul(elements, dtype_bits(dtype), "weight bits")};
+        if (error != MemoryError::none) return error;
+        return checked_mul(elements, dtype_bits(dtype), "weight bits");
     }
 };
 
 /// Bits to whole bytes (int4 rounds the total up once), keeping any error.
-constexpr SizeResult bits_to_bytes(SizeResult bits) noexcept { return {ceil_div(bits.value, 8), bits.error}; }
+constexpr SizeResult bits_to_bytes(const SizeResult& bits) noexcept {
+    if (!bits) return bits;
+    return ceil_div(*bits, 8);
+}
 
 /// UniformBitsSum over the whole model.
-template <class C> constexpr SizeResult uniform_bits_per_rank(const C& c, Dtype d, std::uint64_t tp) {
-    if (tp == 0) return {0, MemoryError::tp_zero};
-    UniformBitsSum sum{d, tp};
+template <class C> constexpr SizeResult uniform_bits_per_rank(const C& c, Dtype d, std::uint64_t tp, bool mtp) {
+    if (tp == 0) return MemoryError::tp_zero;
+    UniformBitsSum sum{d, tp, mtp};
     for_each_tensor_summed(c, [&](const TensorSpec& t) { sum.add(t, t.elements()); });
     return sum.bits();
 }
 } // namespace detail
 
+inline namespace DEEPSEEK_CONFIG_ABI_NAMESPACE {
+
 /// Bytes of the checkpoint as released: each tensor at its storage dtype (`storage_dtype`),
 /// FP8 scales included, MTP modules included.
-template <class C> constexpr std::uint64_t checkpoint_bytes(const C& c) {
+template <class C> [[nodiscard]] constexpr std::uint64_t checkpoint_bytes(const C& c) {
     detail::require_config<C>();
-    detail::CheckpointBytesSum<C> sum{c, 1};
-    detail::for_each_tensor_summed(c, [&](const TensorSpec& t) { sum.add(t, t.elements()); });
-    return sum.bytes().value;
+    return detail::checked_figure([&] {
+        detail::CheckpointBytesSum<C> sum{c, 1};
+        detail::for_each_tensor_summed(c, [&](const TensorSpec& t) { sum.add(t, t.elements()); });
+        return *sum.bytes(); // at tp 1 nothing is split, so there is no error
+    });
 }
 
 /// Bytes of every stored tensor (MTP included, FP8 scales excluded) at one uniform dtype. int4
 /// packs two elements per byte; the total bit count is rounded up to whole bytes once.
-template <class C> constexpr std::uint64_t weight_bytes(const C& c, Dtype d) {
+template <class C> [[nodiscard]] constexpr std::uint64_t weight_bytes(const C& c, Dtype d) {
     detail::require_config<C>();
-    return detail::ceil_div(detail::uniform_bits_per_rank(c, d, 1).value, 8);
+    return detail::checked_figure(
+        [&] { return detail::ceil_div(*detail::uniform_bits_per_rank(c, d, 1, true), 8); }); // tp 1: no error
 }
 
 /// Whether `tp` ranks can split the model as DeepSeek's V3 inference code does: tp > 0 and tp
 /// divides every split dimension (vocab rows, heads' rows/cols, MLP widths, routed experts).
-template <class C> constexpr bool can_split(const C& c, std::uint64_t tp) {
+template <class C> [[nodiscard]] constexpr bool can_split(const C& c, std::uint64_t tp) {
     detail::require_config<C>();
-    return detail::uniform_bits_per_rank(c, Dtype::bf16, tp).ok();
+    return detail::checked_figure([&] { return detail::uniform_bits_per_rank(c, Dtype::bf16, tp, true).has_value(); });
 }
 
-/// Bytes per tensor-parallel rank at one uniform dtype, split as DeepSeek's V3 inference code
-/// does: embedding and head by vocab rows, q_proj/q_b/kv_b and the up/gate projections of
-/// dense MLPs and shared experts by rows, o_proj and down projections by columns, routed
-/// experts by expert index; q_a, kv_a, norms, router, MTP eh_proj and vision replicated.
-/// Error `tp_zero` / `tp_does_not_divide` when `can_split` is false.
-template <class C> constexpr SizeResult weight_bytes_per_rank(const C& c, Dtype d, std::uint64_t tp) {
-    detail::require_config<C>();
-    return detail::bits_to_bytes(detail::uniform_bits_per_rank(c, d, tp));
-}
+} // namespace DEEPSEEK_CONFIG_ABI_NAMESPACE
 
-/// Checkpoint bytes (storage dtypes, FP8 scales) held by one of `tp` ranks, split as in
-/// `weight_bytes_per_rank`; a scale tensor is split like its weight, so tp must also divide the
-/// split dimension of the scale grid.
-template <class C> constexpr SizeResult checkpoint_bytes_per_rank(const C& c, std::uint64_t tp) {
+/// What weights to size on one rank. An aggregate: name the fields (`WeightQuery{}` then
+/// assign, or C++20 designated initialisers).
+struct WeightQuery {
+    std::uint64_t tp = 1;         ///< tensor-parallel ranks; the bytes are one rank's
+    std::optional<Dtype> dtype{}; ///< unset: the checkpoint as released (storage dtypes, FP8 scales)
+    /// Count the MTP modules. vLLM and SGLang load them only for speculative decoding, so the
+    /// default, like theirs, leaves them out.
+    bool mtp = false;
+};
+
+/// Bytes of weights one of `q.tp` ranks holds, split as DeepSeek's V3 inference code does:
+/// embedding and head by vocab rows, q_proj/q_b/kv_b and the up/gate projections of dense MLPs
+/// and shared experts by rows, o_proj and down projections by columns, routed experts by expert
+/// index; q_a, kv_a, norms, router, MTP eh_proj and vision replicated. Without `q.dtype` each
+/// tensor is at its storage dtype with its FP8 scales, a scale tensor split like its weight (so
+/// tp must also divide the split dimension of the scale grid); with it, every tensor but the
+/// scales is at that dtype (int4 rounds the total up to whole bytes once). Errors: `tp_zero`,
+/// `tp_does_not_divide` (when `can_split` is false), `overflow`.
+template <class C> [[nodiscard]] constexpr SizeResult weight_bytes_per_rank(const C& c, const WeightQuery& q) {
     detail::require_config<C>();
-    if (tp == 0) return {0, MemoryError::tp_zero};
-    detail::CheckpointBytesSum<C> sum{c, tp};
-    detail::for_each_tensor_summed(c, [&](const TensorSpec& t) { sum.add(t, t.elements()); });
-    return sum.bytes();
+    return detail::overflow_as_error([&]() -> SizeResult {
+        if (q.dtype) return detail::bits_to_bytes(detail::uniform_bits_per_rank(c, *q.dtype, q.tp, q.mtp));
+        if (q.tp == 0) return MemoryError::tp_zero;
+        detail::CheckpointBytesSum<C> sum{c, q.tp, q.mtp};
+        detail::for_each_tensor_summed(c, [&](const TensorSpec& t) { sum.add(t, t.elements()); });
+        return sum.bytes();
+    });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -336,43 +376,62 @@ template <class C> constexpr MemoryError layout_error(const C& c, KvLayout layou
     if (layout_fits(c, layout)) return MemoryError::none;
     return layout == KvLayout::mha ? MemoryError::layout_needs_mha : MemoryError::layout_needs_mla;
 }
+
+/// kv_elements_per_token_per_layer, an overflow reported by report_overflow.
+template <class C> constexpr SizeResult kv_elements_per_layer(const C& c, KvLayout layout) {
+    require_config<C>();
+    const MemoryError err = layout_error(c, layout);
+    if (err != MemoryError::none) return err;
+    const char* const what = "KV elements";
+    switch (layout) {
+    case KvLayout::latent:
+        // One compressed latent plus the shared rope key, for all heads together.
+        return checked_add(value_or_zero(c.kv_lora_rank), c.qk_rope_head_dim, what);
+    case KvLayout::expanded:
+        // Decompressed K (rope part broadcast to every head) and V, per head.
+        return checked_add(
+            checked_mul(c.num_attention_heads, checked_add(c.qk_nope_head_dim, c.qk_rope_head_dim, what), what),
+            checked_mul(c.num_attention_heads, c.v_head_dim, what), what);
+    case KvLayout::mha: return checked_mul(2, checked_mul(c.num_key_value_heads, mha_head_dim(c), what), what);
+    }
+    return MemoryError::layout_needs_mla; // not reached: every layout is handled above
+}
+
+/// kv_elements_per_token_per_layer_per_rank, an overflow reported by report_overflow.
+template <class C> constexpr SizeResult kv_elements_per_layer_per_rank(const C& c, KvLayout layout, std::uint64_t tp) {
+    const SizeResult r = kv_elements_per_layer(c, layout);
+    if (!r) return r;
+    if (tp == 0) return MemoryError::tp_zero;
+    if (layout == KvLayout::latent) return r;
+    const std::uint64_t heads = layout == KvLayout::expanded ? c.num_attention_heads : c.num_key_value_heads;
+    if (heads % tp != 0) return MemoryError::tp_does_not_divide;
+    return *r / tp;
+}
+
+/// KV-cache bits of one token of each of `batch` sequences over num_hidden_layers layers, on one
+/// of `tp` ranks, at `dtype`.
+template <class C> constexpr SizeResult kv_bits_per_token(const C& c, KvLayout layout, Dtype dtype, std::uint64_t batch,
+                                                          std::uint64_t tp) {
+    const SizeResult per_layer = kv_elements_per_layer_per_rank(c, layout, tp);
+    if (!per_layer) return per_layer;
+    const char* const what = "KV cache bits per token";
+    std::uint64_t bits = checked_mul(*per_layer, c.num_hidden_layers, what);
+    bits = checked_mul(bits, batch, what);
+    return checked_mul(bits, dtype_bits(dtype), what);
+}
 } // namespace detail
 
 /// KV-cache elements of one token in ONE decoder layer: latent r_kv + d_rope; expanded
 /// n_h (d_nope + d_rope) + n_h d_v; mha 2 n_kv head_dim. Error when the layout does not fit.
 template <class C> [[nodiscard]] constexpr SizeResult kv_elements_per_token_per_layer(const C& c, KvLayout layout) {
-    detail::require_config<C>();
-    const MemoryError err = detail::layout_error(c, layout);
-    if (err != MemoryError::none) return {0, err};
-    const char* const what = "KV elements";
-    using detail::checked_add;
-    using detail::checked_mul;
-    switch (layout) {
-    case KvLayout::latent:
-        // One compressed latent plus the shared rope key, for all heads together.
-        return {checked_add(detail::value_or_zero(c.kv_lora_rank), c.qk_rope_head_dim, what)};
-    case KvLayout::expanded:
-        // Decompressed K (rope part broadcast to every head) and V, per head.
-        return {checked_add(
-            checked_mul(c.num_attention_heads, checked_add(c.qk_nope_head_dim, c.qk_rope_head_dim, what), what),
-            checked_mul(c.num_attention_heads, c.v_head_dim, what), what)};
-    case KvLayout::mha: return {checked_mul(2, checked_mul(c.num_key_value_heads, mha_head_dim(c), what), what)};
-    }
-    return {};
+    return detail::overflow_as_error([&] { return detail::kv_elements_per_layer(c, layout); });
 }
 
 /// kv_elements_per_token_per_layer on one of `tp` ranks: latent is replicated on every rank;
 /// expanded is split by attention heads, mha by KV heads (tp must divide them).
 template <class C> [[nodiscard]] constexpr SizeResult
 kv_elements_per_token_per_layer_per_rank(const C& c, KvLayout layout, std::uint64_t tp) {
-    SizeResult r = kv_elements_per_token_per_layer(c, layout);
-    if (!r) return r;
-    if (tp == 0) return {0, MemoryError::tp_zero};
-    if (layout == KvLayout::latent) return r;
-    const std::uint64_t heads = layout == KvLayout::expanded ? c.num_attention_heads : c.num_key_value_heads;
-    if (heads % tp != 0) return {0, MemoryError::tp_does_not_divide};
-    r.value /= tp;
-    return r;
+    return detail::overflow_as_error([&] { return detail::kv_elements_per_layer_per_rank(c, layout, tp); });
 }
 
 /// What KV cache to size: `tokens` tokens in each of `batch` sequences on one of `tp` ranks,
@@ -387,17 +446,14 @@ struct KvQuery {
 };
 
 /// KV-cache bytes of a query, elements at its dtype (int4 rounds the total up to whole bytes).
-/// Errors: a layout the model cannot take, tp 0, tp not dividing the heads.
+/// Errors: a layout the model cannot take, tp 0, tp not dividing the heads, overflow.
 template <class C> [[nodiscard]] constexpr SizeResult kv_cache_bytes(const C& c, const KvQuery& q) {
-    const KvLayout layout = q.layout ? *q.layout : default_kv_layout(c);
-    SizeResult r = kv_elements_per_token_per_layer_per_rank(c, layout, q.tp);
-    if (!r) return r;
-    const char* const what = "KV cache bytes";
-    std::uint64_t bits = detail::checked_mul(r.value, c.num_hidden_layers, what);
-    bits = detail::checked_mul(bits, q.tokens, what);
-    bits = detail::checked_mul(bits, q.batch, what);
-    bits = detail::checked_mul(bits, dtype_bits(q.dtype ? *q.dtype : model_dtype(c)), what);
-    return {detail::ceil_div(bits, 8)};
+    return detail::overflow_as_error([&]() -> SizeResult {
+        const SizeResult per_token = detail::kv_bits_per_token(c, q.layout ? *q.layout : default_kv_layout(c),
+                                                               q.dtype ? *q.dtype : model_dtype(c), q.batch, q.tp);
+        if (!per_token) return per_token;
+        return detail::ceil_div(detail::checked_mul(*per_token, q.tokens, "KV cache bytes"), 8);
+    });
 }
 
 /// KV-cache bytes of one token over all num_hidden_layers decoder layers (one sequence, one
@@ -421,42 +477,53 @@ struct BudgetQuery {
     std::uint64_t tp = 1;                        ///< tensor-parallel ranks
     std::optional<Dtype> weights_dtype{};        ///< unset: the checkpoint as released (FP8 where FP8)
     std::optional<std::uint64_t> weight_bytes{}; ///< weights per rank computed elsewhere (overrides weights_dtype)
+    bool mtp = false;                            ///< the weights include the MTP modules (see WeightQuery)
     std::optional<KvLayout> kv_layout{};         ///< unset: default_kv_layout(c)
     std::optional<Dtype> kv_dtype{};             ///< unset: model_dtype(c)
 };
 
-/// The weight bytes one rank holds under a budget query: `weight_bytes` when given, else the
-/// checkpoint as released (`checkpoint_bytes_per_rank`) or at `weights_dtype`.
+/// The weight query of a budget query: its ranks, dtype and MTP switch.
+constexpr WeightQuery weight_query_of(const BudgetQuery& q) noexcept {
+    WeightQuery w{};
+    w.tp = q.tp;
+    w.dtype = q.weights_dtype;
+    w.mtp = q.mtp;
+    return w;
+}
+
+/// The weight bytes one rank holds under a budget query: `weight_bytes` when given, else
+/// weight_bytes_per_rank(c, weight_query_of(q)).
 template <class C> [[nodiscard]] constexpr SizeResult budget_weight_bytes(const C& c, const BudgetQuery& q) {
-    if (q.tp == 0) return {0, MemoryError::tp_zero};
-    if (q.weight_bytes) return {*q.weight_bytes};
-    return q.weights_dtype ? weight_bytes_per_rank(c, *q.weights_dtype, q.tp) : checkpoint_bytes_per_rank(c, q.tp);
+    if (q.tp == 0) return MemoryError::tp_zero;
+    if (q.weight_bytes) return *q.weight_bytes;
+    return weight_bytes_per_rank(c, weight_query_of(q));
 }
 
 /// The largest context T (tokens per sequence) such that the weights plus the KV cache of T
 /// tokens x `batch` fit `budget_bytes` on each rank. 0 is an answer ("the weights fit, but not
 /// one token does"); weights larger than the budget are the error `weights_do_not_fit`. When a
 /// token costs no KV bytes (batch 0) the answer is the largest uint64. Other errors: a layout
-/// the model cannot take, tp 0, tp not dividing the model.
+/// the model cannot take, tp 0, tp not dividing the model, overflow.
 template <class C> [[nodiscard]] constexpr SizeResult max_context_tokens(const C& c, const BudgetQuery& q) {
     const SizeResult weights = budget_weight_bytes(c, q);
     if (!weights) return weights;
-    const KvLayout layout = q.kv_layout ? *q.kv_layout : default_kv_layout(c);
-    const SizeResult per_token = kv_elements_per_token_per_layer_per_rank(c, layout, q.tp);
-    if (!per_token) return per_token;
-    if (weights.value > q.budget_bytes) return {0, MemoryError::weights_do_not_fit};
-    const std::uint64_t available = q.budget_bytes - weights.value;
-    const char* const what = "KV cache bits per token";
-    // KV(T) = ceil(T * bits_per_token / 8) <= available  <=>  T * bits_per_token <= 8 available.
-    std::uint64_t bits_per_token = detail::checked_mul(per_token.value, c.num_hidden_layers, what);
-    bits_per_token = detail::checked_mul(bits_per_token, q.batch, what);
-    bits_per_token = detail::checked_mul(bits_per_token, dtype_bits(q.kv_dtype ? *q.kv_dtype : model_dtype(c)), what);
-    if (bits_per_token == 0) return {detail::u64_max};
-    // floor(8 available / bits) without forming 8 available: q 8 + floor(8 rem / bits).
-    const std::uint64_t whole = available / bits_per_token;
-    const std::uint64_t rem = available % bits_per_token;
-    if (whole > detail::u64_max / 8) return {detail::u64_max};
-    return {detail::checked_add(whole * 8, detail::checked_mul(rem, 8, what) / bits_per_token, what)};
+    return detail::overflow_as_error([&]() -> SizeResult {
+        const SizeResult per_token =
+            detail::kv_bits_per_token(c, q.kv_layout ? *q.kv_layout : default_kv_layout(c),
+                                      q.kv_dtype ? *q.kv_dtype : model_dtype(c), q.batch, q.tp);
+        if (!per_token) return per_token;
+        if (*weights > q.budget_bytes) return MemoryError::weights_do_not_fit;
+        const std::uint64_t available = q.budget_bytes - *weights;
+        const std::uint64_t bits_per_token = *per_token;
+        // KV(T) = ceil(T * bits_per_token / 8) <= available  <=>  T * bits_per_token <= 8 available.
+        if (bits_per_token == 0) return detail::u64_max;
+        // floor(8 available / bits) without forming 8 available: q 8 + floor(8 rem / bits).
+        const std::uint64_t whole = available / bits_per_token;
+        const std::uint64_t rem = available % bits_per_token;
+        if (whole > detail::u64_max / 8) return detail::u64_max;
+        return detail::checked_add(whole * 8, detail::checked_mul(rem, 8, "KV cache bits") / bits_per_token,
+                                   "max context tokens");
+    });
 }
 
 } // namespace deepseek

@@ -143,13 +143,9 @@ constexpr int compare_aspect_python(std::uint64_t W, std::uint64_t H, TileGrid a
 }
 } // namespace detail
 
-/// The grid `dynamic_preprocess` chooses for a W x H page (W, H >= 1): over every w x h with
-/// min_tiles <= w h <= max_tiles (min_tiles 0 counts as 1), by tile count and then by width,
-/// the closest ratio w / h to W / H; on an equal distance the later grid wins when the page's
-/// area exceeds half the grid's (2 W H > 640^2 w h). [1, 1] when no grid qualifies. The order
-/// among grids of one tile count is the code's wherever it can decide a tie (Python orders them
-/// by set hashing; only (1,2) before (2,1), max_tiles 2 or 3, ever meets on a tie).
-constexpr TileGrid ocr_tile_grid(std::uint64_t width, std::uint64_t height, const TileLimits& limits = {}) {
+namespace detail {
+/// ocr_tile_grid, an overflow reported by report_overflow.
+constexpr TileGrid tile_grid(std::uint64_t width, std::uint64_t height, const TileLimits& limits) {
     const char* const what = "tile grid";
     TileGrid best{1, 1};
     bool have = false;
@@ -174,6 +170,21 @@ constexpr TileGrid ocr_tile_grid(std::uint64_t width, std::uint64_t height, cons
     }
     return best;
 }
+} // namespace detail
+
+/// The grid `dynamic_preprocess` chooses for a W x H page (W, H >= 1): over every w x h with
+/// min_tiles <= w h <= max_tiles (min_tiles 0 counts as 1), by tile count and then by width,
+/// the closest ratio w / h to W / H; on an equal distance the later grid wins when the page's
+/// area exceeds half the grid's (2 W H > 640^2 w h). [1, 1] when no grid qualifies. The order
+/// among grids of one tile count is the code's wherever it can decide a tie (Python orders them
+/// by set hashing; only (1,2) before (2,1), max_tiles 2 or 3, ever meets on a tie). An overflow
+/// (sides near 2^32) throws ArithmeticOverflow; hence the exceptions-mode namespace.
+inline namespace DEEPSEEK_CONFIG_ABI_NAMESPACE {
+[[nodiscard]] constexpr TileGrid ocr_tile_grid(std::uint64_t width, std::uint64_t height,
+                                               const TileLimits& limits = {}) {
+    return detail::checked_figure([&] { return detail::tile_grid(width, height, limits); });
+}
+} // namespace DEEPSEEK_CONFIG_ABI_NAMESPACE
 
 /// What one page becomes in the model's sequence.
 struct PageLayout {
@@ -186,11 +197,10 @@ struct PageLayout {
     std::uint64_t vision_tokens = 0; ///< encoder output tokens alone (the paper's figure)
 };
 
-/// The layout of a W x H page in `mode`; nullopt when a side is 0. Without crop the page size
-/// does not matter (it is resized or padded); with crop a page at most 640 on both sides gets
-/// the global view alone.
-constexpr std::optional<PageLayout> page_layout(OcrMode mode, std::uint64_t width, std::uint64_t height,
-                                                const TileLimits& limits = {}) {
+namespace detail {
+/// page_layout, an overflow reported by report_overflow.
+constexpr std::optional<PageLayout> layout_of_page(OcrMode mode, std::uint64_t width, std::uint64_t height,
+                                                   const TileLimits& limits) {
     if (width == 0 || height == 0) return std::nullopt;
     using detail::checked_add;
     using detail::checked_mul;
@@ -205,7 +215,7 @@ constexpr std::optional<PageLayout> page_layout(OcrMode mode, std::uint64_t widt
     p.positions = checked_add(checked_mul(qv, qv + 1, what), 1, what);
     p.vision_tokens = checked_mul(qv, qv, what);
     if (!spec.crop) return p;
-    if (width > ocr_tile_size || height > ocr_tile_size) p.grid = ocr_tile_grid(width, height, limits);
+    if (width > ocr_tile_size || height > ocr_tile_size) p.grid = detail::tile_grid(width, height, limits);
     if (p.grid[0] > 1 || p.grid[1] > 1) {
         const std::uint64_t q = ocr_queries_per_side(spec.image_size);
         const std::uint64_t across = checked_mul(q, p.grid[0], what);
@@ -216,6 +226,18 @@ constexpr std::optional<PageLayout> page_layout(OcrMode mode, std::uint64_t widt
     }
     return p;
 }
+
+} // namespace detail
+
+/// The layout of a W x H page in `mode`; nullopt when a side is 0. Without crop the page size
+/// does not matter (it is resized or padded); with crop a page at most 640 on both sides gets
+/// the global view alone.
+inline namespace DEEPSEEK_CONFIG_ABI_NAMESPACE {
+[[nodiscard]] constexpr std::optional<PageLayout> page_layout(OcrMode mode, std::uint64_t width, std::uint64_t height,
+                                                              const TileLimits& limits = {}) {
+    return detail::checked_figure([&] { return detail::layout_of_page(mode, width, height, limits); });
+}
+} // namespace DEEPSEEK_CONFIG_ABI_NAMESPACE
 
 namespace detail {
 template <class C> constexpr void require_ocr_config() noexcept {
@@ -261,8 +283,8 @@ ocr_pages_fit_budget(const C& c, const PageLayout& page, BudgetQuery q, std::uin
     q.batch = 1;
     const SizeResult tokens = max_context_tokens(c, q);
     if (!tokens) return tokens;
-    if (prompt_tokens >= tokens.value || page.positions == 0) return {0};
-    return {(tokens.value - prompt_tokens) / page.positions};
+    if (prompt_tokens >= *tokens || page.positions == 0) return std::uint64_t{0};
+    return (*tokens - prompt_tokens) / page.positions;
 }
 
 } // namespace deepseek

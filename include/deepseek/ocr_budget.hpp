@@ -58,15 +58,13 @@ struct PageBudget {
     std::size_t largest = 0;               ///< index of the row with the most positions
 };
 
-/// The page budget of `pages` on a DeepSeek-OCR config, at the KV dtype, layout, tensor
-/// parallelism, context and weight bytes of `r` (a report of `c` without error). A page with
-/// a side of 0 is an error of kind `range`; totals beyond 64 bits are arithmetic_overflow.
-template <class C> [[nodiscard]] PageBudget page_budget(const C& c, const std::vector<PageRequest>& pages,
-                                                        const PageBudgetOptions& options, const Report& r) {
+namespace detail {
+inline namespace DEEPSEEK_CONFIG_ABI_NAMESPACE {
+/// page_budget, an overflow reported by report_overflow.
+template <class C> PageBudget page_budget_of(const C& c, const std::vector<PageRequest>& pages,
+                                             const PageBudgetOptions& options, const Report& r) {
     static_assert(std::is_same_v<C, DeepseekOCRConfig>,
                   "page_budget takes a DeepseekOCRConfig (DeepSeek-OCR-2's page layout is not modelled)");
-    using detail::checked_add;
-    using detail::checked_mul;
     const char* const what = "page budget totals";
     PageBudget b;
     b.mode = options.mode;
@@ -76,20 +74,23 @@ template <class C> [[nodiscard]] PageBudget page_budget(const C& c, const std::v
     for (const auto& page : pages) {
         const auto layout = page_layout(b.mode, page.width, page.height, b.limits);
         if (!layout) {
-            throw error(error_kind::range, "",
+            throw Error(ErrorKind::range, "",
                         "a page of " + std::to_string(page.width) + "x" + std::to_string(page.height) +
                             " pixels: width and height must be above 0");
         }
         PageRow row;
         row.layout = *layout;
         row.count = page.count;
-        row.kv_bytes = ocr_page_kv_bytes(c, row.layout, kv_query_of(r)).value;
+        row.kv_bytes = ocr_page_kv_bytes(c, row.layout, kv_query_of(r)).value(); // r has no error: throws only overflow
         row.fit_context = ocr_pages_fit_context(c, row.layout, r.context, b.prompt_tokens);
         if (options.budget) {
             BudgetQuery q = budget_query_of(r, *options.budget);
             q.batch = 1; // pages count per sequence
             const SizeResult fit = ocr_pages_fit_budget(c, row.layout, q, b.prompt_tokens);
-            row.fit_budget = fit ? fit.value : 0; // weights_do_not_fit: no page fits
+            if (fit || fit.error() != MemoryError::weights_do_not_fit)
+                row.fit_budget = fit.value(); // an error other than weights_do_not_fit throws
+            else
+                row.fit_budget = 0; // the weights alone do not fit: no page does
         }
         b.total_pages = checked_add(b.total_pages, row.count, what);
         b.total_positions = checked_add(b.total_positions, checked_mul(row.layout.positions, row.count, what), what);
@@ -101,6 +102,18 @@ template <class C> [[nodiscard]] PageBudget page_budget(const C& c, const std::v
     }
     return b;
 }
+} // namespace DEEPSEEK_CONFIG_ABI_NAMESPACE
+} // namespace detail
+
+inline namespace DEEPSEEK_CONFIG_ABI_NAMESPACE { // it throws (see overflow.hpp)
+/// The page budget of `pages` on a DeepSeek-OCR config, at the KV dtype, layout, tensor
+/// parallelism, context and weight bytes of `r` (a report of `c` without error). A page with
+/// a side of 0 is an error of kind `range`; totals beyond 64 bits are ArithmeticOverflow.
+template <class C> [[nodiscard]] PageBudget page_budget(const C& c, const std::vector<PageRequest>& pages,
+                                                        const PageBudgetOptions& options, const Report& r) {
+    return detail::run_checked([&] { return detail::page_budget_of(c, pages, options, r); });
+}
+} // namespace DEEPSEEK_CONFIG_ABI_NAMESPACE
 
 } // namespace deepseek
 

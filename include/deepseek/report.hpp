@@ -29,6 +29,7 @@ struct ReportOptions {
     std::uint64_t batch = 1;                ///< sequences
     std::uint64_t tp = 1;                   ///< tensor-parallel ranks
     std::optional<std::uint64_t> budget{};  ///< bytes per rank for weights + KV cache
+    bool mtp = false; ///< weights per rank include the MTP modules (engines load them only to speculate)
 };
 
 /// The report: every figure the command-line tool prints. Byte counts are per rank.
@@ -37,6 +38,7 @@ struct Report {
     std::uint64_t checkpoint_bytes = 0;   ///< the whole released checkpoint, one device
     std::optional<Dtype> weights_dtype{}; ///< unset: as released
     std::uint64_t weight_bytes = 0;       ///< weights held by one rank
+    bool mtp = false;                     ///< weight_bytes includes the MTP modules
     KvLayout kv_layout = KvLayout::latent;
     Dtype kv_dtype = Dtype::bf16;
     std::uint64_t kv_bytes_per_token = 0; ///< one token of one sequence, all layers, one rank
@@ -47,8 +49,7 @@ struct Report {
     /// With a budget: the largest context that fits (0: the weights fit but not one token does);
     /// unset when there is no budget or when the weights alone do not fit (`weights_fit`).
     std::optional<std::uint64_t> max_context{};
-    bool weights_fit = true;               ///< false: with a budget, the weights alone exceed it
-    MemoryError error = MemoryError::none; ///< a layout or tp the model cannot take
+    bool weights_fit = true; ///< false: with a budget, the weights alone exceed it
 };
 
 /// The KV query of a report: its ranks, layout and dtype, for one token of one sequence.
@@ -68,14 +69,15 @@ constexpr BudgetQuery budget_query_of(const Report& r, std::uint64_t budget_byte
     q.batch = r.batch;
     q.tp = r.tp;
     q.weight_bytes = r.weight_bytes;
+    q.mtp = r.mtp;
     q.kv_layout = r.kv_layout;
     q.kv_dtype = r.kv_dtype;
     return q;
 }
 
-/// Computes the report of a config. On a layout or tensor-parallel size the model cannot take,
-/// `error` says which and the byte figures that depend on it are 0.
-template <class C> [[nodiscard]] constexpr Report make_report(const C& c, const ReportOptions& options) {
+namespace detail {
+/// make_report, an overflow reported by report_overflow.
+template <class C> constexpr Result<Report, MemoryError> make_report(const C& c, const ReportOptions& options) {
     Report r{};
     r.weights_dtype = options.weights_dtype;
     r.kv_layout = options.kv_layout ? *options.kv_layout : default_kv_layout(c);
@@ -83,54 +85,50 @@ template <class C> [[nodiscard]] constexpr Report make_report(const C& c, const 
     r.context = options.context ? *options.context : default_context(c);
     r.batch = options.batch;
     r.tp = options.tp;
-
-    if (options.tp == 0) {
-        r.error = MemoryError::tp_zero;
-        return r;
-    }
+    r.mtp = options.mtp;
+    if (options.tp == 0) return MemoryError::tp_zero;
     // One walk over the tensors gives the parameters, the checkpoint and the weights per rank.
-    detail::BreakdownSum params{detail::value_or_zero(c.num_experts_per_tok)};
-    detail::CheckpointBytesSum<C> checkpoint{c, 1};
-    detail::CheckpointBytesSum<C> released_per_rank{c, options.tp};
-    detail::UniformBitsSum uniform_per_rank{options.weights_dtype ? *options.weights_dtype : Dtype::bf16, options.tp};
-    detail::for_each_tensor_summed(c, [&](const TensorSpec& t) {
+    BreakdownSum params{value_or_zero(c.num_experts_per_tok)};
+    CheckpointBytesSum<C> checkpoint{c, 1, true};
+    CheckpointBytesSum<C> released_per_rank{c, options.tp, options.mtp};
+    UniformBitsSum uniform_per_rank{options.weights_dtype ? *options.weights_dtype : Dtype::bf16, options.tp,
+                                    options.mtp};
+    for_each_tensor_summed(c, [&](const TensorSpec& t) {
         const std::uint64_t n = t.elements(); // once, for all the sums
         params.add(t, n);
         checkpoint.add(t, n);
         if (options.weights_dtype)
             uniform_per_rank.add(t, n);
-        else if (options.tp != 1)
-            released_per_rank.add(t, n); // at tp 1 it is the checkpoint
+        else
+            released_per_rank.add(t, n);
     });
-    r.params = detail::model_breakdown(c, params);
-    const SizeResult checkpoint_bytes = checkpoint.bytes();
-    r.checkpoint_bytes = checkpoint_bytes.value;
-    const SizeResult weights = options.weights_dtype ? detail::bits_to_bytes(uniform_per_rank.bits())
-                               : options.tp == 1     ? checkpoint_bytes
-                                                     : released_per_rank.bytes();
-    if (!weights) {
-        r.error = weights.error;
-        return r;
-    }
-    r.weight_bytes = weights.value;
+    r.params = model_breakdown(c, params);
+    r.checkpoint_bytes = *checkpoint.bytes(); // tp 1: nothing is split, no error
+    const SizeResult weights =
+        options.weights_dtype ? bits_to_bytes(uniform_per_rank.bits()) : released_per_rank.bytes();
+    if (!weights) return weights.error();
+    r.weight_bytes = *weights;
 
-    KvQuery kv = kv_query_of(r);
-    const SizeResult per_token = kv_cache_bytes(c, kv);
-    if (!per_token) {
-        r.error = per_token.error;
-        return r;
-    }
-    r.kv_bytes_per_token = per_token.value;
-    kv.tokens = r.context;
-    kv.batch = r.batch;
-    r.kv_bytes = kv_cache_bytes(c, kv).value;
+    const SizeResult per_token = kv_bits_per_token(c, r.kv_layout, r.kv_dtype, 1, r.tp);
+    if (!per_token) return per_token.error();
+    r.kv_bytes_per_token = ceil_div(*per_token, 8);
+    const char* const what = "KV cache bytes";
+    r.kv_bytes = ceil_div(checked_mul(checked_mul(*per_token, r.context, what), r.batch, what), 8);
     if (options.budget) {
-        const BudgetQuery budget = budget_query_of(r, *options.budget);
-        const SizeResult fit = max_context_tokens(c, budget);
-        r.weights_fit = fit.error != MemoryError::weights_do_not_fit;
-        if (fit) r.max_context = fit.value;
+        const SizeResult fit = max_context_tokens(c, budget_query_of(r, *options.budget));
+        if (!fit && fit.error() != MemoryError::weights_do_not_fit) return fit.error();
+        r.weights_fit = fit.has_value();
+        if (fit) r.max_context = *fit;
     }
     return r;
+}
+} // namespace detail
+
+/// Computes the report of a config. Errors: a layout or tensor-parallel size the model cannot
+/// take (MemoryError), or a figure beyond 64 bits (`overflow`).
+template <class C>
+[[nodiscard]] constexpr Result<Report, MemoryError> make_report(const C& c, const ReportOptions& options) {
+    return detail::overflow_as_error([&] { return detail::make_report(c, options); });
 }
 
 } // namespace deepseek

@@ -78,7 +78,8 @@ template <class C, int N = 0, std::enable_if_t<is_config_v<C>, int> = 0>
         {"mtp", p.mtp},
     };
     out["checkpoint_bytes"] = r.checkpoint_bytes;
-    out["weights"] = {{"dtype", std::string(weights_label(r))}, {"tp", r.tp}, {"bytes", r.weight_bytes}};
+    out["weights"] = {
+        {"dtype", std::string(weights_label(r))}, {"tp", r.tp}, {"mtp", r.mtp}, {"bytes", r.weight_bytes}};
     out["kv_cache"] = {
         {"layout", std::string(to_string(r.kv_layout))},
         {"dtype", std::string(to_string(r.kv_dtype))},

@@ -248,24 +248,23 @@ template <class C, class V> constexpr void for_each_tensor(const C& c, V&& visit
 /// The dtype of the tensors of a storage class: float32 for `Storage::fp32`; FP8
 /// (quantization_config.fmt) for `fp8_linear` when the config is FP8-quantised; otherwise
 /// torch_dtype, and bf16 when torch_dtype is unset (every DeepSeek release is bf16).
-template <class C> constexpr TensorDtype storage_dtype(const C& c, Storage storage) noexcept {
+template <class C> constexpr Dtype storage_dtype(const C& c, Storage storage) noexcept {
     detail::require_config<C>();
-    if (storage == Storage::fp32) return TensorDtype::F32;
+    if (storage == Storage::fp32) return Dtype::fp32;
     if (storage == Storage::fp8_linear) {
-        if (const auto q = detail::quantization_of(c))
-            return q->fmt == Fp8Format::e5m2 ? TensorDtype::F8_E5M2 : TensorDtype::F8_E4M3;
+        if (const auto q = detail::quantization_of(c)) return q->fmt == Fp8Format::e5m2 ? Dtype::fp8_e5m2 : Dtype::fp8;
     }
-    if (!c.torch_dtype) return TensorDtype::BF16;
+    if (!c.torch_dtype) return Dtype::bf16;
     switch (*c.torch_dtype) {
-    case TorchDtype::float32: return TensorDtype::F32;
-    case TorchDtype::float16: return TensorDtype::F16;
-    case TorchDtype::bfloat16: return TensorDtype::BF16;
+    case TorchDtype::float32: return Dtype::fp32;
+    case TorchDtype::float16: return Dtype::fp16;
+    case TorchDtype::bfloat16: return Dtype::bf16;
     }
-    return TensorDtype::BF16;
+    return Dtype::bf16;
 }
 
 /// The dtype a tensor is stored in: that of its storage class (see above).
-template <class C> constexpr TensorDtype storage_dtype(const C& c, const TensorSpec& t) noexcept {
+template <class C> constexpr Dtype storage_dtype(const C& c, const TensorSpec& t) noexcept {
     return storage_dtype(c, t.storage);
 }
 

@@ -19,19 +19,20 @@ namespace deepseek {
 struct TensorInfo {
     std::string name; ///< e.g. "model.layers.3.mlp.experts.17.down_proj.weight"
     Shape shape{};    ///< [out, in] for Linear weights
-    TensorDtype dtype = TensorDtype::BF16;
+    Dtype dtype = Dtype::bf16;
     Part part = Part::norm; ///< component (Part::scale for FP8 `weight_scale_inv` tensors)
     bool mtp = false;       ///< part of a V3 multi-token-prediction module
 
     /// Number of elements.
     std::uint64_t elements() const { return shape.elements(); }
     /// Bytes stored: elements x dtype size.
-    std::uint64_t bytes() const { return detail::checked_mul(elements(), tensor_dtype_bytes(dtype), "tensor bytes"); }
+    std::uint64_t bytes() const { return detail::checked_mul(elements(), dtype_bits(dtype) / 8, "tensor bytes"); }
 };
 
+inline namespace DEEPSEEK_CONFIG_ABI_NAMESPACE { // it throws an overflow (see overflow.hpp)
 /// Every tensor of the released checkpoint (routed experts one by one, FP8 scales, V3 MTP
 /// modules, OCR vision encoder), in the order of `for_each_tensor`.
-template <class C> std::vector<TensorInfo> tensor_manifest(const C& c) {
+template <class C> [[nodiscard]] std::vector<TensorInfo> tensor_manifest(const C& c) {
     detail::require_config<C>();
     std::vector<TensorInfo> out;
     out.reserve(static_cast<std::size_t>(tensor_count(c))); // one allocation for the list
@@ -60,6 +61,7 @@ template <class C> std::vector<TensorInfo> tensor_manifest(const C& c) {
     });
     return out;
 }
+} // namespace DEEPSEEK_CONFIG_ABI_NAMESPACE
 
 } // namespace deepseek
 

@@ -1,5 +1,5 @@
 // libFuzzer harness: arbitrary bytes through the reader, then the memory arithmetic and a
-// save/parse round trip on whatever parses. A deepseek::error or arithmetic_overflow is an expected
+// save/parse round trip on whatever parses. A deepseek::Error or ArithmeticOverflow is an expected
 // outcome; anything else (a crash, a sanitizer report, a leak, another exception escaping, a
 // round trip that changes the config) aborts the run.
 #include <deepseek/json.hpp>
@@ -32,28 +32,28 @@ template <class C> void exercise_memory(const C& c) {
     try {
         tensors = tensor_count(c);
         have_tensors = true;
-    } catch (const arithmetic_overflow&) {}
+    } catch (const ArithmeticOverflow&) {}
     try {
         (void)param_breakdown(c);
-    } catch (const arithmetic_overflow&) {}
+    } catch (const ArithmeticOverflow&) {}
     std::uint64_t checkpoint = 0;
     bool have_checkpoint = false;
     try {
         checkpoint = checkpoint_bytes(c);
         have_checkpoint = true;
-    } catch (const arithmetic_overflow&) {}
+    } catch (const ArithmeticOverflow&) {}
     for (const KvLayout layout : {KvLayout::latent, KvLayout::expanded, KvLayout::mha}) {
         try {
             (void)kv_cache_bytes(c, test_support::kv_query(layout, 4096, 1, Dtype::bf16, 1));
-        } catch (const arithmetic_overflow&) {}
+        } catch (const ArithmeticOverflow&) {}
         try {
             (void)max_context_tokens(
                 c, test_support::budget_query(std::uint64_t{80} << 30, Dtype::bf16, layout, Dtype::bf16, 1, 1));
-        } catch (const arithmetic_overflow&) {}
+        } catch (const ArithmeticOverflow&) {}
         try {
             (void)max_context_tokens(
                 c, test_support::budget_query(std::uint64_t{640} << 30, Dtype::fp8, layout, Dtype::fp8, 4, 8));
-        } catch (const arithmetic_overflow&) {}
+        } catch (const ArithmeticOverflow&) {}
     }
     // The manifest holds one entry (with a name string) per tensor: only for small models, to
     // keep the fuzzer fast (DeepSeek-V2-Lite has about 5000 tensors; V3 91000).
@@ -64,7 +64,7 @@ template <class C> void exercise_memory(const C& c) {
             std::uint64_t bytes = 0;
             for (const auto& t : manifest) bytes = detail::checked_add(bytes, t.bytes(), "manifest bytes");
             if (have_checkpoint && bytes != checkpoint) die("tensor_manifest bytes differ from checkpoint_bytes");
-        } catch (const arithmetic_overflow&) {
+        } catch (const ArithmeticOverflow&) {
             if (have_checkpoint) die("tensor_manifest overflowed where checkpoint_bytes did not");
         }
     }
@@ -75,16 +75,16 @@ template <class C> void exercise_memory(const C& c) {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     const std::string_view text(reinterpret_cast<const char*>(data), size);
 
-    // The non-throwing entry point reports deepseek::error and std::bad_alloc; any other
+    // The non-throwing entry point reports deepseek::Error and std::bad_alloc; any other
     // exception escapes it (a bug), and an exception escaping this function aborts the run. Text
     // has no file: an io error would be a bug too.
     const auto r = deepseek::try_parse_config(text);
-    if (!r && r.error().kind() == deepseek::error_kind::io) die("io error from text:", r.error().what());
+    if (!r && r.error().kind() == deepseek::ErrorKind::io) die("io error from text:", r.error().what());
 
     deepseek::Document doc;
     try {
         doc = deepseek::parse_document(text);
-    } catch (const deepseek::error&) {
+    } catch (const deepseek::Error&) {
         if (r) die("parse_document failed where try_parse_config succeeded");
         return 0;
     }
@@ -98,7 +98,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     deepseek::Document again;
     try {
         again = deepseek::parse_document(saved);
-    } catch (const deepseek::error& e) {
+    } catch (const deepseek::Error& e) {
         die("the saved document does not parse:", std::string(e.what()) + "\n" + saved.substr(0, 2000));
     }
     if (!(again.config == doc.config)) die("round trip changed the config:", saved.substr(0, 2000));

@@ -18,7 +18,7 @@ std::uint64_t figures_a(const std::string& json_text);
 
 std::uint64_t figures_b(const std::string& json_text) {
     const auto cfg = deepseek::parse_config<deepseek::DeepseekV2Config>(json_text);
-    const auto report = deepseek::make_report(cfg, deepseek::ReportOptions{});
+    const auto report = deepseek::make_report(cfg, deepseek::ReportOptions{}).value();
     const auto manifest = deepseek::tensor_manifest(cfg);
     return deepseek::parameter_count(cfg) + report.checkpoint_bytes + manifest.size() +
            deepseek::config_to_json(cfg).size() + deepseek::parameter_count(deepseek::presets::deepseek_v3);

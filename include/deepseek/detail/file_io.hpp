@@ -54,29 +54,29 @@ inline std::string read_file(const std::filesystem::path& path) {
     if (fs::is_directory(file, ec)) {
         file /= "config.json";
         if (!fs::exists(file, ec)) {
-            throw config_error(error_kind::io, "", "the folder holds no config.json", path.string());
+            throw Error(ErrorKind::io, "", "the folder holds no config.json", path.string());
         }
     }
     const auto status = fs::status(file, ec);
     if (ec || !fs::exists(status)) {
-        throw config_error(error_kind::io, "", "no such file", file.string());
+        throw Error(ErrorKind::io, "", "no such file", file.string());
     }
     if (!fs::is_regular_file(status)) {
-        throw config_error(error_kind::io, "", "not a regular file", file.string());
+        throw Error(ErrorKind::io, "", "not a regular file", file.string());
     }
     const auto size = fs::file_size(file, ec);
-    if (ec) throw config_error(error_kind::io, "", "cannot read the file size: " + ec.message(), file.string());
+    if (ec) throw Error(ErrorKind::io, "", "cannot read the file size: " + ec.message(), file.string());
     if (size > max_file_size) {
-        throw config_error(error_kind::io, "",
-                           "the file is " + std::to_string(size) + " bytes, more than the " +
-                               std::to_string(max_file_size) + " a config may have",
-                           file.string());
+        throw Error(ErrorKind::io, "",
+                    "the file is " + std::to_string(size) + " bytes, more than the " + std::to_string(max_file_size) +
+                        " a config may have",
+                    file.string());
     }
     File in(file, false);
-    if (in.get() == nullptr) throw config_error(error_kind::io, "", "cannot open the file for reading", file.string());
+    if (in.get() == nullptr) throw Error(ErrorKind::io, "", "cannot open the file for reading", file.string());
     std::string text(static_cast<std::size_t>(size), '\0');
     if (std::fread(text.data(), 1, text.size(), in.get()) != text.size()) {
-        throw config_error(error_kind::io, "", "cannot read the whole file", file.string());
+        throw Error(ErrorKind::io, "", "cannot read the whole file", file.string());
     }
     return text;
 }

@@ -44,10 +44,10 @@ inline std::filesystem::path resolve_write_target(const std::filesystem::path& p
         std::error_code ec;
         if (!fs::is_symlink(fs::symlink_status(target, ec))) return target;
         const fs::path link = fs::read_symlink(target, ec);
-        if (ec) throw error(error_kind::io, "", "cannot read the symbolic link: " + ec.message(), path.string());
+        if (ec) throw Error(ErrorKind::io, "", "cannot read the symbolic link: " + ec.message(), path.string());
         target = link.is_absolute() ? link : target.parent_path() / link;
     }
-    throw error(error_kind::io, "", "too many levels of symbolic links", path.string());
+    throw Error(ErrorKind::io, "", "too many levels of symbolic links", path.string());
 }
 
 /// A name for a temporary file beside `target` that no other writer picks: ".<name>.<pid>-<n>-<t>.tmp".
@@ -66,7 +66,7 @@ inline std::filesystem::path temporary_name(const std::filesystem::path& target,
 }
 
 [[noreturn]] inline void save_fail(const std::string& what, int code, const std::filesystem::path& path) {
-    throw error(error_kind::io, "", what + ": " + std::generic_category().message(code), path.string());
+    throw Error(ErrorKind::io, "", what + ": " + std::generic_category().message(code), path.string());
 }
 
 #if !defined(_WIN32)
@@ -86,7 +86,7 @@ inline bool write_all(int fd, std::string_view text) noexcept {
 }
 
 /// Replaces the content of `path` (or of the file its symbolic link names) with `text`, durably.
-/// Errors are error_kind::io naming `path`; on failure the target is left as it was.
+/// Errors are ErrorKind::io naming `path`; on failure the target is left as it was.
 inline void save_file_atomically(const std::filesystem::path& path, std::string_view text) {
     namespace fs = std::filesystem;
     const fs::path target = resolve_write_target(path);
@@ -162,14 +162,14 @@ inline void save_file_atomically(const std::filesystem::path& path, std::string_
                              std::fflush(out.get()) == 0 && ::_commit(::_fileno(out.get())) == 0;
         if (!out.close() || !written) {
             fs::remove(temporary, ec);
-            throw error(error_kind::io, "", "cannot write the file", path.string());
+            throw Error(ErrorKind::io, "", "cannot write the file", path.string());
         }
     }
     fs::rename(temporary, target, ec);
     if (ec) {
         std::error_code ignored;
         fs::remove(temporary, ignored);
-        throw error(error_kind::io, "", "cannot replace the file: " + ec.message(), path.string());
+        throw Error(ErrorKind::io, "", "cannot replace the file: " + ec.message(), path.string());
     }
 }
 

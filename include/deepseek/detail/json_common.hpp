@@ -106,18 +106,18 @@ template <class Json> std::string describe(const Json& value) {
     }
 }
 
-[[noreturn]] inline void fail(error_kind kind, const Path& at, const std::string& message) {
-    throw config_error(kind, at.str(), message);
+[[noreturn]] inline void fail(ErrorKind kind, const Path& at, const std::string& message) {
+    throw Error(kind, at.str(), message);
 }
-[[noreturn]] inline void fail(error_kind kind, const std::string& pointer, const std::string& message) {
-    throw config_error(kind, pointer, message);
+[[noreturn]] inline void fail(ErrorKind kind, const std::string& pointer, const std::string& message) {
+    throw Error(kind, pointer, message);
 }
 
 template <class Json> [[noreturn]] void type_fail(const Path& pointer, const char* expected, const Json& found) {
-    fail(error_kind::type, pointer, std::string("expected ") + expected + ", found " + describe(found));
+    fail(ErrorKind::type, pointer, std::string("expected ") + expected + ", found " + describe(found));
 }
 template <class Json> [[noreturn]] void type_fail(const std::string& pointer, const char* expected, const Json& found) {
-    fail(error_kind::type, pointer, std::string("expected ") + expected + ", found " + describe(found));
+    fail(ErrorKind::type, pointer, std::string("expected ") + expected + ", found " + describe(found));
 }
 
 template <class E> std::string accepted_values() {

@@ -14,7 +14,7 @@
 
 #include "../config.hpp"
 #include "../error.hpp"
-#include "../limits.hpp"
+#include "../validate.hpp"
 #include "json_common.hpp"
 #include "json_read.hpp"
 
@@ -165,91 +165,14 @@ template <class C, class Json> C read_config_fields(const FieldSources<Json>& so
     return cfg;
 }
 
-/// `key` of the config must be positive (its pointer is worked out only on failure).
-template <class Json> void require_positive(std::uint64_t value, const FieldSources<Json>& at, std::string_view key) {
-    if (value == 0) fail(error_kind::range, at(key), std::string(key) + " must be positive, found 0");
-}
-
-/// `key` of the config must be a layer count within max_layers.
-template <class Json>
-void require_layer_count(std::uint64_t value, const FieldSources<Json>& at, std::string_view key) {
-    if (value > max_layers) require_layer_count(value, Path(at(key)));
-}
-
-/// Checks the values that would make the model undefined, naming the bad value's pointer.
+/// Checks the config read (validate.hpp's checks, the one implementation), throwing the first
+/// problem with the pointer of the place its key was read (its pointer is worked out only then).
+/// The limits of each value (max_dimension, max_layers, ...) were checked as it was read.
 template <class C, class Json> void validate(const C& c, const FieldSources<Json>& at) {
-    require_positive(c.vocab_size, at, "vocab_size");
-    require_positive(c.hidden_size, at, "hidden_size");
-    require_positive(c.num_hidden_layers, at, "num_hidden_layers");
-    require_layer_count(c.num_hidden_layers, at, "num_hidden_layers");
-    if constexpr (std::is_same_v<C, DeepseekV3Config>) {
-        require_layer_count(c.num_nextn_predict_layers, at, "num_nextn_predict_layers");
-    }
-    require_positive(c.num_attention_heads, at, "num_attention_heads");
-    require_positive(c.num_key_value_heads, at, "num_key_value_heads");
-    require_positive(c.max_position_embeddings, at, "max_position_embeddings");
-    require_positive(c.moe_layer_freq, at, "moe_layer_freq");
-    require_positive(c.ep_size, at, "ep_size");
-    require_positive(c.pretraining_tp, at, "pretraining_tp");
-    if (c.num_attention_heads % c.num_key_value_heads != 0) {
-        fail(error_kind::range, at("num_key_value_heads"),
-             "num_attention_heads (" + std::to_string(c.num_attention_heads) +
-                 ") must be a multiple of num_key_value_heads (" + std::to_string(c.num_key_value_heads) + ")");
-    }
-    if (c.first_k_dense_replace > c.num_hidden_layers) {
-        fail(error_kind::range, at("first_k_dense_replace"),
-             "must be at most num_hidden_layers (" + std::to_string(c.num_hidden_layers) + "), found " +
-                 std::to_string(c.first_k_dense_replace));
-    }
-    if (!(c.rope_theta > 0.0)) fail(error_kind::range, at("rope_theta"), "must be positive");
-    if (!(c.rms_norm_eps > 0.0)) fail(error_kind::range, at("rms_norm_eps"), "must be positive");
-
-    if (uses_mla(c)) {
-        if (!c.kv_lora_rank || *c.kv_lora_rank == 0) {
-            fail(error_kind::range, at("kv_lora_rank"),
-                 "multi-head latent attention (use_mla) needs a positive kv_lora_rank");
-        }
-        if (c.qk_nope_head_dim + c.qk_rope_head_dim == 0) {
-            fail(error_kind::range, at("qk_nope_head_dim"),
-                 "multi-head latent attention needs qk_nope_head_dim + qk_rope_head_dim > 0");
-        }
-        if (c.v_head_dim == 0) {
-            fail(error_kind::range, at("v_head_dim"), "multi-head latent attention needs a positive v_head_dim");
-        }
-    } else if (c.hidden_size % c.num_attention_heads != 0) {
-        fail(error_kind::range, at("hidden_size"),
-             "hidden_size (" + std::to_string(c.hidden_size) + ") must be a multiple of num_attention_heads (" +
-                 std::to_string(c.num_attention_heads) + ") when use_mla is false");
-    }
-
-    if (c.n_routed_experts) {
-        const std::uint64_t experts = *c.n_routed_experts;
-        require_positive(experts, at, "n_routed_experts");
-        require_positive(c.moe_intermediate_size, at, "moe_intermediate_size");
-        if (!c.num_experts_per_tok) {
-            fail(error_kind::missing_key, at("num_experts_per_tok"),
-                 "a MoE model (n_routed_experts set) needs num_experts_per_tok");
-        }
-        require_positive(*c.num_experts_per_tok, at, "num_experts_per_tok");
-        if (*c.num_experts_per_tok > experts) {
-            fail(error_kind::range, at("num_experts_per_tok"),
-                 "must be at most n_routed_experts (" + std::to_string(experts) + "), found " +
-                     std::to_string(*c.num_experts_per_tok));
-        }
-        if (c.n_group) {
-            require_positive(*c.n_group, at, "n_group");
-            if (experts % *c.n_group != 0) {
-                fail(error_kind::range, at("n_group"),
-                     "n_routed_experts (" + std::to_string(experts) + ") must be a multiple of n_group (" +
-                         std::to_string(*c.n_group) + ")");
-            }
-        }
-    }
-    if (c.topk_group && c.n_group && *c.topk_group > *c.n_group) {
-        fail(error_kind::range, at("topk_group"),
-             "must be at most n_group (" + std::to_string(*c.n_group) + "), found " + std::to_string(*c.topk_group));
-    }
-    require_positive(c.intermediate_size, at, "intermediate_size");
+    check_config(
+        c, at,
+        [](ErrorKind kind, const std::string& pointer, const std::string& message) { fail(kind, pointer, message); },
+        false);
 }
 
 } // namespace detail

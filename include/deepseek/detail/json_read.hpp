@@ -33,7 +33,7 @@ template <class Json> void fail_if_huge_integer(const Json& value, const Path& p
     if (!value.is_number_float()) return;
     const double v = value.template get<double>();
     if (v >= upper || v <= -9223372036854775808.0) {
-        fail(error_kind::range, pointer, "too large for a 64-bit integer, found " + describe(value));
+        fail(ErrorKind::range, pointer, "too large for a 64-bit integer, found " + describe(value));
     }
 }
 
@@ -42,7 +42,7 @@ template <class Json> void read_scalar(const Json& value, const Path& pointer, s
         out = value.template get<std::uint64_t>();
     } else if (value.is_number_integer()) {
         const auto v = value.template get<std::int64_t>();
-        if (v < 0) fail(error_kind::range, pointer, "must not be negative, found " + std::to_string(v));
+        if (v < 0) fail(ErrorKind::range, pointer, "must not be negative, found " + std::to_string(v));
         out = static_cast<std::uint64_t>(v);
     } else if (value.is_number_float()) {
         fail_if_huge_integer(value, pointer, 18446744073709551616.0);
@@ -51,7 +51,7 @@ template <class Json> void read_scalar(const Json& value, const Path& pointer, s
         type_fail(pointer, "an integer", value);
     }
     if (out > max_dimension) {
-        fail(error_kind::range, pointer,
+        fail(ErrorKind::range, pointer,
              "must be at most 2^32 (4294967296), the limit for any size or count, found " + std::to_string(out));
     }
 }
@@ -62,7 +62,7 @@ template <class Json> void read_scalar(const Json& value, const Path& pointer, s
     } else if (value.is_number_unsigned()) {
         const auto v = value.template get<std::uint64_t>();
         if (v > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
-            fail(error_kind::range, pointer, "must be at most 2^63-1, found " + std::to_string(v));
+            fail(ErrorKind::range, pointer, "must be at most 2^63-1, found " + std::to_string(v));
         }
         out = static_cast<std::int64_t>(v);
     } else {
@@ -75,7 +75,7 @@ template <class Json> void read_scalar(const Json& value, const Path& pointer, d
     if (!value.is_number()) type_fail(pointer, "a number", value);
     out = value.template get<double>();
     // The parser refuses 1e400; a finite check keeps any other route to inf/NaN out too.
-    if (!std::isfinite(out)) fail(error_kind::range, pointer, "must be a finite number");
+    if (!std::isfinite(out)) fail(ErrorKind::range, pointer, "must be a finite number");
 }
 
 template <class Json> void read_scalar(const Json& value, const Path& pointer, bool& out) {
@@ -89,7 +89,7 @@ void read_scalar(const Json& value, const Path& pointer, E& out) {
     const auto& text = value.template get_ref<const std::string&>();
     const auto parsed = enum_from_string<E>(text);
     if (!parsed) {
-        fail(error_kind::unknown_value, pointer,
+        fail(ErrorKind::unknown_value, pointer,
              "unknown value " + short_dump(value) + "; accepted: " + accepted_values<E>());
     }
     out = *parsed;
@@ -103,7 +103,7 @@ template <class Json> void check_rope_scaling(RopeScaling& out, const Json& obje
     const auto alias_it = object.find("rope_type");
     if (type_it == object.end()) {
         if (alias_it == object.end()) {
-            fail(error_kind::missing_key, Path(pointer, "type"),
+            fail(ErrorKind::missing_key, Path(pointer, "type"),
                  "rope_scaling needs \"type\" (or \"rope_type\"); accepted: " + accepted_values<RopeType>());
         }
         read_scalar(*alias_it, Path(pointer, "rope_type"), out.type);
@@ -111,22 +111,22 @@ template <class Json> void check_rope_scaling(RopeScaling& out, const Json& obje
         RopeType alias{};
         read_scalar(*alias_it, Path(pointer, "rope_type"), alias);
         if (alias != out.type) {
-            fail(error_kind::range, Path(pointer, "rope_type"),
+            fail(ErrorKind::range, Path(pointer, "rope_type"),
                  "\"" + std::string(to_string(alias)) + "\" disagrees with type \"" + std::string(to_string(out.type)) +
                      "\"");
         }
     }
     if (object.find("factor") == object.end()) {
-        fail(error_kind::missing_key, Path(pointer, "factor"), "rope_scaling needs a \"factor\"");
+        fail(ErrorKind::missing_key, Path(pointer, "factor"), "rope_scaling needs a \"factor\"");
     }
     if (!(out.factor >= 1.0)) {
-        fail(error_kind::range, Path(pointer, "factor"), "must be at least 1, found " + describe(object.at("factor")));
+        fail(ErrorKind::range, Path(pointer, "factor"), "must be at least 1, found " + describe(object.at("factor")));
     }
 }
 
 inline void require_layer_count(std::uint64_t value, const Path& pointer) {
     if (value > max_layers) {
-        fail(error_kind::range, pointer,
+        fail(ErrorKind::range, pointer,
              "must be at most " + std::to_string(max_layers) + " layers, the limit of this reader, found " +
                  std::to_string(value));
     }
@@ -135,12 +135,12 @@ inline void require_layer_count(std::uint64_t value, const Path& pointer) {
 template <class Json>
 void check_quantization_config(const QuantizationConfig& out, const Json& object, const Path& pointer) {
     if (object.find("quant_method") == object.end()) {
-        fail(error_kind::missing_key, Path(pointer, "quant_method"),
+        fail(ErrorKind::missing_key, Path(pointer, "quant_method"),
              "quantization_config needs a \"quant_method\"; accepted: " + accepted_values<QuantMethod>());
     }
     for (std::size_t i = 0; i < 2; ++i) {
         if (out.weight_block_size[i] == 0) {
-            fail(error_kind::range, Path(Path(pointer, "weight_block_size"), i),
+            fail(ErrorKind::range, Path(Path(pointer, "weight_block_size"), i),
                  "a block size must be positive, found 0");
         }
     }
@@ -185,7 +185,7 @@ template <class T, class Json> void read_value(const Json& value, const Path& po
     } else if constexpr (is_std_array<T>::value) {
         if (!value.is_array()) type_fail(pointer, "an array", value);
         if (value.size() != out.size()) {
-            fail(error_kind::range, pointer,
+            fail(ErrorKind::range, pointer,
                  "expected exactly " + std::to_string(out.size()) + " entries, found " + std::to_string(value.size()));
         }
         for (std::size_t i = 0; i < out.size(); ++i) {
@@ -194,7 +194,7 @@ template <class T, class Json> void read_value(const Json& value, const Path& po
     } else if constexpr (is_fixed_vector<T>::value) {
         if (!value.is_array()) type_fail(pointer, "an array", value);
         if (value.size() > T::capacity()) {
-            fail(error_kind::range, pointer,
+            fail(ErrorKind::range, pointer,
                  "at most " + std::to_string(T::capacity()) + " entries are supported, found " +
                      std::to_string(value.size()));
         }

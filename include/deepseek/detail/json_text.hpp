@@ -42,11 +42,11 @@ inline std::string line_column(std::string_view text, std::size_t index) {
 /// for the parser to describe.
 inline void check_structure(std::string_view text) {
     if (text.size() >= 2 && ((text[0] == '\xFF' && text[1] == '\xFE') || (text[0] == '\xFE' && text[1] == '\xFF'))) {
-        fail(error_kind::syntax, "",
+        fail(ErrorKind::syntax, "",
              "malformed JSON at line 1, column 1: a UTF-16 byte-order mark; save the file as UTF-8");
     }
     if (const auto nul = text.find('\0'); nul != std::string_view::npos) {
-        fail(error_kind::syntax, "",
+        fail(ErrorKind::syntax, "",
              "malformed JSON at " + line_column(text, nul) + ": a NUL byte (JSON text cannot hold one)");
     }
 }
@@ -79,7 +79,7 @@ template <class Json> void check_nesting(const Json& root, std::string_view text
             in_string = true;
         } else if (ch == '[' || ch == '{') {
             if (++depth > max_nesting_depth) {
-                fail(error_kind::syntax, "",
+                fail(ErrorKind::syntax, "",
                      "JSON nested deeper than " + std::to_string(max_nesting_depth) + " levels at " +
                          line_column(text, i));
             }
@@ -87,7 +87,7 @@ template <class Json> void check_nesting(const Json& root, std::string_view text
             --depth;
         }
     }
-    fail(error_kind::syntax, "", "JSON nested deeper than " + std::to_string(max_nesting_depth) + " levels");
+    fail(ErrorKind::syntax, "", "JSON nested deeper than " + std::to_string(max_nesting_depth) + " levels");
 }
 
 template <class Json> Json parse_json(std::string_view text) {
@@ -100,7 +100,7 @@ template <class Json> Json parse_json(std::string_view text) {
         // e.byte is the 1-based byte where parsing stopped.
         std::string reason = e.what();
         if (const auto pos = reason.find(": "); pos != std::string::npos) reason = reason.substr(pos + 2);
-        fail(error_kind::syntax, "",
+        fail(ErrorKind::syntax, "",
              "malformed JSON at " + line_column(text, e.byte == 0 ? 0 : e.byte - 1) + ": " + reason);
     } catch (const typename Json::out_of_range& e) {
         // A number beyond double's range (1e400): nlohmann throws out_of_range (not parse_error)
@@ -114,7 +114,7 @@ template <class Json> Json parse_json(std::string_view text) {
             }
         }
         const auto at = token.empty() ? std::string_view::npos : text.find(token);
-        fail(error_kind::range, "",
+        fail(ErrorKind::range, "",
              "number out of range" + (at == std::string_view::npos ? std::string() : " at " + line_column(text, at)) +
                  ": " + (token.empty() ? what : token + " does not fit a double"));
     }
