@@ -332,11 +332,13 @@ std::string human_count(std::uint64_t n) {
 }
 
 std::string optional_count(const std::optional<std::uint64_t>& v) { return v ? std::to_string(*v) : "none"; }
+std::string optional_count(std::uint64_t v) { return std::to_string(v); }
 
 // ---- the report -----------------------------------------------------------------------------
 
 template <class C> void print_table(std::ostream& os, const C& c, const deepseek::Report& r, const std::string& source,
-                                    const std::optional<std::uint64_t>& budget) {
+                                    const std::optional<std::uint64_t>& budget,
+                                    const std::vector<std::string>& not_modelled) {
     const auto& p = r.params;
     const std::uint64_t moe = deepseek::moe_layer_count(c);
     os << program << " " << DEEPSEEK_CONFIG_VERSION_STRING << ": " << source << "\n\n";
@@ -378,22 +380,31 @@ template <class C> void print_table(std::ostream& os, const C& c, const deepseek
         row("vision", p.vision);
     else
         os << "  vision            not modelled (this encoder is not counted)\n";
-    if (!p.indexer_modelled) os << "  dsa indexer       not modelled (V3.2 sparse-attention indexer not counted)\n";
     row("total", p.total);
     row("active", p.active);
     if (p.mtp > 0) row("mtp (stored)", p.mtp);
     os << "\n";
-    os << "checkpoint    " << human_bytes(r.checkpoint_bytes) << " (" << grouped(r.checkpoint_bytes) << " bytes)\n";
-    os << "weights       " << human_bytes(r.weight_bytes) << " per rank (" << grouped(r.weight_bytes) << " bytes; "
-       << deepseek::weights_label(r) << ", tp " << r.tp;
-    if (p.mtp > 0) os << (r.mtp ? ", MTP layer loaded" : ", MTP layer not loaded");
-    os << ")\n";
+    for (const auto& note : not_modelled) os << "not modelled  " << note << "\n";
+    if (!not_modelled.empty()) os << "\n";
+    if (r.checkpoint_bytes)
+        os << "checkpoint    " << human_bytes(*r.checkpoint_bytes) << " (" << grouped(*r.checkpoint_bytes)
+           << " bytes)\n";
+    else
+        os << "checkpoint    not modelled (quant_method)\n";
+    if (r.weight_bytes) {
+        os << "weights       " << human_bytes(*r.weight_bytes) << " per rank (" << grouped(*r.weight_bytes)
+           << " bytes; " << deepseek::weights_label(r) << ", tp " << r.tp;
+        if (p.mtp > 0) os << (r.mtp ? ", MTP layer loaded" : ", MTP layer not loaded");
+        os << ")\n";
+    } else {
+        os << "weights       not modelled as released (quant_method); --weights-dtype gives a uniform figure\n";
+    }
     os << "kv cache      " << deepseek::to_string(r.kv_layout) << ", " << deepseek::to_string(r.kv_dtype) << ": "
        << human_bytes(r.kv_bytes_per_token) << " per token (" << grouped(r.kv_bytes_per_token) << " bytes)\n";
     os << "              " << human_bytes(r.kv_bytes) << " at " << grouped(r.context) << " tokens x batch " << r.batch
        << " (" << grouped(r.kv_bytes) << " bytes per rank)\n";
     if (budget && !r.weights_fit) {
-        os << "max context   none: the weights alone (" << human_bytes(r.weight_bytes) << ") do not fit in "
+        os << "max context   none: the weights alone (" << human_bytes(r.weight_bytes.value_or(0)) << ") do not fit in "
            << human_bytes(*budget) << " per rank\n";
     }
     if (budget && r.max_context) {
@@ -549,7 +560,14 @@ void print_pages(std::ostream& os, const PageBudget& b, const deepseek::Report& 
     }
 }
 
-template <class C> int run(const C& c, const CliOptions& o, const std::string& source) {
+template <class C>
+int run(const C& c, const CliOptions& o, const std::string& source, const std::vector<std::string>& not_modelled) {
+    if ((o.tensors || o.check_index) && !deepseek::quantization_modelled(c)) {
+        throw deepseek::Error(deepseek::ErrorKind::not_modelled, "/quantization_config/quant_method",
+                              std::string(o.tensors ? "--tensors" : "--check-index") +
+                                  ": the stored tensors of this quantisation method are not modelled (only "
+                                  "DeepSeek's fp8 is)");
+    }
     std::ostringstream out; // nothing reaches stdout unless the whole run succeeds
     if (o.check_index) {
         const bool ok = check_index(out, c, *o.check_index, o.json);
@@ -584,10 +602,11 @@ template <class C> int run(const C& c, const CliOptions& o, const std::string& s
             print_tensors(tensors, c, true);
             report["tensors"] = json::parse(tensors.str());
         }
+        report["not_modelled"] = not_modelled;
         if (pages) add_pages_json(report, *pages);
         out << report.dump(2) << "\n";
     } else {
-        print_table(out, c, r, source, o.report.budget);
+        print_table(out, c, r, source, o.report.budget, not_modelled);
         if (pages) print_pages(out, *pages, r, o.report.budget);
         if (o.tensors) {
             out << "\ntensors\n";
@@ -625,7 +644,8 @@ int main_impl(int argc, char** argv) {
         return 0;
     }
     const deepseek::AnyConfig& config = doc.config;
-    return std::visit([&](const auto& c) { return run(c, o, source); }, config);
+    const std::vector<std::string> notes = deepseek::not_modelled(doc);
+    return std::visit([&](const auto& c) { return run(c, o, source, notes); }, config);
 }
 
 } // namespace

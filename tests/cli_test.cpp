@@ -136,8 +136,12 @@ TEST_CASE("DeepSeek-V3.2: the DSA indexer is reported as not modelled", "[cli]")
     CHECK(j.at("params").at("vision_modelled") == true);
     const json v3 = json::parse(run_cli(corpus("deepseek-v3.json") + " --json").out);
     CHECK(v3.at("params").at("indexer_modelled") == true);
+    CHECK(j.at("not_modelled") ==
+          json::array({"DSA indexer: not counted (V3.2's sparse-attention indexer is not modelled)"}));
+    CHECK(v3.at("not_modelled") == json::array());
     const Run table = run_cli(corpus("deepseek-v3.2.json"));
-    CHECK(table.out.find("dsa indexer       not modelled") != std::string::npos);
+    CHECK(table.out.find("\nnot modelled  DSA indexer: not counted (V3.2's sparse-attention indexer is not "
+                         "modelled)\n") != std::string::npos);
 }
 
 TEST_CASE("The table over the corpus", "[cli]") {
@@ -505,4 +509,45 @@ TEST_CASE("Option --budget: weights that fit with no room for a token are not we
     const json k = json::parse(run_cli("--preset deepseek-v2-lite --json --budget " + less).out);
     CHECK_FALSE(k.contains("max_context"));
     CHECK(k.at("weights_fit") == false);
+}
+
+TEST_CASE("A quantisation method that is not modelled: the report says so, exit 0", "[cli][lenient]") {
+    const fs::path dir = test_support::scratch_dir("awq");
+    const fs::path file = dir / "config.json";
+    // DeepSeek-V3's hyperparameters (its config.json) with an AWQ quantization_config.
+    std::ofstream(file) << R"({"model_type": "deepseek_v3", "architectures": ["DeepseekV3ForCausalLM"],
+        "vocab_size": 129280, "hidden_size": 7168, "intermediate_size": 18432, "moe_intermediate_size": 2048,
+        "num_hidden_layers": 61, "num_nextn_predict_layers": 1, "num_attention_heads": 128,
+        "num_key_value_heads": 128, "n_shared_experts": 1, "n_routed_experts": 256, "routed_scaling_factor": 2.5,
+        "kv_lora_rank": 512, "q_lora_rank": 1536, "qk_rope_head_dim": 64, "v_head_dim": 128,
+        "qk_nope_head_dim": 128, "topk_method": "noaux_tc", "n_group": 8, "topk_group": 4,
+        "num_experts_per_tok": 8, "first_k_dense_replace": 3, "norm_topk_prob": true,
+        "max_position_embeddings": 163840, "torch_dtype": "bfloat16",
+        "quantization_config": {"quant_method": "awq", "bits": 4, "group_size": 128, "zero_point": true}})";
+    const std::string note = "not modelled  quantization_config.quant_method \"awq\": only DeepSeek's fp8 is "
+                             "modelled, so the checkpoint's bytes and the weights as released are not given "
+                             "(--weights-dtype gives a uniform figure)\n";
+    const Run table = run_cli(quote(file.string()) + " --tp 8");
+    CHECK(table.code == 0);
+    CHECK(table.err.empty());
+    CHECK(table.out.find(note) != std::string::npos);
+    CHECK(table.out.find("\ncheckpoint    not modelled (quant_method)\n") != std::string::npos);
+    CHECK(table.out.find("671,026,419,200") != std::string::npos); // V3's parameters, recorded
+    CHECK(table.out.find("70,272 bytes") != std::string::npos);    // V3's latent bf16 KV per token
+
+    const json j = json::parse(run_cli(quote(file.string()) + " --json").out);
+    CHECK(j.at("checkpoint_bytes").is_null());
+    CHECK(j.at("weights").at("bytes").is_null());
+    CHECK(j.at("quantization_modelled") == false);
+    CHECK(j.at("params").at("total") == X::v3_params);
+    REQUIRE(j.at("not_modelled").size() == 1);
+
+    // A uniform dtype gives the weights; the stored tensors stay unknown.
+    const json bf16 = json::parse(run_cli(quote(file.string()) + " --json --weights-dtype bf16").out);
+    CHECK(bf16.at("weights").at("bytes").is_number());
+    const Run tensors = run_cli(quote(file.string()) + " --tensors");
+    CHECK(tensors.code == 1);
+    CHECK(tensors.out.empty());
+    CHECK(tensors.err == "deepseek-config: /quantization_config/quant_method: --tensors: the stored tensors of "
+                         "this quantisation method are not modelled (only DeepSeek's fp8 is)\n");
 }

@@ -33,7 +33,7 @@ TEST_CASE("Dispatch by architectures and auto_map when model_type does not decid
 
 TEST_CASE("A DeepSeek-VL2 file gives the DeepseekV2Config of its language_config", "[dispatch]") {
     const Document doc = load_document(test_support::data_file("vl2-tiny-like.json"));
-    CHECK(doc.layout == Layout::language_config);
+    CHECK(doc.layout == DocumentLayout::language_config);
     REQUIRE(std::holds_alternative<DeepseekV2Config>(doc.config));
     const auto& c = std::get<DeepseekV2Config>(doc.config);
     CHECK(c.hidden_size == 1280);

@@ -64,7 +64,7 @@ void check_round_trip(const fs::path& source) {
 
     const json written = json::parse(test_support::read_text(saved));
     // Saving writes the class's model_type, as save_pretrained does...
-    if (first.layout == Layout::top_level) {
+    if (first.layout == DocumentLayout::top_level) {
         CHECK(written.at("model_type") == std::string(model_type_of(first.config)));
         original.erase("model_type");
     }

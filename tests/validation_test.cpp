@@ -157,10 +157,10 @@ TEST_CASE("Unknown strings of closed sets list the accepted ones", "[validation]
     expect_error(with(base_v2(), "/torch_dtype", "float8"),
                  {"/torch_dtype", ErrorKind::unknown_value,
                   "unknown value \"float8\"; accepted: \"float32\", \"float16\", \"bfloat16\""});
-    expect_error(with(base_v2(), "/hidden_act", "swiglu"),
-                 {"/hidden_act", ErrorKind::unknown_value,
-                  "unknown value \"swiglu\"; accepted: \"silu\", \"swish\", \"gelu\", \"gelu_new\", "
-                  "\"gelu_pytorch_tanh\", \"quick_gelu\", \"relu\", \"tanh\""});
+    // hidden_act is an open set (no figure depends on it): any string loads; see lenient_test.cpp.
+    // Not a string is still an error.
+    expect_error(with(base_v2(), "/hidden_act", 1),
+                 {"/hidden_act", ErrorKind::type, "expected a string, found an integer (1)"});
 }
 
 TEST_CASE("Bad rope_scaling", "[validation][rope]") {
@@ -185,9 +185,9 @@ TEST_CASE("Bad quantization_config", "[validation][quantization]") {
     expect_error(with(v3, "/quantization_config", json{{"fmt", "e4m3"}}),
                  {"/quantization_config/quant_method", ErrorKind::missing_key,
                   "quantization_config needs a \"quant_method\"; accepted: \"fp8\""});
-    expect_error(
-        with(v3, "/quantization_config", json{{"quant_method", "awq"}}),
-        {"/quantization_config/quant_method", ErrorKind::unknown_value, "unknown value \"awq\"; accepted: \"fp8\""});
+    // Another method ("awq") loads and is reported as not modelled: see lenient_test.cpp.
+    expect_error(with(v3, "/quantization_config", json{{"quant_method", json::array()}}),
+                 {"/quantization_config/quant_method", ErrorKind::type, "expected a string, found an array"});
     expect_error(with(v3, "/quantization_config", json{{"quant_method", "fp8"}, {"weight_block_size", {128}}}),
                  {"/quantization_config/weight_block_size", ErrorKind::range, "expected exactly 2 entries, found 1"});
     expect_error(

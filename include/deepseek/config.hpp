@@ -243,7 +243,8 @@ struct DeepseekV3Config {
     std::optional<std::uint64_t> n_routed_experts = 256;
     std::uint64_t ep_size = 1;
     double routed_scaling_factor = 2.5;
-    std::optional<std::uint64_t> kv_lora_rank = 512;
+    /// Always MLA in V3, so always set (null is a type error; V2 keeps it optional for use_mla false).
+    std::uint64_t kv_lora_rank = 512;
     /// Query compression width; null or 0 means a plain `q_proj`.
     std::optional<std::uint64_t> q_lora_rank = 1536;
     std::uint64_t qk_rope_head_dim = 64;

@@ -13,7 +13,7 @@
 namespace deepseek {
 
 /// Where the typed language-model fields live in the file.
-enum class Layout {
+enum class DocumentLayout {
     top_level,       ///< at the top (V2, V3, and OCR, whose `language_config` is kept as read)
     language_config, ///< only inside `language_config` (DeepSeek-VL2 files)
 };
@@ -23,7 +23,7 @@ enum class Layout {
 struct Document {
     AnyConfig config;
     nlohmann::json extra = nlohmann::json(nlohmann::json::value_t::object); // {} (braces would make [{}])
-    Layout layout = Layout::top_level;
+    DocumentLayout layout = DocumentLayout::top_level;
 };
 
 } // namespace deepseek

@@ -35,12 +35,13 @@ enum class KvLayout { latent, expanded, mha };
 /// Why a memory figure could not be computed.
 enum class MemoryError {
     none,
-    tp_zero,            ///< tensor-parallel size 0
-    tp_does_not_divide, ///< tp does not divide a split dimension (heads, rows, experts)
-    layout_needs_mla,   ///< latent / expanded KV asked of a model without MLA
-    layout_needs_mha,   ///< mha KV asked of an MLA model
-    weights_do_not_fit, ///< the weights alone exceed the memory budget
-    overflow,           ///< a figure of the query does not fit in 64 bits
+    tp_zero,                   ///< tensor-parallel size 0
+    tp_does_not_divide,        ///< tp does not divide a split dimension (heads, rows, experts)
+    layout_needs_mla,          ///< latent / expanded KV asked of a model without MLA
+    layout_needs_mha,          ///< mha KV asked of an MLA model
+    weights_do_not_fit,        ///< the weights alone exceed the memory budget
+    overflow,                  ///< a figure of the query does not fit in 64 bits
+    quantization_not_modelled, ///< the weights as released: quant_method is not modelled
 };
 
 template <> struct enum_table<Dtype> {
@@ -62,7 +63,7 @@ template <> struct enum_table<KvLayout> {
     }};
 };
 template <> struct enum_table<MemoryError> {
-    static constexpr std::array<EnumEntry<MemoryError>, 7> entries{{
+    static constexpr std::array<EnumEntry<MemoryError>, 8> entries{{
         {MemoryError::none, "none"},
         {MemoryError::tp_zero, "tp_zero"},
         {MemoryError::tp_does_not_divide, "tp_does_not_divide"},
@@ -70,6 +71,7 @@ template <> struct enum_table<MemoryError> {
         {MemoryError::layout_needs_mha, "layout_needs_mha"},
         {MemoryError::weights_do_not_fit, "weights_do_not_fit"},
         {MemoryError::overflow, "overflow"},
+        {MemoryError::quantization_not_modelled, "quantization_not_modelled"},
     }};
 };
 
@@ -87,6 +89,9 @@ constexpr std::string_view error_message(MemoryError e) noexcept {
         return "the mha KV layout is for models with use_mla false; use latent or expanded";
     case MemoryError::weights_do_not_fit: return "the weights alone do not fit the budget";
     case MemoryError::overflow: return "a figure of this query does not fit in 64 bits";
+    case MemoryError::quantization_not_modelled:
+        return "the weights as released are not modelled for this quantization_config.quant_method (only DeepSeek's "
+               "fp8 is); give a uniform weights dtype";
     }
     return {};
 }
@@ -96,6 +101,7 @@ constexpr ErrorKind error_kind_of(MemoryError e) noexcept {
     switch (e) {
     case MemoryError::weights_do_not_fit: return ErrorKind::does_not_fit;
     case MemoryError::overflow: return ErrorKind::overflow;
+    case MemoryError::quantization_not_modelled: return ErrorKind::not_modelled;
     default: return ErrorKind::invalid_query;
     }
 }

@@ -16,8 +16,10 @@ namespace deepseek {
 // Closed string sets: enums with explicit string tables.
 // ---------------------------------------------------------------------------------------------
 
-/// `hidden_act`: the activation of the MLPs (every released DeepSeek model uses `silu`).
-enum class HiddenAct { silu, swish, gelu, gelu_new, gelu_pytorch_tanh, quick_gelu, relu, tanh };
+/// `hidden_act`: the activation of the MLPs (every released DeepSeek model uses `silu`). `other`
+/// is any name outside the table: it loads (no figure depends on the activation), its text stays
+/// in the Document's extra keys, and it is saved back unchanged.
+enum class HiddenAct { silu, swish, gelu, gelu_new, gelu_pytorch_tanh, quick_gelu, relu, tanh, other };
 
 /// `topk_method`: how the MoE gate picks experts. `gready` is upstream's misspelled default in
 /// DeepSeek's V2 config class; DeepSeek's gate matches no branch for it.
@@ -33,7 +35,11 @@ enum class RopeType { linear, dynamic, yarn };
 enum class TorchDtype { float32, float16, bfloat16 };
 
 /// `quantization_config.quant_method`: only DeepSeek's FP8 block quantisation is modelled.
-enum class QuantMethod { fp8 };
+/// `other` is any other method (AWQ, GPTQ, compressed-tensors, ModelOpt...): the config loads,
+/// the whole `quantization_config` object stays in the Document's extra keys and is saved back
+/// unchanged, and the figures that depend on the stored bytes say they are not modelled
+/// (`quantization_modelled`).
+enum class QuantMethod { fp8, other };
 
 /// `quantization_config.fmt`: the FP8 element format.
 enum class Fp8Format { e4m3, e5m2 };
@@ -154,6 +160,20 @@ template <> struct enum_table<VisionModelName> {
         {VisionModelName::deepencoderv2, "deepencoderv2"},
     }};
 };
+
+/// Whether an enum is open: a string outside its table reads as its `other` value (kept as
+/// read in the Document) instead of being an error. Only where no structure depends on the value.
+template <class E> inline constexpr bool is_open_enum_v = false;
+template <> inline constexpr bool is_open_enum_v<HiddenAct> = true;
+template <> inline constexpr bool is_open_enum_v<QuantMethod> = true;
+
+/// Whether `value` is the `other` of an open enum: a string the table does not know.
+template <class T> constexpr bool is_other_value(const T& value) noexcept {
+    if constexpr (std::is_enum_v<T> && is_open_enum_v<T>)
+        return value == T::other;
+    else
+        return (void)value, false;
+}
 
 /// The JSON text of an enum value, e.g. `to_string(TopkMethod::noaux_tc) == "noaux_tc"`.
 template <class E> constexpr std::string_view to_string(E value) noexcept {

@@ -227,7 +227,7 @@ template <class... Deferred> [[nodiscard]] nlohmann::json document_to_json(const
     DEEPSEEK_CONFIG_NO_ARGS_ASSERT("document_to_json");
     using Json = detail::json_for<Deferred...>;
     Json out = Json::object();
-    if (doc.layout == Layout::language_config) {
+    if (doc.layout == DocumentLayout::language_config) {
         out["language_config"] = config_to_json(doc.config);
     } else {
         out = config_to_json(doc.config);

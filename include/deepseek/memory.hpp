@@ -288,9 +288,11 @@ template <class C> constexpr SizeResult uniform_bits_per_rank(const C& c, Dtype 
 inline namespace DEEPSEEK_CONFIG_ABI_NAMESPACE {
 
 /// Bytes of the checkpoint as released: each tensor at its storage dtype (`storage_dtype`),
-/// FP8 scales included, MTP modules included.
+/// FP8 scales included, MTP modules included. A quantisation method that is not modelled
+/// (`quantization_modelled` false) throws an Error of kind `not_modelled`: there is no figure.
 template <class C> [[nodiscard]] constexpr std::uint64_t checkpoint_bytes(const C& c) {
     detail::require_config<C>();
+    if (!quantization_modelled(c)) detail::throw_error(to_error(MemoryError::quantization_not_modelled));
     return detail::checked_figure([&] {
         detail::CheckpointBytesSum<C> sum{c, 1};
         detail::for_each_tensor_summed(c, [&](const TensorSpec& t) { sum.add(t, t.elements()); });
@@ -332,12 +334,14 @@ struct WeightQuery {
 /// tensor is at its storage dtype with its FP8 scales, a scale tensor split like its weight (so
 /// tp must also divide the split dimension of the scale grid); with it, every tensor but the
 /// scales is at that dtype (int4 rounds the total up to whole bytes once). Errors: `tp_zero`,
-/// `tp_does_not_divide` (when `can_split` is false), `overflow`.
+/// `tp_does_not_divide` (when `can_split` is false), `overflow`, and without `q.dtype`
+/// `quantization_not_modelled` (a quant_method other than DeepSeek's FP8).
 template <class C> [[nodiscard]] constexpr SizeResult weight_bytes_per_rank(const C& c, const WeightQuery& q) {
     detail::require_config<C>();
     return detail::overflow_as_error([&]() -> SizeResult {
         if (q.dtype) return detail::bits_to_bytes(detail::uniform_bits_per_rank(c, *q.dtype, q.tp, q.mtp));
         if (q.tp == 0) return MemoryError::tp_zero;
+        if (!quantization_modelled(c)) return MemoryError::quantization_not_modelled;
         detail::CheckpointBytesSum<C> sum{c, q.tp, q.mtp};
         detail::for_each_tensor_summed(c, [&](const TensorSpec& t) { sum.add(t, t.elements()); });
         return sum.bytes();

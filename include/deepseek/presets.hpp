@@ -114,7 +114,7 @@ constexpr DeepseekV3Config make_v3() noexcept {
     c.hidden_size = 7168;
     c.initializer_range = 0.02;
     c.intermediate_size = 18432;
-    c.kv_lora_rank = opt_u64(512);
+    c.kv_lora_rank = 512;
     c.max_position_embeddings = 163840;
     c.moe_intermediate_size = 2048;
     c.moe_layer_freq = 1;

@@ -35,10 +35,13 @@ struct ReportOptions {
 /// The report: every figure the command-line tool prints. Byte counts are per rank.
 struct Report {
     ParamBreakdown params{};
-    std::uint64_t checkpoint_bytes = 0;   ///< the whole released checkpoint, one device
+    /// The whole released checkpoint, one device; unset when its quantisation is not modelled.
+    std::optional<std::uint64_t> checkpoint_bytes{};
     std::optional<Dtype> weights_dtype{}; ///< unset: as released
-    std::uint64_t weight_bytes = 0;       ///< weights held by one rank
-    bool mtp = false;                     ///< weight_bytes includes the MTP modules
+    /// Weights held by one rank; unset as released when the quantisation is not modelled.
+    std::optional<std::uint64_t> weight_bytes{};
+    bool quantization_modelled = true; ///< false: quantization_config.quant_method is not modelled
+    bool mtp = false;                  ///< weight_bytes includes the MTP modules
     KvLayout kv_layout = KvLayout::latent;
     Dtype kv_dtype = Dtype::bf16;
     std::uint64_t kv_bytes_per_token = 0; ///< one token of one sequence, all layers, one rank
@@ -47,7 +50,8 @@ struct Report {
     std::uint64_t tp = 1;
     std::uint64_t kv_bytes = 0; ///< context x batch tokens, one rank
     /// With a budget: the largest context that fits (0: the weights fit but not one token does);
-    /// unset when there is no budget or when the weights alone do not fit (`weights_fit`).
+    /// unset when there is no budget, when the weights alone do not fit (`weights_fit`), or when
+    /// the weights are not known (`weight_bytes` unset).
     std::optional<std::uint64_t> max_context{};
     bool weights_fit = true; ///< false: with a budget, the weights alone exceed it
 };
@@ -88,6 +92,10 @@ template <class C> constexpr Result<Report, MemoryError> make_report(const C& c,
     r.mtp = options.mtp;
     if (options.tp == 0) return MemoryError::tp_zero;
     // One walk over the tensors gives the parameters, the checkpoint and the weights per rank.
+    // Weights as released of a quantisation that is not modelled have no figure; they are summed
+    // at a uniform dtype all the same, which checks that tp splits the model.
+    r.quantization_modelled = quantization_modelled(c);
+    const bool released = !options.weights_dtype && r.quantization_modelled;
     BreakdownSum params{value_or_zero(c.num_experts_per_tok)};
     CheckpointBytesSum<C> checkpoint{c, 1, true};
     CheckpointBytesSum<C> released_per_rank{c, options.tp, options.mtp};
@@ -97,24 +105,23 @@ template <class C> constexpr Result<Report, MemoryError> make_report(const C& c,
         const std::uint64_t n = t.elements(); // once, for all the sums
         params.add(t, n);
         checkpoint.add(t, n);
-        if (options.weights_dtype)
-            uniform_per_rank.add(t, n);
-        else
+        if (released)
             released_per_rank.add(t, n);
+        else
+            uniform_per_rank.add(t, n);
     });
     r.params = model_breakdown(c, params);
-    r.checkpoint_bytes = *checkpoint.bytes(); // tp 1: nothing is split, no error
-    const SizeResult weights =
-        options.weights_dtype ? bits_to_bytes(uniform_per_rank.bits()) : released_per_rank.bytes();
+    if (r.quantization_modelled) r.checkpoint_bytes = *checkpoint.bytes(); // tp 1: nothing is split, no error
+    const SizeResult weights = released ? released_per_rank.bytes() : bits_to_bytes(uniform_per_rank.bits());
     if (!weights) return weights.error();
-    r.weight_bytes = *weights;
+    if (released || options.weights_dtype) r.weight_bytes = *weights;
 
     const SizeResult per_token = kv_bits_per_token(c, r.kv_layout, r.kv_dtype, 1, r.tp);
     if (!per_token) return per_token.error();
     r.kv_bytes_per_token = ceil_div(*per_token, 8);
     const char* const what = "KV cache bytes";
     r.kv_bytes = ceil_div(checked_mul(checked_mul(*per_token, r.context, what), r.batch, what), 8);
-    if (options.budget) {
+    if (options.budget && r.weight_bytes) {
         const SizeResult fit = max_context_tokens(c, budget_query_of(r, *options.budget));
         if (!fit && fit.error() != MemoryError::weights_do_not_fit) return fit.error();
         r.weights_fit = fit.has_value();

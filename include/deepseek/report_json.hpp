@@ -12,12 +12,14 @@
 #include <string_view>
 #include <type_traits>
 #include <variant>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "any_config.hpp"
 #include "config.hpp"
 #include "detail/json_common.hpp"
+#include "document.hpp"
 #include "enums.hpp"
 #include "index_check.hpp"
 #include "report.hpp"
@@ -77,9 +79,13 @@ template <class C, int N = 0, std::enable_if_t<is_config_v<C>, int> = 0>
         {"indexer_modelled", p.indexer_modelled},
         {"mtp", p.mtp},
     };
-    out["checkpoint_bytes"] = r.checkpoint_bytes;
-    out["weights"] = {
-        {"dtype", std::string(weights_label(r))}, {"tp", r.tp}, {"mtp", r.mtp}, {"bytes", r.weight_bytes}};
+    // null when the quantisation is not modelled (quantization_modelled false)
+    out["checkpoint_bytes"] = detail::optional_json<Json>(r.checkpoint_bytes);
+    out["quantization_modelled"] = r.quantization_modelled;
+    out["weights"] = {{"dtype", std::string(weights_label(r))},
+                      {"tp", r.tp},
+                      {"mtp", r.mtp},
+                      {"bytes", detail::optional_json<Json>(r.weight_bytes)}};
     out["kv_cache"] = {
         {"layout", std::string(to_string(r.kv_layout))},
         {"dtype", std::string(to_string(r.kv_dtype))},
@@ -94,6 +100,46 @@ template <class C, int N = 0, std::enable_if_t<is_config_v<C>, int> = 0>
     if (r.max_context) out["max_context"] = *r.max_context;
     if (r.max_context || !r.weights_fit) out["weights_fit"] = r.weights_fit;
     return out;
+}
+
+namespace detail {
+/// The string at `key` of `object` (or of its `language_config`), or "".
+template <class Json> std::string extra_text(const Json& object, const char* key) {
+    for (const Json* o : {&object, object.contains("language_config") ? &object["language_config"] : nullptr}) {
+        if (o == nullptr || !o->is_object()) continue;
+        const auto it = o->find(key);
+        if (it != o->end() && it->is_string()) return it->template get<std::string>();
+    }
+    return {};
+}
+} // namespace detail
+
+/// What this library does not model about a document's config, one sentence each, naming the
+/// file's own text where there is one: an activation or quantisation method outside its tables
+/// (they load and are saved back as read), a vision encoder or DSA indexer that is not counted.
+/// Empty when everything is modelled.
+inline std::vector<std::string> not_modelled(const Document& doc) {
+    std::vector<std::string> notes;
+    std::visit(
+        [&](const auto& c) {
+            if (c.hidden_act == HiddenAct::other) {
+                notes.push_back("hidden_act \"" + detail::extra_text(doc.extra, "hidden_act") +
+                                "\": an activation this library does not know (no figure depends on it)");
+            }
+            if (!quantization_modelled(c)) {
+                std::string method;
+                if (doc.extra.contains("quantization_config"))
+                    method = detail::extra_text(doc.extra["quantization_config"], "quant_method");
+                notes.push_back("quantization_config.quant_method \"" + method +
+                                "\": only DeepSeek's fp8 is modelled, so the checkpoint's bytes and the weights as "
+                                "released are not given (--weights-dtype gives a uniform figure)");
+            }
+            if (!vision_modelled(c)) notes.push_back("vision encoder: not counted (this encoder is not modelled)");
+            if (!indexer_modelled(c))
+                notes.push_back("DSA indexer: not counted (V3.2's sparse-attention indexer is not modelled)");
+        },
+        doc.config);
+    return notes;
 }
 
 /// report_to_json for whichever config `cfg` holds.

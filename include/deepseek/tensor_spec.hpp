@@ -99,10 +99,12 @@ constexpr Shape shape4(std::uint64_t a, std::uint64_t b, std::uint64_t c, std::u
     return Shape{{a, b, c, d}, 4};
 }
 
-/// The FP8 quantisation of the config, or nullopt. (A copy, not a pointer into the config: g++'s
-/// UBSan instruments a null test of such a pointer, which then is no constant expression.)
+/// The FP8 quantisation of the config, or nullopt (also for a method not modelled: see
+/// quantization_modelled). (A copy, not a pointer into the config: g++'s UBSan instruments a
+/// null test of such a pointer, which then is no constant expression.)
 template <class C> constexpr std::optional<QuantizationConfig> quantization_of(const C& c) noexcept {
     if constexpr (std::is_same_v<C, DeepseekV3Config>) {
+        if (c.quantization_config && c.quantization_config->quant_method == QuantMethod::other) return std::nullopt;
         return c.quantization_config;
     } else {
         (void)c;
@@ -118,6 +120,8 @@ template <class C> constexpr std::uint64_t mtp_layers_of(const C& c) noexcept {
     }
 }
 constexpr std::uint64_t value_or_zero(const std::optional<std::uint64_t>& v) noexcept { return v ? *v : 0; }
+/// A field that is always set (V3's kv_lora_rank) as itself.
+constexpr std::uint64_t value_or_zero(std::uint64_t v) noexcept { return v; }
 
 /// Calls the visitor with the tensors of one scope (a decoder layer, a vision block, the model
 /// root). `linear` adds the FP8 scale tensor next to a quantised Linear weight.

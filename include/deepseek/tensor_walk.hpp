@@ -96,6 +96,21 @@ template <class C> constexpr bool vision_modelled(const C& c) noexcept {
     }
 }
 
+/// Whether the stored dtypes of the checkpoint are known: false when `quantization_config` names a
+/// method other than DeepSeek's FP8 (QuantMethod::other: AWQ, GPTQ, compressed-tensors, ModelOpt
+/// NVFP4...). Parameter counts, the KV cache and weights at a uniform dtype do not depend on it;
+/// the checkpoint's bytes, the weights as released and the stored tensors' dtypes do, and are
+/// then not given.
+template <class C> constexpr bool quantization_modelled(const C& c) noexcept {
+    detail::require_config<C>();
+    if constexpr (std::is_same_v<C, DeepseekV3Config>) {
+        return !(c.quantization_config && c.quantization_config->quant_method == QuantMethod::other);
+    } else {
+        (void)c;
+        return true;
+    }
+}
+
 /// Whether every tensor of the model is counted apart from a vision encoder: false for
 /// DeepSeek-V3.2 configs (`index_n_heads` set), whose sparse-attention indexer weights and
 /// indexer key cache are not modelled; their figures cover the V3 architecture alone.

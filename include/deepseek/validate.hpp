@@ -30,6 +30,10 @@
 namespace deepseek {
 namespace detail {
 
+/// Whether a size is set and above 0 (V2's optional kv_lora_rank, V3's always-set one).
+constexpr bool is_positive(const std::optional<std::uint64_t>& v) noexcept { return v && *v > 0; }
+constexpr bool is_positive(std::uint64_t v) noexcept { return v > 0; }
+
 /// A finite double as nlohmann_json writes it (so a message about a value matches the parser's):
 /// the shortest digits that read back as `v`, fixed notation for decimal exponents -4 to 15
 /// ("0.25", "40.0"), else "1e-05", "1.5e+16". nlohmann finds the digits with Grisu2, which for
@@ -250,7 +254,7 @@ void check_config(const C& c, const PointerOf& pointer_of, Sink&& sink, bool val
     if (!(c.rms_norm_eps > 0.0)) at.report(ErrorKind::range, "rms_norm_eps", "must be positive");
 
     if (uses_mla(c)) {
-        if (!c.kv_lora_rank || *c.kv_lora_rank == 0) {
+        if (!is_positive(c.kv_lora_rank)) {
             at.report(ErrorKind::range, "kv_lora_rank",
                       "multi-head latent attention (use_mla) needs a positive kv_lora_rank");
         }

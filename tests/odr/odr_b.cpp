@@ -20,7 +20,7 @@ std::uint64_t figures_b(const std::string& json_text) {
     const auto cfg = deepseek::parse_config<deepseek::DeepseekV2Config>(json_text);
     const auto report = deepseek::make_report(cfg, deepseek::ReportOptions{}).value();
     const auto manifest = deepseek::tensor_manifest(cfg);
-    return deepseek::parameter_count(cfg) + report.checkpoint_bytes + manifest.size() +
+    return deepseek::parameter_count(cfg) + report.checkpoint_bytes.value_or(0) + manifest.size() +
            deepseek::config_to_json(cfg).size() + deepseek::parameter_count(deepseek::presets::deepseek_v3);
 }
 } // namespace odr

@@ -156,8 +156,9 @@ template <class C, class Json> C read_config_fields(const FieldSources<Json>& so
         } else {
             read_value(*value, at, cfg.*member, sub_extra);
         }
-        if (consume && sub_extra != nullptr) {
-            // A nested object keeps the keys its struct did not take; anything else is consumed.
+        if (consume && sub_extra != nullptr && !is_other_value(cfg.*member)) {
+            // A nested object keeps the keys its struct did not take; anything else is consumed
+            // (but an open enum's unknown text stays, to be saved back as read).
             if (!(sub_extra->is_object() && !sub_extra->empty() && value->is_object())) primary_extra->erase(key);
         }
     });

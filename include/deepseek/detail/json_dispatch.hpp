@@ -66,14 +66,14 @@ template <class Json> ConfigKind detect_kind(const Json& root) {
 
 /// Reads config `C` laid out as `layout`. With `keep_extra`, `Document::extra` holds every key
 /// the typed fields do not; without it (parse_config) that copy of the tree is not made.
-template <class C, class Json> Document read_document_as(const Json& root, Layout layout, bool keep_extra) {
+template <class C, class Json> Document read_document_as(const Json& root, DocumentLayout layout, bool keep_extra) {
     static const std::string language_config_ptr = "/language_config";
     Json extra = keep_extra ? root : Json(Json::value_t::object);
     FieldSources<Json> sources;
     const auto nested = root.find("language_config");
     if (nested != root.end() && !nested->is_object()) type_fail(Path(Path(), "language_config"), "an object", *nested);
     C config{};
-    if (layout == Layout::language_config) {
+    if (layout == DocumentLayout::language_config) {
         if (nested == root.end()) {
             fail(ErrorKind::missing_key, Path(Path(), "language_config"),
                  "a DeepSeek-VL2 file needs a language_config object");
@@ -99,12 +99,16 @@ template <class C, class Json> Document read_document_as(const Json& root, Layou
 template <class Json> Document read_document(const Json& root, bool keep_extra) {
     if (!root.is_object()) type_fail("", "a JSON object at the top level", root);
     switch (detect_kind(root)) {
-    case ConfigKind::deepseek_v2: return read_document_as<DeepseekV2Config>(root, Layout::top_level, keep_extra);
-    case ConfigKind::deepseek_ocr: return read_document_as<DeepseekOCRConfig>(root, Layout::top_level, keep_extra);
-    case ConfigKind::deepseek_ocr2: return read_document_as<DeepseekOCR2Config>(root, Layout::top_level, keep_extra);
-    case ConfigKind::deepseek_v3: return read_document_as<DeepseekV3Config>(root, Layout::top_level, keep_extra);
+    case ConfigKind::deepseek_v2:
+        return read_document_as<DeepseekV2Config>(root, DocumentLayout::top_level, keep_extra);
+    case ConfigKind::deepseek_ocr:
+        return read_document_as<DeepseekOCRConfig>(root, DocumentLayout::top_level, keep_extra);
+    case ConfigKind::deepseek_ocr2:
+        return read_document_as<DeepseekOCR2Config>(root, DocumentLayout::top_level, keep_extra);
+    case ConfigKind::deepseek_v3:
+        return read_document_as<DeepseekV3Config>(root, DocumentLayout::top_level, keep_extra);
     case ConfigKind::deepseek_vl_v2:
-        return read_document_as<DeepseekV2Config>(root, Layout::language_config, keep_extra);
+        return read_document_as<DeepseekV2Config>(root, DocumentLayout::language_config, keep_extra);
     }
     fail(ErrorKind::unknown_model, "", "unsupported model family");
 }

@@ -88,6 +88,12 @@ void read_scalar(const Json& value, const Path& pointer, E& out) {
     if (!value.is_string()) type_fail(pointer, "a string", value);
     const auto& text = value.template get_ref<const std::string&>();
     const auto parsed = enum_from_string<E>(text);
+    if constexpr (is_open_enum_v<E>) {
+        if (!parsed) { // kept as read: the caller leaves the key in the extra keys
+            out = E::other;
+            return;
+        }
+    }
     if (!parsed) {
         fail(ErrorKind::unknown_value, pointer,
              "unknown value " + short_dump(value) + "; accepted: " + accepted_values<E>());
@@ -151,12 +157,27 @@ template <class T, class Json> void read_struct(const Json& object, const Path& 
     if (!object.is_object()) type_fail(pointer, "an object", object);
     // A present `width` object lists the towers there are: the ones it lacks are absent.
     if constexpr (std::is_same_v<T, VisionTowers>) out = VisionTowers{std::nullopt, std::nullopt, std::nullopt};
+    if constexpr (std::is_same_v<T, QuantizationConfig>) {
+        // Another method than DeepSeek's FP8: none of its other keys means what the struct's do,
+        // so the whole object stays in the extra keys, as read.
+        const auto method = object.find("quant_method");
+        if (method != object.end() && method->is_string()) {
+            QuantMethod m{};
+            read_scalar(*method, Path(pointer, "quant_method"), m);
+            if (m == QuantMethod::other) {
+                out = QuantizationConfig{};
+                out.quant_method = QuantMethod::other;
+                return;
+            }
+        }
+    }
     field_list<T>::visit([&](const char* key, auto member) {
         const auto it = object.find(key);
         if (it == object.end()) return;
         Json* sub_extra = nullptr;
         if (extra != nullptr && extra->is_object() && extra->contains(key)) sub_extra = &(*extra)[key];
         read_value(*it, Path(pointer, key), out.*member, sub_extra);
+        if (is_other_value(out.*member)) return; // an open enum's unknown text stays in extra
         if (extra != nullptr && extra->is_object() && extra->contains(key)) {
             const Json& left = (*extra)[key];
             if (!(left.is_object() && !left.empty() && it->is_object())) extra->erase(key);

@@ -5,6 +5,7 @@
 #ifndef DEEPSEEK_CONFIG_DETAIL_JSON_WRITE_HPP
 #define DEEPSEEK_CONFIG_DETAIL_JSON_WRITE_HPP
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -19,6 +20,16 @@ namespace detail {
 
 // ---- writing one value ----------------------------------------------------------------------
 
+/// Whether a typed value is left to the Document's extra keys when saving: an open enum's
+/// unknown text, or a quantization_config of a method this library does not model (the reader
+/// keeps those as read).
+template <class T> bool written_as_extra(const T& value) {
+    if constexpr (std::is_same_v<T, std::optional<QuantizationConfig>>)
+        return value && value->quant_method == QuantMethod::other;
+    else
+        return is_other_value(value);
+}
+
 template <class T, class Json = nlohmann::json> Json write_value(const T& value);
 
 template <class T, class Json = nlohmann::json> Json write_struct(const T& value) {
@@ -29,6 +40,7 @@ template <class T, class Json = nlohmann::json> Json write_struct(const T& value
         if constexpr (is_optional<std::decay_t<decltype(field)>>::value) {
             if (!field) return;
         }
+        if (written_as_extra(field)) return;
         out[key] = write_value<std::decay_t<decltype(field)>, Json>(field);
     });
     return out;
@@ -61,6 +73,7 @@ template <class C, class Json = nlohmann::json> Json write_config(const C& cfg) 
         if constexpr (std::is_same_v<C, DeepseekV3Config> && is_optional<Field>::value) {
             if (std::string_view(key).rfind("index_", 0) == 0 && !(cfg.*member).has_value()) return;
         }
+        if (written_as_extra(cfg.*member)) return;
         out[key] = write_value<Field, Json>(cfg.*member);
     });
     return out;
