@@ -17,7 +17,7 @@ namespace deepseek {
 using AnyConfig = std::variant<DeepseekV2Config, DeepseekOCRConfig, DeepseekOCR2Config, DeepseekV3Config>;
 
 /// The Hugging Face class name of a config type, e.g. "DeepseekOCRConfig".
-template <class C> constexpr std::string_view class_name() noexcept {
+template <class C> [[nodiscard]] constexpr std::string_view class_name() noexcept {
     static_assert(is_config_v<C>, "class_name<C>: C must be a deepseek config type");
     if constexpr (std::is_same_v<C, DeepseekV2Config>)
         return "DeepseekV2Config";
@@ -30,12 +30,12 @@ template <class C> constexpr std::string_view class_name() noexcept {
 }
 
 /// The `model_type` of whichever config `any` holds.
-inline std::string_view model_type_of(const AnyConfig& any) noexcept {
+[[nodiscard]] inline std::string_view model_type_of(const AnyConfig& any) noexcept {
     return std::visit([](const auto& c) { return std::decay_t<decltype(c)>::model_type; }, any);
 }
 
 /// The Hugging Face class name of whichever config `any` holds.
-inline std::string_view class_name_of(const AnyConfig& any) noexcept {
+[[nodiscard]] inline std::string_view class_name_of(const AnyConfig& any) noexcept {
     return std::visit([](const auto& c) { return class_name<std::decay_t<decltype(c)>>(); }, any);
 }
 

@@ -42,13 +42,13 @@ template <class T, std::size_t Capacity> struct FixedVector {
     std::array<T, Capacity> items{};
     std::size_t count = 0;
 
-    static constexpr std::size_t capacity() noexcept { return Capacity; }
-    constexpr std::size_t size() const noexcept { return count; }
-    constexpr bool empty() const noexcept { return count == 0; }
+    [[nodiscard]] static constexpr std::size_t capacity() noexcept { return Capacity; }
+    [[nodiscard]] constexpr std::size_t size() const noexcept { return count; }
+    [[nodiscard]] constexpr bool empty() const noexcept { return count == 0; }
     constexpr const T* begin() const noexcept { return items.data(); }
     constexpr const T* end() const noexcept { return items.data() + count; }
     constexpr const T& operator[](std::size_t i) const noexcept { return items[i]; }
-    constexpr bool push_back(const T& value) noexcept {
+    [[nodiscard]] constexpr bool push_back(const T& value) noexcept {
         if (count == Capacity) return false;
         items[count++] = value;
         return true;
@@ -286,8 +286,8 @@ struct DeepseekV3Config {
 };
 
 /// Whether the model uses multi-head latent attention (V3 always does).
-constexpr bool uses_mla(const DeepseekV2Config& c) noexcept { return c.use_mla; }
-constexpr bool uses_mla(const DeepseekV3Config&) noexcept { return true; }
+[[nodiscard]] constexpr bool uses_mla(const DeepseekV2Config& c) noexcept { return c.use_mla; }
+[[nodiscard]] constexpr bool uses_mla(const DeepseekV3Config&) noexcept { return true; }
 
 /// True for the config types of this library (and only those).
 template <class T> struct is_config : std::false_type {};

@@ -76,7 +76,7 @@ template <> struct enum_table<MemoryError> {
 };
 
 /// A sentence a person can act on, for each MemoryError.
-constexpr std::string_view error_message(MemoryError e) noexcept {
+[[nodiscard]] constexpr std::string_view error_message(MemoryError e) noexcept {
     switch (e) {
     case MemoryError::none: return "no error";
     case MemoryError::tp_zero: return "the tensor-parallel size is 0";
@@ -97,7 +97,7 @@ constexpr std::string_view error_message(MemoryError e) noexcept {
 }
 
 /// The kind of Error a MemoryError is when thrown (by `Result::value()`).
-constexpr ErrorKind error_kind_of(MemoryError e) noexcept {
+[[nodiscard]] constexpr ErrorKind error_kind_of(MemoryError e) noexcept {
     switch (e) {
     case MemoryError::weights_do_not_fit: return ErrorKind::does_not_fit;
     case MemoryError::overflow: return ErrorKind::overflow;
@@ -107,10 +107,12 @@ constexpr ErrorKind error_kind_of(MemoryError e) noexcept {
 }
 
 /// A MemoryError as an Error (what `Result::value()` throws).
-inline Error to_error(MemoryError e) { return Error(error_kind_of(e), "", std::string(error_message(e))); }
+[[nodiscard]] inline Error to_error(MemoryError e) {
+    return Error(error_kind_of(e), "", std::string(error_message(e)));
+}
 
 /// Bits per element of a uniform dtype.
-constexpr std::uint64_t dtype_bits(Dtype d) noexcept {
+[[nodiscard]] constexpr std::uint64_t dtype_bits(Dtype d) noexcept {
     switch (d) {
     case Dtype::fp32: return 32;
     case Dtype::bf16:
@@ -125,7 +127,7 @@ constexpr std::uint64_t dtype_bits(Dtype d) noexcept {
 
 /// The name of a dtype in a safetensors header ("F32", "BF16", "F8_E4M3", ...); "" for int4,
 /// which safetensors has no type for (packed formats store it in wider integers).
-constexpr std::string_view safetensors_name(Dtype d) noexcept {
+[[nodiscard]] constexpr std::string_view safetensors_name(Dtype d) noexcept {
     switch (d) {
     case Dtype::fp32: return "F32";
     case Dtype::bf16: return "BF16";

@@ -168,7 +168,7 @@ template <> inline constexpr bool is_open_enum_v<HiddenAct> = true;
 template <> inline constexpr bool is_open_enum_v<QuantMethod> = true;
 
 /// Whether `value` is the `other` of an open enum: a string the table does not know.
-template <class T> constexpr bool is_other_value(const T& value) noexcept {
+template <class T> [[nodiscard]] constexpr bool is_other_value(const T& value) noexcept {
     if constexpr (std::is_enum_v<T> && is_open_enum_v<T>)
         return value == T::other;
     else
@@ -176,7 +176,7 @@ template <class T> constexpr bool is_other_value(const T& value) noexcept {
 }
 
 /// The JSON text of an enum value, e.g. `to_string(TopkMethod::noaux_tc) == "noaux_tc"`.
-template <class E> constexpr std::string_view to_string(E value) noexcept {
+template <class E> [[nodiscard]] constexpr std::string_view to_string(E value) noexcept {
     for (const auto& entry : enum_table<E>::entries) {
         if (entry.first == value) return entry.second;
     }
@@ -184,7 +184,7 @@ template <class E> constexpr std::string_view to_string(E value) noexcept {
 }
 
 /// The enum value spelled `text`, or nullopt when `text` is not one of the table's strings.
-template <class E> constexpr std::optional<E> enum_from_string(std::string_view text) noexcept {
+template <class E> [[nodiscard]] constexpr std::optional<E> enum_from_string(std::string_view text) noexcept {
     for (const auto& entry : enum_table<E>::entries) {
         if (entry.second == text) return entry.first;
     }

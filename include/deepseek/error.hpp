@@ -33,7 +33,7 @@ enum class ErrorKind {
 };
 
 /// The text of an error kind, e.g. "range".
-constexpr std::string_view to_string(ErrorKind kind) noexcept {
+[[nodiscard]] constexpr std::string_view to_string(ErrorKind kind) noexcept {
     switch (kind) {
     case ErrorKind::syntax: return "syntax";
     case ErrorKind::type: return "type";
@@ -74,7 +74,8 @@ class Error : public std::runtime_error {
     [[nodiscard]] Error with_file(const std::string& file) const { return Error(kind_, pointer_, message_, file); }
 
   private:
-    static std::string format(const std::string& file, const std::string& pointer, const std::string& message) {
+    [[nodiscard]] static std::string format(const std::string& file, const std::string& pointer,
+                                            const std::string& message) {
         std::string out;
         if (!file.empty()) out += file + ": ";
         if (!pointer.empty()) out += pointer + ": ";
@@ -137,7 +138,7 @@ template <class T, class E = Error> class [[nodiscard]] Result {
     /// True when it holds a value.
     [[nodiscard]] constexpr bool has_value() const noexcept { return state_.index() == 0; }
     /// True when it holds a value.
-    constexpr explicit operator bool() const noexcept { return has_value(); }
+    [[nodiscard]] constexpr explicit operator bool() const noexcept { return has_value(); }
 
     /// The value. Without one: throws the error as an `Error` (built without exceptions: calls
     /// std::abort).

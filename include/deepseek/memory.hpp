@@ -487,7 +487,7 @@ struct BudgetQuery {
 };
 
 /// The weight query of a budget query: its ranks, dtype and MTP switch.
-constexpr WeightQuery weight_query_of(const BudgetQuery& q) noexcept {
+[[nodiscard]] constexpr WeightQuery weight_query_of(const BudgetQuery& q) noexcept {
     WeightQuery w{};
     w.tp = q.tp;
     w.dtype = q.weights_dtype;

@@ -88,7 +88,7 @@ struct OcrModeSpec {
 
 /// The sizes of a mode (Tiny 512/512, Small 640/640, Base 1024/1024, Large 1280/1280, Gundam
 /// 1024/640 with crop).
-constexpr OcrModeSpec ocr_mode_spec(OcrMode mode) noexcept {
+[[nodiscard]] constexpr OcrModeSpec ocr_mode_spec(OcrMode mode) noexcept {
     switch (mode) {
     case OcrMode::tiny: return {512, 512, false};
     case OcrMode::small: return {640, 640, false};
@@ -101,7 +101,7 @@ constexpr OcrModeSpec ocr_mode_spec(OcrMode mode) noexcept {
 
 /// Queries per side of a square view of `size` pixels: ceil(floor(size / 16) / 4), as `infer`
 /// computes num_queries (8, 10, 16, 20 for 512, 640, 1024, 1280).
-constexpr std::uint64_t ocr_queries_per_side(std::uint64_t size) noexcept {
+[[nodiscard]] constexpr std::uint64_t ocr_queries_per_side(std::uint64_t size) noexcept {
     return detail::ceil_div(size / ocr_patch_size, ocr_downsample_ratio);
 }
 

@@ -178,6 +178,7 @@ constexpr std::uint64_t ceil_div(std::uint64_t a, std::uint64_t b) noexcept {
 }
 } // namespace detail
 
+/// (Not [[nodiscard]]: like std::set_terminate, most callers have no use for the previous handler.)
 /// Sets the overflow handler, called on an overflow that cannot be thrown or returned: in a
 /// plain-number function built without exceptions, or outside the library's entry points. It must
 /// not return. Returns the previous one. The default prints the message to stderr and calls

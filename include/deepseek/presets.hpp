@@ -210,7 +210,7 @@ inline constexpr std::array<std::string_view, 4> names{"deepseek-v2-lite", "deep
                                                        "deepseek-ocr"};
 
 /// The preset called `name` (one of `names`), or nullopt.
-inline std::optional<AnyConfig> find(std::string_view name) {
+[[nodiscard]] inline std::optional<AnyConfig> find(std::string_view name) {
     if (name == "deepseek-v2-lite") return AnyConfig{deepseek_v2_lite};
     if (name == "deepseek-v2") return AnyConfig{deepseek_v2};
     if (name == "deepseek-v3") return AnyConfig{deepseek_v3};

@@ -57,7 +57,7 @@ struct Report {
 };
 
 /// The KV query of a report: its ranks, layout and dtype, for one token of one sequence.
-constexpr KvQuery kv_query_of(const Report& r) noexcept {
+[[nodiscard]] constexpr KvQuery kv_query_of(const Report& r) noexcept {
     KvQuery q{};
     q.tp = r.tp;
     q.layout = r.kv_layout;
@@ -67,7 +67,7 @@ constexpr KvQuery kv_query_of(const Report& r) noexcept {
 
 /// The budget query of a report: `budget_bytes` per rank next to the report's weights per rank,
 /// with its batch, ranks, layout and dtype.
-constexpr BudgetQuery budget_query_of(const Report& r, std::uint64_t budget_bytes) noexcept {
+[[nodiscard]] constexpr BudgetQuery budget_query_of(const Report& r, std::uint64_t budget_bytes) noexcept {
     BudgetQuery q{};
     q.budget_bytes = budget_bytes;
     q.batch = r.batch;

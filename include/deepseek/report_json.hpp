@@ -118,7 +118,7 @@ template <class Json> std::string extra_text(const Json& object, const char* key
 /// file's own text where there is one: an activation or quantisation method outside its tables
 /// (they load and are saved back as read), a vision encoder or DSA indexer that is not counted.
 /// Empty when everything is modelled.
-inline std::vector<std::string> not_modelled(const Document& doc) {
+[[nodiscard]] inline std::vector<std::string> not_modelled(const Document& doc) {
     std::vector<std::string> notes;
     std::visit(
         [&](const auto& c) {

@@ -51,7 +51,7 @@ struct Shape {
     std::size_t rank = 0;
 
     /// Number of elements (checked).
-    constexpr std::uint64_t elements() const {
+    [[nodiscard]] constexpr std::uint64_t elements() const {
         std::uint64_t n = 1;
         for (std::size_t i = 0; i < rank; ++i) n = detail::checked_mul(n, dims[i], "tensor elements");
         return n;
@@ -80,7 +80,7 @@ struct TensorSpec {
     std::uint64_t layers = 1;
 
     /// Elements of all copies in all layers it stands for (checked).
-    constexpr std::uint64_t elements() const {
+    [[nodiscard]] constexpr std::uint64_t elements() const {
         return detail::checked_mul(detail::checked_mul(shape.elements(), copies, "tensor elements"), layers,
                                    "tensor elements");
     }

@@ -24,7 +24,7 @@ namespace deepseek {
 /// Whether decoder layer `index` is MoE: n_routed_experts set, index >= first_k_dense_replace
 /// and index % moe_layer_freq == 0 (DeepSeek's remote-code rule; moe_layer_freq 0 means none).
 /// detail::layers_alike reads its runs off this rule: change the two together.
-template <class C> constexpr bool is_moe_layer(const C& c, std::uint64_t index) noexcept {
+template <class C> [[nodiscard]] constexpr bool is_moe_layer(const C& c, std::uint64_t index) noexcept {
     detail::require_config<C>();
     return c.n_routed_experts.has_value() && index >= c.first_k_dense_replace && c.moe_layer_freq != 0 &&
            index % c.moe_layer_freq == 0;
@@ -75,7 +75,7 @@ template <class C> constexpr std::uint64_t layers_alike(const C& c, std::uint64_
 } // namespace detail
 
 /// Head dim of non-MLA attention: hidden_size / num_attention_heads (0 when there are no heads).
-template <class C> constexpr std::uint64_t mha_head_dim(const C& c) noexcept {
+template <class C> [[nodiscard]] constexpr std::uint64_t mha_head_dim(const C& c) noexcept {
     detail::require_config<C>();
     return c.num_attention_heads == 0 ? 0 : c.hidden_size / c.num_attention_heads;
 }
@@ -83,7 +83,7 @@ template <class C> constexpr std::uint64_t mha_head_dim(const C& c) noexcept {
 /// Whether the vision encoder of the model is counted. False only for DeepSeek-OCR-2 (or an OCR
 /// config naming another encoder), whose DeepEncoder-V2 is not modelled: its figures cover the
 /// language model alone. Models without vision return true (there is nothing to model).
-template <class C> constexpr bool vision_modelled(const C& c) noexcept {
+template <class C> [[nodiscard]] constexpr bool vision_modelled(const C& c) noexcept {
     detail::require_config<C>();
     if constexpr (std::is_same_v<C, DeepseekOCR2Config>) {
         (void)c;
@@ -101,7 +101,7 @@ template <class C> constexpr bool vision_modelled(const C& c) noexcept {
 /// NVFP4...). Parameter counts, the KV cache and weights at a uniform dtype do not depend on it;
 /// the checkpoint's bytes, the weights as released and the stored tensors' dtypes do, and are
 /// then not given.
-template <class C> constexpr bool quantization_modelled(const C& c) noexcept {
+template <class C> [[nodiscard]] constexpr bool quantization_modelled(const C& c) noexcept {
     detail::require_config<C>();
     if constexpr (std::is_same_v<C, DeepseekV3Config>) {
         return !(c.quantization_config && c.quantization_config->quant_method == QuantMethod::other);
@@ -114,7 +114,7 @@ template <class C> constexpr bool quantization_modelled(const C& c) noexcept {
 /// Whether every tensor of the model is counted apart from a vision encoder: false for
 /// DeepSeek-V3.2 configs (`index_n_heads` set), whose sparse-attention indexer weights and
 /// indexer key cache are not modelled; their figures cover the V3 architecture alone.
-template <class C> constexpr bool indexer_modelled(const C& c) noexcept {
+template <class C> [[nodiscard]] constexpr bool indexer_modelled(const C& c) noexcept {
     detail::require_config<C>();
     if constexpr (std::is_same_v<C, DeepseekV3Config>) {
         return !c.index_n_heads.has_value();
@@ -263,7 +263,7 @@ template <class C, class V> constexpr void for_each_tensor(const C& c, V&& visit
 /// The dtype of the tensors of a storage class: float32 for `Storage::fp32`; FP8
 /// (quantization_config.fmt) for `fp8_linear` when the config is FP8-quantised; otherwise
 /// torch_dtype, and bf16 when torch_dtype is unset (every DeepSeek release is bf16).
-template <class C> constexpr Dtype storage_dtype(const C& c, Storage storage) noexcept {
+template <class C> [[nodiscard]] constexpr Dtype storage_dtype(const C& c, Storage storage) noexcept {
     detail::require_config<C>();
     if (storage == Storage::fp32) return Dtype::fp32;
     if (storage == Storage::fp8_linear) {
@@ -279,7 +279,7 @@ template <class C> constexpr Dtype storage_dtype(const C& c, Storage storage) no
 }
 
 /// The dtype a tensor is stored in: that of its storage class (see above).
-template <class C> constexpr Dtype storage_dtype(const C& c, const TensorSpec& t) noexcept {
+template <class C> [[nodiscard]] constexpr Dtype storage_dtype(const C& c, const TensorSpec& t) noexcept {
     return storage_dtype(c, t.storage);
 }
 

@@ -24,9 +24,11 @@ struct TensorInfo {
     bool mtp = false;       ///< part of a V3 multi-token-prediction module
 
     /// Number of elements.
-    std::uint64_t elements() const { return shape.elements(); }
+    [[nodiscard]] std::uint64_t elements() const { return shape.elements(); }
     /// Bytes stored: elements x dtype size.
-    std::uint64_t bytes() const { return detail::checked_mul(elements(), dtype_bits(dtype) / 8, "tensor bytes"); }
+    [[nodiscard]] std::uint64_t bytes() const {
+        return detail::checked_mul(elements(), dtype_bits(dtype) / 8, "tensor bytes");
+    }
 };
 
 inline namespace DEEPSEEK_CONFIG_ABI_NAMESPACE { // it throws an overflow (see overflow.hpp)

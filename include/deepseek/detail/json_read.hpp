@@ -223,7 +223,7 @@ template <class T, class Json> void read_value(const Json& value, const Path& po
         for (std::size_t i = 0; i < value.size(); ++i) {
             std::remove_cv_t<std::remove_reference_t<decltype(list[0])>> item{};
             read_value(value[i], Path(pointer, i), item, static_cast<Json*>(nullptr));
-            list.push_back(item);
+            (void)list.push_back(item); // cannot fail: the size was checked above
         }
         out = list;
     } else {
