@@ -55,6 +55,10 @@ if(CMAKE_CXX_COMPILER_ID MATCHES "GNU|Clang")
     ${CMAKE_CURRENT_SOURCE_DIR}/compile_fail/discarded_result.cpp
     "ignoring return(ed)? value[^\n]*nodiscard")
   target_compile_options(compile_fail_discarded_result PRIVATE -Werror=unused-result)
+  deepseek_config_compile_fail(compile_fail_discarded_size
+    ${CMAKE_CURRENT_SOURCE_DIR}/compile_fail/discarded_size.cpp
+    "ignoring return(ed)? value[^\n]*nodiscard")
+  target_compile_options(compile_fail_discarded_size PRIVATE -Werror=unused-result)
 endif()
 
 # The entry points name what their T may be.
