@@ -34,6 +34,10 @@ if [ -d ../shared/configs ]; then
   find ../shared/configs -maxdepth 1 -name '*.json' -exec cp {} "$work/corpus/" \;
 fi
 cp tests/data/*.json "$work/corpus/"
+# Inputs that once crashed the harness (each named for what it found).
+if [ -d tests/fuzz/regressions ]; then
+  cp tests/fuzz/regressions/*.json "$work/corpus/"
+fi
 if [ -d tests/data/invalid ]; then
   find tests/data/invalid -maxdepth 1 -type f ! -name cases.json -exec cp {} "$work/corpus/" \;
 fi
