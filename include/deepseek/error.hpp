@@ -10,6 +10,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <variant>
 
@@ -118,6 +119,35 @@ inline namespace DEEPSEEK_CONFIG_ABI_NAMESPACE {
 } // namespace DEEPSEEK_CONFIG_ABI_NAMESPACE
 } // namespace detail
 
+namespace detail {
+/// What a Result holds. For trivially copyable T and E (a byte count and a MemoryError, a Report):
+/// both members and a flag, which is cheap to compile and a literal type; otherwise a
+/// std::variant.
+template <class T, class E,
+          bool Plain = std::is_trivially_copyable_v<T>&& std::is_trivially_copyable_v<E>&&
+              std::is_default_constructible_v<T>&& std::is_default_constructible_v<E>>
+struct ResultStorage {
+    std::variant<T, E> state;
+    constexpr ResultStorage(std::in_place_index_t<0>, T v) : state(std::in_place_index<0>, std::move(v)) {}
+    constexpr ResultStorage(std::in_place_index_t<1>, E e) : state(std::in_place_index<1>, std::move(e)) {}
+    [[nodiscard]] constexpr bool has_value() const noexcept { return state.index() == 0; }
+    [[nodiscard]] constexpr const T& value() const { return std::get<0>(state); }
+    [[nodiscard]] constexpr T& value() { return std::get<0>(state); }
+    [[nodiscard]] constexpr const E& error() const { return std::get<1>(state); }
+};
+template <class T, class E> struct ResultStorage<T, E, true> {
+    T value_{};
+    E error_{};
+    bool has_value_ = true;
+    constexpr ResultStorage(std::in_place_index_t<0>, T v) : value_(v) {}
+    constexpr ResultStorage(std::in_place_index_t<1>, E e) : error_(e), has_value_(false) {}
+    [[nodiscard]] constexpr bool has_value() const noexcept { return has_value_; }
+    [[nodiscard]] constexpr const T& value() const noexcept { return value_; }
+    [[nodiscard]] constexpr T& value() noexcept { return value_; }
+    [[nodiscard]] constexpr const E& error() const noexcept { return error_; }
+};
+} // namespace detail
+
 inline namespace DEEPSEEK_CONFIG_ABI_NAMESPACE {
 
 /// A value of type T, or the error E that prevented it: the return type of every non-throwing
@@ -136,36 +166,36 @@ template <class T, class E = Error> class [[nodiscard]] Result {
     constexpr Result(E e) : state_(std::in_place_index<1>, std::move(e)) {}
 
     /// True when it holds a value.
-    [[nodiscard]] constexpr bool has_value() const noexcept { return state_.index() == 0; }
+    [[nodiscard]] constexpr bool has_value() const noexcept { return state_.has_value(); }
     /// True when it holds a value.
     [[nodiscard]] constexpr explicit operator bool() const noexcept { return has_value(); }
 
     /// The value. Without one: throws the error as an `Error` (built without exceptions: calls
     /// std::abort).
     [[nodiscard]] constexpr const T& value() const& {
-        if (!has_value()) detail::throw_error(to_error(std::get<1>(state_)));
-        return std::get<0>(state_);
+        if (!has_value()) detail::throw_error(to_error(state_.error()));
+        return state_.value();
     }
     /// The value, moved out. Without one: as value() const&.
     [[nodiscard]] constexpr T&& value() && {
-        if (!has_value()) detail::throw_error(to_error(std::get<1>(state_)));
-        return std::move(std::get<0>(state_));
+        if (!has_value()) detail::throw_error(to_error(state_.error()));
+        return std::move(state_.value());
     }
     /// The value; precondition: has_value().
-    [[nodiscard]] constexpr const T& operator*() const& noexcept { return std::get<0>(state_); }
+    [[nodiscard]] constexpr const T& operator*() const& noexcept { return state_.value(); }
     /// The value, moved out; precondition: has_value().
-    [[nodiscard]] constexpr T&& operator*() && noexcept { return std::move(std::get<0>(state_)); }
+    [[nodiscard]] constexpr T&& operator*() && noexcept { return std::move(state_.value()); }
     /// Member access to the value; precondition: has_value().
-    [[nodiscard]] constexpr const T* operator->() const noexcept { return &std::get<0>(state_); }
+    [[nodiscard]] constexpr const T* operator->() const noexcept { return &state_.value(); }
     /// The value, or `fallback` when there is none.
     template <class U> [[nodiscard]] constexpr T value_or(U&& fallback) const& {
         return has_value() ? **this : static_cast<T>(std::forward<U>(fallback));
     }
     /// The error; precondition: !has_value().
-    [[nodiscard]] constexpr const E& error() const& noexcept { return std::get<1>(state_); }
+    [[nodiscard]] constexpr const E& error() const& noexcept { return state_.error(); }
 
   private:
-    std::variant<T, E> state_;
+    detail::ResultStorage<T, E> state_;
 };
 
 } // namespace DEEPSEEK_CONFIG_ABI_NAMESPACE

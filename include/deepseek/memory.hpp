@@ -226,24 +226,30 @@ constexpr bool rank_share(const TensorSpec& t, std::uint64_t tp, MemoryError& er
 template <class C> struct CheckpointBytesSum {
     const C& c;
     std::uint64_t tp = 1;
-    bool mtp = true;                                                                         ///< count the MTP modules
-    std::array<std::uint64_t, static_cast<std::size_t>(Storage::fp8_linear) + 1> elements{}; ///< by Storage
+    bool mtp = true; ///< count the MTP modules
+    using ByStorage = std::array<std::uint64_t, static_cast<std::size_t>(Storage::fp8_linear) + 1>;
+    ByStorage elements{};     ///< the main model's elements by Storage
+    ByStorage mtp_elements{}; ///< the MTP modules' elements by Storage (when counted)
     MemoryError error = MemoryError::none;
 
     /// `n` = t.elements(), computed once by the caller for all its sums.
     constexpr void add(const TensorSpec& t, std::uint64_t n) {
         if (t.mtp && !mtp) return;
         if (!rank_share(t, tp, error, n)) return;
-        std::uint64_t& sum = elements[static_cast<std::size_t>(t.storage)];
+        std::uint64_t& sum = (t.mtp ? mtp_elements : elements)[static_cast<std::size_t>(t.storage)];
         sum = checked_add(sum, n, "checkpoint bytes");
     }
-    constexpr SizeResult bytes() const {
+    /// The bytes summed, with the MTP modules or without (a sum that counted them can give both:
+    /// make_report's checkpoint and its weights at tp 1 from one sum).
+    constexpr SizeResult bytes(bool with_mtp = true) const {
         if (error != MemoryError::none) return error;
         const char* const what = "checkpoint bytes";
         std::uint64_t total = 0;
         for (const Storage s : {Storage::model, Storage::fp32, Storage::fp8_linear}) {
+            const auto i = static_cast<std::size_t>(s);
+            const std::uint64_t n = with_mtp ? checked_add(elements[i], mtp_elements[i], what) : elements[i];
             const std::uint64_t size = dtype_bits(storage_dtype(c, s)) / 8; // storage dtypes are whole bytes
-            total = checked_add(total, checked_mul(elements[static_cast<std::size_t>(s)], size, what), what);
+            total = checked_add(total, checked_mul(n, size, what), what);
         }
         return total;
     }

@@ -105,14 +105,16 @@ template <class C> constexpr Result<Report, MemoryError> make_report(const C& c,
         const std::uint64_t n = t.elements(); // once, for all the sums
         params.add(t, n);
         checkpoint.add(t, n);
-        if (released)
-            released_per_rank.add(t, n);
-        else
+        if (!released)
             uniform_per_rank.add(t, n);
+        else if (options.tp != 1)
+            released_per_rank.add(t, n); // at tp 1 the checkpoint's sum gives it
     });
     r.params = model_breakdown(c, params);
     if (r.quantization_modelled) r.checkpoint_bytes = *checkpoint.bytes(); // tp 1: nothing is split, no error
-    const SizeResult weights = released ? released_per_rank.bytes() : bits_to_bytes(uniform_per_rank.bits());
+    const SizeResult weights = !released         ? bits_to_bytes(uniform_per_rank.bits())
+                               : options.tp == 1 ? checkpoint.bytes(options.mtp)
+                                                 : released_per_rank.bytes();
     if (!weights) return weights.error();
     if (released || options.weights_dtype) r.weight_bytes = *weights;
 

@@ -117,8 +117,10 @@ template <class Json> std::string extra_text(const Json& object, const char* key
 /// What this library does not model about a document's config, one sentence each, naming the
 /// file's own text where there is one: an activation or quantisation method outside its tables
 /// (they load and are saved back as read), a vision encoder or DSA indexer that is not counted.
-/// Empty when everything is modelled.
-[[nodiscard]] inline std::vector<std::string> not_modelled(const Document& doc) {
+/// Empty when everything is modelled. (A template on the Document type, so that a translation
+/// unit compiles it only when it calls it.)
+template <class D> [[nodiscard]] std::vector<std::string> not_modelled(const D& doc) {
+    static_assert(std::is_same_v<D, Document>, "deepseek::not_modelled takes a deepseek::Document");
     std::vector<std::string> notes;
     std::visit(
         [&](const auto& c) {

@@ -316,20 +316,22 @@ void check_config(const C& c, const PointerOf& pointer_of, Sink&& sink, bool val
 /// level ("/hidden_size"), where parse_config names the place it read a key: for a file that has
 /// it only in language_config, "/language_config/hidden_size".
 /// Example: `for (const auto& e : deepseek::validate(cfg)) std::cerr << e.what() << '\n';`
+/// For an AnyConfig, the problems of whichever config it holds. (One template for both, so that a
+/// translation unit compiles the checks of a type only when it validates one.)
 template <class C> [[nodiscard]] std::vector<Error> validate(const C& cfg) {
-    static_assert(is_config_v<C>, "deepseek::validate: takes deepseek::AnyConfig or a config type "
-                                  "(DeepseekV2Config, DeepseekOCRConfig, DeepseekOCR2Config, DeepseekV3Config)");
-    std::vector<Error> problems;
-    const auto pointer_of = [](std::string_view key) { return "/" + std::string(key); };
-    detail::check_config(cfg, pointer_of, [&problems](ErrorKind kind, std::string pointer, std::string message) {
-        problems.emplace_back(kind, std::move(pointer), std::move(message));
-    });
-    return problems;
-}
-
-/// Every problem of whichever config `any` holds (see validate(const C&)).
-[[nodiscard]] inline std::vector<Error> validate(const AnyConfig& any) {
-    return std::visit([](const auto& c) { return validate(c); }, any);
+    static_assert(is_config_v<C> || std::is_same_v<C, AnyConfig>,
+                  "deepseek::validate: takes deepseek::AnyConfig or a config type "
+                  "(DeepseekV2Config, DeepseekOCRConfig, DeepseekOCR2Config, DeepseekV3Config)");
+    if constexpr (std::is_same_v<C, AnyConfig>) {
+        return std::visit([](const auto& c) { return validate(c); }, cfg);
+    } else {
+        std::vector<Error> problems;
+        const auto pointer_of = [](std::string_view key) { return "/" + std::string(key); };
+        detail::check_config(cfg, pointer_of, [&problems](ErrorKind kind, std::string pointer, std::string message) {
+            problems.emplace_back(kind, std::move(pointer), std::move(message));
+        });
+        return problems;
+    }
 }
 
 } // namespace deepseek

@@ -53,8 +53,8 @@ def instruction_table(loop_program, corpus):
         per["report"] -= per["any"] / 1000
         raw, typed, report, any_, any_report = (per[m] for m in ("raw", "typed", "report", "any", "any_report"))
         print(f"| {name} | {raw:,.0f} | {typed:,.0f} | {typed / raw:.3f}x | "
-              f"{100 * (report - typed) / typed:.2f}% ({report - typed:,.0f}) | {any_:,.0f} | {any_ / raw:.3f}x | "
-              f"{100 * (any_report - any_) / any_:.2f}% ({any_report - any_:,.0f}) |")
+              f"{100 * (report - typed) / typed:.3f}% ({report - typed:,.0f}) | {any_:,.0f} | {any_ / raw:.3f}x | "
+              f"{100 * (any_report - any_) / any_:.3f}% ({any_report - any_:,.0f}) |")
 
 
 def main():

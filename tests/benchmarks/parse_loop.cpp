@@ -25,7 +25,7 @@ template <class C> std::uint64_t typed_loop(const std::string& text, bool report
     for (int i = 0; i < 1000; ++i) {
         const auto config = deepseek::parse_config<C>(text);
         if (report)
-            sink += deepseek::make_report(config, {}).value().checkpoint_bytes;
+            sink += deepseek::make_report(config, {}).value().kv_bytes;
         else
             sink += config.vocab_size;
     }
@@ -56,8 +56,7 @@ int main(int argc, char** argv) {
                 sink += deepseek::parse_config(text).index();
             } else {
                 const auto config = deepseek::parse_config(text);
-                sink += std::visit([](const auto& c) { return deepseek::make_report(c, {}).value().checkpoint_bytes; },
-                                   config);
+                sink += std::visit([](const auto& c) { return deepseek::make_report(c, {}).value().kv_bytes; }, config);
             }
         }
     }
