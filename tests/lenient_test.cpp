@@ -62,10 +62,12 @@ void check_not_modelled_method(const json& quantization, const std::string& meth
     WeightQuery released{};
     released.tp = 8;
     CHECK(weight_bytes_per_rank(c, released).error() == MemoryError::quantization_not_modelled);
-    // At a uniform dtype the quantisation does not matter: the same figure as FP8 V3's.
-    WeightQuery bf16 = released;
+    // At a uniform dtype the quantisation does not matter: every parameter, MTP included (V3's
+    // recorded count), at 2 bytes, on one device.
+    WeightQuery bf16{};
     bf16.dtype = Dtype::bf16;
-    CHECK(weight_bytes_per_rank(c, bf16).value() == weight_bytes_per_rank(presets::deepseek_v3, bf16).value());
+    bf16.mtp = true;
+    CHECK(weight_bytes_per_rank(c, bf16).value() == 2 * X::v3_params_with_mtp);
 
     ReportOptions options{};
     options.tp = 8;

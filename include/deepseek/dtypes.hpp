@@ -125,6 +125,17 @@ template <> struct enum_table<MemoryError> {
     return 0;
 }
 
+/// The uniform dtype matching the checkpoint's torch_dtype (bf16 when unset).
+template <class C> [[nodiscard]] constexpr Dtype model_dtype(const C& c) noexcept {
+    if (!c.torch_dtype) return Dtype::bf16;
+    switch (*c.torch_dtype) {
+    case TorchDtype::float32: return Dtype::fp32;
+    case TorchDtype::float16: return Dtype::fp16;
+    case TorchDtype::bfloat16: return Dtype::bf16;
+    }
+    return Dtype::bf16;
+}
+
 /// The name of a dtype in a safetensors header ("F32", "BF16", "F8_E4M3", ...); "" for int4,
 /// which safetensors has no type for (packed formats store it in wider integers).
 [[nodiscard]] constexpr std::string_view safetensors_name(Dtype d) noexcept {

@@ -370,17 +370,6 @@ template <class C> [[nodiscard]] constexpr KvLayout default_kv_layout(const C& c
     return uses_mla(c) ? KvLayout::latent : KvLayout::mha;
 }
 
-/// The uniform dtype matching the checkpoint's torch_dtype (bf16 when unset).
-template <class C> [[nodiscard]] constexpr Dtype model_dtype(const C& c) noexcept {
-    if (!c.torch_dtype) return Dtype::bf16;
-    switch (*c.torch_dtype) {
-    case TorchDtype::float32: return Dtype::fp32;
-    case TorchDtype::float16: return Dtype::fp16;
-    case TorchDtype::bfloat16: return Dtype::bf16;
-    }
-    return Dtype::bf16;
-}
-
 namespace detail {
 template <class C> constexpr MemoryError layout_error(const C& c, KvLayout layout) noexcept {
     if (layout_fits(c, layout)) return MemoryError::none;

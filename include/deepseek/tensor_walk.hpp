@@ -269,13 +269,7 @@ template <class C> [[nodiscard]] constexpr Dtype storage_dtype(const C& c, Stora
     if (storage == Storage::fp8_linear) {
         if (const auto q = detail::quantization_of(c)) return q->fmt == Fp8Format::e5m2 ? Dtype::fp8_e5m2 : Dtype::fp8;
     }
-    if (!c.torch_dtype) return Dtype::bf16;
-    switch (*c.torch_dtype) {
-    case TorchDtype::float32: return Dtype::fp32;
-    case TorchDtype::float16: return Dtype::fp16;
-    case TorchDtype::bfloat16: return Dtype::bf16;
-    }
-    return Dtype::bf16;
+    return model_dtype(c);
 }
 
 /// The dtype a tensor is stored in: that of its storage class (see above).
