@@ -48,7 +48,7 @@ DeepSeek-V3 preset is used.
 
 options:
   --preset NAME          a built-in preset instead of PATH: deepseek-v2-lite,
-                         deepseek-v2, deepseek-v3, deepseek-ocr
+                         deepseek-v2, deepseek-v3, deepseek-v3.2, deepseek-ocr
   --save-config FILE     write the config (PATH's, with every key it holds, or the
                          preset's) as a config.json to FILE (a folder: FILE/config.json)
                          instead of printing the report
@@ -336,13 +336,14 @@ std::string optional_count(std::uint64_t v) { return std::to_string(v); }
 
 // ---- the report -----------------------------------------------------------------------------
 
-template <class C> void print_table(std::ostream& os, const C& c, const deepseek::Report& r, const std::string& source,
-                                    const std::optional<std::uint64_t>& budget,
-                                    const std::vector<std::string>& not_modelled) {
+template <class C> void print_table(std::ostream& os, const C& c, const deepseek::Document& doc,
+                                    const deepseek::Report& r, const std::string& source,
+                                    const std::optional<std::uint64_t>& budget) {
     const auto& p = r.params;
     const std::uint64_t moe = deepseek::moe_layer_count(c);
+    const std::vector<std::string> not_modelled = deepseek::not_modelled(doc);
     os << program << " " << DEEPSEEK_CONFIG_VERSION_STRING << ": " << source << "\n\n";
-    os << "model         " << deepseek::class_name<C>() << " (model_type " << C::model_type << ")\n";
+    os << "model         " << deepseek::class_name<C>() << " (model_type " << deepseek::file_model_type(doc) << ")\n";
     os << "layers        " << c.num_hidden_layers << " (" << (c.num_hidden_layers - moe) << " dense, " << moe
        << " MoE)";
     if (const auto mtp = deepseek::mtp_layer_count(c); mtp > 0) os << " + " << mtp << " MTP";
@@ -376,6 +377,7 @@ template <class C> void print_table(std::ostream& os, const C& c, const deepseek
     row("routed_experts", p.routed_experts);
     row("shared_experts", p.shared_experts);
     row("norms", p.norms);
+    if (p.indexer > 0) row("indexer (DSA)", p.indexer);
     if (p.vision_modelled)
         row("vision", p.vision);
     else
@@ -560,8 +562,7 @@ void print_pages(std::ostream& os, const PageBudget& b, const deepseek::Report& 
     }
 }
 
-template <class C>
-int run(const C& c, const CliOptions& o, const std::string& source, const std::vector<std::string>& not_modelled) {
+template <class C> int run(const C& c, const deepseek::Document& doc, const CliOptions& o, const std::string& source) {
     if ((o.tensors || o.check_index) && !deepseek::quantization_modelled(c)) {
         throw deepseek::Error(deepseek::ErrorKind::not_modelled, "/quantization_config/quant_method",
                               std::string(o.tensors ? "--tensors" : "--check-index") +
@@ -596,17 +597,16 @@ int run(const C& c, const CliOptions& o, const std::string& source, const std::v
                   << " is beyond the model's max_position_embeddings (" << c.max_position_embeddings << ")\n";
     }
     if (o.json) {
-        json report = deepseek::report_to_json(c, r, source);
+        json report = deepseek::report_to_json(doc, r, source);
         if (o.tensors) {
             std::ostringstream tensors;
             print_tensors(tensors, c, true);
             report["tensors"] = json::parse(tensors.str());
         }
-        report["not_modelled"] = not_modelled;
         if (pages) add_pages_json(report, *pages);
         out << report.dump(2) << "\n";
     } else {
-        print_table(out, c, r, source, o.report.budget, not_modelled);
+        print_table(out, c, doc, r, source, o.report.budget);
         if (pages) print_pages(out, *pages, r, o.report.budget);
         if (o.tensors) {
             out << "\ntensors\n";
@@ -643,9 +643,7 @@ int main_impl(int argc, char** argv) {
                   << ")\n";
         return 0;
     }
-    const deepseek::AnyConfig& config = doc.config;
-    const std::vector<std::string> notes = deepseek::not_modelled(doc);
-    return std::visit([&](const auto& c) { return run(c, o, source, notes); }, config);
+    return std::visit([&](const auto& c) { return run(c, doc, o, source); }, doc.config);
 }
 
 } // namespace

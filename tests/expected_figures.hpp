@@ -45,6 +45,28 @@ inline constexpr std::uint64_t v3_checkpoint_bytes = 688'574'839'360;
 /// column of "V3 main + MTP".
 inline constexpr std::uint64_t v3_unquantised_checkpoint_bytes = 1'368'979'721'216;
 
+// DeepSeek-V3.2 (V3 plus the DSA indexer in every layer, MTP included): next-capabilities.md
+// (NC) §0 and §1.3, from DeepSeek's inference/model.py `Indexer` (wq_b [64·128, 1536], wk
+// [128, 7168], k_norm weight and bias [128], weights_proj [64, 7168]).
+/// Indexer parameters of one layer: 8192·1536 + 128·7168 + 2·128 + 64·7168 (NC §1.3).
+inline constexpr std::uint64_t v32_indexer_layer_params = 13'959'424;
+/// Main model: V3 + 61 indexers (NC §0).
+inline constexpr std::uint64_t v32_params = 671'877'944'064;
+/// Main model + MTP (its layer has an indexer too): NC §0, the published "685B".
+inline constexpr std::uint64_t v32_params_with_mtp = 685'355'329'792;
+/// Bytes of the FP8 checkpoint: wq_b and wk FP8 with float32 block scales [64, 12] and [1, 56],
+/// k_norm float32, weights_proj bf16; 62 indexers on top of V3's (NC §0 and §1.3).
+inline constexpr std::uint64_t v32_checkpoint_bytes = 689'469'018'240;
+/// Tensors stored: V3's 91,991 + 62 x 7 (NC §1.3).
+inline constexpr std::uint64_t v32_tensors = 92'425;
+/// Activated per token: V3's + 61 indexers (the indexer runs in every layer; NC §1.3).
+inline constexpr std::uint64_t v32_active_params = 37'477'143'296;
+/// KV bytes per token per layer: the bf16 latent (576 x 2) + the indexer key cache (128 FP8 + one
+/// float32 scale = 132, in every engine): NC §0 and §1.5.
+inline constexpr std::uint64_t v32_kv_latent_bf16_bytes_per_token_per_layer = 1'284;
+/// ... over 61 layers (NC §1.5 table).
+inline constexpr std::uint64_t v32_kv_latent_bf16_bytes_per_token = 78'324;
+
 // DeepSeek-OCR.
 /// Parameters, vision encoder included: MF §0 and §4.1.
 inline constexpr std::uint64_t ocr_params = 3'336'106'240;
@@ -60,6 +82,25 @@ inline constexpr std::uint64_t ocr_clip_tensors = 293;
 inline constexpr std::uint64_t ocr_lm_params = 2'934'734'080;
 /// The DeepEncoder (SAM + CLIP + projector + separators): MF §2.11 and §4.1.
 inline constexpr std::uint64_t ocr_vision_params = 401'372'160;
+
+// DeepSeek-OCR-2 (its index is not in the corpus: figures from sen-ye/DeepSeek-OCR2-query-ablation
+// @ 4d6bcc9902c25ebb2f9ff422e6069d80f6ef3ab4, model.safetensors.index.json, which vendors the
+// Hugging Face file of deepseek-ai/DeepSeek-OCR-2; reference next-capabilities.md §2).
+/// The DeepEncoderV2 (SAM with net_3 512 -> 896, the Qwen2 encoder without embed_tokens, its two
+/// query tables, the projector and view_seperator): derived tensor by tensor in ocr2_test.cpp
+/// from the shapes of deepencoderv2.py and modeling_deepseekocr2.py.
+inline constexpr std::uint64_t ocr2_vision_params = 454'385'280;
+/// Parameters: DeepSeek-OCR's language model (the same 2,234 tensor names in both indexes) and
+/// the DeepEncoderV2.
+inline constexpr std::uint64_t ocr2_params = 3'389'119'360;
+/// Tensors: the names in weight_map of the OCR-2 index.
+inline constexpr std::uint64_t ocr2_tensors = 2'707;
+/// metadata.total_size of the OCR-2 index.
+inline constexpr std::uint64_t ocr2_index_total_size = 6'779'249'408;
+/// Bytes of the checkpoint with every tensor bf16, as its config says (torch_dtype bfloat16):
+/// 2 x ocr2_params, derived by hand. The index says 1,010,688 bytes more, unexplained (see
+/// ocr2_test.cpp); the library keeps the computed figure.
+inline constexpr std::uint64_t ocr2_bf16_checkpoint_bytes = 6'778'238'720;
 
 // ---- Main-model component breakdown (MF §4.1, "Main-model component breakdown" table) -------
 // `*_embedding` is embed_tokens, which equals lm_head ("embed_tokens = lm_head (each)" row).
@@ -206,7 +247,18 @@ static_assert(v2_lite_checkpoint_bytes == 2 * v2_lite_params, "the V2-Lite index
 static_assert(v2_checkpoint_bytes == 2 * v2_params);
 static_assert(ocr_checkpoint_bytes == 2 * ocr_params, "the OCR index is bf16");
 static_assert(v3_params + v3_mtp_params == v3_params_with_mtp);
+static_assert(v32_indexer_layer_params == 8192ULL * 1536 + 128ULL * 7168 + 2 * 128 + 64ULL * 7168);
+static_assert(v32_params == v3_params + 61 * v32_indexer_layer_params);
+static_assert(v32_params_with_mtp == v3_params_with_mtp + 62 * v32_indexer_layer_params);
+static_assert(v32_checkpoint_bytes == v3_checkpoint_bytes + 62 * (8192ULL * 1536 + 4 * 64 * 12 + 128ULL * 7168 +
+                                                                  4 * 56 + 4 * 256 + 2 * 64 * 7168));
+static_assert(v32_tensors == v3_tensors + 62 * 7);
+static_assert(v32_active_params == v3_active_params + 61 * v32_indexer_layer_params);
+static_assert(v32_kv_latent_bf16_bytes_per_token == 61 * v32_kv_latent_bf16_bytes_per_token_per_layer);
 static_assert(ocr_lm_params + ocr_vision_params == ocr_params);
+static_assert(ocr_lm_params + ocr2_vision_params == ocr2_params);
+static_assert(ocr2_bf16_checkpoint_bytes == 2 * ocr2_params);
+static_assert(ocr2_index_total_size - ocr2_bf16_checkpoint_bytes == 1'010'688, "the OCR-2 index's unexplained gap");
 static_assert(v3_kv_latent_bf16_bytes_per_token == mla_latent_kv_elements * 2 * 61);
 static_assert(v3_kv_latent_bf16_bytes_32k == v3_kv_latent_bf16_bytes_per_token * 32'768);
 static_assert(v2_lite_kv_latent_bf16_bytes_per_token == mla_latent_kv_elements * 2 * 27);

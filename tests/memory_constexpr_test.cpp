@@ -60,7 +60,7 @@ static_assert(active_parameter_count(P::deepseek_v2) == X::v2_active_params);
 static_assert(active_parameter_count(P::deepseek_v2_lite) == X::v2_lite_active_params);
 static_assert(active_parameter_count(P::deepseek_ocr) == X::ocr_active_params);
 static_assert(mha_head_dim(P::deepseek_ocr) == 128);
-static_assert(vision_modelled(P::deepseek_ocr) && !vision_modelled(DeepseekOCR2Config{}));
+static_assert(vision_modelled(P::deepseek_ocr) && vision_modelled(DeepseekOCR2Config{}));
 
 // KV cache (5).
 static_assert(kv_elements_per_token_per_layer(P::deepseek_v3, KvLayout::latent).value() == X::mla_latent_kv_elements);

@@ -38,12 +38,10 @@ template <class F> std::string overflow_message(F&& f) {
     return {};
 }
 
-/// DeepSeek-OCR-2: DeepSeek-OCR's language model with DeepEncoder-V2 (not modelled).
+/// DeepSeek-OCR-2: DeepSeek-OCR's language model with DeepEncoderV2 (the class's encoder keys).
 DeepseekOCR2Config ocr2() {
     DeepseekOCR2Config c{};
-    static_cast<DeepseekOCRConfig&>(c) = P::deepseek_ocr;
-    c.vision_config.model_name = VisionModelName::deepencoderv2;
-    c.projector_config.input_dim = 896;
+    static_cast<DeepseekV2Config&>(c) = P::deepseek_ocr;
     return c;
 }
 
@@ -198,20 +196,23 @@ TEST_CASE("attention variants: biases, q_lora_rank 0, tied embeddings") {
         CHECK(layer_breakdown(zero, 0).attention == attn);
         CHECK(layer_breakdown(null, 0).attention == attn);
     }
-    SECTION("tie_word_embeddings drops lm_head") {
+    SECTION("tie_word_embeddings drops lm_head; the shared matrix is the head, so it stays active") {
         DeepseekV2Config c = P::deepseek_v2_lite;
         c.tie_word_embeddings = true;
         const ParamBreakdown b = param_breakdown(c);
         CHECK(b.lm_head == 0); // the total without it is static_asserted (dense_lite)
-        CHECK(b.active == X::v2_lite_active_params - X::v2_lite_embedding);
+        CHECK(b.embedding == X::v2_lite_embedding);
+        // The published active count holds the [V, H] head; tied, the embedding (also [V, H]) is it.
+        CHECK(b.active == X::v2_lite_active_params);
+        CHECK(b.total == X::v2_lite_params - X::v2_lite_embedding);
     }
 }
 
-TEST_CASE("DeepSeek-OCR-2: language model exact, vision reported as not modelled") {
+TEST_CASE("DeepSeek-OCR-2: language model and DeepEncoderV2 counted (ocr2_test.cpp derives them)") {
     const ParamBreakdown b = param_breakdown(ocr2());
-    CHECK_FALSE(b.vision_modelled);
-    CHECK(b.vision == 0);
-    CHECK(b.total == X::ocr_lm_params);
+    CHECK(b.vision_modelled);
+    CHECK(b.vision == X::ocr2_vision_params);
+    CHECK(b.total == X::ocr2_params);
     CHECK(b.active == X::ocr_active_params);
 }
 

@@ -63,12 +63,10 @@ void check_round_trip(const fs::path& source) {
     CHECK(second.layout == first.layout);
 
     const json written = json::parse(test_support::read_text(saved));
-    // Saving writes the class's model_type, as save_pretrained does...
-    if (first.layout == DocumentLayout::top_level) {
-        CHECK(written.at("model_type") == std::string(model_type_of(first.config)));
-        original.erase("model_type");
-    }
-    // ...and a null num_key_value_heads as the head count it stands for.
+    // Saving keeps the file's own model_type (DeepSeek-OCR's "deepseek_vl_v2", V3.2's
+    // "deepseek_v32"), checked with every other key below; a file without one gets the class's.
+    if (!original.contains("model_type")) CHECK(written.at("model_type") == std::string(model_type_of(first.config)));
+    // A null num_key_value_heads is written as the head count it stands for.
     if (original.contains("num_key_value_heads") && original.at("num_key_value_heads").is_null()) {
         CHECK(written.at("num_key_value_heads") == written.at("num_attention_heads"));
         original.erase("num_key_value_heads");
@@ -97,14 +95,30 @@ TEST_CASE("Our own fixtures survive load -> save -> load", "[roundtrip]") {
     }
 }
 
-TEST_CASE("An OCR file saves as model_type DeepseekOCR and still loads as OCR", "[roundtrip]") {
+TEST_CASE("An OCR file keeps its own model_type on saving and still loads as OCR", "[roundtrip]") {
     REQUIRE_CORPUS();
+    const json file = json::parse(test_support::read_text(test_support::corpus_file("deepseek-ocr.json")));
     const Document doc = load_document(test_support::corpus_file("deepseek-ocr.json"));
     const json out = document_to_json(doc);
-    CHECK(out.at("model_type") == "DeepseekOCR");
-    CHECK(out.at("language_config") ==
-          json::parse(test_support::read_text(test_support::corpus_file("deepseek-ocr.json"))).at("language_config"));
+    CHECK(file.at("model_type") == "deepseek_vl_v2"); // the released file names the VL2 wrapper
+    CHECK(out.at("model_type") == "deepseek_vl_v2");
+    CHECK(file_model_type(doc) == "deepseek_vl_v2");
+    CHECK(out.at("language_config") == file.at("language_config"));
     CHECK(std::holds_alternative<DeepseekOCRConfig>(parse_config(out.dump())));
+}
+
+TEST_CASE("A document names its class's model_type when the file names the class's or none", "[roundtrip]") {
+    Document doc;
+    doc.config = DeepseekV3Config{};
+    CHECK(file_model_type(doc) == "deepseek_v3");
+    const Document read =
+        parse_document(R"({"model_type": "deepseek_v3", "architectures": ["DeepseekV3ForCausalLM"]})");
+    CHECK_FALSE(read.extra.contains("model_type")); // the class's own is not kept twice
+    CHECK(file_model_type(read) == "deepseek_v3");
+    const Document kimi = parse_document(R"({"model_type": "kimi_k2", "architectures": ["DeepseekV3ForCausalLM"]})");
+    CHECK(std::holds_alternative<DeepseekV3Config>(kimi.config));
+    CHECK(file_model_type(kimi) == "kimi_k2");
+    CHECK(document_to_json(kimi).at("model_type") == "kimi_k2");
 }
 
 TEST_CASE("config_to_json of a bare config writes every typed field", "[roundtrip]") {

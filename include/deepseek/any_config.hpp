@@ -29,14 +29,27 @@ template <class C> [[nodiscard]] constexpr std::string_view class_name() noexcep
         return "DeepseekV3Config";
 }
 
+// The two below switch on the alternative's index rather than std::visit: the same answer, and a
+// translation unit that includes this header does not instantiate std::visit's machinery for them.
+
 /// The `model_type` of whichever config `any` holds.
 [[nodiscard]] inline std::string_view model_type_of(const AnyConfig& any) noexcept {
-    return std::visit([](const auto& c) { return std::decay_t<decltype(c)>::model_type; }, any);
+    switch (any.index()) {
+    case 0: return DeepseekV2Config::model_type;
+    case 1: return DeepseekOCRConfig::model_type;
+    case 2: return DeepseekOCR2Config::model_type;
+    default: return DeepseekV3Config::model_type;
+    }
 }
 
 /// The Hugging Face class name of whichever config `any` holds.
 [[nodiscard]] inline std::string_view class_name_of(const AnyConfig& any) noexcept {
-    return std::visit([](const auto& c) { return class_name<std::decay_t<decltype(c)>>(); }, any);
+    switch (any.index()) {
+    case 0: return class_name<DeepseekV2Config>();
+    case 1: return class_name<DeepseekOCRConfig>();
+    case 2: return class_name<DeepseekOCR2Config>();
+    default: return class_name<DeepseekV3Config>();
+    }
 }
 
 } // namespace deepseek

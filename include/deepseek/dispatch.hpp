@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "any_config.hpp"
@@ -155,14 +156,15 @@ inline std::string supported_config_names() {
 /// The config AutoConfig builds for `kind` before reading any key: its class's defaults
 /// (DeepseekV2Config for deepseek_vl_v2). Fill in its fields, then check it with validate().
 [[nodiscard]] inline AnyConfig default_config(ConfigKind kind) {
+    // std::in_place_type: cheaper to compile than the variant's converting constructor.
     switch (kind) {
     case ConfigKind::deepseek_v2:
-    case ConfigKind::deepseek_vl_v2: return DeepseekV2Config{};
-    case ConfigKind::deepseek_ocr: return DeepseekOCRConfig{};
-    case ConfigKind::deepseek_ocr2: return DeepseekOCR2Config{};
-    case ConfigKind::deepseek_v3: return DeepseekV3Config{};
+    case ConfigKind::deepseek_vl_v2: break;
+    case ConfigKind::deepseek_ocr: return AnyConfig{std::in_place_type<DeepseekOCRConfig>};
+    case ConfigKind::deepseek_ocr2: return AnyConfig{std::in_place_type<DeepseekOCR2Config>};
+    case ConfigKind::deepseek_v3: return AnyConfig{std::in_place_type<DeepseekV3Config>};
     }
-    return DeepseekV2Config{};
+    return AnyConfig{std::in_place_type<DeepseekV2Config>};
 }
 
 } // namespace deepseek

@@ -236,6 +236,18 @@ template <class... Deferred> [[nodiscard]] nlohmann::json document_to_json(const
     return out;
 }
 
+/// The `model_type` of a document's file: the file's own where it names a model other than its
+/// config class's (DeepSeek-V3.2's "deepseek_v32", Kimi-K2's "kimi_k2", DeepSeek-VL2's
+/// "deepseek_vl_v2"), else the class's.
+template <class... Deferred> [[nodiscard]] std::string file_model_type(const Document& doc) {
+    DEEPSEEK_CONFIG_NO_ARGS_ASSERT("file_model_type");
+    using Json = detail::json_for<Deferred...>;
+    const Json& extra = doc.extra;
+    const auto it = extra.find("model_type");
+    if (it != extra.end() && it->is_string()) return it->template get<std::string>();
+    return std::string(model_type_of(doc.config));
+}
+
 /// Writes a document as config.json (two-space indent), crash-safe: to a new temporary file
 /// beside the target, flushed to disk, renamed over the target, and the folder flushed; the
 /// target keeps its permission bits, and a symbolic link keeps pointing at the file it names,

@@ -34,10 +34,11 @@ namespace deepseek {
 /// Parameters by component, in elements. `total` is the released checkpoint's main model (OCR:
 /// with the vision encoder) without MTP modules and FP8 scales; `mtp` is the V3 MTP modules as
 /// stored (with their copies of embed_tokens and the head); `active` follows DeepSeek: all
-/// attention and norms, dense MLPs, per MoE layer the router, shared experts and
-/// num_experts_per_tok routed experts, the final norm and the output head; not the input
-/// embedding, vision or MTP. `vision_modelled` false (OCR-2) means `vision` is 0 and `total`
-/// covers the language model only.
+/// attention (the V3.2 indexer included) and norms, dense MLPs, per MoE layer the router, shared
+/// experts and num_experts_per_tok routed experts, the final norm and the output head; not the
+/// input embedding, vision or MTP. With tie_word_embeddings the one shared matrix is the output
+/// head, so it counts as active. `vision_modelled` false means `vision` is 0 and `total` covers
+/// the language model only.
 struct ParamBreakdown {
     std::uint64_t embedding = 0;      ///< model.embed_tokens [V, H]
     std::uint64_t lm_head = 0;        ///< lm_head [V, H]; 0 when tied
@@ -47,12 +48,12 @@ struct ParamBreakdown {
     std::uint64_t routed_experts = 0; ///< E x 3 H I_e per MoE layer
     std::uint64_t shared_experts = 0; ///< 3 H (S I_e) per MoE layer
     std::uint64_t norms = 0;          ///< two RMSNorms per layer + the final norm
-    std::uint64_t vision = 0;         ///< OCR DeepEncoder, projector and separators
+    std::uint64_t indexer = 0;        ///< V3.2's DSA indexer, every decoder layer (MTP apart)
+    std::uint64_t vision = 0;         ///< OCR / OCR-2 encoder, projector and separators
     std::uint64_t mtp = 0;            ///< V3 MTP modules as stored
     std::uint64_t total = 0;          ///< sum of the fields above except mtp
     std::uint64_t active = 0;         ///< activated per token, DeepSeek's convention
-    bool vision_modelled = true;      ///< false: the vision encoder is not counted (OCR-2)
-    bool indexer_modelled = true;     ///< false: the V3.2 DSA indexer is not counted
+    bool vision_modelled = true;      ///< false: the vision encoder is not counted
 };
 
 namespace detail {
@@ -83,8 +84,9 @@ struct BreakdownSum {
         }
     }
 
-    /// The breakdown of the tensors added (vision_modelled and indexer_modelled left true).
-    constexpr ParamBreakdown breakdown() const {
+    /// The breakdown of the tensors added (vision_modelled left true); `tied`: the input
+    /// embedding is also the output head (tie_word_embeddings), so it is active.
+    constexpr ParamBreakdown breakdown(bool tied) const {
         const char* const what = "parameter count";
         const auto of = [&](Part p) { return by_part[static_cast<std::size_t>(p)]; };
         ParamBreakdown b{};
@@ -96,15 +98,16 @@ struct BreakdownSum {
         b.router = of(Part::router);
         b.routed_experts = of(Part::routed_experts);
         b.shared_experts = of(Part::shared_experts);
+        b.indexer = of(Part::indexer);
         b.vision = of(Part::vision);
         b.mtp = checked_add(mtp, of(Part::mtp_projection), what); // eh_proj belongs to MTP
         for (const std::uint64_t n : {b.embedding, b.lm_head, b.attention, b.norms, b.dense_mlp, b.router,
-                                      b.routed_experts, b.shared_experts, b.vision})
+                                      b.routed_experts, b.shared_experts, b.indexer, b.vision})
             b.total = checked_add(b.total, n, what);
-        // Active per token: all but the input embedding, the vision encoder and MTP, with the
-        // routed experts counted k of E.
-        for (const std::uint64_t n :
-             {b.lm_head, b.attention, b.norms, b.dense_mlp, b.router, routed_active, b.shared_experts})
+        // Active per token: all but the input embedding (unless it is the head too), the vision
+        // encoder and MTP, with the routed experts counted k of E.
+        for (const std::uint64_t n : {tied ? b.embedding : b.lm_head, b.attention, b.norms, b.dense_mlp, b.router,
+                                      routed_active, b.shared_experts, b.indexer})
             b.active = checked_add(b.active, n, what);
         return b;
     }
@@ -112,9 +115,8 @@ struct BreakdownSum {
 
 /// The breakdown of the whole model from the sum over its tensors.
 template <class C> constexpr ParamBreakdown model_breakdown(const C& c, const BreakdownSum& sum) {
-    ParamBreakdown b = sum.breakdown();
+    ParamBreakdown b = sum.breakdown(c.tie_word_embeddings);
     b.vision_modelled = vision_modelled(c);
-    b.indexer_modelled = indexer_modelled(c);
     return b;
 }
 } // namespace detail
@@ -139,7 +141,7 @@ template <class C> [[nodiscard]] constexpr ParamBreakdown layer_breakdown(const 
     return detail::checked_figure([&] {
         detail::BreakdownSum sum{detail::value_or_zero(c.num_experts_per_tok)};
         for_each_layer_tensor(c, index, [&](const TensorSpec& t) { sum.add(t, t.elements()); });
-        return sum.breakdown();
+        return sum.breakdown(false); // a layer holds no embedding
     });
 }
 
@@ -148,7 +150,8 @@ template <class C> [[nodiscard]] constexpr std::uint64_t parameter_count(const C
     return param_breakdown(c).total;
 }
 
-/// Parameters activated per token, DeepSeek's convention (head counted, input embedding not).
+/// Parameters activated per token, DeepSeek's convention (head counted, input embedding not,
+/// unless tied: then it is the head).
 template <class C> [[nodiscard]] constexpr std::uint64_t active_parameter_count(const C& c) {
     return param_breakdown(c).active;
 }
@@ -370,6 +373,27 @@ template <class C> [[nodiscard]] constexpr KvLayout default_kv_layout(const C& c
     return uses_mla(c) ? KvLayout::latent : KvLayout::mha;
 }
 
+/// Bytes of DeepSeek-V3.2's indexer key cache, per token per decoder layer: index_head_dim FP8
+/// values and one float32 scale per 128 of them, 128 + 4 = 132 for V3.2, whatever the dtype of
+/// the main cache (DeepSeek's code, vLLM, SGLang and TensorRT-LLM all store it so). Replicated on
+/// every tensor-parallel rank, like the indexer; 0 for a model without one. (It throws an
+/// overflow, see overflow.hpp, hence the exceptions-mode namespace.)
+inline namespace DEEPSEEK_CONFIG_ABI_NAMESPACE {
+template <class C> [[nodiscard]] constexpr std::uint64_t indexer_key_bytes_per_token_per_layer(const C& c) {
+    detail::require_config<C>();
+    if constexpr (std::is_same_v<C, DeepseekV3Config>) {
+        if (!has_indexer(c)) return 0;
+        const std::uint64_t d_i = detail::value_or_zero(c.index_head_dim);
+        constexpr std::uint64_t scale_block = 128; // one float32 scale per 128 FP8 values
+        const char* const what = "indexer key bytes";
+        return detail::checked_add(d_i, detail::checked_mul(detail::ceil_div(d_i, scale_block), 4, what), what);
+    } else {
+        (void)c;
+        return 0;
+    }
+}
+} // namespace DEEPSEEK_CONFIG_ABI_NAMESPACE
+
 namespace detail {
 template <class C> constexpr MemoryError layout_error(const C& c, KvLayout layout) noexcept {
     if (layout_fits(c, layout)) return MemoryError::none;
@@ -408,15 +432,16 @@ template <class C> constexpr SizeResult kv_elements_per_layer_per_rank(const C& 
 }
 
 /// KV-cache bits of one token of each of `batch` sequences over num_hidden_layers layers, on one
-/// of `tp` ranks, at `dtype`.
+/// of `tp` ranks, at `dtype`; DeepSeek-V3.2's indexer key cache included (at its own dtype).
 template <class C> constexpr SizeResult kv_bits_per_token(const C& c, KvLayout layout, Dtype dtype, std::uint64_t batch,
                                                           std::uint64_t tp) {
     const SizeResult per_layer = kv_elements_per_layer_per_rank(c, layout, tp);
     if (!per_layer) return per_layer;
     const char* const what = "KV cache bits per token";
-    std::uint64_t bits = checked_mul(*per_layer, c.num_hidden_layers, what);
-    bits = checked_mul(bits, batch, what);
-    return checked_mul(bits, dtype_bits(dtype), what);
+    std::uint64_t bits = checked_mul(*per_layer, dtype_bits(dtype), what);
+    bits = checked_add(bits, checked_mul(indexer_key_bytes_per_token_per_layer(c), 8, what), what);
+    bits = checked_mul(bits, c.num_hidden_layers, what);
+    return checked_mul(bits, batch, what);
 }
 } // namespace detail
 

@@ -28,8 +28,19 @@
 // and subtraction, as CPython's float), so the grid is the one the model is fed;
 // `AspectRule::exact` applies the tie rule to the exact ratios and uses no floating point.
 //
-// DeepSeek-OCR-2 lays pages out differently (768-pixel tiles, at most 6 by default, no newline
-// tokens): passing a DeepseekOCR2Config to the config functions below is a compile error.
+// DeepSeek-OCR-2 (modeling_deepseekocr2.py `infer` and `dynamic_preprocess`; vLLM's
+// image_process.py `count_tiles` and config.py) has one mode, a 1024 global view plus 768-pixel
+// tiles (BASE_SIZE 1024, IMAGE_SIZE 768, CROP_MODE True, MIN_CROPS 2, MAX_CROPS 6):
+//
+// - The global view is padded to 1024: 16 x 16 = 256 vision tokens, no newlines.
+// - A page larger than 768 on either side is also cut into the w x h grid of 768-pixel tiles
+//   that `dynamic_preprocess` chooses (the rule above, with 768 for 640 and 2..6 tiles), each
+//   12 x 12 = 144 vision tokens, no newlines.
+// - One view separator: 257 + 144 n positions for n tiles, n in {0, 2, 3, 4, 5, 6}.
+//
+// `ocr2_page_layout` gives that layout (an Ocr2PageLayout); the config functions below take a
+// DeepseekOCRConfig with a PageLayout, or a DeepseekOCR2Config with an Ocr2PageLayout, and any
+// other pairing is a compile error.
 #ifndef DEEPSEEK_CONFIG_OCR_HPP
 #define DEEPSEEK_CONFIG_OCR_HPP
 
@@ -79,6 +90,12 @@ inline constexpr std::uint64_t ocr_downsample_ratio = 4;
 /// in the code: `dynamic_preprocess`'s image_size and the `<= 640` test in `infer`).
 inline constexpr std::uint64_t ocr_tile_size = 640;
 
+/// DeepSeek-OCR-2's global view, pixels per side (BASE_SIZE in its config.py and `infer`).
+inline constexpr std::uint64_t ocr2_base_size = 1024;
+/// DeepSeek-OCR-2's tile side, and the page side above which it cuts tiles (IMAGE_SIZE, and the
+/// `<= 768` test of `infer` and `get_num_image_tokens`).
+inline constexpr std::uint64_t ocr2_tile_size = 768;
+
 /// The sizes of one mode, in pixels per side: `infer`'s base_size, image_size, crop_mode.
 struct OcrModeSpec {
     std::uint64_t base_size = 1024;
@@ -113,6 +130,10 @@ struct TileLimits {
     AspectRule rule = AspectRule::python;
 };
 
+/// DeepSeek-OCR-2's tile counts: MIN_CROPS 2 and MAX_CROPS 6 of its config.py (also the
+/// defaults of the HF code's `dynamic_preprocess`).
+inline constexpr TileLimits ocr2_tile_limits{2, 6, AspectRule::python};
+
 /// A tile grid [w, h]: w tiles across, h down. [1, 1] means no tiles.
 using TileGrid = std::array<std::uint64_t, 2>;
 
@@ -144,13 +165,14 @@ constexpr int compare_aspect_python(std::uint64_t W, std::uint64_t H, TileGrid a
 } // namespace detail
 
 namespace detail {
-/// ocr_tile_grid, an overflow reported by report_overflow.
-constexpr TileGrid tile_grid(std::uint64_t width, std::uint64_t height, const TileLimits& limits) {
+/// ocr_tile_grid (ocr2_tile_grid with `tile` 768), an overflow reported by report_overflow.
+constexpr TileGrid tile_grid(std::uint64_t width, std::uint64_t height, const TileLimits& limits,
+                             std::uint64_t tile = ocr_tile_size) {
     const char* const what = "tile grid";
     TileGrid best{1, 1};
     bool have = false;
     const std::uint64_t twice_area = detail::checked_mul(detail::checked_mul(width, height, what), 2, what);
-    const std::uint64_t tile_area = ocr_tile_size * ocr_tile_size;
+    const std::uint64_t tile_area = detail::checked_mul(tile, tile, what);
     const std::uint64_t first = limits.min_tiles == 0 ? 1 : limits.min_tiles;
     for (std::uint64_t n = first; n <= limits.max_tiles && n != 0; ++n) {
         for (std::uint64_t w = 1; w <= n; ++w) {
@@ -183,6 +205,13 @@ inline namespace DEEPSEEK_CONFIG_ABI_NAMESPACE {
 [[nodiscard]] constexpr TileGrid ocr_tile_grid(std::uint64_t width, std::uint64_t height,
                                                const TileLimits& limits = {}) {
     return detail::checked_figure([&] { return detail::tile_grid(width, height, limits); });
+}
+
+/// The grid DeepSeek-OCR-2's `dynamic_preprocess` chooses for a W x H page: the rule of
+/// ocr_tile_grid with 768-pixel tiles (the tie test is 2 W H > 768^2 w h) and 2..6 tiles.
+[[nodiscard]] constexpr TileGrid ocr2_tile_grid(std::uint64_t width, std::uint64_t height,
+                                                const TileLimits& limits = ocr2_tile_limits) {
+    return detail::checked_figure([&] { return detail::tile_grid(width, height, limits, ocr2_tile_size); });
 }
 } // namespace DEEPSEEK_CONFIG_ABI_NAMESPACE
 
@@ -239,23 +268,70 @@ inline namespace DEEPSEEK_CONFIG_ABI_NAMESPACE {
 }
 } // namespace DEEPSEEK_CONFIG_ABI_NAMESPACE
 
+/// What one page becomes in DeepSeek-OCR-2's sequence (its one mode: see the header comment).
+struct Ocr2PageLayout {
+    std::uint64_t width = 0;         ///< page pixels across
+    std::uint64_t height = 0;        ///< page pixels down
+    TileGrid grid{1, 1};             ///< 768-pixel tiles [w, h]; [1, 1]: none
+    std::uint64_t tiles = 0;         ///< local tiles encoded: w h, or 0
+    std::uint64_t positions = 0;     ///< sequence positions: vision tokens and the separator
+    std::uint64_t vision_tokens = 0; ///< encoder output tokens alone (the paper's 256..1,120)
+};
+
 namespace detail {
-template <class C> constexpr void require_ocr_config() noexcept {
-    static_assert(!std::is_same_v<C, DeepseekOCR2Config>,
-                  "DeepSeek-OCR-2 lays pages out differently (768-pixel tiles, at most 6, no "
-                  "newline tokens); its page budget is not modelled");
+/// ocr2_page_layout, an overflow reported by report_overflow.
+constexpr std::optional<Ocr2PageLayout> layout_of_ocr2_page(std::uint64_t width, std::uint64_t height,
+                                                            const TileLimits& limits) {
+    if (width == 0 || height == 0) return std::nullopt;
+    const char* const what = "page positions";
+    Ocr2PageLayout p{};
+    p.width = width;
+    p.height = height;
+    // The global view: 16 x 16 queries (query_1024), then one view_seperator.
+    const std::uint64_t qb = ocr_queries_per_side(ocr2_base_size);
+    p.vision_tokens = qb * qb;
+    if (width > ocr2_tile_size || height > ocr2_tile_size) p.grid = tile_grid(width, height, limits, ocr2_tile_size);
+    if (p.grid[0] > 1 || p.grid[1] > 1) {
+        // Each tile 12 x 12 queries (query_768).
+        const std::uint64_t q = ocr_queries_per_side(ocr2_tile_size);
+        p.tiles = checked_mul(p.grid[0], p.grid[1], what);
+        p.vision_tokens = checked_add(p.vision_tokens, checked_mul(checked_mul(q, q, what), p.tiles, what), what);
+    }
+    p.positions = checked_add(p.vision_tokens, 1, what);
+    return p;
+}
+
+/// The page layout a config's page functions take: PageLayout for DeepSeek-OCR, Ocr2PageLayout
+/// for DeepSeek-OCR-2.
+template <class C, class L> constexpr void require_ocr_layout() noexcept {
     static_assert(std::is_same_v<C, DeepseekOCRConfig> || std::is_same_v<C, DeepseekOCR2Config>,
-                  "OCR page budgets take a DeepseekOCRConfig");
+                  "OCR page budgets take a DeepseekOCRConfig or a DeepseekOCR2Config");
+    static_assert(!std::is_same_v<C, DeepseekOCR2Config> || std::is_same_v<L, Ocr2PageLayout>,
+                  "DeepSeek-OCR-2 lays pages out differently (768-pixel tiles, at most 6, no newline "
+                  "tokens): its page functions take an Ocr2PageLayout (ocr2_page_layout)");
+    static_assert(!std::is_same_v<C, DeepseekOCRConfig> || std::is_same_v<L, PageLayout>,
+                  "DeepSeek-OCR's page functions take a PageLayout (page_layout); an Ocr2PageLayout is "
+                  "DeepSeek-OCR-2's");
 }
 } // namespace detail
 
+/// The layout of a W x H page in DeepSeek-OCR-2; nullopt when a side is 0. A page at most 768
+/// on both sides gets the global view alone: 257 positions; otherwise 257 + 144 n for the n
+/// tiles of ocr2_tile_grid.
+inline namespace DEEPSEEK_CONFIG_ABI_NAMESPACE {
+[[nodiscard]] constexpr std::optional<Ocr2PageLayout> ocr2_page_layout(std::uint64_t width, std::uint64_t height,
+                                                                       const TileLimits& limits = ocr2_tile_limits) {
+    return detail::checked_figure([&] { return detail::layout_of_ocr2_page(width, height, limits); });
+}
+} // namespace DEEPSEEK_CONFIG_ABI_NAMESPACE
+
 /// KV-cache bytes one page costs: its positions x KV bytes per token per layer x
-/// num_hidden_layers (DeepSeek-OCR: 61,440 bytes per position in bf16, mha). `kv` gives the
-/// layout, dtype and tp; its tokens and batch are ignored (one page, one sequence). Errors as
-/// kv_cache_bytes.
-template <class C>
-[[nodiscard]] constexpr SizeResult ocr_page_kv_bytes(const C& c, const PageLayout& page, KvQuery kv = {}) {
-    detail::require_ocr_config<C>();
+/// num_hidden_layers (DeepSeek-OCR and OCR-2: 61,440 bytes per position in bf16, mha). `kv`
+/// gives the layout, dtype and tp; its tokens and batch are ignored (one page, one sequence).
+/// `page`: a PageLayout for DeepSeek-OCR, an Ocr2PageLayout for OCR-2. Errors as kv_cache_bytes.
+template <class C, class L>
+[[nodiscard]] constexpr SizeResult ocr_page_kv_bytes(const C& c, const L& page, KvQuery kv = {}) {
+    detail::require_ocr_layout<C, L>();
     kv.tokens = page.positions;
     kv.batch = 1;
     return kv_cache_bytes(c, kv);
@@ -263,11 +339,10 @@ template <class C>
 
 /// Pages like `page` that fit in `context_tokens` after a prompt of `prompt_tokens`:
 /// floor((context - prompt) / positions); 0 when the prompt alone fills the context.
-template <class C>
-[[nodiscard]] constexpr std::uint64_t ocr_pages_fit_context(const C& c, const PageLayout& page,
-                                                            std::uint64_t context_tokens,
+template <class C, class L>
+[[nodiscard]] constexpr std::uint64_t ocr_pages_fit_context(const C& c, const L& page, std::uint64_t context_tokens,
                                                             std::uint64_t prompt_tokens = 0) noexcept {
-    detail::require_ocr_config<C>();
+    detail::require_ocr_layout<C, L>();
     (void)c;
     if (prompt_tokens >= context_tokens || page.positions == 0) return 0;
     return (context_tokens - prompt_tokens) / page.positions;
@@ -277,9 +352,9 @@ template <class C>
 /// weights (one sequence: q.batch is taken as 1): the largest context T that fits
 /// (max_context_tokens), then floor((T - prompt) / positions); 0 when the prompt alone fills T.
 /// Errors as max_context_tokens (weights larger than the budget: `weights_do_not_fit`).
-template <class C> [[nodiscard]] constexpr SizeResult
-ocr_pages_fit_budget(const C& c, const PageLayout& page, BudgetQuery q, std::uint64_t prompt_tokens = 0) {
-    detail::require_ocr_config<C>();
+template <class C, class L> [[nodiscard]] constexpr SizeResult
+ocr_pages_fit_budget(const C& c, const L& page, BudgetQuery q, std::uint64_t prompt_tokens = 0) {
+    detail::require_ocr_layout<C, L>();
     q.batch = 1;
     const SizeResult tokens = max_context_tokens(c, q);
     if (!tokens) return tokens;

@@ -10,6 +10,7 @@
 #include <array>
 #include <optional>
 #include <string_view>
+#include <utility>
 
 #include "any_config.hpp"
 #include "config.hpp"
@@ -151,6 +152,18 @@ constexpr DeepseekV3Config make_v3() noexcept {
     return c;
 }
 
+/// deepseek-ai/DeepSeek-V3.2 config.json: V3's keys with the DSA indexer's and ue8m0 scales.
+constexpr DeepseekV3Config make_v32() noexcept {
+    DeepseekV3Config c = make_v3();
+    c.index_head_dim = opt_u64(128);
+    c.index_n_heads = opt_u64(64);
+    c.index_topk = opt_u64(2048);
+    QuantizationConfig q = *c.quantization_config;
+    q.scale_fmt = std::optional<ScaleFormat>(ScaleFormat::ue8m0);
+    c.quantization_config = std::optional<QuantizationConfig>(q);
+    return c;
+}
+
 /// deepseek-ai/DeepSeek-OCR config.json (language keys as repeated at its top level).
 constexpr DeepseekOCRConfig make_ocr() noexcept {
     DeepseekOCRConfig c{};
@@ -201,20 +214,24 @@ inline constexpr DeepseekV2Config deepseek_v2_lite = detail::make_v2_lite();
 inline constexpr DeepseekV2Config deepseek_v2 = detail::make_v2();
 /// DeepSeek-V3 (671B + 14B MTP, FP8 block-128 weights), `deepseek-ai/DeepSeek-V3`.
 inline constexpr DeepseekV3Config deepseek_v3 = detail::make_v3();
+/// DeepSeek-V3.2 (V3 with the DSA sparse-attention indexer; 685B with MTP),
+/// `deepseek-ai/DeepSeek-V3.2`. A DeepseekV3Config: the file's model_type is "deepseek_v32".
+inline constexpr DeepseekV3Config deepseek_v32 = detail::make_v32();
 /// DeepSeek-OCR (3B MoE decoder with MHA + 401M DeepEncoder), `deepseek-ai/DeepSeek-OCR`.
 inline constexpr DeepseekOCRConfig deepseek_ocr = detail::make_ocr();
 
 /// The presets by name, for tools: "deepseek-v2-lite", "deepseek-v2", "deepseek-v3",
-/// "deepseek-ocr" (the Hugging Face repository names, lower case).
-inline constexpr std::array<std::string_view, 4> names{"deepseek-v2-lite", "deepseek-v2", "deepseek-v3",
-                                                       "deepseek-ocr"};
+/// "deepseek-v3.2", "deepseek-ocr" (the Hugging Face repository names, lower case).
+inline constexpr std::array<std::string_view, 5> names{"deepseek-v2-lite", "deepseek-v2", "deepseek-v3",
+                                                       "deepseek-v3.2", "deepseek-ocr"};
 
 /// The preset called `name` (one of `names`), or nullopt.
 [[nodiscard]] inline std::optional<AnyConfig> find(std::string_view name) {
-    if (name == "deepseek-v2-lite") return AnyConfig{deepseek_v2_lite};
-    if (name == "deepseek-v2") return AnyConfig{deepseek_v2};
-    if (name == "deepseek-v3") return AnyConfig{deepseek_v3};
-    if (name == "deepseek-ocr") return AnyConfig{deepseek_ocr};
+    if (name == "deepseek-v2-lite") return AnyConfig{std::in_place_type<DeepseekV2Config>, deepseek_v2_lite};
+    if (name == "deepseek-v2") return AnyConfig{std::in_place_type<DeepseekV2Config>, deepseek_v2};
+    if (name == "deepseek-v3") return AnyConfig{std::in_place_type<DeepseekV3Config>, deepseek_v3};
+    if (name == "deepseek-v3.2") return AnyConfig{std::in_place_type<DeepseekV3Config>, deepseek_v32};
+    if (name == "deepseek-ocr") return AnyConfig{std::in_place_type<DeepseekOCRConfig>, deepseek_ocr};
     return std::nullopt;
 }
 

@@ -20,7 +20,7 @@
 namespace deepseek {
 
 /// The component a tensor belongs to (the fields of ParamBreakdown). `scale` marks the FP8
-/// `weight_scale_inv` tensors, which are not parameters.
+/// `weight_scale_inv` tensors, which are not parameters; it stays last.
 enum class Part {
     embedding,
     lm_head,
@@ -32,6 +32,7 @@ enum class Part {
     shared_experts,
     vision,
     mtp_projection,
+    indexer,
     scale
 };
 

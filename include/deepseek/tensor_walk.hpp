@@ -80,14 +80,16 @@ template <class C> [[nodiscard]] constexpr std::uint64_t mha_head_dim(const C& c
     return c.num_attention_heads == 0 ? 0 : c.hidden_size / c.num_attention_heads;
 }
 
-/// Whether the vision encoder of the model is counted. False only for DeepSeek-OCR-2 (or an OCR
-/// config naming another encoder), whose DeepEncoder-V2 is not modelled: its figures cover the
-/// language model alone. Models without vision return true (there is nothing to model).
+/// Whether the vision encoder of the model is counted. False only for an OCR config naming an
+/// encoder its type does not build: a DeepseekOCRConfig whose model_name is not deeplip_b_l, a
+/// DeepseekOCR2Config whose model_name is not deepencoderv2 or that has no `qwen2-0-5b` tower
+/// (its width shapes the whole encoder); their figures cover the language model alone. Models
+/// without vision return true (there is nothing to model).
 template <class C> [[nodiscard]] constexpr bool vision_modelled(const C& c) noexcept {
     detail::require_config<C>();
     if constexpr (std::is_same_v<C, DeepseekOCR2Config>) {
-        (void)c;
-        return false;
+        return c.vision_config.model_name == VisionModelName::deepencoderv2 &&
+               c.vision_config.width.qwen2_0_5b.has_value();
     } else if constexpr (std::is_same_v<C, DeepseekOCRConfig>) {
         return c.vision_config.model_name == VisionModelName::deeplip_b_l;
     } else {
@@ -111,20 +113,36 @@ template <class C> [[nodiscard]] constexpr bool quantization_modelled(const C& c
     }
 }
 
-/// Whether every tensor of the model is counted apart from a vision encoder: false for
-/// DeepSeek-V3.2 configs (`index_n_heads` set), whose sparse-attention indexer weights and
-/// indexer key cache are not modelled; their figures cover the V3 architecture alone.
-template <class C> [[nodiscard]] constexpr bool indexer_modelled(const C& c) noexcept {
+/// Whether the model has DeepSeek-V3.2's sparse-attention (DSA) indexer: a V3 config with
+/// `index_n_heads` set (validation then requires index_head_dim and q_lora_rank).
+template <class C> [[nodiscard]] constexpr bool has_indexer(const C& c) noexcept {
     detail::require_config<C>();
     if constexpr (std::is_same_v<C, DeepseekV3Config>) {
-        return !c.index_n_heads.has_value();
+        return c.index_n_heads.has_value();
     } else {
         (void)c;
-        return true;
+        return false;
     }
 }
 
 namespace detail {
+/// DeepSeek-V3.2's DSA indexer of one layer, MTP layers included (DeepSeek's `Indexer`, built by
+/// every MLA block). Its query is read from the q latent (width r_q), its one key and the
+/// per-head weights from the hidden state. Nothing in it is split under tensor parallelism.
+/// wq_b and wk are FP8 with block scales in an FP8 checkpoint; weights_proj is created in the
+/// default dtype (bf16, never FP8); k_norm is a LayerNorm (weight and bias) kept in float32.
+template <class V>
+constexpr void visit_indexer(Emitter<V>& e, const DeepseekV3Config& c, std::uint64_t r_q, const char* what) {
+    const std::uint64_t H = c.hidden_size;
+    const std::uint64_t n_i = value_or_zero(c.index_n_heads);
+    const std::uint64_t d_i = value_or_zero(c.index_head_dim);
+    e.linear("self_attn.indexer.wq_b.weight", checked_mul(n_i, d_i, what), r_q, Part::indexer, Split::replicated);
+    e.linear("self_attn.indexer.wk.weight", d_i, H, Part::indexer, Split::replicated);
+    e.tensor("self_attn.indexer.k_norm.weight", shape1(d_i), Part::indexer, Split::replicated, Storage::fp32);
+    e.tensor("self_attn.indexer.k_norm.bias", shape1(d_i), Part::indexer, Split::replicated, Storage::fp32);
+    e.tensor("self_attn.indexer.weights_proj.weight", shape2(n_i, H), Part::indexer);
+}
+
 /// The tensors of decoder layer `index`, each standing for `layers` identical layers.
 template <class C, class V>
 constexpr void visit_layer(const C& c, std::uint64_t index, V& visit, std::uint64_t layers) {
@@ -161,6 +179,9 @@ constexpr void visit_layer(const C& c, std::uint64_t index, V& visit, std::uint6
                  r_kv, Part::attention, Split::rows);
         e.linear("self_attn.o_proj.weight", H, detail::checked_mul(n_h, d_v, what), Part::attention, Split::cols);
         if (c.attention_bias) e.tensor("self_attn.o_proj.bias", shape1(H), Part::attention);
+        if constexpr (std::is_same_v<C, DeepseekV3Config>) {
+            if (has_indexer(c)) visit_indexer(e, c, r_q, what);
+        }
     } else {
         // use_mla false: Llama attention, head_dim = H / n_h, K/V with n_kv heads; with
         // attention_bias every one of q, k, v, o has a bias.
@@ -244,6 +265,8 @@ template <class C, class V> constexpr void visit_model(const C& c, V&& visit, bo
         root.tensor("lm_head.weight", detail::shape2(c.vocab_size, c.hidden_size), Part::lm_head, Split::rows);
     if constexpr (std::is_same_v<C, DeepseekOCRConfig>) {
         if (vision_modelled(c)) for_each_ocr_vision_tensor(c, visit, group_layers);
+    } else if constexpr (std::is_same_v<C, DeepseekOCR2Config>) {
+        if (vision_modelled(c)) for_each_ocr2_vision_tensor(c, visit, group_layers);
     }
 }
 

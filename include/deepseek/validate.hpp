@@ -303,6 +303,23 @@ void check_config(const C& c, const PointerOf& pointer_of, Sink&& sink, bool val
                       std::to_string(*c.topk_group));
     }
     at.require_positive(c.intermediate_size, "intermediate_size");
+
+    if constexpr (std::is_same_v<C, DeepseekV3Config>) {
+        // DeepSeek-V3.2's indexer (index_n_heads set): its query is read from the q latent.
+        if (c.index_n_heads) {
+            at.require_positive(*c.index_n_heads, "index_n_heads");
+            if (!c.index_head_dim) {
+                at.report(ErrorKind::missing_key, "index_head_dim",
+                          "a DSA indexer (index_n_heads set) needs index_head_dim");
+            } else {
+                at.require_positive(*c.index_head_dim, "index_head_dim");
+            }
+            if (!is_positive(c.q_lora_rank)) {
+                at.report(ErrorKind::range, "q_lora_rank",
+                          "a DSA indexer (index_n_heads set) reads the query latent: q_lora_rank must be positive");
+            }
+        }
+    }
 }
 
 } // namespace detail

@@ -64,6 +64,15 @@ template <class Json> ConfigKind detect_kind(const Json& root) {
              supported_config_names());
 }
 
+/// Drops `model_type` from the kept keys when it is the class's own: saving writes the class's,
+/// as save_pretrained does. Another (DeepSeek-V3.2's "deepseek_v32", Kimi-K2's "kimi_k2") is
+/// kept, so the file is saved as it was read and the report names the file's model.
+template <class C, class Json> void erase_class_model_type(Json& extra) {
+    const auto it = extra.find("model_type");
+    if (it != extra.end() && it->is_string() && it->template get_ref<const std::string&>() == C::model_type)
+        extra.erase(it);
+}
+
 /// Reads config `C` laid out as `layout`. With `keep_extra`, `Document::extra` holds every key
 /// the typed fields do not; without it (parse_config) that copy of the tree is not made.
 template <class C, class Json> Document read_document_as(const Json& root, DocumentLayout layout, bool keep_extra) {
@@ -82,7 +91,7 @@ template <class C, class Json> Document read_document_as(const Json& root, Docum
         sources.primary_ptr = language_config_ptr;
         Json* nested_extra = keep_extra ? &extra["language_config"] : nullptr;
         config = read_config_fields<C>(sources, nested_extra);
-        if (nested_extra != nullptr) nested_extra->erase("model_type");
+        if (nested_extra != nullptr) erase_class_model_type<C>(*nested_extra);
     } else {
         sources.primary = &root;
         if (nested != root.end()) {
@@ -90,7 +99,7 @@ template <class C, class Json> Document read_document_as(const Json& root, Docum
             sources.fallback_ptr = language_config_ptr;
         }
         config = read_config_fields<C>(sources, keep_extra ? &extra : nullptr);
-        if (keep_extra) extra.erase("model_type"); // saving writes the class's, as save_pretrained does
+        if (keep_extra) erase_class_model_type<C>(extra);
     }
     validate(config, sources);
     return Document{std::move(config), std::move(extra), layout};
