@@ -48,7 +48,8 @@ DeepSeek-V3 preset is used.
 
 options:
   --preset NAME          a built-in preset instead of PATH: deepseek-v2-lite,
-                         deepseek-v2, deepseek-v3, deepseek-v3.2, deepseek-ocr
+                         deepseek-v2, deepseek-v3, deepseek-v3.2, deepseek-ocr,
+                         deepseek-vl2-tiny, kimi-k2, kimi-vl-a3b
   --save-config FILE     write the config (PATH's, with every key it holds, or the
                          preset's) as a config.json to FILE (a folder: FILE/config.json)
                          instead of printing the report
@@ -70,15 +71,18 @@ options:
   --help                 this text
   --version              the version
 
-DeepSeek-OCR page budget (DeepSeek-OCR configs only):
+DeepSeek-OCR page budget (DeepSeek-OCR and DeepSeek-OCR-2 configs only):
   --image WxH            a page of W x H pixels, e.g. 1654x2339 (A4 at 200 dpi); repeat it
                          for several pages; prints per page and in total the sequence
                          positions, vision tokens, tile grid, KV bytes, and how many such
                          pages fit the context (after the prompt) and --budget
   --pages N              N pages of the one --image size
   --ocr-mode MODE        tiny, small, base, large or gundam (default gundam, the mode of
-                         DeepSeek-OCR's infer(): a 1024 global view plus 640-pixel tiles)
-  --max-tiles N          the most Gundam tiles per page (default 9, as the released code)
+                         DeepSeek-OCR's infer(): a 1024 global view plus 640-pixel tiles);
+                         not for DeepSeek-OCR-2, whose one mode is a 1024 global view plus
+                         768-pixel tiles
+  --max-tiles N          the most tiles per page (default as the released code: 9 Gundam
+                         tiles for DeepSeek-OCR, 6 for DeepSeek-OCR-2)
   --prompt-tokens N      text tokens in the sequence besides the pages (default 0)
   Pages count per sequence (batch 1), at --kv-dtype and --tp; the top-level
   pages_fit_context / pages_fit_budget of --json count pages of the largest size given.
@@ -196,10 +200,19 @@ std::array<std::uint64_t, 2> parse_image_size(std::string_view text) {
     return {number(text.substr(0, x)), number(text.substr(x + 1))};
 }
 
+/// An enum option's value. Dtype options take the dtypes weights and KV caches are held in, not
+/// the storage types of quantised checkpoints.
 template <class E> E parse_enum(std::string_view option, std::string_view text) {
-    if (const auto value = deepseek::enum_from_string<E>(text)) return *value;
+    const auto accepts = [](E value) {
+        if constexpr (std::is_same_v<E, Dtype>)
+            return deepseek::is_compute_dtype(value);
+        else
+            return (void)value, true;
+    };
+    if (const auto value = deepseek::enum_from_string<E>(text); value && accepts(*value)) return *value;
     std::string accepted;
     for (const auto& entry : deepseek::enum_table<E>::entries) {
+        if (!accepts(entry.first)) continue;
         if (!accepted.empty()) accepted += ", ";
         accepted += entry.second;
     }
@@ -388,6 +401,13 @@ template <class C> void print_table(std::ostream& os, const C& c, const deepseek
     os << "\n";
     for (const auto& note : not_modelled) os << "not modelled  " << note << "\n";
     if (!not_modelled.empty()) os << "\n";
+    if (r.quantization) {
+        os << "quantization  " << deepseek::to_string(*r.quantization) << " (from "
+           << (r.quantization_source == deepseek::QuantSource::hf_quant_config
+                   ? "hf_quant_config.json beside the config"
+                   : "quantization_config")
+           << ")\n";
+    }
     if (r.checkpoint_bytes)
         os << "checkpoint    " << human_bytes(*r.checkpoint_bytes) << " (" << grouped(*r.checkpoint_bytes)
            << " bytes)\n";
@@ -473,18 +493,36 @@ template <class C> bool check_index(std::ostream& os, const C& c, const std::str
 
 // ---- the DeepSeek-OCR page budget ------------------------------------------------------------
 
+using deepseek::Ocr2PageBudget;
 using deepseek::PageBudget;
-using deepseek::PageRow;
 
-/// The page budget of a DeepSeek-OCR config; a usage error for any other model.
-template <class C> PageBudget ocr_page_budget(const C& c, const CliOptions& o, const deepseek::Report& r) {
+/// The budget type of a config's pages: DeepSeek-OCR-2 lays pages out its own way.
+template <class C> using PageBudgetFor =
+    std::conditional_t<std::is_same_v<C, deepseek::DeepseekOCR2Config>, Ocr2PageBudget, PageBudget>;
+
+/// The pages of --image and --pages.
+std::vector<deepseek::PageRequest> page_requests(const CliOptions& o) {
+    std::vector<deepseek::PageRequest> requests;
+    for (const auto& size : o.images) requests.push_back({size[0], size[1], o.pages.value_or(1)});
+    return requests;
+}
+
+/// The page budget of a DeepSeek-OCR or DeepSeek-OCR-2 config; a usage error for any other
+/// model, and for --ocr-mode on DeepSeek-OCR-2 (it has one mode).
+template <class C> PageBudgetFor<C> ocr_page_budget(const C& c, const CliOptions& o, const deepseek::Report& r) {
     if constexpr (std::is_same_v<C, deepseek::DeepseekOCR2Config>) {
-        (void)c, (void)r;
-        throw usage_error("--image: DeepSeek-OCR-2 lays pages out differently (768-pixel tiles, no newline tokens); "
-                          "its page budget is not modelled");
+        if (o.ocr_mode) {
+            throw usage_error("--ocr-mode: DeepSeek-OCR-2 has one mode (a 1024 global view plus 768-pixel tiles); "
+                              "tiny, small, base, large and gundam are DeepSeek-OCR's");
+        }
+        deepseek::Ocr2PageBudgetOptions options; // limits: ocr2_tile_limits, 2..6 tiles
+        if (o.max_tiles) options.limits.max_tiles = *o.max_tiles;
+        options.prompt_tokens = o.prompt_tokens.value_or(0);
+        options.budget = o.report.budget;
+        return deepseek::page_budget(c, page_requests(o), options, r);
     } else if constexpr (!std::is_same_v<C, deepseek::DeepseekOCRConfig>) {
         (void)c, (void)r;
-        throw usage_error("--image: the page budget is for DeepSeek-OCR configs; this one is " +
+        throw usage_error("--image: the page budget is for DeepSeek-OCR and DeepSeek-OCR-2 configs; this one is " +
                           std::string(deepseek::class_name<C>()) + " (model_type " + std::string(C::model_type) + ")");
     } else {
         deepseek::PageBudgetOptions options;
@@ -492,43 +530,48 @@ template <class C> PageBudget ocr_page_budget(const C& c, const CliOptions& o, c
         if (o.max_tiles) options.limits.max_tiles = *o.max_tiles;
         options.prompt_tokens = o.prompt_tokens.value_or(0);
         options.budget = o.report.budget;
-        std::vector<deepseek::PageRequest> requests;
-        for (const auto& size : o.images) requests.push_back({size[0], size[1], o.pages.value_or(1)});
-        return deepseek::page_budget(c, requests, options, r);
+        return deepseek::page_budget(c, page_requests(o), options, r);
     }
 }
 
-json pages_json(const PageBudget& b) {
+/// One JSON entry per page; DeepSeek-OCR's carry their mode, DeepSeek-OCR-2 has only one.
+template <class Budget> json pages_json(const Budget& b) {
     json pages = json::array();
     for (const auto& row : b.rows) {
-        json page = {{"mode", std::string(deepseek::to_string(b.mode))},
-                     {"width", row.layout.width},
+        json page = {{"width", row.layout.width},
                      {"height", row.layout.height},
                      {"grid", {row.layout.grid[0], row.layout.grid[1]}},
                      {"positions", row.layout.positions},
                      {"vision_tokens", row.layout.vision_tokens},
                      {"kv_bytes", row.kv_bytes},
                      {"pages_fit_context", row.fit_context}};
+        if constexpr (std::is_same_v<Budget, PageBudget>) page["mode"] = std::string(deepseek::to_string(b.mode));
         if (row.fit_budget) page["pages_fit_budget"] = *row.fit_budget;
         for (std::uint64_t i = 0; i < row.count; ++i) pages.push_back(page);
     }
     return pages;
 }
 
-void add_pages_json(json& out, const PageBudget& b) {
+template <class Budget> void add_pages_json(json& out, const Budget& b) {
     out["pages"] = pages_json(b);
     out["pages_total"] = {
         {"pages", b.total_pages},       {"positions", b.total_positions},   {"vision_tokens", b.total_vision_tokens},
         {"kv_bytes", b.total_kv_bytes}, {"prompt_tokens", b.prompt_tokens}, {"max_tiles", b.limits.max_tiles}};
-    const PageRow& largest = b.rows[b.largest];
+    const auto& largest = b.rows[b.largest];
     out["pages_fit_context"] = largest.fit_context;
     if (largest.fit_budget) out["pages_fit_budget"] = *largest.fit_budget;
 }
 
-void print_pages(std::ostream& os, const PageBudget& b, const deepseek::Report& r,
-                 const std::optional<std::uint64_t>& budget) {
-    os << "\npages         DeepSeek-OCR " << deepseek::to_string(b.mode) << " mode";
-    if (b.mode == OcrMode::gundam) os << ", at most " << b.limits.max_tiles << " tiles";
+template <class Budget> void print_pages(std::ostream& os, const Budget& b, const deepseek::Report& r,
+                                         const std::optional<std::uint64_t>& budget) {
+    constexpr bool ocr2 = std::is_same_v<Budget, Ocr2PageBudget>;
+    if constexpr (ocr2) {
+        os << "\npages         DeepSeek-OCR-2, a 1024 global view plus 768-pixel tiles, at most " << b.limits.max_tiles
+           << " tiles";
+    } else {
+        os << "\npages         DeepSeek-OCR " << deepseek::to_string(b.mode) << " mode";
+        if (b.mode == OcrMode::gundam) os << ", at most " << b.limits.max_tiles << " tiles";
+    }
     os << "; prompt " << grouped(b.prompt_tokens) << " tokens, context " << grouped(r.context);
     if (budget) os << ", budget " << human_bytes(*budget);
     os << "\n";
@@ -555,7 +598,10 @@ void print_pages(std::ostream& os, const PageBudget& b, const deepseek::Report& 
     os << "  " << cell("total " + std::to_string(b.total_pages), 11) << cell("", 6)
        << cell(grouped(b.total_positions), 11) << cell(grouped(b.total_vision_tokens), 8)
        << cell(human_bytes(b.total_kv_bytes), 12) << "\n";
-    os << "  positions are vision tokens plus a newline per row of queries and one view separator per page\n";
+    if constexpr (ocr2)
+        os << "  positions are vision tokens plus one view separator per page (DeepSeek-OCR-2 has no newline tokens)\n";
+    else
+        os << "  positions are vision tokens plus a newline per row of queries and one view separator per page\n";
     if (b.prompt_tokens + b.total_positions > r.context) {
         os << "  these pages and the prompt (" << grouped(b.prompt_tokens + b.total_positions)
            << " positions) do not fit the context of " << grouped(r.context) << "\n";
@@ -566,8 +612,8 @@ template <class C> int run(const C& c, const deepseek::Document& doc, const CliO
     if ((o.tensors || o.check_index) && !deepseek::quantization_modelled(c)) {
         throw deepseek::Error(deepseek::ErrorKind::not_modelled, "/quantization_config/quant_method",
                               std::string(o.tensors ? "--tensors" : "--check-index") +
-                                  ": the stored tensors of this quantisation method are not modelled (only "
-                                  "DeepSeek's fp8 is)");
+                                  ": the stored tensors of this quantisation are not modelled (see the report's "
+                                  "not modelled line)");
     }
     std::ostringstream out; // nothing reaches stdout unless the whole run succeeds
     if (o.check_index) {
@@ -590,7 +636,7 @@ template <class C> int run(const C& c, const deepseek::Document& doc, const CliO
         throw usage_error(what);
     }
     const deepseek::Report& r = *made;
-    std::optional<PageBudget> pages;
+    std::optional<PageBudgetFor<C>> pages;
     if (o.wants_pages()) pages = ocr_page_budget(c, o, r);
     if (r.context > c.max_position_embeddings) {
         std::cerr << program << ": warning: --context " << r.context

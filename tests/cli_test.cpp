@@ -187,12 +187,17 @@ TEST_CASE("Option --preset NAME: each built-in preset, and an unknown name with 
     CHECK(json::parse(run_cli("--preset deepseek-ocr --json").out).at("model_type") == "DeepseekOCR");
     CHECK(json::parse(run_cli("--preset deepseek-v2 --json").out).at("params").at("total") == expected::v2_params);
     CHECK(json::parse(run_cli("--preset deepseek-v3.2 --json").out).at("params").at("total") == expected::v32_params);
+    CHECK(json::parse(run_cli("--preset deepseek-vl2-tiny --json").out).at("params").at("total") ==
+          expected::vl2_tiny_params);
+    CHECK(json::parse(run_cli("--preset kimi-vl-a3b --json").out).at("checkpoint_bytes") ==
+          expected::kimi_vl_checkpoint_bytes);
 
     const Run bad = run_cli("--preset deepseek-v9");
     CHECK(bad.code == 2);
     CHECK(bad.out.empty());
     CHECK(bad.err == "deepseek-config: --preset: unknown preset 'deepseek-v9'; accepted: deepseek-v2-lite, "
-                     "deepseek-v2, deepseek-v3, deepseek-v3.2, deepseek-ocr\n");
+                     "deepseek-v2, deepseek-v3, deepseek-v3.2, deepseek-ocr, deepseek-ocr-2, deepseek-vl2-tiny, "
+                     "kimi-k2, kimi-vl-a3b\n");
     const Run both = run_cli("some/config.json --preset deepseek-v3");
     CHECK(both.code == 2);
     CHECK(both.err == "deepseek-config: give PATH or --preset, not both\n");
@@ -448,6 +453,131 @@ TEST_CASE("Option --image: the page budget of DeepSeek-OCR", "[cli][ocr]") {
     }
 }
 
+// ---- DeepSeek-OCR-2 page budget ---------------------------------------------------------------
+// Worked by hand from the upstream rule (modeling_deepseekocr2.py `infer` / `dynamic_preprocess`,
+// vLLM's config.py: BASE_SIZE 1024, IMAGE_SIZE 768, MIN_CROPS 2, MAX_CROPS 6): a global 1024 view
+// of (1024 / 16 / 4)^2 = 16^2 = 256 query tokens; a page larger than 768 on either side is also
+// cut into the w x h grid of 2..6 tiles whose ratio w / h is closest to W / H, each tile
+// (768 / 16 / 4)^2 = 12^2 = 144 tokens; one view_seperator; no newline tokens. Positions:
+// 257 + 144 n. KV: 61,440 bytes per position (mha, bf16: 2 x 10 KV heads x 128 x 2 bytes x 12
+// layers). The file's context is 8,192.
+//
+// A4 at 200 dpi, 1654x2339: W / H = 0.7071. Grid ratios of 2..6 tiles: 1/2 (off by 0.207),
+// 2/1, 1/3 (0.374), 3/1, 1/4, 2/2 = 1 (0.293), 4/1, 1/5, 5/1, 1/6, 2/3 (off by 0.040), 3/2, 6/1:
+// 2/3 is the closest, so 2 x 3 = 6 tiles: 256 + 6 x 144 = 1,120 vision tokens, 1,121 positions,
+// 1,121 x 61,440 = 68,874,240 bytes (65.68 MiB); 8,192 / 1,121 = 7.3: 7 pages fit the context.
+namespace ocr2_a4 {
+constexpr std::uint64_t tiles = 2 * 3;
+constexpr std::uint64_t vision_tokens = 16 * 16 + tiles * 12 * 12;
+constexpr std::uint64_t positions = vision_tokens + 1;
+constexpr std::uint64_t kv_bytes = positions * 61'440;
+static_assert(vision_tokens == 1'120 && positions == 1'121 && kv_bytes == 68'874'240);
+} // namespace ocr2_a4
+
+TEST_CASE("Option --image: the page budget of DeepSeek-OCR-2", "[cli][ocr]") {
+    REQUIRE_CORPUS();
+    const std::string ocr2 = corpus("deepseek-ocr-2.json");
+    SECTION("one A4 page: 2x3 tiles, 257 + 6 x 144 positions; no mode in the JSON") {
+        const Run r = run_cli(ocr2 + " --json --image 1654x2339");
+        REQUIRE(r.code == 0);
+        CHECK(r.err.empty());
+        const json j = json::parse(r.out);
+        const json page = {{"width", 1654},
+                           {"height", 2339},
+                           {"grid", {2, 3}},
+                           {"positions", ocr2_a4::positions},
+                           {"vision_tokens", ocr2_a4::vision_tokens},
+                           {"kv_bytes", ocr2_a4::kv_bytes},
+                           {"pages_fit_context", 7}};
+        CHECK(j.at("pages") == json::array({page}));
+        CHECK(j.at("pages_fit_context") == 7); // 8,192 / 1,121 = 7.3
+        CHECK_FALSE(j.contains("pages_fit_budget"));
+        const json total = {{"pages", 1},
+                            {"positions", ocr2_a4::positions},
+                            {"vision_tokens", ocr2_a4::vision_tokens},
+                            {"kv_bytes", ocr2_a4::kv_bytes},
+                            {"prompt_tokens", 0},
+                            {"max_tiles", 6}}; // MAX_CROPS 6
+        CHECK(j.at("pages_total") == total);
+        // The rest of the report is unchanged.
+        CHECK(j.at("params").at("total") == X::ocr2_params);
+    }
+    SECTION("pages up to 768 on both sides are the global view alone; 769 already cuts tiles") {
+        // 768x768: 256 + 1 = 257 positions (8,192 / 257 = 31.9: 31). 769x768: W / H = 1.0013;
+        // 2/2 = 1 is the closest ratio (1/2 and 2/1 are off by 0.50 and 1.00, 2/3 and 3/2 by
+        // 0.33 and 0.50), so 2 x 2 tiles: 257 + 4 x 144 = 833 (8,192 / 833 = 9.8: 9). 1600x800:
+        // W / H = 2 = 2/1 exactly, and no other grid of 2..6 tiles has ratio 2 (4 x 2 is 8
+        // tiles), so 2 x 1: 257 + 2 x 144 = 545 (8,192 / 545 = 15.03: 15). The largest is 769x768.
+        const json j = json::parse(run_cli(ocr2 + " --json --image 768x768 --image 769x768 --image 1600x800").out);
+        REQUIRE(j.at("pages").size() == 3);
+        const json& square = j.at("pages").at(0);
+        CHECK(square.at("grid") == json{1, 1});
+        CHECK(square.at("positions") == 257);
+        CHECK(square.at("vision_tokens") == 256);
+        CHECK(square.at("kv_bytes") == 257 * 61'440);
+        CHECK(square.at("pages_fit_context") == 31);
+        const json& above = j.at("pages").at(1);
+        CHECK(above.at("grid") == json{2, 2});
+        CHECK(above.at("positions") == 833);
+        CHECK(above.at("vision_tokens") == 832);
+        CHECK(above.at("pages_fit_context") == 9);
+        const json& wide = j.at("pages").at(2);
+        CHECK(wide.at("grid") == json{2, 1});
+        CHECK(wide.at("positions") == 545);
+        CHECK(wide.at("pages_fit_context") == 15);
+        CHECK(j.at("pages_fit_context") == 9);
+        CHECK(j.at("pages_total").at("positions") == 257 + 833 + 545);
+        CHECK(j.at("pages_total").at("vision_tokens") == 256 + 832 + 544);
+    }
+    SECTION("--pages, --budget and --prompt-tokens") {
+        // OCR-2's bf16 weights, 6,778,238,720 bytes (ocr2_bf16_checkpoint_bytes, derived by hand):
+        // 8 GiB - 6,778,238,720 = 1,811,695,872 bytes / 61,440 = 29,487.2: 29,487 positions.
+        // After 1,000 prompt tokens: 28,487 / 1,121 = 25.4: 25 pages; the context: 7,192 / 1,121
+        // = 6.4: 6 pages.
+        const json j =
+            json::parse(run_cli(ocr2 + " --json --image 1654x2339 --pages 3 --budget 8GiB --prompt-tokens 1000").out);
+        REQUIRE(j.at("pages").size() == 3);
+        CHECK(j.at("pages").at(2).at("positions") == ocr2_a4::positions);
+        CHECK(j.at("pages").at(2).at("pages_fit_budget") == 25);
+        CHECK(j.at("pages_fit_context") == 6);
+        CHECK(j.at("pages_fit_budget") == 25);
+        CHECK(j.at("pages_total").at("positions") == 3 * ocr2_a4::positions);
+        CHECK(j.at("pages_total").at("kv_bytes") == 3 * ocr2_a4::kv_bytes);
+        CHECK(j.at("pages_total").at("prompt_tokens") == 1000);
+        CHECK(8 * (std::uint64_t{1} << 30) - X::ocr2_bf16_checkpoint_bytes == 1'811'695'872);
+    }
+    SECTION("--max-tiles 4: the A4 page takes 1x2 (1/2 is the closest of 2..4 tiles), 257 + 2 x 144") {
+        const json j = json::parse(run_cli(ocr2 + " --json --image 1654x2339 --max-tiles 4").out);
+        CHECK(j.at("pages").at(0).at("grid") == json{1, 2});
+        CHECK(j.at("pages").at(0).at("positions") == 545);
+        CHECK(j.at("pages_total").at("max_tiles") == 4);
+    }
+    SECTION("the table") {
+        // With no prompt: 29,487 / 1,121 = 26.3: 26 pages in 8 GiB.
+        const Run r = run_cli(ocr2 + " --image 1654x2339 --budget 8GiB");
+        REQUIRE(r.code == 0);
+        CHECK(r.out.find("\npages         DeepSeek-OCR-2, a 1024 global view plus 768-pixel tiles, at most 6 tiles; "
+                         "prompt 0 tokens, context 8,192, budget 8.00 GiB\n") != std::string::npos);
+        CHECK(r.out.find("    1654x2339   2x3      1,121   1,120   65.68 MiB            7          26\n") !=
+              std::string::npos);
+        CHECK(r.out.find("  positions are vision tokens plus one view separator per page (DeepSeek-OCR-2 has no "
+                         "newline tokens)\n") != std::string::npos);
+        CHECK(r.out.find("newline per row") == std::string::npos);
+    }
+    SECTION("--ocr-mode is DeepSeek-OCR's: a usage error, nothing on stdout") {
+        for (const char* mode : {"gundam", "base", "tiny"}) {
+            const Run r = run_cli(ocr2 + " --image 1654x2339 --ocr-mode " + mode);
+            CHECK(r.code == 2);
+            CHECK(r.out.empty());
+            CHECK(r.err == "deepseek-config: --ocr-mode: DeepSeek-OCR-2 has one mode (a 1024 global view plus "
+                           "768-pixel tiles); tiny, small, base, large and gundam are DeepSeek-OCR's\n");
+        }
+        const Run j = run_cli(ocr2 + " --json --image 1654x2339 --ocr-mode=gundam");
+        CHECK(j.code == 2);
+        CHECK(j.out.empty());
+    }
+}
+
 TEST_CASE("Options of the page budget: errors", "[cli][ocr][errors]") {
     const auto expect = [](const Run& r, const std::string& err) {
         CHECK(r.code == 2);
@@ -479,18 +609,13 @@ TEST_CASE("Options of the page budget: errors", "[cli][ocr][errors]") {
            "deepseek-config: --prompt-tokens: expected a whole number, found 'many'\n");
 }
 
-TEST_CASE("Option --image on a model that is not DeepSeek-OCR: usage error", "[cli][ocr][errors]") {
+TEST_CASE("Option --image on a model that is neither DeepSeek-OCR nor OCR-2: usage error", "[cli][ocr][errors]") {
     REQUIRE_CORPUS();
     const Run v3 = run_cli(corpus("deepseek-v3.json") + " --image 1654x2339");
     CHECK(v3.code == 2);
     CHECK(v3.out.empty());
-    CHECK(v3.err ==
-          "deepseek-config: --image: the page budget is for DeepSeek-OCR configs; this one is DeepseekV3Config "
-          "(model_type deepseek_v3)\n");
-    const Run ocr2 = run_cli(corpus("deepseek-ocr-2.json") + " --json --image 1654x2339");
-    CHECK(ocr2.code == 2);
-    CHECK(ocr2.out.empty());
-    CHECK(ocr2.err.rfind("deepseek-config: --image: DeepSeek-OCR-2 lays pages out differently", 0) == 0);
+    CHECK(v3.err == "deepseek-config: --image: the page budget is for DeepSeek-OCR and DeepSeek-OCR-2 configs; this "
+                    "one is DeepseekV3Config (model_type deepseek_v3)\n");
 }
 
 TEST_CASE("Option --budget: weights that fit with no room for a token are not weights that do not fit", "[cli]") {
@@ -527,9 +652,10 @@ TEST_CASE("A quantisation method that is not modelled: the report says so, exit 
         "num_experts_per_tok": 8, "first_k_dense_replace": 3, "norm_topk_prob": true,
         "max_position_embeddings": 163840, "torch_dtype": "bfloat16",
         "quantization_config": {"quant_method": "awq", "bits": 4, "group_size": 128, "zero_point": true}})";
-    const std::string note = "not modelled  quantization_config.quant_method \"awq\": only DeepSeek's fp8 is "
-                             "modelled, so the checkpoint's bytes and the weights as released are not given "
-                             "(--weights-dtype gives a uniform figure)\n";
+    const std::string note = "not modelled  quantization_config.quant_method \"awq\": not modelled (DeepSeek's "
+                             "fp8, ModelOpt NVFP4 and compressed-tensors pack-quantized INT4 are), so the "
+                             "checkpoint's bytes and the weights as released are not given (--weights-dtype gives "
+                             "a uniform figure)\n";
     const Run table = run_cli(quote(file.string()) + " --tp 8");
     CHECK(table.code == 0);
     CHECK(table.err.empty());
@@ -541,7 +667,7 @@ TEST_CASE("A quantisation method that is not modelled: the report says so, exit 
     const json j = json::parse(run_cli(quote(file.string()) + " --json").out);
     CHECK(j.at("checkpoint_bytes").is_null());
     CHECK(j.at("weights").at("bytes").is_null());
-    CHECK(j.at("quantization_modelled") == false);
+    CHECK(j.at("quantization") == json{{"method", "not modelled"}, {"source", nullptr}, {"modelled", false}});
     CHECK(j.at("params").at("total") == X::v3_params);
     REQUIRE(j.at("not_modelled").size() == 1);
 
@@ -552,5 +678,5 @@ TEST_CASE("A quantisation method that is not modelled: the report says so, exit 
     CHECK(tensors.code == 1);
     CHECK(tensors.out.empty());
     CHECK(tensors.err == "deepseek-config: /quantization_config/quant_method: --tensors: the stored tensors of "
-                         "this quantisation method are not modelled (only DeepSeek's fp8 is)\n");
+                         "this quantisation are not modelled (see the report's not modelled line)\n");
 }

@@ -102,6 +102,25 @@ inline constexpr std::uint64_t ocr2_index_total_size = 6'779'249'408;
 /// ocr2_test.cpp); the library keeps the computed figure.
 inline constexpr std::uint64_t ocr2_bf16_checkpoint_bytes = 6'778'238'720;
 
+// Models that wrap a DeepSeek language model (research notes of issue 14, §1, §3 and §4).
+/// deepseek-ai/deepseek-vl2-tiny: parameters (README "3.37B"; the research's sum of its tensors,
+/// all bf16, is 6,741,002,880 bytes).
+inline constexpr std::uint64_t vl2_tiny_params = 3'370'501'440;
+/// deepseek-ai/deepseek-vl2 (27.5B): metadata.total_size and weight_map names of its
+/// model.safetensors.index.json.
+inline constexpr std::uint64_t vl2_checkpoint_bytes = 54'960'268'496;
+inline constexpr std::uint64_t vl2_tensors = 6'973;
+/// The SigLIP-SO400M tower alone (the "vision." tensors of either index), summed by hand from its
+/// shapes: 27 blocks 411,466,608, attn_pool 15,238,352, patch/pos embedding and norm 1,520,640.
+inline constexpr std::uint64_t vl2_vision_tower_params = 428'225'600;
+/// moonshotai/Kimi-VL-A3B-Instruct: metadata.total_size and weight_map names of its index.
+inline constexpr std::uint64_t kimi_vl_checkpoint_bytes = 32'815'315'552;
+inline constexpr std::uint64_t kimi_vl_tensors = 5'679;
+/// moonshotai/Kimi-K2-Instruct, a third-party listing of its safetensors: 139,644 tensors, and
+/// model.layers.{0..60}.self_attn.rotary_emb.inv_freq [56] bf16 (61 x 112 bytes).
+inline constexpr std::uint64_t kimi_k2_tensors = 139'644;
+inline constexpr std::uint64_t kimi_k2_inv_freq_bytes = 6'832;
+
 // ---- Main-model component breakdown (MF §4.1, "Main-model component breakdown" table) -------
 // `*_embedding` is embed_tokens, which equals lm_head ("embed_tokens = lm_head (each)" row).
 

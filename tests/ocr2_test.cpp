@@ -197,6 +197,11 @@ TEST_CASE("DeepSeek-OCR-2's manifest: the index's encoder names and the code's s
     CHECK(shapes.count("model.qwen2_model.model.model.layers.24.input_layernorm.weight") == 0);
 }
 
+// The preset, for the fresh-clone tests: the figures of the released file.
+static_assert(parameter_count(presets::deepseek_ocr2) == X::ocr2_params);
+static_assert(tensor_count(presets::deepseek_ocr2) == X::ocr2_tensors);
+static_assert(checkpoint_bytes(presets::deepseek_ocr2) == X::ocr2_bf16_checkpoint_bytes);
+
 TEST_CASE("DeepSeek-OCR-2's released config: parameters and checkpoint bytes", "[ocr2][corpus]") {
     REQUIRE_CORPUS();
     // The file's sam_vit_b keeps DeepSeek-OCR's downsample_channels [512, 1024]; OCR-2's code
@@ -213,6 +218,8 @@ TEST_CASE("DeepSeek-OCR-2's released config: parameters and checkpoint bytes", "
     CHECK(checkpoint_bytes(c) == X::ocr2_bf16_checkpoint_bytes);
     CHECK_FALSE(checkpoint_bytes_exact(c));
     CHECK(checkpoint_bytes(c) + ocr2_index_unexplained_bytes == X::ocr2_index_total_size);
+    // The preset carries the released file's values.
+    CHECK(c == presets::deepseek_ocr2);
     // The report says so in words.
     const Document doc = load_document(test_support::corpus_file("deepseek-ocr-2.json"));
     CHECK(not_modelled(doc) == std::vector<std::string>{"checkpoint bytes: the released index records 1010688 bytes "

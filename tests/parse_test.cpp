@@ -17,8 +17,8 @@ TEST_CASE("Dispatch by model_type", "[dispatch]") {
 }
 
 TEST_CASE("Dispatch by architectures and auto_map when model_type does not decide", "[dispatch]") {
-    // kimi_k2 files name DeepseekV3ForCausalLM.
-    CHECK(std::holds_alternative<DeepseekV3Config>(
+    // kimi_k2 files name DeepseekV3ForCausalLM; their model_type names the Kimi-K2 subtype.
+    CHECK(std::holds_alternative<KimiK2Config>(
         parse_config(R"({"model_type":"kimi_k2","architectures":["DeepseekV3ForCausalLM"]})")));
     CHECK(std::holds_alternative<DeepseekV3Config>(parse_config(R"({"architectures":["DeepseekV32ForCausalLM"]})")));
     CHECK(std::holds_alternative<DeepseekOCRConfig>(
@@ -31,16 +31,24 @@ TEST_CASE("Dispatch by architectures and auto_map when model_type does not decid
         R"({"model_type":"x","architectures":["Other"],"language_config":{"architectures":["DeepseekOCRForCausalLM"]}})")));
 }
 
-TEST_CASE("A DeepSeek-VL2 file gives the DeepseekV2Config of its language_config", "[dispatch]") {
+TEST_CASE("A DeepSeek-VL2 file gives a DeepseekVL2Config: language_config and the vision keys", "[dispatch]") {
     const Document doc = load_document(test_support::data_file("vl2-tiny-like.json"));
     CHECK(doc.layout == DocumentLayout::language_config);
-    REQUIRE(std::holds_alternative<DeepseekV2Config>(doc.config));
-    const auto& c = std::get<DeepseekV2Config>(doc.config);
+    REQUIRE(std::holds_alternative<DeepseekVL2Config>(doc.config));
+    const auto& c = std::get<DeepseekVL2Config>(doc.config);
     CHECK(c.hidden_size == 1280);
     CHECK(c.max_position_embeddings == 4096);
     CHECK(c.use_mla == false);
-    CHECK(doc.extra.at("model_type") == "deepseek_vl_v2");
+    CHECK(c.vision_config.width == 1152);
+    CHECK(c.vision_config.model_name == VisionModelName::siglip_so400m_patch14_384);
+    CHECK(c.projector_config.n_embed == 1280);
+    CHECK(c.candidate_resolutions.size() == 3);
+    CHECK_FALSE(doc.extra.contains("model_type")); // the class's own: written back on saving
+    CHECK(file_model_type(doc) == "deepseek_vl_v2");
     CHECK(doc.extra.at("language_config").at("lm_head") == true);
+    CHECK(doc.extra.at("projector_config").at("model_type") == "mlp_projector");
+    // The base class reads the same file (a subtype loads as its base).
+    CHECK(load_config<DeepseekV2Config>(test_support::data_file("vl2-tiny-like.json")).hidden_size == 1280);
 }
 
 TEST_CASE("OCR: top level wins, language_config fills what the top level lacks", "[ocr]") {

@@ -347,14 +347,23 @@ TEST_CASE("detect_config picks the class as AutoConfig does", "[validate][dispat
         CHECK(detect_config("deepseek_v32") == ConfigKind::deepseek_v3);
         CHECK(detect_config("DeepseekOCR") == ConfigKind::deepseek_ocr);
         CHECK(detect_config("DeepseekOCR2") == ConfigKind::deepseek_ocr2);
+        CHECK(detect_config("deepseek_vl_v2") == ConfigKind::deepseek_vl_v2);
+        CHECK(detect_config("kimi_k2") == ConfigKind::kimi_k2);
+        CHECK(detect_config("kimi_vl") == ConfigKind::kimi_vl);
+        CHECK(detect_config("kimi_k25") == ConfigKind::kimi_k25);
         // model_type decides before architectures.
         CHECK(detect_config("deepseek_v2", {"DeepseekV3ForCausalLM"}) == ConfigKind::deepseek_v2);
-    }
-    SECTION("by architectures when model_type names no class") {
-        CHECK(detect_config("kimi_k2", {"DeepseekV3ForCausalLM"}) == ConfigKind::deepseek_v3);
+        CHECK(detect_config("kimi_k2", {"DeepseekV3ForCausalLM"}) == ConfigKind::kimi_k2);
+        // deepseek_vl_v2 is also DeepSeek-OCR's model_type: an OCR class at the top level decides.
         CHECK(detect_config("deepseek_vl_v2", {"DeepseekVLV2ForCausalLM"}) == ConfigKind::deepseek_vl_v2);
         CHECK(detect_config("deepseek_vl_v2", {"DeepseekOCRForCausalLM"}) == ConfigKind::deepseek_ocr);
         CHECK(detect_config("deepseek_vl_v2", {"DeepseekOCR2ForCausalLM"}) == ConfigKind::deepseek_ocr2);
+        CHECK(detect_config("deepseek_vl_v2", {"DeepseekV3ForCausalLM"}) == ConfigKind::deepseek_vl_v2);
+    }
+    SECTION("by architectures when model_type names no class") {
+        CHECK(detect_config("", {"DeepseekVLV2ForCausalLM"}) == ConfigKind::deepseek_vl_v2);
+        CHECK(detect_config("", {"KimiVLForConditionalGeneration"}) == ConfigKind::kimi_vl);
+        CHECK(detect_config("", {"KimiK25ForConditionalGeneration"}) == ConfigKind::kimi_k25);
         CHECK(detect_config("", {"DeepseekV2ForCausalLM"}) == ConfigKind::deepseek_v2);
         CHECK(detect_config("", {"DeepseekV32ForCausalLM"}) == ConfigKind::deepseek_v3);
         // The first entry that names a class.
@@ -363,7 +372,7 @@ TEST_CASE("detect_config picks the class as AutoConfig does", "[validate][dispat
     }
     SECTION("by auto_map.AutoConfig, and inside language_config") {
         ConfigHints h;
-        h.model_type = "kimi_k2";
+        h.model_type = "kimi_k1"; // no class
         h.auto_config = "configuration_deepseek.DeepseekV3Config";
         CHECK(detect_config(h) == ConfigKind::deepseek_v3);
         h.auto_config = "DeepseekOCR2Config"; // no module
@@ -371,21 +380,19 @@ TEST_CASE("detect_config picks the class as AutoConfig does", "[validate][dispat
         h.architectures = {"DeepseekV2ForCausalLM"}; // architectures before auto_map
         CHECK(detect_config(h) == ConfigKind::deepseek_v2);
 
-        ConfigHints vl2; // DeepSeek-VL2-Tiny: the class is named only inside language_config
+        ConfigHints vl2; // DeepSeek-VL2-Tiny: its language model's class inside language_config
         vl2.model_type = "deepseek_vl_v2";
         vl2.language_config_architectures = {"DeepseekV2ForCausalLM"};
-        CHECK(detect_config(vl2) == ConfigKind::deepseek_v2);
-        vl2.language_config_architectures.clear();
-        vl2.language_config_auto_config = "configuration_deepseek.DeepseekVLV2Config";
-        CHECK(detect_config(vl2) == ConfigKind::deepseek_vl_v2);
-        vl2.auto_config = "modeling_deepseekocr.DeepseekOCRConfig"; // the top level first
+        CHECK(detect_config(vl2) == ConfigKind::deepseek_vl_v2);    // the wrapper, not its language model
+        vl2.auto_config = "modeling_deepseekocr.DeepseekOCRConfig"; // an OCR class at the top level
         CHECK(detect_config(vl2) == ConfigKind::deepseek_ocr);
+        ConfigHints nested; // no model_type: inside language_config
+        nested.language_config_auto_config = "configuration_deepseek.DeepseekVLV2Config";
+        CHECK(detect_config(nested) == ConfigKind::deepseek_vl_v2);
     }
     SECTION("unknown models") {
         CHECK_FALSE(detect_config("llama", {"LlamaForCausalLM"}));
         CHECK_FALSE(detect_config(""));
-        CHECK_FALSE(detect_config("deepseek_vl_v2"));
-        CHECK_FALSE(detect_config("kimi_k2"));
         CHECK_FALSE(detect_config("deepseek_v4", {"DeepseekV4ForCausalLM"}));
         CHECK_FALSE(detect_config("DEEPSEEK_V3")); // names are matched exactly
         ConfigHints h;
@@ -396,7 +403,10 @@ TEST_CASE("detect_config picks the class as AutoConfig does", "[validate][dispat
     }
     SECTION("default_config holds the class of each kind") {
         CHECK(std::get<DeepseekV2Config>(default_config(ConfigKind::deepseek_v2)) == DeepseekV2Config{});
-        CHECK(std::get<DeepseekV2Config>(default_config(ConfigKind::deepseek_vl_v2)) == DeepseekV2Config{});
+        CHECK(std::get<DeepseekVL2Config>(default_config(ConfigKind::deepseek_vl_v2)) == DeepseekVL2Config{});
+        CHECK(std::get<KimiK2Config>(default_config(ConfigKind::kimi_k2)) == KimiK2Config{});
+        CHECK(std::get<KimiVLConfig>(default_config(ConfigKind::kimi_vl)) == KimiVLConfig{});
+        CHECK(std::get<KimiK25Config>(default_config(ConfigKind::kimi_k25)) == KimiK25Config{});
         CHECK(std::get<DeepseekOCRConfig>(default_config(ConfigKind::deepseek_ocr)) == DeepseekOCRConfig{});
         CHECK(std::get<DeepseekOCR2Config>(default_config(ConfigKind::deepseek_ocr2)) == DeepseekOCR2Config{});
         CHECK(std::get<DeepseekV3Config>(default_config(ConfigKind::deepseek_v3)) == DeepseekV3Config{});

@@ -182,9 +182,10 @@ TEST_CASE("Bad rope_scaling", "[validation][rope]") {
 
 TEST_CASE("Bad quantization_config", "[validation][quantization]") {
     const json v3 = json{{"model_type", "deepseek_v3"}};
-    expect_error(with(v3, "/quantization_config", json{{"fmt", "e4m3"}}),
-                 {"/quantization_config/quant_method", ErrorKind::missing_key,
-                  "quantization_config needs a \"quant_method\"; accepted: \"fp8\""});
+    expect_error(
+        with(v3, "/quantization_config", json{{"fmt", "e4m3"}}),
+        {"/quantization_config/quant_method", ErrorKind::missing_key,
+         "quantization_config needs a \"quant_method\"; accepted: \"fp8\", \"modelopt\", \"compressed-tensors\""});
     // Another method ("awq") loads and is reported as not modelled: see lenient_test.cpp.
     expect_error(with(v3, "/quantization_config", json{{"quant_method", json::array()}}),
                  {"/quantization_config/quant_method", ErrorKind::type, "expected a string, found an array"});
@@ -227,8 +228,9 @@ TEST_CASE("Bad OCR and VL2 structure", "[validation][ocr]") {
 TEST_CASE("An unknown model family names what is supported", "[validation][dispatch]") {
     const std::string supported =
         " and no known architectures; supported: model_type deepseek_v2, deepseek_v3, deepseek_v32, DeepseekOCR, "
-        "DeepseekOCR2, or architectures DeepseekV2ForCausalLM, DeepseekV3ForCausalLM, DeepseekV32ForCausalLM, "
-        "DeepseekOCRForCausalLM, DeepseekOCR2ForCausalLM, DeepseekVLV2ForCausalLM";
+        "DeepseekOCR2, deepseek_vl_v2, kimi_k2, kimi_vl, kimi_k25, or architectures DeepseekV2ForCausalLM, "
+        "DeepseekV3ForCausalLM, DeepseekV32ForCausalLM, DeepseekOCRForCausalLM, DeepseekOCR2ForCausalLM, "
+        "DeepseekVLV2ForCausalLM, KimiVLForConditionalGeneration, KimiK25ForConditionalGeneration";
     expect_error(json{{"model_type", "llama"}},
                  {"/model_type", ErrorKind::unknown_model, "unsupported model_type \"llama\"" + supported});
     expect_error(json::object(), {"", ErrorKind::unknown_model, "no model_type" + supported});

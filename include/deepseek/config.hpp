@@ -16,6 +16,7 @@
 #include <utility>
 
 #include "enums.hpp"
+#include "quantization.hpp"
 #include "version.hpp"
 
 namespace deepseek {
@@ -283,6 +284,12 @@ struct DeepseekV3Config {
     std::optional<std::uint64_t> index_n_heads{};
     std::optional<std::uint64_t> index_head_dim{};
     std::optional<std::uint64_t> index_topk{};
+
+    /// Not a key of the file: how the checkpoint stores its Linear weights when it is quantised in
+    /// another format than DeepSeek's FP8 (ModelOpt NVFP4, compressed-tensors INT4), as the JSON
+    /// layer read it from `quantization_config` or a model folder's `hf_quant_config.json`.
+    /// Unset otherwise (DeepSeek's FP8 is `quantization_config`). Compared by ==, never written.
+    std::optional<WeightQuantization> weight_quantization{};
 };
 
 /// Whether the model uses multi-head latent attention (V3 always does).
@@ -371,14 +378,14 @@ template <> struct field_list<ProjectorConfig> {
 };
 
 namespace detail {
-/// The language-model keys that DeepseekV2Config and DeepseekV3Config share, by name.
+/// The language-model keys of DeepseekV2Config or DeepseekV3Config (and their subtypes), by name.
 template <class C, class V> constexpr void visit_language_fields(V&& v) {
     v("vocab_size", &C::vocab_size);
     v("hidden_size", &C::hidden_size);
     v("intermediate_size", &C::intermediate_size);
     v("moe_intermediate_size", &C::moe_intermediate_size);
     v("num_hidden_layers", &C::num_hidden_layers);
-    if constexpr (std::is_same_v<C, DeepseekV3Config>) {
+    if constexpr (std::is_base_of_v<DeepseekV3Config, C>) {
         v("num_nextn_predict_layers", &C::num_nextn_predict_layers);
     }
     v("num_attention_heads", &C::num_attention_heads);
@@ -420,7 +427,7 @@ template <class C, class V> constexpr void visit_language_fields(V&& v) {
         v("use_mla", &C::use_mla);
     }
     v("torch_dtype", &C::torch_dtype);
-    if constexpr (std::is_same_v<C, DeepseekV3Config>) {
+    if constexpr (std::is_base_of_v<DeepseekV3Config, C>) {
         v("quantization_config", &C::quantization_config);
         v("index_n_heads", &C::index_n_heads);
         v("index_head_dim", &C::index_head_dim);
@@ -460,6 +467,9 @@ constexpr bool operator==(const T& a, const T& b) noexcept {
     field_list<T>::visit([&](const char*, auto member) {
         if (!detail::field_equal(a.*member, b.*member)) equal = false;
     });
+    if constexpr (std::is_base_of_v<DeepseekV3Config, T>) {
+        if (!(a.weight_quantization == b.weight_quantization)) equal = false;
+    }
     return equal;
 }
 template <class T, class = std::enable_if_t<detail::has_field_list<T>::value>>

@@ -25,8 +25,11 @@ enum class ConfigKind {
     deepseek_v2,    ///< DeepseekV2Config (DeepSeek-V2, V2-Lite, Coder-V2), keys at the top level
     deepseek_ocr,   ///< DeepseekOCRConfig (DeepSeek-OCR)
     deepseek_ocr2,  ///< DeepseekOCR2Config (DeepSeek-OCR-2)
-    deepseek_v3,    ///< DeepseekV3Config (DeepSeek-V3, R1, V3.1, V3.2, Kimi-K2)
-    deepseek_vl_v2, ///< DeepseekV2Config whose keys are only inside `language_config` (DeepSeek-VL2)
+    deepseek_v3,    ///< DeepseekV3Config (DeepSeek-V3, R1, V3.1, V3.2)
+    deepseek_vl_v2, ///< DeepseekVL2Config (DeepSeek-VL2: language keys inside `language_config`)
+    kimi_k2,        ///< KimiK2Config (Kimi-K2: DeepseekV3Config's keys, model_type "kimi_k2")
+    kimi_vl,        ///< KimiVLConfig (Kimi-VL: language keys inside `text_config`)
+    kimi_k25,       ///< KimiK25Config (Kimi-K2.5: language keys inside `text_config`)
 };
 
 /// What a config file says about its class, read by the caller: the strings AutoConfig looks at.
@@ -50,32 +53,41 @@ struct ConfigKindName {
     ConfigKind kind;
 };
 
-/// The `model_type` values that name a class.
-inline constexpr std::array<ConfigKindName, 5> model_type_kinds{{
+/// The `model_type` values that name a class. ("deepseek_vl_v2" is also the model_type of
+/// DeepSeek-OCR and OCR-2 files: see detect_config_kind.)
+inline constexpr std::array<ConfigKindName, 9> model_type_kinds{{
     {"deepseek_v2", ConfigKind::deepseek_v2},
     {"deepseek_v3", ConfigKind::deepseek_v3},
     {"deepseek_v32", ConfigKind::deepseek_v3},
     {"DeepseekOCR", ConfigKind::deepseek_ocr},
     {"DeepseekOCR2", ConfigKind::deepseek_ocr2},
+    {"deepseek_vl_v2", ConfigKind::deepseek_vl_v2},
+    {"kimi_k2", ConfigKind::kimi_k2},
+    {"kimi_vl", ConfigKind::kimi_vl},
+    {"kimi_k25", ConfigKind::kimi_k25},
 }};
 
 /// The `architectures` entries that name a class.
-inline constexpr std::array<ConfigKindName, 6> architecture_kinds{{
+inline constexpr std::array<ConfigKindName, 8> architecture_kinds{{
     {"DeepseekV2ForCausalLM", ConfigKind::deepseek_v2},
     {"DeepseekV3ForCausalLM", ConfigKind::deepseek_v3},
     {"DeepseekV32ForCausalLM", ConfigKind::deepseek_v3},
     {"DeepseekOCRForCausalLM", ConfigKind::deepseek_ocr},
     {"DeepseekOCR2ForCausalLM", ConfigKind::deepseek_ocr2},
     {"DeepseekVLV2ForCausalLM", ConfigKind::deepseek_vl_v2},
+    {"KimiVLForConditionalGeneration", ConfigKind::kimi_vl},
+    {"KimiK25ForConditionalGeneration", ConfigKind::kimi_k25},
 }};
 
 /// The classes `auto_map.AutoConfig` may name ("module.ClassName": the class decides).
-inline constexpr std::array<ConfigKindName, 5> auto_config_kinds{{
+inline constexpr std::array<ConfigKindName, 7> auto_config_kinds{{
     {"DeepseekV2Config", ConfigKind::deepseek_v2},
     {"DeepseekV3Config", ConfigKind::deepseek_v3},
     {"DeepseekOCRConfig", ConfigKind::deepseek_ocr},
     {"DeepseekOCR2Config", ConfigKind::deepseek_ocr2},
     {"DeepseekVLV2Config", ConfigKind::deepseek_vl_v2},
+    {"KimiVLConfig", ConfigKind::kimi_vl},
+    {"KimiK25Config", ConfigKind::kimi_k25},
 }};
 
 template <std::size_t N>
@@ -91,25 +103,34 @@ enum class HintLevel { top_level, language_config };
 
 /// AutoConfig's rule, the one implementation: `model_type` where it names a class; else, at the
 /// top level and then inside `language_config`, the first entry of `architectures` that names
-/// one, else `auto_map.AutoConfig`. `hints_at(level, architectures, auto_config)` fills in a
-/// level's hints when they are needed and returns false when the level is absent; the JSON reader
-/// passes one that reads (and type-checks) them only then.
+/// one, else `auto_map.AutoConfig`. One model_type names several classes: "deepseek_vl_v2" is
+/// DeepSeek-VL2's and also that of the DeepSeek-OCR and OCR-2 files, so with it the top level's
+/// hints decide when they name an OCR class, and it is DeepSeek-VL2 otherwise.
+/// `hints_at(level, architectures, auto_config)` fills in a level's hints when they are needed
+/// and returns false when the level is absent; the JSON reader passes one that reads (and
+/// type-checks) them only then.
 template <class HintsAt> std::optional<ConfigKind> detect_config_kind(std::string_view model_type, HintsAt&& hints_at) {
-    if (const auto kind = find_kind(model_type_kinds, model_type)) return kind;
+    const std::optional<ConfigKind> named = find_kind(model_type_kinds, model_type);
+    if (named && *named != ConfigKind::deepseek_vl_v2) return named;
+    // Under "deepseek_vl_v2" only an OCR class may be named instead (at the top level).
+    const auto accept = [&named](ConfigKind kind) {
+        return !named || kind == ConfigKind::deepseek_ocr || kind == ConfigKind::deepseek_ocr2;
+    };
     for (const HintLevel level : {HintLevel::top_level, HintLevel::language_config}) {
+        if (named && level != HintLevel::top_level) break;
         std::vector<std::string_view> architectures;
         std::string_view auto_config;
         if (!hints_at(level, architectures, auto_config)) continue;
         for (const std::string_view name : architectures) {
-            if (const auto kind = find_kind(architecture_kinds, name)) return kind;
+            const auto kind = find_kind(architecture_kinds, name);
+            if (kind && accept(*kind)) return kind;
         }
         const auto dot = auto_config.rfind('.');
-        if (const auto kind = find_kind(auto_config_kinds,
-                                        dot == std::string_view::npos ? auto_config : auto_config.substr(dot + 1))) {
-            return kind;
-        }
+        const auto kind =
+            find_kind(auto_config_kinds, dot == std::string_view::npos ? auto_config : auto_config.substr(dot + 1));
+        if (kind && accept(*kind)) return kind;
     }
-    return std::nullopt;
+    return named;
 }
 
 /// " and no known architectures; supported: model_type ..., or architectures ...": the end of
@@ -144,7 +165,7 @@ inline std::string supported_config_names() {
 }
 
 /// detect_config of a `model_type` and top-level `architectures` only. Example:
-/// `detect_config("kimi_k2", {"DeepseekV3ForCausalLM"})` is ConfigKind::deepseek_v3.
+/// `detect_config("kimi_k2", {"DeepseekV3ForCausalLM"})` is ConfigKind::kimi_k2.
 [[nodiscard]] inline std::optional<ConfigKind> detect_config(std::string_view model_type,
                                                              const std::vector<std::string_view>& architectures = {}) {
     ConfigHints hints;
@@ -153,16 +174,19 @@ inline std::string supported_config_names() {
     return detect_config(hints);
 }
 
-/// The config AutoConfig builds for `kind` before reading any key: its class's defaults
-/// (DeepseekV2Config for deepseek_vl_v2). Fill in its fields, then check it with validate().
+/// The config AutoConfig builds for `kind` before reading any key: its class's defaults.
+/// Fill in its fields, then check it with validate().
 [[nodiscard]] inline AnyConfig default_config(ConfigKind kind) {
     // std::in_place_type: cheaper to compile than the variant's converting constructor.
     switch (kind) {
-    case ConfigKind::deepseek_v2:
-    case ConfigKind::deepseek_vl_v2: break;
+    case ConfigKind::deepseek_v2: break;
     case ConfigKind::deepseek_ocr: return AnyConfig{std::in_place_type<DeepseekOCRConfig>};
     case ConfigKind::deepseek_ocr2: return AnyConfig{std::in_place_type<DeepseekOCR2Config>};
     case ConfigKind::deepseek_v3: return AnyConfig{std::in_place_type<DeepseekV3Config>};
+    case ConfigKind::deepseek_vl_v2: return AnyConfig{std::in_place_type<DeepseekVL2Config>};
+    case ConfigKind::kimi_k2: return AnyConfig{std::in_place_type<KimiK2Config>};
+    case ConfigKind::kimi_vl: return AnyConfig{std::in_place_type<KimiVLConfig>};
+    case ConfigKind::kimi_k25: return AnyConfig{std::in_place_type<KimiK25Config>};
     }
     return AnyConfig{std::in_place_type<DeepseekV2Config>};
 }

@@ -22,7 +22,9 @@ namespace deepseek {
 /// per byte. The library's one dtype vocabulary: `to_string` gives its own names ("bf16"),
 /// `safetensors_name` the names of a checkpoint's header ("BF16"). (A config's `torch_dtype` keeps
 /// the closed set of its JSON values, TorchDtype; `model_dtype` turns it into a Dtype.)
-enum class Dtype { fp32, bf16, fp16, fp8, fp8_e5m2, int8, int4 };
+/// `uint8`, `int32` and `int64` are storage types of quantised checkpoints (packed NVFP4, packed
+/// INT4, shape tensors), not dtypes to run weights or a KV cache in.
+enum class Dtype { fp32, bf16, fp16, fp8, fp8_e5m2, int8, int4, uint8, int32, int64 };
 
 /// How an engine stores the KV cache of one token in one layer (see
 /// `kv_elements_per_token_per_layer`).
@@ -45,7 +47,7 @@ enum class MemoryError {
 };
 
 template <> struct enum_table<Dtype> {
-    static constexpr std::array<EnumEntry<Dtype>, 7> entries{{
+    static constexpr std::array<EnumEntry<Dtype>, 10> entries{{
         {Dtype::fp32, "fp32"},
         {Dtype::bf16, "bf16"},
         {Dtype::fp16, "fp16"},
@@ -53,6 +55,9 @@ template <> struct enum_table<Dtype> {
         {Dtype::fp8_e5m2, "fp8_e5m2"},
         {Dtype::int8, "int8"},
         {Dtype::int4, "int4"},
+        {Dtype::uint8, "uint8"},
+        {Dtype::int32, "int32"},
+        {Dtype::int64, "int64"},
     }};
 };
 template <> struct enum_table<KvLayout> {
@@ -114,12 +119,15 @@ template <> struct enum_table<MemoryError> {
 /// Bits per element of a uniform dtype.
 [[nodiscard]] constexpr std::uint64_t dtype_bits(Dtype d) noexcept {
     switch (d) {
-    case Dtype::fp32: return 32;
+    case Dtype::int64: return 64;
+    case Dtype::fp32:
+    case Dtype::int32: return 32;
     case Dtype::bf16:
     case Dtype::fp16: return 16;
     case Dtype::fp8:
     case Dtype::fp8_e5m2:
-    case Dtype::int8: return 8;
+    case Dtype::int8:
+    case Dtype::uint8: return 8;
     case Dtype::int4: return 4;
     }
     return 0;
@@ -136,6 +144,12 @@ template <class C> [[nodiscard]] constexpr Dtype model_dtype(const C& c) noexcep
     return Dtype::bf16;
 }
 
+/// Whether weights or a KV cache are held in `d` by an engine: false for the storage types of
+/// quantised checkpoints (uint8, int32, int64), which only pack other values.
+[[nodiscard]] constexpr bool is_compute_dtype(Dtype d) noexcept {
+    return d != Dtype::uint8 && d != Dtype::int32 && d != Dtype::int64;
+}
+
 /// The name of a dtype in a safetensors header ("F32", "BF16", "F8_E4M3", ...); "" for int4,
 /// which safetensors has no type for (packed formats store it in wider integers).
 [[nodiscard]] constexpr std::string_view safetensors_name(Dtype d) noexcept {
@@ -147,6 +161,9 @@ template <class C> [[nodiscard]] constexpr Dtype model_dtype(const C& c) noexcep
     case Dtype::fp8_e5m2: return "F8_E5M2";
     case Dtype::int8: return "I8";
     case Dtype::int4: return "";
+    case Dtype::uint8: return "U8";
+    case Dtype::int32: return "I32";
+    case Dtype::int64: return "I64";
     }
     return "";
 }

@@ -34,12 +34,13 @@ enum class RopeType { linear, dynamic, yarn };
 /// `torch_dtype` (or `dtype` in newer files): the dtype the checkpoint was saved in.
 enum class TorchDtype { float32, float16, bfloat16 };
 
-/// `quantization_config.quant_method`: only DeepSeek's FP8 block quantisation is modelled.
-/// `other` is any other method (AWQ, GPTQ, compressed-tensors, ModelOpt...): the config loads,
-/// the whole `quantization_config` object stays in the Document's extra keys and is saved back
-/// unchanged, and the figures that depend on the stored bytes say they are not modelled
-/// (`quantization_modelled`).
-enum class QuantMethod { fp8, other };
+/// `quantization_config.quant_method`. `fp8` is DeepSeek's FP8 block quantisation, read into the
+/// typed fields. For `modelopt` and `compressed_tensors` the whole `quantization_config` object
+/// stays in the Document's extra keys (saved back unchanged) and the JSON layer reads the formats
+/// it knows into `weight_quantization` (ModelOpt NVFP4, compressed-tensors pack-quantized INT4).
+/// `other` is any other method (AWQ, GPTQ, ...): kept the same way, and the figures that depend
+/// on the stored bytes say they are not modelled (`quantization_modelled`).
+enum class QuantMethod { fp8, modelopt, compressed_tensors, other };
 
 /// `quantization_config.fmt`: the FP8 element format.
 enum class Fp8Format { e4m3, e5m2 };
@@ -59,8 +60,9 @@ enum class GlobalViewPos { head, tail };
 /// `projector_config.projector_type` (DeepSeek-OCR / VL2).
 enum class ProjectorType { identity, linear, mlp_gelu, downsample_mlp_gelu };
 
-/// `vision_config.model_name` (DeepSeek-OCR: `deeplip_b_l`; DeepSeek-OCR-2: `deepencoderv2`).
-enum class VisionModelName { deeplip_b_l, deepencoderv2 };
+/// `vision_config.model_name` (DeepSeek-OCR: `deeplip_b_l`; DeepSeek-OCR-2: `deepencoderv2`;
+/// DeepSeek-VL2: `siglip_so400m_patch14_384`, its class default `siglip_large_patch16_384`).
+enum class VisionModelName { deeplip_b_l, deepencoderv2, siglip_so400m_patch14_384, siglip_large_patch16_384 };
 
 /// One row of an enum's string table. (A plain aggregate, not std::pair: std::pair's
 /// constructors cost compile time in every translation unit that includes this header.)
@@ -113,8 +115,10 @@ template <> struct enum_table<TorchDtype> {
     }};
 };
 template <> struct enum_table<QuantMethod> {
-    static constexpr std::array<EnumEntry<QuantMethod>, 1> entries{{
+    static constexpr std::array<EnumEntry<QuantMethod>, 3> entries{{
         {QuantMethod::fp8, "fp8"},
+        {QuantMethod::modelopt, "modelopt"},
+        {QuantMethod::compressed_tensors, "compressed-tensors"},
     }};
 };
 template <> struct enum_table<Fp8Format> {
@@ -155,9 +159,11 @@ template <> struct enum_table<ProjectorType> {
     }};
 };
 template <> struct enum_table<VisionModelName> {
-    static constexpr std::array<EnumEntry<VisionModelName>, 2> entries{{
+    static constexpr std::array<EnumEntry<VisionModelName>, 4> entries{{
         {VisionModelName::deeplip_b_l, "deeplip_b_l"},
         {VisionModelName::deepencoderv2, "deepencoderv2"},
+        {VisionModelName::siglip_so400m_patch14_384, "siglip_so400m_patch14_384"},
+        {VisionModelName::siglip_large_patch16_384, "siglip_large_patch16_384"},
     }};
 };
 

@@ -26,6 +26,7 @@
 #include "detail/json_common.hpp"
 #include "detail/json_config.hpp"
 #include "detail/json_dispatch.hpp"
+#include "detail/json_quant.hpp"
 #include "detail/json_read.hpp"
 #include "detail/json_text.hpp"
 #include "detail/json_write.hpp"
@@ -78,6 +79,21 @@ template <class T, class F> Result<T> try_invoke(F&& f, const std::filesystem::p
         return e;
     } catch (const std::bad_alloc&) {
         return Error(ErrorKind::out_of_memory, "", "out of memory", file != nullptr ? file->string() : std::string());
+    }
+}
+
+/// ModelOpt's hf_quant_config.json beside the config file of `path`, parsed (`file` set to its
+/// name), or null when there is none. Its errors name it.
+template <class Json> Json sibling_hf_quant_config(const std::filesystem::path& path, std::string& file) {
+    const std::filesystem::path quant = config_file_path(path).parent_path() / "hf_quant_config.json";
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(quant, ec)) return Json(nullptr);
+    file = quant.string();
+    const std::string text = read_file(quant);
+    try {
+        return parse_json<Json>(text);
+    } catch (const Error& e) {
+        throw e.with_file(file);
     }
 }
 
@@ -136,12 +152,24 @@ template <class T = AnyConfig, class Json, std::enable_if_t<detail::is_json_v<Js
 /// Loads a config.json file (or a folder holding one) as parse_config does; errors name the file.
 template <class T = AnyConfig> [[nodiscard]] T load_config(const std::filesystem::path& path) {
     DEEPSEEK_CONFIG_LOADABLE_ASSERT("load_config");
+    using Json = detail::json_for<T>;
     const std::string text = detail::read_file(path);
+    T config{};
     try {
-        return parse_config<T>(std::string_view(text));
+        config = parse_config<T>(std::string_view(text));
     } catch (const Error& e) {
         throw e.with_file(config_file_path(path).string());
     }
+    std::string file;
+    const Json quant = detail::sibling_hf_quant_config<Json>(path, file);
+    if (!quant.is_null()) {
+        const auto apply = [&](auto& c) { (void)detail::read_hf_quant_config(c, quant, file); };
+        if constexpr (std::is_same_v<T, AnyConfig>)
+            std::visit(apply, config);
+        else
+            apply(config);
+    }
+    return config;
 }
 
 /// Parses config.json text into a document: the typed config plus every key it does not hold.
@@ -157,14 +185,26 @@ template <class Json, std::enable_if_t<detail::is_json_v<Json>, int> = 0>
 }
 
 /// Loads a config.json file, or a folder holding one, into a document; errors name the file.
+/// ModelOpt's `hf_quant_config.json` beside it, when there is one, is read too (NVIDIA's NVFP4
+/// checkpoints describe their quantisation there, not in config.json): kept in
+/// `Document::hf_quant_config`, and its format in the config's `weight_quantization`.
 template <class... Deferred> [[nodiscard]] Document load_document(const std::filesystem::path& path) {
     DEEPSEEK_CONFIG_NO_ARGS_ASSERT("load_document");
+    using Json = detail::json_for<Deferred...>;
     const std::string text = detail::read_file(path);
+    Document doc;
     try {
-        return parse_document<Deferred...>(std::string_view(text));
+        doc = parse_document<Deferred...>(std::string_view(text));
     } catch (const Error& e) {
         throw e.with_file(config_file_path(path).string());
     }
+    std::string file;
+    Json quant = detail::sibling_hf_quant_config<Json>(path, file);
+    if (!quant.is_null()) {
+        std::visit([&](auto& c) { (void)detail::read_hf_quant_config(c, quant, file); }, doc.config);
+        doc.hf_quant_config = std::move(quant);
+    }
+    return doc;
 }
 
 // The try_ functions: the same, returning the error instead of throwing it. They report every
@@ -222,13 +262,16 @@ template <class C> [[nodiscard]] nlohmann::json config_to_json(const C& cfg) {
     }
 }
 
-/// The whole document as JSON: every typed field plus every kept key.
+/// The whole document as JSON: every typed field plus every kept key. A wrapper's config
+/// (DeepSeek-VL2, Kimi-VL, Kimi-K2.5) writes its language model's keys where its file has them;
+/// a config of another class in a document laid out as `language_config` or `text_config` is
+/// written inside that key.
 template <class... Deferred> [[nodiscard]] nlohmann::json document_to_json(const Document& doc) {
     DEEPSEEK_CONFIG_NO_ARGS_ASSERT("document_to_json");
     using Json = detail::json_for<Deferred...>;
     Json out = Json::object();
-    if (doc.layout == DocumentLayout::language_config) {
-        out["language_config"] = config_to_json(doc.config);
+    if (doc.layout != DocumentLayout::top_level && language_config_key_of(doc.config).empty()) {
+        out[doc.layout == DocumentLayout::text_config ? "text_config" : "language_config"] = config_to_json(doc.config);
     } else {
         out = config_to_json(doc.config);
     }
@@ -237,8 +280,8 @@ template <class... Deferred> [[nodiscard]] nlohmann::json document_to_json(const
 }
 
 /// The `model_type` of a document's file: the file's own where it names a model other than its
-/// config class's (DeepSeek-V3.2's "deepseek_v32", Kimi-K2's "kimi_k2", DeepSeek-VL2's
-/// "deepseek_vl_v2"), else the class's.
+/// config class's (DeepSeek-V3.2's "deepseek_v32", DeepSeek-OCR's "deepseek_vl_v2"), else the
+/// class's ("kimi_k2", "deepseek_vl_v2", "kimi_vl", "kimi_k25" for those classes).
 template <class... Deferred> [[nodiscard]] std::string file_model_type(const Document& doc) {
     DEEPSEEK_CONFIG_NO_ARGS_ASSERT("file_model_type");
     using Json = detail::json_for<Deferred...>;

@@ -49,7 +49,7 @@ struct ParamBreakdown {
     std::uint64_t shared_experts = 0; ///< 3 H (S I_e) per MoE layer
     std::uint64_t norms = 0;          ///< two RMSNorms per layer + the final norm
     std::uint64_t indexer = 0;        ///< V3.2's DSA indexer, every decoder layer (MTP apart)
-    std::uint64_t vision = 0;         ///< OCR / OCR-2 encoder, projector and separators
+    std::uint64_t vision = 0;         ///< vision encoder, projector and separators (OCR, OCR-2, VL2, Kimi-VL)
     std::uint64_t mtp = 0;            ///< V3 MTP modules as stored
     std::uint64_t total = 0;          ///< sum of the fields above except mtp
     std::uint64_t active = 0;         ///< activated per token, DeepSeek's convention
@@ -62,7 +62,7 @@ namespace detail {
 /// once, in `breakdown()`, rather than updated for every tensor.
 struct BreakdownSum {
     std::uint64_t experts_per_token = 0; ///< num_experts_per_tok: routed experts active per token
-    /// The main model's elements by Part (the scale slot stays 0).
+    /// The main model's elements by Part (the buffer and scale slots stay 0).
     std::array<std::uint64_t, static_cast<std::size_t>(Part::scale) + 1> by_part{};
     std::uint64_t mtp = 0;           ///< the MTP modules, all components
     std::uint64_t routed_active = 0; ///< routed experts active per token: k of the E copies
@@ -70,7 +70,9 @@ struct BreakdownSum {
     /// Adds `t`, whose `n` = t.elements() the caller computes once for all its sums.
     constexpr void add(const TensorSpec& t, std::uint64_t n) {
         const char* const what = "parameter count";
-        if (t.part == Part::scale) return; // FP8 scales are not parameters
+        // Scales of quantised weights and stored buffers (Kimi's inv_freq) are not parameters.
+        if (t.part == Part::scale || t.part == Part::buffer) return;
+        n = checked_mul(n, t.packing, what); // a packed weight's parameters
         if (t.mtp) {
             mtp = checked_add(mtp, n, what);
             return;
@@ -79,8 +81,10 @@ struct BreakdownSum {
         sum = checked_add(sum, n, what);
         if (t.part == Part::routed_experts) {
             const std::uint64_t k = experts_per_token < t.copies ? experts_per_token : t.copies;
-            routed_active =
-                checked_add(routed_active, checked_mul(checked_mul(t.shape.elements(), k, what), t.layers, what), what);
+            routed_active = checked_add(
+                routed_active,
+                checked_mul(checked_mul(checked_mul(t.shape.elements(), t.packing, what), k, what), t.layers, what),
+                what);
         }
     }
 
@@ -230,7 +234,7 @@ template <class C> struct CheckpointBytesSum {
     const C& c;
     std::uint64_t tp = 1;
     bool mtp = true; ///< count the MTP modules
-    using ByStorage = std::array<std::uint64_t, static_cast<std::size_t>(Storage::fp8_linear) + 1>;
+    using ByStorage = std::array<std::uint64_t, static_cast<std::size_t>(Storage::int64) + 1>;
     ByStorage elements{};     ///< the main model's elements by Storage
     ByStorage mtp_elements{}; ///< the MTP modules' elements by Storage (when counted)
     MemoryError error = MemoryError::none;
@@ -248,8 +252,8 @@ template <class C> struct CheckpointBytesSum {
         if (error != MemoryError::none) return error;
         const char* const what = "checkpoint bytes";
         std::uint64_t total = 0;
-        for (const Storage s : {Storage::model, Storage::fp32, Storage::fp8_linear}) {
-            const auto i = static_cast<std::size_t>(s);
+        for (std::size_t i = 0; i < elements.size(); ++i) {
+            const auto s = static_cast<Storage>(i);
             const std::uint64_t n = with_mtp ? checked_add(elements[i], mtp_elements[i], what) : elements[i];
             const std::uint64_t size = dtype_bits(storage_dtype(c, s)) / 8; // storage dtypes are whole bytes
             total = checked_add(total, checked_mul(n, size, what), what);
@@ -258,8 +262,8 @@ template <class C> struct CheckpointBytesSum {
     }
 };
 
-/// Sums the bits of every stored tensor but the FP8 scales at one uniform dtype, held by one of
-/// `tp` ranks. Precondition: tp > 0.
+/// Sums the bits of every stored tensor but the scales and buffers at one uniform dtype, held by
+/// one of `tp` ranks. Precondition: tp > 0.
 struct UniformBitsSum {
     Dtype dtype = Dtype::bf16;
     std::uint64_t tp = 1;
@@ -269,9 +273,9 @@ struct UniformBitsSum {
 
     /// `n` = t.elements(), computed once by the caller for all its sums.
     constexpr void add(const TensorSpec& t, std::uint64_t n) {
-        if (t.part == Part::scale || (t.mtp && !mtp)) return;
+        if (t.part == Part::scale || t.part == Part::buffer || (t.mtp && !mtp)) return;
         if (!rank_share(t, tp, error, n)) return;
-        elements = checked_add(elements, n, "weight bits");
+        elements = checked_add(elements, checked_mul(n, t.packing, "weight bits"), "weight bits");
     }
     constexpr SizeResult bits() const {
         if (error != MemoryError::none) return error;
@@ -309,8 +313,8 @@ template <class C> [[nodiscard]] constexpr std::uint64_t checkpoint_bytes(const 
     });
 }
 
-/// Bytes of every stored tensor (MTP included, FP8 scales excluded) at one uniform dtype. int4
-/// packs two elements per byte; the total bit count is rounded up to whole bytes once.
+/// Bytes of every stored tensor (MTP included; scales and buffers excluded) at one uniform dtype.
+/// int4 packs two elements per byte; the total bit count is rounded up to whole bytes once.
 template <class C> [[nodiscard]] constexpr std::uint64_t weight_bytes(const C& c, Dtype d) {
     detail::require_config<C>();
     return detail::checked_figure(
@@ -381,7 +385,7 @@ template <class C> [[nodiscard]] constexpr KvLayout default_kv_layout(const C& c
 inline namespace DEEPSEEK_CONFIG_ABI_NAMESPACE {
 template <class C> [[nodiscard]] constexpr std::uint64_t indexer_key_bytes_per_token_per_layer(const C& c) {
     detail::require_config<C>();
-    if constexpr (std::is_same_v<C, DeepseekV3Config>) {
+    if constexpr (std::is_base_of_v<DeepseekV3Config, C>) {
         if (!has_indexer(c)) return 0;
         const std::uint64_t d_i = detail::value_or_zero(c.index_head_dim);
         constexpr std::uint64_t scale_block = 128; // one float32 scale per 128 FP8 values

@@ -206,6 +206,179 @@ constexpr DeepseekOCRConfig make_ocr() noexcept {
     return c;
 }
 
+/// deepseek-ai/DeepSeek-OCR-2 config.json: DeepSeek-OCR's language model and keys, with the
+/// DeepEncoderV2 encoder (SAM ViT-B feeding Qwen2-0.5B, width 896), the class's defaults.
+constexpr DeepseekOCR2Config make_ocr2() noexcept {
+    DeepseekOCR2Config c{};
+    static_cast<DeepseekV2Config&>(c) = static_cast<const DeepseekV2Config&>(make_ocr());
+    const DeepseekOCRConfig ocr = make_ocr();
+    c.candidate_resolutions = ocr.candidate_resolutions;
+    c.global_view_pos = ocr.global_view_pos;
+    c.tile_tag = ocr.tile_tag;
+    c.projector_config.n_embed = ocr.projector_config.n_embed;
+    c.projector_config.projector_type = ocr.projector_config.projector_type;
+    c.vision_config.image_size = ocr.vision_config.image_size;
+    c.vision_config.mlp_ratio = ocr.vision_config.mlp_ratio;
+    c.vision_config.width.sam_vit_b = ocr.vision_config.width.sam_vit_b; // the file keeps OCR's SAM keys
+    return c;
+}
+
+/// deepseek-ai/deepseek-vl2-tiny config.json: a DeepseekV2 MHA language model in
+/// language_config, SigLIP-SO400M/14, the downsample_mlp_gelu projector.
+constexpr DeepseekVL2Config make_vl2_tiny() noexcept {
+    DeepseekVL2Config c{};
+    c.bos_token_id = opt_i64(0);
+    c.eos_token_id = opt_i64(1);
+    c.first_k_dense_replace = 1;
+    c.hidden_size = 1280;
+    c.intermediate_size = 6848;
+    c.kv_lora_rank = {};
+    c.max_position_embeddings = 4096;
+    c.moe_intermediate_size = 896;
+    c.n_group = opt_u64(1);
+    c.n_routed_experts = opt_u64(64);
+    c.n_shared_experts = opt_u64(2);
+    c.num_attention_heads = 10;
+    c.num_experts_per_tok = opt_u64(6);
+    c.num_hidden_layers = 12;
+    c.num_key_value_heads = 10;
+    c.q_lora_rank = {};
+    c.qk_nope_head_dim = 0;
+    c.qk_rope_head_dim = 0;
+    c.topk_group = opt_u64(1);
+    c.topk_method = TopkMethod::greedy;
+    c.torch_dtype = std::optional<TorchDtype>(TorchDtype::bfloat16);
+    c.use_mla = false;
+    c.v_head_dim = 0;
+    c.vocab_size = 129280;
+    FixedVector<Resolution, 64> r{};
+    for (const Resolution& wh :
+         {Resolution{384, 384},  Resolution{384, 768},  Resolution{768, 384},  Resolution{384, 1152},
+          Resolution{1152, 384}, Resolution{384, 1536}, Resolution{1536, 384}, Resolution{768, 768},
+          Resolution{384, 1920}, Resolution{1920, 384}, Resolution{384, 2304}, Resolution{2304, 384},
+          Resolution{768, 1152}, Resolution{1152, 768}, Resolution{384, 2688}, Resolution{2688, 384},
+          Resolution{384, 3072}, Resolution{3072, 384}, Resolution{768, 1536}, Resolution{1536, 768},
+          Resolution{384, 3456}, Resolution{3456, 384}, Resolution{1152, 1152}})
+        (void)r.push_back(wh); // 23 of 64: cannot fail
+    c.candidate_resolutions = r;
+    c.global_view_pos = GlobalViewPos::head;
+    c.tile_tag = TileTag::two_d;
+    c.projector_config.n_embed = 1280;
+    c.vision_config.layers = 27;
+    c.vision_config.mlp_ratio = 3.7362;
+    c.vision_config.model_name = VisionModelName::siglip_so400m_patch14_384;
+    c.vision_config.patch_size = 14;
+    c.vision_config.width = 1152;
+    return c;
+}
+
+/// The language model of moonshotai/Kimi-K2.5 config.json (its text_config, model_type
+/// "kimi_k2"), with the FP8 block quantisation of the Kimi-K2-Instruct release.
+constexpr KimiK2Config make_kimi_k2() noexcept {
+    KimiK2Config c{};
+    c.attention_bias = false;
+    c.attention_dropout = 0.0;
+    c.aux_loss_alpha = 0.001;
+    c.bos_token_id = opt_i64(163584);
+    c.eos_token_id = opt_i64(163585);
+    c.ep_size = 1;
+    c.first_k_dense_replace = 1;
+    c.hidden_act = HiddenAct::silu;
+    c.hidden_size = 7168;
+    c.initializer_range = 0.02;
+    c.intermediate_size = 18432;
+    c.kv_lora_rank = 512;
+    c.max_position_embeddings = 262144;
+    c.moe_intermediate_size = 2048;
+    c.moe_layer_freq = 1;
+    c.n_group = opt_u64(1);
+    c.n_routed_experts = opt_u64(384);
+    c.n_shared_experts = opt_u64(1);
+    c.norm_topk_prob = true;
+    c.num_attention_heads = 64;
+    c.num_experts_per_tok = opt_u64(8);
+    c.num_hidden_layers = 61;
+    c.num_key_value_heads = 64;
+    c.num_nextn_predict_layers = 0;
+    c.pad_token_id = opt_i64(163839);
+    c.pretraining_tp = 1;
+    c.q_lora_rank = opt_u64(1536);
+    c.qk_nope_head_dim = 128;
+    c.qk_rope_head_dim = 64;
+    QuantizationConfig q{};
+    q.activation_scheme = ActivationScheme::dynamic;
+    q.fmt = Fp8Format::e4m3;
+    q.quant_method = QuantMethod::fp8;
+    q.weight_block_size = {128, 128};
+    c.quantization_config = std::optional<QuantizationConfig>(q);
+    c.rms_norm_eps = 1e-5;
+    RopeScaling rope = yarn_x40(1.0);
+    rope.factor = 64.0;
+    c.rope_scaling = std::optional<RopeScaling>(rope);
+    c.rope_theta = 50000.0;
+    c.routed_scaling_factor = 2.827;
+    c.scoring_func = ScoringFunc::sigmoid;
+    c.seq_aux = true;
+    c.tie_word_embeddings = false;
+    c.topk_group = opt_u64(1);
+    c.topk_method = TopkMethod::noaux_tc;
+    c.torch_dtype = std::optional<TorchDtype>(TorchDtype::bfloat16);
+    c.use_cache = true;
+    c.v_head_dim = 128;
+    c.vocab_size = 163840;
+    return c;
+}
+
+/// moonshotai/Kimi-VL-A3B-Instruct config.json: text_config (a DeepseekV3Config without MTP
+/// module) and MoonViT's vision_config.
+constexpr KimiVLConfig make_kimi_vl_a3b() noexcept {
+    KimiVLConfig c{};
+    c.attention_bias = false;
+    c.attention_dropout = 0.0;
+    c.aux_loss_alpha = 0.001;
+    c.bos_token_id = opt_i64(163584);
+    c.eos_token_id = opt_i64(163585);
+    c.ep_size = 1;
+    c.first_k_dense_replace = 1;
+    c.hidden_act = HiddenAct::silu;
+    c.hidden_size = 2048;
+    c.initializer_range = 0.02;
+    c.intermediate_size = 11264;
+    c.kv_lora_rank = 512;
+    c.max_position_embeddings = 131072;
+    c.moe_intermediate_size = 1408;
+    c.moe_layer_freq = 1;
+    c.n_group = opt_u64(1);
+    c.n_routed_experts = opt_u64(64);
+    c.n_shared_experts = opt_u64(2);
+    c.norm_topk_prob = true;
+    c.num_attention_heads = 16;
+    c.num_experts_per_tok = opt_u64(6);
+    c.num_hidden_layers = 27;
+    c.num_key_value_heads = 16;
+    c.pad_token_id = opt_i64(163839);
+    c.pretraining_tp = 1;
+    c.q_lora_rank = {};
+    c.qk_nope_head_dim = 128;
+    c.qk_rope_head_dim = 64;
+    c.rms_norm_eps = 1e-5;
+    c.rope_scaling = {};
+    c.rope_theta = 800000.0;
+    c.routed_scaling_factor = 2.446;
+    c.scoring_func = ScoringFunc::sigmoid;
+    c.seq_aux = true;
+    c.tie_word_embeddings = false;
+    c.topk_group = opt_u64(1);
+    c.topk_method = TopkMethod::noaux_tc;
+    c.torch_dtype = std::optional<TorchDtype>(TorchDtype::bfloat16);
+    c.use_cache = true;
+    c.v_head_dim = 128;
+    c.vocab_size = 163840;
+    // vision_config: MoonViT's class defaults are the file's values.
+    c.vision_config = MoonViTConfig{14, 64, 64, 16, 27, 1152, 4304, {2, 2}};
+    return c;
+}
+
 } // namespace detail
 
 /// DeepSeek-V2-Lite (15.7B total, 2.4B activated), `deepseek-ai/DeepSeek-V2-Lite`.
@@ -219,11 +392,24 @@ inline constexpr DeepseekV3Config deepseek_v3 = detail::make_v3();
 inline constexpr DeepseekV3Config deepseek_v32 = detail::make_v32();
 /// DeepSeek-OCR (3B MoE decoder with MHA + 401M DeepEncoder), `deepseek-ai/DeepSeek-OCR`.
 inline constexpr DeepseekOCRConfig deepseek_ocr = detail::make_ocr();
+/// DeepSeek-OCR-2 (DeepSeek-OCR's 3B MoE decoder + 454M DeepEncoderV2), `deepseek-ai/DeepSeek-OCR-2`.
+inline constexpr DeepseekOCR2Config deepseek_ocr2 = detail::make_ocr2();
+/// DeepSeek-VL2-Tiny (3.37B: a 3B MoE decoder with MHA + SigLIP-SO400M), `deepseek-ai/deepseek-vl2-tiny`.
+inline constexpr DeepseekVL2Config deepseek_vl2_tiny = detail::make_vl2_tiny();
+/// Kimi-K2 (1T total, 32B activated, FP8 block-128 weights) as released in
+/// `moonshotai/Kimi-K2-Instruct-0905` (262,144 positions, YaRN x64, rope_theta 50,000): the shape
+/// of Kimi-K2.5's language model, whose text_config gives every value here. (The first
+/// Kimi-K2-Instruct file has 131,072 positions and YaRN x32; no figure here depends on that.)
+inline constexpr KimiK2Config kimi_k2 = detail::make_kimi_k2();
+/// Kimi-VL-A3B (16B total, 3B activated, with MoonViT), `moonshotai/Kimi-VL-A3B-Instruct`.
+inline constexpr KimiVLConfig kimi_vl_a3b = detail::make_kimi_vl_a3b();
 
 /// The presets by name, for tools: "deepseek-v2-lite", "deepseek-v2", "deepseek-v3",
-/// "deepseek-v3.2", "deepseek-ocr" (the Hugging Face repository names, lower case).
-inline constexpr std::array<std::string_view, 5> names{"deepseek-v2-lite", "deepseek-v2", "deepseek-v3",
-                                                       "deepseek-v3.2", "deepseek-ocr"};
+/// "deepseek-v3.2", "deepseek-ocr", "deepseek-ocr-2", "deepseek-vl2-tiny", "kimi-k2", "kimi-vl-a3b" (the Hugging
+/// Face repository names, lower case and shortened).
+inline constexpr std::array<std::string_view, 9> names{"deepseek-v2-lite",  "deepseek-v2",  "deepseek-v3",
+                                                       "deepseek-v3.2",     "deepseek-ocr", "deepseek-ocr-2",
+                                                       "deepseek-vl2-tiny", "kimi-k2",      "kimi-vl-a3b"};
 
 /// The preset called `name` (one of `names`), or nullopt.
 [[nodiscard]] inline std::optional<AnyConfig> find(std::string_view name) {
@@ -232,6 +418,10 @@ inline constexpr std::array<std::string_view, 5> names{"deepseek-v2-lite", "deep
     if (name == "deepseek-v3") return AnyConfig{std::in_place_type<DeepseekV3Config>, deepseek_v3};
     if (name == "deepseek-v3.2") return AnyConfig{std::in_place_type<DeepseekV3Config>, deepseek_v32};
     if (name == "deepseek-ocr") return AnyConfig{std::in_place_type<DeepseekOCRConfig>, deepseek_ocr};
+    if (name == "deepseek-ocr-2") return AnyConfig{std::in_place_type<DeepseekOCR2Config>, deepseek_ocr2};
+    if (name == "deepseek-vl2-tiny") return AnyConfig{std::in_place_type<DeepseekVL2Config>, deepseek_vl2_tiny};
+    if (name == "kimi-k2") return AnyConfig{std::in_place_type<KimiK2Config>, kimi_k2};
+    if (name == "kimi-vl-a3b") return AnyConfig{std::in_place_type<KimiVLConfig>, kimi_vl_a3b};
     return std::nullopt;
 }
 

@@ -41,7 +41,11 @@ struct Report {
     /// Weights held by one rank; unset as released when the quantisation is not modelled.
     std::optional<std::uint64_t> weight_bytes{};
     bool quantization_modelled = true; ///< false: quantization_config.quant_method is not modelled
-    bool mtp = false;                  ///< weight_bytes includes the MTP modules
+    /// How the checkpoint stores its Linear weights (quantization_of), and where that was read;
+    /// unset for an unquantised checkpoint, or one whose quantisation is not modelled.
+    std::optional<WeightFormat> quantization{};
+    std::optional<QuantSource> quantization_source{};
+    bool mtp = false; ///< weight_bytes includes the MTP modules
     KvLayout kv_layout = KvLayout::latent;
     Dtype kv_dtype = Dtype::bf16;
     std::uint64_t kv_bytes_per_token = 0; ///< one token of one sequence, all layers, one rank
@@ -95,6 +99,10 @@ template <class C> constexpr Result<Report, MemoryError> make_report(const C& c,
     // Weights as released of a quantisation that is not modelled have no figure; they are summed
     // at a uniform dtype all the same, which checks that tp splits the model.
     r.quantization_modelled = quantization_modelled(c);
+    if (const auto q = quantization_of(c)) {
+        r.quantization = q->format;
+        r.quantization_source = q->source;
+    }
     const bool released = !options.weights_dtype && r.quantization_modelled;
     BreakdownSum params{value_or_zero(c.num_experts_per_tok)};
     CheckpointBytesSum<C> checkpoint{c, 1, true};

@@ -35,6 +35,18 @@ namespace deepseek {
 }
 
 namespace detail {
+/// The report's `quantization`: method (the format read, "none", or "not modelled"), source
+/// (where it was read: "quantization_config", "hf_quant_config.json", or null) and modelled.
+template <class Json> Json quantization_json(const Report& r) {
+    Json q = Json::object();
+    q["method"] = r.quantization            ? std::string(to_string(*r.quantization))
+                  : r.quantization_modelled ? std::string("none")
+                                            : std::string("not modelled");
+    q["source"] = r.quantization_source ? Json(std::string(to_string(*r.quantization_source))) : Json(nullptr);
+    q["modelled"] = r.quantization_modelled;
+    return q;
+}
+
 template <class Json> Json optional_json(const std::optional<std::uint64_t>& v) { return v ? Json(*v) : Json(nullptr); }
 } // namespace detail
 
@@ -82,7 +94,7 @@ template <class C, int N = 0, std::enable_if_t<is_config_v<C>, int> = 0>
     };
     // null when the quantisation is not modelled (quantization_modelled false)
     out["checkpoint_bytes"] = detail::optional_json<Json>(r.checkpoint_bytes);
-    out["quantization_modelled"] = r.quantization_modelled;
+    out["quantization"] = detail::quantization_json<Json>(r);
     out["weights"] = {{"dtype", std::string(weights_label(r))},
                       {"tp", r.tp},
                       {"mtp", r.mtp},
@@ -104,9 +116,10 @@ template <class C, int N = 0, std::enable_if_t<is_config_v<C>, int> = 0>
 }
 
 namespace detail {
-/// The string at `key` of `object` (or of its `language_config`), or "".
+/// The string at `key` of `object` (or of its `language_config` or `text_config`), or "".
 template <class Json> std::string extra_text(const Json& object, const char* key) {
-    for (const Json* o : {&object, object.contains("language_config") ? &object["language_config"] : nullptr}) {
+    for (const Json* o : {&object, object.contains("language_config") ? &object["language_config"] : nullptr,
+                          object.contains("text_config") ? &object["text_config"] : nullptr}) {
         if (o == nullptr || !o->is_object()) continue;
         const auto it = o->find(key);
         if (it != o->end() && it->is_string()) return it->template get<std::string>();
@@ -129,14 +142,7 @@ template <class D> [[nodiscard]] std::vector<std::string> not_modelled(const D& 
                 notes.push_back("hidden_act \"" + detail::extra_text(doc.extra, "hidden_act") +
                                 "\": an activation this library does not know (no figure depends on it)");
             }
-            if (!quantization_modelled(c)) {
-                std::string method;
-                if (doc.extra.contains("quantization_config"))
-                    method = detail::extra_text(doc.extra["quantization_config"], "quant_method");
-                notes.push_back("quantization_config.quant_method \"" + method +
-                                "\": only DeepSeek's fp8 is modelled, so the checkpoint's bytes and the weights as "
-                                "released are not given (--weights-dtype gives a uniform figure)");
-            }
+            if (!quantization_modelled(c)) notes.push_back(detail::quantization_note(doc, c));
             if (!vision_modelled(c)) notes.push_back("vision encoder: not counted (this encoder is not modelled)");
             if (!checkpoint_bytes_exact(c)) {
                 notes.push_back("checkpoint bytes: the released index records " +

@@ -16,11 +16,13 @@
 #include "config.hpp"
 #include "dtypes.hpp"
 #include "overflow.hpp"
+#include "wrappers.hpp"
 
 namespace deepseek {
 
-/// The component a tensor belongs to (the fields of ParamBreakdown). `scale` marks the FP8
-/// `weight_scale_inv` tensors, which are not parameters; it stays last.
+/// The component a tensor belongs to (the fields of ParamBreakdown). `buffer` marks stored
+/// buffers (Kimi's rotary `inv_freq`) and `scale` the scales of quantised weights: neither is a
+/// parameter; `scale` stays last.
 enum class Part {
     embedding,
     lm_head,
@@ -33,13 +35,16 @@ enum class Part {
     vision,
     mtp_projection,
     indexer,
+    buffer,
     scale
 };
 
 /// How a tensor is stored: at the checkpoint dtype (`model`), always float32 (`fp32`: the
-/// noaux_tc router bias, the FP8 scales), or in FP8 when the config is FP8-quantised
-/// (`fp8_linear`: every Linear weight inside a decoder layer).
-enum class Storage { model, fp32, fp8_linear };
+/// noaux_tc router bias, the FP8 and NVFP4 global scales), in DeepSeek's FP8
+/// (`fp8_linear`: quantization_config.fmt), or in one fixed storage type of a quantised
+/// format: `uint8` (two NVFP4 values per byte), `fp8_e4m3` (NVFP4 block scales), `int32`
+/// (eight INT4 values per word), `int64` (compressed-tensors' weight_shape).
+enum class Storage { model, fp32, fp8_linear, uint8, fp8_e4m3, int32, int64 };
 
 /// How DeepSeek's V3 inference code splits a tensor over tensor-parallel ranks: `replicated`,
 /// `rows` (dim 0 / tp: column-parallel weights, embedding, head), `cols` (dim 1 / tp:
@@ -63,9 +68,14 @@ struct Shape {
 inline constexpr std::uint64_t no_block = detail::u64_max;
 
 /// One tensor (or `copies` identical tensors, the routed experts) of a checkpoint. Its name is
-/// prefix + [block + "."] + [group + copy index + "."] + suffix (+ "_scale_inv" for a scale),
-/// e.g. "model.layers." 3 "." "mlp.experts." 17 "." "down_proj.weight".
+/// prefix + [block + "."] + [group + copy index + "."] + suffix, e.g. "model.layers." 3 "."
+/// "mlp.experts." 17 "." "down_proj.weight"; a tensor that a quantised Linear stores beside or
+/// instead of its weight has a `leaf` that replaces the suffix's last word "weight"
+/// ("weight_scale_inv", "weight_packed", "input_scale", ...).
 struct TensorSpec {
+    /// The language model's prefix in a wrapper's checkpoint ("language.", "language_model.";
+    /// see language_model_prefix), written before `prefix`; "" for every other tensor.
+    std::string_view root{};
     std::string_view prefix{};
     std::uint64_t block = no_block;
     std::string_view group{};
@@ -75,6 +85,9 @@ struct TensorSpec {
     Part part = Part::norm;
     Storage storage = Storage::model;
     Split split = Split::replicated;
+    std::string_view leaf{}; ///< replaces the suffix's final "weight" when set
+    /// Parameters per stored element: 2 for NVFP4's packed bytes, 8 for INT4's packed words.
+    std::uint64_t packing = 1;
     bool mtp = false; ///< belongs to a multi-token-prediction module (V3 layers >= L)
     /// Identical decoder layers this spec stands for: 1 from `for_each_tensor`; the sums visit a
     /// run of identical layers once, with `layers` set to its length.
@@ -100,20 +113,27 @@ constexpr Shape shape4(std::uint64_t a, std::uint64_t b, std::uint64_t c, std::u
     return Shape{{a, b, c, d}, 4};
 }
 
-/// The FP8 quantisation of the config, or nullopt (also for a method not modelled: see
-/// quantization_modelled). (A copy, not a pointer into the config: g++'s UBSan instruments a
-/// null test of such a pointer, which then is no constant expression.)
-template <class C> constexpr std::optional<QuantizationConfig> quantization_of(const C& c) noexcept {
-    if constexpr (std::is_same_v<C, DeepseekV3Config>) {
-        if (c.quantization_config && c.quantization_config->quant_method == QuantMethod::other) return std::nullopt;
-        return c.quantization_config;
+/// How the checkpoint stores its Linear weights, or nullopt when they are all at the model dtype
+/// (also for a method not modelled: see quantization_modelled): weight_quantization when the
+/// JSON layer set it, else DeepSeek's FP8 from quantization_config. (A copy, not a pointer into
+/// the config: g++'s UBSan instruments a null test of such a pointer, which then is no constant
+/// expression.)
+template <class C> constexpr std::optional<WeightQuantization> quantization_of(const C& c) noexcept {
+    if constexpr (std::is_base_of_v<DeepseekV3Config, C>) {
+        if (c.weight_quantization) return c.weight_quantization;
+        if (c.quantization_config && c.quantization_config->quant_method == QuantMethod::fp8)
+            return fp8_block_quantization(c.quantization_config->weight_block_size, c.quantization_config->fmt);
+        return std::nullopt;
     } else {
         (void)c;
         return std::nullopt;
     }
 }
 template <class C> constexpr std::uint64_t mtp_layers_of(const C& c) noexcept {
-    if constexpr (std::is_same_v<C, DeepseekV3Config>) {
+    if constexpr (std::is_same_v<C, KimiVLConfig>) {
+        (void)c;
+        return 0; // Kimi-VL's code builds no MTP module and its checkpoint stores none
+    } else if constexpr (std::is_base_of_v<DeepseekV3Config, C>) {
         return c.num_nextn_predict_layers;
     } else {
         (void)c;
@@ -131,11 +151,11 @@ constexpr std::uint64_t value_or_zero(std::uint64_t v) noexcept { return v; }
 /// larger part of the cost of a summed walk (make_report).
 template <class V> struct Emitter {
     V& visit;
-    std::optional<QuantizationConfig> quant; ///< unset: not FP8-quantised
+    std::optional<WeightQuantization> quant; ///< unset: no Linear is quantised
     TensorSpec spec{};                       ///< the tensor being visited
 
     /// `layers`: identical blocks this scope stands for (TensorSpec::layers).
-    constexpr Emitter(V& v, const std::optional<QuantizationConfig>& q, std::string_view prefix, std::uint64_t block,
+    constexpr Emitter(V& v, const std::optional<WeightQuantization>& q, std::string_view prefix, std::uint64_t block,
                       bool mtp, std::uint64_t layers = 1)
         : visit(v), quant(q) {
         spec.prefix = prefix;
@@ -145,7 +165,8 @@ template <class V> struct Emitter {
     }
 
     constexpr void tensor(std::string_view suffix, Shape s, Part p, Split split = Split::replicated,
-                          Storage st = Storage::model, std::string_view group = {}, std::uint64_t copies = 1) {
+                          Storage st = Storage::model, std::string_view group = {}, std::uint64_t copies = 1,
+                          std::string_view leaf = {}, std::uint64_t packing = 1) {
         spec.group = group;
         spec.copies = copies;
         spec.suffix = suffix;
@@ -153,17 +174,42 @@ template <class V> struct Emitter {
         spec.part = p;
         spec.storage = st;
         spec.split = split;
+        spec.leaf = leaf;
+        spec.packing = packing;
         visit(static_cast<const TensorSpec&>(spec)); // read-only, valid during the call
     }
-    /// A Linear weight [out, in] inside a decoder layer: FP8 when the config is quantised, with
-    /// a float32 `weight_scale_inv` [ceil(out/b0), ceil(in/b1)] next to it.
+    /// A Linear weight [out, in] (suffix `module + ".weight"`, see linear_names): at the model
+    /// dtype unless the checkpoint's quantisation covers its kind in this block, then as the
+    /// format stores it. A scale is split like its weight; a scalar is held by every rank.
     constexpr void linear(std::string_view suffix, std::uint64_t out, std::uint64_t in, Part p, Split split,
                           std::string_view group = {}, std::uint64_t copies = 1) {
-        tensor(suffix, shape2(out, in), p, split, Storage::fp8_linear, group, copies);
-        if (quant) {
-            const auto& b = quant->weight_block_size;
+        const std::optional<LinearKind> kind = linear_kind_of(group, suffix);
+        const std::uint64_t index = spec.block == no_block ? 0 : spec.block;
+        if (!quant || !kind || !quant->quantizes(*kind, index)) {
+            tensor(suffix, shape2(out, in), p, split, Storage::model, group, copies);
+            return;
+        }
+        const auto& b = quant->block;
+        switch (quant->format) {
+        case WeightFormat::fp8_block:
+            tensor(suffix, shape2(out, in), p, split, Storage::fp8_linear, group, copies);
             tensor(suffix, shape2(ceil_div(out, b[0]), ceil_div(in, b[1])), Part::scale, split, Storage::fp32, group,
-                   copies);
+                   copies, "weight_scale_inv");
+            break;
+        case WeightFormat::nvfp4:
+            tensor(suffix, shape2(out, ceil_div(in, 2)), p, split, Storage::uint8, group, copies, {}, 2);
+            tensor(suffix, shape2(out, ceil_div(in, b[1])), Part::scale, split, Storage::fp8_e4m3, group, copies,
+                   "weight_scale");
+            tensor(suffix, Shape{}, Part::scale, Split::replicated, Storage::fp32, group, copies, "weight_scale_2");
+            if (quant->input_scale)
+                tensor(suffix, Shape{}, Part::scale, Split::replicated, Storage::fp32, group, copies, "input_scale");
+            break;
+        case WeightFormat::int4_pack:
+            tensor(suffix, shape2(out, ceil_div(in, 8)), p, split, Storage::int32, group, copies, "weight_packed", 8);
+            tensor(suffix, shape2(out, ceil_div(in, b[1])), Part::scale, split, Storage::model, group, copies,
+                   "weight_scale");
+            tensor(suffix, shape1(2), Part::scale, Split::replicated, Storage::int64, group, copies, "weight_shape");
+            break;
         }
     }
 };

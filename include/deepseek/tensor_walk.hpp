@@ -14,10 +14,13 @@
 #include <type_traits>
 
 #include "config.hpp"
+#include "detail/kimi_vl_vision_walk.hpp"
 #include "detail/ocr_vision_walk.hpp"
+#include "detail/vl2_vision_walk.hpp"
 #include "dtypes.hpp"
 #include "overflow.hpp"
 #include "tensor_spec.hpp"
+#include "wrappers.hpp"
 
 namespace deepseek {
 
@@ -80,14 +83,21 @@ template <class C> [[nodiscard]] constexpr std::uint64_t mha_head_dim(const C& c
     return c.num_attention_heads == 0 ? 0 : c.hidden_size / c.num_attention_heads;
 }
 
-/// Whether the vision encoder of the model is counted. False only for an OCR config naming an
+/// Whether the vision encoder of the model is counted. False for an OCR config naming an
 /// encoder its type does not build: a DeepseekOCRConfig whose model_name is not deeplip_b_l, a
 /// DeepseekOCR2Config whose model_name is not deepencoderv2 or that has no `qwen2-0-5b` tower
-/// (its width shapes the whole encoder); their figures cover the language model alone. Models
-/// without vision return true (there is nothing to model).
+/// (its width shapes the whole encoder); for a DeepSeek-VL2 config whose tile_tag is "1D" (its
+/// tile indicators are not modelled); and for Kimi-K2.5 (its MoonViT3d tower is not modelled).
+/// Their figures cover the language model alone. Models without vision return true (there is
+/// nothing to model).
 template <class C> [[nodiscard]] constexpr bool vision_modelled(const C& c) noexcept {
     detail::require_config<C>();
-    if constexpr (std::is_same_v<C, DeepseekOCR2Config>) {
+    if constexpr (std::is_same_v<C, KimiK25Config>) {
+        (void)c;
+        return false;
+    } else if constexpr (std::is_same_v<C, DeepseekVL2Config>) {
+        return c.tile_tag == TileTag::two_d;
+    } else if constexpr (std::is_same_v<C, DeepseekOCR2Config>) {
         return c.vision_config.model_name == VisionModelName::deepencoderv2 &&
                c.vision_config.width.qwen2_0_5b.has_value();
     } else if constexpr (std::is_same_v<C, DeepseekOCRConfig>) {
@@ -99,14 +109,16 @@ template <class C> [[nodiscard]] constexpr bool vision_modelled(const C& c) noex
 }
 
 /// Whether the stored dtypes of the checkpoint are known: false when `quantization_config` names a
-/// method other than DeepSeek's FP8 (QuantMethod::other: AWQ, GPTQ, compressed-tensors, ModelOpt
-/// NVFP4...). Parameter counts, the KV cache and weights at a uniform dtype do not depend on it;
-/// the checkpoint's bytes, the weights as released and the stored tensors' dtypes do, and are
-/// then not given.
+/// method other than DeepSeek's FP8 whose format was not read into `weight_quantization` (AWQ,
+/// GPTQ, a ModelOpt algorithm other than NVFP4, compressed-tensors other than INT4
+/// pack-quantized...). Parameter counts, the KV cache and weights at a uniform dtype do not
+/// depend on it; the checkpoint's bytes, the weights as released and the stored tensors' dtypes
+/// do, and are then not given.
 template <class C> [[nodiscard]] constexpr bool quantization_modelled(const C& c) noexcept {
     detail::require_config<C>();
-    if constexpr (std::is_same_v<C, DeepseekV3Config>) {
-        return !(c.quantization_config && c.quantization_config->quant_method == QuantMethod::other);
+    if constexpr (std::is_base_of_v<DeepseekV3Config, C>) {
+        return c.weight_quantization.has_value() || !c.quantization_config ||
+               c.quantization_config->quant_method == QuantMethod::fp8;
     } else {
         (void)c;
         return true;
@@ -117,12 +129,32 @@ template <class C> [[nodiscard]] constexpr bool quantization_modelled(const C& c
 /// `index_n_heads` set (validation then requires index_head_dim and q_lora_rank).
 template <class C> [[nodiscard]] constexpr bool has_indexer(const C& c) noexcept {
     detail::require_config<C>();
-    if constexpr (std::is_same_v<C, DeepseekV3Config>) {
+    if constexpr (std::is_base_of_v<DeepseekV3Config, C>) {
         return c.index_n_heads.has_value();
     } else {
         (void)c;
         return false;
     }
+}
+
+/// How config type `C`'s checkpoint stores the noaux_tc router bias
+/// `mlp.gate.e_score_correction_bias`: float32 (`Storage::fp32`) in DeepSeek-V3/R1 and Kimi-K2;
+/// at the model dtype (bf16) in DeepSeek-VL2 and Kimi-VL, whose recorded checkpoint sizes
+/// (54,960,268,496 and 32,815,315,552 bytes) hold it so. Other types keep float32 (Kimi-K2.5's
+/// is not verified).
+template <class C> [[nodiscard]] constexpr Storage router_bias_storage() noexcept {
+    if constexpr (std::is_same_v<C, DeepseekVL2Config> || std::is_same_v<C, KimiVLConfig>)
+        return Storage::model;
+    else
+        return Storage::fp32;
+}
+
+/// Whether config type `C`'s checkpoint stores a rotary `self_attn.rotary_emb.inv_freq` buffer
+/// in every decoder layer (MTP modules excepted): Kimi-K2's and Kimi-VL's exporter writes
+/// Llama's, [(hidden_size / num_attention_heads) / 2] at the model dtype. DeepSeek's checkpoints
+/// store none; Kimi-K2.5's originals are not verified, so KimiK25Config counts none.
+template <class C> [[nodiscard]] constexpr bool stores_rotary_inv_freq() noexcept {
+    return std::is_same_v<C, KimiK2Config> || std::is_same_v<C, KimiVLConfig>;
 }
 
 namespace detail {
@@ -140,7 +172,7 @@ constexpr void visit_indexer(Emitter<V>& e, const DeepseekV3Config& c, std::uint
     e.linear("self_attn.indexer.wk.weight", d_i, H, Part::indexer, Split::replicated);
     e.tensor("self_attn.indexer.k_norm.weight", shape1(d_i), Part::indexer, Split::replicated, Storage::fp32);
     e.tensor("self_attn.indexer.k_norm.bias", shape1(d_i), Part::indexer, Split::replicated, Storage::fp32);
-    e.tensor("self_attn.indexer.weights_proj.weight", shape2(n_i, H), Part::indexer);
+    e.linear("self_attn.indexer.weights_proj.weight", n_i, H, Part::indexer, Split::replicated);
 }
 
 /// The tensors of decoder layer `index`, each standing for `layers` identical layers.
@@ -148,6 +180,7 @@ template <class C, class V>
 constexpr void visit_layer(const C& c, std::uint64_t index, V& visit, std::uint64_t layers) {
     const bool mtp = index >= c.num_hidden_layers;
     Emitter<V> e{visit, quantization_of(c), "model.layers.", index, mtp, layers};
+    e.spec.root = deepseek::language_model_prefix<C>();
     const std::uint64_t H = c.hidden_size;
     const std::uint64_t n_h = c.num_attention_heads;
     const char* const what = "layer shape";
@@ -179,7 +212,7 @@ constexpr void visit_layer(const C& c, std::uint64_t index, V& visit, std::uint6
                  r_kv, Part::attention, Split::rows);
         e.linear("self_attn.o_proj.weight", H, detail::checked_mul(n_h, d_v, what), Part::attention, Split::cols);
         if (c.attention_bias) e.tensor("self_attn.o_proj.bias", shape1(H), Part::attention);
-        if constexpr (std::is_same_v<C, DeepseekV3Config>) {
+        if constexpr (std::is_base_of_v<DeepseekV3Config, C>) {
             if (has_indexer(c)) visit_indexer(e, c, r_q, what);
         }
     } else {
@@ -198,15 +231,20 @@ constexpr void visit_layer(const C& c, std::uint64_t index, V& visit, std::uint6
         if (c.attention_bias) e.tensor("self_attn.o_proj.bias", shape1(H), Part::attention);
     }
 
+    // A stored buffer, not a parameter: Llama's rotary inv_freq (see stores_rotary_inv_freq).
+    if (stores_rotary_inv_freq<C>() && !mtp)
+        e.tensor("self_attn.rotary_emb.inv_freq", shape1(mha_head_dim(c) / 2), Part::buffer);
+
     e.tensor("post_attention_layernorm.weight", shape1(H), Part::norm);
 
     if (is_moe_layer(c, index)) {
         const std::uint64_t E = *c.n_routed_experts;
         const std::uint64_t I_e = c.moe_intermediate_size;
-        // Router: gate.weight [E, H]; noaux_tc adds a float32 e_score_correction_bias [E].
+        // Router: gate.weight [E, H]; noaux_tc adds e_score_correction_bias [E] (router_bias_storage).
         e.tensor("mlp.gate.weight", shape2(E, H), Part::router);
         if (c.topk_method == TopkMethod::noaux_tc)
-            e.tensor("mlp.gate.e_score_correction_bias", shape1(E), Part::router, Split::replicated, Storage::fp32);
+            e.tensor("mlp.gate.e_score_correction_bias", shape1(E), Part::router, Split::replicated,
+                     router_bias_storage<C>());
         // E routed experts, each a SwiGLU MLP of width I_e.
         e.linear("gate_proj.weight", I_e, H, Part::routed_experts, Split::experts, "mlp.experts.", E);
         e.linear("up_proj.weight", I_e, H, Part::routed_experts, Split::experts, "mlp.experts.", E);
@@ -233,10 +271,10 @@ constexpr void visit_layer(const C& c, std::uint64_t index, V& visit, std::uint6
         // stored second copies of embed_tokens and of the output head.
         e.tensor("enorm.weight", shape1(H), Part::norm);
         e.tensor("hnorm.weight", shape1(H), Part::norm);
-        e.tensor("eh_proj.weight", shape2(H, detail::checked_mul(2, H, what)), Part::mtp_projection);
+        e.linear("eh_proj.weight", H, detail::checked_mul(2, H, what), Part::mtp_projection, Split::replicated);
         e.tensor("shared_head.norm.weight", shape1(H), Part::norm);
         e.tensor("embed_tokens.weight", shape2(c.vocab_size, H), Part::embedding, Split::rows);
-        e.tensor("shared_head.head.weight", shape2(c.vocab_size, H), Part::lm_head, Split::rows);
+        e.linear("shared_head.head.weight", c.vocab_size, H, Part::lm_head, Split::rows);
     }
 }
 } // namespace detail
@@ -252,7 +290,8 @@ namespace detail {
 /// dense/MoE kind, all main or all MTP) is visited once with `TensorSpec::layers` = its length:
 /// the sums are the same and cost a few layers instead of all of them.
 template <class C, class V> constexpr void visit_model(const C& c, V&& visit, bool group_layers) {
-    Emitter<V> root{visit, std::nullopt, {}, no_block, false};
+    Emitter<V> root{visit, quantization_of(c), {}, no_block, false};
+    root.spec.root = deepseek::language_model_prefix<C>();
     root.tensor("model.embed_tokens.weight", shape2(c.vocab_size, c.hidden_size), Part::embedding, Split::rows);
     const std::uint64_t layers = checked_add(c.num_hidden_layers, mtp_layers_of(c), "layer count");
     for (std::uint64_t i = 0; i < layers;) {
@@ -261,12 +300,15 @@ template <class C, class V> constexpr void visit_model(const C& c, V&& visit, bo
         i += run;
     }
     root.tensor("model.norm.weight", detail::shape1(c.hidden_size), Part::norm);
-    if (!c.tie_word_embeddings)
-        root.tensor("lm_head.weight", detail::shape2(c.vocab_size, c.hidden_size), Part::lm_head, Split::rows);
+    if (!c.tie_word_embeddings) root.linear("lm_head.weight", c.vocab_size, c.hidden_size, Part::lm_head, Split::rows);
     if constexpr (std::is_same_v<C, DeepseekOCRConfig>) {
         if (vision_modelled(c)) for_each_ocr_vision_tensor(c, visit, group_layers);
     } else if constexpr (std::is_same_v<C, DeepseekOCR2Config>) {
         if (vision_modelled(c)) for_each_ocr2_vision_tensor(c, visit, group_layers);
+    } else if constexpr (std::is_same_v<C, DeepseekVL2Config>) {
+        if (vision_modelled(c)) for_each_vl2_vision_tensor(c, visit, group_layers);
+    } else if constexpr (std::is_same_v<C, KimiVLConfig>) {
+        for_each_kimi_vl_vision_tensor(c, visit, group_layers);
     }
 }
 
@@ -277,20 +319,29 @@ template <class C, class V> constexpr void for_each_tensor_summed(const C& c, V&
 } // namespace detail
 
 /// Visits every tensor of the released checkpoint: embedding, decoder layers, V3 MTP modules,
-/// final norm, output head (absent when tied), FP8 scales, and the OCR vision encoder.
+/// final norm, output head (absent when tied), FP8 scales, stored buffers (Kimi's rotary
+/// inv_freq), and the vision encoder of OCR, OCR-2, VL2 and Kimi-VL.
 template <class C, class V> constexpr void for_each_tensor(const C& c, V&& visit) {
     detail::require_config<C>();
     detail::visit_model(c, visit, false);
 }
 
 /// The dtype of the tensors of a storage class: float32 for `Storage::fp32`; FP8
-/// (quantization_config.fmt) for `fp8_linear` when the config is FP8-quantised; otherwise
-/// torch_dtype, and bf16 when torch_dtype is unset (every DeepSeek release is bf16).
+/// (quantization_config.fmt) for `fp8_linear`; the fixed type of a quantised format's
+/// storage class (uint8, fp8 e4m3, int32, int64); otherwise torch_dtype, and bf16 when
+/// torch_dtype is unset (every DeepSeek release is bf16).
 template <class C> [[nodiscard]] constexpr Dtype storage_dtype(const C& c, Storage storage) noexcept {
     detail::require_config<C>();
-    if (storage == Storage::fp32) return Dtype::fp32;
-    if (storage == Storage::fp8_linear) {
-        if (const auto q = detail::quantization_of(c)) return q->fmt == Fp8Format::e5m2 ? Dtype::fp8_e5m2 : Dtype::fp8;
+    switch (storage) {
+    case Storage::model: break;
+    case Storage::fp32: return Dtype::fp32;
+    case Storage::fp8_linear:
+        if (const auto q = detail::quantization_of(c)) return q->fp8 == Fp8Format::e5m2 ? Dtype::fp8_e5m2 : Dtype::fp8;
+        break;
+    case Storage::uint8: return Dtype::uint8;
+    case Storage::fp8_e4m3: return Dtype::fp8;
+    case Storage::int32: return Dtype::int32;
+    case Storage::int64: return Dtype::int64;
     }
     return model_dtype(c);
 }

@@ -20,7 +20,7 @@ struct TensorInfo {
     std::string name; ///< e.g. "model.layers.3.mlp.experts.17.down_proj.weight"
     Shape shape{};    ///< [out, in] for Linear weights
     Dtype dtype = Dtype::bf16;
-    Part part = Part::norm; ///< component (Part::scale for FP8 `weight_scale_inv` tensors)
+    Part part = Part::norm; ///< component (Part::scale for the scales and shapes of quantised weights)
     bool mtp = false;       ///< part of a V3 multi-token-prediction module
 
     /// Number of elements.
@@ -33,7 +33,8 @@ struct TensorInfo {
 
 inline namespace DEEPSEEK_CONFIG_ABI_NAMESPACE { // it throws an overflow (see overflow.hpp)
 /// Every tensor of the released checkpoint (routed experts one by one, FP8 scales, V3 MTP
-/// modules, OCR vision encoder), in the order of `for_each_tensor`.
+/// modules, stored buffers, vision encoder), in the order of `for_each_tensor`. Names carry the
+/// language model's prefix of a wrapper's checkpoint ("language.model.layers.0...").
 template <class C> [[nodiscard]] std::vector<TensorInfo> tensor_manifest(const C& c) {
     detail::require_config<C>();
     std::vector<TensorInfo> out;
@@ -42,6 +43,7 @@ template <class C> [[nodiscard]] std::vector<TensorInfo> tensor_manifest(const C
         for (std::uint64_t j = 0; j < t.copies; ++j) {
             TensorInfo info;
             info.name.reserve(64);
+            info.name.append(t.root); // "language_model." in a Kimi-VL checkpoint
             info.name.append(t.prefix);
             if (t.block != no_block) {
                 info.name += std::to_string(t.block);
@@ -53,7 +55,10 @@ template <class C> [[nodiscard]] std::vector<TensorInfo> tensor_manifest(const C
                 info.name += '.';
             }
             info.name.append(t.suffix);
-            if (t.part == Part::scale) info.name += "_scale_inv";
+            if (!t.leaf.empty()) { // "...q_a_proj.weight" -> "...q_a_proj.weight_scale_inv"
+                info.name.resize(info.name.size() - std::string_view("weight").size());
+                info.name.append(t.leaf);
+            }
             info.shape = t.shape;
             info.dtype = storage_dtype(c, t);
             info.part = t.part;

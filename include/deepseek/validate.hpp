@@ -200,9 +200,12 @@ template <class PointerOf, class Sink> class ConfigChecker {
         }
     }
     template <class T> void check_struct(const T& tower, const Place& at) {
-        if constexpr (std::is_same_v<T, ClipVisionConfig> || std::is_same_v<T, SamVisionConfig>) {
+        if constexpr (std::is_same_v<T, ClipVisionConfig> || std::is_same_v<T, SamVisionConfig> ||
+                      std::is_same_v<T, SiglipVisionConfig>) {
             // Above max_dimension it is already reported (a place is reported once).
             require_layer_count(tower.layers, Place{&at, "layers"});
+        } else if constexpr (std::is_same_v<T, MoonViTConfig>) {
+            require_layer_count(tower.num_hidden_layers, Place{&at, "num_hidden_layers"});
         } else {
             (void)tower;
             (void)at;
@@ -230,7 +233,7 @@ void check_config(const C& c, const PointerOf& pointer_of, Sink&& sink, bool val
     at.require_positive(c.hidden_size, "hidden_size");
     at.require_positive(c.num_hidden_layers, "num_hidden_layers");
     at.require_layer_count(c.num_hidden_layers, "num_hidden_layers");
-    if constexpr (std::is_same_v<C, DeepseekV3Config>) {
+    if constexpr (std::is_base_of_v<DeepseekV3Config, C>) {
         at.require_layer_count(c.num_nextn_predict_layers, "num_nextn_predict_layers");
     }
     at.require_positive(c.num_attention_heads, "num_attention_heads");
@@ -304,7 +307,7 @@ void check_config(const C& c, const PointerOf& pointer_of, Sink&& sink, bool val
     }
     at.require_positive(c.intermediate_size, "intermediate_size");
 
-    if constexpr (std::is_same_v<C, DeepseekV3Config>) {
+    if constexpr (std::is_base_of_v<DeepseekV3Config, C>) {
         // DeepSeek-V3.2's indexer (index_n_heads set): its query is read from the q latent.
         if (c.index_n_heads) {
             at.require_positive(*c.index_n_heads, "index_n_heads");
@@ -329,7 +332,8 @@ void check_config(const C& c, const PointerOf& pointer_of, Sink&& sink, bool val
 /// the order parse_config meets them: the limits the reader puts on each value (max_dimension,
 /// max_layers, finite floats, rope_scaling.factor >= 1, FP8 block sizes), then the values that
 /// make the model undefined. One bad value is one problem (no division by zero). Pointers are
-/// where config_to_json writes a key ("/rope_scaling/factor"); for DeepSeek-OCR that is the top
+/// where config_to_json writes a key ("/rope_scaling/factor", DeepSeek-VL2's
+/// "/language_config/hidden_size", Kimi-VL's "/text_config/hidden_size"); for DeepSeek-OCR that is the top
 /// level ("/hidden_size"), where parse_config names the place it read a key: for a file that has
 /// it only in language_config, "/language_config/hidden_size".
 /// Example: `for (const auto& e : deepseek::validate(cfg)) std::cerr << e.what() << '\n';`
@@ -343,7 +347,12 @@ template <class C> [[nodiscard]] std::vector<Error> validate(const C& cfg) {
         return std::visit([](const auto& c) { return validate(c); }, cfg);
     } else {
         std::vector<Error> problems;
-        const auto pointer_of = [](std::string_view key) { return "/" + std::string(key); };
+        // A wrapper's language-model keys sit inside language_config or text_config.
+        const auto pointer_of = [](std::string_view key) {
+            constexpr std::string_view nested = language_config_key<C>();
+            if (nested.empty() || detail::is_wrapper_key<C>(key)) return "/" + std::string(key);
+            return "/" + std::string(nested) + "/" + std::string(key);
+        };
         detail::check_config(cfg, pointer_of, [&problems](ErrorKind kind, std::string pointer, std::string message) {
             problems.emplace_back(kind, std::move(pointer), std::move(message));
         });

@@ -16,6 +16,7 @@
 #include "../error.hpp"
 #include "json_common.hpp"
 #include "json_config.hpp"
+#include "json_quant.hpp"
 
 namespace deepseek {
 namespace detail {
@@ -65,34 +66,73 @@ template <class Json> ConfigKind detect_kind(const Json& root) {
 }
 
 /// Drops `model_type` from the kept keys when it is the class's own: saving writes the class's,
-/// as save_pretrained does. Another (DeepSeek-V3.2's "deepseek_v32", Kimi-K2's "kimi_k2") is
-/// kept, so the file is saved as it was read and the report names the file's model.
+/// as save_pretrained does. Another (DeepSeek-V3.2's "deepseek_v32", DeepSeek-OCR's
+/// "deepseek_vl_v2", Kimi-K2.5's text_config "kimi_k2") is kept, so the file is saved as it was
+/// read and the report names the file's model.
 template <class C, class Json> void erase_class_model_type(Json& extra) {
     const auto it = extra.find("model_type");
     if (it != extra.end() && it->is_string() && it->template get_ref<const std::string&>() == C::model_type)
         extra.erase(it);
 }
 
-/// Reads config `C` laid out as `layout`. With `keep_extra`, `Document::extra` holds every key
+/// Reads a wrapper's own typed keys (wrapper_field_list) from the top level `root`; consumed
+/// keys are erased from `extra` when given.
+template <class C, class Json> void read_wrapper_fields(const Json& root, C& cfg, Json* extra) {
+    wrapper_field_list<C>::visit([&](const char* key, auto member) {
+        const auto it = root.find(key);
+        if (it == root.end()) return;
+        Json* sub_extra = nullptr;
+        if (extra != nullptr) {
+            if (const auto e = extra->find(key); e != extra->end()) sub_extra = &*e;
+        }
+        read_value(*it, Path(Path(), key), cfg.*member, sub_extra);
+        // A nested object keeps the keys its struct did not take; anything else is consumed.
+        if (sub_extra != nullptr && !(sub_extra->is_object() && !sub_extra->empty() && it->is_object()))
+            extra->erase(key);
+    });
+}
+
+/// Reads config `C`: its language model's keys at the top level, or inside `language_config` or
+/// `text_config` (language_config_key<C>). With `keep_extra`, `Document::extra` holds every key
 /// the typed fields do not; without it (parse_config) that copy of the tree is not made.
-template <class C, class Json> Document read_document_as(const Json& root, DocumentLayout layout, bool keep_extra) {
-    static const std::string language_config_ptr = "/language_config";
+template <class C, class Json> Document read_document_as(const Json& root, bool keep_extra) {
     Json extra = keep_extra ? root : Json(Json::value_t::object);
     FieldSources<Json> sources;
-    const auto nested = root.find("language_config");
-    if (nested != root.end() && !nested->is_object()) type_fail(Path(Path(), "language_config"), "an object", *nested);
+    constexpr std::string_view nested_key = language_config_key<C>();
+    DocumentLayout layout = DocumentLayout::top_level;
     C config{};
-    if (layout == DocumentLayout::language_config) {
+    if constexpr (!nested_key.empty()) {
+        using Base = language_model_t<C>;
+        static const std::string nested_ptr = "/" + std::string(nested_key);
+        layout = nested_key == "text_config" ? DocumentLayout::text_config : DocumentLayout::language_config;
+        const auto nested = root.find(nested_key);
         if (nested == root.end()) {
-            fail(ErrorKind::missing_key, Path(Path(), "language_config"),
-                 "a DeepSeek-VL2 file needs a language_config object");
+            fail(ErrorKind::missing_key, Path(Path(), nested_key),
+                 "a " + std::string(wrapper_family<C>()) + " file needs a " + std::string(nested_key) + " object");
         }
+        if (!nested->is_object()) type_fail(Path(Path(), nested_key), "an object", *nested);
         sources.primary = &*nested;
-        sources.primary_ptr = language_config_ptr;
-        Json* nested_extra = keep_extra ? &extra["language_config"] : nullptr;
-        config = read_config_fields<C>(sources, nested_extra);
-        if (nested_extra != nullptr) erase_class_model_type<C>(*nested_extra);
+        sources.primary_ptr = nested_ptr;
+        // The checkpoint's quantization_config may sit at the top level instead (NVIDIA's ModelOpt
+        // export of Kimi-K2.5 puts it there): it is read from there when the nested one has none.
+        Json top_quantization(Json::value_t::object);
+        if (const auto q = root.find("quantization_config"); q != root.end()) {
+            top_quantization["quantization_config"] = *q;
+            sources.fallback = &top_quantization;
+        }
+        Json* nested_extra = keep_extra ? &extra[std::string(nested_key)] : nullptr;
+        static_cast<Base&>(config) = read_config_fields<Base>(sources, nested_extra);
+        if (nested_extra != nullptr) erase_class_model_type<Base>(*nested_extra);
+        read_wrapper_fields(root, config, keep_extra ? &extra : nullptr);
+        if (keep_extra) erase_class_model_type<C>(extra);
+        (void)read_file_quantization(config, root); // not modelled: not_modelled(doc) says why
+        validate(config, sources);
+        return Document{std::move(config), std::move(extra), layout};
     } else {
+        static const std::string language_config_ptr = "/language_config";
+        const auto nested = root.find("language_config");
+        if (nested != root.end() && !nested->is_object())
+            type_fail(Path(Path(), "language_config"), "an object", *nested);
         sources.primary = &root;
         if (nested != root.end()) {
             sources.fallback = &*nested;
@@ -100,24 +140,23 @@ template <class C, class Json> Document read_document_as(const Json& root, Docum
         }
         config = read_config_fields<C>(sources, keep_extra ? &extra : nullptr);
         if (keep_extra) erase_class_model_type<C>(extra);
+        (void)read_file_quantization(config, root); // not modelled: not_modelled(doc) says why
+        validate(config, sources);
+        return Document{std::move(config), std::move(extra), layout};
     }
-    validate(config, sources);
-    return Document{std::move(config), std::move(extra), layout};
 }
 
 template <class Json> Document read_document(const Json& root, bool keep_extra) {
     if (!root.is_object()) type_fail("", "a JSON object at the top level", root);
     switch (detect_kind(root)) {
-    case ConfigKind::deepseek_v2:
-        return read_document_as<DeepseekV2Config>(root, DocumentLayout::top_level, keep_extra);
-    case ConfigKind::deepseek_ocr:
-        return read_document_as<DeepseekOCRConfig>(root, DocumentLayout::top_level, keep_extra);
-    case ConfigKind::deepseek_ocr2:
-        return read_document_as<DeepseekOCR2Config>(root, DocumentLayout::top_level, keep_extra);
-    case ConfigKind::deepseek_v3:
-        return read_document_as<DeepseekV3Config>(root, DocumentLayout::top_level, keep_extra);
-    case ConfigKind::deepseek_vl_v2:
-        return read_document_as<DeepseekV2Config>(root, DocumentLayout::language_config, keep_extra);
+    case ConfigKind::deepseek_v2: return read_document_as<DeepseekV2Config>(root, keep_extra);
+    case ConfigKind::deepseek_ocr: return read_document_as<DeepseekOCRConfig>(root, keep_extra);
+    case ConfigKind::deepseek_ocr2: return read_document_as<DeepseekOCR2Config>(root, keep_extra);
+    case ConfigKind::deepseek_v3: return read_document_as<DeepseekV3Config>(root, keep_extra);
+    case ConfigKind::deepseek_vl_v2: return read_document_as<DeepseekVL2Config>(root, keep_extra);
+    case ConfigKind::kimi_k2: return read_document_as<KimiK2Config>(root, keep_extra);
+    case ConfigKind::kimi_vl: return read_document_as<KimiVLConfig>(root, keep_extra);
+    case ConfigKind::kimi_k25: return read_document_as<KimiK25Config>(root, keep_extra);
     }
     fail(ErrorKind::unknown_model, "", "unsupported model family");
 }

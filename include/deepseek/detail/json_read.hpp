@@ -17,6 +17,7 @@
 #include "../config.hpp"
 #include "../error.hpp"
 #include "../limits.hpp"
+#include "../wrappers.hpp"
 #include "json_common.hpp"
 
 namespace deepseek {
@@ -159,14 +160,15 @@ template <class T, class Json> void read_struct(const Json& object, const Path& 
     if constexpr (std::is_same_v<T, VisionTowers>) out = VisionTowers{std::nullopt, std::nullopt, std::nullopt};
     if constexpr (std::is_same_v<T, QuantizationConfig>) {
         // Another method than DeepSeek's FP8: none of its other keys means what the struct's do,
-        // so the whole object stays in the extra keys, as read.
+        // so the whole object stays in the extra keys, as read (the JSON layer reads the formats
+        // it models from there: detail/json_quant.hpp).
         const auto method = object.find("quant_method");
         if (method != object.end() && method->is_string()) {
             QuantMethod m{};
             read_scalar(*method, Path(pointer, "quant_method"), m);
-            if (m == QuantMethod::other) {
+            if (m != QuantMethod::fp8) {
                 out = QuantizationConfig{};
-                out.quant_method = QuantMethod::other;
+                out.quant_method = m;
                 return;
             }
         }
@@ -187,8 +189,11 @@ template <class T, class Json> void read_struct(const Json& object, const Path& 
         check_rope_scaling(out, object, pointer);
     } else if constexpr (std::is_same_v<T, QuantizationConfig>) {
         check_quantization_config(out, object, pointer);
-    } else if constexpr (std::is_same_v<T, ClipVisionConfig> || std::is_same_v<T, SamVisionConfig>) {
+    } else if constexpr (std::is_same_v<T, ClipVisionConfig> || std::is_same_v<T, SamVisionConfig> ||
+                         std::is_same_v<T, SiglipVisionConfig>) {
         require_layer_count(out.layers, Path(pointer, "layers"));
+    } else if constexpr (std::is_same_v<T, MoonViTConfig>) {
+        require_layer_count(out.num_hidden_layers, Path(pointer, "num_hidden_layers"));
     }
 }
 

@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "../config.hpp"
+#include "../wrappers.hpp"
 #include "json_common.hpp"
 
 namespace deepseek {
@@ -25,7 +26,7 @@ namespace detail {
 /// keeps those as read).
 template <class T> bool written_as_extra(const T& value) {
     if constexpr (std::is_same_v<T, std::optional<QuantizationConfig>>)
-        return value && value->quant_method == QuantMethod::other;
+        return value && value->quant_method != QuantMethod::fp8;
     else
         return is_other_value(value);
 }
@@ -62,20 +63,30 @@ template <class T, class Json> Json write_value(const T& value) {
     }
 }
 
-/// The typed fields of config `C` as JSON; see to_json.
+/// The typed fields of config `C` as JSON; see to_json. A wrapper whose language model's keys sit
+/// in `language_config` or `text_config` writes them there, its own keys at the top level.
 template <class C, class Json = nlohmann::json> Json write_config(const C& cfg) {
     Json out = Json::object();
     out["model_type"] = std::string(C::model_type);
-    field_list<C>::visit([&](const char* key, auto member) {
-        // The DSA keys are not upstream constructor parameters, and engines test for their
-        // presence (vLLM: hasattr(config, "index_topk")): unset, they are left out, not null.
-        using Field = std::decay_t<decltype(cfg.*member)>;
-        if constexpr (std::is_same_v<C, DeepseekV3Config> && is_optional<Field>::value) {
-            if (std::string_view(key).rfind("index_", 0) == 0 && !(cfg.*member).has_value()) return;
-        }
-        if (written_as_extra(cfg.*member)) return;
-        out[key] = write_value<Field, Json>(cfg.*member);
-    });
+    constexpr std::string_view nested_key = language_config_key<C>();
+    if constexpr (!nested_key.empty()) {
+        out[std::string(nested_key)] = write_config<language_model_t<C>, Json>(cfg);
+        wrapper_field_list<C>::visit([&](const char* key, auto member) {
+            using Field = std::decay_t<decltype(cfg.*member)>;
+            if (!written_as_extra(cfg.*member)) out[key] = write_value<Field, Json>(cfg.*member);
+        });
+    } else {
+        field_list<C>::visit([&](const char* key, auto member) {
+            // The DSA keys are not upstream constructor parameters, and engines test for their
+            // presence (vLLM: hasattr(config, "index_topk")): unset, they are left out, not null.
+            using Field = std::decay_t<decltype(cfg.*member)>;
+            if constexpr (std::is_base_of_v<DeepseekV3Config, C> && is_optional<Field>::value) {
+                if (std::string_view(key).rfind("index_", 0) == 0 && !(cfg.*member).has_value()) return;
+            }
+            if (written_as_extra(cfg.*member)) return;
+            out[key] = write_value<Field, Json>(cfg.*member);
+        });
+    }
     return out;
 }
 

@@ -1,0 +1,299 @@
+// deepseek-config: typed DeepSeek model configs and exact memory arithmetic.
+// SPDX-License-Identifier: MIT
+//
+// Reading the quantisation formats this library models from their JSON (ModelOpt NVFP4 in
+// `quantization_config` or `hf_quant_config.json`, compressed-tensors pack-quantized INT4) into a
+// WeightQuantization, with the module patterns of their exclusion lists resolved to the Linear
+// kinds and layers of the config. Internal: include json.hpp.
+#ifndef DEEPSEEK_CONFIG_DETAIL_JSON_QUANT_HPP
+#define DEEPSEEK_CONFIG_DETAIL_JSON_QUANT_HPP
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <vector>
+
+#include "../config.hpp"
+#include "../document.hpp"
+#include "../error.hpp"
+#include "../quantization.hpp"
+#include "json_common.hpp"
+#include "module_pattern.hpp"
+
+namespace deepseek {
+namespace detail {
+
+// ---- the formats ------------------------------------------------------------------------------
+
+/// The result of reading a quantisation: the format, or why it is not modelled (one sentence).
+struct QuantReading {
+    std::optional<WeightQuantization> quantization;
+    std::string not_modelled;
+};
+
+/// Resolves `patterns` against every quantisable Linear of `c`, named as `prefix` +
+/// "model.layers.{i}." + module (lm_head: prefix + "lm_head"). Experts are one kind: a pattern
+/// that names some experts of a layer and not others is not modelled.
+template <class C> std::string resolve_exclusions(WeightQuantization& q, const C& c,
+                                                  const std::vector<ModulePattern>& patterns, std::string_view prefix) {
+    for (const ModulePattern& p : patterns) {
+        if (!p.supported()) return "an exclusion pattern in a syntax this library does not read is not modelled";
+    }
+    const auto excluded = [&](const std::string& module) {
+        for (const ModulePattern& p : patterns) {
+            if (p.matches(module)) return true;
+        }
+        return false;
+    };
+    const std::uint64_t layers = c.num_hidden_layers + c.num_nextn_predict_layers;
+    if (layers > LayerSet::capacity)
+        return "module exclusions over more than " + std::to_string(LayerSet::capacity) + " layers are not modelled";
+    const std::uint64_t last_expert = c.n_routed_experts && *c.n_routed_experts > 0 ? *c.n_routed_experts - 1 : 0;
+    bool has_sensitive = false;
+    for (const ModulePattern& p : patterns) has_sensitive = has_sensitive || p.index_sensitive();
+    for (std::uint64_t layer = 0; layer < layers; ++layer) {
+        const std::string base = std::string(prefix) + "model.layers." + std::to_string(layer) + ".";
+        for (const LinearName& n : linear_names) {
+            if (n.kind == LinearKind::lm_head) continue;
+            if (n.group.empty()) {
+                if (excluded(base + std::string(n.module))) q.keep(n.kind, layer);
+                continue;
+            }
+            // The experts: a pattern that cannot tell their indices apart answers for all of them
+            // as for expert 0; the others (rare: none in released files) are tried on each.
+            const auto expert = [&](std::uint64_t j) {
+                return base + std::string(n.group) + std::to_string(j) + "." + std::string(n.module);
+            };
+            const auto matched_by = [&](const std::string& name, bool sensitive) {
+                for (const ModulePattern& p : patterns) {
+                    if (p.index_sensitive() == sensitive && p.matches(name)) return true;
+                }
+                return false;
+            };
+            bool all = matched_by(expert(0), false);
+            if (!all && has_sensitive) {
+                all = matched_by(expert(0), true);
+                for (std::uint64_t j = 1; j <= last_expert; ++j) {
+                    if (matched_by(expert(j), true) != all)
+                        return "an exclusion that names some routed experts of a layer and not others is not "
+                               "modelled";
+                }
+            }
+            if (all) q.keep(n.kind, layer);
+        }
+    }
+    if (excluded(std::string(prefix) + "lm_head")) q.keep(LinearKind::lm_head, 0);
+    return {};
+}
+
+template <class Json> std::vector<ModulePattern> module_patterns(const Json& list, bool compressed_tensors) {
+    std::vector<ModulePattern> out;
+    if (!list.is_array()) return out;
+    for (const Json& entry : list) {
+        if (entry.is_string()) out.emplace_back(entry.template get_ref<const std::string&>(), compressed_tensors);
+    }
+    return out;
+}
+
+template <class Json> const Json* member(const Json& object, const char* key) {
+    if (!object.is_object()) return nullptr;
+    const auto it = object.find(key);
+    return it == object.end() || it->is_null() ? nullptr : &*it;
+}
+template <class Json> std::string text_of(const Json* value) {
+    return value != nullptr && value->is_string() ? value->template get<std::string>() : std::string();
+}
+template <class Json> std::optional<std::uint64_t> count_of(const Json* value) {
+    if (value == nullptr || !value->is_number_unsigned()) return std::nullopt;
+    return value->template get<std::uint64_t>();
+}
+
+/// The only config group of a compressed-tensors or ModelOpt `config_groups`, or nullptr.
+template <class Json> const Json* only_config_group(const Json& q) {
+    const Json* groups = member(q, "config_groups");
+    if (groups == nullptr || !groups->is_object() || groups->size() != 1) return nullptr;
+    return &groups->begin().value();
+}
+
+/// ModelOpt: `quant_algo` NVFP4 with a group size of 16, excluded modules from
+/// `exclude_modules` (hf_quant_config.json) or `ignore` (config.json), fnmatch globs. W4A4
+/// (an `input_scale` per Linear) unless config_groups says the activations are not quantised.
+template <class C, class Json>
+QuantReading read_modelopt(const C& c, const Json& q, std::string_view prefix, QuantSource source) {
+    QuantReading r;
+    const std::string algo = text_of(member(q, "quant_algo"));
+    if (algo != "NVFP4") {
+        r.not_modelled = "ModelOpt quant_algo \"" + algo + "\" is not modelled (only NVFP4 is)";
+        return r;
+    }
+    const Json* group = only_config_group(q);
+    std::optional<std::uint64_t> group_size = count_of(member(q, "group_size"));
+    bool input_scale = true;
+    if (group != nullptr) {
+        if (const Json* weights = member(*group, "weights")) group_size = count_of(member(*weights, "group_size"));
+        input_scale = member(*group, "input_activations") != nullptr;
+    }
+    if (group_size && *group_size != 16) {
+        r.not_modelled =
+            "ModelOpt NVFP4 with group_size " + std::to_string(*group_size) + " is not modelled (NVFP4 is 16)";
+        return r;
+    }
+    WeightQuantization w{};
+    w.format = WeightFormat::nvfp4;
+    w.source = source;
+    w.block = {1, 16};
+    w.input_scale = input_scale;
+    const Json* list = member(q, "exclude_modules");
+    if (list == nullptr) list = member(q, "ignore");
+    std::vector<ModulePattern> patterns;
+    if (list != nullptr) patterns = module_patterns(*list, false);
+    r.not_modelled = resolve_exclusions(w, c, patterns, prefix);
+    if (r.not_modelled.empty()) r.quantization = w;
+    return r;
+}
+
+/// compressed-tensors: format `pack-quantized`, one config group targeting `Linear` with
+/// symmetric INT4 weights by groups (no activation order, no quantised activations); `ignore`
+/// holds exact module names and "re:" expressions.
+template <class C, class Json>
+QuantReading read_compressed_tensors(const C& c, const Json& q, std::string_view prefix, QuantSource source) {
+    QuantReading r;
+    const Json* group = only_config_group(q);
+    std::string format = text_of(member(q, "format"));
+    if (group != nullptr && member(*group, "format") != nullptr) format = text_of(member(*group, "format"));
+    const Json* weights = group != nullptr ? member(*group, "weights") : nullptr;
+    const Json* targets = group != nullptr ? member(*group, "targets") : nullptr;
+    const bool linear_only = targets != nullptr && targets->is_array() && targets->size() == 1 &&
+                             (*targets)[0].is_string() && (*targets)[0].template get<std::string>() == "Linear";
+    const auto is_true = [](const Json* v) { return v != nullptr && v->is_boolean() && v->template get<bool>(); };
+    if (format != "pack-quantized" || group == nullptr || weights == nullptr || !linear_only ||
+        count_of(member(*weights, "num_bits")) != std::optional<std::uint64_t>(4) ||
+        text_of(member(*weights, "type")) != "int" || !is_true(member(*weights, "symmetric")) ||
+        text_of(member(*weights, "strategy")) != "group" || member(*weights, "actorder") != nullptr ||
+        member(*group, "input_activations") != nullptr) {
+        r.not_modelled = "compressed-tensors format \"" + format +
+                         "\" with these config_groups is not modelled (only pack-quantized, symmetric INT4 weights "
+                         "by groups, on Linear layers, is)";
+        return r;
+    }
+    const std::optional<std::uint64_t> group_size = count_of(member(*weights, "group_size"));
+    if (!group_size || *group_size == 0) {
+        r.not_modelled = "compressed-tensors INT4 without a positive group_size is not modelled";
+        return r;
+    }
+    WeightQuantization w{};
+    w.format = WeightFormat::int4_pack;
+    w.source = source;
+    w.block = {1, *group_size};
+    std::vector<ModulePattern> patterns;
+    if (const Json* list = member(q, "ignore")) patterns = module_patterns(*list, true);
+    r.not_modelled = resolve_exclusions(w, c, patterns, prefix);
+    if (r.not_modelled.empty()) r.quantization = w;
+    return r;
+}
+
+/// Reads a `quantization_config` (or hf_quant_config.json's `quantization`) of `method`.
+template <class C, class Json> QuantReading read_weight_quantization(const C& c, QuantMethod method, const Json& q,
+                                                                     std::string_view prefix, QuantSource source) {
+    if (method == QuantMethod::modelopt) return read_modelopt(c, q, prefix, source);
+    if (method == QuantMethod::compressed_tensors) return read_compressed_tensors(c, q, prefix, source);
+    return QuantReading{std::nullopt, "quant_method \"" + text_of(member(q, "quant_method")) + "\" is not modelled"};
+}
+
+// ---- where the files put it -------------------------------------------------------------------
+
+/// The `quantization_config` of a config `C`'s file for its language model, as read: inside the
+/// nested language keys (where the names it lists are the language model's own) or at the top
+/// level (where they carry the language model's prefix, language_model_prefix<C>). Sets `prefix`
+/// accordingly; nullptr when there is none.
+template <class C, class Json> const Json* file_quantization_config(const Json& root, std::string_view& prefix) {
+    prefix = {};
+    constexpr std::string_view nested = language_config_key<C>();
+    if constexpr (!nested.empty()) {
+        if (const Json* lm = member(root, std::string(nested).c_str())) {
+            if (const Json* q = member(*lm, "quantization_config")) return q;
+        }
+        prefix = deepseek::language_model_prefix<C>();
+    }
+    return member(root, "quantization_config");
+}
+
+/// Reads the quantisation a V3-family config's file describes in `quantization_config` (a
+/// method other than DeepSeek's FP8, whose object the reader kept as read) into
+/// `weight_quantization`. Returns why it is not modelled ("" when it is, or when there is none).
+template <class C, class Json> std::string read_file_quantization(C& config, const Json& root) {
+    if constexpr (std::is_base_of_v<DeepseekV3Config, C>) {
+        if (!config.quantization_config || config.quantization_config->quant_method == QuantMethod::fp8) return {};
+        std::string_view prefix;
+        const Json* q = file_quantization_config<C>(root, prefix);
+        if (q == nullptr) return {};
+        QuantReading r = read_weight_quantization(config, config.quantization_config->quant_method, *q, prefix,
+                                                  QuantSource::quantization_config);
+        config.weight_quantization = r.quantization;
+        return r.not_modelled;
+    } else {
+        (void)config, (void)root;
+        return {};
+    }
+}
+
+/// Reads ModelOpt's `hf_quant_config.json` (its `quantization` object) into a V3-family config
+/// whose config.json has no quantization_config: NVFP4 into `weight_quantization`; anything else
+/// marks the config's quantisation as not modelled (quant_method modelopt, kept only in memory:
+/// config.json is saved without it). Returns why it is not modelled, or "".
+template <class C, class Json> std::string read_hf_quant_config(C& config, const Json& file, const std::string& path) {
+    if constexpr (std::is_base_of_v<DeepseekV3Config, C>) {
+        if (config.quantization_config) return {}; // config.json says it itself
+        const Json* q = member(file, "quantization");
+        if (q == nullptr || !q->is_object()) {
+            throw Error(ErrorKind::missing_key, "/quantization", "hf_quant_config.json needs a \"quantization\" object")
+                .with_file(path);
+        }
+        QuantReading r = read_modelopt(config, *q, deepseek::language_model_prefix<C>(), QuantSource::hf_quant_config);
+        if (r.quantization) {
+            config.weight_quantization = r.quantization;
+        } else {
+            QuantizationConfig marker{};
+            marker.quant_method = QuantMethod::modelopt;
+            config.quantization_config = marker;
+        }
+        return r.not_modelled;
+    } else {
+        (void)config, (void)file, (void)path;
+        return "hf_quant_config.json is read for DeepSeek-V3-family configs only";
+    }
+}
+
+/// The sentence that says why a document's quantisation is not modelled (quantization_modelled
+/// false), naming the file's method and where it was described.
+template <class C> std::string quantization_note(const Document& doc, const C& c) {
+    const std::string tail = ", so the checkpoint's bytes and the weights as released are not given (--weights-dtype "
+                             "gives a uniform figure)";
+    std::string_view prefix;
+    const nlohmann::json* q = file_quantization_config<C>(doc.extra, prefix);
+    const std::string method = q != nullptr ? text_of(member(*q, "quant_method")) : std::string();
+    if constexpr (std::is_base_of_v<DeepseekV3Config, C>) {
+        const bool readable =
+            c.quantization_config && (c.quantization_config->quant_method == QuantMethod::modelopt ||
+                                      c.quantization_config->quant_method == QuantMethod::compressed_tensors);
+        if (q != nullptr && readable) {
+            C copy = c;
+            return "quantization_config (" + method + "): " + read_file_quantization(copy, doc.extra) + tail;
+        }
+        if (q == nullptr && !doc.hf_quant_config.is_null()) {
+            C copy = c;
+            copy.quantization_config = std::optional<QuantizationConfig>();
+            return "hf_quant_config.json: " + read_hf_quant_config(copy, doc.hf_quant_config, "") + tail;
+        }
+    }
+    return "quantization_config.quant_method \"" + method +
+           "\": not modelled (DeepSeek's fp8, ModelOpt NVFP4 and compressed-tensors pack-quantized INT4 are)" + tail;
+}
+
+} // namespace detail
+} // namespace deepseek
+
+#endif // DEEPSEEK_CONFIG_DETAIL_JSON_QUANT_HPP

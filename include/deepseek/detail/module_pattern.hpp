@@ -1,0 +1,254 @@
+// deepseek-config: typed DeepSeek model configs and exact memory arithmetic.
+// SPDX-License-Identifier: MIT
+//
+// The module patterns of quantisation exclusion lists: ModelOpt's fnmatch globs and
+// compressed-tensors' exact names and "re:" expressions (the subset of Python's regular
+// expressions such lists use). Internal: used by detail/json_quant.hpp. Standard library only.
+#ifndef DEEPSEEK_CONFIG_DETAIL_MODULE_PATTERN_HPP
+#define DEEPSEEK_CONFIG_DETAIL_MODULE_PATTERN_HPP
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace deepseek {
+namespace detail {
+
+/// Python's fnmatch without character sets: `*` any run (dots included), `?` one character,
+/// anything else itself; the whole name must match. (The classic linear backtracking over the
+/// last `*`.)
+inline bool glob_match(std::string_view pattern, std::string_view name) noexcept {
+    std::size_t p = 0, n = 0, star = std::string_view::npos, resume = 0;
+    while (n < name.size()) {
+        if (p < pattern.size() && (pattern[p] == '?' || pattern[p] == name[n])) {
+            ++p, ++n;
+        } else if (p < pattern.size() && pattern[p] == '*') {
+            star = p++;
+            resume = n;
+        } else if (star != std::string_view::npos) {
+            p = star + 1;
+            n = ++resume;
+        } else {
+            return false;
+        }
+    }
+    while (p < pattern.size() && pattern[p] == '*') ++p;
+    return p == pattern.size();
+}
+
+/// The part of Python's regular expressions that exclusion lists use, for `re.match` (anchored
+/// at the start, not at the end): literals, `\` escapes, `.`, `[...]` and `[^...]` sets, groups
+/// with `|`, the quantifiers `*`, `+`, `?`, and `^`, `$`. A pattern outside it is `supported`
+/// false, and the caller says the quantisation is not modelled rather than guess.
+class MiniRegex {
+  public:
+    explicit MiniRegex(std::string_view pattern) : text_(pattern) {
+        alternatives_ = parse_alternatives();
+        if (pos_ != text_.size()) supported_ = false; // an unmatched ')'
+    }
+    [[nodiscard]] bool supported() const noexcept { return supported_; }
+    /// Whether the pattern matches a prefix of `name` (re.match).
+    [[nodiscard]] bool match(std::string_view name) const {
+        const auto done = [](std::size_t) { return true; };
+        for (const auto& seq : alternatives_) {
+            if (match_seq(seq, 0, name, 0, next_of(done))) return true;
+        }
+        return false;
+    }
+
+  private:
+    struct Node {
+        enum Kind { literal, any, set, group, start, end } kind = literal;
+        char c = 0;
+        std::string members; ///< a set's characters, ranges expanded
+        bool negated = false;
+        std::vector<std::vector<Node>> alternatives; ///< a group's
+        std::size_t min = 1, max = 1;                ///< max npos: unbounded
+    };
+    using Seq = std::vector<Node>;
+
+    std::vector<Seq> parse_alternatives() {
+        std::vector<Seq> alts(1);
+        while (pos_ < text_.size() && supported_) {
+            const char ch = text_[pos_];
+            if (ch == ')') break;
+            ++pos_;
+            Node node;
+            switch (ch) {
+            case '|': alts.emplace_back(); continue;
+            case '.': node.kind = Node::any; break;
+            case '^': node.kind = Node::start; break;
+            case '$': node.kind = Node::end; break;
+            case '\\':
+                if (pos_ == text_.size() || is_class_escape(text_[pos_])) return fail(alts);
+                node.c = text_[pos_++];
+                break;
+            case '[': parse_set(node); break;
+            case '(':
+                if (pos_ < text_.size() && text_[pos_] == '?') return fail(alts); // (?:...), lookarounds
+                node.kind = Node::group;
+                node.alternatives = parse_alternatives();
+                if (pos_ == text_.size()) return fail(alts);
+                ++pos_; // ')'
+                break;
+            case '*':
+            case '+':
+            case '?':
+            case '{': return fail(alts); // a quantifier with nothing before it, or {m,n}
+            default: node.c = ch;
+            }
+            if (pos_ < text_.size() && (text_[pos_] == '*' || text_[pos_] == '+' || text_[pos_] == '?')) {
+                const char q = text_[pos_++];
+                node.min = q == '+' ? 1 : 0;
+                node.max = q == '?' ? 1 : std::string::npos;
+                if (pos_ < text_.size() && (text_[pos_] == '?' || text_[pos_] == '+')) return fail(alts); // lazy
+            }
+            if (pos_ < text_.size() && text_[pos_] == '{') return fail(alts);
+            alts.back().push_back(std::move(node));
+        }
+        return alts;
+    }
+    static bool is_class_escape(char c) noexcept {
+        return c == 'd' || c == 'w' || c == 's' || c == 'D' || c == 'W' || c == 'S' || c == 'b' || c == 'B' ||
+               (c >= '0' && c <= '9');
+    }
+    void parse_set(Node& node) {
+        node.kind = Node::set;
+        if (pos_ < text_.size() && text_[pos_] == '^') node.negated = true, ++pos_;
+        bool first = true;
+        while (pos_ < text_.size() && (text_[pos_] != ']' || first)) {
+            char lo = text_[pos_++];
+            if (lo == '\\') {
+                if (pos_ == text_.size() || is_class_escape(text_[pos_])) {
+                    supported_ = false;
+                    return;
+                }
+                lo = text_[pos_++];
+            }
+            if (pos_ + 1 < text_.size() && text_[pos_] == '-' && text_[pos_ + 1] != ']') {
+                const char hi = text_[pos_ + 1];
+                pos_ += 2;
+                for (int ch = lo; ch <= hi; ++ch) node.members += static_cast<char>(ch);
+            } else {
+                node.members += lo;
+            }
+            first = false;
+        }
+        if (pos_ == text_.size()) {
+            supported_ = false;
+            return;
+        }
+        ++pos_; // ']'
+    }
+    std::vector<Seq> fail(std::vector<Seq>& alts) {
+        supported_ = false;
+        return std::move(alts);
+    }
+
+    /// What to match after a node: a non-owning reference to a callable (the continuations nest,
+    /// so a template per continuation type would never end).
+    struct Next {
+        const void* object;
+        bool (*call)(const void*, std::size_t);
+        bool operator()(std::size_t at) const { return call(object, at); }
+    };
+    template <class F> static Next next_of(const F& f) {
+        return Next{&f, [](const void* o, std::size_t at) { return (*static_cast<const F*>(o))(at); }};
+    }
+
+    bool match_one(const Node& node, std::string_view name, std::size_t at, const Next& next) const {
+        switch (node.kind) {
+        case Node::literal: return at < name.size() && name[at] == node.c && next(at + 1);
+        case Node::any: return at < name.size() && name[at] != '\n' && next(at + 1);
+        case Node::set:
+            return at < name.size() && (node.members.find(name[at]) != std::string::npos) != node.negated &&
+                   next(at + 1);
+        case Node::start: return at == 0 && next(at);
+        case Node::end: return at == name.size() && next(at);
+        case Node::group:
+            for (const Seq& alt : node.alternatives) {
+                if (match_seq(alt, 0, name, at, next)) return true;
+            }
+            return false;
+        }
+        return false;
+    }
+    /// Greedy repetition of seq[i], `count` times matched so far, then the rest of seq, then `k`.
+    bool repeat(const Seq& seq, std::size_t i, std::string_view name, std::size_t at, std::size_t count,
+                const Next& k) const {
+        const Node& node = seq[i];
+        if (count < node.max) {
+            const auto again = [&](std::size_t after) {
+                // an empty match counts only towards the minimum: no endless empty loops
+                return (after != at || count < node.min) && repeat(seq, i, name, after, count + 1, k);
+            };
+            if (match_one(node, name, at, next_of(again))) return true;
+        }
+        return count >= node.min && match_seq(seq, i + 1, name, at, k);
+    }
+    bool match_seq(const Seq& seq, std::size_t i, std::string_view name, std::size_t at, const Next& k) const {
+        if (i == seq.size()) return k(at);
+        return repeat(seq, i, name, at, 0, k);
+    }
+
+    std::string_view text_;
+    std::size_t pos_ = 0;
+    bool supported_ = true;
+    std::vector<Seq> alternatives_;
+};
+
+/// One entry of an exclusion list: a glob (ModelOpt), or compressed-tensors' exact name or
+/// "re:" regular expression.
+class ModulePattern {
+  public:
+    ModulePattern(std::string_view text, bool compressed_tensors)
+        : text_(text), regex_(compressed_tensors && text.rfind("re:", 0) == 0 ? text.substr(3) : std::string_view()),
+          is_regex_(compressed_tensors && text.rfind("re:", 0) == 0), exact_(compressed_tensors && !is_regex_) {}
+    [[nodiscard]] bool supported() const noexcept {
+        return is_regex_ ? regex_.supported() : exact_ || text_.find('[') == std::string_view::npos;
+    }
+    [[nodiscard]] bool matches(std::string_view module) const {
+        if (is_regex_) return regex_.match(module);
+        if (exact_) return module == text_;
+        return glob_match(text_, module);
+    }
+    /// Whether the pattern may tell one routed expert's index from another's, so that it has to
+    /// be tried on every expert. False when nothing in it can consume a digit of the index but an
+    /// any-length wildcard (`.*`, `.+`, a glob's `*`): it then matches expert 0's name exactly
+    /// when it matches every expert's. (Text before a glob's first wildcard is anchored, and
+    /// reaches the index only when it names the experts.)
+    [[nodiscard]] bool index_sensitive() const noexcept {
+        if (!is_regex_) {
+            const std::size_t wild = text_.find_first_of("*?[");
+            if (text_.substr(0, wild).find("experts.") != std::string_view::npos) return true;
+            if (wild == std::string_view::npos) return false;
+            return text_.find_first_of("?[") != std::string_view::npos ||
+                   text_.find_first_of("0123456789", wild) != std::string_view::npos;
+        }
+        const std::string_view p = text_.substr(3);
+        for (std::size_t i = 0; i < p.size(); ++i) {
+            const char ch = p[i];
+            if (ch == '\\') {
+                ++i; // an escaped character is a literal, not a digit (escaped digits are not read)
+            } else if ((ch >= '0' && ch <= '9') || ch == '[') {
+                return true; // a digit, or a set that may hold digits
+            } else if (ch == '.' && (i + 1 == p.size() || (p[i + 1] != '*' && p[i + 1] != '+'))) {
+                return true; // a single any-character
+            }
+        }
+        return false;
+    }
+
+  private:
+    std::string_view text_;
+    MiniRegex regex_;
+    bool is_regex_;
+    bool exact_;
+};
+
+} // namespace detail
+} // namespace deepseek
+
+#endif // DEEPSEEK_CONFIG_DETAIL_MODULE_PATTERN_HPP

@@ -1,0 +1,205 @@
+// deepseek-config: typed DeepSeek model configs and exact memory arithmetic.
+// SPDX-License-Identifier: MIT
+//
+// Quantisation formats as data: what a checkpoint stores for each Linear weight (DeepSeek's FP8
+// blocks, ModelOpt NVFP4, compressed-tensors INT4), and which Linear weights a quantisation
+// leaves at the model's dtype. The tensor walk reads this; the JSON layer fills it from a
+// config's `quantization_config` or a model folder's `hf_quant_config.json`. Standard library
+// only.
+#ifndef DEEPSEEK_CONFIG_QUANTIZATION_HPP
+#define DEEPSEEK_CONFIG_QUANTIZATION_HPP
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+#include "enums.hpp"
+
+namespace deepseek {
+
+/// How a quantised Linear weight [out, in] is stored.
+enum class WeightFormat {
+    /// DeepSeek's FP8 (V3, R1, V3.2): `weight` FP8 [out, in] and a float32 `weight_scale_inv`
+    /// [ceil(out/b0), ceil(in/b1)] per block of b0 x b1.
+    fp8_block,
+    /// ModelOpt NVFP4: `weight` U8 [out, in/2] (two FP4 values per byte), `weight_scale` FP8 e4m3
+    /// [out, in/16], `weight_scale_2` float32 [] and, for W4A4, `input_scale` float32 [].
+    nvfp4,
+    /// compressed-tensors `pack-quantized` INT4, symmetric, by groups of g along `in`:
+    /// `weight_packed` I32 [out, in/8], `weight_scale` at the model dtype [out, ceil(in/g)],
+    /// `weight_shape` I64 [2].
+    int4_pack,
+};
+
+/// Where the quantisation was described.
+enum class QuantSource {
+    quantization_config, ///< `quantization_config` in config.json
+    hf_quant_config,     ///< ModelOpt's `hf_quant_config.json` beside config.json
+};
+
+template <> struct enum_table<WeightFormat> {
+    static constexpr std::array<EnumEntry<WeightFormat>, 3> entries{{
+        {WeightFormat::fp8_block, "fp8_block"},
+        {WeightFormat::nvfp4, "nvfp4"},
+        {WeightFormat::int4_pack, "int4_pack"},
+    }};
+};
+template <> struct enum_table<QuantSource> {
+    static constexpr std::array<EnumEntry<QuantSource>, 2> entries{{
+        {QuantSource::quantization_config, "quantization_config"},
+        {QuantSource::hf_quant_config, "hf_quant_config.json"},
+    }};
+};
+
+/// The Linear layers of the language model that a quantisation can target (`nn.Linear` in the
+/// model code: the MoE router and the embedding are not Linear layers).
+enum class LinearKind : std::uint8_t {
+    q_proj,
+    q_a_proj,
+    q_b_proj,
+    kv_a_proj,
+    kv_b_proj,
+    o_proj,
+    k_proj,
+    v_proj,
+    mlp_gate,
+    mlp_up,
+    mlp_down,
+    shared_gate,
+    shared_up,
+    shared_down,
+    expert_gate,
+    expert_up,
+    expert_down,
+    indexer_wq_b,
+    indexer_wk,
+    indexer_weights_proj,
+    eh_proj,
+    mtp_head,
+    lm_head,
+};
+inline constexpr std::size_t linear_kind_count = static_cast<std::size_t>(LinearKind::lm_head) + 1;
+
+/// One Linear kind's module name inside a decoder layer (or at the root, for lm_head): the
+/// experts' are `group` + expert index + "." + `module`. The tensor walk names its weights
+/// `module + ".weight"`; the quantisation's module patterns are matched against these names.
+struct LinearName {
+    LinearKind kind;
+    std::string_view group;
+    std::string_view module;
+};
+inline constexpr std::array<LinearName, linear_kind_count> linear_names{{
+    {LinearKind::q_proj, {}, "self_attn.q_proj"},
+    {LinearKind::q_a_proj, {}, "self_attn.q_a_proj"},
+    {LinearKind::q_b_proj, {}, "self_attn.q_b_proj"},
+    {LinearKind::kv_a_proj, {}, "self_attn.kv_a_proj_with_mqa"},
+    {LinearKind::kv_b_proj, {}, "self_attn.kv_b_proj"},
+    {LinearKind::o_proj, {}, "self_attn.o_proj"},
+    {LinearKind::k_proj, {}, "self_attn.k_proj"},
+    {LinearKind::v_proj, {}, "self_attn.v_proj"},
+    {LinearKind::mlp_gate, {}, "mlp.gate_proj"},
+    {LinearKind::mlp_up, {}, "mlp.up_proj"},
+    {LinearKind::mlp_down, {}, "mlp.down_proj"},
+    {LinearKind::shared_gate, {}, "mlp.shared_experts.gate_proj"},
+    {LinearKind::shared_up, {}, "mlp.shared_experts.up_proj"},
+    {LinearKind::shared_down, {}, "mlp.shared_experts.down_proj"},
+    {LinearKind::expert_gate, "mlp.experts.", "gate_proj"},
+    {LinearKind::expert_up, "mlp.experts.", "up_proj"},
+    {LinearKind::expert_down, "mlp.experts.", "down_proj"},
+    {LinearKind::indexer_wq_b, {}, "self_attn.indexer.wq_b"},
+    {LinearKind::indexer_wk, {}, "self_attn.indexer.wk"},
+    {LinearKind::indexer_weights_proj, {}, "self_attn.indexer.weights_proj"},
+    {LinearKind::eh_proj, {}, "eh_proj"},
+    {LinearKind::mtp_head, {}, "shared_head.head"},
+    {LinearKind::lm_head, {}, "lm_head"},
+}};
+
+/// The kind of the Linear whose weight the walk names `group` + i + "." + `suffix` (suffix
+/// ending in ".weight"), or nullopt for a tensor that is no Linear weight of the table.
+[[nodiscard]] constexpr std::optional<LinearKind> linear_kind_of(std::string_view group,
+                                                                 std::string_view suffix) noexcept {
+    constexpr std::string_view tail = ".weight";
+    if (suffix.size() <= tail.size() || suffix.substr(suffix.size() - tail.size()) != tail) return std::nullopt;
+    const std::string_view module = suffix.substr(0, suffix.size() - tail.size());
+    for (const LinearName& n : linear_names) {
+        if (n.group == group && n.module == module) return n.kind;
+    }
+    return std::nullopt;
+}
+
+/// A set of layer indices: every index, or some below `capacity` (the root's lm_head is index 0
+/// of its own set). A quantisation whose exclusions name layers at or above the capacity is not
+/// modelled (the JSON layer refuses it).
+struct LayerSet {
+    static constexpr std::uint64_t capacity = 256;
+    bool all = false;
+    std::array<std::uint64_t, capacity / 64> words{};
+
+    constexpr void insert(std::uint64_t i) noexcept {
+        if (i < capacity) words[static_cast<std::size_t>(i / 64)] |= std::uint64_t{1} << (i % 64);
+    }
+    [[nodiscard]] constexpr bool contains(std::uint64_t i) const noexcept {
+        return all || (i < capacity && ((words[static_cast<std::size_t>(i / 64)] >> (i % 64)) & 1U) != 0);
+    }
+    friend constexpr bool operator==(const LayerSet& a, const LayerSet& b) noexcept {
+        if (a.all != b.all) return false;
+        for (std::size_t i = 0; i < a.words.size(); ++i) {
+            if (a.words[i] != b.words[i]) return false;
+        }
+        return true;
+    }
+};
+
+/// How the checkpoint stores its Linear weights: the format, and the Linear layers it leaves at
+/// the model's dtype (`kept`, by kind and layer index; lm_head at index 0). Derived from the
+/// files, not a key of config.json.
+struct WeightQuantization {
+    WeightFormat format = WeightFormat::fp8_block;
+    QuantSource source = QuantSource::quantization_config;
+    /// fp8_block: the block [rows, cols] of one scale; nvfp4 and int4_pack: {1, group size}.
+    std::array<std::uint64_t, 2> block{128, 128};
+    Fp8Format fp8 = Fp8Format::e4m3; ///< fp8_block: the element format
+    bool input_scale = false;        ///< nvfp4: a W4A4 checkpoint also stores `input_scale`
+    std::array<LayerSet, linear_kind_count> kept{};
+
+    [[nodiscard]] constexpr bool quantizes(LinearKind kind, std::uint64_t layer) const noexcept {
+        return !kept[static_cast<std::size_t>(kind)].contains(layer);
+    }
+    constexpr void keep(LinearKind kind, std::uint64_t layer) noexcept {
+        kept[static_cast<std::size_t>(kind)].insert(layer);
+    }
+    constexpr void keep_all(LinearKind kind) noexcept { kept[static_cast<std::size_t>(kind)].all = true; }
+
+    friend constexpr bool operator==(const WeightQuantization& a, const WeightQuantization& b) noexcept {
+        if (a.format != b.format || a.source != b.source || a.block[0] != b.block[0] || a.block[1] != b.block[1] ||
+            a.fp8 != b.fp8 || a.input_scale != b.input_scale)
+            return false;
+        for (std::size_t i = 0; i < linear_kind_count; ++i) {
+            if (!(a.kept[i] == b.kept[i])) return false;
+        }
+        return true;
+    }
+    friend constexpr bool operator!=(const WeightQuantization& a, const WeightQuantization& b) noexcept {
+        return !(a == b);
+    }
+};
+
+/// DeepSeek's FP8: every Linear of a decoder layer but the indexer's weights_proj, FP8 in blocks;
+/// the output heads (lm_head, the MTP shared head) and the MTP eh_proj stay at the model dtype.
+[[nodiscard]] constexpr WeightQuantization fp8_block_quantization(std::array<std::uint64_t, 2> block,
+                                                                  Fp8Format fmt) noexcept {
+    WeightQuantization q{};
+    q.format = WeightFormat::fp8_block;
+    q.block = block;
+    q.fp8 = fmt;
+    for (const LinearKind k :
+         {LinearKind::indexer_weights_proj, LinearKind::eh_proj, LinearKind::mtp_head, LinearKind::lm_head})
+        q.keep_all(k);
+    return q;
+}
+
+} // namespace deepseek
+
+#endif // DEEPSEEK_CONFIG_QUANTIZATION_HPP

@@ -1,0 +1,204 @@
+// Quantisation formats read from files: ModelOpt's hf_quant_config.json beside config.json,
+// `quantization_config` objects of ModelOpt and compressed-tensors, their module patterns, and
+// what is reported when a format is not modelled. Expected values: NVIDIA's published element
+// count of its R1-0528 / V3.1 FP4 checkpoints (next-capabilities.md §3.3: the V3.1-NVFP4 files'
+// exclusion list is that of R1-0528 v2), and module lists written out from the files' patterns.
+#include <deepseek/json.hpp>
+#include <deepseek/memory.hpp>
+#include <deepseek/presets.hpp>
+#include <deepseek/report_json.hpp>
+
+#include <cstdint>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "catch.hpp"
+#include "expected_figures.hpp"
+#include "test_support.hpp"
+
+using namespace deepseek;
+using nlohmann::json;
+namespace fs = std::filesystem;
+namespace X = expected;
+
+namespace {
+
+/// A model folder of our own: config.json and hf_quant_config.json with the given texts.
+fs::path model_folder(const std::string& name, const std::string& config, const std::string& quant) {
+    const fs::path dir = test_support::scratch_dir("quantization_json") / name;
+    fs::create_directories(dir);
+    std::ofstream(dir / "config.json") << config;
+    if (!quant.empty()) std::ofstream(dir / "hf_quant_config.json") << quant;
+    return dir;
+}
+
+/// V3's keys without a quantization_config, as NVIDIA's NVFP4 config.json files are.
+std::string v3_bf16_config() {
+    json j = config_to_json(presets::deepseek_v3);
+    j.erase("quantization_config");
+    return j.dump();
+}
+
+/// hf_quant_config.json of NVIDIA's V3.1 / R1-0528 v2 export, written from its rule: lm_head, the
+/// MTP layer 61 (a glob), and q_a, q_b, kv_a, kv_b of layers 0-60.
+std::string nvfp4_hf_quant_config(const std::string& algo = "NVFP4") {
+    json exclude = json::array({"lm_head", "model.layers.61*"});
+    for (int layer = 0; layer < 61; ++layer) {
+        for (const char* m : {"kv_a_proj_with_mqa", "kv_b_proj", "q_a_proj", "q_b_proj"})
+            exclude.push_back("model.layers." + std::to_string(layer) + ".self_attn." + m);
+    }
+    return json{
+        {"producer", {{"name", "modelopt"}, {"version", "0.22.1"}}},
+        {"quantization",
+         {{"quant_algo", algo}, {"kv_cache_quant_algo", "FP8"}, {"group_size", 16}, {"exclude_modules", exclude}}}}
+        .dump();
+}
+
+} // namespace
+
+TEST_CASE("hf_quant_config.json beside config.json: NVIDIA's NVFP4 DeepSeek, exactly", "[quantization][json]") {
+    const fs::path dir = model_folder("v31-nvfp4", v3_bf16_config(), nvfp4_hf_quant_config());
+    for (const fs::path& path : {dir, dir / "config.json"}) {
+        const Document doc = load_document(path);
+        const auto& c = std::get<DeepseekV3Config>(doc.config);
+        REQUIRE(c.weight_quantization.has_value());
+        CHECK(c.weight_quantization->format == WeightFormat::nvfp4);
+        CHECK(c.weight_quantization->source == QuantSource::hf_quant_config);
+        CHECK(c.weight_quantization->input_scale);
+        CHECK(stored_elements(c) == 393'632'909'544); // NVIDIA's published "393.6B"
+        CHECK(checkpoint_bytes(c) == 413'306'995'616);
+        CHECK(parameter_count(c) == X::v3_params);
+        CHECK(doc.hf_quant_config.at("quantization").at("quant_algo") == "NVFP4");
+        CHECK(not_modelled(doc).empty());
+        // load_config reads it too; parsing config.json's text alone cannot.
+        CHECK(load_config<DeepseekV3Config>(path) == c);
+        CHECK_FALSE(parse_config<DeepseekV3Config>(v3_bf16_config()).weight_quantization.has_value());
+        // Saving config.json does not write what came from the other file (an unset
+        // quantization_config is written as null, as save_pretrained does).
+        CHECK(document_to_json(doc).at("quantization_config").is_null());
+    }
+    const Report r = make_report(load_config<DeepseekV3Config>(dir), ReportOptions{}).value();
+    CHECK(r.quantization == std::optional<WeightFormat>(WeightFormat::nvfp4));
+    CHECK(r.quantization_source == std::optional<QuantSource>(QuantSource::hf_quant_config));
+    const json j = report_to_json(load_document(dir), r, "x");
+    CHECK(j.at("quantization") == json{{"method", "nvfp4"}, {"source", "hf_quant_config.json"}, {"modelled", true}});
+}
+
+TEST_CASE("The released V3.1-NVFP4 files, as a model folder", "[quantization][json][corpus]") {
+    REQUIRE_CORPUS();
+    const fs::path dir = model_folder(
+        "v31-nvfp4-released", test_support::read_text(test_support::corpus_file("nvidia-deepseek-v3.1-nvfp4.json")),
+        test_support::read_text(test_support::corpus_file("nvidia-deepseek-v3.1-nvfp4.hf_quant_config.json")));
+    const auto c = load_config<DeepseekV3Config>(dir);
+    CHECK(stored_elements(c) == 393'632'909'544);
+    CHECK(checkpoint_bytes(c) == 413'306'995'616);
+}
+
+TEST_CASE("hf_quant_config.json that is not modelled: loads, and says why", "[quantization][json]") {
+    const fs::path dir = model_folder("modelopt-fp8", v3_bf16_config(), nvfp4_hf_quant_config("FP8"));
+    const Document doc = load_document(dir);
+    const auto& c = std::get<DeepseekV3Config>(doc.config);
+    CHECK_FALSE(quantization_modelled(c));
+    CHECK_THROWS_AS((void)checkpoint_bytes(c), Error);
+    CHECK(parameter_count(c) == X::v3_params);
+    CHECK(not_modelled(doc) ==
+          std::vector<std::string>{"hf_quant_config.json: ModelOpt quant_algo \"FP8\" is not modelled (only NVFP4 is), "
+                                   "so the checkpoint's bytes and the weights as released are not given "
+                                   "(--weights-dtype gives a uniform figure)"});
+    const json saved = document_to_json(doc);
+    CHECK((!saved.contains("quantization_config") || saved.at("quantization_config").is_null()));
+}
+
+TEST_CASE("hf_quant_config.json errors name the file and the JSON pointer", "[quantization][json]") {
+    const fs::path dir = model_folder("bad-quant", v3_bf16_config(), R"({"producer": {}})");
+    try {
+        (void)load_document(dir);
+        FAIL("no error");
+    } catch (const Error& e) {
+        CHECK(e.kind() == ErrorKind::missing_key);
+        CHECK(e.pointer() == "/quantization");
+        CHECK(e.message() == "hf_quant_config.json needs a \"quantization\" object");
+        CHECK(e.file() == (dir / "hf_quant_config.json").string());
+    }
+    const fs::path broken = model_folder("broken-quant", v3_bf16_config(), "{");
+    try {
+        (void)load_config(broken);
+        FAIL("no error");
+    } catch (const Error& e) {
+        CHECK(e.kind() == ErrorKind::syntax);
+        CHECK(e.file() == (broken / "hf_quant_config.json").string());
+    }
+}
+
+TEST_CASE("compressed-tensors INT4 in quantization_config: Kimi-K2.5's ignore list", "[quantization][json]") {
+    // Kimi-K2.5's text_config.quantization_config, its keys as released.
+    const json q = json::parse(R"({
+        "config_groups": {"group_0": {"input_activations": null, "output_activations": null, "targets": ["Linear"],
+            "weights": {"actorder": null, "block_structure": null, "dynamic": false, "group_size": 32,
+                        "num_bits": 4, "observer": "minmax", "observer_kwargs": {}, "strategy": "group",
+                        "symmetric": true, "type": "int"}}},
+        "format": "pack-quantized",
+        "ignore": ["lm_head", "re:.*self_attn.*", "re:.*shared_experts.*", "re:.*mlp\\.(gate|up|gate_up|down)_proj.*"],
+        "kv_cache_scheme": null, "quant_method": "compressed-tensors", "quantization_status": "compressed"})");
+    json file = config_to_json(presets::deepseek_v3);
+    file["quantization_config"] = q;
+    const Document doc = parse_document(file.dump());
+    const auto& c = std::get<DeepseekV3Config>(doc.config);
+    REQUIRE(c.weight_quantization.has_value());
+    const WeightQuantization& w = *c.weight_quantization;
+    CHECK(w.format == WeightFormat::int4_pack);
+    CHECK(w.block[1] == 32);
+    // Written out from the patterns: attention, shared experts, dense MLPs and the head stay bf16
+    // in every layer (MTP layer 61 included); the routed experts are INT4.
+    for (const std::uint64_t layer : {std::uint64_t{0}, std::uint64_t{3}, std::uint64_t{61}}) {
+        for (const LinearKind k : {LinearKind::q_a_proj, LinearKind::q_b_proj, LinearKind::kv_a_proj,
+                                   LinearKind::kv_b_proj, LinearKind::o_proj, LinearKind::shared_gate,
+                                   LinearKind::shared_down, LinearKind::mlp_gate, LinearKind::mlp_down})
+            CHECK_FALSE(w.quantizes(k, layer));
+        for (const LinearKind k : {LinearKind::expert_gate, LinearKind::expert_up, LinearKind::expert_down})
+            CHECK(w.quantizes(k, layer));
+        CHECK(w.quantizes(LinearKind::eh_proj, layer)); // an nn.Linear no pattern names
+    }
+    CHECK_FALSE(w.quantizes(LinearKind::lm_head, 0));
+    CHECK(document_to_json(doc).at("quantization_config") == q); // saved back as read
+    CHECK(not_modelled(doc).empty());
+
+    // One expert per layer named apart from the others: not modelled, and why.
+    file["quantization_config"]["ignore"] = json::array({"re:.*experts\\.7\\..*"});
+    const Document partial = parse_document(file.dump());
+    CHECK_FALSE(quantization_modelled(std::get<DeepseekV3Config>(partial.config)));
+    CHECK(not_modelled(partial) ==
+          std::vector<std::string>{"quantization_config (compressed-tensors): an exclusion that names some routed "
+                                   "experts of a layer and not others is not modelled, so the checkpoint's bytes and "
+                                   "the weights as released are not given (--weights-dtype gives a uniform figure)"});
+    // A regular expression outside the subset read: not modelled rather than guessed.
+    file["quantization_config"]["ignore"] = json::array({"re:.*\\d+.*"});
+    CHECK_FALSE(quantization_modelled(parse_config<DeepseekV3Config>(file.dump())));
+    // Activation-order INT4 (g_idx tensors): not modelled.
+    file["quantization_config"] = q;
+    file["quantization_config"]["config_groups"]["group_0"]["weights"]["actorder"] = "group";
+    CHECK_FALSE(quantization_modelled(parse_config<DeepseekV3Config>(file.dump())));
+}
+
+TEST_CASE("Module patterns: fnmatch globs and the subset of re.match read", "[quantization][json]") {
+    using detail::glob_match;
+    using detail::MiniRegex;
+    CHECK(glob_match("model.layers.61*", "model.layers.61.self_attn.q_a_proj"));
+    CHECK_FALSE(glob_match("model.layers.61*", "model.layers.6.self_attn.q_a_proj"));
+    CHECK(glob_match("*.self_attn.?_a_proj", "model.layers.0.self_attn.q_a_proj"));
+    CHECK(glob_match("lm_head", "lm_head"));
+    CHECK_FALSE(glob_match("lm_head", "language_model.lm_head"));
+    // Python's re.match: anchored at the start only.
+    CHECK(MiniRegex(".*mlp\\.(gate|up|gate_up|down)_proj.*").match("model.layers.0.mlp.gate_up_proj"));
+    CHECK_FALSE(MiniRegex(".*mlp\\.(gate|up|gate_up|down)_proj.*").match("model.layers.1.mlp.experts.0.up_proj"));
+    CHECK(MiniRegex("model").match("model.layers.0"));
+    CHECK_FALSE(MiniRegex("layers").match("model.layers.0"));
+    CHECK(MiniRegex("model\\.layers\\.[0-9]+\\.mlp$").match("model.layers.12.mlp"));
+    CHECK_FALSE(MiniRegex("model\\.layers\\.[0-9]+\\.mlp$").match("model.layers.12.mlp.gate"));
+    CHECK(MiniRegex("[^x]+").match("abc"));
+    for (const char* unsupported : {"\\d+", "a{2}", "(?:a)", "a*?", "(a", "[ab"}) {
+        INFO(unsupported);
+        CHECK_FALSE(MiniRegex(unsupported).supported());
+    }
+}
