@@ -351,7 +351,7 @@ std::string optional_count(std::uint64_t v) { return std::to_string(v); }
 
 template <class C> void print_table(std::ostream& os, const C& c, const deepseek::Document& doc,
                                     const deepseek::Report& r, const std::string& source,
-                                    const std::optional<std::uint64_t>& budget) {
+                                    const std::optional<std::uint64_t>& budget, bool from_file) {
     const auto& p = r.params;
     const std::uint64_t moe = deepseek::moe_layer_count(c);
     const std::vector<std::string> not_modelled = deepseek::not_modelled(doc);
@@ -407,11 +407,14 @@ template <class C> void print_table(std::ostream& os, const C& c, const deepseek
                    ? "hf_quant_config.json beside the config"
                    : "quantization_config")
            << ")\n";
+    } else if (r.quantization_modelled && from_file) {
+        // NVIDIA's NVFP4 checkpoints describe their quantisation beside config.json, not in it.
+        os << "quantization  none in config.json, and no hf_quant_config.json beside it\n";
     }
-    if (r.checkpoint_bytes)
-        os << "checkpoint    " << human_bytes(*r.checkpoint_bytes) << " (" << grouped(*r.checkpoint_bytes)
-           << " bytes)\n";
-    else
+    if (r.checkpoint_bytes) {
+        os << "checkpoint    " << human_bytes(*r.checkpoint_bytes) << " (" << grouped(*r.checkpoint_bytes) << " bytes"
+           << (p.vision_modelled ? "" : "; without the vision tower, not modelled") << ")\n";
+    } else
         os << "checkpoint    not modelled (quant_method)\n";
     if (r.weight_bytes) {
         os << "weights       " << human_bytes(*r.weight_bytes) << " per rank (" << grouped(*r.weight_bytes)
@@ -652,7 +655,7 @@ template <class C> int run(const C& c, const deepseek::Document& doc, const CliO
         if (pages) add_pages_json(report, *pages);
         out << report.dump(2) << "\n";
     } else {
-        print_table(out, c, doc, r, source, o.report.budget);
+        print_table(out, c, doc, r, source, o.report.budget, o.path.has_value());
         if (pages) print_pages(out, *pages, r, o.report.budget);
         if (o.tensors) {
             out << "\ntensors\n";

@@ -680,3 +680,15 @@ TEST_CASE("A quantisation method that is not modelled: the report says so, exit 
     CHECK(tensors.err == "deepseek-config: /quantization_config/quant_method: --tensors: the stored tensors of "
                          "this quantisation are not modelled (see the report's not modelled line)\n");
 }
+
+TEST_CASE("The table says where a quantisation was looked for, and what the checkpoint figure leaves out", "[cli]") {
+    REQUIRE_CORPUS();
+    // NVIDIA's NVFP4 config.json alone: its quantisation is described in a file beside it.
+    const Run nvfp4 = run_cli(corpus("nvidia-deepseek-v3.1-nvfp4.json"));
+    CHECK(nvfp4.out.find("\nquantization  none in config.json, and no hf_quant_config.json beside it\n") !=
+          std::string::npos);
+    const Run k25 = run_cli(corpus("2026/kimi-k2.5.json"));
+    CHECK(k25.out.find("\nquantization  int4_pack (from quantization_config)\n") != std::string::npos);
+    CHECK(k25.out.find("bytes; without the vision tower, not modelled)\n") != std::string::npos);
+    CHECK(run_cli("--preset deepseek-v2-lite").out.find("\nquantization") == std::string::npos);
+}

@@ -175,6 +175,10 @@ TEST_CASE("compressed-tensors INT4 in quantization_config: Kimi-K2.5's ignore li
     // A regular expression outside the subset read: not modelled rather than guessed.
     file["quantization_config"]["ignore"] = json::array({"re:.*\\d+.*"});
     CHECK_FALSE(quantization_modelled(parse_config<DeepseekV3Config>(file.dump())));
+    // A pattern whose matching would take exponential time: bounded, then not modelled.
+    file["quantization_config"]["ignore"] = json::array({"re:(.*)*(.*)*(.*)*z"});
+    const Document costly = parse_document(file.dump());
+    CHECK_FALSE(quantization_modelled(std::get<DeepseekV3Config>(costly.config)));
     // Activation-order INT4 (g_idx tensors): not modelled.
     file["quantization_config"] = q;
     file["quantization_config"]["config_groups"]["group_0"]["weights"]["actorder"] = "group";
@@ -201,4 +205,39 @@ TEST_CASE("Module patterns: fnmatch globs and the subset of re.match read", "[qu
         INFO(unsupported);
         CHECK_FALSE(MiniRegex(unsupported).supported());
     }
+}
+
+TEST_CASE("Kimi-K2.5's released files: INT4 in text_config, NVFP4 at the top level", "[quantization][json][corpus]") {
+    REQUIRE_CORPUS();
+    // compressed-tensors inside text_config: the names it lists are the language model's own.
+    const auto int4 = load_config<KimiK25Config>(test_support::corpus_file("2026/kimi-k2.5.json"));
+    REQUIRE(int4.weight_quantization.has_value());
+    CHECK(int4.weight_quantization->format == WeightFormat::int4_pack);
+    CHECK(int4.weight_quantization->block[1] == 32);
+    // ModelOpt at the top level: its `ignore` globs carry the `language_model.` prefix
+    // ("language_model.lm_head", "language_model.model.layers.N.self_attn*").
+    const auto nvfp4 = load_config<KimiK25Config>(test_support::corpus_file("2026/nvidia-kimi-k2.5-nvfp4.json"));
+    REQUIRE(nvfp4.weight_quantization.has_value());
+    const WeightQuantization& w = *nvfp4.weight_quantization;
+    CHECK(w.format == WeightFormat::nvfp4);
+    CHECK(w.input_scale); // config_groups quantises the input activations too
+    for (const std::uint64_t layer : {std::uint64_t{0}, std::uint64_t{30}, std::uint64_t{60}}) {
+        for (const LinearKind k : {LinearKind::q_a_proj, LinearKind::q_b_proj, LinearKind::kv_a_proj,
+                                   LinearKind::kv_b_proj, LinearKind::o_proj})
+            CHECK_FALSE(w.quantizes(k, layer));
+        for (const LinearKind k : {LinearKind::expert_gate, LinearKind::expert_down, LinearKind::shared_up})
+            CHECK(w.quantizes(k, layer));
+    }
+    CHECK(w.quantizes(LinearKind::mlp_gate, 0)); // the dense layer 0 MLP: no glob names it
+    CHECK_FALSE(w.quantizes(LinearKind::lm_head, 0));
+    // One routed expert Linear [2048, 7168] as NVFP4: 2048·7168·9/16 + 8 bytes; as INT4 by 32:
+    // 2048·7168·9/16 + 16. The language model's bytes differ by 8 per routed Linear, and by what
+    // NVFP4 also quantises: the shared experts and layer 0's dense MLP (bf16 in the INT4 file).
+    const std::uint64_t routed = 3ULL * 384 * 60;
+    const std::uint64_t shared = 3ULL * 60; // one shared expert of width 2048 per MoE layer
+    const auto nvfp4_bytes = [](std::uint64_t out, std::uint64_t in) { return out * in * 9 / 16 + 8; };
+    const std::uint64_t shared_and_dense_bf16 = shared * 2048ULL * 7168 * 2 + 3ULL * 18432 * 7168 * 2;
+    const std::uint64_t shared_and_dense_nvfp4 = shared * nvfp4_bytes(2048, 7168) + 3 * nvfp4_bytes(18432, 7168);
+    CHECK(checkpoint_bytes(int4) - checkpoint_bytes(nvfp4) ==
+          routed * 8 + shared_and_dense_bf16 - shared_and_dense_nvfp4);
 }

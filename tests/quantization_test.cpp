@@ -115,6 +115,30 @@ static_assert(active_parameter_count(r1_fp4_v2) == X::v3_active_params);
 static_assert(param_breakdown(r1_fp4_v2).mtp == X::v3_mtp_params);
 static_assert(quantization_modelled(r1_fp4_v2));
 
+// Exclusions that differ from layer to layer: all of V3's Linear layers NVFP4 but layer 10's
+// o_proj [7168, 16384] kept bf16. Against all NVFP4: + 7168·16384·2 - (7168·16384·9/16 + 8).
+constexpr DeepseekV3Config one_layer_excluded() {
+    DeepseekV3Config c = P::deepseek_v3;
+    c.quantization_config = std::optional<QuantizationConfig>{};
+    WeightQuantization q{};
+    q.format = WeightFormat::nvfp4;
+    q.block = {1, 16};
+    q.input_scale = true;
+    q.keep(LinearKind::o_proj, 10);
+    c.weight_quantization = std::optional<WeightQuantization>(q);
+    return c;
+}
+constexpr DeepseekV3Config none_excluded() {
+    DeepseekV3Config c = one_layer_excluded();
+    WeightQuantization q = *c.weight_quantization;
+    q.kept = WeightQuantization{}.kept;
+    c.weight_quantization = std::optional<WeightQuantization>(q);
+    return c;
+}
+static_assert(checkpoint_bytes(one_layer_excluded()) ==
+              checkpoint_bytes(none_excluded()) + 7168ULL * 16384 * 2 - (7168ULL * 16384 * 9 / 16 + 8));
+static_assert(tensor_count(one_layer_excluded()) == tensor_count(none_excluded()) - 3);
+
 // compressed-tensors INT4: per routed expert Linear out·in/2 packed + out·in/32·2 scale + 16.
 constexpr std::uint64_t k25_expert_linear_int4 = 2048ULL * 7168 / 2 + 2048ULL * 7168 / 32 * 2 + 16;
 static_assert(k25_expert_linear_int4 == 8'257'552);

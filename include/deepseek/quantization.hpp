@@ -83,51 +83,55 @@ enum class LinearKind : std::uint8_t {
 inline constexpr std::size_t linear_kind_count = static_cast<std::size_t>(LinearKind::lm_head) + 1;
 
 /// One Linear kind's module name inside a decoder layer (or at the root, for lm_head): the
-/// experts' are `group` + expert index + "." + `module`. The tensor walk names its weights
-/// `module + ".weight"`; the quantisation's module patterns are matched against these names.
+/// experts' are `group` + expert index + "." + `module`. The one place these names are written:
+/// the tensor walk names each Linear's weight `weight`, and the quantisation's module patterns
+/// are matched against `module`.
 struct LinearName {
     LinearKind kind;
     std::string_view group;
     std::string_view module;
+    std::string_view weight; ///< the weight's name: module + ".weight"
 };
 inline constexpr std::array<LinearName, linear_kind_count> linear_names{{
-    {LinearKind::q_proj, {}, "self_attn.q_proj"},
-    {LinearKind::q_a_proj, {}, "self_attn.q_a_proj"},
-    {LinearKind::q_b_proj, {}, "self_attn.q_b_proj"},
-    {LinearKind::kv_a_proj, {}, "self_attn.kv_a_proj_with_mqa"},
-    {LinearKind::kv_b_proj, {}, "self_attn.kv_b_proj"},
-    {LinearKind::o_proj, {}, "self_attn.o_proj"},
-    {LinearKind::k_proj, {}, "self_attn.k_proj"},
-    {LinearKind::v_proj, {}, "self_attn.v_proj"},
-    {LinearKind::mlp_gate, {}, "mlp.gate_proj"},
-    {LinearKind::mlp_up, {}, "mlp.up_proj"},
-    {LinearKind::mlp_down, {}, "mlp.down_proj"},
-    {LinearKind::shared_gate, {}, "mlp.shared_experts.gate_proj"},
-    {LinearKind::shared_up, {}, "mlp.shared_experts.up_proj"},
-    {LinearKind::shared_down, {}, "mlp.shared_experts.down_proj"},
-    {LinearKind::expert_gate, "mlp.experts.", "gate_proj"},
-    {LinearKind::expert_up, "mlp.experts.", "up_proj"},
-    {LinearKind::expert_down, "mlp.experts.", "down_proj"},
-    {LinearKind::indexer_wq_b, {}, "self_attn.indexer.wq_b"},
-    {LinearKind::indexer_wk, {}, "self_attn.indexer.wk"},
-    {LinearKind::indexer_weights_proj, {}, "self_attn.indexer.weights_proj"},
-    {LinearKind::eh_proj, {}, "eh_proj"},
-    {LinearKind::mtp_head, {}, "shared_head.head"},
-    {LinearKind::lm_head, {}, "lm_head"},
+    {LinearKind::q_proj, {}, "self_attn.q_proj", "self_attn.q_proj.weight"},
+    {LinearKind::q_a_proj, {}, "self_attn.q_a_proj", "self_attn.q_a_proj.weight"},
+    {LinearKind::q_b_proj, {}, "self_attn.q_b_proj", "self_attn.q_b_proj.weight"},
+    {LinearKind::kv_a_proj, {}, "self_attn.kv_a_proj_with_mqa", "self_attn.kv_a_proj_with_mqa.weight"},
+    {LinearKind::kv_b_proj, {}, "self_attn.kv_b_proj", "self_attn.kv_b_proj.weight"},
+    {LinearKind::o_proj, {}, "self_attn.o_proj", "self_attn.o_proj.weight"},
+    {LinearKind::k_proj, {}, "self_attn.k_proj", "self_attn.k_proj.weight"},
+    {LinearKind::v_proj, {}, "self_attn.v_proj", "self_attn.v_proj.weight"},
+    {LinearKind::mlp_gate, {}, "mlp.gate_proj", "mlp.gate_proj.weight"},
+    {LinearKind::mlp_up, {}, "mlp.up_proj", "mlp.up_proj.weight"},
+    {LinearKind::mlp_down, {}, "mlp.down_proj", "mlp.down_proj.weight"},
+    {LinearKind::shared_gate, {}, "mlp.shared_experts.gate_proj", "mlp.shared_experts.gate_proj.weight"},
+    {LinearKind::shared_up, {}, "mlp.shared_experts.up_proj", "mlp.shared_experts.up_proj.weight"},
+    {LinearKind::shared_down, {}, "mlp.shared_experts.down_proj", "mlp.shared_experts.down_proj.weight"},
+    {LinearKind::expert_gate, "mlp.experts.", "gate_proj", "gate_proj.weight"},
+    {LinearKind::expert_up, "mlp.experts.", "up_proj", "up_proj.weight"},
+    {LinearKind::expert_down, "mlp.experts.", "down_proj", "down_proj.weight"},
+    {LinearKind::indexer_wq_b, {}, "self_attn.indexer.wq_b", "self_attn.indexer.wq_b.weight"},
+    {LinearKind::indexer_wk, {}, "self_attn.indexer.wk", "self_attn.indexer.wk.weight"},
+    {LinearKind::indexer_weights_proj, {}, "self_attn.indexer.weights_proj", "self_attn.indexer.weights_proj.weight"},
+    {LinearKind::eh_proj, {}, "eh_proj", "eh_proj.weight"},
+    {LinearKind::mtp_head, {}, "shared_head.head", "shared_head.head.weight"},
+    {LinearKind::lm_head, {}, "lm_head", "lm_head.weight"},
 }};
 
-/// The kind of the Linear whose weight the walk names `group` + i + "." + `suffix` (suffix
-/// ending in ".weight"), or nullopt for a tensor that is no Linear weight of the table.
-[[nodiscard]] constexpr std::optional<LinearKind> linear_kind_of(std::string_view group,
-                                                                 std::string_view suffix) noexcept {
-    constexpr std::string_view tail = ".weight";
-    if (suffix.size() <= tail.size() || suffix.substr(suffix.size() - tail.size()) != tail) return std::nullopt;
-    const std::string_view module = suffix.substr(0, suffix.size() - tail.size());
-    for (const LinearName& n : linear_names) {
-        if (n.group == group && n.module == module) return n.kind;
-    }
-    return std::nullopt;
+/// The names of a Linear kind (the table is in the order of the enum).
+[[nodiscard]] constexpr const LinearName& linear_name(LinearKind kind) noexcept {
+    return linear_names[static_cast<std::size_t>(kind)];
 }
+
+namespace detail {
+constexpr bool linear_names_in_order() noexcept {
+    for (std::size_t i = 0; i < linear_names.size(); ++i) {
+        if (static_cast<std::size_t>(linear_names[i].kind) != i) return false;
+    }
+    return true;
+}
+} // namespace detail
+static_assert(detail::linear_names_in_order(), "linear_names must list the kinds in the order of LinearKind");
 
 /// A set of layer indices: every index, or some below `capacity` (the root's lm_head is index 0
 /// of its own set). A quantisation whose exclusions name layers at or above the capacity is not
@@ -171,6 +175,24 @@ struct WeightQuantization {
         kept[static_cast<std::size_t>(kind)].insert(layer);
     }
     constexpr void keep_all(LinearKind kind) noexcept { kept[static_cast<std::size_t>(kind)].all = true; }
+    /// The first layer after `index`, below `stop`, whose Linear layers this quantisation treats
+    /// otherwise than layer `index`'s; `stop` when there is none (the tensor walk's runs of
+    /// identical layers end there).
+    [[nodiscard]] constexpr std::uint64_t alike_until(std::uint64_t index, std::uint64_t stop) const noexcept {
+        for (const LayerSet& set : kept) {
+            bool any = false;
+            for (const std::uint64_t w : set.words) any = any || w != 0;
+            if (set.all || !any) continue; // the same for every layer
+            const bool here = set.contains(index);
+            for (std::uint64_t j = index + 1; j < stop && j <= LayerSet::capacity; ++j) {
+                if (set.contains(j) != here) {
+                    stop = j;
+                    break;
+                }
+            }
+        }
+        return stop;
+    }
 
     friend constexpr bool operator==(const WeightQuantization& a, const WeightQuantization& b) noexcept {
         if (a.format != b.format || a.source != b.source || a.block[0] != b.block[0] || a.block[1] != b.block[1] ||

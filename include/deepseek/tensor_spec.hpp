@@ -178,14 +178,15 @@ template <class V> struct Emitter {
         spec.packing = packing;
         visit(static_cast<const TensorSpec&>(spec)); // read-only, valid during the call
     }
-    /// A Linear weight [out, in] (suffix `module + ".weight"`, see linear_names): at the model
-    /// dtype unless the checkpoint's quantisation covers its kind in this block, then as the
+    /// The weight [out, in] of a Linear of kind `kind` (named as linear_names says): at the
+    /// model dtype unless the checkpoint's quantisation covers the kind in this block, then as the
     /// format stores it. A scale is split like its weight; a scalar is held by every rank.
-    constexpr void linear(std::string_view suffix, std::uint64_t out, std::uint64_t in, Part p, Split split,
-                          std::string_view group = {}, std::uint64_t copies = 1) {
-        const std::optional<LinearKind> kind = linear_kind_of(group, suffix);
+    constexpr void linear(LinearKind kind, std::uint64_t out, std::uint64_t in, Part p, Split split,
+                          std::uint64_t copies = 1) {
+        const LinearName& name = linear_name(kind);
+        const std::string_view suffix = name.weight, group = name.group;
         const std::uint64_t index = spec.block == no_block ? 0 : spec.block;
-        if (!quant || !kind || !quant->quantizes(*kind, index)) {
+        if (!quant || !quant->quantizes(kind, index)) {
             tensor(suffix, shape2(out, in), p, split, Storage::model, group, copies);
             return;
         }

@@ -64,7 +64,7 @@ namespace detail {
 /// than asking it layer by layer (a loop over all 61 V3 layers per walk): the kind can change
 /// only at first_k_dense_replace, at num_hidden_layers (the first MTP layer) and, with
 /// moe_layer_freq > 1, between any two layers from first_k_dense_replace on (runs of one layer
-/// there: correct, if not the longest).
+/// there: correct, if not the longest), and where a quantisation's exclusions change.
 template <class C> constexpr std::uint64_t layers_alike(const C& c, std::uint64_t index, std::uint64_t end) noexcept {
     std::uint64_t stop = end;
     if (index < c.num_hidden_layers) stop = c.num_hidden_layers;
@@ -73,6 +73,8 @@ template <class C> constexpr std::uint64_t layers_alike(const C& c, std::uint64_
     } else if (c.moe_layer_freq > 1) {
         stop = index + 1;
     }
+    // A quantisation that leaves some layers' Linear layers unquantised ends runs there too.
+    if (const auto q = quantization_of(c)) stop = q->alike_until(index, stop);
     return stop - index;
 }
 } // namespace detail
@@ -168,11 +170,11 @@ constexpr void visit_indexer(Emitter<V>& e, const DeepseekV3Config& c, std::uint
     const std::uint64_t H = c.hidden_size;
     const std::uint64_t n_i = value_or_zero(c.index_n_heads);
     const std::uint64_t d_i = value_or_zero(c.index_head_dim);
-    e.linear("self_attn.indexer.wq_b.weight", checked_mul(n_i, d_i, what), r_q, Part::indexer, Split::replicated);
-    e.linear("self_attn.indexer.wk.weight", d_i, H, Part::indexer, Split::replicated);
+    e.linear(LinearKind::indexer_wq_b, checked_mul(n_i, d_i, what), r_q, Part::indexer, Split::replicated);
+    e.linear(LinearKind::indexer_wk, d_i, H, Part::indexer, Split::replicated);
     e.tensor("self_attn.indexer.k_norm.weight", shape1(d_i), Part::indexer, Split::replicated, Storage::fp32);
     e.tensor("self_attn.indexer.k_norm.bias", shape1(d_i), Part::indexer, Split::replicated, Storage::fp32);
-    e.linear("self_attn.indexer.weights_proj.weight", n_i, H, Part::indexer, Split::replicated);
+    e.linear(LinearKind::indexer_weights_proj, n_i, H, Part::indexer, Split::replicated);
 }
 
 /// The tensors of decoder layer `index`, each standing for `layers` identical layers.
@@ -194,23 +196,23 @@ constexpr void visit_layer(const C& c, std::uint64_t index, V& visit, std::uint6
         const std::uint64_t q_out = detail::checked_mul(n_h, detail::checked_add(d_n, d_r, what), what);
         if (r_q != 0) {
             // Low-rank query: q_a_proj [r_q, H], its RMSNorm, q_b_proj [n_h d_qk, r_q].
-            e.linear("self_attn.q_a_proj.weight", r_q, H, Part::attention, Split::replicated);
+            e.linear(LinearKind::q_a_proj, r_q, H, Part::attention, Split::replicated);
             if (c.attention_bias) e.tensor("self_attn.q_a_proj.bias", shape1(r_q), Part::attention);
             e.tensor("self_attn.q_a_layernorm.weight", shape1(r_q), Part::attention);
-            e.linear("self_attn.q_b_proj.weight", q_out, r_q, Part::attention, Split::rows);
+            e.linear(LinearKind::q_b_proj, q_out, r_q, Part::attention, Split::rows);
         } else {
             // q_lora_rank null or 0: one q_proj [n_h d_qk, H], never with a bias.
-            e.linear("self_attn.q_proj.weight", q_out, H, Part::attention, Split::rows);
+            e.linear(LinearKind::q_proj, q_out, H, Part::attention, Split::rows);
         }
         // Joint KV down-projection: the latent (r_kv) plus the shared rope key (d_r).
         const std::uint64_t kv_a_out = detail::checked_add(r_kv, d_r, what);
-        e.linear("self_attn.kv_a_proj_with_mqa.weight", kv_a_out, H, Part::attention, Split::replicated);
+        e.linear(LinearKind::kv_a_proj, kv_a_out, H, Part::attention, Split::replicated);
         if (c.attention_bias) e.tensor("self_attn.kv_a_proj_with_mqa.bias", shape1(kv_a_out), Part::attention);
         e.tensor("self_attn.kv_a_layernorm.weight", shape1(r_kv), Part::attention);
         // Up-projection of the latent to per-head K-nope and V.
-        e.linear("self_attn.kv_b_proj.weight", detail::checked_mul(n_h, detail::checked_add(d_n, d_v, what), what),
-                 r_kv, Part::attention, Split::rows);
-        e.linear("self_attn.o_proj.weight", H, detail::checked_mul(n_h, d_v, what), Part::attention, Split::cols);
+        e.linear(LinearKind::kv_b_proj, detail::checked_mul(n_h, detail::checked_add(d_n, d_v, what), what), r_kv,
+                 Part::attention, Split::rows);
+        e.linear(LinearKind::o_proj, H, detail::checked_mul(n_h, d_v, what), Part::attention, Split::cols);
         if (c.attention_bias) e.tensor("self_attn.o_proj.bias", shape1(H), Part::attention);
         if constexpr (std::is_base_of_v<DeepseekV3Config, C>) {
             if (has_indexer(c)) visit_indexer(e, c, r_q, what);
@@ -221,13 +223,13 @@ constexpr void visit_layer(const C& c, std::uint64_t index, V& visit, std::uint6
         const std::uint64_t hd = mha_head_dim(c);
         const std::uint64_t q_out = detail::checked_mul(n_h, hd, what);
         const std::uint64_t kv_out = detail::checked_mul(c.num_key_value_heads, hd, what);
-        e.linear("self_attn.q_proj.weight", q_out, H, Part::attention, Split::rows);
+        e.linear(LinearKind::q_proj, q_out, H, Part::attention, Split::rows);
         if (c.attention_bias) e.tensor("self_attn.q_proj.bias", shape1(q_out), Part::attention, Split::rows);
-        e.linear("self_attn.k_proj.weight", kv_out, H, Part::attention, Split::rows);
+        e.linear(LinearKind::k_proj, kv_out, H, Part::attention, Split::rows);
         if (c.attention_bias) e.tensor("self_attn.k_proj.bias", shape1(kv_out), Part::attention, Split::rows);
-        e.linear("self_attn.v_proj.weight", kv_out, H, Part::attention, Split::rows);
+        e.linear(LinearKind::v_proj, kv_out, H, Part::attention, Split::rows);
         if (c.attention_bias) e.tensor("self_attn.v_proj.bias", shape1(kv_out), Part::attention, Split::rows);
-        e.linear("self_attn.o_proj.weight", H, q_out, Part::attention, Split::cols);
+        e.linear(LinearKind::o_proj, H, q_out, Part::attention, Split::cols);
         if (c.attention_bias) e.tensor("self_attn.o_proj.bias", shape1(H), Part::attention);
     }
 
@@ -246,23 +248,23 @@ constexpr void visit_layer(const C& c, std::uint64_t index, V& visit, std::uint6
             e.tensor("mlp.gate.e_score_correction_bias", shape1(E), Part::router, Split::replicated,
                      router_bias_storage<C>());
         // E routed experts, each a SwiGLU MLP of width I_e.
-        e.linear("gate_proj.weight", I_e, H, Part::routed_experts, Split::experts, "mlp.experts.", E);
-        e.linear("up_proj.weight", I_e, H, Part::routed_experts, Split::experts, "mlp.experts.", E);
-        e.linear("down_proj.weight", H, I_e, Part::routed_experts, Split::experts, "mlp.experts.", E);
+        e.linear(LinearKind::expert_gate, I_e, H, Part::routed_experts, Split::experts, E);
+        e.linear(LinearKind::expert_up, I_e, H, Part::routed_experts, Split::experts, E);
+        e.linear(LinearKind::expert_down, H, I_e, Part::routed_experts, Split::experts, E);
         // The shared experts are ONE SwiGLU MLP of width n_shared_experts * I_e.
         const std::uint64_t S = detail::value_or_zero(c.n_shared_experts);
         if (S != 0) {
             const std::uint64_t width = detail::checked_mul(S, I_e, what);
-            e.linear("mlp.shared_experts.gate_proj.weight", width, H, Part::shared_experts, Split::rows);
-            e.linear("mlp.shared_experts.up_proj.weight", width, H, Part::shared_experts, Split::rows);
-            e.linear("mlp.shared_experts.down_proj.weight", H, width, Part::shared_experts, Split::cols);
+            e.linear(LinearKind::shared_gate, width, H, Part::shared_experts, Split::rows);
+            e.linear(LinearKind::shared_up, width, H, Part::shared_experts, Split::rows);
+            e.linear(LinearKind::shared_down, H, width, Part::shared_experts, Split::cols);
         }
     } else {
         // Dense SwiGLU MLP of width intermediate_size: 3 H I.
         const std::uint64_t I = c.intermediate_size;
-        e.linear("mlp.gate_proj.weight", I, H, Part::dense_mlp, Split::rows);
-        e.linear("mlp.up_proj.weight", I, H, Part::dense_mlp, Split::rows);
-        e.linear("mlp.down_proj.weight", H, I, Part::dense_mlp, Split::cols);
+        e.linear(LinearKind::mlp_gate, I, H, Part::dense_mlp, Split::rows);
+        e.linear(LinearKind::mlp_up, I, H, Part::dense_mlp, Split::rows);
+        e.linear(LinearKind::mlp_down, H, I, Part::dense_mlp, Split::cols);
     }
 
     if (mtp) {
@@ -271,10 +273,10 @@ constexpr void visit_layer(const C& c, std::uint64_t index, V& visit, std::uint6
         // stored second copies of embed_tokens and of the output head.
         e.tensor("enorm.weight", shape1(H), Part::norm);
         e.tensor("hnorm.weight", shape1(H), Part::norm);
-        e.linear("eh_proj.weight", H, detail::checked_mul(2, H, what), Part::mtp_projection, Split::replicated);
+        e.linear(LinearKind::eh_proj, H, detail::checked_mul(2, H, what), Part::mtp_projection, Split::replicated);
         e.tensor("shared_head.norm.weight", shape1(H), Part::norm);
         e.tensor("embed_tokens.weight", shape2(c.vocab_size, H), Part::embedding, Split::rows);
-        e.linear("shared_head.head.weight", c.vocab_size, H, Part::lm_head, Split::rows);
+        e.linear(LinearKind::mtp_head, c.vocab_size, H, Part::lm_head, Split::rows);
     }
 }
 } // namespace detail
@@ -300,7 +302,8 @@ template <class C, class V> constexpr void visit_model(const C& c, V&& visit, bo
         i += run;
     }
     root.tensor("model.norm.weight", detail::shape1(c.hidden_size), Part::norm);
-    if (!c.tie_word_embeddings) root.linear("lm_head.weight", c.vocab_size, c.hidden_size, Part::lm_head, Split::rows);
+    if (!c.tie_word_embeddings)
+        root.linear(LinearKind::lm_head, c.vocab_size, c.hidden_size, Part::lm_head, Split::rows);
     if constexpr (std::is_same_v<C, DeepseekOCRConfig>) {
         if (vision_modelled(c)) for_each_ocr_vision_tensor(c, visit, group_layers);
     } else if constexpr (std::is_same_v<C, DeepseekOCR2Config>) {

@@ -43,7 +43,9 @@ def instruction_table(loop_program, corpus):
           "parse_config<AnyConfig> | ratio | make_report adds |")
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for name, file in (("v2_lite", "deepseek-v2-lite.json"), ("v3", "deepseek-v3.json"),
-                       ("ocr", "deepseek-ocr.json")):
+                       ("ocr", "deepseek-ocr.json"), ("v3.2", "deepseek-v3.2.json"),
+                       ("vl2_tiny", "2026/deepseek-vl2-tiny.json"), ("kimi_vl", "2026/kimi-vl-a3b-instruct.json"),
+                       ("kimi_k2.5", "2026/kimi-k2.5.json"), ("kimi_k2.5_nvfp4", "2026/nvidia-kimi-k2.5-nvfp4.json")):
         path = os.path.join(corpus, file)
         count = {m: instructions(loop_program, path, m)
                  for m in ("none", "raw", "typed", "report", "any", "any_report")}

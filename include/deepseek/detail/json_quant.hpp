@@ -86,6 +86,9 @@ template <class C> std::string resolve_exclusions(WeightQuantization& q, const C
         }
     }
     if (excluded(std::string(prefix) + "lm_head")) q.keep(LinearKind::lm_head, 0);
+    for (const ModulePattern& p : patterns) {
+        if (!p.supported()) return "an exclusion pattern too costly to match (nested repetition) is not modelled";
+    }
     return {};
 }
 

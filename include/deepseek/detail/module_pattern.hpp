@@ -48,9 +48,14 @@ class MiniRegex {
         alternatives_ = parse_alternatives();
         if (pos_ != text_.size()) supported_ = false; // an unmatched ')'
     }
-    [[nodiscard]] bool supported() const noexcept { return supported_; }
+    /// False for syntax outside the subset, and once a match has run out of steps (a pattern
+    /// such as "(a|a)*b" can take time exponential in the name's length; `max_steps` bounds it).
+    [[nodiscard]] bool supported() const noexcept { return supported_ && !exhausted_; }
+    static constexpr std::size_t max_steps = 100000;
     /// Whether the pattern matches a prefix of `name` (re.match).
     [[nodiscard]] bool match(std::string_view name) const {
+        if (exhausted_) return false; // once out of steps, the caller reports the pattern unread
+        steps_ = 0;
         const auto done = [](std::size_t) { return true; };
         for (const auto& seq : alternatives_) {
             if (match_seq(seq, 0, name, 0, next_of(done))) return true;
@@ -159,6 +164,10 @@ class MiniRegex {
     }
 
     bool match_one(const Node& node, std::string_view name, std::size_t at, const Next& next) const {
+        if (++steps_ > max_steps) {
+            exhausted_ = true;
+            return false;
+        }
         switch (node.kind) {
         case Node::literal: return at < name.size() && name[at] == node.c && next(at + 1);
         case Node::any: return at < name.size() && name[at] != '\n' && next(at + 1);
@@ -197,6 +206,8 @@ class MiniRegex {
     std::size_t pos_ = 0;
     bool supported_ = true;
     std::vector<Seq> alternatives_;
+    mutable std::size_t steps_ = 0; ///< of the current match
+    mutable bool exhausted_ = false;
 };
 
 /// One entry of an exclusion list: a glob (ModelOpt), or compressed-tensors' exact name or
