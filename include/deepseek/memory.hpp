@@ -72,7 +72,7 @@ struct BreakdownSum {
         const char* const what = "parameter count";
         // Scales of quantised weights and stored buffers (Kimi's inv_freq) are not parameters.
         if (t.part == Part::scale || t.part == Part::buffer) return;
-        n = checked_mul(n, t.packing, what); // a packed weight's parameters
+        if (t.packing != 1) n = checked_mul(n, t.packing, what); // a packed weight's parameters
         if (t.mtp) {
             mtp = checked_add(mtp, n, what);
             return;
@@ -253,6 +253,7 @@ template <class C> struct CheckpointBytesSum {
         const char* const what = "checkpoint bytes";
         std::uint64_t total = 0;
         for (std::size_t i = 0; i < elements.size(); ++i) {
+            if (elements[i] == 0 && (!with_mtp || mtp_elements[i] == 0)) continue; // most classes are empty
             const auto s = static_cast<Storage>(i);
             const std::uint64_t n = with_mtp ? checked_add(elements[i], mtp_elements[i], what) : elements[i];
             const std::uint64_t size = dtype_bits(storage_dtype(c, s)) / 8; // storage dtypes are whole bytes
@@ -275,7 +276,8 @@ struct UniformBitsSum {
     constexpr void add(const TensorSpec& t, std::uint64_t n) {
         if (t.part == Part::scale || t.part == Part::buffer || (t.mtp && !mtp)) return;
         if (!rank_share(t, tp, error, n)) return;
-        elements = checked_add(elements, checked_mul(n, t.packing, "weight bits"), "weight bits");
+        if (t.packing != 1) n = checked_mul(n, t.packing, "weight bits"); // a packed weight's parameters
+        elements = checked_add(elements, n, "weight bits");
     }
     constexpr SizeResult bits() const {
         if (error != MemoryError::none) return error;

@@ -99,9 +99,14 @@ template <class C> constexpr Result<Report, MemoryError> make_report(const C& c,
     // Weights as released of a quantisation that is not modelled have no figure; they are summed
     // at a uniform dtype all the same, which checks that tp splits the model.
     r.quantization_modelled = quantization_modelled(c);
-    if (const auto q = quantization_of(c)) {
-        r.quantization = q->format;
-        r.quantization_source = q->source;
+    if constexpr (std::is_base_of_v<DeepseekV3Config, C>) { // what quantization_of gives, without its copy
+        if (c.weight_quantization) {
+            r.quantization = c.weight_quantization->format;
+            r.quantization_source = c.weight_quantization->source;
+        } else if (c.quantization_config && c.quantization_config->quant_method == QuantMethod::fp8) {
+            r.quantization = WeightFormat::fp8_block;
+            r.quantization_source = QuantSource::quantization_config;
+        }
     }
     const bool released = !options.weights_dtype && r.quantization_modelled;
     BreakdownSum params{value_or_zero(c.num_experts_per_tok)};

@@ -149,10 +149,15 @@ constexpr std::uint64_t value_or_zero(std::uint64_t v) noexcept { return v; }
 /// The fields a scope shares (prefix, block, mtp, layers) are set once, in `spec`; each tensor
 /// then writes only its own fields there. Building a whole TensorSpec per tensor instead was the
 /// larger part of the cost of a summed walk (make_report).
+/// The quantisation of a scope whose Linear layers are never quantised (the vision towers).
+inline constexpr std::optional<WeightQuantization> no_quantization{};
+
 template <class V> struct Emitter {
     V& visit;
-    std::optional<WeightQuantization> quant; ///< unset: no Linear is quantised
-    TensorSpec spec{};                       ///< the tensor being visited
+    /// Unset: no Linear is quantised. A reference to the walk's one copy (it is large: copying
+    /// it into every scope cost more than the FP8 checks of a summed walk).
+    const std::optional<WeightQuantization>& quant;
+    TensorSpec spec{}; ///< the tensor being visited
 
     /// `layers`: identical blocks this scope stands for (TensorSpec::layers).
     constexpr Emitter(V& v, const std::optional<WeightQuantization>& q, std::string_view prefix, std::uint64_t block,
@@ -165,8 +170,7 @@ template <class V> struct Emitter {
     }
 
     constexpr void tensor(std::string_view suffix, Shape s, Part p, Split split = Split::replicated,
-                          Storage st = Storage::model, std::string_view group = {}, std::uint64_t copies = 1,
-                          std::string_view leaf = {}, std::uint64_t packing = 1) {
+                          Storage st = Storage::model, std::string_view group = {}, std::uint64_t copies = 1) {
         spec.group = group;
         spec.copies = copies;
         spec.suffix = suffix;
@@ -174,8 +178,8 @@ template <class V> struct Emitter {
         spec.part = p;
         spec.storage = st;
         spec.split = split;
-        spec.leaf = leaf;
-        spec.packing = packing;
+        spec.leaf = {};
+        spec.packing = 1;
         visit(static_cast<const TensorSpec&>(spec)); // read-only, valid during the call
     }
     /// The weight [out, in] of a Linear of kind `kind` (named as linear_names says): at the
@@ -184,32 +188,41 @@ template <class V> struct Emitter {
     constexpr void linear(LinearKind kind, std::uint64_t out, std::uint64_t in, Part p, Split split,
                           std::uint64_t copies = 1) {
         const LinearName& name = linear_name(kind);
-        const std::string_view suffix = name.weight, group = name.group;
+        spec.group = name.group; // what every stored tensor of this Linear shares, set once
+        spec.suffix = name.weight;
+        spec.copies = copies;
+        const auto stored = [&](Shape s, Part part, Split by, Storage st, std::string_view leaf,
+                                std::uint64_t packing) {
+            spec.shape = s;
+            spec.part = part;
+            spec.split = by;
+            spec.storage = st;
+            spec.leaf = leaf;
+            spec.packing = packing;
+            visit(static_cast<const TensorSpec&>(spec));
+        };
         const std::uint64_t index = spec.block == no_block ? 0 : spec.block;
         if (!quant || !quant->quantizes(kind, index)) {
-            tensor(suffix, shape2(out, in), p, split, Storage::model, group, copies);
+            stored(shape2(out, in), p, split, Storage::model, {}, 1);
             return;
         }
         const auto& b = quant->block;
         switch (quant->format) {
         case WeightFormat::fp8_block:
-            tensor(suffix, shape2(out, in), p, split, Storage::fp8_linear, group, copies);
-            tensor(suffix, shape2(ceil_div(out, b[0]), ceil_div(in, b[1])), Part::scale, split, Storage::fp32, group,
-                   copies, "weight_scale_inv");
+            stored(shape2(out, in), p, split, Storage::fp8_linear, {}, 1);
+            stored(shape2(ceil_div(out, b[0]), ceil_div(in, b[1])), Part::scale, split, Storage::fp32,
+                   "weight_scale_inv", 1);
             break;
         case WeightFormat::nvfp4:
-            tensor(suffix, shape2(out, ceil_div(in, 2)), p, split, Storage::uint8, group, copies, {}, 2);
-            tensor(suffix, shape2(out, ceil_div(in, b[1])), Part::scale, split, Storage::fp8_e4m3, group, copies,
-                   "weight_scale");
-            tensor(suffix, Shape{}, Part::scale, Split::replicated, Storage::fp32, group, copies, "weight_scale_2");
-            if (quant->input_scale)
-                tensor(suffix, Shape{}, Part::scale, Split::replicated, Storage::fp32, group, copies, "input_scale");
+            stored(shape2(out, ceil_div(in, 2)), p, split, Storage::uint8, {}, 2);
+            stored(shape2(out, ceil_div(in, b[1])), Part::scale, split, Storage::fp8_e4m3, "weight_scale", 1);
+            stored(Shape{}, Part::scale, Split::replicated, Storage::fp32, "weight_scale_2", 1);
+            if (quant->input_scale) stored(Shape{}, Part::scale, Split::replicated, Storage::fp32, "input_scale", 1);
             break;
         case WeightFormat::int4_pack:
-            tensor(suffix, shape2(out, ceil_div(in, 8)), p, split, Storage::int32, group, copies, "weight_packed", 8);
-            tensor(suffix, shape2(out, ceil_div(in, b[1])), Part::scale, split, Storage::model, group, copies,
-                   "weight_scale");
-            tensor(suffix, shape1(2), Part::scale, Split::replicated, Storage::int64, group, copies, "weight_shape");
+            stored(shape2(out, ceil_div(in, 8)), p, split, Storage::int32, "weight_packed", 8);
+            stored(shape2(out, ceil_div(in, b[1])), Part::scale, split, Storage::model, "weight_scale", 1);
+            stored(shape1(2), Part::scale, Split::replicated, Storage::int64, "weight_shape", 1);
             break;
         }
     }

@@ -74,7 +74,10 @@ template <class C> constexpr std::uint64_t layers_alike(const C& c, std::uint64_
         stop = index + 1;
     }
     // A quantisation that leaves some layers' Linear layers unquantised ends runs there too.
-    if (const auto q = quantization_of(c)) stop = q->alike_until(index, stop);
+    if constexpr (std::is_base_of_v<DeepseekV3Config, C>) {
+        // DeepSeek's FP8 treats every layer alike; only a format read from the files can differ.
+        if (c.weight_quantization.has_value()) stop = c.weight_quantization->alike_until(index, stop);
+    }
     return stop - index;
 }
 } // namespace detail
@@ -178,10 +181,10 @@ constexpr void visit_indexer(Emitter<V>& e, const DeepseekV3Config& c, std::uint
 }
 
 /// The tensors of decoder layer `index`, each standing for `layers` identical layers.
-template <class C, class V>
-constexpr void visit_layer(const C& c, std::uint64_t index, V& visit, std::uint64_t layers) {
+template <class C, class V> constexpr void visit_layer(const C& c, std::uint64_t index, V& visit, std::uint64_t layers,
+                                                       const std::optional<WeightQuantization>& quant) {
     const bool mtp = index >= c.num_hidden_layers;
-    Emitter<V> e{visit, quantization_of(c), "model.layers.", index, mtp, layers};
+    Emitter<V> e{visit, quant, "model.layers.", index, mtp, layers};
     e.spec.root = deepseek::language_model_prefix<C>();
     const std::uint64_t H = c.hidden_size;
     const std::uint64_t n_h = c.num_attention_heads;
@@ -284,7 +287,8 @@ constexpr void visit_layer(const C& c, std::uint64_t index, V& visit, std::uint6
 /// Visits every tensor of decoder layer `index` (index >= num_hidden_layers: a V3 MTP module).
 template <class C, class V> constexpr void for_each_layer_tensor(const C& c, std::uint64_t index, V&& visit) {
     detail::require_config<C>();
-    detail::visit_layer(c, index, visit, 1);
+    const std::optional<WeightQuantization> quant = detail::quantization_of(c);
+    detail::visit_layer(c, index, visit, 1, quant);
 }
 
 namespace detail {
@@ -292,13 +296,14 @@ namespace detail {
 /// dense/MoE kind, all main or all MTP) is visited once with `TensorSpec::layers` = its length:
 /// the sums are the same and cost a few layers instead of all of them.
 template <class C, class V> constexpr void visit_model(const C& c, V&& visit, bool group_layers) {
-    Emitter<V> root{visit, quantization_of(c), {}, no_block, false};
+    const std::optional<WeightQuantization> quant = quantization_of(c); // one copy for the walk
+    Emitter<V> root{visit, quant, {}, no_block, false};
     root.spec.root = deepseek::language_model_prefix<C>();
     root.tensor("model.embed_tokens.weight", shape2(c.vocab_size, c.hidden_size), Part::embedding, Split::rows);
     const std::uint64_t layers = checked_add(c.num_hidden_layers, mtp_layers_of(c), "layer count");
     for (std::uint64_t i = 0; i < layers;) {
         const std::uint64_t run = group_layers ? layers_alike(c, i, layers) : 1;
-        visit_layer(c, i, visit, run);
+        visit_layer(c, i, visit, run, quant);
         i += run;
     }
     root.tensor("model.norm.weight", detail::shape1(c.hidden_size), Part::norm);
@@ -339,7 +344,11 @@ template <class C> [[nodiscard]] constexpr Dtype storage_dtype(const C& c, Stora
     case Storage::model: break;
     case Storage::fp32: return Dtype::fp32;
     case Storage::fp8_linear:
-        if (const auto q = detail::quantization_of(c)) return q->fp8 == Fp8Format::e5m2 ? Dtype::fp8_e5m2 : Dtype::fp8;
+        // Only DeepSeek's FP8 (quantization_config) stores fp8_linear tensors.
+        if constexpr (std::is_base_of_v<DeepseekV3Config, C>) {
+            if (c.quantization_config.has_value() && c.quantization_config->quant_method == QuantMethod::fp8)
+                return c.quantization_config->fmt == Fp8Format::e5m2 ? Dtype::fp8_e5m2 : Dtype::fp8;
+        }
         break;
     case Storage::uint8: return Dtype::uint8;
     case Storage::fp8_e4m3: return Dtype::fp8;

@@ -42,7 +42,7 @@ namespace detail {
 /// blocks (see visit_model).
 template <class V> constexpr Emitter<V> vision_scope(V& visit, std::string_view prefix, std::uint64_t block = no_block,
                                                      std::uint64_t run = 1) {
-    return Emitter<V>{visit, std::nullopt, prefix, block, false, run};
+    return Emitter<V>{visit, no_quantization, prefix, block, false, run};
 }
 
 inline constexpr std::uint64_t vision_in_chans = 3;  ///< RGB
