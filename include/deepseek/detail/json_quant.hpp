@@ -8,6 +8,7 @@
 #ifndef DEEPSEEK_CONFIG_DETAIL_JSON_QUANT_HPP
 #define DEEPSEEK_CONFIG_DETAIL_JSON_QUANT_HPP
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -52,32 +53,64 @@ template <class C> std::string resolve_exclusions(WeightQuantization& q, const C
     if (layers > LayerSet::capacity)
         return "module exclusions over more than " + std::to_string(LayerSet::capacity) + " layers are not modelled";
     const std::uint64_t last_expert = c.n_routed_experts && *c.n_routed_experts > 0 ? *c.n_routed_experts - 1 : 0;
-    bool has_sensitive = false;
-    for (const ModulePattern& p : patterns) has_sensitive = has_sensitive || p.index_sensitive();
+    const std::string layer0 = std::string(prefix) + "model.layers.0.";
+    // A pattern that cannot tell one number from another (no digit, set or single wildcard:
+    // most compressed-tensors expressions) answers alike for every layer and expert: it is
+    // tried once per kind, on layer 0's names. The others are tried per layer, and those that
+    // can tell experts apart on every expert.
+    std::array<bool, linear_kind_count> everywhere{};
+    // Of the others, one that names a single layer ("model.layers.7.self_attn.q_a_proj", as
+    // ModelOpt lists hundreds) is tried on that layer's names only.
+    const std::string layers_prefix = std::string(prefix) + "model.layers.";
+    std::vector<std::vector<const ModulePattern*>> layer_patterns(static_cast<std::size_t>(layers));
+    std::vector<const ModulePattern*> any_layer;
+    for (const ModulePattern& p : patterns) {
+        if (!p.digit_sensitive()) continue;
+        const std::optional<std::uint64_t> one = p.single_layer(layers_prefix);
+        if (!one)
+            any_layer.push_back(&p);
+        else if (*one < layers)
+            layer_patterns[static_cast<std::size_t>(*one)].push_back(&p);
+    }
+    const auto matched = [](const std::vector<const ModulePattern*>& some, const std::string& name) {
+        for (const ModulePattern* p : some) {
+            if (p->matches(name)) return true;
+        }
+        return false;
+    };
+    for (const LinearName& n : linear_names) {
+        const std::string name = n.kind == LinearKind::lm_head ? std::string(prefix) + "lm_head"
+                                 : n.group.empty()             ? layer0 + std::string(n.module)
+                                                   : layer0 + std::string(n.group) + "0." + std::string(n.module);
+        for (const ModulePattern& p : patterns) {
+            if (!p.digit_sensitive() && p.matches(name)) everywhere[static_cast<std::size_t>(n.kind)] = true;
+        }
+    }
     for (std::uint64_t layer = 0; layer < layers; ++layer) {
-        const std::string base = std::string(prefix) + "model.layers." + std::to_string(layer) + ".";
+        const std::string base = layers_prefix + std::to_string(layer) + ".";
+        std::vector<const ModulePattern*> per_layer = layer_patterns[static_cast<std::size_t>(layer)], per_expert;
+        per_layer.insert(per_layer.end(), any_layer.begin(), any_layer.end());
+        for (const ModulePattern* p : per_layer) {
+            if (p->index_sensitive()) per_expert.push_back(p);
+        }
         for (const LinearName& n : linear_names) {
             if (n.kind == LinearKind::lm_head) continue;
-            if (n.group.empty()) {
-                if (excluded(base + std::string(n.module))) q.keep(n.kind, layer);
+            if (everywhere[static_cast<std::size_t>(n.kind)]) {
+                q.keep(n.kind, layer);
                 continue;
             }
-            // The experts: a pattern that cannot tell their indices apart answers for all of them
-            // as for expert 0; the others (rare: none in released files) are tried on each.
+            if (per_layer.empty()) continue;
+            if (n.group.empty()) {
+                if (matched(per_layer, base + std::string(n.module))) q.keep(n.kind, layer);
+                continue;
+            }
             const auto expert = [&](std::uint64_t j) {
                 return base + std::string(n.group) + std::to_string(j) + "." + std::string(n.module);
             };
-            const auto matched_by = [&](const std::string& name, bool sensitive) {
-                for (const ModulePattern& p : patterns) {
-                    if (p.index_sensitive() == sensitive && p.matches(name)) return true;
-                }
-                return false;
-            };
-            bool all = matched_by(expert(0), false);
-            if (!all && has_sensitive) {
-                all = matched_by(expert(0), true);
+            const bool all = matched(per_layer, expert(0));
+            if (!all && !per_expert.empty()) {
                 for (std::uint64_t j = 1; j <= last_expert; ++j) {
-                    if (matched_by(expert(j), true) != all)
+                    if (matched(per_expert, expert(j)))
                         return "an exclusion that names some routed experts of a layer and not others is not "
                                "modelled";
                 }
@@ -85,7 +118,8 @@ template <class C> std::string resolve_exclusions(WeightQuantization& q, const C
             if (all) q.keep(n.kind, layer);
         }
     }
-    if (excluded(std::string(prefix) + "lm_head")) q.keep(LinearKind::lm_head, 0);
+    if (everywhere[static_cast<std::size_t>(LinearKind::lm_head)] || excluded(std::string(prefix) + "lm_head"))
+        q.keep(LinearKind::lm_head, 0);
     for (const ModulePattern& p : patterns) {
         if (!p.supported()) return "an exclusion pattern too costly to match (nested repetition) is not modelled";
     }

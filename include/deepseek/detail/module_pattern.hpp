@@ -8,6 +8,8 @@
 #define DEEPSEEK_CONFIG_DETAIL_MODULE_PATTERN_HPP
 
 #include <cstddef>
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -47,6 +49,20 @@ class MiniRegex {
     explicit MiniRegex(std::string_view pattern) : text_(pattern) {
         alternatives_ = parse_alternatives();
         if (pos_ != text_.size()) supported_ = false; // an unmatched ')'
+        // The runs of plain characters every match must contain (top level, one alternative,
+        // no quantifier): a name without one of them fails at once, without backtracking.
+        if (alternatives_.size() == 1) {
+            std::string run;
+            for (const Node& node : alternatives_[0]) {
+                if (node.kind == Node::literal && node.min == 1 && node.max == 1) {
+                    run += node.c;
+                    continue;
+                }
+                if (!run.empty()) required_.push_back(run);
+                run.clear();
+            }
+            if (!run.empty()) required_.push_back(run);
+        }
     }
     /// False for syntax outside the subset, and once a match has run out of steps (a pattern
     /// such as "(a|a)*b" can take time exponential in the name's length; `max_steps` bounds it).
@@ -55,6 +71,9 @@ class MiniRegex {
     /// Whether the pattern matches a prefix of `name` (re.match).
     [[nodiscard]] bool match(std::string_view name) const {
         if (exhausted_) return false; // once out of steps, the caller reports the pattern unread
+        for (const std::string& literal : required_) {
+            if (name.find(literal) == std::string_view::npos) return false;
+        }
         steps_ = 0;
         const auto done = [](std::size_t) { return true; };
         for (const auto& seq : alternatives_) {
@@ -206,7 +225,8 @@ class MiniRegex {
     std::size_t pos_ = 0;
     bool supported_ = true;
     std::vector<Seq> alternatives_;
-    mutable std::size_t steps_ = 0; ///< of the current match
+    std::vector<std::string> required_; ///< plain runs every match contains
+    mutable std::size_t steps_ = 0;     ///< of the current match
     mutable bool exhausted_ = false;
 };
 
@@ -216,7 +236,10 @@ class ModulePattern {
   public:
     ModulePattern(std::string_view text, bool compressed_tensors)
         : text_(text), regex_(compressed_tensors && text.rfind("re:", 0) == 0 ? text.substr(3) : std::string_view()),
-          is_regex_(compressed_tensors && text.rfind("re:", 0) == 0), exact_(compressed_tensors && !is_regex_) {}
+          is_regex_(compressed_tensors && text.rfind("re:", 0) == 0), exact_(compressed_tensors && !is_regex_) {
+        digit_sensitive_ = find_digit_sensitive();
+        index_sensitive_ = find_index_sensitive();
+    }
     [[nodiscard]] bool supported() const noexcept {
         return is_regex_ ? regex_.supported() : exact_ || text_.find('[') == std::string_view::npos;
     }
@@ -225,19 +248,31 @@ class ModulePattern {
         if (exact_) return module == text_;
         return glob_match(text_, module);
     }
+    /// Whether the pattern may tell one number in a name from another (a layer's or an expert's
+    /// index): it holds a digit, a set, or a wildcard for a single character. When it does not,
+    /// it matches layer 0's and expert 0's names exactly when it matches every layer's and
+    /// expert's of the same module.
+    [[nodiscard]] bool digit_sensitive() const noexcept { return digit_sensitive_; }
     /// Whether the pattern may tell one routed expert's index from another's, so that it has to
-    /// be tried on every expert. False when nothing in it can consume a digit of the index but an
-    /// any-length wildcard (`.*`, `.+`, a glob's `*`): it then matches expert 0's name exactly
-    /// when it matches every expert's. (Text before a glob's first wildcard is anchored, and
-    /// reaches the index only when it names the experts.)
-    [[nodiscard]] bool index_sensitive() const noexcept {
-        if (!is_regex_) {
-            const std::size_t wild = text_.find_first_of("*?[");
-            if (text_.substr(0, wild).find("experts.") != std::string_view::npos) return true;
-            if (wild == std::string_view::npos) return false;
-            return text_.find_first_of("?[") != std::string_view::npos ||
-                   text_.find_first_of("0123456789", wild) != std::string_view::npos;
-        }
+    /// be tried on every expert (see find_index_sensitive).
+    [[nodiscard]] bool index_sensitive() const noexcept { return index_sensitive_; }
+    /// The layer a glob or exact name can only match names of: N when it begins, wildcard-free,
+    /// with `layers_prefix` ("model.layers."), the digits of N and a dot; nullopt otherwise.
+    [[nodiscard]] std::optional<std::uint64_t> single_layer(std::string_view layers_prefix) const noexcept {
+        if (is_regex_ || text_.substr(0, layers_prefix.size()) != layers_prefix) return std::nullopt;
+        std::size_t i = layers_prefix.size();
+        std::uint64_t n = 0;
+        const std::size_t digits_from = i;
+        while (i < text_.size() && text_[i] >= '0' && text_[i] <= '9' && i - digits_from < 6)
+            n = n * 10 + static_cast<std::uint64_t>(text_[i++] - '0');
+        if (i == digits_from || i >= text_.size() || text_[i] != '.') return std::nullopt;
+        if (!exact_ && text_.substr(0, i).find_first_of("*?[") != std::string_view::npos) return std::nullopt;
+        return n;
+    }
+
+  private:
+    bool find_digit_sensitive() const noexcept {
+        if (!is_regex_) return text_.find_first_of("0123456789?[") != std::string_view::npos;
         const std::string_view p = text_.substr(3);
         for (std::size_t i = 0; i < p.size(); ++i) {
             const char ch = p[i];
@@ -251,12 +286,28 @@ class ModulePattern {
         }
         return false;
     }
+    /// Whether the pattern may tell one routed expert's index from another's, so that it has to
+    /// be tried on every expert. False when nothing in it can consume a digit of the index but an
+    /// any-length wildcard (`.*`, `.+`, a glob's `*`): it then matches expert 0's name exactly
+    /// when it matches every expert's. (Text before a glob's first wildcard is anchored, and
+    /// reaches the index only when it names the experts.)
+    bool find_index_sensitive() const noexcept {
+        if (!is_regex_) {
+            const std::size_t wild = text_.find_first_of("*?[");
+            if (text_.substr(0, wild).find("experts.") != std::string_view::npos) return true;
+            if (wild == std::string_view::npos) return false;
+            return text_.find_first_of("?[") != std::string_view::npos ||
+                   text_.find_first_of("0123456789", wild) != std::string_view::npos;
+        }
+        return find_digit_sensitive(); // an expression is not anchored at the index's place
+    }
 
-  private:
     std::string_view text_;
     MiniRegex regex_;
     bool is_regex_;
     bool exact_;
+    bool digit_sensitive_ = true;
+    bool index_sensitive_ = true;
 };
 
 } // namespace detail
