@@ -201,10 +201,66 @@ TEST_CASE("Module patterns: fnmatch globs and the subset of re.match read", "[qu
     CHECK(MiniRegex("model\\.layers\\.[0-9]+\\.mlp$").match("model.layers.12.mlp"));
     CHECK_FALSE(MiniRegex("model\\.layers\\.[0-9]+\\.mlp$").match("model.layers.12.mlp.gate"));
     CHECK(MiniRegex("[^x]+").match("abc"));
+    // A leading ".*" lets the rest start anywhere before the first newline; a trailing node that
+    // may match nothing changes no answer; "$" is kept. (Each as Python's re.match answers.)
+    CHECK(MiniRegex(".*self_attn.*").match("model.layers.0.self_attn.q_a_proj"));
+    CHECK_FALSE(MiniRegex(".*self_attn.*").match("model.layers.0.mlp.gate_proj"));
+    CHECK(MiniRegex(".*").match(""));
+    CHECK(MiniRegex("ab*").match("a"));
+    CHECK(MiniRegex(".*a$").match("xa"));
+    CHECK_FALSE(MiniRegex(".*a$").match("xab"));
+    CHECK_FALSE(MiniRegex(".*x").match("ab\nx"));
+    CHECK(MiniRegex(".*b.c").match("abxbyc")); // the second "b" begins the match
     for (const char* unsupported : {"\\d+", "a{2}", "(?:a)", "a*?", "(a", "[ab"}) {
         INFO(unsupported);
         CHECK_FALSE(MiniRegex(unsupported).supported());
     }
+}
+
+TEST_CASE("Exclusion globs resolved per layer, per module and per expert", "[quantization][json]") {
+    // ModelOpt NVFP4 in config.json's quantization_config, with one exclusion list per check.
+    const auto read = [](const json& exclude) {
+        json file = config_to_json(presets::deepseek_v3);
+        file["quantization_config"] = {
+            {"quant_method", "modelopt"}, {"quant_algo", "NVFP4"}, {"group_size", 16}, {"ignore", exclude}};
+        return parse_config<DeepseekV3Config>(file.dump());
+    };
+    // One layer's attention (the layer's index written out as the names have it).
+    const auto seven = read(json::array({"model.layers.7.self_attn*"}));
+    REQUIRE(seven.weight_quantization.has_value());
+    CHECK_FALSE(seven.weight_quantization->quantizes(LinearKind::q_a_proj, 7));
+    CHECK_FALSE(seven.weight_quantization->quantizes(LinearKind::o_proj, 7));
+    CHECK(seven.weight_quantization->quantizes(LinearKind::expert_up, 7));
+    for (const std::uint64_t other : {std::uint64_t{0}, std::uint64_t{17}, std::uint64_t{70}})
+        CHECK(seven.weight_quantization->quantizes(LinearKind::q_a_proj, other));
+    // "07" is not how a name writes layer 7: nothing matches.
+    const auto padded = read(json::array({"model.layers.07.self_attn*"}));
+    REQUIRE(padded.weight_quantization.has_value());
+    CHECK(padded.weight_quantization->quantizes(LinearKind::q_a_proj, 7));
+    // A single-character wildcard over the layer: layers 10-19, not 1.
+    const auto teens = read(json::array({"model.layers.1?.self_attn.o_proj"}));
+    REQUIRE(teens.weight_quantization.has_value());
+    CHECK_FALSE(teens.weight_quantization->quantizes(LinearKind::o_proj, 10));
+    CHECK_FALSE(teens.weight_quantization->quantizes(LinearKind::o_proj, 19));
+    CHECK(teens.weight_quantization->quantizes(LinearKind::o_proj, 1));
+    CHECK(teens.weight_quantization->quantizes(LinearKind::o_proj, 20));
+    CHECK(teens.weight_quantization->quantizes(LinearKind::q_b_proj, 10));
+    // Every expert of one layer's gate: modelled; one expert of it: not, unless another pattern
+    // keeps them all.
+    const auto experts = read(json::array({"model.layers.5.mlp.experts.*.gate_proj"}));
+    REQUIRE(experts.weight_quantization.has_value());
+    CHECK_FALSE(experts.weight_quantization->quantizes(LinearKind::expert_gate, 5));
+    CHECK(experts.weight_quantization->quantizes(LinearKind::expert_gate, 6));
+    CHECK(experts.weight_quantization->quantizes(LinearKind::expert_up, 5));
+    CHECK_FALSE(read(json::array({"model.layers.5.mlp.experts.3.gate_proj"})).weight_quantization.has_value());
+    CHECK_FALSE(read(json::array({"*.experts.3.*"})).weight_quantization.has_value());
+    const auto both = read(json::array({"model.layers.5.mlp.experts.3.gate_proj", "model.layers.5.mlp.experts*"}));
+    REQUIRE(both.weight_quantization.has_value());
+    CHECK_FALSE(both.weight_quantization->quantizes(LinearKind::expert_down, 5));
+    // A layer beyond the model's names nothing.
+    const auto beyond = read(json::array({"model.layers.99.self_attn*"}));
+    REQUIRE(beyond.weight_quantization.has_value());
+    CHECK(beyond.weight_quantization == read(json::array()).weight_quantization);
 }
 
 TEST_CASE("Kimi-K2.5's released files: INT4 in text_config, NVFP4 at the top level", "[quantization][json][corpus]") {

@@ -144,6 +144,11 @@ struct LayerSet {
     constexpr void insert(std::uint64_t i) noexcept {
         if (i < capacity) words[static_cast<std::size_t>(i / 64)] |= std::uint64_t{1} << (i % 64);
     }
+    /// Inserts 0, 1, ..., n - 1 (those below the capacity).
+    constexpr void insert_below(std::uint64_t n) noexcept {
+        for (std::size_t w = 0; w < words.size() && n > 64 * w; ++w)
+            words[w] |= n - 64 * w >= 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << (n - 64 * w)) - 1;
+    }
     [[nodiscard]] constexpr bool contains(std::uint64_t i) const noexcept {
         return all || (i < capacity && ((words[static_cast<std::size_t>(i / 64)] >> (i % 64)) & 1U) != 0);
     }
@@ -173,6 +178,10 @@ struct WeightQuantization {
     }
     constexpr void keep(LinearKind kind, std::uint64_t layer) noexcept {
         kept[static_cast<std::size_t>(kind)].insert(layer);
+    }
+    /// Keeps `kind` in layers 0 to `layers` - 1.
+    constexpr void keep_layers(LinearKind kind, std::uint64_t layers) noexcept {
+        kept[static_cast<std::size_t>(kind)].insert_below(layers);
     }
     constexpr void keep_all(LinearKind kind) noexcept { kept[static_cast<std::size_t>(kind)].all = true; }
     /// The first layer after `index`, below `stop`, whose Linear layers this quantisation treats

@@ -15,6 +15,7 @@
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "../config.hpp"
@@ -38,88 +39,98 @@ struct QuantReading {
 /// Resolves `patterns` against every quantisable Linear of `c`, named as `prefix` +
 /// "model.layers.{i}." + module (lm_head: prefix + "lm_head"). Experts are one kind: a pattern
 /// that names some experts of a layer and not others is not modelled.
+///
+/// Each pattern is tried on as few names as give every answer: one that cannot tell numbers
+/// apart (no digit, set or single wildcard: most compressed-tensors expressions) answers alike
+/// for every layer and expert, and is tried on layer 0's names; one that names a single layer
+/// ("model.layers.7.self_attn*", as ModelOpt lists a pattern per layer) is tried on that
+/// layer's module names only, without its prefix; any other on every layer's names, and on
+/// every expert's when it can tell experts apart.
 template <class C> std::string resolve_exclusions(WeightQuantization& q, const C& c,
                                                   const std::vector<ModulePattern>& patterns, std::string_view prefix) {
     for (const ModulePattern& p : patterns) {
         if (!p.supported()) return "an exclusion pattern in a syntax this library does not read is not modelled";
     }
-    const auto excluded = [&](const std::string& module) {
-        for (const ModulePattern& p : patterns) {
-            if (p.matches(module)) return true;
-        }
-        return false;
-    };
     const std::uint64_t layers = c.num_hidden_layers + c.num_nextn_predict_layers;
     if (layers > LayerSet::capacity)
         return "module exclusions over more than " + std::to_string(LayerSet::capacity) + " layers are not modelled";
     const std::uint64_t last_expert = c.n_routed_experts && *c.n_routed_experts > 0 ? *c.n_routed_experts - 1 : 0;
-    const std::string layer0 = std::string(prefix) + "model.layers.0.";
-    // A pattern that cannot tell one number from another (no digit, set or single wildcard:
-    // most compressed-tensors expressions) answers alike for every layer and expert: it is
-    // tried once per kind, on layer 0's names. The others are tried per layer, and those that
-    // can tell experts apart on every expert.
-    std::array<bool, linear_kind_count> everywhere{};
-    // Of the others, one that names a single layer ("model.layers.7.self_attn.q_a_proj", as
-    // ModelOpt lists hundreds) is tried on that layer's names only.
     const std::string layers_prefix = std::string(prefix) + "model.layers.";
-    std::vector<std::vector<const ModulePattern*>> layer_patterns(static_cast<std::size_t>(layers));
-    std::vector<const ModulePattern*> any_layer;
-    for (const ModulePattern& p : patterns) {
-        if (!p.digit_sensitive()) continue;
-        const std::optional<std::uint64_t> one = p.single_layer(layers_prefix);
-        if (!one)
-            any_layer.push_back(&p);
-        else if (*one < layers)
-            layer_patterns[static_cast<std::size_t>(*one)].push_back(&p);
-    }
-    const auto matched = [](const std::vector<const ModulePattern*>& some, const std::string& name) {
-        for (const ModulePattern* p : some) {
-            if (p->matches(name)) return true;
-        }
-        return false;
+    const std::string lm_head = std::string(prefix) + "lm_head";
+    // A Linear's name inside a decoder layer: "self_attn.q_a_proj", "mlp.experts.{j}.gate_proj".
+    const auto in_layer = [](const LinearName& n, std::uint64_t expert) {
+        return n.group.empty() ? std::string(n.module)
+                               : std::string(n.group) + std::to_string(expert) + "." + std::string(n.module);
     };
+    std::array<std::string, linear_kind_count> module0; // expert 0's for the experts
     for (const LinearName& n : linear_names) {
-        const std::string name = n.kind == LinearKind::lm_head ? std::string(prefix) + "lm_head"
-                                 : n.group.empty()             ? layer0 + std::string(n.module)
-                                                   : layer0 + std::string(n.group) + "0." + std::string(n.module);
-        for (const ModulePattern& p : patterns) {
-            if (!p.digit_sensitive() && p.matches(name)) everywhere[static_cast<std::size_t>(n.kind)] = true;
-        }
+        if (n.kind != LinearKind::lm_head) module0[static_cast<std::size_t>(n.kind)] = in_layer(n, 0);
     }
-    for (std::uint64_t layer = 0; layer < layers; ++layer) {
-        const std::string base = layers_prefix + std::to_string(layer) + ".";
-        std::vector<const ModulePattern*> per_layer = layer_patterns[static_cast<std::size_t>(layer)], per_expert;
-        per_layer.insert(per_layer.end(), any_layer.begin(), any_layer.end());
-        for (const ModulePattern* p : per_layer) {
-            if (p->index_sensitive()) per_expert.push_back(p);
-        }
+    std::array<std::string, linear_kind_count> full0; // layer 0's names, built when first needed
+    // The kinds a pattern keeps in a layer (bit k: LinearKind k), and those it keeps for some
+    // experts but not expert 0, from `hit(module name)`.
+    struct KindMasks {
+        std::uint32_t kept = 0, partial = 0;
+    };
+    static_assert(linear_kind_count <= 32, "KindMasks holds one bit per Linear kind");
+    const auto masks = [&](const ModulePattern& p, const auto& hit) {
+        KindMasks m;
         for (const LinearName& n : linear_names) {
             if (n.kind == LinearKind::lm_head) continue;
-            if (everywhere[static_cast<std::size_t>(n.kind)]) {
-                q.keep(n.kind, layer);
-                continue;
-            }
-            if (per_layer.empty()) continue;
-            if (n.group.empty()) {
-                if (matched(per_layer, base + std::string(n.module))) q.keep(n.kind, layer);
-                continue;
-            }
-            const auto expert = [&](std::uint64_t j) {
-                return base + std::string(n.group) + std::to_string(j) + "." + std::string(n.module);
-            };
-            const bool all = matched(per_layer, expert(0));
-            if (!all && !per_expert.empty()) {
+            const std::uint32_t bit = std::uint32_t{1} << static_cast<unsigned>(n.kind);
+            if (hit(module0[static_cast<std::size_t>(n.kind)])) {
+                m.kept |= bit;
+            } else if (!n.group.empty() && p.index_sensitive()) {
                 for (std::uint64_t j = 1; j <= last_expert; ++j) {
-                    if (matched(per_expert, expert(j)))
-                        return "an exclusion that names some routed experts of a layer and not others is not "
-                               "modelled";
+                    if (hit(in_layer(n, j))) {
+                        m.partial |= bit;
+                        break;
+                    }
                 }
             }
-            if (all) q.keep(n.kind, layer);
+        }
+        return m;
+    };
+    // (kind, layer) pairs some pattern keeps for some experts but not expert 0.
+    std::vector<std::pair<LinearKind, std::uint64_t>> partial;
+    const auto apply = [&](const KindMasks& m, std::uint64_t layer) {
+        for (std::size_t k = 0; k < linear_kind_count; ++k) {
+            const auto kind = static_cast<LinearKind>(k);
+            if ((m.kept >> k) & 1U) q.keep(kind, layer);
+            if ((m.partial >> k) & 1U) partial.emplace_back(kind, layer);
+        }
+    };
+    // The answer for the last single-layer pattern's `rest`: ModelOpt lists the same rest
+    // ("self_attn*") for layer after layer. (The answer depends on the rest alone: the part
+    // before it is plain text, without a wildcard or "experts.".)
+    std::optional<std::pair<std::string_view, KindMasks>> last_rest;
+    for (const ModulePattern& p : patterns) {
+        if (p.matches(lm_head)) q.keep(LinearKind::lm_head, 0);
+        if (!p.digit_sensitive()) {
+            for (const LinearName& n : linear_names) {
+                if (n.kind == LinearKind::lm_head) continue;
+                std::string& name = full0[static_cast<std::size_t>(n.kind)];
+                if (name.empty()) name = layers_prefix + "0." + module0[static_cast<std::size_t>(n.kind)];
+                if (p.matches(name)) q.keep_layers(n.kind, layers);
+            }
+        } else if (const auto one = p.single_layer(layers_prefix)) {
+            if (one->layer >= layers) continue;
+            if (!last_rest || last_rest->first != one->rest) {
+                const auto hit = [&](const std::string& module) { return p.matches_in_layer(one->rest, module); };
+                last_rest.emplace(one->rest, masks(p, hit));
+            }
+            apply(last_rest->second, one->layer);
+        } else {
+            for (std::uint64_t layer = 0; layer < layers; ++layer) {
+                const std::string base = layers_prefix + std::to_string(layer) + ".";
+                apply(masks(p, [&](const std::string& module) { return p.matches(base + module); }), layer);
+            }
         }
     }
-    if (everywhere[static_cast<std::size_t>(LinearKind::lm_head)] || excluded(std::string(prefix) + "lm_head"))
-        q.keep(LinearKind::lm_head, 0);
+    for (const auto& [kind, layer] : partial) {
+        if (q.quantizes(kind, layer))
+            return "an exclusion that names some routed experts of a layer and not others is not modelled";
+    }
     for (const ModulePattern& p : patterns) {
         if (!p.supported()) return "an exclusion pattern too costly to match (nested repetition) is not modelled";
     }
@@ -129,6 +140,7 @@ template <class C> std::string resolve_exclusions(WeightQuantization& q, const C
 template <class Json> std::vector<ModulePattern> module_patterns(const Json& list, bool compressed_tensors) {
     std::vector<ModulePattern> out;
     if (!list.is_array()) return out;
+    out.reserve(list.size());
     for (const Json& entry : list) {
         if (entry.is_string()) out.emplace_back(entry.template get_ref<const std::string&>(), compressed_tensors);
     }

@@ -7,6 +7,7 @@
 #ifndef DEEPSEEK_CONFIG_DETAIL_MODULE_PATTERN_HPP
 #define DEEPSEEK_CONFIG_DETAIL_MODULE_PATTERN_HPP
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -28,6 +29,8 @@ inline bool glob_match(std::string_view pattern, std::string_view name) noexcept
             ++p, ++n;
         } else if (p < pattern.size() && pattern[p] == '*') {
             star = p++;
+            while (p < pattern.size() && pattern[p] == '*') star = p++;
+            if (p == pattern.size()) return true; // a final `*` takes the rest
             resume = n;
         } else if (star != std::string_view::npos) {
             p = star + 1;
@@ -46,23 +49,40 @@ inline bool glob_match(std::string_view pattern, std::string_view name) noexcept
 /// false, and the caller says the quantisation is not modelled rather than guess.
 class MiniRegex {
   public:
+    /// A pattern that matches nothing (the regex of a ModulePattern that is not one).
+    MiniRegex() noexcept = default;
     explicit MiniRegex(std::string_view pattern) : text_(pattern) {
         alternatives_ = parse_alternatives();
         if (pos_ != text_.size()) supported_ = false; // an unmatched ')'
+        if (alternatives_.size() != 1) return;
+        Seq& seq = alternatives_[0];
+        // re.match needs a prefix of the name to match: a trailing node that may match nothing
+        // ("...proj.*") changes no answer, and is dropped.
+        while (!seq.empty() && seq.back().min == 0) seq.pop_back();
+        // A leading ".*" lets the rest start anywhere before the first newline: the rest is tried
+        // at each such place (where its first plain run occurs), not by backtracking over ".*".
+        if (!seq.empty() && seq.front().kind == Node::any && seq.front().min == 0 &&
+            seq.front().max == std::string::npos) {
+            seq.erase(seq.begin());
+            search_ = true;
+        }
         // The runs of plain characters every match must contain (top level, one alternative,
         // no quantifier): a name without one of them fails at once, without backtracking.
-        if (alternatives_.size() == 1) {
-            std::string run;
-            for (const Node& node : alternatives_[0]) {
-                if (node.kind == Node::literal && node.min == 1 && node.max == 1) {
-                    run += node.c;
-                    continue;
-                }
-                if (!run.empty()) required_.push_back(run);
-                run.clear();
+        std::string run;
+        bool leading = true;
+        for (const Node& node : seq) {
+            if (node.kind == Node::literal && node.min == 1 && node.max == 1) {
+                run += node.c;
+                continue;
             }
             if (!run.empty()) required_.push_back(run);
+            if (leading) first_run_ = run;
+            leading = false;
+            run.clear();
         }
+        if (!run.empty()) required_.push_back(run);
+        if (leading) first_run_ = run;
+        literal_only_ = leading;
     }
     /// False for syntax outside the subset, and once a match has run out of steps (a pattern
     /// such as "(a|a)*b" can take time exponential in the name's length; `max_steps` bounds it).
@@ -76,6 +96,21 @@ class MiniRegex {
         }
         steps_ = 0;
         const auto done = [](std::size_t) { return true; };
+        if (search_) {
+            const std::size_t limit = std::min(name.find('\n'), name.size());
+            if (literal_only_)
+                return name.substr(0, limit + first_run_.size()).find(first_run_) != std::string_view::npos;
+            for (std::size_t at = 0; at <= limit; ++at) {
+                if (!first_run_.empty()) {
+                    at = name.find(first_run_, at);
+                    if (at == std::string_view::npos || at > limit) return false;
+                }
+                if (match_seq(alternatives_[0], 0, name, at, next_of(done))) return true;
+                if (exhausted_) return false;
+            }
+            return false;
+        }
+        if (literal_only_) return name.substr(0, first_run_.size()) == first_run_;
         for (const auto& seq : alternatives_) {
             if (match_seq(seq, 0, name, 0, next_of(done))) return true;
         }
@@ -95,13 +130,14 @@ class MiniRegex {
 
     std::vector<Seq> parse_alternatives() {
         std::vector<Seq> alts(1);
+        alts.back().reserve(text_.size() - pos_);
         while (pos_ < text_.size() && supported_) {
             const char ch = text_[pos_];
             if (ch == ')') break;
             ++pos_;
             Node node;
             switch (ch) {
-            case '|': alts.emplace_back(); continue;
+            case '|': alts.emplace_back().reserve(text_.size() - pos_); continue;
             case '.': node.kind = Node::any; break;
             case '^': node.kind = Node::start; break;
             case '$': node.kind = Node::end; break;
@@ -226,6 +262,9 @@ class MiniRegex {
     bool supported_ = true;
     std::vector<Seq> alternatives_;
     std::vector<std::string> required_; ///< plain runs every match contains
+    std::string first_run_;             ///< the plain run a match begins with ("" if none)
+    bool search_ = false;               ///< the pattern began with ".*" (dropped from the nodes)
+    bool literal_only_ = false;         ///< the nodes are first_run_'s characters, nothing else
     mutable std::size_t steps_ = 0;     ///< of the current match
     mutable bool exhausted_ = false;
 };
@@ -235,10 +274,14 @@ class MiniRegex {
 class ModulePattern {
   public:
     ModulePattern(std::string_view text, bool compressed_tensors)
-        : text_(text), regex_(compressed_tensors && text.rfind("re:", 0) == 0 ? text.substr(3) : std::string_view()),
-          is_regex_(compressed_tensors && text.rfind("re:", 0) == 0), exact_(compressed_tensors && !is_regex_) {
-        digit_sensitive_ = find_digit_sensitive();
-        index_sensitive_ = find_index_sensitive();
+        : text_(text), is_regex_(compressed_tensors && text.rfind("re:", 0) == 0),
+          exact_(compressed_tensors && !is_regex_), regex_(is_regex_ ? MiniRegex(text.substr(3)) : MiniRegex()) {
+        if (is_regex_) {
+            digit_sensitive_ = regex_digit_sensitive(text_.substr(3));
+            index_sensitive_ = digit_sensitive_; // an expression is not anchored at the index's place
+        } else {
+            find_glob_properties();
+        }
     }
     [[nodiscard]] bool supported() const noexcept {
         return is_regex_ ? regex_.supported() : exact_ || text_.find('[') == std::string_view::npos;
@@ -254,11 +297,17 @@ class ModulePattern {
     /// expert's of the same module.
     [[nodiscard]] bool digit_sensitive() const noexcept { return digit_sensitive_; }
     /// Whether the pattern may tell one routed expert's index from another's, so that it has to
-    /// be tried on every expert (see find_index_sensitive).
+    /// be tried on every expert (see find_glob_properties).
     [[nodiscard]] bool index_sensitive() const noexcept { return index_sensitive_; }
-    /// The layer a glob or exact name can only match names of: N when it begins, wildcard-free,
-    /// with `layers_prefix` ("model.layers."), the digits of N and a dot; nullopt otherwise.
-    [[nodiscard]] std::optional<std::uint64_t> single_layer(std::string_view layers_prefix) const noexcept {
+    /// A glob or exact name that can only match names inside one decoder layer: it begins,
+    /// wildcard-free, with `layers_prefix` ("model.layers."), the digits of the layer's index
+    /// (no leading zero) and a dot. It then matches `layers_prefix` + index + "." + module
+    /// exactly when `rest` matches `module` (matches_in_layer).
+    struct InOneLayer {
+        std::uint64_t layer;
+        std::string_view rest;
+    };
+    [[nodiscard]] std::optional<InOneLayer> single_layer(std::string_view layers_prefix) const noexcept {
         if (is_regex_ || text_.substr(0, layers_prefix.size()) != layers_prefix) return std::nullopt;
         std::size_t i = layers_prefix.size();
         std::uint64_t n = 0;
@@ -266,48 +315,65 @@ class ModulePattern {
         while (i < text_.size() && text_[i] >= '0' && text_[i] <= '9' && i - digits_from < 6)
             n = n * 10 + static_cast<std::uint64_t>(text_[i++] - '0');
         if (i == digits_from || i >= text_.size() || text_[i] != '.') return std::nullopt;
-        if (!exact_ && text_.substr(0, i).find_first_of("*?[") != std::string_view::npos) return std::nullopt;
-        return n;
+        if (text_[digits_from] == '0' && i - digits_from > 1) return std::nullopt; // "07" names no index
+        if (!exact_ && first_wildcard_ < i) return std::nullopt;
+        return InOneLayer{n, text_.substr(i + 1)};
+    }
+    /// Whether a single_layer pattern's `rest` matches a module's name inside the layer.
+    [[nodiscard]] bool matches_in_layer(std::string_view rest, std::string_view module) const noexcept {
+        return exact_ ? rest == module : glob_match(rest, module);
     }
 
   private:
-    bool find_digit_sensitive() const noexcept {
-        if (!is_regex_) return text_.find_first_of("0123456789?[") != std::string_view::npos;
-        const std::string_view p = text_.substr(3);
+    static bool is_digit(char ch) noexcept { return ch >= '0' && ch <= '9'; }
+    /// Whether an expression holds a digit, a set (which may hold digits) or a single
+    /// any-character.
+    static bool regex_digit_sensitive(std::string_view p) noexcept {
         for (std::size_t i = 0; i < p.size(); ++i) {
             const char ch = p[i];
             if (ch == '\\') {
                 ++i; // an escaped character is a literal, not a digit (escaped digits are not read)
-            } else if ((ch >= '0' && ch <= '9') || ch == '[') {
-                return true; // a digit, or a set that may hold digits
+            } else if (is_digit(ch) || ch == '[') {
+                return true;
             } else if (ch == '.' && (i + 1 == p.size() || (p[i + 1] != '*' && p[i + 1] != '+'))) {
-                return true; // a single any-character
+                return true;
             }
         }
         return false;
     }
-    /// Whether the pattern may tell one routed expert's index from another's, so that it has to
-    /// be tried on every expert. False when nothing in it can consume a digit of the index but an
-    /// any-length wildcard (`.*`, `.+`, a glob's `*`): it then matches expert 0's name exactly
-    /// when it matches every expert's. (Text before a glob's first wildcard is anchored, and
-    /// reaches the index only when it names the experts.)
-    bool find_index_sensitive() const noexcept {
-        if (!is_regex_) {
-            const std::size_t wild = text_.find_first_of("*?[");
-            if (text_.substr(0, wild).find("experts.") != std::string_view::npos) return true;
-            if (wild == std::string_view::npos) return false;
-            return text_.find_first_of("?[") != std::string_view::npos ||
-                   text_.find_first_of("0123456789", wild) != std::string_view::npos;
+    /// A glob's or exact name's properties, in one pass: where its first wildcard is; whether it
+    /// holds a digit, `?` or a set (digit_sensitive); and whether it can tell one routed expert's
+    /// index from another's. It cannot when nothing in it can consume a digit of the index but
+    /// an any-length `*`: it then matches expert 0's name exactly when it matches every expert's.
+    /// (Text before the first wildcard is anchored, and reaches the index only when it names
+    /// the experts.)
+    void find_glob_properties() noexcept {
+        const bool wildcards = !exact_;
+        bool digit = false, digit_after_wildcard = false, single = false;
+        for (std::size_t i = 0; i < text_.size(); ++i) {
+            const char ch = text_[i];
+            const bool wild = wildcards && (ch == '*' || ch == '?' || ch == '[');
+            if (wild && first_wildcard_ == std::string_view::npos) first_wildcard_ = i;
+            if (wildcards && (ch == '?' || ch == '[')) single = true;
+            if (is_digit(ch)) {
+                digit = true;
+                if (first_wildcard_ != std::string_view::npos) digit_after_wildcard = true;
+            }
         }
-        return find_digit_sensitive(); // an expression is not anchored at the index's place
+        digit_sensitive_ = digit || single;
+        if (text_.substr(0, first_wildcard_).find("experts.") != std::string_view::npos)
+            index_sensitive_ = true;
+        else
+            index_sensitive_ = first_wildcard_ != std::string_view::npos && (single || digit_after_wildcard);
     }
 
     std::string_view text_;
-    MiniRegex regex_;
     bool is_regex_;
     bool exact_;
+    MiniRegex regex_;
     bool digit_sensitive_ = true;
     bool index_sensitive_ = true;
+    std::size_t first_wildcard_ = std::string_view::npos; ///< a glob's first `*`, `?` or `[`
 };
 
 } // namespace detail
