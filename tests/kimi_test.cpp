@@ -23,6 +23,8 @@
 
 using namespace deepseek;
 using nlohmann::json;
+using test_support::by_name;
+using test_support::dims;
 
 namespace {
 
@@ -31,16 +33,6 @@ constexpr std::uint64_t kimi_vl_tensors = expected::kimi_vl_tensors;
 // model.layers.{0..60}.self_attn.rotary_emb.inv_freq, [56] bf16 each (7168 / 64 / 2).
 constexpr std::uint64_t kimi_k2_inv_freq_bytes = expected::kimi_k2_inv_freq_bytes;
 static_assert(kimi_k2_inv_freq_bytes == 61 * 56 * 2, "61 x 112 bytes");
-
-std::map<std::string, TensorInfo> by_name(const std::vector<TensorInfo>& tensors) {
-    std::map<std::string, TensorInfo> m;
-    for (const auto& t : tensors) m.emplace(t.name, t);
-    return m;
-}
-
-std::vector<std::uint64_t> dims(const Shape& s) {
-    return {s.dims.begin(), s.dims.begin() + static_cast<std::ptrdiff_t>(s.rank)};
-}
 
 /// The same language model as a plain DeepseekV3Config (no stored buffers, float32 router bias).
 DeepseekV3Config as_v3(const DeepseekV3Config& c) { return c; }
@@ -86,30 +78,23 @@ TEST_CASE("Kimi-VL figures match the released checkpoint", "[kimi][memory]") {
     CHECK(param_breakdown(vl).vision_modelled);
 
     const auto tensors = by_name(tensor_manifest(vl));
-    using Dims = std::vector<std::uint64_t>;
-    const std::map<std::string, std::pair<Dims, Dtype>> expected{
-        {"language_model.model.embed_tokens.weight", {{163840, 2048}, Dtype::bf16}},
-        {"language_model.lm_head.weight", {{163840, 2048}, Dtype::bf16}},
-        {"language_model.model.layers.0.self_attn.q_proj.weight", {{16 * 192, 2048}, Dtype::bf16}},
-        {"language_model.model.layers.0.self_attn.rotary_emb.inv_freq", {{64}, Dtype::bf16}},
-        {"language_model.model.layers.26.self_attn.rotary_emb.inv_freq", {{64}, Dtype::bf16}},
-        {"language_model.model.layers.0.mlp.down_proj.weight", {{2048, 11264}, Dtype::bf16}},
-        {"language_model.model.layers.26.mlp.gate.e_score_correction_bias", {{64}, Dtype::bf16}},
-        {"language_model.model.layers.1.mlp.shared_experts.gate_proj.weight", {{2816, 2048}, Dtype::bf16}},
-        {"vision_tower.patch_embed.pos_emb.weight", {{64, 64, 1152}, Dtype::bf16}},
-        {"vision_tower.encoder.blocks.26.wqkv.bias", {{3456}, Dtype::bf16}},
-        {"vision_tower.encoder.blocks.0.mlp.fc0.weight", {{4304, 1152}, Dtype::bf16}},
-        {"vision_tower.encoder.final_layernorm.bias", {{1152}, Dtype::bf16}},
-        {"multi_modal_projector.linear_1.weight", {{4608, 4608}, Dtype::bf16}},
-        {"multi_modal_projector.linear_2.weight", {{2048, 4608}, Dtype::bf16}},
+    const std::vector<test_support::Row> expected{
+        {"language_model.model.embed_tokens.weight", {163840, 2048}, Dtype::bf16},
+        {"language_model.lm_head.weight", {163840, 2048}, Dtype::bf16},
+        {"language_model.model.layers.0.self_attn.q_proj.weight", {16 * 192, 2048}, Dtype::bf16},
+        {"language_model.model.layers.0.self_attn.rotary_emb.inv_freq", {64}, Dtype::bf16},
+        {"language_model.model.layers.26.self_attn.rotary_emb.inv_freq", {64}, Dtype::bf16},
+        {"language_model.model.layers.0.mlp.down_proj.weight", {2048, 11264}, Dtype::bf16},
+        {"language_model.model.layers.26.mlp.gate.e_score_correction_bias", {64}, Dtype::bf16},
+        {"language_model.model.layers.1.mlp.shared_experts.gate_proj.weight", {2816, 2048}, Dtype::bf16},
+        {"vision_tower.patch_embed.pos_emb.weight", {64, 64, 1152}, Dtype::bf16},
+        {"vision_tower.encoder.blocks.26.wqkv.bias", {3456}, Dtype::bf16},
+        {"vision_tower.encoder.blocks.0.mlp.fc0.weight", {4304, 1152}, Dtype::bf16},
+        {"vision_tower.encoder.final_layernorm.bias", {1152}, Dtype::bf16},
+        {"multi_modal_projector.linear_1.weight", {4608, 4608}, Dtype::bf16},
+        {"multi_modal_projector.linear_2.weight", {2048, 4608}, Dtype::bf16},
     };
-    for (const auto& [name, want] : expected) {
-        INFO(name);
-        const auto it = tensors.find(name);
-        REQUIRE(it != tensors.end());
-        CHECK(dims(it->second.shape) == want.first);
-        CHECK(it->second.dtype == want.second);
-    }
+    test_support::check_named_rows(tensors, expected);
     CHECK(tensors.count("language_model.model.layers.27.self_attn.rotary_emb.inv_freq") == 0);
     CHECK(tensors.count("model.embed_tokens.weight") == 0);
 }

@@ -156,9 +156,7 @@ TEST_CASE("DeepSeek-OCR-2's manifest: the index's encoder names and the code's s
     std::uint64_t vision = 0, vision_tensors = 0;
     for (const auto& t : manifest) {
         CHECK(t.dtype == Dtype::bf16);
-        std::vector<std::uint64_t> dims(t.shape.dims.begin(),
-                                        t.shape.dims.begin() + static_cast<std::ptrdiff_t>(t.shape.rank));
-        shapes[t.name] = dims;
+        shapes[t.name] = test_support::dims(t.shape);
         if (t.part == Part::vision) {
             vision += t.elements();
             ++vision_tensors;

@@ -13,10 +13,13 @@
 
 #include "catch.hpp"
 #include "expected_figures.hpp"
+#include "test_support.hpp"
 
 using namespace deepseek;
 namespace P = deepseek::presets;
 namespace X = expected;
+using test_support::check_rows;
+using test_support::rows_with_prefix;
 
 namespace {
 
@@ -74,30 +77,6 @@ constexpr DeepseekV3Config k25_int4() {
         q.keep_all(k);
     c.weight_quantization = std::optional<WeightQuantization>(q);
     return c;
-}
-
-struct Row {
-    std::string name;
-    std::vector<std::uint64_t> shape;
-    Dtype dtype;
-};
-std::vector<Row> rows_with_prefix(const std::vector<TensorInfo>& manifest, const std::string& prefix) {
-    std::vector<Row> out;
-    for (const TensorInfo& t : manifest) {
-        if (t.name.rfind(prefix, 0) != 0) continue;
-        out.push_back(
-            {t.name, std::vector<std::uint64_t>(t.shape.dims.begin(), t.shape.dims.begin() + t.shape.rank), t.dtype});
-    }
-    return out;
-}
-void check_rows(const std::vector<Row>& found, const std::vector<Row>& expected) {
-    REQUIRE(found.size() == expected.size());
-    for (std::size_t i = 0; i < expected.size(); ++i) {
-        INFO(expected[i].name);
-        CHECK(found[i].name == expected[i].name);
-        CHECK(found[i].shape == expected[i].shape);
-        CHECK(found[i].dtype == expected[i].dtype);
-    }
 }
 
 } // namespace

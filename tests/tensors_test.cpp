@@ -20,6 +20,8 @@
 using namespace deepseek;
 namespace P = deepseek::presets;
 namespace X = expected;
+using test_support::by_name;
+using test_support::dims;
 
 namespace {
 
@@ -29,16 +31,6 @@ std::set<std::string> index_names(const std::string& file, std::uint64_t* total_
     for (const auto& item : j.at("weight_map").items()) names.insert(item.key());
     *total_size = j.at("metadata").at("total_size").get<std::uint64_t>();
     return names;
-}
-
-std::map<std::string, TensorInfo> by_name(const std::vector<TensorInfo>& tensors) {
-    std::map<std::string, TensorInfo> m;
-    for (const auto& t : tensors) m.emplace(t.name, t);
-    return m;
-}
-
-std::vector<std::uint64_t> dims(const Shape& s) {
-    return {s.dims.begin(), s.dims.begin() + static_cast<std::ptrdiff_t>(s.rank)};
 }
 
 std::uint64_t total_bytes(const std::vector<TensorInfo>& tensors) {

@@ -21,13 +21,6 @@ namespace X = expected;
 
 namespace {
 constexpr DeepseekV3Config v32 = P::deepseek_v32;
-
-/// One tensor as written out by hand: name, shape, dtype.
-struct Row {
-    std::string name;
-    std::vector<std::uint64_t> shape;
-    Dtype dtype;
-};
 } // namespace
 
 // The preset is V3 with the three indexer keys of the released file.
@@ -58,7 +51,7 @@ static_assert(kv_bytes_per_token(v32, KvLayout::expanded, Dtype::bf16).value() =
 TEST_CASE("V3.2: a decoder layer's indexer tensors, names, shapes and dtypes as stored", "[v32]") {
     // DeepSeek's Indexer: wq_b Linear(q_lora_rank 1536, 64 heads x 128), wk Linear(7168, 128),
     // k_norm LayerNorm(128) with weight and bias, weights_proj Linear(7168, 64) in bf16.
-    const std::vector<Row> expected = {
+    const std::vector<test_support::Row> expected = {
         {"model.layers.5.self_attn.indexer.wq_b.weight", {8192, 1536}, Dtype::fp8},
         {"model.layers.5.self_attn.indexer.wq_b.weight_scale_inv", {64, 12}, Dtype::fp32},
         {"model.layers.5.self_attn.indexer.wk.weight", {128, 7168}, Dtype::fp8},
@@ -67,19 +60,8 @@ TEST_CASE("V3.2: a decoder layer's indexer tensors, names, shapes and dtypes as 
         {"model.layers.5.self_attn.indexer.k_norm.bias", {128}, Dtype::fp32},
         {"model.layers.5.self_attn.indexer.weights_proj.weight", {64, 7168}, Dtype::bf16},
     };
-    std::vector<Row> found;
-    for (const TensorInfo& t : tensor_manifest(v32)) {
-        if (t.name.rfind("model.layers.5.self_attn.indexer.", 0) != 0) continue;
-        found.push_back(
-            {t.name, std::vector<std::uint64_t>(t.shape.dims.begin(), t.shape.dims.begin() + t.shape.rank), t.dtype});
-    }
-    REQUIRE(found.size() == expected.size());
-    for (std::size_t i = 0; i < expected.size(); ++i) {
-        INFO(expected[i].name);
-        CHECK(found[i].name == expected[i].name);
-        CHECK(found[i].shape == expected[i].shape);
-        CHECK(found[i].dtype == expected[i].dtype);
-    }
+    test_support::check_rows(test_support::rows_with_prefix(tensor_manifest(v32), "model.layers.5.self_attn.indexer."),
+                             expected);
 }
 
 TEST_CASE("V3.2: the indexer is replicated on every tensor-parallel rank", "[v32]") {

@@ -18,6 +18,8 @@
 
 using namespace deepseek;
 using nlohmann::json;
+using test_support::by_name;
+using test_support::dims;
 
 namespace {
 
@@ -62,16 +64,6 @@ DeepseekVL2Config full_vl2() {
     return c;
 }
 
-std::map<std::string, TensorInfo> by_name(const std::vector<TensorInfo>& tensors) {
-    std::map<std::string, TensorInfo> m;
-    for (const auto& t : tensors) m.emplace(t.name, t);
-    return m;
-}
-
-std::vector<std::uint64_t> dims(const Shape& s) {
-    return {s.dims.begin(), s.dims.begin() + static_cast<std::ptrdiff_t>(s.rank)};
-}
-
 } // namespace
 
 TEST_CASE("DeepSeek-VL2 figures match the released checkpoints", "[vl2][memory]") {
@@ -97,42 +89,33 @@ TEST_CASE("DeepSeek-VL2 figures match the released checkpoints", "[vl2][memory]"
 
 TEST_CASE("DeepSeek-VL2 tensors: names under language., vision. and projector., shapes", "[vl2][tensors]") {
     const auto tiny = by_name(tensor_manifest(presets::deepseek_vl2_tiny));
-    using Dims = std::vector<std::uint64_t>;
-    const std::map<std::string, Dims> expected{
-        {"language.model.embed_tokens.weight", {129280, 1280}},
-        {"language.lm_head.weight", {129280, 1280}},
-        {"language.model.norm.weight", {1280}},
-        {"language.model.layers.0.self_attn.q_proj.weight", {1280, 1280}}, // MHA: use_mla false
-        {"language.model.layers.0.mlp.gate_proj.weight", {6848, 1280}},
-        {"language.model.layers.11.mlp.experts.63.down_proj.weight", {1280, 896}},
-        {"language.model.layers.1.mlp.shared_experts.up_proj.weight", {1792, 1280}},
-        {"vision.patch_embed.proj.weight", {1152, 3, 14, 14}},
-        {"vision.pos_embed", {1, 729, 1152}},
-        {"vision.blocks.26.mlp.fc1.weight", {4304, 1152}},
-        {"vision.attn_pool.latent", {1, 1, 1152}},
-        {"vision.attn_pool.kv.weight", {2304, 1152}},
-        {"projector.layers.0.weight", {1280, 4608}},
-        {"projector.layers.2.weight", {1280, 1280}},
-        {"image_newline", {1280}},
-        {"view_seperator", {1280}},
+    const std::vector<test_support::Row> expected{
+        {"language.model.embed_tokens.weight", {129280, 1280}, Dtype::bf16},
+        {"language.lm_head.weight", {129280, 1280}, Dtype::bf16},
+        {"language.model.norm.weight", {1280}, Dtype::bf16},
+        {"language.model.layers.0.self_attn.q_proj.weight", {1280, 1280}, Dtype::bf16}, // MHA: use_mla false
+        {"language.model.layers.0.mlp.gate_proj.weight", {6848, 1280}, Dtype::bf16},
+        {"language.model.layers.11.mlp.experts.63.down_proj.weight", {1280, 896}, Dtype::bf16},
+        {"language.model.layers.1.mlp.shared_experts.up_proj.weight", {1792, 1280}, Dtype::bf16},
+        {"vision.patch_embed.proj.weight", {1152, 3, 14, 14}, Dtype::bf16},
+        {"vision.pos_embed", {1, 729, 1152}, Dtype::bf16},
+        {"vision.blocks.26.mlp.fc1.weight", {4304, 1152}, Dtype::bf16},
+        {"vision.attn_pool.latent", {1, 1, 1152}, Dtype::bf16},
+        {"vision.attn_pool.kv.weight", {2304, 1152}, Dtype::bf16},
+        {"projector.layers.0.weight", {1280, 4608}, Dtype::bf16},
+        {"projector.layers.2.weight", {1280, 1280}, Dtype::bf16},
+        {"image_newline", {1280}, Dtype::bf16},
+        {"view_seperator", {1280}, Dtype::bf16},
     };
-    for (const auto& [name, shape] : expected) {
-        INFO(name);
-        const auto it = tiny.find(name);
-        REQUIRE(it != tiny.end());
-        CHECK(dims(it->second.shape) == shape);
-        CHECK(it->second.dtype == Dtype::bf16);
-    }
+    test_support::check_named_rows(tiny, expected);
     CHECK(tiny.count("model.embed_tokens.weight") == 0);
     CHECK(tiny.count("language.model.layers.1.mlp.gate.e_score_correction_bias") == 0); // greedy: none
     CHECK(tiny.count("projector.layers.1.weight") == 0);                                // a GELU
 
     // The full model's noaux_tc router bias is stored in bf16 (the index's total needs it).
     const auto full = by_name(tensor_manifest(full_vl2()));
-    const auto bias = full.find("language.model.layers.29.mlp.gate.e_score_correction_bias");
-    REQUIRE(bias != full.end());
-    CHECK(dims(bias->second.shape) == std::vector<std::uint64_t>{72});
-    CHECK(bias->second.dtype == Dtype::bf16);
+    test_support::check_named_rows(full,
+                                   {{"language.model.layers.29.mlp.gate.e_score_correction_bias", {72}, Dtype::bf16}});
     CHECK(dims(full.at("language.model.layers.0.self_attn.kv_a_proj_with_mqa.weight").shape) ==
           std::vector<std::uint64_t>{576, 2560});
 }
