@@ -25,13 +25,13 @@ namespace detail {
 inline bool glob_match(std::string_view pattern, std::string_view name) noexcept {
     std::size_t p = 0, n = 0, star = std::string_view::npos, resume = 0;
     while (n < name.size()) {
-        if (p < pattern.size() && (pattern[p] == '?' || pattern[p] == name[n])) {
-            ++p, ++n;
-        } else if (p < pattern.size() && pattern[p] == '*') {
+        if (p < pattern.size() && pattern[p] == '*') { // a wildcard even where the name has a '*'
             star = p++;
             while (p < pattern.size() && pattern[p] == '*') star = p++;
             if (p == pattern.size()) return true; // a final `*` takes the rest
             resume = n;
+        } else if (p < pattern.size() && (pattern[p] == '?' || pattern[p] == name[n])) {
+            ++p, ++n;
         } else if (star != std::string_view::npos) {
             p = star + 1;
             n = ++resume;
@@ -142,7 +142,7 @@ class MiniRegex {
             case '^': node.kind = Node::start; break;
             case '$': node.kind = Node::end; break;
             case '\\':
-                if (pos_ == text_.size() || is_class_escape(text_[pos_])) return fail(alts);
+                if (pos_ == text_.size() || !is_literal_escape(text_[pos_])) return fail(alts);
                 node.c = text_[pos_++];
                 break;
             case '[': parse_set(node); break;
@@ -160,6 +160,7 @@ class MiniRegex {
             default: node.c = ch;
             }
             if (pos_ < text_.size() && (text_[pos_] == '*' || text_[pos_] == '+' || text_[pos_] == '?')) {
+                if (node.kind == Node::start || node.kind == Node::end) return fail(alts); // "nothing to repeat"
                 const char q = text_[pos_++];
                 node.min = q == '+' ? 1 : 0;
                 node.max = q == '?' ? 1 : std::string::npos;
@@ -170,9 +171,11 @@ class MiniRegex {
         }
         return alts;
     }
-    static bool is_class_escape(char c) noexcept {
-        return c == 'd' || c == 'w' || c == 's' || c == 'D' || c == 'W' || c == 'S' || c == 'b' || c == 'B' ||
-               (c >= '0' && c <= '9');
+    /// Whether "\c" is the character c itself: not for an ASCII letter or digit (classes such as
+    /// \d, anchors such as \A and \Z, \n, \x61, back-references, or errors in Python).
+    static bool is_ascii(char c) noexcept { return static_cast<unsigned char>(c) < 0x80; }
+    static bool is_literal_escape(char c) noexcept {
+        return !((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'));
     }
     void parse_set(Node& node) {
         node.kind = Node::set;
@@ -181,7 +184,7 @@ class MiniRegex {
         while (pos_ < text_.size() && (text_[pos_] != ']' || first)) {
             char lo = text_[pos_++];
             if (lo == '\\') {
-                if (pos_ == text_.size() || is_class_escape(text_[pos_])) {
+                if (pos_ == text_.size() || !is_literal_escape(text_[pos_])) {
                     supported_ = false;
                     return;
                 }
@@ -189,6 +192,10 @@ class MiniRegex {
             }
             if (pos_ + 1 < text_.size() && text_[pos_] == '-' && text_[pos_ + 1] != ']') {
                 const char hi = text_[pos_ + 1];
+                if (hi == '\\' || hi < lo || !is_ascii(lo) || !is_ascii(hi)) { // escaped end; refused; UTF-8
+                    supported_ = false;
+                    return;
+                }
                 pos_ += 2;
                 for (int ch = lo; ch <= hi; ++ch) node.members += static_cast<char>(ch);
             } else {
@@ -230,7 +237,8 @@ class MiniRegex {
             return at < name.size() && (node.members.find(name[at]) != std::string::npos) != node.negated &&
                    next(at + 1);
         case Node::start: return at == 0 && next(at);
-        case Node::end: return at == name.size() && next(at);
+        case Node::end: // at the end, or before a newline that ends the name
+            return (at == name.size() || (at + 1 == name.size() && name[at] == '\n')) && next(at);
         case Node::group:
             for (const Seq& alt : node.alternatives) {
                 if (match_seq(alt, 0, name, at, next)) return true;
