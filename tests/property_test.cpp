@@ -155,8 +155,10 @@ template <class C> std::size_t check_manifest(const C& c) {
     std::uint64_t params = 0;
     std::uint64_t mtp = 0;
     std::uint64_t bytes = 0;
+    std::uint64_t mtp_bytes = 0;
     for (const TensorInfo& t : manifest) {
         bytes += t.bytes();
+        if (t.mtp) mtp_bytes += t.bytes();
         if (t.part == Part::scale) continue;
         (t.mtp ? mtp : params) += t.elements();
     }
@@ -165,6 +167,14 @@ template <class C> std::size_t check_manifest(const C& c) {
     CHECK(params == parameter_count(c));
     CHECK(mtp == b.mtp);
     CHECK(bytes == checkpoint_bytes(c));
+    // One rank of one: the MTP modules left out, or counted (the sums visit a run of layers and
+    // the MTP module alike with it once, and split it between the two).
+    WeightQuery q{};
+    CHECK(weight_bytes_per_rank(c, q).value() == bytes - mtp_bytes);
+    q.dtype = Dtype::bf16;
+    CHECK(weight_bytes_per_rank(c, q).value() == params * 2);
+    q.mtp = true;
+    CHECK(weight_bytes_per_rank(c, q).value() == (params + mtp) * 2);
     return manifest.size();
 }
 

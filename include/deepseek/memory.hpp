@@ -73,18 +73,18 @@ struct BreakdownSum {
         // Scales of quantised weights and stored buffers (Kimi's inv_freq) are not parameters.
         if (t.part == Part::scale || t.part == Part::buffer) return;
         if (t.packing != 1) n = checked_mul(n, t.packing, what); // a packed weight's parameters
-        if (t.mtp) {
-            mtp = checked_add(mtp, n, what);
-            return;
-        }
+        const std::uint64_t in_mtp = t.mtp_share(n);
+        if (in_mtp != 0) mtp = checked_add(mtp, in_mtp, what);
+        if (in_mtp == n) return;
         std::uint64_t& sum = by_part[static_cast<std::size_t>(t.part)];
-        sum = checked_add(sum, n, what);
+        sum = checked_add(sum, n - in_mtp, what);
         if (t.part == Part::routed_experts) {
             const std::uint64_t k = experts_per_token < t.copies ? experts_per_token : t.copies;
-            routed_active = checked_add(
-                routed_active,
-                checked_mul(checked_mul(checked_mul(t.shape.elements(), t.packing, what), k, what), t.layers, what),
-                what);
+            routed_active =
+                checked_add(routed_active,
+                            checked_mul(checked_mul(checked_mul(t.shape.elements(), t.packing, what), k, what),
+                                        t.layers - t.mtp_layers, what),
+                            what);
         }
     }
 
@@ -243,8 +243,10 @@ template <class C> struct CheckpointBytesSum {
     constexpr void add(const TensorSpec& t, std::uint64_t n) {
         if (t.mtp && !mtp) return;
         if (!rank_share(t, tp, error, n)) return;
-        std::uint64_t& sum = (t.mtp ? mtp_elements : elements)[static_cast<std::size_t>(t.storage)];
-        sum = checked_add(sum, n, "checkpoint bytes");
+        const std::size_t s = static_cast<std::size_t>(t.storage);
+        const std::uint64_t in_mtp = t.mtp_share(n);
+        if (in_mtp != 0 && mtp) mtp_elements[s] = checked_add(mtp_elements[s], in_mtp, "checkpoint bytes");
+        elements[s] = checked_add(elements[s], n - in_mtp, "checkpoint bytes");
     }
     /// The bytes summed, with the MTP modules or without (a sum that counted them can give both:
     /// make_report's checkpoint and its weights at tp 1 from one sum).
@@ -276,6 +278,7 @@ struct UniformBitsSum {
     constexpr void add(const TensorSpec& t, std::uint64_t n) {
         if (t.part == Part::scale || t.part == Part::buffer || (t.mtp && !mtp)) return;
         if (!rank_share(t, tp, error, n)) return;
+        if (!mtp) n -= t.mtp_share(n);
         if (t.packing != 1) n = checked_mul(n, t.packing, "weight bits"); // a packed weight's parameters
         elements = checked_add(elements, n, "weight bits");
     }

@@ -114,15 +114,15 @@ template <class C> constexpr Result<Report, MemoryError> make_report(const C& c,
     CheckpointBytesSum<C> released_per_rank{c, options.tp, options.mtp};
     UniformBitsSum uniform_per_rank{options.weights_dtype ? *options.weights_dtype : Dtype::bf16, options.tp,
                                     options.mtp};
-    for_each_tensor_summed(c, [&](const TensorSpec& t) {
-        const std::uint64_t n = t.elements(); // once, for all the sums
-        params.add(t, n);
-        checkpoint.add(t, n);
-        if (!released)
-            uniform_per_rank.add(t, n);
-        else if (options.tp != 1)
-            released_per_rank.add(t, n); // at tp 1 the checkpoint's sum gives it
-    });
+    const bool uniform = !released, split = released && options.tp != 1; // at tp 1 the checkpoint gives it
+    for_each_tensor_summed(
+        c, [&params, &checkpoint, &uniform_per_rank, &released_per_rank, uniform, split](const TensorSpec& t) {
+            const std::uint64_t n = t.elements(); // once, for all the sums
+            params.add(t, n);
+            checkpoint.add(t, n);
+            if (uniform) uniform_per_rank.add(t, n);
+            if (split) released_per_rank.add(t, n);
+        });
     r.params = model_breakdown(c, params);
     if (r.quantization_modelled) r.checkpoint_bytes = *checkpoint.bytes(); // tp 1: nothing is split, no error
     const SizeResult weights = !released         ? bits_to_bytes(uniform_per_rank.bits())

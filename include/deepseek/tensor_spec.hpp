@@ -58,6 +58,7 @@ struct Shape {
 
     /// Number of elements (checked).
     [[nodiscard]] constexpr std::uint64_t elements() const {
+        if (rank == 2) return detail::checked_mul(dims[0], dims[1], "tensor elements"); // most tensors
         std::uint64_t n = 1;
         for (std::size_t i = 0; i < rank; ++i) n = detail::checked_mul(n, dims[i], "tensor elements");
         return n;
@@ -92,11 +93,19 @@ struct TensorSpec {
     /// Identical decoder layers this spec stands for: 1 from `for_each_tensor`; the sums visit a
     /// run of identical layers once, with `layers` set to its length.
     std::uint64_t layers = 1;
+    /// How many of `layers` are MTP modules: `layers` when `mtp`, 0 for the main model's. A run
+    /// of the sums may hold both (V3's MTP module has the main MoE layers' attention and MLP).
+    std::uint64_t mtp_layers = 0;
 
     /// Elements of all copies in all layers it stands for (checked).
     [[nodiscard]] constexpr std::uint64_t elements() const {
         return detail::checked_mul(detail::checked_mul(shape.elements(), copies, "tensor elements"), layers,
                                    "tensor elements");
+    }
+    /// Of `n`, a count over all the layers this spec stands for (elements, or one rank's share of
+    /// them), the part in MTP modules.
+    [[nodiscard]] constexpr std::uint64_t mtp_share(std::uint64_t n) const noexcept {
+        return mtp_layers == 0 ? 0 : mtp_layers == layers ? n : n / layers * mtp_layers;
     }
 };
 
@@ -167,6 +176,7 @@ template <class V> struct Emitter {
         spec.block = block;
         spec.mtp = mtp;
         spec.layers = layers;
+        spec.mtp_layers = mtp ? layers : 0;
     }
 
     constexpr void tensor(std::string_view suffix, Shape s, Part p, Split split = Split::replicated,

@@ -26,7 +26,7 @@ namespace deepseek {
 
 /// Whether decoder layer `index` is MoE: n_routed_experts set, index >= first_k_dense_replace
 /// and index % moe_layer_freq == 0 (DeepSeek's remote-code rule; moe_layer_freq 0 means none).
-/// detail::layers_alike reads its runs off this rule: change the two together.
+/// detail::mlp_alike reads its runs off this rule: change the two together.
 template <class C> [[nodiscard]] constexpr bool is_moe_layer(const C& c, std::uint64_t index) noexcept {
     detail::require_config<C>();
     return c.n_routed_experts.has_value() && index >= c.first_k_dense_replace && c.moe_layer_freq != 0 &&
@@ -59,26 +59,36 @@ template <class C> [[nodiscard]] constexpr std::uint64_t mtp_layer_count(const C
 template <class C> [[nodiscard]] constexpr bool is_moe(const C& c) noexcept { return moe_layer_count(c) != 0; }
 
 namespace detail {
-/// How many layers from `index` on (below `end`) are like layer `index`: both MoE or both dense,
-/// both main or both MTP; the sums visit such a run once. Read off is_moe_layer's rule rather
-/// than asking it layer by layer (a loop over all 61 V3 layers per walk): the kind can change
-/// only at first_k_dense_replace, at num_hidden_layers (the first MTP layer) and, with
-/// moe_layer_freq > 1, between any two layers from first_k_dense_replace on (runs of one layer
-/// there: correct, if not the longest), and where a quantisation's exclusions change.
-template <class C> constexpr std::uint64_t layers_alike(const C& c, std::uint64_t index, std::uint64_t end) noexcept {
+/// Where a summed walk's run of decoder layers from `index` must end (below `end`): where a
+/// quantisation's exclusions change.
+template <class C> constexpr std::uint64_t quantization_runs_until(const C& c, std::uint64_t index, std::uint64_t end) {
+    if constexpr (std::is_base_of_v<DeepseekV3Config, C>) {
+        // DeepSeek's FP8 treats every layer alike; only a format read from the files can differ.
+        if (c.weight_quantization.has_value()) return c.weight_quantization->alike_until(index, end);
+    }
+    (void)c, (void)index;
+    return end;
+}
+
+/// How many layers from `index` on (below `end`) have attention like layer `index`'s: every
+/// decoder layer and MTP module has the same attention, unless a quantisation's exclusions
+/// differ, or the checkpoint stores a rotary buffer in decoder layers only
+/// (stores_rotary_inv_freq). The sums visit such a run once.
+template <class C> constexpr std::uint64_t attention_alike(const C& c, std::uint64_t index, std::uint64_t end);
+
+/// How many layers from `index` on (below `end`) have an MLP like layer `index`'s: both MoE or
+/// both dense (an MTP module is MoE like the main MoE layers). Read off is_moe_layer's rule
+/// rather than asking it layer by layer: the kind can change only at first_k_dense_replace and,
+/// with moe_layer_freq > 1, between any two layers from first_k_dense_replace on (runs of one
+/// layer there: correct, if not the longest); runs end where a quantisation's exclusions change.
+template <class C> constexpr std::uint64_t mlp_alike(const C& c, std::uint64_t index, std::uint64_t end) {
     std::uint64_t stop = end;
-    if (index < c.num_hidden_layers) stop = c.num_hidden_layers;
     if (index < c.first_k_dense_replace) {
         if (c.first_k_dense_replace < stop) stop = c.first_k_dense_replace;
     } else if (c.moe_layer_freq > 1) {
         stop = index + 1;
     }
-    // A quantisation that leaves some layers' Linear layers unquantised ends runs there too.
-    if constexpr (std::is_base_of_v<DeepseekV3Config, C>) {
-        // DeepSeek's FP8 treats every layer alike; only a format read from the files can differ.
-        if (c.weight_quantization.has_value()) stop = c.weight_quantization->alike_until(index, stop);
-    }
-    return stop - index;
+    return quantization_runs_until(c, index, stop) - index;
 }
 } // namespace detail
 
@@ -163,6 +173,14 @@ template <class C> [[nodiscard]] constexpr bool stores_rotary_inv_freq() noexcep
 }
 
 namespace detail {
+template <class C> constexpr std::uint64_t attention_alike(const C& c, std::uint64_t index, std::uint64_t end) {
+    std::uint64_t stop = end;
+    if (stores_rotary_inv_freq<C>() && index < c.num_hidden_layers) stop = c.num_hidden_layers;
+    return quantization_runs_until(c, index, stop) - index;
+}
+} // namespace detail
+
+namespace detail {
 /// DeepSeek-V3.2's DSA indexer of one layer, MTP layers included (DeepSeek's `Indexer`, built by
 /// every MLA block). Its query is read from the q latent (width r_q), its one key and the
 /// per-head weights from the hidden state. Nothing in it is split under tensor parallelism.
@@ -180,12 +198,8 @@ constexpr void visit_indexer(Emitter<V>& e, const DeepseekV3Config& c, std::uint
     e.linear(LinearKind::indexer_weights_proj, n_i, H, Part::indexer, Split::replicated);
 }
 
-/// The tensors of decoder layer `index`, each standing for `layers` identical layers.
-template <class C, class V> constexpr void visit_layer(const C& c, std::uint64_t index, V& visit, std::uint64_t layers,
-                                                       const std::optional<WeightQuantization>& quant) {
-    const bool mtp = index >= c.num_hidden_layers;
-    Emitter<V> e{visit, quant, "model.layers.", index, mtp, layers};
-    e.spec.root = deepseek::language_model_prefix<C>();
+/// The attention of a decoder layer (norms around it, the indexer and stored buffers included).
+template <class C, class V> constexpr void visit_attention(Emitter<V>& e, const C& c, bool mtp) {
     const std::uint64_t H = c.hidden_size;
     const std::uint64_t n_h = c.num_attention_heads;
     const char* const what = "layer shape";
@@ -241,6 +255,12 @@ template <class C, class V> constexpr void visit_layer(const C& c, std::uint64_t
         e.tensor("self_attn.rotary_emb.inv_freq", shape1(mha_head_dim(c) / 2), Part::buffer);
 
     e.tensor("post_attention_layernorm.weight", shape1(H), Part::norm);
+}
+
+/// The MLP of decoder layer `index`: MoE (router, routed and shared experts) or dense.
+template <class C, class V> constexpr void visit_mlp(Emitter<V>& e, const C& c, std::uint64_t index) {
+    const std::uint64_t H = c.hidden_size;
+    const char* const what = "layer shape";
 
     if (is_moe_layer(c, index)) {
         const std::uint64_t E = *c.n_routed_experts;
@@ -269,18 +289,39 @@ template <class C, class V> constexpr void visit_layer(const C& c, std::uint64_t
         e.linear(LinearKind::mlp_up, I, H, Part::dense_mlp, Split::rows);
         e.linear(LinearKind::mlp_down, H, I, Part::dense_mlp, Split::cols);
     }
+}
 
-    if (mtp) {
-        // V3 MTP module extras: norms of the embedding and of the hidden state, the projection
-        // of their concatenation [H, 2H] (bf16, not FP8), the shared head's norm, and the
-        // stored second copies of embed_tokens and of the output head.
-        e.tensor("enorm.weight", shape1(H), Part::norm);
-        e.tensor("hnorm.weight", shape1(H), Part::norm);
-        e.linear(LinearKind::eh_proj, H, detail::checked_mul(2, H, what), Part::mtp_projection, Split::replicated);
-        e.tensor("shared_head.norm.weight", shape1(H), Part::norm);
-        e.tensor("embed_tokens.weight", shape2(c.vocab_size, H), Part::embedding, Split::rows);
-        e.linear(LinearKind::mtp_head, c.vocab_size, H, Part::lm_head, Split::rows);
-    }
+/// What an MTP module adds to a decoder layer.
+template <class C, class V> constexpr void visit_mtp_extras(Emitter<V>& e, const C& c) {
+    const std::uint64_t H = c.hidden_size;
+    const char* const what = "layer shape";
+    // V3 MTP module extras: norms of the embedding and of the hidden state, the projection
+    // of their concatenation [H, 2H] (bf16, not FP8), the shared head's norm, and the
+    // stored second copies of embed_tokens and of the output head.
+    e.tensor("enorm.weight", shape1(H), Part::norm);
+    e.tensor("hnorm.weight", shape1(H), Part::norm);
+    e.linear(LinearKind::eh_proj, H, detail::checked_mul(2, H, what), Part::mtp_projection, Split::replicated);
+    e.tensor("shared_head.norm.weight", shape1(H), Part::norm);
+    e.tensor("embed_tokens.weight", shape2(c.vocab_size, H), Part::embedding, Split::rows);
+    e.linear(LinearKind::mtp_head, c.vocab_size, H, Part::lm_head, Split::rows);
+}
+
+/// The parts of a decoder layer, visited together (a layer's tensors in order) or apart (the
+/// sums' runs of alike layers differ for each).
+enum LayerParts : unsigned { attention_part = 1, mlp_part = 2, mtp_part = 4, all_parts = 7 };
+
+/// The tensors of decoder layer `index` in `parts`, each standing for `layers` identical layers
+/// (from `index` on: those at or after num_hidden_layers are MTP modules).
+template <class C, class V> constexpr void visit_layer(const C& c, std::uint64_t index, V& visit, std::uint64_t layers,
+                                                       const std::optional<WeightQuantization>& quant,
+                                                       unsigned parts = all_parts) {
+    const bool mtp = index >= c.num_hidden_layers;
+    Emitter<V> e{visit, quant, "model.layers.", index, mtp, layers};
+    e.spec.root = deepseek::language_model_prefix<C>();
+    if (!mtp && index + layers > c.num_hidden_layers) e.spec.mtp_layers = index + layers - c.num_hidden_layers;
+    if ((parts & attention_part) != 0) visit_attention(e, c, mtp);
+    if ((parts & mlp_part) != 0) visit_mlp(e, c, index);
+    if (mtp && (parts & mtp_part) != 0) visit_mtp_extras(e, c);
 }
 } // namespace detail
 
@@ -292,19 +333,33 @@ template <class C, class V> constexpr void for_each_layer_tensor(const C& c, std
 }
 
 namespace detail {
-/// Visits the model's tensors. With `group_layers`, a run of identical decoder layers (same
-/// dense/MoE kind, all main or all MTP) is visited once with `TensorSpec::layers` = its length:
-/// the sums are the same and cost a few layers instead of all of them.
+/// Visits the model's tensors. With `group_layers`, each part of a decoder layer (attention,
+/// MLP, MTP extras) is visited once for a run of layers alike for it, with `TensorSpec::layers`
+/// = its length (and `mtp_layers` the MTP modules among them): the sums are the same and cost a
+/// few layers instead of all of them.
 template <class C, class V> constexpr void visit_model(const C& c, V&& visit, bool group_layers) {
     const std::optional<WeightQuantization> quant = quantization_of(c); // one copy for the walk
     Emitter<V> root{visit, quant, {}, no_block, false};
     root.spec.root = deepseek::language_model_prefix<C>();
     root.tensor("model.embed_tokens.weight", shape2(c.vocab_size, c.hidden_size), Part::embedding, Split::rows);
     const std::uint64_t layers = checked_add(c.num_hidden_layers, mtp_layers_of(c), "layer count");
-    for (std::uint64_t i = 0; i < layers;) {
-        const std::uint64_t run = group_layers ? layers_alike(c, i, layers) : 1;
-        visit_layer(c, i, visit, run, quant);
-        i += run;
+    if (!group_layers) {
+        for (std::uint64_t i = 0; i < layers; ++i) visit_layer(c, i, visit, 1, quant);
+    } else {
+        // Each part of a layer in runs of layers alike for it: V3's attention in one run of all
+        // 61 layers and the MTP module, its MLPs in two (dense, MoE with the MTP module's).
+        for (std::uint64_t i = 0, run = 0; i < layers; i += run) {
+            run = attention_alike(c, i, layers);
+            visit_layer(c, i, visit, run, quant, attention_part);
+        }
+        for (std::uint64_t i = 0, run = 0; i < layers; i += run) {
+            run = mlp_alike(c, i, layers);
+            visit_layer(c, i, visit, run, quant, mlp_part);
+        }
+        for (std::uint64_t i = c.num_hidden_layers, run = 0; i < layers; i += run) {
+            run = quantization_runs_until(c, i, layers) - i;
+            visit_layer(c, i, visit, run, quant, mtp_part);
+        }
     }
     root.tensor("model.norm.weight", detail::shape1(c.hidden_size), Part::norm);
     if (!c.tie_word_embeddings)
