@@ -8,6 +8,7 @@
 #include <deepseek/tensors.hpp>
 
 #include <cstdint>
+#include <initializer_list>
 #include <string>
 #include <vector>
 
@@ -82,6 +83,32 @@ constexpr DeepseekV3Config k25_int4() {
 } // namespace
 
 // NVIDIA's published element counts (HF's "params" counts the packed bytes as elements).
+// LayerSet::same_until: where a run of layers alike for one Linear kind ends (indices written out).
+namespace {
+constexpr LayerSet layer_set(std::initializer_list<std::uint64_t> members) {
+    LayerSet s{};
+    for (const std::uint64_t i : members) s.insert(i);
+    return s;
+}
+constexpr LayerSet some = layer_set({3, 4, 5, 63, 64, 70});
+constexpr LayerSet all_below_256 = [] {
+    LayerSet s{};
+    s.insert_below(256);
+    return s;
+}();
+} // namespace
+static_assert(some.same_until(0, 100) == 3);
+static_assert(some.same_until(3, 100) == 6);
+static_assert(some.same_until(3, 5) == 5);
+static_assert(some.same_until(6, 100) == 63);
+static_assert(some.same_until(63, 100) == 65); // across a word boundary
+static_assert(some.same_until(70, 100) == 71);
+static_assert(some.same_until(71, 300) == 300);
+static_assert(all_below_256.same_until(10, 300) == 256); // nothing is kept at or above the capacity
+static_assert(all_below_256.same_until(10, 200) == 200);
+static_assert(layer_set({}).same_until(0, 61) == 61);
+static_assert(LayerSet{true, {}}.same_until(5, 9) == 9);
+
 static_assert(stored_elements(r1_fp4_v1) == 396'767'103'086);
 static_assert(stored_elements(r1_fp4_v2) == 393'632'909'544);
 // Bytes: next-capabilities.md §3.3 (NVFP4 linear: out·in·9/16 + 8 bytes; the rest bf16, the

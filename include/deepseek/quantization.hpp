@@ -149,6 +149,24 @@ struct LayerSet {
         for (std::size_t w = 0; w < words.size() && n > 64 * w; ++w)
             words[w] |= n - 64 * w >= 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << (n - 64 * w)) - 1;
     }
+    /// The first index in (i, stop) whose membership differs from i's; `stop` when none does. Read
+    /// a word at a time (a run of 61 layers is one or two words).
+    [[nodiscard]] constexpr std::uint64_t same_until(std::uint64_t i, std::uint64_t stop) const noexcept {
+        if (all || i >= capacity) return stop; // every index alike: all in, or (at capacity) none
+        const bool here = contains(i);
+        for (std::uint64_t j = i + 1; j < stop && j < capacity;) {
+            const std::uint64_t shift = j % 64, width = 64 - shift;
+            std::uint64_t differ = words[static_cast<std::size_t>(j / 64)] >> shift; // j's bit first
+            if (here) differ = ~differ;
+            if (width < 64) differ &= (std::uint64_t{1} << width) - 1; // this word's bits only
+            if (differ != 0) {
+                while ((differ & 1U) == 0) differ >>= 1, ++j;
+                return j < stop ? j : stop;
+            }
+            j += width;
+        }
+        return here && capacity < stop ? capacity : stop; // none at or above the capacity
+    }
     [[nodiscard]] constexpr bool contains(std::uint64_t i) const noexcept {
         return all || (i < capacity && ((words[static_cast<std::size_t>(i / 64)] >> (i % 64)) & 1U) != 0);
     }
@@ -188,18 +206,7 @@ struct WeightQuantization {
     /// otherwise than layer `index`'s; `stop` when there is none (the tensor walk's runs of
     /// identical layers end there).
     [[nodiscard]] constexpr std::uint64_t alike_until(std::uint64_t index, std::uint64_t stop) const noexcept {
-        for (const LayerSet& set : kept) {
-            bool any = false;
-            for (const std::uint64_t w : set.words) any = any || w != 0;
-            if (set.all || !any) continue; // the same for every layer
-            const bool here = set.contains(index);
-            for (std::uint64_t j = index + 1; j < stop && j <= LayerSet::capacity; ++j) {
-                if (set.contains(j) != here) {
-                    stop = j;
-                    break;
-                }
-            }
-        }
+        for (const LayerSet& set : kept) stop = set.same_until(index, stop);
         return stop;
     }
 

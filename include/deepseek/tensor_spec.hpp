@@ -89,9 +89,9 @@ struct TensorSpec {
     std::string_view leaf{}; ///< replaces the suffix's final "weight" when set
     /// Parameters per stored element: 2 for NVFP4's packed bytes, 8 for INT4's packed words.
     std::uint64_t packing = 1;
-    bool mtp = false; ///< belongs to a multi-token-prediction module (V3 layers >= L)
+    bool mtp = false; ///< every layer it stands for is a multi-token-prediction module (V3 layers >= L)
     /// Identical decoder layers this spec stands for: 1 from `for_each_tensor`; the sums visit a
-    /// run of identical layers once, with `layers` set to its length.
+    /// run of layers alike for one part of a layer (attention, MLP) once, with `layers` its length.
     std::uint64_t layers = 1;
     /// How many of `layers` are MTP modules: `layers` when `mtp`, 0 for the main model's. A run
     /// of the sums may hold both (V3's MTP module has the main MoE layers' attention and MLP).
