@@ -138,6 +138,24 @@ template <class C> constexpr std::optional<WeightQuantization> quantization_of(c
         return std::nullopt;
     }
 }
+/// DeepSeek's FP8 as the V3, R1 and V3.2 checkpoints have it (128 x 128 blocks of e4m3).
+inline constexpr std::optional<WeightQuantization> deepseek_fp8_blocks =
+    fp8_block_quantization({128, 128}, Fp8Format::e4m3);
+
+/// The quantisation a walk reads (quantization_of), not copied where it exists already: the
+/// config's weight_quantization, or deepseek_fp8_blocks; any other is built in `own`.
+template <class C> constexpr const std::optional<WeightQuantization>&
+walk_quantization(const C& c, std::optional<WeightQuantization>& own) {
+    if constexpr (std::is_base_of_v<DeepseekV3Config, C>) {
+        if (c.weight_quantization) return c.weight_quantization;
+        const auto& q = c.quantization_config;
+        if (q && q->quant_method == QuantMethod::fp8 && q->fmt == Fp8Format::e4m3 && q->weight_block_size[0] == 128 &&
+            q->weight_block_size[1] == 128)
+            return deepseek_fp8_blocks;
+    }
+    own = quantization_of(c);
+    return own;
+}
 template <class C> constexpr std::uint64_t mtp_layers_of(const C& c) noexcept {
     if constexpr (std::is_same_v<C, KimiVLConfig>) {
         (void)c;

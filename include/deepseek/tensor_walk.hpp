@@ -328,8 +328,8 @@ template <class C, class V> constexpr void visit_layer(const C& c, std::uint64_t
 /// Visits every tensor of decoder layer `index` (index >= num_hidden_layers: a V3 MTP module).
 template <class C, class V> constexpr void for_each_layer_tensor(const C& c, std::uint64_t index, V&& visit) {
     detail::require_config<C>();
-    const std::optional<WeightQuantization> quant = detail::quantization_of(c);
-    detail::visit_layer(c, index, visit, 1, quant);
+    std::optional<WeightQuantization> own;
+    detail::visit_layer(c, index, visit, 1, detail::walk_quantization(c, own));
 }
 
 namespace detail {
@@ -338,7 +338,8 @@ namespace detail {
 /// = its length (and `mtp_layers` the MTP modules among them): the sums are the same and cost a
 /// few layers instead of all of them.
 template <class C, class V> constexpr void visit_model(const C& c, V&& visit, bool group_layers) {
-    const std::optional<WeightQuantization> quant = quantization_of(c); // one copy for the walk
+    std::optional<WeightQuantization> own;
+    const std::optional<WeightQuantization>& quant = walk_quantization(c, own);
     Emitter<V> root{visit, quant, {}, no_block, false};
     root.spec.root = deepseek::language_model_prefix<C>();
     root.tensor("model.embed_tokens.weight", shape2(c.vocab_size, c.hidden_size), Part::embedding, Split::rows);
