@@ -42,7 +42,7 @@ template <class C> [[nodiscard]] constexpr std::string_view class_name() noexcep
 // translation unit that includes this header does not instantiate std::visit's machinery for them.
 
 /// The `model_type` of whichever config `any` holds.
-[[nodiscard]] inline std::string_view model_type_of(const AnyConfig& any) noexcept {
+template <class... Deferred> [[nodiscard]] std::string_view model_type_of(const AnyConfig& any) noexcept {
     switch (any.index()) {
     case 0: return DeepseekV2Config::model_type;
     case 1: return DeepseekOCRConfig::model_type;
@@ -56,7 +56,7 @@ template <class C> [[nodiscard]] constexpr std::string_view class_name() noexcep
 }
 
 /// The Hugging Face class name of whichever config `any` holds.
-[[nodiscard]] inline std::string_view class_name_of(const AnyConfig& any) noexcept {
+template <class... Deferred> [[nodiscard]] std::string_view class_name_of(const AnyConfig& any) noexcept {
     switch (any.index()) {
     case 0: return class_name<DeepseekV2Config>();
     case 1: return class_name<DeepseekOCRConfig>();
@@ -71,7 +71,7 @@ template <class C> [[nodiscard]] constexpr std::string_view class_name() noexcep
 
 /// Where the language model's keys of whichever config `any` holds sit in its file: "" (the top
 /// level), "language_config" or "text_config" (see language_config_key).
-[[nodiscard]] inline std::string_view language_config_key_of(const AnyConfig& any) noexcept {
+template <class... Deferred> [[nodiscard]] std::string_view language_config_key_of(const AnyConfig& any) noexcept {
     switch (any.index()) {
     case 4: return language_config_key<DeepseekVL2Config>();
     case 6: return language_config_key<KimiVLConfig>();

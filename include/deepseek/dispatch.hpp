@@ -153,7 +153,7 @@ inline std::string supported_config_names() {
 
 /// The config class AutoConfig would pick for these hints (as parse_config does for a file), or
 /// nullopt when none is a DeepSeek class this library reads.
-[[nodiscard]] inline std::optional<ConfigKind> detect_config(const ConfigHints& hints) {
+template <class... Deferred> [[nodiscard]] std::optional<ConfigKind> detect_config(const ConfigHints& hints) {
     return detail::detect_config_kind(
         hints.model_type,
         [&hints](detail::HintLevel level, std::vector<std::string_view>& architectures, std::string_view& auto_config) {
@@ -166,8 +166,8 @@ inline std::string supported_config_names() {
 
 /// detect_config of a `model_type` and top-level `architectures` only. Example:
 /// `detect_config("kimi_k2", {"DeepseekV3ForCausalLM"})` is ConfigKind::kimi_k2.
-[[nodiscard]] inline std::optional<ConfigKind> detect_config(std::string_view model_type,
-                                                             const std::vector<std::string_view>& architectures = {}) {
+template <class... Deferred> [[nodiscard]] std::optional<ConfigKind>
+detect_config(std::string_view model_type, const std::vector<std::string_view>& architectures = {}) {
     ConfigHints hints;
     hints.model_type = model_type;
     hints.architectures = architectures;
@@ -176,7 +176,7 @@ inline std::string supported_config_names() {
 
 /// The config AutoConfig builds for `kind` before reading any key: its class's defaults.
 /// Fill in its fields, then check it with validate().
-[[nodiscard]] inline AnyConfig default_config(ConfigKind kind) {
+template <class... Deferred> [[nodiscard]] AnyConfig default_config(ConfigKind kind) {
     // std::in_place_type: cheaper to compile than the variant's converting constructor.
     switch (kind) {
     case ConfigKind::deepseek_v2: break;

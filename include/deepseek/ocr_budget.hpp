@@ -139,9 +139,12 @@ template <class C> PageBudget page_budget_of(const C& c, const std::vector<PageR
     return b;
 }
 
-/// page_budget of DeepSeek-OCR-2, an overflow reported by report_overflow.
-inline Ocr2PageBudget ocr2_page_budget_of(const DeepseekOCR2Config& c, const std::vector<PageRequest>& pages,
-                                          const Ocr2PageBudgetOptions& options, const Report& r) {
+/// page_budget of DeepSeek-OCR-2, an overflow reported by report_overflow. (A template, as the
+/// public page_budget: compiled only where it is called, not in every translation unit.)
+template <class C> Ocr2PageBudget ocr2_page_budget_of(const C& c, const std::vector<PageRequest>& pages,
+                                                      const Ocr2PageBudgetOptions& options, const Report& r) {
+    static_assert(std::is_same_v<C, DeepseekOCR2Config>,
+                  "page_budget with Ocr2PageBudgetOptions takes a DeepseekOCR2Config");
     Ocr2PageBudget b;
     b.limits = options.limits;
     b.prompt_tokens = options.prompt_tokens;
@@ -164,8 +167,8 @@ template <class C> [[nodiscard]] PageBudget page_budget(const C& c, const std::v
 
 /// The page budget of `pages` on a DeepSeek-OCR-2 config (its one mode: a 1024 global view plus
 /// 768-pixel tiles, 257 + 144 n positions a page), otherwise as above.
-[[nodiscard]] inline Ocr2PageBudget page_budget(const DeepseekOCR2Config& c, const std::vector<PageRequest>& pages,
-                                                const Ocr2PageBudgetOptions& options, const Report& r) {
+template <class C> [[nodiscard]] Ocr2PageBudget page_budget(const C& c, const std::vector<PageRequest>& pages,
+                                                            const Ocr2PageBudgetOptions& options, const Report& r) {
     return detail::run_checked([&] { return detail::ocr2_page_budget_of(c, pages, options, r); });
 }
 } // namespace DEEPSEEK_CONFIG_ABI_NAMESPACE

@@ -412,7 +412,7 @@ inline constexpr std::array<std::string_view, 9> names{"deepseek-v2-lite",  "dee
                                                        "deepseek-vl2-tiny", "kimi-k2",      "kimi-vl-a3b"};
 
 /// The preset called `name` (one of `names`), or nullopt.
-[[nodiscard]] inline std::optional<AnyConfig> find(std::string_view name) {
+template <class... Deferred> [[nodiscard]] std::optional<AnyConfig> find(std::string_view name) {
     if (name == "deepseek-v2-lite") return AnyConfig{std::in_place_type<DeepseekV2Config>, deepseek_v2_lite};
     if (name == "deepseek-v2") return AnyConfig{std::in_place_type<DeepseekV2Config>, deepseek_v2};
     if (name == "deepseek-v3") return AnyConfig{std::in_place_type<DeepseekV3Config>, deepseek_v3};
