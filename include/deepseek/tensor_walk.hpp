@@ -70,12 +70,6 @@ template <class C> constexpr std::uint64_t quantization_runs_until(const C& c, s
     return end;
 }
 
-/// How many layers from `index` on (below `end`) have attention like layer `index`'s: every
-/// decoder layer and MTP module has the same attention, unless a quantisation's exclusions
-/// differ, or the checkpoint stores a rotary buffer in decoder layers only
-/// (stores_rotary_inv_freq). The sums visit such a run once.
-template <class C> constexpr std::uint64_t attention_alike(const C& c, std::uint64_t index, std::uint64_t end);
-
 /// How many layers from `index` on (below `end`) have an MLP like layer `index`'s: both MoE or
 /// both dense (an MTP module is MoE like the main MoE layers). Read off is_moe_layer's rule
 /// rather than asking it layer by layer: the kind can change only at first_k_dense_replace and,
@@ -173,14 +167,16 @@ template <class C> [[nodiscard]] constexpr bool stores_rotary_inv_freq() noexcep
 }
 
 namespace detail {
+/// How many layers from `index` on (below `end`) have attention like layer `index`'s: every
+/// decoder layer and MTP module has the same attention, unless a quantisation's exclusions
+/// differ, or the checkpoint stores a rotary buffer in decoder layers only
+/// (stores_rotary_inv_freq). The sums visit such a run once.
 template <class C> constexpr std::uint64_t attention_alike(const C& c, std::uint64_t index, std::uint64_t end) {
     std::uint64_t stop = end;
     if (stores_rotary_inv_freq<C>() && index < c.num_hidden_layers) stop = c.num_hidden_layers;
     return quantization_runs_until(c, index, stop) - index;
 }
-} // namespace detail
 
-namespace detail {
 /// DeepSeek-V3.2's DSA indexer of one layer, MTP layers included (DeepSeek's `Indexer`, built by
 /// every MLA block). Its query is read from the q latent (width r_q), its one key and the
 /// per-head weights from the hidden state. Nothing in it is split under tensor parallelism.
