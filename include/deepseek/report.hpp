@@ -103,7 +103,7 @@ template <class C> constexpr Result<Report, MemoryError> make_report(const C& c,
         if (c.weight_quantization) {
             r.quantization = c.weight_quantization->format;
             r.quantization_source = c.weight_quantization->source;
-        } else if (c.quantization_config && c.quantization_config->quant_method == QuantMethod::fp8) {
+        } else if (uses_deepseek_fp8(c)) {
             r.quantization = WeightFormat::fp8_block;
             r.quantization_source = QuantSource::quantization_config;
         }

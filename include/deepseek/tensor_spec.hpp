@@ -122,6 +122,16 @@ constexpr Shape shape4(std::uint64_t a, std::uint64_t b, std::uint64_t c, std::u
     return Shape{{a, b, c, d}, 4};
 }
 
+/// Whether `c`'s quantization_config is DeepSeek's own FP8 (quant_method fp8; V3 family only).
+template <class C> constexpr bool uses_deepseek_fp8(const C& c) noexcept {
+    if constexpr (std::is_base_of_v<DeepseekV3Config, C>) {
+        return c.quantization_config && c.quantization_config->quant_method == QuantMethod::fp8;
+    } else {
+        (void)c;
+        return false;
+    }
+}
+
 /// How the checkpoint stores its Linear weights, or nullopt when they are all at the model dtype
 /// (also for a method not modelled: see quantization_modelled): weight_quantization when the
 /// JSON layer set it, else DeepSeek's FP8 from quantization_config. (A copy, not a pointer into
@@ -130,7 +140,7 @@ constexpr Shape shape4(std::uint64_t a, std::uint64_t b, std::uint64_t c, std::u
 template <class C> constexpr std::optional<WeightQuantization> quantization_of(const C& c) noexcept {
     if constexpr (std::is_base_of_v<DeepseekV3Config, C>) {
         if (c.weight_quantization) return c.weight_quantization;
-        if (c.quantization_config && c.quantization_config->quant_method == QuantMethod::fp8)
+        if (uses_deepseek_fp8(c))
             return fp8_block_quantization(c.quantization_config->weight_block_size, c.quantization_config->fmt);
         return std::nullopt;
     } else {
@@ -149,7 +159,7 @@ walk_quantization(const C& c, std::optional<WeightQuantization>& own) {
     if constexpr (std::is_base_of_v<DeepseekV3Config, C>) {
         if (c.weight_quantization) return c.weight_quantization;
         const auto& q = c.quantization_config;
-        if (q && q->quant_method == QuantMethod::fp8 && q->fmt == Fp8Format::e4m3 && q->weight_block_size[0] == 128 &&
+        if (uses_deepseek_fp8(c) && q->fmt == Fp8Format::e4m3 && q->weight_block_size[0] == 128 &&
             q->weight_block_size[1] == 128)
             return deepseek_fp8_blocks;
     }
@@ -197,18 +207,22 @@ template <class V> struct Emitter {
         spec.mtp_layers = mtp ? layers : 0;
     }
 
+    /// Visits `spec` (its name set by the caller) with this shape and storage.
+    constexpr void emit(Shape s, Part p, Split split, Storage st, std::string_view leaf, std::uint64_t packing) {
+        spec.shape = s;
+        spec.part = p;
+        spec.split = split;
+        spec.storage = st;
+        spec.leaf = leaf;
+        spec.packing = packing;
+        visit(static_cast<const TensorSpec&>(spec)); // read-only, valid during the call
+    }
     constexpr void tensor(std::string_view suffix, Shape s, Part p, Split split = Split::replicated,
                           Storage st = Storage::model, std::string_view group = {}, std::uint64_t copies = 1) {
         spec.group = group;
         spec.copies = copies;
         spec.suffix = suffix;
-        spec.shape = s;
-        spec.part = p;
-        spec.storage = st;
-        spec.split = split;
-        spec.leaf = {};
-        spec.packing = 1;
-        visit(static_cast<const TensorSpec&>(spec)); // read-only, valid during the call
+        emit(s, p, split, st, {}, 1);
     }
     /// The weight [out, in] of a Linear of kind `kind` (named as linear_names says): at the
     /// model dtype unless the checkpoint's quantisation covers the kind in this block, then as the
@@ -219,38 +233,28 @@ template <class V> struct Emitter {
         spec.group = name.group; // what every stored tensor of this Linear shares, set once
         spec.suffix = name.weight;
         spec.copies = copies;
-        const auto stored = [&](Shape s, Part part, Split by, Storage st, std::string_view leaf,
-                                std::uint64_t packing) {
-            spec.shape = s;
-            spec.part = part;
-            spec.split = by;
-            spec.storage = st;
-            spec.leaf = leaf;
-            spec.packing = packing;
-            visit(static_cast<const TensorSpec&>(spec));
-        };
         const std::uint64_t index = spec.block == no_block ? 0 : spec.block;
         if (!quant || !quant->quantizes(kind, index)) {
-            stored(shape2(out, in), p, split, Storage::model, {}, 1);
+            emit(shape2(out, in), p, split, Storage::model, {}, 1);
             return;
         }
         const auto& b = quant->block;
         switch (quant->format) {
         case WeightFormat::fp8_block:
-            stored(shape2(out, in), p, split, Storage::fp8_linear, {}, 1);
-            stored(shape2(ceil_div(out, b[0]), ceil_div(in, b[1])), Part::scale, split, Storage::fp32,
-                   "weight_scale_inv", 1);
+            emit(shape2(out, in), p, split, Storage::fp8_linear, {}, 1);
+            emit(shape2(ceil_div(out, b[0]), ceil_div(in, b[1])), Part::scale, split, Storage::fp32, "weight_scale_inv",
+                 1);
             break;
         case WeightFormat::nvfp4:
-            stored(shape2(out, ceil_div(in, 2)), p, split, Storage::uint8, {}, 2);
-            stored(shape2(out, ceil_div(in, b[1])), Part::scale, split, Storage::fp8_e4m3, "weight_scale", 1);
-            stored(Shape{}, Part::scale, Split::replicated, Storage::fp32, "weight_scale_2", 1);
-            if (quant->input_scale) stored(Shape{}, Part::scale, Split::replicated, Storage::fp32, "input_scale", 1);
+            emit(shape2(out, ceil_div(in, 2)), p, split, Storage::uint8, {}, 2);
+            emit(shape2(out, ceil_div(in, b[1])), Part::scale, split, Storage::fp8_e4m3, "weight_scale", 1);
+            emit(Shape{}, Part::scale, Split::replicated, Storage::fp32, "weight_scale_2", 1);
+            if (quant->input_scale) emit(Shape{}, Part::scale, Split::replicated, Storage::fp32, "input_scale", 1);
             break;
         case WeightFormat::int4_pack:
-            stored(shape2(out, ceil_div(in, 8)), p, split, Storage::int32, "weight_packed", 8);
-            stored(shape2(out, ceil_div(in, b[1])), Part::scale, split, Storage::model, "weight_scale", 1);
-            stored(shape1(2), Part::scale, Split::replicated, Storage::int64, "weight_shape", 1);
+            emit(shape2(out, ceil_div(in, 8)), p, split, Storage::int32, "weight_packed", 8);
+            emit(shape2(out, ceil_div(in, b[1])), Part::scale, split, Storage::model, "weight_scale", 1);
+            emit(shape1(2), Part::scale, Split::replicated, Storage::int64, "weight_shape", 1);
             break;
         }
     }

@@ -126,8 +126,7 @@ template <class C> [[nodiscard]] constexpr bool vision_modelled(const C& c) noex
 template <class C> [[nodiscard]] constexpr bool quantization_modelled(const C& c) noexcept {
     detail::require_config<C>();
     if constexpr (std::is_base_of_v<DeepseekV3Config, C>) {
-        return c.weight_quantization.has_value() || !c.quantization_config ||
-               c.quantization_config->quant_method == QuantMethod::fp8;
+        return c.weight_quantization.has_value() || !c.quantization_config || detail::uses_deepseek_fp8(c);
     } else {
         (void)c;
         return true;
@@ -398,7 +397,7 @@ template <class C> [[nodiscard]] constexpr Dtype storage_dtype(const C& c, Stora
     case Storage::fp8_linear:
         // Only DeepSeek's FP8 (quantization_config) stores fp8_linear tensors.
         if constexpr (std::is_base_of_v<DeepseekV3Config, C>) {
-            if (c.quantization_config.has_value() && c.quantization_config->quant_method == QuantMethod::fp8)
+            if (detail::uses_deepseek_fp8(c))
                 return c.quantization_config->fmt == Fp8Format::e5m2 ? Dtype::fp8_e5m2 : Dtype::fp8;
         }
         break;
