@@ -58,6 +58,8 @@ options:
                          int8, int4 (default: the checkpoint as released, FP8 where it is FP8)
   --kv-dtype D           KV-cache dtype (default: the model's torch_dtype)
   --kv-layout L          latent, expanded or mha (default: latent with MLA, else mha)
+  --kv-format F          DeepSeek-V4's cache as an engine allocates it: vllm_fp8 (default),
+                         sglang_fp8, sglang_fp4_indexer, llamacpp_f16 or demo_bf16
   --context N            tokens per sequence (default: 32768, or the model's maximum if smaller)
   --batch N              sequences (default 1)
   --tp N                 tensor-parallel ranks; bytes are per rank (default 1)
@@ -254,6 +256,8 @@ CliOptions parse_arguments(int argc, char** argv) {
             o.report.kv_dtype = parse_enum<Dtype>(arg, value());
         else if (arg == "--kv-layout")
             o.report.kv_layout = parse_enum<KvLayout>(arg, value());
+        else if (arg == "--kv-format")
+            o.report.v4_kv_format = parse_enum<deepseek::V4KvFormat>(arg, value());
         else if (arg == "--context")
             o.report.context = parse_count(arg, value());
         else if (arg == "--batch")
@@ -349,21 +353,16 @@ std::string optional_count(std::uint64_t v) { return std::to_string(v); }
 
 // ---- the report -----------------------------------------------------------------------------
 
-template <class C> void print_table(std::ostream& os, const C& c, const deepseek::Document& doc,
-                                    const deepseek::Report& r, const std::string& source,
-                                    const std::optional<std::uint64_t>& budget, bool from_file) {
-    const auto& p = r.params;
-    const std::uint64_t moe = deepseek::moe_layer_count(c);
-    const std::vector<std::string> not_modelled = deepseek::not_modelled(doc);
-    os << program << " " << DEEPSEEK_CONFIG_VERSION_STRING << ": " << source << "\n\n";
-    os << "model         " << deepseek::class_name<C>() << " (model_type " << deepseek::file_model_type(doc) << ")\n";
-    os << "layers        " << c.num_hidden_layers << " (" << (c.num_hidden_layers - moe) << " dense, " << moe
-       << " MoE)";
-    if (const auto mtp = deepseek::mtp_layer_count(c); mtp > 0) os << " + " << mtp << " MTP";
-    os << "\n";
-    os << "hidden        " << c.hidden_size << ", vocab " << grouped(c.vocab_size) << ", context "
-       << grouped(c.max_position_embeddings) << "\n";
-    if (deepseek::uses_mla(c)) {
+template <class C> void print_attention(std::ostream& os, const C& c) {
+    if constexpr (std::is_same_v<C, deepseek::DeepseekV4Config>) {
+        const deepseek::V4LayerKinds k = deepseek::v4_layer_kinds(c);
+        os << "attention     shared K=V (head_dim " << c.head_dim << ", rope " << deepseek::v4_rope_head_dim(c) << "), "
+           << c.num_attention_heads << " heads, q_lora_rank " << c.q_lora_rank << ", " << c.o_groups
+           << " output groups\n";
+        os << "layer kinds   " << k.sliding << " sliding-window only, " << k.compressed_sparse
+           << " compressed-sparse (ratio 4, indexer), " << k.heavily_compressed
+           << " heavily compressed (ratio 128); window " << c.sliding_window << "\n";
+    } else if (deepseek::uses_mla(c)) {
         os << "attention     MLA, " << c.num_attention_heads << " heads, q_lora_rank " << optional_count(c.q_lora_rank)
            << ", kv_lora_rank " << optional_count(c.kv_lora_rank) << ", qk " << c.qk_nope_head_dim << "+"
            << c.qk_rope_head_dim << ", v " << c.v_head_dim << "\n";
@@ -371,9 +370,10 @@ template <class C> void print_table(std::ostream& os, const C& c, const deepseek
         os << "attention     MHA, " << c.num_attention_heads << " heads, " << c.num_key_value_heads
            << " KV heads, head_dim " << deepseek::mha_head_dim(c) << "\n";
     }
-    os << "experts       " << optional_count(c.n_routed_experts) << " routed, " << optional_count(c.n_shared_experts)
-       << " shared, " << optional_count(c.num_experts_per_tok) << " per token\n\n";
+}
 
+void print_parameters(std::ostream& os, const deepseek::Report& r) {
+    const auto& p = r.params;
     const auto row = [&](const char* name, std::uint64_t n) {
         std::string label = name;
         label.resize(18, ' ');
@@ -390,7 +390,8 @@ template <class C> void print_table(std::ostream& os, const C& c, const deepseek
     row("routed_experts", p.routed_experts);
     row("shared_experts", p.shared_experts);
     row("norms", p.norms);
-    if (p.indexer > 0) row("indexer (DSA)", p.indexer);
+    if (p.indexer > 0) row(r.v4 ? "indexer" : "indexer (DSA)", p.indexer);
+    if (p.hyper_connections > 0) row("mHC mixing", p.hyper_connections);
     if (p.vision_modelled)
         row("vision", p.vision);
     else
@@ -398,9 +399,12 @@ template <class C> void print_table(std::ostream& os, const C& c, const deepseek
     row("total", p.total);
     row("active", p.active);
     if (p.mtp > 0) row("mtp (stored)", p.mtp);
+    row("stored elements", r.stored_elements);
     os << "\n";
-    for (const auto& note : not_modelled) os << "not modelled  " << note << "\n";
-    if (!not_modelled.empty()) os << "\n";
+}
+
+void print_weights(std::ostream& os, const deepseek::Report& r, bool from_file) {
+    const auto& p = r.params;
     if (r.quantization) {
         os << "quantization  " << deepseek::to_string(*r.quantization) << " (from "
            << (r.quantization_source == deepseek::QuantSource::hf_quant_config
@@ -424,10 +428,38 @@ template <class C> void print_table(std::ostream& os, const C& c, const deepseek
     } else {
         os << "weights       not modelled as released (quant_method); --weights-dtype gives a uniform figure\n";
     }
-    os << "kv cache      " << deepseek::to_string(r.kv_layout) << ", " << deepseek::to_string(r.kv_dtype) << ": "
-       << human_bytes(r.kv_bytes_per_token) << " per token (" << grouped(r.kv_bytes_per_token) << " bytes)\n";
-    os << "              " << human_bytes(r.kv_bytes) << " at " << grouped(r.context) << " tokens x batch " << r.batch
-       << " (" << grouped(r.kv_bytes) << " bytes per rank)\n";
+}
+
+/// A number of bytes per 256 tokens as bytes per token, exactly (a multiple of 1/256).
+std::string per_token_text(std::uint64_t per_256) {
+    std::string text = grouped(per_256 / 256);
+    std::uint64_t rest = per_256 % 256;
+    if (rest == 0) return text;
+    text += '.';
+    while (rest != 0) {
+        rest *= 10;
+        text += static_cast<char>('0' + rest / 256);
+        rest %= 256;
+    }
+    return text;
+}
+
+void print_v4_kv(std::ostream& os, const deepseek::Report& r) {
+    const deepseek::V4KvReport& v = *r.v4;
+    const deepseek::V4KvBytes& s = v.at_context;
+    os << "kv cache      " << deepseek::to_string(v.format) << ": " << per_token_text(v.growth_per_256_tokens)
+       << " bytes per token";
+    if (v.unpadded_growth_per_256_tokens != v.growth_per_256_tokens)
+        os << " (" << per_token_text(v.unpadded_growth_per_256_tokens) << " before page rounding)";
+    os << " + " << human_bytes(v.per_sequence_bytes) << " per sequence (" << grouped(v.per_sequence_bytes)
+       << " bytes: windows and compressor state" << (v.per_sequence_exact ? "" : ", approximate") << ")\n";
+    os << "              one sequence: window " << human_bytes(s.window) << ", ratio-4 "
+       << human_bytes(s.compressed_sparse) << ", ratio-128 " << human_bytes(s.heavily_compressed) << ", indexer "
+       << human_bytes(s.indexer) << ", state " << human_bytes(s.compressor_state) << "\n";
+}
+
+template <class C>
+void print_budget(std::ostream& os, const C& c, const deepseek::Report& r, const std::optional<std::uint64_t>& budget) {
     if (budget && !r.weights_fit) {
         os << "max context   none: the weights alone (" << human_bytes(r.weight_bytes.value_or(0)) << ") do not fit in "
            << human_bytes(*budget) << " per rank\n";
@@ -435,11 +467,47 @@ template <class C> void print_table(std::ostream& os, const C& c, const deepseek
     if (budget && r.max_context) {
         os << "max context   " << grouped(*r.max_context) << " tokens x batch " << r.batch << " in "
            << human_bytes(*budget) << " per rank";
-        if (*r.max_context == 0) os << " (the weights fit, with no room for one token)";
+        if (*r.max_context == 0)
+            os << (r.v4 ? " (the weights fit, with no room for a sequence's windows and state)"
+                        : " (the weights fit, with no room for one token)");
         if (*r.max_context > c.max_position_embeddings)
             os << " (beyond the model's max_position_embeddings, " << grouped(c.max_position_embeddings) << ")";
         os << "\n";
     }
+}
+
+template <class C> void print_table(std::ostream& os, const C& c, const deepseek::Document& doc,
+                                    const deepseek::Report& r, const std::string& source,
+                                    const std::optional<std::uint64_t>& budget, bool from_file) {
+    const std::uint64_t moe = deepseek::moe_layer_count(c);
+    const std::vector<std::string> not_modelled = deepseek::not_modelled(doc);
+    os << program << " " << DEEPSEEK_CONFIG_VERSION_STRING << ": " << source << "\n\n";
+    os << "model         " << deepseek::class_name<C>() << " (model_type " << deepseek::file_model_type(doc) << ")\n";
+    os << "layers        " << c.num_hidden_layers << " (" << (c.num_hidden_layers - moe) << " dense, " << moe
+       << " MoE)";
+    if (const auto mtp = deepseek::mtp_layer_count(c); mtp > 0) os << " + " << mtp << " MTP";
+    os << "\n";
+    os << "hidden        " << c.hidden_size << ", vocab " << grouped(c.vocab_size) << ", context "
+       << grouped(c.max_position_embeddings) << "\n";
+    print_attention(os, c);
+    os << "experts       " << optional_count(c.n_routed_experts) << " routed, " << optional_count(c.n_shared_experts)
+       << " shared, " << optional_count(c.num_experts_per_tok) << " per token";
+    if constexpr (std::is_same_v<C, deepseek::DeepseekV4Config>)
+        os << ", " << deepseek::to_string(deepseek::v4_expert_dtype(c)) << "; " << r.v4->layers.hash_routed
+           << " hash-routed layers";
+    os << "\n\n";
+    print_parameters(os, r);
+    for (const auto& note : not_modelled) os << "not modelled  " << note << "\n";
+    if (!not_modelled.empty()) os << "\n";
+    print_weights(os, r, from_file);
+    if (r.v4)
+        print_v4_kv(os, r);
+    else
+        os << "kv cache      " << deepseek::to_string(r.kv_layout) << ", " << deepseek::to_string(r.kv_dtype) << ": "
+           << human_bytes(r.kv_bytes_per_token) << " per token (" << grouped(r.kv_bytes_per_token) << " bytes)\n";
+    os << "              " << human_bytes(r.kv_bytes) << " at " << grouped(r.context) << " tokens x batch " << r.batch
+       << " (" << grouped(r.kv_bytes) << " bytes per rank)\n";
+    print_budget(os, c, r, budget);
 }
 
 template <class C> void print_tensors(std::ostream& os, const C& c, bool as_json) {

@@ -197,7 +197,7 @@ TEST_CASE("Option --preset NAME: each built-in preset, and an unknown name with 
     CHECK(bad.out.empty());
     CHECK(bad.err == "deepseek-config: --preset: unknown preset 'deepseek-v9'; accepted: deepseek-v2-lite, "
                      "deepseek-v2, deepseek-v3, deepseek-v3.2, deepseek-ocr, deepseek-ocr-2, deepseek-vl2-tiny, "
-                     "kimi-k2, kimi-vl-a3b\n");
+                     "kimi-k2, kimi-vl-a3b, deepseek-v4-flash, deepseek-v4-pro\n");
     const Run both = run_cli("some/config.json --preset deepseek-v3");
     CHECK(both.code == 2);
     CHECK(both.err == "deepseek-config: give PATH or --preset, not both\n");

@@ -393,8 +393,8 @@ TEST_CASE("detect_config picks the class as AutoConfig does", "[validate][dispat
     SECTION("unknown models") {
         CHECK_FALSE(detect_config("llama", {"LlamaForCausalLM"}));
         CHECK_FALSE(detect_config(""));
-        CHECK_FALSE(detect_config("deepseek_v4", {"DeepseekV4ForCausalLM"}));
-        CHECK_FALSE(detect_config("DEEPSEEK_V3")); // names are matched exactly
+        CHECK_FALSE(detect_config("deepseek_v41", {"DeepseekV41ForCausalLM"})); // DeepSeek-V4.1: another architecture
+        CHECK_FALSE(detect_config("DEEPSEEK_V3"));                              // names are matched exactly
         ConfigHints h;
         h.model_type = "llama";
         h.auto_config = "configuration_llama.LlamaConfig";

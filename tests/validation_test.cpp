@@ -151,9 +151,9 @@ TEST_CASE("Unknown strings of closed sets list the accepted ones", "[validation]
     expect_error(with(base_v2(), "/topk_method", "gredy"),
                  {"/topk_method", ErrorKind::unknown_value,
                   "unknown value \"gredy\"; accepted: \"gready\", \"greedy\", \"group_limited_greedy\", \"noaux_tc\""});
-    expect_error(
-        with(base_v2(), "/scoring_func", "tanh"),
-        {"/scoring_func", ErrorKind::unknown_value, "unknown value \"tanh\"; accepted: \"softmax\", \"sigmoid\""});
+    expect_error(with(base_v2(), "/scoring_func", "tanh"),
+                 {"/scoring_func", ErrorKind::unknown_value,
+                  "unknown value \"tanh\"; accepted: \"softmax\", \"sigmoid\", \"sqrtsoftplus\""});
     expect_error(with(base_v2(), "/torch_dtype", "float8"),
                  {"/torch_dtype", ErrorKind::unknown_value,
                   "unknown value \"float8\"; accepted: \"float32\", \"float16\", \"bfloat16\""});
@@ -228,9 +228,10 @@ TEST_CASE("Bad OCR and VL2 structure", "[validation][ocr]") {
 TEST_CASE("An unknown model family names what is supported", "[validation][dispatch]") {
     const std::string supported =
         " and no known architectures; supported: model_type deepseek_v2, deepseek_v3, deepseek_v32, DeepseekOCR, "
-        "DeepseekOCR2, deepseek_vl_v2, kimi_k2, kimi_vl, kimi_k25, or architectures DeepseekV2ForCausalLM, "
-        "DeepseekV3ForCausalLM, DeepseekV32ForCausalLM, DeepseekOCRForCausalLM, DeepseekOCR2ForCausalLM, "
-        "DeepseekVLV2ForCausalLM, KimiVLForConditionalGeneration, KimiK25ForConditionalGeneration";
+        "DeepseekOCR2, deepseek_vl_v2, kimi_k2, kimi_vl, kimi_k25, deepseek_v4, or architectures "
+        "DeepseekV2ForCausalLM, DeepseekV3ForCausalLM, DeepseekV32ForCausalLM, DeepseekOCRForCausalLM, "
+        "DeepseekOCR2ForCausalLM, DeepseekVLV2ForCausalLM, KimiVLForConditionalGeneration, "
+        "KimiK25ForConditionalGeneration, DeepseekV4ForCausalLM";
     expect_error(json{{"model_type", "llama"}},
                  {"/model_type", ErrorKind::unknown_model, "unsupported model_type \"llama\"" + supported});
     expect_error(json::object(), {"", ErrorKind::unknown_model, "no model_type" + supported});

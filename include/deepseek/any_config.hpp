@@ -16,7 +16,7 @@ namespace deepseek {
 
 /// Any config this library reads; `load_config` picks the alternative like `AutoConfig`.
 using AnyConfig = std::variant<DeepseekV2Config, DeepseekOCRConfig, DeepseekOCR2Config, DeepseekV3Config,
-                               DeepseekVL2Config, KimiK2Config, KimiVLConfig, KimiK25Config>;
+                               DeepseekVL2Config, KimiK2Config, KimiVLConfig, KimiK25Config, DeepseekV4Config>;
 
 /// The Hugging Face class name of a config type, e.g. "DeepseekOCRConfig" ("DeepseekVLV2Config"
 /// for DeepseekVL2Config; "DeepseekV3Config" for KimiK2Config, whose files name that class).
@@ -34,6 +34,8 @@ template <class C> [[nodiscard]] constexpr std::string_view class_name() noexcep
         return "KimiVLConfig";
     else if constexpr (std::is_same_v<C, KimiK25Config>)
         return "KimiK25Config";
+    else if constexpr (std::is_same_v<C, DeepseekV4Config>)
+        return "DeepseekV4Config";
     else
         return "DeepseekV3Config";
 }
@@ -51,7 +53,8 @@ template <class... Deferred> [[nodiscard]] std::string_view model_type_of(const 
     case 4: return DeepseekVL2Config::model_type;
     case 5: return KimiK2Config::model_type;
     case 6: return KimiVLConfig::model_type;
-    default: return KimiK25Config::model_type;
+    case 7: return KimiK25Config::model_type;
+    default: return DeepseekV4Config::model_type;
     }
 }
 
@@ -65,7 +68,8 @@ template <class... Deferred> [[nodiscard]] std::string_view class_name_of(const 
     case 4: return class_name<DeepseekVL2Config>();
     case 5: return class_name<KimiK2Config>();
     case 6: return class_name<KimiVLConfig>();
-    default: return class_name<KimiK25Config>();
+    case 7: return class_name<KimiK25Config>();
+    default: return class_name<DeepseekV4Config>();
     }
 }
 

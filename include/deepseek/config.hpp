@@ -458,6 +458,11 @@ namespace detail {
 template <class T, class = void> struct has_field_list : std::false_type {};
 template <class T> struct has_field_list<T, decltype(field_list<T>::visit(std::declval<void (*)(const char*, int)>()))>
     : std::true_type {};
+/// Whether config type T carries the quantisation read from the files (V3 and V4 families).
+template <class T, class = void> struct has_weight_quantization : std::false_type {};
+template <class T>
+struct has_weight_quantization<T, std::void_t<decltype(std::declval<const T&>().weight_quantization)>>
+    : std::true_type {};
 } // namespace detail
 
 /// Field-by-field equality of any type with a field list (configs and their nested structs).
@@ -467,7 +472,7 @@ constexpr bool operator==(const T& a, const T& b) noexcept {
     field_list<T>::visit([&](const char*, auto member) {
         if (!detail::field_equal(a.*member, b.*member)) equal = false;
     });
-    if constexpr (std::is_base_of_v<DeepseekV3Config, T>) {
+    if constexpr (detail::has_weight_quantization<T>::value) {
         if (!(a.weight_quantization == b.weight_quantization)) equal = false;
     }
     return equal;
@@ -478,5 +483,7 @@ constexpr bool operator!=(const T& a, const T& b) noexcept {
 }
 
 } // namespace deepseek
+
+#include "config_v4.hpp" // DeepSeek-V4's config, built on the types above
 
 #endif // DEEPSEEK_CONFIG_CONFIG_HPP

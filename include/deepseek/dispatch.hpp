@@ -30,6 +30,7 @@ enum class ConfigKind {
     kimi_k2,        ///< KimiK2Config (Kimi-K2: DeepseekV3Config's keys, model_type "kimi_k2")
     kimi_vl,        ///< KimiVLConfig (Kimi-VL: language keys inside `text_config`)
     kimi_k25,       ///< KimiK25Config (Kimi-K2.5: language keys inside `text_config`)
+    deepseek_v4,    ///< DeepseekV4Config (DeepSeek-V4-Flash and -Pro)
 };
 
 /// What a config file says about its class, read by the caller: the strings AutoConfig looks at.
@@ -55,7 +56,7 @@ struct ConfigKindName {
 
 /// The `model_type` values that name a class. ("deepseek_vl_v2" is also the model_type of
 /// DeepSeek-OCR and OCR-2 files: see detect_config_kind.)
-inline constexpr std::array<ConfigKindName, 9> model_type_kinds{{
+inline constexpr std::array<ConfigKindName, 10> model_type_kinds{{
     {"deepseek_v2", ConfigKind::deepseek_v2},
     {"deepseek_v3", ConfigKind::deepseek_v3},
     {"deepseek_v32", ConfigKind::deepseek_v3},
@@ -65,10 +66,11 @@ inline constexpr std::array<ConfigKindName, 9> model_type_kinds{{
     {"kimi_k2", ConfigKind::kimi_k2},
     {"kimi_vl", ConfigKind::kimi_vl},
     {"kimi_k25", ConfigKind::kimi_k25},
+    {"deepseek_v4", ConfigKind::deepseek_v4},
 }};
 
 /// The `architectures` entries that name a class.
-inline constexpr std::array<ConfigKindName, 8> architecture_kinds{{
+inline constexpr std::array<ConfigKindName, 9> architecture_kinds{{
     {"DeepseekV2ForCausalLM", ConfigKind::deepseek_v2},
     {"DeepseekV3ForCausalLM", ConfigKind::deepseek_v3},
     {"DeepseekV32ForCausalLM", ConfigKind::deepseek_v3},
@@ -77,10 +79,11 @@ inline constexpr std::array<ConfigKindName, 8> architecture_kinds{{
     {"DeepseekVLV2ForCausalLM", ConfigKind::deepseek_vl_v2},
     {"KimiVLForConditionalGeneration", ConfigKind::kimi_vl},
     {"KimiK25ForConditionalGeneration", ConfigKind::kimi_k25},
+    {"DeepseekV4ForCausalLM", ConfigKind::deepseek_v4},
 }};
 
 /// The classes `auto_map.AutoConfig` may name ("module.ClassName": the class decides).
-inline constexpr std::array<ConfigKindName, 7> auto_config_kinds{{
+inline constexpr std::array<ConfigKindName, 8> auto_config_kinds{{
     {"DeepseekV2Config", ConfigKind::deepseek_v2},
     {"DeepseekV3Config", ConfigKind::deepseek_v3},
     {"DeepseekOCRConfig", ConfigKind::deepseek_ocr},
@@ -88,6 +91,7 @@ inline constexpr std::array<ConfigKindName, 7> auto_config_kinds{{
     {"DeepseekVLV2Config", ConfigKind::deepseek_vl_v2},
     {"KimiVLConfig", ConfigKind::kimi_vl},
     {"KimiK25Config", ConfigKind::kimi_k25},
+    {"DeepseekV4Config", ConfigKind::deepseek_v4},
 }};
 
 template <std::size_t N>
@@ -187,6 +191,7 @@ template <class... Deferred> [[nodiscard]] AnyConfig default_config(ConfigKind k
     case ConfigKind::kimi_k2: return AnyConfig{std::in_place_type<KimiK2Config>};
     case ConfigKind::kimi_vl: return AnyConfig{std::in_place_type<KimiVLConfig>};
     case ConfigKind::kimi_k25: return AnyConfig{std::in_place_type<KimiK25Config>};
+    case ConfigKind::deepseek_v4: return AnyConfig{std::in_place_type<DeepseekV4Config>};
     }
     return AnyConfig{std::in_place_type<DeepseekV2Config>};
 }

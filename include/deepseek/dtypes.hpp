@@ -22,9 +22,10 @@ namespace deepseek {
 /// per byte. The library's one dtype vocabulary: `to_string` gives its own names ("bf16"),
 /// `safetensors_name` the names of a checkpoint's header ("BF16"). (A config's `torch_dtype` keeps
 /// the closed set of its JSON values, TorchDtype; `model_dtype` turns it into a Dtype.)
-/// `uint8`, `int32` and `int64` are storage types of quantised checkpoints (packed NVFP4, packed
-/// INT4, shape tensors), not dtypes to run weights or a KV cache in.
-enum class Dtype { fp32, bf16, fp16, fp8, fp8_e5m2, int8, int4, uint8, int32, int64 };
+/// `uint8`, `int32`, `int64` and `fp8_e8m0` are storage types of quantised checkpoints (packed
+/// NVFP4, packed INT4, shape tensors and DeepSeek-V4's token-to-expert table, DeepSeek-V4's
+/// 1-byte power-of-two block scales), not dtypes to run weights or a KV cache in.
+enum class Dtype { fp32, bf16, fp16, fp8, fp8_e5m2, int8, int4, uint8, int32, int64, fp8_e8m0 };
 
 /// How an engine stores the KV cache of one token in one layer (see
 /// `kv_elements_per_token_per_layer`).
@@ -44,10 +45,11 @@ enum class MemoryError {
     weights_do_not_fit,        ///< the weights alone exceed the memory budget
     overflow,                  ///< a figure of the query does not fit in 64 bits
     quantization_not_modelled, ///< the weights as released: quant_method is not modelled
+    layout_not_for_v4,         ///< a KvLayout asked of DeepSeek-V4, whose cache takes a V4KvFormat
 };
 
 template <> struct enum_table<Dtype> {
-    static constexpr std::array<EnumEntry<Dtype>, 10> entries{{
+    static constexpr std::array<EnumEntry<Dtype>, 11> entries{{
         {Dtype::fp32, "fp32"},
         {Dtype::bf16, "bf16"},
         {Dtype::fp16, "fp16"},
@@ -58,6 +60,7 @@ template <> struct enum_table<Dtype> {
         {Dtype::uint8, "uint8"},
         {Dtype::int32, "int32"},
         {Dtype::int64, "int64"},
+        {Dtype::fp8_e8m0, "fp8_e8m0"},
     }};
 };
 template <> struct enum_table<KvLayout> {
@@ -68,7 +71,7 @@ template <> struct enum_table<KvLayout> {
     }};
 };
 template <> struct enum_table<MemoryError> {
-    static constexpr std::array<EnumEntry<MemoryError>, 8> entries{{
+    static constexpr std::array<EnumEntry<MemoryError>, 9> entries{{
         {MemoryError::none, "none"},
         {MemoryError::tp_zero, "tp_zero"},
         {MemoryError::tp_does_not_divide, "tp_does_not_divide"},
@@ -77,6 +80,7 @@ template <> struct enum_table<MemoryError> {
         {MemoryError::weights_do_not_fit, "weights_do_not_fit"},
         {MemoryError::overflow, "overflow"},
         {MemoryError::quantization_not_modelled, "quantization_not_modelled"},
+        {MemoryError::layout_not_for_v4, "layout_not_for_v4"},
     }};
 };
 
@@ -97,6 +101,9 @@ template <> struct enum_table<MemoryError> {
     case MemoryError::quantization_not_modelled:
         return "the weights as released are not modelled for this quantization_config.quant_method (only DeepSeek's "
                "fp8 is); give a uniform weights dtype";
+    case MemoryError::layout_not_for_v4:
+        return "DeepSeek-V4's KV cache is none of the latent, expanded or mha layouts: size it in a V4KvFormat "
+               "(demo_bf16, vllm_fp8, sglang_fp8, sglang_fp4_indexer, llamacpp_f16)";
     }
     return {};
 }
@@ -127,7 +134,8 @@ template <> struct enum_table<MemoryError> {
     case Dtype::fp8:
     case Dtype::fp8_e5m2:
     case Dtype::int8:
-    case Dtype::uint8: return 8;
+    case Dtype::uint8:
+    case Dtype::fp8_e8m0: return 8;
     case Dtype::int4: return 4;
     }
     return 0;
@@ -145,9 +153,9 @@ template <class C> [[nodiscard]] constexpr Dtype model_dtype(const C& c) noexcep
 }
 
 /// Whether weights or a KV cache are held in `d` by an engine: false for the storage types of
-/// quantised checkpoints (uint8, int32, int64), which only pack other values.
+/// quantised checkpoints (uint8, int32, int64, fp8_e8m0), which only pack other values.
 [[nodiscard]] constexpr bool is_compute_dtype(Dtype d) noexcept {
-    return d != Dtype::uint8 && d != Dtype::int32 && d != Dtype::int64;
+    return d != Dtype::uint8 && d != Dtype::int32 && d != Dtype::int64 && d != Dtype::fp8_e8m0;
 }
 
 /// The name of a dtype in a safetensors header ("F32", "BF16", "F8_E4M3", ...); "" for int4,
@@ -164,6 +172,7 @@ template <class C> [[nodiscard]] constexpr Dtype model_dtype(const C& c) noexcep
     case Dtype::uint8: return "U8";
     case Dtype::int32: return "I32";
     case Dtype::int64: return "I64";
+    case Dtype::fp8_e8m0: return "F8_E8M0";
     }
     return "";
 }

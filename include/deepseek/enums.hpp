@@ -25,8 +25,8 @@ enum class HiddenAct { silu, swish, gelu, gelu_new, gelu_pytorch_tanh, quick_gel
 /// DeepSeek's V2 config class; DeepSeek's gate matches no branch for it.
 enum class TopkMethod { gready, greedy, group_limited_greedy, noaux_tc };
 
-/// `scoring_func`: how the MoE gate scores experts.
-enum class ScoringFunc { softmax, sigmoid };
+/// `scoring_func`: how the MoE gate scores experts (`sqrtsoftplus`: DeepSeek-V4's sqrt(softplus(x))).
+enum class ScoringFunc { softmax, sigmoid, sqrtsoftplus };
 
 /// `rope_scaling.type`: the RoPE scaling strategy.
 enum class RopeType { linear, dynamic, yarn };
@@ -50,6 +50,26 @@ enum class ActivationScheme { dynamic, static_ };
 
 /// `quantization_config.scale_fmt` (DeepSeek-V3.2): the format of the block scales.
 enum class ScaleFormat { ue8m0 };
+
+/// `layer_types` (DeepSeek-V4, as transformers writes it): the attention of one decoder layer.
+/// `sliding_attention` attends to a 128-token window only (compress ratio 0);
+/// `compressed_sparse_attention` adds overlapping compressed entries picked by an indexer (ratio
+/// compress_rates.compressed_sparse_attention, 4); `heavily_compressed_attention` adds
+/// non-overlapping compressed entries, all attended (ratio 128).
+enum class LayerAttention { sliding_attention, compressed_sparse_attention, heavily_compressed_attention };
+
+/// `mlp_layer_types` (DeepSeek-V4, as transformers writes it): `hash_moe` routes each token by a
+/// fixed token-to-expert table (`tid2eid`), `moe` by the learned gate.
+enum class MlpLayerType { hash_moe, moe };
+
+/// `expert_dtype` (DeepSeek-V4): how the routed experts are stored. A missing key means `fp4`, as
+/// vLLM reads it (FP4 e2m1, two per byte, with a 1-byte UE8M0 scale per 32 inputs); `fp8`
+/// is the -Base checkpoints' FP8 in 128 x 128 blocks.
+enum class ExpertDtype { fp4, fp8 };
+
+/// `rope_parameters.main.rope_type` / `.compress.rope_type` (DeepSeek-V4 as transformers writes
+/// it). `other` is any other type transformers knows: kept as read (no figure depends on it).
+enum class RopeParametersType { default_, linear, dynamic, yarn, other };
 
 /// `tile_tag` (DeepSeek-OCR / VL2): how image tiles are laid out in the token stream.
 enum class TileTag { one_d, two_d };
@@ -95,9 +115,10 @@ template <> struct enum_table<TopkMethod> {
     }};
 };
 template <> struct enum_table<ScoringFunc> {
-    static constexpr std::array<EnumEntry<ScoringFunc>, 2> entries{{
+    static constexpr std::array<EnumEntry<ScoringFunc>, 3> entries{{
         {ScoringFunc::softmax, "softmax"},
         {ScoringFunc::sigmoid, "sigmoid"},
+        {ScoringFunc::sqrtsoftplus, "sqrtsoftplus"},
     }};
 };
 template <> struct enum_table<RopeType> {
@@ -138,6 +159,33 @@ template <> struct enum_table<ScaleFormat> {
         {ScaleFormat::ue8m0, "ue8m0"},
     }};
 };
+template <> struct enum_table<LayerAttention> {
+    static constexpr std::array<EnumEntry<LayerAttention>, 3> entries{{
+        {LayerAttention::sliding_attention, "sliding_attention"},
+        {LayerAttention::compressed_sparse_attention, "compressed_sparse_attention"},
+        {LayerAttention::heavily_compressed_attention, "heavily_compressed_attention"},
+    }};
+};
+template <> struct enum_table<MlpLayerType> {
+    static constexpr std::array<EnumEntry<MlpLayerType>, 2> entries{{
+        {MlpLayerType::hash_moe, "hash_moe"},
+        {MlpLayerType::moe, "moe"},
+    }};
+};
+template <> struct enum_table<ExpertDtype> {
+    static constexpr std::array<EnumEntry<ExpertDtype>, 2> entries{{
+        {ExpertDtype::fp4, "fp4"},
+        {ExpertDtype::fp8, "fp8"},
+    }};
+};
+template <> struct enum_table<RopeParametersType> {
+    static constexpr std::array<EnumEntry<RopeParametersType>, 4> entries{{
+        {RopeParametersType::default_, "default"},
+        {RopeParametersType::linear, "linear"},
+        {RopeParametersType::dynamic, "dynamic"},
+        {RopeParametersType::yarn, "yarn"},
+    }};
+};
 template <> struct enum_table<TileTag> {
     static constexpr std::array<EnumEntry<TileTag>, 2> entries{{
         {TileTag::one_d, "1D"},
@@ -172,6 +220,7 @@ template <> struct enum_table<VisionModelName> {
 template <class E> inline constexpr bool is_open_enum_v = false;
 template <> inline constexpr bool is_open_enum_v<HiddenAct> = true;
 template <> inline constexpr bool is_open_enum_v<QuantMethod> = true;
+template <> inline constexpr bool is_open_enum_v<RopeParametersType> = true;
 
 /// Whether `value` is the `other` of an open enum: a string the table does not know.
 template <class T> [[nodiscard]] constexpr bool is_other_value(const T& value) noexcept {

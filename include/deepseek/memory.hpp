@@ -40,20 +40,21 @@ namespace deepseek {
 /// head, so it counts as active. `vision_modelled` false means `vision` is 0 and `total` covers
 /// the language model only.
 struct ParamBreakdown {
-    std::uint64_t embedding = 0;      ///< model.embed_tokens [V, H]
-    std::uint64_t lm_head = 0;        ///< lm_head [V, H]; 0 when tied
-    std::uint64_t attention = 0;      ///< all self_attn tensors, q_a/kv_a norms included
-    std::uint64_t dense_mlp = 0;      ///< dense layers' MLPs, 3 H I each
-    std::uint64_t router = 0;         ///< mlp.gate [E, H] (+ e_score_correction_bias [E])
-    std::uint64_t routed_experts = 0; ///< E x 3 H I_e per MoE layer
-    std::uint64_t shared_experts = 0; ///< 3 H (S I_e) per MoE layer
-    std::uint64_t norms = 0;          ///< two RMSNorms per layer + the final norm
-    std::uint64_t indexer = 0;        ///< V3.2's DSA indexer, every decoder layer (MTP apart)
-    std::uint64_t vision = 0;         ///< vision encoder, projector and separators (OCR, OCR-2, VL2, Kimi-VL)
-    std::uint64_t mtp = 0;            ///< V3 MTP modules as stored
-    std::uint64_t total = 0;          ///< sum of the fields above except mtp
-    std::uint64_t active = 0;         ///< activated per token, DeepSeek's convention
-    bool vision_modelled = true;      ///< false: the vision encoder is not counted
+    std::uint64_t embedding = 0;         ///< model.embed_tokens [V, H]
+    std::uint64_t lm_head = 0;           ///< lm_head [V, H]; 0 when tied
+    std::uint64_t attention = 0;         ///< all self_attn tensors, q_a/kv_a norms included
+    std::uint64_t dense_mlp = 0;         ///< dense layers' MLPs, 3 H I each
+    std::uint64_t router = 0;            ///< mlp.gate [E, H] (+ e_score_correction_bias [E])
+    std::uint64_t routed_experts = 0;    ///< E x 3 H I_e per MoE layer
+    std::uint64_t shared_experts = 0;    ///< 3 H (S I_e) per MoE layer
+    std::uint64_t norms = 0;             ///< two RMSNorms per layer + the final norm
+    std::uint64_t indexer = 0;           ///< V3.2's DSA indexer, every decoder layer (MTP apart)
+    std::uint64_t vision = 0;            ///< vision encoder, projector and separators (OCR, OCR-2, VL2, Kimi-VL)
+    std::uint64_t hyper_connections = 0; ///< DeepSeek-V4's mHC mixing weights (hc_*), MTP apart
+    std::uint64_t mtp = 0;               ///< V3 MTP modules as stored
+    std::uint64_t total = 0;             ///< sum of the fields above except mtp
+    std::uint64_t active = 0;            ///< activated per token, DeepSeek's convention
+    bool vision_modelled = true;         ///< false: the vision encoder is not counted
 };
 
 namespace detail {
@@ -104,14 +105,15 @@ struct BreakdownSum {
         b.shared_experts = of(Part::shared_experts);
         b.indexer = of(Part::indexer);
         b.vision = of(Part::vision);
+        b.hyper_connections = of(Part::hyper_connections);
         b.mtp = checked_add(mtp, of(Part::mtp_projection), what); // eh_proj belongs to MTP
         for (const std::uint64_t n : {b.embedding, b.lm_head, b.attention, b.norms, b.dense_mlp, b.router,
-                                      b.routed_experts, b.shared_experts, b.indexer, b.vision})
+                                      b.routed_experts, b.shared_experts, b.indexer, b.vision, b.hyper_connections})
             b.total = checked_add(b.total, n, what);
         // Active per token: all but the input embedding (unless it is the head too), the vision
         // encoder and MTP, with the routed experts counted k of E.
         for (const std::uint64_t n : {tied ? b.embedding : b.lm_head, b.attention, b.norms, b.dense_mlp, b.router,
-                                      routed_active, b.shared_experts, b.indexer})
+                                      routed_active, b.shared_experts, b.indexer, b.hyper_connections})
             b.active = checked_add(b.active, n, what);
         return b;
     }
@@ -234,7 +236,7 @@ template <class C> struct CheckpointBytesSum {
     const C& c;
     std::uint64_t tp = 1;
     bool mtp = true; ///< count the MTP modules
-    using ByStorage = std::array<std::uint64_t, static_cast<std::size_t>(Storage::int64) + 1>;
+    using ByStorage = std::array<std::uint64_t, storage_count>;
     ByStorage elements{};     ///< the main model's elements by Storage
     ByStorage mtp_elements{}; ///< the MTP modules' elements by Storage (when counted)
     MemoryError error = MemoryError::none;
@@ -372,14 +374,24 @@ template <class C> [[nodiscard]] constexpr SizeResult weight_bytes_per_rank(cons
 
 /// Whether a KV layout exists for the model: latent and expanded need MLA, mha needs use_mla
 /// false.
+/// DeepSeek-V4 takes none (its cache is sized by V4KvFormat, kv_v4.hpp).
 template <class C> [[nodiscard]] constexpr bool layout_fits(const C& c, KvLayout layout) noexcept {
     detail::require_config<C>();
-    return layout == KvLayout::mha ? !uses_mla(c) : uses_mla(c);
+    if constexpr (std::is_same_v<C, DeepseekV4Config>) {
+        return (void)c, (void)layout, false;
+    } else {
+        return layout == KvLayout::mha ? !uses_mla(c) : uses_mla(c);
+    }
 }
 
-/// The KV-cache layout engines use by default: latent for MLA models, mha otherwise.
+/// The KV-cache layout engines use by default: latent for MLA models, mha otherwise (and latent,
+/// which layout_fits refuses, for DeepSeek-V4).
 template <class C> [[nodiscard]] constexpr KvLayout default_kv_layout(const C& c) noexcept {
-    return uses_mla(c) ? KvLayout::latent : KvLayout::mha;
+    if constexpr (std::is_same_v<C, DeepseekV4Config>) {
+        return (void)c, KvLayout::latent;
+    } else {
+        return uses_mla(c) ? KvLayout::latent : KvLayout::mha;
+    }
 }
 
 /// Bytes of DeepSeek-V3.2's indexer key cache, per token per decoder layer: index_head_dim FP8
@@ -405,15 +417,27 @@ template <class C> [[nodiscard]] constexpr std::uint64_t indexer_key_bytes_per_t
 
 namespace detail {
 template <class C> constexpr MemoryError layout_error(const C& c, KvLayout layout) noexcept {
+    if constexpr (std::is_same_v<C, DeepseekV4Config>) return (void)c, (void)layout, MemoryError::layout_not_for_v4;
     if (layout_fits(c, layout)) return MemoryError::none;
     return layout == KvLayout::mha ? MemoryError::layout_needs_mha : MemoryError::layout_needs_mla;
 }
+
+template <class C> constexpr SizeResult kv_elements_of_layout(const C& c, KvLayout layout);
 
 /// kv_elements_per_token_per_layer, an overflow reported by report_overflow.
 template <class C> constexpr SizeResult kv_elements_per_layer(const C& c, KvLayout layout) {
     require_config<C>();
     const MemoryError err = layout_error(c, layout);
     if (err != MemoryError::none) return err;
+    if constexpr (std::is_same_v<C, DeepseekV4Config>) {
+        return MemoryError::layout_not_for_v4; // not reached: layout_error says so
+    } else {
+        return kv_elements_of_layout(c, layout);
+    }
+}
+
+/// kv_elements_per_layer of a layout that fits.
+template <class C> constexpr SizeResult kv_elements_of_layout(const C& c, KvLayout layout) {
     const char* const what = "KV elements";
     switch (layout) {
     case KvLayout::latent:

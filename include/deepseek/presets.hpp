@@ -379,7 +379,104 @@ constexpr KimiVLConfig make_kimi_vl_a3b() noexcept {
     return c;
 }
 
+/// DeepSeek-V4's compress_ratios: `first` (the first two layers' ratio), then ratio 4 and 128
+/// alternating from layer 2 with the last decoder layer at ratio 4, then 0 for the MTP block.
+constexpr FixedVector<std::uint64_t, max_v4_layer_list> v4_ratios(std::uint64_t layers, std::uint64_t first) noexcept {
+    FixedVector<std::uint64_t, max_v4_layer_list> r{};
+    for (std::uint64_t i = 0; i < layers; ++i) (void)r.push_back(i < 2 ? first : i % 2 == 0 ? 4 : 128);
+    (void)r.push_back(0); // the MTP block: sliding window only
+    return r;
+}
+
+/// The keys DeepSeek-V4-Flash and -Pro share (their config.json files).
+constexpr DeepseekV4Config make_v4_common() noexcept {
+    DeepseekV4Config c{};
+    c.attention_bias = false;
+    c.attention_dropout = 0.0;
+    c.bos_token_id = opt_i64(0);
+    c.eos_token_id = opt_i64(1);
+    c.expert_dtype = std::optional<ExpertDtype>(ExpertDtype::fp4);
+    c.hc_eps = 1e-6;
+    c.hc_mult = 4;
+    c.hc_sinkhorn_iters = 20;
+    c.head_dim = 512;
+    c.hidden_act = HiddenAct::silu;
+    c.index_head_dim = 128;
+    c.index_n_heads = 64;
+    c.initializer_range = 0.02;
+    c.max_position_embeddings = 1048576;
+    c.n_shared_experts = 1;
+    c.norm_topk_prob = true;
+    c.num_experts_per_tok = 6;
+    c.num_hash_layers = opt_u64(3);
+    c.num_key_value_heads = 1;
+    c.num_nextn_predict_layers = 1;
+    c.o_lora_rank = 1024;
+    c.qk_rope_head_dim = opt_u64(64);
+    QuantizationConfig q{};
+    q.scale_fmt = std::optional<ScaleFormat>(ScaleFormat::ue8m0);
+    c.quantization_config = std::optional<QuantizationConfig>(q);
+    c.rms_norm_eps = 1e-6;
+    RopeScaling yarn{};
+    yarn.type = RopeType::yarn;
+    yarn.factor = 16.0;
+    yarn.original_max_position_embeddings = opt_u64(65536);
+    yarn.beta_fast = std::optional<double>(32.0);
+    yarn.beta_slow = std::optional<double>(1.0);
+    c.rope_scaling = std::optional<RopeScaling>(yarn);
+    c.rope_theta = 10000.0;
+    c.scoring_func = ScoringFunc::sqrtsoftplus;
+    c.sliding_window = 128;
+    c.swiglu_limit = 10.0;
+    c.tie_word_embeddings = false;
+    c.topk_method = std::optional<TopkMethod>(TopkMethod::noaux_tc);
+    c.torch_dtype = std::optional<TorchDtype>(TorchDtype::bfloat16);
+    c.use_cache = true;
+    c.vocab_size = 129280;
+    c.compress_rope_theta = 160000.0;
+    return c;
+}
+
+/// deepseek-ai/DeepSeek-V4-Flash config.json.
+constexpr DeepseekV4Config make_v4_flash() noexcept {
+    DeepseekV4Config c = make_v4_common();
+    c.hidden_size = 4096;
+    c.index_topk = 512;
+    c.moe_intermediate_size = 2048;
+    c.n_routed_experts = 256;
+    c.num_attention_heads = 64;
+    c.num_hidden_layers = 43;
+    c.o_groups = 8;
+    c.q_lora_rank = 1024;
+    c.routed_scaling_factor = 1.5;
+    c.compress_ratios = std::optional<FixedVector<std::uint64_t, max_v4_layer_list>>(v4_ratios(43, 0));
+    return c;
+}
+
+/// deepseek-ai/DeepSeek-V4-Pro config.json.
+constexpr DeepseekV4Config make_v4_pro() noexcept {
+    DeepseekV4Config c = make_v4_common();
+    c.hidden_size = 7168;
+    c.index_topk = 1024;
+    c.moe_intermediate_size = 3072;
+    c.n_routed_experts = 384;
+    c.num_attention_heads = 128;
+    c.num_hidden_layers = 61;
+    c.o_groups = 16;
+    c.q_lora_rank = 1536;
+    c.routed_scaling_factor = 2.5;
+    c.compress_ratios = std::optional<FixedVector<std::uint64_t, max_v4_layer_list>>(v4_ratios(61, 128));
+    return c;
+}
+
 } // namespace detail
+
+/// DeepSeek-V4-Flash (284B total, 13B activated; FP4 routed experts, FP8 elsewhere),
+/// `deepseek-ai/DeepSeek-V4-Flash`.
+inline constexpr DeepseekV4Config deepseek_v4_flash = detail::make_v4_flash();
+/// DeepSeek-V4-Pro (1.6T total, 49B activated; FP4 routed experts, FP8 elsewhere),
+/// `deepseek-ai/DeepSeek-V4-Pro`.
+inline constexpr DeepseekV4Config deepseek_v4_pro = detail::make_v4_pro();
 
 /// DeepSeek-V2-Lite (15.7B total, 2.4B activated), `deepseek-ai/DeepSeek-V2-Lite`.
 inline constexpr DeepseekV2Config deepseek_v2_lite = detail::make_v2_lite();
@@ -405,11 +502,12 @@ inline constexpr KimiK2Config kimi_k2 = detail::make_kimi_k2();
 inline constexpr KimiVLConfig kimi_vl_a3b = detail::make_kimi_vl_a3b();
 
 /// The presets by name, for tools: "deepseek-v2-lite", "deepseek-v2", "deepseek-v3",
-/// "deepseek-v3.2", "deepseek-ocr", "deepseek-ocr-2", "deepseek-vl2-tiny", "kimi-k2", "kimi-vl-a3b" (the Hugging
-/// Face repository names, lower case and shortened).
-inline constexpr std::array<std::string_view, 9> names{"deepseek-v2-lite",  "deepseek-v2",  "deepseek-v3",
-                                                       "deepseek-v3.2",     "deepseek-ocr", "deepseek-ocr-2",
-                                                       "deepseek-vl2-tiny", "kimi-k2",      "kimi-vl-a3b"};
+/// "deepseek-v3.2", "deepseek-ocr", "deepseek-ocr-2", "deepseek-vl2-tiny", "kimi-k2", "kimi-vl-a3b",
+/// "deepseek-v4-flash", "deepseek-v4-pro" (the Hugging Face repository names, lower case and
+/// shortened).
+inline constexpr std::array<std::string_view, 11> names{
+    "deepseek-v2-lite",  "deepseek-v2", "deepseek-v3", "deepseek-v3.2",     "deepseek-ocr",   "deepseek-ocr-2",
+    "deepseek-vl2-tiny", "kimi-k2",     "kimi-vl-a3b", "deepseek-v4-flash", "deepseek-v4-pro"};
 
 /// The preset called `name` (one of `names`), or nullopt.
 template <class... Deferred> [[nodiscard]] std::optional<AnyConfig> find(std::string_view name) {
@@ -422,6 +520,8 @@ template <class... Deferred> [[nodiscard]] std::optional<AnyConfig> find(std::st
     if (name == "deepseek-vl2-tiny") return AnyConfig{std::in_place_type<DeepseekVL2Config>, deepseek_vl2_tiny};
     if (name == "kimi-k2") return AnyConfig{std::in_place_type<KimiK2Config>, kimi_k2};
     if (name == "kimi-vl-a3b") return AnyConfig{std::in_place_type<KimiVLConfig>, kimi_vl_a3b};
+    if (name == "deepseek-v4-flash") return AnyConfig{std::in_place_type<DeepseekV4Config>, deepseek_v4_flash};
+    if (name == "deepseek-v4-pro") return AnyConfig{std::in_place_type<DeepseekV4Config>, deepseek_v4_pro};
     return std::nullopt;
 }
 

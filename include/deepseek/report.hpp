@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <optional>
 
+#include "kv_v4.hpp"
 #include "memory.hpp"
 
 namespace deepseek {
@@ -30,11 +31,33 @@ struct ReportOptions {
     std::uint64_t tp = 1;                   ///< tensor-parallel ranks
     std::optional<std::uint64_t> budget{};  ///< bytes per rank for weights + KV cache
     bool mtp = false; ///< weights per rank include the MTP modules (engines load them only to speculate)
+    /// DeepSeek-V4 only: the engine format of its KV cache; unset: vLLM's (V4KvFormat::vllm_fp8).
+    /// (kv_layout and kv_dtype do not apply to V4.)
+    std::optional<V4KvFormat> v4_kv_format{};
+};
+
+/// DeepSeek-V4's part of a report: its layer kinds and its KV cache in one engine's format.
+struct V4KvReport {
+    V4LayerKinds layers{};
+    V4KvFormat format = V4KvFormat::vllm_fp8;
+    /// One sequence at the report's context, by component.
+    V4KvBytes at_context{};
+    /// One sequence before its first token: windows and compressor state.
+    std::uint64_t per_sequence_bytes = 0;
+    /// Growth of one sequence over 256 tokens, as the format allocates it (vLLM: pages rounded).
+    std::uint64_t growth_per_256_tokens = 0;
+    /// The same without page rounding (the entries' own bytes).
+    std::uint64_t unpadded_growth_per_256_tokens = 0;
+    /// False: the format's per-sequence constant is approximate (v4_kv_constant_exact).
+    bool per_sequence_exact = true;
 };
 
 /// The report: every figure the command-line tool prints. Byte counts are per rank.
 struct Report {
     ParamBreakdown params{};
+    /// Elements stored in the checkpoint (parameters, MTP modules, scales, buffers): what Hugging
+    /// Face shows as a model's size.
+    std::uint64_t stored_elements = 0;
     /// The whole released checkpoint, one device; unset when its quantisation is not modelled.
     std::optional<std::uint64_t> checkpoint_bytes{};
     std::optional<Dtype> weights_dtype{}; ///< unset: as released
@@ -45,10 +68,12 @@ struct Report {
     /// unset for an unquantised checkpoint, or one whose quantisation is not modelled.
     std::optional<WeightFormat> quantization{};
     std::optional<QuantSource> quantization_source{};
-    bool mtp = false; ///< weight_bytes includes the MTP modules
-    KvLayout kv_layout = KvLayout::latent;
-    Dtype kv_dtype = Dtype::bf16;
-    std::uint64_t kv_bytes_per_token = 0; ///< one token of one sequence, all layers, one rank
+    bool mtp = false;                      ///< weight_bytes includes the MTP modules
+    KvLayout kv_layout = KvLayout::latent; ///< not used for DeepSeek-V4 (see v4)
+    Dtype kv_dtype = Dtype::bf16;          ///< not used for DeepSeek-V4 (see v4)
+    /// One token of one sequence, all layers, one rank; 0 for DeepSeek-V4, whose cache is a
+    /// per-sequence constant plus a growth that is not a whole number of bytes per token (see v4).
+    std::uint64_t kv_bytes_per_token = 0;
     std::uint64_t context = 0;
     std::uint64_t batch = 1;
     std::uint64_t tp = 1;
@@ -58,6 +83,8 @@ struct Report {
     /// the weights are not known (`weight_bytes` unset).
     std::optional<std::uint64_t> max_context{};
     bool weights_fit = true; ///< false: with a budget, the weights alone exceed it
+    /// DeepSeek-V4 only: layer kinds and KV cache (kv_bytes is at_context.total x batch).
+    std::optional<V4KvReport> v4{};
 };
 
 /// The KV query of a report: its ranks, layout and dtype, for one token of one sequence.
@@ -83,7 +110,60 @@ struct Report {
     return q;
 }
 
+/// The largest context (tokens per sequence) whose DeepSeek-V4 KV cache in format `f`, for `batch`
+/// sequences, fits `available` bytes: the largest T with batch x v4_kv_cache_bytes(T).total <=
+/// available (the cache grows with T), found by bisection. nullopt when not even 0 tokens fit
+/// (the windows and states alone do not). With batch 0 every context fits: the largest uint64.
+[[nodiscard]] constexpr std::optional<std::uint64_t>
+v4_max_context_tokens(const DeepseekV4Config& c, V4KvFormat f, std::uint64_t batch, std::uint64_t available) {
+    const auto fits = [&](std::uint64_t tokens) {
+        const std::uint64_t per_sequence = v4_kv_cache_bytes(c, f, tokens).total;
+        return per_sequence == 0 || batch <= available / per_sequence;
+    };
+    if (batch == 0) return detail::u64_max;
+    if (!fits(0)) return std::nullopt;
+    // The growth is at least one byte per 256 tokens per compressed layer; with none, every
+    // context fits.
+    if (v4_kv_growth_per_256_tokens(c, f) == 0) return detail::u64_max;
+    std::uint64_t lo = 0, hi = std::uint64_t{1} << 44; // 2^44 tokens: beyond any budget's KV
+    while (lo < hi) {
+        const std::uint64_t mid = lo + (hi - lo + 1) / 2;
+        if (fits(mid))
+            lo = mid;
+        else
+            hi = mid - 1;
+    }
+    return lo;
+}
+
 namespace detail {
+/// The KV part of a DeepSeek-V4 report (make_report): its layer kinds and its cache in the
+/// chosen format at the report's context, and with a budget the largest context.
+constexpr Result<Report, MemoryError> finish_v4_report(const DeepseekV4Config& c, const ReportOptions& options,
+                                                       Report& r) {
+    V4KvReport v{};
+    v.layers = v4_layer_kinds(c);
+    v.format = options.v4_kv_format ? *options.v4_kv_format : V4KvFormat::vllm_fp8;
+    v.at_context = v4_kv_cache_bytes(c, v.format, r.context);
+    v.per_sequence_bytes = v4_kv_cache_bytes(c, v.format, 0).total;
+    v.growth_per_256_tokens = v4_kv_growth_per_256_tokens(c, v.format);
+    v.unpadded_growth_per_256_tokens = v4_kv_unpadded_growth_per_256_tokens(c, v.format);
+    v.per_sequence_exact = v4_kv_constant_exact(v.format);
+    r.kv_bytes_per_token = 0;
+    r.kv_bytes = checked_mul(v.at_context.total, r.batch, "KV cache bytes");
+    if (options.budget && r.weight_bytes) {
+        r.weights_fit = *r.weight_bytes <= *options.budget;
+        if (r.weights_fit) {
+            const auto fit = v4_max_context_tokens(c, v.format, r.batch, *options.budget - *r.weight_bytes);
+            // 0: the weights fit, but not one sequence's windows. (Optionals are built, then copied:
+            // their converting assignment is not constexpr in C++17.)
+            r.max_context = std::optional<std::uint64_t>{fit ? *fit : 0};
+        }
+    }
+    r.v4 = std::optional<V4KvReport>{v};
+    return r;
+}
+
 /// make_report, an overflow reported by report_overflow.
 template <class C> constexpr Result<Report, MemoryError> make_report(const C& c, const ReportOptions& options) {
     Report r{};
@@ -99,7 +179,12 @@ template <class C> constexpr Result<Report, MemoryError> make_report(const C& c,
     // Weights as released of a quantisation that is not modelled have no figure; they are summed
     // at a uniform dtype all the same, which checks that tp splits the model.
     r.quantization_modelled = quantization_modelled(c);
-    if constexpr (std::is_base_of_v<DeepseekV3Config, C>) { // what quantization_of gives, without its copy
+    if constexpr (std::is_same_v<C, DeepseekV4Config>) {
+        if (uses_deepseek_fp8(c)) {
+            r.quantization = WeightFormat::fp8_block; // with FP4 experts unless expert_dtype says fp8
+            r.quantization_source = QuantSource::quantization_config;
+        }
+    } else if constexpr (std::is_base_of_v<DeepseekV3Config, C>) { // what quantization_of gives, without its copy
         if (c.weight_quantization) {
             r.quantization = c.weight_quantization->format;
             r.quantization_source = c.weight_quantization->source;
@@ -115,15 +200,18 @@ template <class C> constexpr Result<Report, MemoryError> make_report(const C& c,
     UniformBitsSum uniform_per_rank{options.weights_dtype ? *options.weights_dtype : Dtype::bf16, options.tp,
                                     options.mtp};
     const bool uniform = !released, split = released && options.tp != 1; // at tp 1 the checkpoint gives it
+    std::uint64_t stored = 0;
     for_each_tensor_summed(
-        c, [&params, &checkpoint, &uniform_per_rank, &released_per_rank, uniform, split](const TensorSpec& t) {
+        c, [&params, &checkpoint, &uniform_per_rank, &released_per_rank, &stored, uniform, split](const TensorSpec& t) {
             const std::uint64_t n = t.elements(); // once, for all the sums
+            stored = checked_add(stored, n, "stored elements");
             params.add(t, n);
             checkpoint.add(t, n);
             if (uniform) uniform_per_rank.add(t, n);
             if (split) released_per_rank.add(t, n);
         });
     r.params = model_breakdown(c, params);
+    r.stored_elements = stored;
     if (r.quantization_modelled) r.checkpoint_bytes = *checkpoint.bytes(); // tp 1: nothing is split, no error
     const SizeResult weights = !released         ? bits_to_bytes(uniform_per_rank.bits())
                                : options.tp == 1 ? checkpoint.bytes(options.mtp)
@@ -131,6 +219,9 @@ template <class C> constexpr Result<Report, MemoryError> make_report(const C& c,
     if (!weights) return weights.error();
     if (released || options.weights_dtype) r.weight_bytes = *weights;
 
+    if constexpr (std::is_same_v<C, DeepseekV4Config>) {
+        return finish_v4_report(c, options, r);
+    }
     const SizeResult per_token = kv_bits_per_token(c, r.kv_layout, r.kv_dtype, 1, r.tp);
     if (!per_token) return per_token.error();
     r.kv_bytes_per_token = ceil_div(*per_token, 8);

@@ -50,6 +50,12 @@ template <class Json> Json quantization_json(const Report& r) {
 template <class Json> Json optional_json(const std::optional<std::uint64_t>& v) { return v ? Json(*v) : Json(nullptr); }
 } // namespace detail
 
+namespace detail {
+template <class Json> Json kv_json(const Report& r);
+template <class Json> Json v4_kv_json(const Report& r);
+template <class Json, class C> Json architecture_json(const C& c);
+} // namespace detail
+
 /// The report of `cfg` as JSON: source, model_type, config_class, architecture, params,
 /// checkpoint_bytes, weights, kv_cache, and with a budget max_context and weights_fit. `source`
 /// says where the config came from (a file name, a preset).
@@ -61,23 +67,10 @@ template <class C, int N = 0, std::enable_if_t<is_config_v<C>, int> = 0>
     out["source"] = std::string(source);
     out["model_type"] = std::string(C::model_type);
     out["config_class"] = std::string(class_name<C>());
-    out["architecture"] = {
-        {"layers", c.num_hidden_layers},
-        {"dense_layers", dense_layer_count(c)},
-        {"moe_layers", moe_layer_count(c)},
-        {"mtp_layers", mtp_layer_count(c)},
-        {"hidden_size", c.hidden_size},
-        {"attention", uses_mla(c) ? "mla" : "mha"},
-        {"num_attention_heads", c.num_attention_heads},
-        {"num_key_value_heads", c.num_key_value_heads},
-        {"routed_experts", detail::optional_json<Json>(c.n_routed_experts)},
-        {"shared_experts", detail::optional_json<Json>(c.n_shared_experts)},
-        {"experts_per_token", detail::optional_json<Json>(c.num_experts_per_tok)},
-        {"vocab_size", c.vocab_size},
-        {"max_position_embeddings", c.max_position_embeddings},
-    };
+    out["architecture"] = detail::architecture_json<Json>(c);
     out["params"] = {
         {"total", p.total},
+        {"stored_elements", r.stored_elements},
         {"active", p.active},
         {"embedding", p.embedding},
         {"lm_head", p.lm_head},
@@ -89,6 +82,7 @@ template <class C, int N = 0, std::enable_if_t<is_config_v<C>, int> = 0>
         {"norms", p.norms},
         {"indexer", p.indexer},
         {"vision", p.vision},
+        {"hyper_connections", p.hyper_connections},
         {"vision_modelled", p.vision_modelled},
         {"mtp", p.mtp},
     };
@@ -99,7 +93,22 @@ template <class C, int N = 0, std::enable_if_t<is_config_v<C>, int> = 0>
                       {"tp", r.tp},
                       {"mtp", r.mtp},
                       {"bytes", detail::optional_json<Json>(r.weight_bytes)}};
-    out["kv_cache"] = {
+    if (r.v4) {
+        out["kv_cache"] = detail::v4_kv_json<Json>(r);
+    } else {
+        out["kv_cache"] = detail::kv_json<Json>(r);
+    }
+    // Only a report made with a budget has these: max_context when the weights fit (0: with no
+    // room for one token), weights_fit either way.
+    if (r.max_context) out["max_context"] = *r.max_context;
+    if (r.max_context || !r.weights_fit) out["weights_fit"] = r.weights_fit;
+    return out;
+}
+
+namespace detail {
+/// The report's `kv_cache` of a V2- or V3-family model.
+template <class Json> Json kv_json(const Report& r) {
+    return {
         {"layout", std::string(to_string(r.kv_layout))},
         {"dtype", std::string(to_string(r.kv_dtype))},
         {"bytes_per_token", r.kv_bytes_per_token},
@@ -108,12 +117,79 @@ template <class C, int N = 0, std::enable_if_t<is_config_v<C>, int> = 0>
         {"tp", r.tp},
         {"bytes", r.kv_bytes},
     };
-    // Only a report made with a budget has these: max_context when the weights fit (0: with no
-    // room for one token), weights_fit either way.
-    if (r.max_context) out["max_context"] = *r.max_context;
-    if (r.max_context || !r.weights_fit) out["weights_fit"] = r.weights_fit;
-    return out;
 }
+
+/// The report's `kv_cache` of DeepSeek-V4: the format, one sequence's constant and growth (bytes
+/// per token, a multiple of 1/256), the bytes at the context by component, and the total.
+template <class Json> Json v4_kv_json(const Report& r) {
+    const V4KvReport& v = *r.v4;
+    const auto per_token = [](std::uint64_t per_256) { return static_cast<double>(per_256) / 256.0; };
+    return {
+        {"format", std::string(to_string(v.format))},
+        {"per_sequence_bytes", v.per_sequence_bytes},
+        {"per_sequence_exact", v.per_sequence_exact},
+        {"growth_bytes_per_token", per_token(v.growth_per_256_tokens)},
+        {"unpadded_growth_bytes_per_token", per_token(v.unpadded_growth_per_256_tokens)},
+        {"context", r.context},
+        {"batch", r.batch},
+        {"tp", r.tp},
+        {"sequence",
+         {{"window", v.at_context.window},
+          {"compressed_sparse", v.at_context.compressed_sparse},
+          {"heavily_compressed", v.at_context.heavily_compressed},
+          {"indexer", v.at_context.indexer},
+          {"compressor_state", v.at_context.compressor_state},
+          {"total", v.at_context.total}}},
+        {"bytes", r.kv_bytes},
+    };
+}
+
+/// The report's `architecture`: layer counts, widths, attention and experts.
+template <class Json, class C> Json architecture_json(const C& c) {
+    if constexpr (std::is_same_v<C, DeepseekV4Config>) {
+        const V4LayerKinds k = v4_layer_kinds(c);
+        return {
+            {"layers", c.num_hidden_layers},
+            {"dense_layers", 0},
+            {"moe_layers", c.num_hidden_layers},
+            {"mtp_layers", mtp_layer_count(c)},
+            {"hidden_size", c.hidden_size},
+            {"attention", "shared_kv_compressed"},
+            {"layer_kinds",
+             {{"sliding", k.sliding},
+              {"compressed_sparse", k.compressed_sparse},
+              {"heavily_compressed", k.heavily_compressed},
+              {"hash_routed", k.hash_routed}}},
+            {"num_attention_heads", c.num_attention_heads},
+            {"num_key_value_heads", c.num_key_value_heads},
+            {"head_dim", c.head_dim},
+            {"sliding_window", c.sliding_window},
+            {"routed_experts", c.n_routed_experts},
+            {"shared_experts", c.n_shared_experts},
+            {"experts_per_token", c.num_experts_per_tok},
+            {"expert_dtype", std::string(to_string(v4_expert_dtype(c)))},
+            {"vocab_size", c.vocab_size},
+            {"max_position_embeddings", c.max_position_embeddings},
+        };
+    } else {
+        return {
+            {"layers", c.num_hidden_layers},
+            {"dense_layers", dense_layer_count(c)},
+            {"moe_layers", moe_layer_count(c)},
+            {"mtp_layers", mtp_layer_count(c)},
+            {"hidden_size", c.hidden_size},
+            {"attention", uses_mla(c) ? "mla" : "mha"},
+            {"num_attention_heads", c.num_attention_heads},
+            {"num_key_value_heads", c.num_key_value_heads},
+            {"routed_experts", detail::optional_json<Json>(c.n_routed_experts)},
+            {"shared_experts", detail::optional_json<Json>(c.n_shared_experts)},
+            {"experts_per_token", detail::optional_json<Json>(c.num_experts_per_tok)},
+            {"vocab_size", c.vocab_size},
+            {"max_position_embeddings", c.max_position_embeddings},
+        };
+    }
+}
+} // namespace detail
 
 namespace detail {
 /// The string at `key` of `object` (or of its `language_config` or `text_config`), or "".
@@ -144,6 +220,12 @@ template <class D> [[nodiscard]] std::vector<std::string> not_modelled(const D& 
             }
             if (!quantization_modelled(c)) notes.push_back(detail::quantization_note(doc, c));
             if (!vision_modelled(c)) notes.push_back("vision encoder: not counted (this encoder is not modelled)");
+            if constexpr (std::is_same_v<std::decay_t<decltype(c)>, DeepseekV4Config>) {
+                if (quantization_modelled(c) && c.quantization_config && v4_expert_dtype(c) == ExpertDtype::fp8) {
+                    notes.push_back("expert_dtype \"fp8\": the -Base checkpoints' layout (FP8 experts, float32 "
+                                    "block scales) follows vLLM's reading; no such checkpoint was checked");
+                }
+            }
             if (!checkpoint_bytes_exact(c)) {
                 notes.push_back("checkpoint bytes: the released index records " +
                                 std::to_string(ocr2_index_unexplained_bytes) +

@@ -21,8 +21,8 @@
 namespace deepseek {
 
 /// The component a tensor belongs to (the fields of ParamBreakdown). `buffer` marks stored
-/// buffers (Kimi's rotary `inv_freq`) and `scale` the scales of quantised weights: neither is a
-/// parameter; `scale` stays last.
+/// buffers (Kimi's rotary `inv_freq`, DeepSeek-V4's token-to-expert table `tid2eid`) and `scale`
+/// the scales of quantised weights: neither is a parameter; `scale` stays last.
 enum class Part {
     embedding,
     lm_head,
@@ -35,6 +35,7 @@ enum class Part {
     vision,
     mtp_projection,
     indexer,
+    hyper_connections, ///< DeepSeek-V4's mHC mixing weights (hc_*)
     buffer,
     scale
 };
@@ -43,8 +44,12 @@ enum class Part {
 /// noaux_tc router bias, the FP8 and NVFP4 global scales), in DeepSeek's FP8
 /// (`fp8_linear`: quantization_config.fmt), or in one fixed storage type of a quantised
 /// format: `uint8` (two NVFP4 values per byte), `fp8_e4m3` (NVFP4 block scales), `int32`
-/// (eight INT4 values per word), `int64` (compressed-tensors' weight_shape).
-enum class Storage { model, fp32, fp8_linear, uint8, fp8_e4m3, int32, int64 };
+/// (eight INT4 values per word), `int64` (compressed-tensors' weight_shape, DeepSeek-V4's
+/// tid2eid), `int8` (DeepSeek-V4's FP4 experts, two values per byte), `fp8_e8m0` (DeepSeek-V4's
+/// 1-byte block scales).
+enum class Storage { model, fp32, fp8_linear, uint8, fp8_e4m3, int32, int64, int8, fp8_e8m0 };
+/// The number of storage classes.
+inline constexpr std::size_t storage_count = static_cast<std::size_t>(Storage::fp8_e8m0) + 1;
 
 /// How DeepSeek's V3 inference code splits a tensor over tensor-parallel ranks: `replicated`,
 /// `rows` (dim 0 / tp: column-parallel weights, embedding, head), `cols` (dim 1 / tp:
@@ -116,15 +121,19 @@ template <class C> constexpr void require_config() noexcept {
                                   "DeepseekOCRConfig, DeepseekOCR2Config or DeepseekV3Config)");
 }
 
+/// The parts of a decoder layer, visited together (a layer's tensors in order) or apart (the
+/// sums' runs of alike layers differ for each).
+enum LayerParts : unsigned { attention_part = 1, mlp_part = 2, mtp_part = 4, all_parts = 7 };
+
 constexpr Shape shape1(std::uint64_t a) noexcept { return Shape{{a, 0, 0, 0}, 1}; }
 constexpr Shape shape2(std::uint64_t a, std::uint64_t b) noexcept { return Shape{{a, b, 0, 0}, 2}; }
 constexpr Shape shape4(std::uint64_t a, std::uint64_t b, std::uint64_t c, std::uint64_t d) noexcept {
     return Shape{{a, b, c, d}, 4};
 }
 
-/// Whether `c`'s quantization_config is DeepSeek's own FP8 (quant_method fp8; V3 family only).
+/// Whether `c`'s quantization_config is DeepSeek's own FP8 (quant_method fp8; V3 and V4 families).
 template <class C> constexpr bool uses_deepseek_fp8(const C& c) noexcept {
-    if constexpr (std::is_base_of_v<DeepseekV3Config, C>) {
+    if constexpr (std::is_base_of_v<DeepseekV3Config, C> || std::is_same_v<C, DeepseekV4Config>) {
         return c.quantization_config && c.quantization_config->quant_method == QuantMethod::fp8;
     } else {
         (void)c;
@@ -167,7 +176,9 @@ walk_quantization(const C& c, std::optional<WeightQuantization>& own) {
     return own;
 }
 template <class C> constexpr std::uint64_t mtp_layers_of(const C& c) noexcept {
-    if constexpr (std::is_same_v<C, KimiVLConfig>) {
+    if constexpr (std::is_same_v<C, DeepseekV4Config>) {
+        return c.dspark ? 0 : c.num_nextn_predict_layers; // DSpark's draft module is not modelled
+    } else if constexpr (std::is_same_v<C, KimiVLConfig>) {
         (void)c;
         return 0; // Kimi-VL's code builds no MTP module and its checkpoint stores none
     } else if constexpr (std::is_base_of_v<DeepseekV3Config, C>) {

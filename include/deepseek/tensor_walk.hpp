@@ -16,6 +16,7 @@
 #include "config.hpp"
 #include "detail/kimi_vl_vision_walk.hpp"
 #include "detail/ocr_vision_walk.hpp"
+#include "detail/v4_walk.hpp"
 #include "detail/vl2_vision_walk.hpp"
 #include "dtypes.hpp"
 #include "overflow.hpp"
@@ -29,18 +30,25 @@ namespace deepseek {
 /// detail::mlp_alike reads its runs off this rule: change the two together.
 template <class C> [[nodiscard]] constexpr bool is_moe_layer(const C& c, std::uint64_t index) noexcept {
     detail::require_config<C>();
-    return c.n_routed_experts.has_value() && index >= c.first_k_dense_replace && c.moe_layer_freq != 0 &&
-           index % c.moe_layer_freq == 0;
+    if constexpr (std::is_same_v<C, DeepseekV4Config>)
+        return (void)c, (void)index, true; // MoE on every layer
+    else
+        return c.n_routed_experts.has_value() && index >= c.first_k_dense_replace && c.moe_layer_freq != 0 &&
+               index % c.moe_layer_freq == 0;
 }
 
 /// Decoder layers that are MoE (is_moe_layer), MTP modules excluded: the multiples of
 /// moe_layer_freq in [first_k_dense_replace, num_hidden_layers), counted without a loop.
 template <class C> [[nodiscard]] constexpr std::uint64_t moe_layer_count(const C& c) noexcept {
     detail::require_config<C>();
-    if (!c.n_routed_experts.has_value() || c.moe_layer_freq == 0 || c.first_k_dense_replace >= c.num_hidden_layers)
-        return 0;
-    return detail::ceil_div(c.num_hidden_layers, c.moe_layer_freq) -
-           detail::ceil_div(c.first_k_dense_replace, c.moe_layer_freq);
+    if constexpr (std::is_same_v<C, DeepseekV4Config>) {
+        return c.num_hidden_layers; // MoE on every layer
+    } else {
+        if (!c.n_routed_experts.has_value() || c.moe_layer_freq == 0 || c.first_k_dense_replace >= c.num_hidden_layers)
+            return 0;
+        return detail::ceil_div(c.num_hidden_layers, c.moe_layer_freq) -
+               detail::ceil_div(c.first_k_dense_replace, c.moe_layer_freq);
+    }
 }
 
 /// Decoder layers with a dense MLP: num_hidden_layers - moe_layer_count (MTP modules excluded).
@@ -120,12 +128,17 @@ template <class C> [[nodiscard]] constexpr bool vision_modelled(const C& c) noex
 /// Whether the stored dtypes of the checkpoint are known: false when `quantization_config` names a
 /// method other than DeepSeek's FP8 whose format was not read into `weight_quantization` (AWQ,
 /// GPTQ, a ModelOpt algorithm other than NVFP4, compressed-tensors other than INT4
-/// pack-quantized...). Parameter counts, the KV cache and weights at a uniform dtype do not
-/// depend on it; the checkpoint's bytes, the weights as released and the stored tensors' dtypes
-/// do, and are then not given.
+/// pack-quantized...), and for DeepSeek-V4 any method but DeepSeek's FP8, SGLang's `deepseek_ref`
+/// repack and a checkpoint with the DSpark draft module. Parameter counts, the KV cache and
+/// weights at a uniform dtype do not depend on it; the checkpoint's bytes, the weights as released and the stored
+/// tensors' dtypes do, and are then not given.
 template <class C> [[nodiscard]] constexpr bool quantization_modelled(const C& c) noexcept {
     detail::require_config<C>();
-    if constexpr (std::is_base_of_v<DeepseekV3Config, C>) {
+    if constexpr (std::is_same_v<C, DeepseekV4Config>) {
+        // DeepSeek-V4: its own FP8 / FP4 release, or weights at torch_dtype; not SGLang's repack
+        // nor a checkpoint with the DSpark draft module (their tensors are not modelled).
+        return !c.sglang_ref_format && !c.dspark && (!c.quantization_config || detail::uses_deepseek_fp8(c));
+    } else if constexpr (std::is_base_of_v<DeepseekV3Config, C>) {
         return c.weight_quantization.has_value() || !c.quantization_config || detail::uses_deepseek_fp8(c);
     } else {
         (void)c;
@@ -301,10 +314,6 @@ template <class C, class V> constexpr void visit_mtp_extras(Emitter<V>& e, const
     e.linear(LinearKind::mtp_head, c.vocab_size, H, Part::lm_head, Split::rows);
 }
 
-/// The parts of a decoder layer, visited together (a layer's tensors in order) or apart (the
-/// sums' runs of alike layers differ for each).
-enum LayerParts : unsigned { attention_part = 1, mlp_part = 2, mtp_part = 4, all_parts = 7 };
-
 /// The tensors of decoder layer `index` in `parts`, each standing for `layers` identical layers
 /// (from `index` on: those at or after num_hidden_layers are MTP modules).
 template <class C, class V> constexpr void visit_layer(const C& c, std::uint64_t index, V& visit, std::uint64_t layers,
@@ -323,16 +332,31 @@ template <class C, class V> constexpr void visit_layer(const C& c, std::uint64_t
 /// Visits every tensor of decoder layer `index` (index >= num_hidden_layers: a V3 MTP module).
 template <class C, class V> constexpr void for_each_layer_tensor(const C& c, std::uint64_t index, V&& visit) {
     detail::require_config<C>();
-    std::optional<WeightQuantization> own;
-    detail::visit_layer(c, index, visit, 1, detail::walk_quantization(c, own));
+    if constexpr (std::is_same_v<C, DeepseekV4Config>) {
+        detail::visit_v4_layer(c, index, visit, 1, detail::all_parts);
+    } else {
+        std::optional<WeightQuantization> own;
+        detail::visit_layer(c, index, visit, 1, detail::walk_quantization(c, own));
+    }
 }
 
 namespace detail {
+template <class C, class V> constexpr void visit_v2_v3_model(const C& c, V& visit, bool group_layers);
+
 /// Visits the model's tensors. With `group_layers`, each part of a decoder layer (attention,
 /// MLP, MTP extras) is visited once for a run of layers alike for it, with `TensorSpec::layers`
 /// = its length (and `mtp_layers` the MTP modules among them): the sums are the same and cost a
 /// few layers instead of all of them.
 template <class C, class V> constexpr void visit_model(const C& c, V&& visit, bool group_layers) {
+    if constexpr (std::is_same_v<C, DeepseekV4Config>) {
+        visit_v4_model(c, visit, group_layers); // its own names and structure: detail/v4_walk.hpp
+    } else {
+        visit_v2_v3_model(c, visit, group_layers);
+    }
+}
+
+/// visit_model for the V2 and V3 families (and their wrappers).
+template <class C, class V> constexpr void visit_v2_v3_model(const C& c, V& visit, bool group_layers) {
     std::optional<WeightQuantization> own;
     const std::optional<WeightQuantization>& quant = walk_quantization(c, own);
     Emitter<V> root{visit, quant, {}, no_block, false};
@@ -396,7 +420,7 @@ template <class C> [[nodiscard]] constexpr Dtype storage_dtype(const C& c, Stora
     case Storage::fp32: return Dtype::fp32;
     case Storage::fp8_linear:
         // Only DeepSeek's FP8 (quantization_config) stores fp8_linear tensors.
-        if constexpr (std::is_base_of_v<DeepseekV3Config, C>) {
+        if constexpr (std::is_base_of_v<DeepseekV3Config, C> || std::is_same_v<C, DeepseekV4Config>) {
             if (detail::uses_deepseek_fp8(c))
                 return c.quantization_config->fmt == Fp8Format::e5m2 ? Dtype::fp8_e5m2 : Dtype::fp8;
         }
@@ -405,6 +429,8 @@ template <class C> [[nodiscard]] constexpr Dtype storage_dtype(const C& c, Stora
     case Storage::fp8_e4m3: return Dtype::fp8;
     case Storage::int32: return Dtype::int32;
     case Storage::int64: return Dtype::int64;
+    case Storage::int8: return Dtype::int8;
+    case Storage::fp8_e8m0: return Dtype::fp8_e8m0;
     }
     return model_dtype(c);
 }

@@ -218,6 +218,9 @@ template <class PointerOf, class Sink> class ConfigChecker {
     std::vector<std::string> failed_; // the key and pointer below it of each reported problem
 };
 
+template <class C, class Checker> void check_v2_v3_config(const C& c, Checker& at);
+template <class Checker> void check_v4_config(const DeepseekV4Config& c, Checker& at);
+
 /// The checks of a config, in the order parse_config reports them: with `value_limits`, the
 /// limits of each value (which the JSON reader checks as it reads each one, so parse_config
 /// passes false), then the values that would make the model undefined. `pointer_of` and `sink`
@@ -229,6 +232,15 @@ void check_config(const C& c, const PointerOf& pointer_of, Sink&& sink, bool val
         field_list<C>::visit([&](const char* key, auto member) { at.check_value(c.*member, Place{nullptr, key}); });
     }
 
+    if constexpr (std::is_same_v<C, DeepseekV4Config>) {
+        check_v4_config(c, at);
+    } else {
+        check_v2_v3_config(c, at);
+    }
+}
+
+/// The checks of a V2- or V3-family config (check_config).
+template <class C, class Checker> void check_v2_v3_config(const C& c, Checker& at) {
     at.require_positive(c.vocab_size, "vocab_size");
     at.require_positive(c.hidden_size, "hidden_size");
     at.require_positive(c.num_hidden_layers, "num_hidden_layers");
@@ -325,6 +337,141 @@ void check_config(const C& c, const PointerOf& pointer_of, Sink&& sink, bool val
     }
 }
 
+/// The checks of a DeepSeek-V4 config (check_config): the sizes its tensors are built from, the
+/// per-layer lists of either form (ratios only 0, 4 or 128; one entry per layer, compress_ratios
+/// also one per MTP block; the two forms agreeing where both are given), the indexer of the
+/// ratio-4 layers.
+template <class Checker> void check_v4_config(const DeepseekV4Config& c, Checker& at) {
+    using std::to_string;
+    for (const auto& [value, key] : {std::pair<std::uint64_t, const char*>{c.vocab_size, "vocab_size"},
+                                     {c.hidden_size, "hidden_size"},
+                                     {c.num_hidden_layers, "num_hidden_layers"},
+                                     {c.num_attention_heads, "num_attention_heads"},
+                                     {c.head_dim, "head_dim"},
+                                     {c.q_lora_rank, "q_lora_rank"},
+                                     {c.moe_intermediate_size, "moe_intermediate_size"},
+                                     {c.n_routed_experts, "n_routed_experts"},
+                                     {c.num_experts_per_tok, "num_experts_per_tok"},
+                                     {c.o_groups, "o_groups"},
+                                     {c.o_lora_rank, "o_lora_rank"},
+                                     {c.hc_mult, "hc_mult"},
+                                     {c.sliding_window, "sliding_window"},
+                                     {c.max_position_embeddings, "max_position_embeddings"}})
+        at.require_positive(value, key);
+    at.require_layer_count(c.num_hidden_layers, "num_hidden_layers");
+    at.require_layer_count(c.num_nextn_predict_layers, "num_nextn_predict_layers");
+    const std::uint64_t L = c.num_hidden_layers;
+    if (c.num_key_value_heads != 1) {
+        at.report(ErrorKind::range, "num_key_value_heads",
+                  "DeepSeek-V4 shares one K=V vector among all heads: must be 1, found " +
+                      to_string(c.num_key_value_heads));
+    }
+    if (at.ok("num_experts_per_tok") && at.ok("n_routed_experts") && c.num_experts_per_tok > c.n_routed_experts) {
+        at.report(ErrorKind::range, "num_experts_per_tok",
+                  "must be at most n_routed_experts (" + to_string(c.n_routed_experts) + "), found " +
+                      to_string(c.num_experts_per_tok));
+    }
+    if (at.ok("o_groups") && at.ok("num_attention_heads") && at.ok("head_dim") &&
+        (c.num_attention_heads * c.head_dim) % c.o_groups != 0) {
+        at.report(ErrorKind::range, "o_groups",
+                  "num_attention_heads x head_dim (" + to_string(c.num_attention_heads * c.head_dim) +
+                      ") must be a multiple of o_groups (" + to_string(c.o_groups) + ")");
+    }
+    if (c.partial_rotary_factor && !(*c.partial_rotary_factor > 0.0 && *c.partial_rotary_factor <= 1.0)) {
+        at.report(ErrorKind::range, "partial_rotary_factor",
+                  "must be in (0, 1], found " + float_text(*c.partial_rotary_factor));
+    }
+    if (c.qk_rope_head_dim && at.ok("head_dim") && *c.qk_rope_head_dim > c.head_dim) {
+        at.report(ErrorKind::range, "qk_rope_head_dim",
+                  "must be at most head_dim (" + to_string(c.head_dim) + "), found " + to_string(*c.qk_rope_head_dim));
+    }
+    if (!(c.rope_theta > 0.0)) at.report(ErrorKind::range, "rope_theta", "must be positive");
+    if (!(c.compress_rope_theta > 0.0)) at.report(ErrorKind::range, "compress_rope_theta", "must be positive");
+    if (!(c.rms_norm_eps > 0.0)) at.report(ErrorKind::range, "rms_norm_eps", "must be positive");
+
+    // The compress rates of the two compressed layer types: the released 4 and 128 only.
+    const auto require_rate = [&](std::uint64_t found, std::uint64_t wanted, const Place& place) {
+        if (found != wanted) {
+            at.report(ErrorKind::range, place,
+                      "the library models DeepSeek-V4's released compress ratios only: must be " + to_string(wanted) +
+                          ", found " + to_string(found));
+        }
+    };
+    if (c.compress_rates) {
+        const Place rates{nullptr, "compress_rates"};
+        require_rate(c.compress_rates->compressed_sparse_attention, 4, Place{&rates, "compressed_sparse_attention"});
+        require_rate(c.compress_rates->heavily_compressed_attention, 128,
+                     Place{&rates, "heavily_compressed_attention"});
+    }
+    if (c.compress_rate_csa) require_rate(*c.compress_rate_csa, 4, Place{nullptr, "compress_rate_csa"});
+    if (c.compress_rate_hca) require_rate(*c.compress_rate_hca, 128, Place{nullptr, "compress_rate_hca"});
+
+    if (c.compress_ratios && at.ok("num_hidden_layers")) {
+        const auto& r = *c.compress_ratios;
+        const std::uint64_t with_mtp = L + c.num_nextn_predict_layers;
+        if (r.size() != L && r.size() != with_mtp) {
+            at.report(ErrorKind::range, "compress_ratios",
+                      "needs one entry per decoder layer and one per MTP block (num_hidden_layers + "
+                      "num_nextn_predict_layers = " +
+                          to_string(with_mtp) + "), or one per decoder layer (" + to_string(L) + "), found " +
+                          to_string(r.size()));
+        }
+        const Place list{nullptr, "compress_ratios"};
+        for (std::size_t i = 0; i < r.size(); ++i) {
+            if (r[i] != 0 && r[i] != 4 && r[i] != 128) {
+                at.report(ErrorKind::range, Place{&list, {}, i, true},
+                          "a compress ratio must be 0 (sliding window only), 4 or 128, found " + to_string(r[i]));
+            }
+        }
+    }
+    if (c.layer_types && at.ok("num_hidden_layers")) {
+        const auto& t = *c.layer_types;
+        if (t.size() != L) {
+            at.report(ErrorKind::range, "layer_types",
+                      "needs one entry per decoder layer (num_hidden_layers = " + to_string(L) + "), found " +
+                          to_string(t.size()));
+        } else if (c.compress_ratios && at.ok("compress_ratios")) {
+            const Place list{nullptr, "layer_types"};
+            for (std::size_t i = 0; i < t.size(); ++i) {
+                if (i < c.compress_ratios->size() && v4_rate_of(c, t[i]) != (*c.compress_ratios)[i]) {
+                    at.report(ErrorKind::range, Place{&list, {}, i, true},
+                              "\"" + std::string(to_string(t[i])) + "\" disagrees with compress_ratios[" +
+                                  std::to_string(i) + "] (" + std::to_string((*c.compress_ratios)[i]) + ")");
+                    break;
+                }
+            }
+        }
+    }
+    if (c.num_hash_layers && at.ok("num_hidden_layers") && *c.num_hash_layers > L) {
+        at.report(ErrorKind::range, "num_hash_layers",
+                  "must be at most num_hidden_layers (" + to_string(L) + "), found " + to_string(*c.num_hash_layers));
+    }
+    if (c.mlp_layer_types && at.ok("num_hidden_layers")) {
+        const auto& t = *c.mlp_layer_types;
+        if (t.size() != L) {
+            at.report(ErrorKind::range, "mlp_layer_types",
+                      "needs one entry per decoder layer (num_hidden_layers = " + to_string(L) + "), found " +
+                          to_string(t.size()));
+        } else if (c.num_hash_layers && at.ok("num_hash_layers")) {
+            const Place list{nullptr, "mlp_layer_types"};
+            for (std::size_t i = 0; i < t.size(); ++i) {
+                if ((t[i] == MlpLayerType::hash_moe) != (i < *c.num_hash_layers)) {
+                    at.report(ErrorKind::range, Place{&list, {}, i, true},
+                              "\"" + std::string(to_string(t[i])) + "\" disagrees with num_hash_layers (" +
+                                  to_string(*c.num_hash_layers) + ")");
+                    break;
+                }
+            }
+        }
+    }
+    // The lightning indexer of the ratio-4 layers.
+    if (at.ok("num_hidden_layers") && at.ok("compress_ratios") && at.ok("layer_types") &&
+        v4_layer_kinds(c).compressed_sparse != 0) {
+        at.require_positive(c.index_n_heads, "index_n_heads");
+        at.require_positive(c.index_head_dim, "index_head_dim");
+        at.require_positive(c.index_topk, "index_topk");
+    }
+}
 } // namespace detail
 
 /// Every problem of a config built in memory (none: an empty list), each an Error of kind `range`

@@ -59,6 +59,11 @@ template <class Json> ConfigKind detect_kind(const Json& root) {
             return true;
         });
     if (kind) return *kind;
+    if (model_type == "deepseek_v41") {
+        fail(ErrorKind::not_modelled, "/model_type",
+             "DeepSeek-V4.1 (model_type \"deepseek_v41\") is another architecture than DeepSeek-V4 (engram layers, "
+             "shared KV and index source layers) and is not modelled");
+    }
     fail(ErrorKind::unknown_model, model_type.empty() ? std::string() : std::string("/model_type"),
          (model_type.empty() ? std::string("no model_type")
                              : "unsupported model_type " + short_dump(Json(std::string(model_type)))) +
@@ -90,6 +95,30 @@ template <class C, class Json> void read_wrapper_fields(const Json& root, C& cfg
         if (sub_extra != nullptr && !(sub_extra->is_object() && !sub_extra->empty() && it->is_object()))
             extra->erase(key);
     });
+}
+
+/// What a DeepSeek-V4 file says beyond its typed keys: SGLang's `deepseek_ref` model_type and
+/// the `dspark_*` keys of the DSpark draft module (both loaded, their checkpoints not modelled);
+/// and the indexer keys, which a file with a compressed-sparse (ratio-4) layer must give.
+template <class Json> void read_v4_file_facts(DeepseekV4Config& config, const Json& root) {
+    if (const auto it = root.find("model_type"); it != root.end() && it->is_string())
+        config.sglang_ref_format = it->template get_ref<const std::string&>() == "deepseek_ref";
+    for (auto it = root.begin(); it != root.end(); ++it) {
+        if (std::string_view(it.key()).substr(0, 7) == "dspark_") config.dspark = true;
+    }
+    // The ratios are checked by validation; an unknown one counts as no ratio-4 layer here.
+    bool compressed_sparse = false;
+    for (std::uint64_t i = 0; i < config.num_hidden_layers && i < max_layers && !compressed_sparse; ++i)
+        compressed_sparse = v4_compress_ratio(config, i) == 4;
+    if (!compressed_sparse) return;
+    for (const char* key : {"index_n_heads", "index_head_dim", "index_topk"}) {
+        if (root.find(key) == root.end()) {
+            fail(ErrorKind::missing_key, Path(Path(), key),
+                 std::string("DeepSeek-V4's compressed-sparse (ratio-4) layers have a lightning indexer: the file "
+                             "needs ") +
+                     key);
+        }
+    }
 }
 
 /// Reads config `C`: its language model's keys at the top level, or inside `language_config` or
@@ -141,6 +170,7 @@ template <class C, class Json> Document read_document_as(const Json& root, bool 
         config = read_config_fields<C>(sources, keep_extra ? &extra : nullptr);
         if (keep_extra) erase_class_model_type<C>(extra);
         (void)read_file_quantization(config, root); // not modelled: not_modelled(doc) says why
+        if constexpr (std::is_same_v<C, DeepseekV4Config>) read_v4_file_facts(config, root);
         validate(config, sources);
         return Document{std::move(config), std::move(extra), layout};
     }
@@ -157,6 +187,7 @@ template <class Json> Document read_document(const Json& root, bool keep_extra) 
     case ConfigKind::kimi_k2: return read_document_as<KimiK2Config>(root, keep_extra);
     case ConfigKind::kimi_vl: return read_document_as<KimiVLConfig>(root, keep_extra);
     case ConfigKind::kimi_k25: return read_document_as<KimiK25Config>(root, keep_extra);
+    case ConfigKind::deepseek_v4: return read_document_as<DeepseekV4Config>(root, keep_extra);
     }
     fail(ErrorKind::unknown_model, "", "unsupported model family");
 }

@@ -310,6 +310,13 @@ template <class C, class Json> std::string read_hf_quant_config(C& config, const
             config.quantization_config = marker;
         }
         return r.not_modelled;
+    } else if constexpr (std::is_same_v<C, DeepseekV4Config>) {
+        // A ModelOpt checkpoint of DeepSeek-V4 (NVIDIA's NVFP4): not modelled yet, so marked so.
+        (void)file, (void)path;
+        QuantizationConfig marker{};
+        marker.quant_method = QuantMethod::modelopt;
+        config.quantization_config = marker;
+        return "ModelOpt's quantisation of DeepSeek-V4 (hf_quant_config.json) is not modelled";
     } else {
         (void)config, (void)file, (void)path;
         return "hf_quant_config.json is read for DeepSeek-V3-family configs only";
@@ -324,7 +331,25 @@ template <class C> std::string quantization_note(const Document& doc, const C& c
     std::string_view prefix;
     const nlohmann::json* q = file_quantization_config<C>(doc.extra, prefix);
     const std::string method = q != nullptr ? text_of(member(*q, "quant_method")) : std::string();
-    if constexpr (std::is_base_of_v<DeepseekV3Config, C>) {
+    if constexpr (std::is_same_v<C, DeepseekV4Config>) {
+        if (c.sglang_ref_format) {
+            return "model_type \"deepseek_ref\": SGLang's FP8 repack of DeepSeek-V4, whose tensors (FP8 experts, its "
+                   "own names) are not modelled" +
+                   tail;
+        }
+        if (c.dspark) {
+            return "dspark_* keys: the DSpark draft module of a later DeepSeek-V4 release replaces the MTP block, "
+                   "and its tensors are not modelled (the figures count the main model, MTP apart)" +
+                   tail;
+        }
+        if (q == nullptr && !doc.hf_quant_config.is_null()) {
+            return "hf_quant_config.json: ModelOpt's quantisation of DeepSeek-V4 is not modelled (DeepSeek's own "
+                   "FP8 with FP4 experts is)" +
+                   tail;
+        }
+        return "quantization_config.quant_method \"" + method +
+               "\": not modelled for DeepSeek-V4 (DeepSeek's own FP8 with FP4 or FP8 experts is)" + tail;
+    } else if constexpr (std::is_base_of_v<DeepseekV3Config, C>) {
         const bool readable =
             c.quantization_config && (c.quantization_config->quant_method == QuantMethod::modelopt ||
                                       c.quantization_config->quant_method == QuantMethod::compressed_tensors);

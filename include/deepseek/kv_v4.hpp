@@ -1,0 +1,204 @@
+// deepseek-config: typed DeepSeek model configs and exact memory arithmetic.
+// SPDX-License-Identifier: MIT
+//
+// DeepSeek-V4's KV cache, per engine. Every layer keeps a 128-token sliding window of its one
+// K=V vector; a ratio-4 layer adds one compressed entry per 4 tokens and an indexer key per
+// compressed entry, a ratio-128 layer one compressed entry per 128 tokens; a compressed layer
+// also carries its compressor's float32 state. So a sequence costs a constant (windows and
+// states) plus a growth per token, both given here for the formats engines allocate.
+// `constexpr`, standard library only.
+#ifndef DEEPSEEK_CONFIG_KV_V4_HPP
+#define DEEPSEEK_CONFIG_KV_V4_HPP
+
+#include <array>
+#include <cstdint>
+#include <string_view>
+
+#include "config.hpp"
+#include "enums.hpp"
+#include "overflow.hpp"
+
+namespace deepseek {
+
+/// The KV-cache formats engines allocate for DeepSeek-V4 (the MTP draft blocks excluded).
+enum class V4KvFormat {
+    /// DeepSeek's inference demo: BF16 entries of head_dim values (1,024 bytes), BF16 indexer keys
+    /// (256 bytes), float32 compressor state, preallocated for the whole context.
+    demo_bf16,
+    /// vLLM's fp8_ds_mla: 584-byte entries (448 FP8 values without RoPE, 64 BF16 RoPE values, 7
+    /// UE8M0 scales, 1 pad), 132-byte FP8 indexer keys (128 values and a float32 scale), in
+    /// blocks of 256 tokens whose pages are rounded up to 576 bytes, windows in blocks of 64.
+    vllm_fp8,
+    /// SGLang: the same 584-byte entries and 132-byte FP8 indexer keys, no block rounding
+    /// modelled.
+    sglang_fp8,
+    /// SGLang with its FP4 indexer cache: indexer keys of 68 bytes (64 bytes of FP4 values and 4
+    /// UE8M0 scales).
+    sglang_fp4_indexer,
+    /// llama.cpp: F16 K=V entries (1,024 bytes) and F16 indexer keys (256 bytes).
+    llamacpp_f16,
+};
+
+template <> struct enum_table<V4KvFormat> {
+    static constexpr std::array<EnumEntry<V4KvFormat>, 5> entries{{
+        {V4KvFormat::demo_bf16, "demo_bf16"},
+        {V4KvFormat::vllm_fp8, "vllm_fp8"},
+        {V4KvFormat::sglang_fp8, "sglang_fp8"},
+        {V4KvFormat::sglang_fp4_indexer, "sglang_fp4_indexer"},
+        {V4KvFormat::llamacpp_f16, "llamacpp_f16"},
+    }};
+};
+
+/// One sequence's KV cache of DeepSeek-V4 at a number of tokens, by component, in bytes.
+struct V4KvBytes {
+    std::uint64_t window = 0;             ///< the sliding windows of every layer
+    std::uint64_t compressed_sparse = 0;  ///< compressed entries of the ratio-4 layers
+    std::uint64_t heavily_compressed = 0; ///< compressed entries of the ratio-128 layers
+    std::uint64_t indexer = 0;            ///< indexer keys of the ratio-4 layers
+    std::uint64_t compressor_state = 0;   ///< float32 compressor state (main and indexer)
+    std::uint64_t total = 0;
+};
+
+namespace detail {
+/// vLLM's page alignment (FlashMLA) and its block of tokens for the compressed caches.
+inline constexpr std::uint64_t vllm_v4_page_align = 576;
+inline constexpr std::uint64_t vllm_v4_block_tokens = 256;
+/// vLLM's block of tokens for the sliding-window cache.
+inline constexpr std::uint64_t vllm_v4_window_block_tokens = 64;
+
+constexpr std::uint64_t round_up(std::uint64_t n, std::uint64_t to) {
+    return checked_mul(ceil_div(n, to), to, "KV cache bytes");
+}
+} // namespace detail
+
+/// Bytes of one compressed (or window) entry of the main cache in a format: vLLM and SGLang
+/// store the head_dim - rope values in FP8 with a UE8M0 scale per 64, the rope values in BF16,
+/// and one pad byte (448 + 128 + 7 + 1 = 584 for V4); the demo and llama.cpp 2 x head_dim.
+[[nodiscard]] constexpr std::uint64_t v4_kv_entry_bytes(const DeepseekV4Config& c, V4KvFormat f) {
+    const char* const what = "KV cache bytes";
+    const std::uint64_t rope = v4_rope_head_dim(c);
+    const std::uint64_t nope = c.head_dim > rope ? c.head_dim - rope : 0;
+    switch (f) {
+    case V4KvFormat::demo_bf16:
+    case V4KvFormat::llamacpp_f16: return detail::checked_mul(2, c.head_dim, what);
+    case V4KvFormat::vllm_fp8:
+    case V4KvFormat::sglang_fp8:
+    case V4KvFormat::sglang_fp4_indexer:
+        return detail::checked_add(detail::checked_add(nope, detail::checked_mul(2, rope, what), what),
+                                   detail::checked_add(detail::ceil_div(nope, 64), 1, what), what);
+    }
+    return 0;
+}
+
+/// Bytes of one indexer key (one per compressed entry of a ratio-4 layer): BF16 / F16 values in
+/// the demo and llama.cpp (256), FP8 with a float32 scale per 128 in vLLM and SGLang (132),
+/// FP4 with a UE8M0 scale per 32 in SGLang's FP4 indexer (68).
+[[nodiscard]] constexpr std::uint64_t v4_indexer_entry_bytes(const DeepseekV4Config& c, V4KvFormat f) {
+    const char* const what = "KV cache bytes";
+    const std::uint64_t d = c.index_head_dim;
+    switch (f) {
+    case V4KvFormat::demo_bf16:
+    case V4KvFormat::llamacpp_f16: return detail::checked_mul(2, d, what);
+    case V4KvFormat::vllm_fp8:
+    case V4KvFormat::sglang_fp8:
+        return detail::checked_add(d, detail::checked_mul(detail::ceil_div(d, 128), 4, what), what);
+    case V4KvFormat::sglang_fp4_indexer:
+        return detail::checked_add(detail::ceil_div(d, 2), detail::ceil_div(d, 32), what);
+    }
+    return 0;
+}
+
+/// Bytes of one compressor's float32 state of width `d` at ratio r: the demo's kv_state and
+/// score_state, [coff r, coff d] each (coff = 2 at ratio 4, else 1): 65,536 bytes for V4's
+/// ratio-4 layers, 524,288 for ratio 128, 16,384 for an indexer's.
+[[nodiscard]] constexpr std::uint64_t v4_compressor_state_bytes(std::uint64_t ratio, std::uint64_t d) {
+    const char* const what = "KV cache bytes";
+    const std::uint64_t coff = ratio == 4 ? 2 : 1;
+    return detail::checked_mul(detail::checked_mul(2, detail::checked_mul(coff, ratio, what), what),
+                               detail::checked_mul(detail::checked_mul(coff, d, what), 4, what), what);
+}
+
+/// Whether a format's per-sequence constant (windows and compressor state) is exact: the demo's
+/// preallocation is; the engines' window blocks, speculative-decoding slots and state pages are
+/// modelled approximately (their growth per token is exact).
+[[nodiscard]] constexpr bool v4_kv_constant_exact(V4KvFormat f) noexcept { return f == V4KvFormat::demo_bf16; }
+
+/// One sequence's KV cache of `tokens` tokens in format `f`, the decoder layers' (MTP draft
+/// blocks excluded). Compressed entries: floor(tokens / r) per layer (a compressor emits an entry
+/// once r tokens are in); vLLM allocates whole 256-token blocks per compressed cache, each page
+/// rounded up to 576 bytes, and its window in 64-token blocks (ceil(window / 64) + 1 of them,
+/// approximate). Windows: sliding_window entries per layer. Compressor state: per compressed
+/// layer, the demo's float32 state (main, and the indexer's on ratio-4 layers).
+[[nodiscard]] constexpr V4KvBytes v4_kv_cache_bytes(const DeepseekV4Config& c, V4KvFormat f, std::uint64_t tokens) {
+    using detail::checked_add;
+    using detail::checked_mul;
+    const char* const what = "KV cache bytes";
+    const V4LayerKinds kinds = v4_layer_kinds(c);
+    const std::uint64_t entry = v4_kv_entry_bytes(c, f);
+    const std::uint64_t key = v4_indexer_entry_bytes(c, f);
+    V4KvBytes b{};
+    if (f == V4KvFormat::vllm_fp8) {
+        using detail::round_up;
+        using detail::vllm_v4_block_tokens;
+        using detail::vllm_v4_page_align;
+        const std::uint64_t blocks = detail::ceil_div(tokens, vllm_v4_block_tokens);
+        const std::uint64_t window_blocks = detail::ceil_div(c.sliding_window, detail::vllm_v4_window_block_tokens) + 1;
+        const std::uint64_t window_page =
+            round_up(checked_mul(detail::vllm_v4_window_block_tokens, entry, what), vllm_v4_page_align);
+        b.window = checked_mul(checked_mul(window_blocks, window_page, what), c.num_hidden_layers, what);
+        const auto block_page = [&](std::uint64_t rows, std::uint64_t bytes) {
+            return round_up(checked_mul(rows, bytes, what), vllm_v4_page_align);
+        };
+        b.compressed_sparse = checked_mul(checked_mul(blocks, block_page(vllm_v4_block_tokens / 4, entry), what),
+                                          kinds.compressed_sparse, what);
+        b.heavily_compressed =
+            checked_mul(checked_mul(blocks, block_page(detail::ceil_div(vllm_v4_block_tokens, 128), entry), what),
+                        kinds.heavily_compressed, what);
+        b.indexer = checked_mul(checked_mul(blocks, block_page(vllm_v4_block_tokens / 4, key), what),
+                                kinds.compressed_sparse, what);
+    } else {
+        b.window = checked_mul(checked_mul(c.sliding_window, entry, what), c.num_hidden_layers, what);
+        b.compressed_sparse = checked_mul(checked_mul(tokens / 4, entry, what), kinds.compressed_sparse, what);
+        b.heavily_compressed = checked_mul(checked_mul(tokens / 128, entry, what), kinds.heavily_compressed, what);
+        b.indexer = checked_mul(checked_mul(tokens / 4, key, what), kinds.compressed_sparse, what);
+    }
+    const std::uint64_t state_4 =
+        checked_add(v4_compressor_state_bytes(4, c.head_dim), v4_compressor_state_bytes(4, c.index_head_dim), what);
+    b.compressor_state =
+        checked_add(checked_mul(state_4, kinds.compressed_sparse, what),
+                    checked_mul(v4_compressor_state_bytes(128, c.head_dim), kinds.heavily_compressed, what), what);
+    for (const std::uint64_t n : {b.window, b.compressed_sparse, b.heavily_compressed, b.indexer, b.compressor_state})
+        b.total = checked_add(b.total, n, what);
+    return b;
+}
+
+/// The growth of one sequence's KV cache over 256 tokens (so that it is a whole number: 256 is a
+/// multiple of both ratios), in bytes: per ratio-4 layer 64 entries and 64 indexer keys, per
+/// ratio-128 layer 2 entries. `paged` (vLLM): each block's pages rounded up to 576 bytes, as
+/// vLLM allocates them; otherwise the entries' bytes. Divide by 256 for bytes per token (V4-Flash
+/// in vLLM: 3,915 paged, 3,850.25 unpadded).
+[[nodiscard]] constexpr std::uint64_t v4_kv_growth_per_256_tokens(const DeepseekV4Config& c, V4KvFormat f) {
+    using detail::checked_add;
+    using detail::checked_mul;
+    const char* const what = "KV cache bytes";
+    const V4LayerKinds kinds = v4_layer_kinds(c);
+    const std::uint64_t entry = v4_kv_entry_bytes(c, f);
+    const std::uint64_t key = v4_indexer_entry_bytes(c, f);
+    const bool paged = f == V4KvFormat::vllm_fp8;
+    const auto page = [&](std::uint64_t bytes) {
+        return paged ? detail::round_up(bytes, detail::vllm_v4_page_align) : bytes;
+    };
+    const std::uint64_t per_4 = checked_add(page(checked_mul(64, entry, what)), page(checked_mul(64, key, what)), what);
+    const std::uint64_t per_128 = page(checked_mul(2, entry, what));
+    return checked_add(checked_mul(per_4, kinds.compressed_sparse, what),
+                       checked_mul(per_128, kinds.heavily_compressed, what), what);
+}
+
+/// The same growth without vLLM's page rounding (the entries' own bytes), for any format.
+[[nodiscard]] constexpr std::uint64_t v4_kv_unpadded_growth_per_256_tokens(const DeepseekV4Config& c, V4KvFormat f) {
+    return v4_kv_growth_per_256_tokens(c, f == V4KvFormat::vllm_fp8 ? V4KvFormat::sglang_fp8 : f);
+}
+
+} // namespace deepseek
+
+#endif // DEEPSEEK_CONFIG_KV_V4_HPP
