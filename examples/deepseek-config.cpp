@@ -49,7 +49,8 @@ DeepSeek-V3 preset is used.
 options:
   --preset NAME          a built-in preset instead of PATH: deepseek-v2-lite,
                          deepseek-v2, deepseek-v3, deepseek-v3.2, deepseek-ocr,
-                         deepseek-vl2-tiny, kimi-k2, kimi-vl-a3b
+                         deepseek-ocr-2, deepseek-vl2-tiny, kimi-k2, kimi-vl-a3b,
+                         deepseek-v4-flash, deepseek-v4-pro
   --save-config FILE     write the config (PATH's, with every key it holds, or the
                          preset's) as a config.json to FILE (a folder: FILE/config.json)
                          instead of printing the report
@@ -685,6 +686,14 @@ template <class C> int run(const C& c, const deepseek::Document& doc, const CliO
                               std::string(o.tensors ? "--tensors" : "--check-index") +
                                   ": the stored tensors of this quantisation are not modelled (see the report's "
                                   "not modelled line)");
+    }
+    constexpr bool v4 = std::is_same_v<C, deepseek::DeepseekV4Config>;
+    if (v4 && (o.report.kv_layout || o.report.kv_dtype)) {
+        throw usage_error(std::string(o.report.kv_layout ? "--kv-layout" : "--kv-dtype") +
+                          ": DeepSeek-V4's cache is sized in an engine's format: give --kv-format instead");
+    }
+    if (!v4 && o.report.v4_kv_format) {
+        throw usage_error("--kv-format: for DeepSeek-V4 configs only; give --kv-layout and --kv-dtype");
     }
     std::ostringstream out; // nothing reaches stdout unless the whole run succeeds
     if (o.check_index) {

@@ -123,17 +123,13 @@ constexpr std::uint64_t round_up(std::uint64_t n, std::uint64_t to) {
 /// modelled approximately (their growth per token is exact).
 [[nodiscard]] constexpr bool v4_kv_constant_exact(V4KvFormat f) noexcept { return f == V4KvFormat::demo_bf16; }
 
-/// One sequence's KV cache of `tokens` tokens in format `f`, the decoder layers' (MTP draft
-/// blocks excluded). Compressed entries: floor(tokens / r) per layer (a compressor emits an entry
-/// once r tokens are in); vLLM allocates whole 256-token blocks per compressed cache, each page
-/// rounded up to 576 bytes, and its window in 64-token blocks (ceil(window / 64) + 1 of them,
-/// approximate). Windows: sliding_window entries per layer. Compressor state: per compressed
-/// layer, the demo's float32 state (main, and the indexer's on ratio-4 layers).
-[[nodiscard]] constexpr V4KvBytes v4_kv_cache_bytes(const DeepseekV4Config& c, V4KvFormat f, std::uint64_t tokens) {
+namespace detail {
+/// v4_kv_cache_bytes of a config whose layer kinds are `kinds`.
+constexpr V4KvBytes v4_kv_bytes(const DeepseekV4Config& c, const V4LayerKinds& kinds, V4KvFormat f,
+                                std::uint64_t tokens) {
     using detail::checked_add;
     using detail::checked_mul;
     const char* const what = "KV cache bytes";
-    const V4LayerKinds kinds = v4_layer_kinds(c);
     const std::uint64_t entry = v4_kv_entry_bytes(c, f);
     const std::uint64_t key = v4_indexer_entry_bytes(c, f);
     V4KvBytes b{};
@@ -172,26 +168,37 @@ constexpr std::uint64_t round_up(std::uint64_t n, std::uint64_t to) {
     return b;
 }
 
+/// v4_kv_growth_per_256_tokens of a config whose layer kinds are `kinds`.
+constexpr std::uint64_t v4_kv_growth(const DeepseekV4Config& c, const V4LayerKinds& kinds, V4KvFormat f) {
+    const char* const what = "KV cache bytes";
+    const std::uint64_t entry = v4_kv_entry_bytes(c, f);
+    const std::uint64_t key = v4_indexer_entry_bytes(c, f);
+    const bool paged = f == V4KvFormat::vllm_fp8;
+    const auto page = [&](std::uint64_t bytes) { return paged ? round_up(bytes, vllm_v4_page_align) : bytes; };
+    const std::uint64_t per_4 = checked_add(page(checked_mul(64, entry, what)), page(checked_mul(64, key, what)), what);
+    const std::uint64_t per_128 = page(checked_mul(2, entry, what));
+    return checked_add(checked_mul(per_4, kinds.compressed_sparse, what),
+                       checked_mul(per_128, kinds.heavily_compressed, what), what);
+}
+} // namespace detail
+
+/// One sequence's KV cache of `tokens` tokens in format `f`, the decoder layers' (MTP draft
+/// blocks excluded). Compressed entries: floor(tokens / r) per layer (a compressor emits an entry
+/// once r tokens are in); vLLM allocates whole 256-token blocks per compressed cache, each page
+/// rounded up to 576 bytes, and its window in 64-token blocks (ceil(window / 64) + 1 of them,
+/// approximate). Windows: sliding_window entries per layer. Compressor state: per compressed
+/// layer, the demo's float32 state (main, and the indexer's on ratio-4 layers).
+[[nodiscard]] constexpr V4KvBytes v4_kv_cache_bytes(const DeepseekV4Config& c, V4KvFormat f, std::uint64_t tokens) {
+    return detail::v4_kv_bytes(c, v4_layer_kinds(c), f, tokens);
+}
+
 /// The growth of one sequence's KV cache over 256 tokens (so that it is a whole number: 256 is a
 /// multiple of both ratios), in bytes: per ratio-4 layer 64 entries and 64 indexer keys, per
 /// ratio-128 layer 2 entries. `paged` (vLLM): each block's pages rounded up to 576 bytes, as
 /// vLLM allocates them; otherwise the entries' bytes. Divide by 256 for bytes per token (V4-Flash
 /// in vLLM: 3,915 paged, 3,850.25 unpadded).
 [[nodiscard]] constexpr std::uint64_t v4_kv_growth_per_256_tokens(const DeepseekV4Config& c, V4KvFormat f) {
-    using detail::checked_add;
-    using detail::checked_mul;
-    const char* const what = "KV cache bytes";
-    const V4LayerKinds kinds = v4_layer_kinds(c);
-    const std::uint64_t entry = v4_kv_entry_bytes(c, f);
-    const std::uint64_t key = v4_indexer_entry_bytes(c, f);
-    const bool paged = f == V4KvFormat::vllm_fp8;
-    const auto page = [&](std::uint64_t bytes) {
-        return paged ? detail::round_up(bytes, detail::vllm_v4_page_align) : bytes;
-    };
-    const std::uint64_t per_4 = checked_add(page(checked_mul(64, entry, what)), page(checked_mul(64, key, what)), what);
-    const std::uint64_t per_128 = page(checked_mul(2, entry, what));
-    return checked_add(checked_mul(per_4, kinds.compressed_sparse, what),
-                       checked_mul(per_128, kinds.heavily_compressed, what), what);
+    return detail::v4_kv_growth(c, v4_layer_kinds(c), f);
 }
 
 /// The same growth without vLLM's page rounding (the entries' own bytes), for any format.

@@ -250,6 +250,13 @@ template <class C> struct CheckpointBytesSum {
         if (in_mtp != 0 && mtp) mtp_elements[s] = checked_add(mtp_elements[s], in_mtp, "checkpoint bytes");
         elements[s] = checked_add(elements[s], n - in_mtp, "checkpoint bytes");
     }
+    /// The elements summed, every storage class, MTP modules included (when counted).
+    constexpr std::uint64_t stored_elements() const {
+        std::uint64_t n = 0;
+        for (std::size_t i = 0; i < elements.size(); ++i)
+            n = checked_add(n, checked_add(elements[i], mtp_elements[i], "stored elements"), "stored elements");
+        return n;
+    }
     /// The bytes summed, with the MTP modules or without (a sum that counted them can give both:
     /// make_report's checkpoint and its weights at tp 1 from one sum).
     constexpr SizeResult bytes(bool with_mtp = true) const {

@@ -144,10 +144,11 @@ constexpr Result<Report, MemoryError> finish_v4_report(const DeepseekV4Config& c
     V4KvReport v{};
     v.layers = v4_layer_kinds(c);
     v.format = options.v4_kv_format ? *options.v4_kv_format : V4KvFormat::vllm_fp8;
-    v.at_context = v4_kv_cache_bytes(c, v.format, r.context);
-    v.per_sequence_bytes = v4_kv_cache_bytes(c, v.format, 0).total;
-    v.growth_per_256_tokens = v4_kv_growth_per_256_tokens(c, v.format);
-    v.unpadded_growth_per_256_tokens = v4_kv_unpadded_growth_per_256_tokens(c, v.format);
+    v.at_context = v4_kv_bytes(c, v.layers, v.format, r.context);
+    v.per_sequence_bytes = v4_kv_bytes(c, v.layers, v.format, 0).total;
+    v.growth_per_256_tokens = v4_kv_growth(c, v.layers, v.format);
+    v.unpadded_growth_per_256_tokens =
+        v.format == V4KvFormat::vllm_fp8 ? v4_kv_growth(c, v.layers, V4KvFormat::sglang_fp8) : v.growth_per_256_tokens;
     v.per_sequence_exact = v4_kv_constant_exact(v.format);
     r.kv_bytes_per_token = 0;
     r.kv_bytes = checked_mul(v.at_context.total, r.batch, "KV cache bytes");
@@ -200,18 +201,16 @@ template <class C> constexpr Result<Report, MemoryError> make_report(const C& c,
     UniformBitsSum uniform_per_rank{options.weights_dtype ? *options.weights_dtype : Dtype::bf16, options.tp,
                                     options.mtp};
     const bool uniform = !released, split = released && options.tp != 1; // at tp 1 the checkpoint gives it
-    std::uint64_t stored = 0;
     for_each_tensor_summed(
-        c, [&params, &checkpoint, &uniform_per_rank, &released_per_rank, &stored, uniform, split](const TensorSpec& t) {
+        c, [&params, &checkpoint, &uniform_per_rank, &released_per_rank, uniform, split](const TensorSpec& t) {
             const std::uint64_t n = t.elements(); // once, for all the sums
-            stored = checked_add(stored, n, "stored elements");
             params.add(t, n);
             checkpoint.add(t, n);
             if (uniform) uniform_per_rank.add(t, n);
             if (split) released_per_rank.add(t, n);
         });
     r.params = model_breakdown(c, params);
-    r.stored_elements = stored;
+    r.stored_elements = checkpoint.stored_elements();
     if (r.quantization_modelled) r.checkpoint_bytes = *checkpoint.bytes(); // tp 1: nothing is split, no error
     const SizeResult weights = !released         ? bits_to_bytes(uniform_per_rank.bits())
                                : options.tp == 1 ? checkpoint.bytes(options.mtp)

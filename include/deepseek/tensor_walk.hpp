@@ -333,7 +333,7 @@ template <class C, class V> constexpr void visit_layer(const C& c, std::uint64_t
 template <class C, class V> constexpr void for_each_layer_tensor(const C& c, std::uint64_t index, V&& visit) {
     detail::require_config<C>();
     if constexpr (std::is_same_v<C, DeepseekV4Config>) {
-        detail::visit_v4_layer(c, index, visit, 1, detail::all_parts);
+        detail::visit_v4_layer(c, index, visit);
     } else {
         std::optional<WeightQuantization> own;
         detail::visit_layer(c, index, visit, 1, detail::walk_quantization(c, own));

@@ -47,6 +47,12 @@ template <class Json> ConfigKind detect_kind(const Json& root) {
         if (!it->is_string()) type_fail("/model_type", "a string", *it);
         model_type = it->template get_ref<const std::string&>();
     }
+    // DeepSeek-V4.1 is refused whatever its architectures say: no class here reads it right.
+    if (model_type == "deepseek_v41") {
+        fail(ErrorKind::not_modelled, "/model_type",
+             "DeepSeek-V4.1 (model_type \"deepseek_v41\") is another architecture than DeepSeek-V4 (engram layers, "
+             "shared KV and index source layers) and is not modelled");
+    }
     const auto nested = root.find("language_config");
     const auto kind = detect_config_kind(
         model_type, [&](HintLevel level, std::vector<std::string_view>& architectures, std::string_view& auto_config) {
@@ -59,11 +65,6 @@ template <class Json> ConfigKind detect_kind(const Json& root) {
             return true;
         });
     if (kind) return *kind;
-    if (model_type == "deepseek_v41") {
-        fail(ErrorKind::not_modelled, "/model_type",
-             "DeepSeek-V4.1 (model_type \"deepseek_v41\") is another architecture than DeepSeek-V4 (engram layers, "
-             "shared KV and index source layers) and is not modelled");
-    }
     fail(ErrorKind::unknown_model, model_type.empty() ? std::string() : std::string("/model_type"),
          (model_type.empty() ? std::string("no model_type")
                              : "unsupported model_type " + short_dump(Json(std::string(model_type)))) +

@@ -83,6 +83,13 @@ template <class C, class Json = nlohmann::json> Json write_config(const C& cfg) 
             if constexpr (std::is_base_of_v<DeepseekV3Config, C> && is_optional<Field>::value) {
                 if (std::string_view(key).rfind("index_", 0) == 0 && !(cfg.*member).has_value()) return;
             }
+            // DeepSeek-V4's optional keys belong to one form of the file or the other
+            // (compress_ratios or layer_types, ...): unset, they are left out, as engines test for
+            // their presence. The token ids keep their nulls.
+            if constexpr (std::is_same_v<C, DeepseekV4Config> && is_optional<Field>::value) {
+                if (!(cfg.*member).has_value() && std::string_view(key).find("token_id") == std::string_view::npos)
+                    return;
+            }
             if (written_as_extra(cfg.*member)) return;
             out[key] = write_value<Field, Json>(cfg.*member);
         });

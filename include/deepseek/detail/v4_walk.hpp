@@ -123,14 +123,24 @@ template <class V> constexpr void visit_v4_compressor(V4Emitter<V>& w, const Dee
     w.tensor(indexer ? "attn.indexer.compressor.norm.weight" : "attn.compressor.norm.weight", shape1(d), p);
 }
 
-/// The attention of block `index` (norm and mixing weights included): q through a low-rank
+/// The parts of a DeepSeek-V4 block, visited together (a block's tensors, in order) or apart (a
+/// sum visits each part once for all the blocks that have it alike): the attention every block
+/// has; what its compress ratio adds (compressor, indexer); the MoE every block has; its router's
+/// extra (tid2eid on a hash layer, the bias elsewhere); what an MTP block adds.
+enum V4Parts : unsigned {
+    v4_attention = 1,
+    v4_compression = 2,
+    v4_mlp = 4,
+    v4_routing = 8,
+    v4_mtp = 16,
+    v4_all_parts = 31,
+};
+
+/// The attention every block has (norm and mixing weights included): q through a low-rank
 /// wq_a/q_norm/wq_b [H hd, q_lora]; one K=V vector wkv [hd, D] and kv_norm; a per-head float32
-/// attn_sink; the grouped output wo_a [G o_lora, H hd / G] then wo_b [D, G o_lora]; at ratio > 0
-/// a compressor, at ratio 4 also the lightning indexer (wq_b on the q latent, weights_proj
-/// [index heads, D] at torch_dtype, its own ratio-4 compressor of width index_head_dim).
-/// Under TP (the official demo): wq_b, wo_a, attn_sink and the indexer's wq_b and weights_proj
-/// by heads (rows), wo_b by columns, the rest replicated.
-template <class V> constexpr void visit_v4_attention(V4Emitter<V>& w, const DeepseekV4Config& c, std::uint64_t index) {
+/// attn_sink; the grouped output wo_a [G o_lora, H hd / G] then wo_b [D, G o_lora]. Under TP (the
+/// official demo): wq_b, wo_a and attn_sink by heads (rows), wo_b by columns, the rest replicated.
+template <class V> constexpr void visit_v4_attention(V4Emitter<V>& w, const DeepseekV4Config& c) {
     const char* const what = "layer shape";
     const std::uint64_t D = c.hidden_size, H = c.num_attention_heads, hd = c.head_dim;
     const std::uint64_t heads_width = checked_mul(H, hd, what);
@@ -146,31 +156,46 @@ template <class V> constexpr void visit_v4_attention(V4Emitter<V>& w, const Deep
     w.tensor("attn.kv_norm.weight", shape1(hd), Part::attention);
     w.fp8_linear("attn.wo_a.weight", o_width, heads_width / G, Part::attention, Split::rows);
     w.fp8_linear("attn.wo_b.weight", D, o_width, Part::attention, Split::cols);
-    const std::uint64_t ratio = v4_compress_ratio(c, index);
+}
+
+/// What a compress ratio adds to a block's attention: at ratio > 0 a compressor of width head_dim,
+/// at ratio 4 also the lightning indexer: wq_b [index heads x index_head_dim, q_lora] on the q
+/// latent (FP8) and weights_proj [index heads, D] at torch_dtype, both split by index heads under
+/// the demo's TP, and its own ratio-4 compressor of width index_head_dim. Compressors are
+/// replicated.
+template <class V>
+constexpr void visit_v4_compression(V4Emitter<V>& w, const DeepseekV4Config& c, std::uint64_t ratio) {
     if (ratio == 0) return;
-    visit_v4_compressor(w, c, false, ratio, hd, Part::attention);
+    visit_v4_compressor(w, c, false, ratio, c.head_dim, Part::attention);
     if (ratio != 4) return;
     const std::uint64_t n_i = c.index_n_heads, d_i = c.index_head_dim;
-    w.fp8_linear("attn.indexer.wq_b.weight", checked_mul(n_i, d_i, what), c.q_lora_rank, Part::indexer, Split::rows);
-    w.tensor("attn.indexer.weights_proj.weight", shape2(n_i, D), Part::indexer, Storage::model, Split::rows);
+    w.fp8_linear("attn.indexer.wq_b.weight", checked_mul(n_i, d_i, "layer shape"), c.q_lora_rank, Part::indexer,
+                 Split::rows);
+    w.tensor("attn.indexer.weights_proj.weight", shape2(n_i, c.hidden_size), Part::indexer, Storage::model,
+             Split::rows);
     visit_v4_compressor(w, c, true, 4, d_i, Part::indexer);
 }
 
-/// The MoE of block `index` (norm and mixing weights included): the gate [E, D] at torch_dtype,
-/// then on a hash layer tid2eid [vocab, experts per token] I64 (a table, not a parameter) and
-/// otherwise the float32 bias [E]; one shared expert of width n_shared x moe_intermediate_size
-/// (FP8, replicated under the demo's TP); the routed experts w1, w3 [I, D] and w2 [D, I].
-template <class V> constexpr void visit_v4_mlp(V4Emitter<V>& w, const DeepseekV4Config& c, std::uint64_t index) {
-    const char* const what = "layer shape";
+/// A router's extra: on a hash layer tid2eid [vocab, experts per token] I64 (a table, not a
+/// parameter), elsewhere the float32 bias [E] of noaux_tc.
+template <class V> constexpr void visit_v4_routing(V4Emitter<V>& w, const DeepseekV4Config& c, bool hash) {
+    if (hash)
+        w.tensor("ffn.gate.tid2eid", shape2(c.vocab_size, c.num_experts_per_tok), Part::buffer, Storage::int64);
+    else
+        w.tensor("ffn.gate.bias", shape1(c.n_routed_experts), Part::router, Storage::fp32);
+}
+
+/// The MoE every block has (norm and mixing weights included): the gate [E, D] at torch_dtype
+/// (then, with `routing`, the router's extra of a `hash` layer or not); one shared expert of width
+/// n_shared x moe_intermediate_size (FP8, replicated under the demo's TP); the routed experts w1,
+/// w3 [I, D] and w2 [D, I], split by expert index.
+template <class V> constexpr void visit_v4_mlp(V4Emitter<V>& w, const DeepseekV4Config& c, bool routing, bool hash) {
     const std::uint64_t D = c.hidden_size, E = c.n_routed_experts, I = c.moe_intermediate_size;
     w.tensor("ffn_norm.weight", shape1(D), Part::norm);
     visit_v4_mixing(w, c, false);
     w.tensor("ffn.gate.weight", shape2(E, D), Part::router);
-    if (is_hash_layer(c, index))
-        w.tensor("ffn.gate.tid2eid", shape2(c.vocab_size, c.num_experts_per_tok), Part::buffer, Storage::int64);
-    else
-        w.tensor("ffn.gate.bias", shape1(E), Part::router, Storage::fp32);
-    const std::uint64_t S = checked_mul(c.n_shared_experts, I, what);
+    if (routing) visit_v4_routing(w, c, hash);
+    const std::uint64_t S = checked_mul(c.n_shared_experts, I, "layer shape");
     if (S != 0) {
         w.fp8_linear("ffn.shared_experts.w1.weight", S, D, Part::shared_experts, Split::replicated);
         w.fp8_linear("ffn.shared_experts.w2.weight", D, S, Part::shared_experts, Split::replicated);
@@ -193,24 +218,39 @@ template <class V> constexpr void visit_v4_mtp_extras(V4Emitter<V>& w, const Dee
     visit_v4_head_mixing(w, c);
 }
 
-/// The tensors of block `index` in `parts` (`layers.N.`, or for index >= num_hidden_layers
-/// `mtp.K.`), each standing for `layers` identical blocks from `index` on.
-template <class V> constexpr void visit_v4_layer(const DeepseekV4Config& c, std::uint64_t index, V& visit,
-                                                 std::uint64_t layers, unsigned parts) {
+/// The tensors in `parts` of block `index` (`layers.N.`, or for index >= num_hidden_layers
+/// `mtp.K.`), each standing for `layers` blocks that have them alike, of which `mtp_layers` are
+/// MTP blocks. The compression is that of `ratio`, the routing hash-routed or not by `hash`
+/// (block `index`'s own when visited one by one).
+template <class V> constexpr void visit_v4_blocks(const DeepseekV4Config& c, std::uint64_t index, V& visit,
+                                                  std::uint64_t layers, std::uint64_t mtp_layers, unsigned parts,
+                                                  std::uint64_t ratio, bool hash) {
     const bool mtp = index >= c.num_hidden_layers;
     const V4Storage s = v4_storage(c);
     Emitter<V> e{visit, no_quantization, mtp ? "mtp." : "layers.", mtp ? index - c.num_hidden_layers : index,
                  mtp,   layers};
+    e.spec.mtp_layers = mtp_layers;
     V4Emitter<V> w{e, s};
-    if ((parts & attention_part) != 0) visit_v4_attention(w, c, index);
-    if ((parts & mlp_part) != 0) visit_v4_mlp(w, c, index);
-    if (mtp && (parts & mtp_part) != 0) visit_v4_mtp_extras(w, c);
+    if ((parts & v4_attention) != 0) visit_v4_attention(w, c);
+    if ((parts & v4_compression) != 0) visit_v4_compression(w, c, ratio);
+    if ((parts & v4_mlp) != 0)
+        visit_v4_mlp(w, c, (parts & v4_routing) != 0, hash);
+    else if ((parts & v4_routing) != 0)
+        visit_v4_routing(w, c, hash);
+    if (mtp && (parts & v4_mtp) != 0) visit_v4_mtp_extras(w, c);
+}
+
+/// Every tensor of block `index`, in order.
+template <class V> constexpr void visit_v4_layer(const DeepseekV4Config& c, std::uint64_t index, V& visit) {
+    visit_v4_blocks(c, index, visit, 1, index >= c.num_hidden_layers ? 1 : 0, v4_all_parts, v4_compress_ratio(c, index),
+                    is_hash_layer(c, index));
 }
 
 /// Every tensor of a DeepSeek-V4 checkpoint: embed, the decoder layers, the MTP blocks, the final
-/// norm, the head's mixing weights, the head. With `group_layers` each part of a block is visited
-/// once for a run of blocks alike for it (attention: the same compress ratio; MLP: hash-routed
-/// or not); MTP blocks make runs of their own.
+/// norm, the head's mixing weights, the head. With `group_layers` (for sums) each part of a block
+/// is visited once for all the blocks that have it alike, wherever they are: the attention and
+/// the MoE every block has once (with the MTP blocks' share), the compression once per ratio and
+/// the routing once per kind, for the decoder layers and for the MTP blocks apart.
 template <class V> constexpr void visit_v4_model(const DeepseekV4Config& c, V& visit, bool group_layers) {
     const V4Storage s = v4_storage(c);
     Emitter<V> root{visit, no_quantization, {}, no_block, false};
@@ -218,28 +258,36 @@ template <class V> constexpr void visit_v4_model(const DeepseekV4Config& c, V& v
     const std::uint64_t D = c.hidden_size;
     w.tensor("embed.weight", shape2(c.vocab_size, D), Part::embedding, Storage::model, Split::rows);
     const std::uint64_t L = c.num_hidden_layers;
-    const std::uint64_t blocks = checked_add(L, c.num_nextn_predict_layers, "layer count");
+    const std::uint64_t blocks = checked_add(L, mtp_layers_of(c), "layer count");
     if (!group_layers) {
-        for (std::uint64_t i = 0; i < blocks; ++i) visit_v4_layer(c, i, visit, 1, all_parts);
+        for (std::uint64_t i = 0; i < blocks; ++i) visit_v4_layer(c, i, visit);
     } else {
-        // Runs never cross from the decoder layers into the MTP blocks.
-        const auto run_end = [&](std::uint64_t i, bool attention) {
-            const std::uint64_t stop = i < L ? L : blocks;
-            std::uint64_t j = i + 1;
-            while (j < stop && (attention ? v4_compress_ratio(c, j) == v4_compress_ratio(c, i)
-                                          : is_hash_layer(c, j) == is_hash_layer(c, i)))
-                ++j;
-            return j;
-        };
-        for (std::uint64_t i = 0, next = 0; i < blocks; i = next) {
-            next = run_end(i, true);
-            visit_v4_layer(c, i, visit, next - i, attention_part);
+        visit_v4_blocks(c, 0, visit, blocks, blocks - L, v4_attention | v4_mlp, 0, false);
+        for (const bool mtp : {false, true}) {
+            // Blocks by compress ratio (0 adds nothing) and by routing.
+            std::uint64_t count[3] = {0, 0, 0}, first[3] = {0, 0, 0};
+            std::uint64_t hash = 0, hash_first = 0;
+            for (std::uint64_t i = mtp ? L : 0, to = mtp ? blocks : L; i < to; ++i) {
+                const std::uint64_t r = v4_compress_ratio(c, i);
+                const std::size_t k = r == 4 ? 1 : r == 128 ? 2 : 0;
+                if (count[k]++ == 0) first[k] = i;
+                if (is_hash_layer(c, i) && hash++ == 0) hash_first = i;
+            }
+            const std::uint64_t n = mtp ? blocks - L : L;
+            const auto mtp_share = [&](std::uint64_t k) { return mtp ? k : 0; };
+            for (std::size_t k = 1; k < 3; ++k) {
+                if (count[k] != 0)
+                    visit_v4_blocks(c, first[k], visit, count[k], mtp_share(count[k]), v4_compression, k == 1 ? 4 : 128,
+                                    false);
+            }
+            if (hash != 0) visit_v4_blocks(c, hash_first, visit, hash, mtp_share(hash), v4_routing, 0, true);
+            if (n > hash) {
+                std::uint64_t other = mtp ? L : 0;
+                while (is_hash_layer(c, other)) ++other;
+                visit_v4_blocks(c, other, visit, n - hash, mtp_share(n - hash), v4_routing, 0, false);
+            }
         }
-        for (std::uint64_t i = 0, next = 0; i < blocks; i = next) {
-            next = run_end(i, false);
-            visit_v4_layer(c, i, visit, next - i, mlp_part);
-        }
-        if (blocks > L) visit_v4_layer(c, L, visit, blocks - L, mtp_part);
+        if (blocks > L) visit_v4_blocks(c, L, visit, blocks - L, blocks - L, v4_mtp, 0, false);
     }
     w.tensor("norm.weight", shape1(D), Part::norm);
     visit_v4_head_mixing(w, c);
