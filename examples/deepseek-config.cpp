@@ -354,6 +354,23 @@ std::string optional_count(std::uint64_t v) { return std::to_string(v); }
 
 // ---- the report -----------------------------------------------------------------------------
 
+/// Why the stored tensors of a checkpoint are not modelled: the key that says so, and what it is.
+struct UnmodelledCheckpoint {
+    std::string pointer;
+    std::string what;
+    std::string short_reason; ///< for the table: "quant_method", ...
+};
+
+template <class C> UnmodelledCheckpoint unmodelled_checkpoint(const C& c) {
+    if constexpr (std::is_same_v<C, deepseek::DeepseekV4Config>) {
+        if (c.sglang_ref_format) return {"/model_type", "SGLang's deepseek_ref repack", "SGLang's deepseek_ref repack"};
+        if (c.dspark) return {"", "a checkpoint with the DSpark draft module", "the DSpark draft module"};
+    } else {
+        (void)c;
+    }
+    return {"/quantization_config/quant_method", "this quantisation", "quant_method"};
+}
+
 template <class C> void print_attention(std::ostream& os, const C& c) {
     if constexpr (std::is_same_v<C, deepseek::DeepseekV4Config>) {
         const deepseek::V4LayerKinds k = deepseek::v4_layer_kinds(c);
@@ -404,7 +421,7 @@ void print_parameters(std::ostream& os, const deepseek::Report& r) {
     os << "\n";
 }
 
-void print_weights(std::ostream& os, const deepseek::Report& r, bool from_file) {
+template <class C> void print_weights(std::ostream& os, const C& c, const deepseek::Report& r, bool from_file) {
     const auto& p = r.params;
     if (r.quantization) {
         os << "quantization  " << deepseek::to_string(*r.quantization) << " (from "
@@ -420,14 +437,15 @@ void print_weights(std::ostream& os, const deepseek::Report& r, bool from_file) 
         os << "checkpoint    " << human_bytes(*r.checkpoint_bytes) << " (" << grouped(*r.checkpoint_bytes) << " bytes"
            << (p.vision_modelled ? "" : "; without the vision tower, not modelled") << ")\n";
     } else
-        os << "checkpoint    not modelled (quant_method)\n";
+        os << "checkpoint    not modelled (" << unmodelled_checkpoint(c).short_reason << ")\n";
     if (r.weight_bytes) {
         os << "weights       " << human_bytes(*r.weight_bytes) << " per rank (" << grouped(*r.weight_bytes)
            << " bytes; " << deepseek::weights_label(r) << ", tp " << r.tp;
         if (p.mtp > 0) os << (r.mtp ? ", MTP layer loaded" : ", MTP layer not loaded");
         os << ")\n";
     } else {
-        os << "weights       not modelled as released (quant_method); --weights-dtype gives a uniform figure\n";
+        os << "weights       not modelled as released (" << unmodelled_checkpoint(c).short_reason
+           << "); --weights-dtype gives a uniform figure\n";
     }
 }
 
@@ -500,7 +518,7 @@ template <class C> void print_table(std::ostream& os, const C& c, const deepseek
     print_parameters(os, r);
     for (const auto& note : not_modelled) os << "not modelled  " << note << "\n";
     if (!not_modelled.empty()) os << "\n";
-    print_weights(os, r, from_file);
+    print_weights(os, c, r, from_file);
     if (r.v4)
         print_v4_kv(os, r);
     else
@@ -682,10 +700,10 @@ template <class Budget> void print_pages(std::ostream& os, const Budget& b, cons
 
 template <class C> int run(const C& c, const deepseek::Document& doc, const CliOptions& o, const std::string& source) {
     if ((o.tensors || o.check_index) && !deepseek::quantization_modelled(c)) {
-        throw deepseek::Error(deepseek::ErrorKind::not_modelled, "/quantization_config/quant_method",
-                              std::string(o.tensors ? "--tensors" : "--check-index") +
-                                  ": the stored tensors of this quantisation are not modelled (see the report's "
-                                  "not modelled line)");
+        const UnmodelledCheckpoint why = unmodelled_checkpoint(c);
+        throw deepseek::Error(deepseek::ErrorKind::not_modelled, why.pointer,
+                              std::string(o.tensors ? "--tensors" : "--check-index") + ": the stored tensors of " +
+                                  why.what + " are not modelled (see the report's not modelled line)");
     }
     constexpr bool v4 = std::is_same_v<C, deepseek::DeepseekV4Config>;
     if (v4 && (o.report.kv_layout || o.report.kv_dtype)) {

@@ -5,8 +5,10 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdlib>
+#include <map>
 #include <random>
 #include <string>
+#include <vector>
 
 #include "catch.hpp"
 #include "expected_figures.hpp"
@@ -691,4 +693,307 @@ TEST_CASE("The table says where a quantisation was looked for, and what the chec
     CHECK(k25.out.find("\nquantization  int4_pack (from quantization_config)\n") != std::string::npos);
     CHECK(k25.out.find("bytes; without the vision tower, not modelled)\n") != std::string::npos);
     CHECK(run_cli("--preset deepseek-v2-lite").out.find("\nquantization") == std::string::npos);
+}
+
+// ---- DeepSeek-V4 (Flash, Pro) ---------------------------------------------------------------------
+// Figures of ../shared/reference/deepseek-v4.md (expected_figures.hpp, "V4 §N"): the checkpoints'
+// totals (§9), the layer kinds (§2), KV bytes published or worked by hand (§8).
+
+namespace {
+
+/// The tensor names of a --tensors table (the lines after "tensors": NAME  [SHAPE]  DTYPE).
+std::vector<std::string> table_tensor_names(const std::string& out) {
+    std::vector<std::string> names;
+    const std::string heading = "\ntensors\n";
+    std::size_t at = out.find(heading);
+    if (at == std::string::npos) return names;
+    at += heading.size();
+    while (at < out.size()) {
+        const std::size_t end = out.find('\n', at);
+        const std::string line = out.substr(at, end == std::string::npos ? std::string::npos : end - at);
+        if (!line.empty()) names.push_back(line.substr(0, line.find("  ")));
+        if (end == std::string::npos) break;
+        at = end + 1;
+    }
+    return names;
+}
+
+/// The report's figures of a V4 checkpoint against V4 §9.
+void check_v4_anchors(const json& j, std::uint64_t total, std::uint64_t active, std::uint64_t mtp, std::uint64_t stored,
+                      std::uint64_t checkpoint) {
+    CHECK(j.at("config_class") == "DeepseekV4Config");
+    CHECK(j.at("params").at("total") == total);
+    CHECK(j.at("params").at("active") == active);
+    CHECK(j.at("params").at("mtp") == mtp);
+    CHECK(j.at("params").at("stored_elements") == stored);
+    CHECK(j.at("checkpoint_bytes") == checkpoint);
+}
+
+json v4_layer_kinds(std::uint64_t sliding, std::uint64_t csa, std::uint64_t hca, std::uint64_t hash) {
+    return {{"sliding", sliding}, {"compressed_sparse", csa}, {"heavily_compressed", hca}, {"hash_routed", hash}};
+}
+
+} // namespace
+
+TEST_CASE("DeepSeek-V4: the presets' JSON reports give the checkpoints' figures (V4 §9)", "[cli][v4]") {
+    const Run p = run_cli("--preset deepseek-v4-pro --json");
+    REQUIRE(p.code == 0);
+    CHECK(p.err.empty());
+    const json pro = json::parse(p.out);
+    CHECK(pro.at("source") == "built-in preset deepseek-v4-pro");
+    CHECK(pro.at("model_type") == "deepseek_v4");
+    check_v4_anchors(pro, X::v4_pro_params, X::v4_pro_active_params, X::v4_pro_mtp_params, X::v4_pro_stored_elements,
+                     X::v4_pro_checkpoint_bytes);
+    CHECK(pro.at("architecture").at("layer_kinds") == v4_layer_kinds(0, 30, 31, 3));
+    CHECK(pro.at("architecture").at("layers") == 61);
+    CHECK(pro.at("architecture").at("mtp_layers") == 1);
+    // Weights as released, MTP not loaded: the checkpoint without mtp.0 (V4 §4.5).
+    CHECK(pro.at("weights").at("bytes") == X::v4_pro_checkpoint_bytes - X::v4_pro_mtp.bytes);
+    // vLLM's format by default: 5,609.25 bytes per token paged, 5,511.4375 unpadded (V4 §8.2).
+    CHECK(pro.at("kv_cache").at("format") == "vllm_fp8");
+    CHECK(pro.at("kv_cache").at("growth_bytes_per_token") == 5609.25);
+    CHECK(pro.at("kv_cache").at("unpadded_growth_bytes_per_token") == 5511.4375);
+    CHECK(pro.at("kv_cache").at("per_sequence_exact") == false); // an engine's constant is approximate
+    CHECK(pro.at("not_modelled") == json::array());
+
+    const json flash = json::parse(run_cli("--preset deepseek-v4-flash --json").out);
+    check_v4_anchors(flash, X::v4_flash_params, X::v4_flash_active_params, X::v4_flash_mtp_params,
+                     X::v4_flash_stored_elements, X::v4_flash_checkpoint_bytes);
+    CHECK(flash.at("architecture").at("layer_kinds") == v4_layer_kinds(2, 21, 20, 3));
+    CHECK(flash.at("kv_cache").at("growth_bytes_per_token") == 3915.0);
+    CHECK(flash.at("kv_cache").at("unpadded_growth_bytes_per_token") == 3850.25);
+    // --mtp: the weights of one rank are the whole checkpoint.
+    CHECK(json::parse(run_cli("--preset deepseek-v4-flash --json --mtp").out).at("weights").at("bytes") ==
+          X::v4_flash_checkpoint_bytes);
+}
+
+TEST_CASE("DeepSeek-V4: the released files, table and JSON", "[cli][v4]") {
+    REQUIRE_CORPUS();
+    for (const char* file : {"2026/deepseek-v4-flash.json", "2026/deepseek-v4-flash.aiconfigurator.json"}) {
+        INFO(file);
+        const Run table = run_cli(corpus(file));
+        REQUIRE(table.code == 0);
+        CHECK(table.err.empty());
+        CHECK(table.out.find("(model_type deepseek_v4)") != std::string::npos);
+        CHECK(table.out.find(grouped(X::v4_flash_params)) != std::string::npos);
+        CHECK(table.out.find(grouped(X::v4_flash_active_params)) != std::string::npos);
+        CHECK(table.out.find(grouped(X::v4_flash_stored_elements)) != std::string::npos);
+        CHECK(table.out.find("148.65 GiB (" + grouped(X::v4_flash_checkpoint_bytes) + " bytes)") !=
+              std::string::npos); // 159,609,485,896 / 2^30 = 148.648
+        const Run j = run_cli(corpus(file) + " --json");
+        REQUIRE(j.code == 0);
+        const json flash = json::parse(j.out);
+        check_v4_anchors(flash, X::v4_flash_params, X::v4_flash_active_params, X::v4_flash_mtp_params,
+                         X::v4_flash_stored_elements, X::v4_flash_checkpoint_bytes);
+        CHECK(flash.at("architecture").at("layer_kinds") == v4_layer_kinds(2, 21, 20, 3));
+        CHECK(flash.at("architecture").at("expert_dtype") == "fp4"); // the day-one file has no key: FP4
+    }
+    const Run p = run_cli(corpus("2026/deepseek-v4-pro.json") + " --json");
+    REQUIRE(p.code == 0);
+    const json pro = json::parse(p.out);
+    check_v4_anchors(pro, X::v4_pro_params, X::v4_pro_active_params, X::v4_pro_mtp_params, X::v4_pro_stored_elements,
+                     X::v4_pro_checkpoint_bytes);
+    CHECK(pro.at("architecture").at("layer_kinds") == v4_layer_kinds(0, 30, 31, 3));
+    const Run table = run_cli(corpus("2026/deepseek-v4-pro.json"));
+    CHECK(table.code == 0);
+    CHECK(table.out.find("805.32 GiB (" + grouped(X::v4_pro_checkpoint_bytes) + " bytes)") != std::string::npos);
+}
+
+TEST_CASE("DeepSeek-V4: the re-saved form (layer_types) gives the same report", "[cli][v4]") {
+    const std::string fixture = quote(test_support::data_file("v4/deepseek-v4-flash.resaved.json").string());
+    const Run r = run_cli(fixture + " --json");
+    REQUIRE(r.code == 0);
+    CHECK(r.err.empty());
+    const json j = json::parse(r.out);
+    check_v4_anchors(j, X::v4_flash_params, X::v4_flash_active_params, X::v4_flash_mtp_params,
+                     X::v4_flash_stored_elements, X::v4_flash_checkpoint_bytes);
+    CHECK(j.at("architecture").at("layer_kinds") == v4_layer_kinds(2, 21, 20, 3));
+    CHECK(j.at("architecture").at("mtp_layers") == 1);
+    const json preset = json::parse(run_cli("--preset deepseek-v4-flash --json").out);
+    CHECK(j.at("kv_cache") == preset.at("kv_cache"));
+    CHECK(j.at("weights") == preset.at("weights"));
+}
+
+TEST_CASE("DeepSeek-V4: --kv-format and --context size one sequence's cache (V4 §8)", "[cli][v4]") {
+    SECTION("llama.cpp, V4-Flash at 131,072 tokens: 672 MiB, 20 MiB and 168 MiB (llama.cpp #25468)") {
+        const Run r = run_cli("--preset deepseek-v4-flash --json --kv-format llamacpp_f16 --context 131072");
+        REQUIRE(r.code == 0);
+        const json kv = json::parse(r.out).at("kv_cache");
+        CHECK(kv.at("format") == "llamacpp_f16");
+        CHECK(kv.at("context") == 131072);
+        CHECK(kv.at("sequence").at("compressed_sparse") == X::v4_flash_llamacpp_128k_csa_bytes);
+        CHECK(kv.at("sequence").at("heavily_compressed") == X::v4_flash_llamacpp_128k_hca_bytes);
+        CHECK(kv.at("sequence").at("indexer") == X::v4_flash_llamacpp_128k_indexer_bytes);
+        CHECK(kv.at("bytes") == kv.at("sequence").at("total"));
+    }
+    SECTION("the vLLM blog's 9.62 GiB: V4-Pro at 1M tokens in BF16, without the compressor state") {
+        const json kv =
+            json::parse(run_cli("--preset deepseek-v4-pro --json --kv-format demo_bf16 --context 1048576").out)
+                .at("kv_cache");
+        const json& s = kv.at("sequence");
+        const std::uint64_t without_state =
+            s.at("window").get<std::uint64_t>() + s.at("compressed_sparse").get<std::uint64_t>() +
+            s.at("heavily_compressed").get<std::uint64_t>() + s.at("indexer").get<std::uint64_t>();
+        CHECK(without_state == X::v4_pro_bf16_1m_bytes);
+        // The demo's state: per ratio-4 layer 65,536 + 16,384 bytes, per ratio-128 layer 524,288.
+        CHECK(s.at("compressor_state") ==
+              30 * (X::v4_state_ratio4_bytes + X::v4_state_indexer_bytes) + 31 * X::v4_state_ratio128_bytes);
+        CHECK(kv.at("per_sequence_exact") == true); // the demo preallocates exactly this
+        // BF16 growth (V4 §8.1): 320 bytes per token per ratio-4 layer, 8 per ratio-128 layer.
+        CHECK(kv.at("growth_bytes_per_token") == 30.0 * 320 + 31.0 * 8);
+    }
+    SECTION("SGLang with its FP4 indexer: 3,514.25 bytes per token for V4-Flash (V4 §8.3)") {
+        const json kv =
+            json::parse(run_cli("--preset deepseek-v4-flash --json --kv-format sglang_fp4_indexer").out).at("kv_cache");
+        CHECK(kv.at("growth_bytes_per_token") == 3514.25);
+        CHECK(kv.at("unpadded_growth_bytes_per_token") == 3514.25);
+    }
+    SECTION("an unknown format: usage error naming the accepted ones") {
+        const Run r = run_cli("--preset deepseek-v4-flash --kv-format fp8");
+        CHECK(r.code == 2);
+        CHECK(r.out.empty());
+        CHECK(r.err == "deepseek-config: --kv-format: unknown value 'fp8'; accepted: demo_bf16, vllm_fp8, sglang_fp8, "
+                       "sglang_fp4_indexer, llamacpp_f16\n");
+    }
+}
+
+TEST_CASE("DeepSeek-V4: --kv-format on the released V4-Flash file", "[cli][v4]") {
+    REQUIRE_CORPUS();
+    const Run r = run_cli(corpus("2026/deepseek-v4-flash.json") + " --json --kv-format llamacpp_f16 --context 131072");
+    REQUIRE(r.code == 0);
+    const json kv = json::parse(r.out).at("kv_cache");
+    CHECK(kv.at("sequence").at("compressed_sparse") == X::v4_flash_llamacpp_128k_csa_bytes);
+    CHECK(kv.at("sequence").at("heavily_compressed") == X::v4_flash_llamacpp_128k_hca_bytes);
+    CHECK(kv.at("sequence").at("indexer") == X::v4_flash_llamacpp_128k_indexer_bytes);
+    const Run table = run_cli(corpus("2026/deepseek-v4-flash.json") + " --kv-format llamacpp_f16 --context 131072");
+    CHECK(table.code == 0);
+    CHECK(table.err.empty());
+}
+
+TEST_CASE("DeepSeek-V4: --budget gives the largest context of whole vLLM blocks", "[cli][v4]") {
+    // The weights one rank loads by default: the checkpoint without mtp.0 (V4 §4.5).
+    const std::uint64_t weights = X::v4_flash_checkpoint_bytes - X::v4_flash_mtp.bytes;
+    const json at_1m = json::parse(run_cli("--preset deepseek-v4-flash --json --context 1048576").out);
+    REQUIRE(at_1m.at("weights").at("bytes") == weights);
+    const std::uint64_t kv = at_1m.at("kv_cache").at("bytes");
+    // From 0 tokens to 1M, 4,096 blocks of 256 tokens at V4 §8.2's page sizes.
+    CHECK(kv - at_1m.at("kv_cache").at("per_sequence_bytes").get<std::uint64_t>() ==
+          4096 * X::v4_flash_vllm_growth_per_256);
+    const json fit =
+        json::parse(run_cli("--preset deepseek-v4-flash --json --budget " + std::to_string(weights + kv)).out);
+    CHECK(fit.at("max_context") == 1048576);
+    CHECK(fit.at("weights_fit") == true);
+    // One byte less: one 256-token block less.
+    const json less =
+        json::parse(run_cli("--preset deepseek-v4-flash --json --budget " + std::to_string(weights + kv - 1)).out);
+    CHECK(less.at("max_context") == 1048576 - 256);
+    // Weights alone do not fit one byte less than themselves.
+    const json none =
+        json::parse(run_cli("--preset deepseek-v4-flash --json --budget " + std::to_string(weights - 1)).out);
+    CHECK(none.at("weights_fit") == false);
+    CHECK_FALSE(none.contains("max_context"));
+}
+
+TEST_CASE("DeepSeek-V4: --tensors lists the checkpoint's tensors in its own names", "[cli][v4]") {
+    const Run r = run_cli("--preset deepseek-v4-flash --json --tensors");
+    REQUIRE(r.code == 0);
+    const json tensors = json::parse(r.out).at("tensors");
+    REQUIRE(tensors.size() == X::v4_flash_tensors);
+    // Rows of V4 §9 items 3-4, written out by hand.
+    const json wanted[] = {
+        {{"name", "layers.0.ffn.gate.tid2eid"}, {"shape", {129280, 6}}, {"dtype", "I64"}},
+        {{"name", "layers.0.attn.wq_b.scale"}, {"shape", {256, 8}}, {"dtype", "F8_E8M0"}},
+        {{"name", "layers.5.ffn.experts.7.w1.scale"}, {"shape", {2048, 128}}, {"dtype", "F8_E8M0"}},
+        {{"name", "layers.5.ffn.experts.7.w1.weight"}, {"shape", {2048, 2048}}, {"dtype", "I8"}},
+        {{"name", "layers.2.attn.wkv.weight"}, {"shape", {512, 4096}}, {"dtype", "F8_E4M3"}},
+        {{"name", "layers.0.hc_attn_fn"}, {"shape", {24, 16384}}, {"dtype", "F32"}},
+    };
+    std::map<std::string, json> by_name;
+    std::size_t mtp = 0;
+    for (const auto& t : tensors) {
+        const std::string name = t.at("name");
+        by_name.emplace(name, t);
+        if (name.rfind("mtp.", 0) == 0) ++mtp;
+    }
+    CHECK(by_name.size() == X::v4_flash_tensors); // no name twice
+    CHECK(mtp == X::v4_flash_mtp_tensors);
+    for (const json& w : wanted) {
+        INFO(w.dump());
+        const auto it = by_name.find(w.at("name"));
+        REQUIRE(it != by_name.end());
+        CHECK(it->second == w);
+    }
+    // The table lists V4-Pro's 145,116 (V4 §9 item 1), hc_head_fn [4, 28672] F32 among them.
+    const Run pro = run_cli("--preset deepseek-v4-pro --tensors");
+    REQUIRE(pro.code == 0);
+    CHECK(table_tensor_names(pro.out).size() == X::v4_pro_tensors);
+    CHECK(pro.out.find("\nhc_head_fn  [4, 28672]  F32\n") != std::string::npos);
+}
+
+TEST_CASE("DeepSeek-V4: --check-index reports a missing tensor, and passes on the full list",
+          "[cli][v4][check-index]") {
+    // An index of our own: the tool's own manifest names (the test is about the comparison), and
+    // total_size the checkpoint's bytes of V4 §9.
+    const std::vector<std::string> names = table_tensor_names(run_cli("--preset deepseek-v4-flash --tensors").out);
+    json index = {{"metadata", {{"total_size", X::v4_flash_checkpoint_bytes}}}, {"weight_map", json::object()}};
+    for (const std::string& name : names) index["weight_map"][name] = "model-00001-of-00046.safetensors";
+    REQUIRE(index["weight_map"].size() == X::v4_flash_tensors);
+    const fs::path dir = test_support::scratch_dir("v4-index");
+    const fs::path full = dir / "full.index.json";
+    std::ofstream(full) << index.dump();
+    index["weight_map"].erase("layers.2.attn.indexer.compressor.ape");
+    const fs::path less = dir / "less.index.json";
+    std::ofstream(less) << index.dump();
+
+    const Run bad = run_cli("--preset deepseek-v4-flash --check-index " + quote(less.string()));
+    CHECK(bad.code == 1);
+    CHECK(bad.out.find("missing      1 (in the manifest, not in the index)\n"
+                       "  - layers.2.attn.indexer.compressor.ape\n") != std::string::npos);
+    CHECK(bad.out.find("result       MISMATCH") != std::string::npos);
+    const json bad_json =
+        json::parse(run_cli("--preset deepseek-v4-flash --json --check-index " + quote(less.string())).out);
+    CHECK(bad_json.at("check_index").at("missing") == json{"layers.2.attn.indexer.compressor.ape"});
+    CHECK(bad_json.at("check_index").at("match") == false);
+
+    const Run good = run_cli("--preset deepseek-v4-flash --check-index " + quote(full.string()));
+    CHECK(good.code == 0);
+    CHECK(good.out.find("total_size   " + grouped(X::v4_flash_checkpoint_bytes) + " in the index, " +
+                        grouped(X::v4_flash_checkpoint_bytes) + " computed: equal") != std::string::npos);
+    CHECK(good.out.find("result       match") != std::string::npos);
+    // The re-saved fixture's manifest is the same list.
+    const std::string fixture = quote(test_support::data_file("v4/deepseek-v4-flash.resaved.json").string());
+    CHECK(run_cli(fixture + " --check-index " + quote(full.string())).code == 0);
+}
+
+TEST_CASE("DeepSeek-V4: the table and --tensors name why a checkpoint is not modelled", "[cli][v4]") {
+    // SGLang's deepseek_ref repack and a DSpark release load (DeepSeek FP8 quant_method and all):
+    // what is not modelled is the repack's tensors and the draft module's, and the tool says so.
+    const fs::path dir = test_support::scratch_dir("v4-not-modelled");
+    const fs::path saved = dir / "flash.json"; // the preset's config.json, written by the tool
+    REQUIRE(run_cli("--preset deepseek-v4-flash --save-config " + quote(saved.string())).code == 0);
+    const json flash = json::parse(test_support::read_text(saved));
+    json ref = flash;
+    ref["model_type"] = "deepseek_ref";
+    ref["architectures"] = {"DeepseekV4ForCausalLM"};
+    const fs::path ref_file = dir / "ref.json";
+    std::ofstream(ref_file) << ref.dump();
+    const Run table = run_cli(quote(ref_file.string()));
+    CHECK(table.code == 0);
+    CHECK(table.out.find("\ncheckpoint    not modelled (SGLang's deepseek_ref repack)\n") != std::string::npos);
+    const Run tensors = run_cli(quote(ref_file.string()) + " --tensors");
+    CHECK(tensors.code == 1);
+    CHECK(tensors.err == "deepseek-config: /model_type: --tensors: the stored tensors of SGLang's deepseek_ref "
+                         "repack are not modelled (see the report's not modelled line)\n");
+
+    json dspark = flash;
+    dspark["dspark_block_size"] = 5;
+    const fs::path dspark_file = dir / "dspark.json";
+    std::ofstream(dspark_file) << dspark.dump();
+    const Run dspark_table = run_cli(quote(dspark_file.string()));
+    CHECK(dspark_table.code == 0);
+    CHECK(dspark_table.out.find("\ncheckpoint    not modelled (the DSpark draft module)\n") != std::string::npos);
+    const Run check = run_cli(quote(dspark_file.string()) + " --check-index " + quote(ref_file.string()));
+    CHECK(check.code == 1);
+    CHECK(check.err == "deepseek-config: --check-index: the stored tensors of a checkpoint with the DSpark draft "
+                       "module are not modelled (see the report's not modelled line)\n");
 }

@@ -260,6 +260,136 @@ inline constexpr std::uint64_t ocr_a4_gundam_vision_tokens = 856;
 /// ... and its KV bytes in bf16: derived by hand, 903 x 61,440.
 inline constexpr std::uint64_t ocr_a4_gundam_kv_bf16_bytes = 55'480'320;
 
+// ---- DeepSeek-V4 (Flash, Pro) -----------------------------------------------------------------
+// From ../shared/reference/deepseek-v4.md ("V4 §N"). The Pro figures match a safetensors-header
+// dump of the real checkpoint (145,116 tensors, 861,608,274,846 elements, "805.32 GB" = GiB of
+// tensors); Flash's stored elements match the HF API's safetensors.total. "Logical" parameters
+// count FP4 as 2 values per byte and leave out scales and tid2eid (V4 §0, §6).
+
+// DeepSeek-V4-Pro (V4 §0, §6 and §9 item 1).
+inline constexpr std::uint64_t v4_pro_tensors = 145'116;
+inline constexpr std::uint64_t v4_pro_stored_elements = 861'608'274'846;
+/// Payload bytes, 805.319 GiB (the dump's "805.32 GB"; vLLM's recipe "865 GB of weights").
+inline constexpr std::uint64_t v4_pro_checkpoint_bytes = 864'704'792'696;
+/// Logical parameters of the main model, MTP excluded (published "1.6T").
+inline constexpr std::uint64_t v4_pro_params = 1'572'997'201'763;
+inline constexpr std::uint64_t v4_pro_params_with_mtp = 1'598'837'347'742;
+/// Logical parameters of the MTP block mtp.0 (V4 §6).
+inline constexpr std::uint64_t v4_pro_mtp_params = 25'840'145'979;
+/// Activated per token, top-6 routed + shared + everything else, input embedding excluded
+/// (published "49B"; V4 §6).
+inline constexpr std::uint64_t v4_pro_active_params = 48'852'402'019;
+/// Tensors of mtp.0 (V4 §4.5 and §9 item 1).
+inline constexpr std::uint64_t v4_pro_mtp_tensors = 2'343;
+/// Routed experts of the main model, logical (V4 §6).
+inline constexpr std::uint64_t v4_pro_routed_experts = 1'547'396'186'112;
+
+// DeepSeek-V4-Flash (V4 §0, §6 and §9 item 2).
+inline constexpr std::uint64_t v4_flash_tensors = 69'187;
+/// The HF API's safetensors.total for deepseek-ai/DeepSeek-V4-Flash (V4 §0).
+inline constexpr std::uint64_t v4_flash_stored_elements = 158'069'433'298;
+inline constexpr std::uint64_t v4_flash_checkpoint_bytes = 159'609'485'896;
+/// Published "284B" (main model, MTP excluded).
+inline constexpr std::uint64_t v4_flash_params = 284'332'240'471;
+inline constexpr std::uint64_t v4_flash_params_with_mtp = 290'942'289'362;
+inline constexpr std::uint64_t v4_flash_mtp_params = 6'610'048'891;
+/// Published "13B".
+inline constexpr std::uint64_t v4_flash_active_params = 13'270'101'591;
+inline constexpr std::uint64_t v4_flash_mtp_tensors = 1'575;
+inline constexpr std::uint64_t v4_flash_routed_experts = 277'025'390'592;
+
+/// One block of the checkpoint (V4 §4.5): tensors, logical parameters, stored elements, bytes.
+struct V4Block {
+    std::uint64_t tensors;
+    std::uint64_t params;
+    std::uint64_t stored_elements;
+    std::uint64_t bytes;
+};
+// V4 §4.5, Flash: the top level (embed, head, norm, hc_head_*), L0 (ratio 0, hash-routed), L2
+// (ratio 4, hash), L3 (ratio 128), L4 (ratio 4), mtp.0. L1 is L0's twin; layers 3..41 odd are L3's,
+// 4..42 even L4's.
+inline constexpr V4Block v4_flash_top{6, 1'059'131'397, 1'059'131'397, 2'118'393'876};
+inline constexpr V4Block v4_flash_l0{1'565, 6'576'416'374, 3'557'301'238, 3'566'148'952};
+inline constexpr V4Block v4_flash_l2{1'576, 6'595'558'646, 3'576'444'022, 3'596'055'640};
+inline constexpr V4Block v4_flash_l3{1'569, 6'580'676'982, 3'560'786'166, 3'568'596'312};
+inline constexpr V4Block v4_flash_l4{1'576, 6'595'558'902, 3'575'668'598, 3'589'851'224};
+inline constexpr V4Block v4_flash_mtp{1'575, 6'610'048'891, 3'590'160'123, 3'593'787'756};
+// V4 §4.5, Pro: L0 is ratio 128 and hash-routed (L1 its twin); 3..59 odd are L3's, 4..60 even L4's.
+inline constexpr V4Block v4_pro_top{6, 1'853'479'941, 1'853'479'941, 3'707'189'268};
+inline constexpr V4Block v4_pro_l0{2'337, 25'744'655'030, 13'854'601'206, 13'874'466'328};
+inline constexpr V4Block v4_pro_l2{2'344, 25'768'646'454, 13'878'593'398, 13'909'746'200};
+inline constexpr V4Block v4_pro_l3{2'337, 25'744'655'414, 13'853'825'910, 13'868'262'424};
+inline constexpr V4Block v4_pro_l4{2'344, 25'768'646'838, 13'877'818'102, 13'903'542'296};
+inline constexpr V4Block v4_pro_mtp{2'343, 25'840'145'979, 13'949'322'747, 13'956'587'692};
+
+/// Stored elements by safetensors dtype (V4 §5.1, "what HF's safetensors.parameters shows").
+struct V4ElementsByDtype {
+    std::uint64_t bf16;
+    std::uint64_t f32;
+    std::uint64_t f8_e4m3;
+    std::uint64_t f8_e8m0;
+    std::uint64_t i64;
+    std::uint64_t i8;
+};
+inline constexpr V4ElementsByDtype v4_flash_elements_by_dtype{1'415'259'264, 36'168'018, 6'023'020'544,
+                                                              8'858'737'664, 2'327'040,  141'733'920'768};
+inline constexpr V4ElementsByDtype v4_pro_elements_by_dtype{2'816'899'328,  87'776'414, 23'169'335'296,
+                                                            49'150'268'416, 2'327'040,  786'381'668'352};
+
+// KV cache (V4 §8). Entry sizes: vLLM's fp8_ds_mla entry 448 FP8 + 64 x 2 BF16 rope + 7 UE8M0
+// scales + 1 pad (V4 §8.2; SGLang asserts the same, §8.3); a BF16 / F16 entry of head_dim 512
+// (demo §8.1, llama.cpp §8.4); indexer keys 128 FP8 + a float32 scale (§8.2), SGLang's FP4
+// indexer 128 / 2 + 128 / 32 (§8.3), BF16 / F16 128 x 2 (§8.1, §8.4).
+inline constexpr std::uint64_t v4_fp8_ds_mla_entry_bytes = 584;
+inline constexpr std::uint64_t v4_bf16_entry_bytes = 1'024;
+inline constexpr std::uint64_t v4_fp8_indexer_entry_bytes = 132;
+inline constexpr std::uint64_t v4_fp4_indexer_entry_bytes = 68;
+inline constexpr std::uint64_t v4_bf16_indexer_entry_bytes = 256;
+/// Compressor float32 state per layer per sequence, 2 coff r x coff d x 4 (V4 §8.1): ratio 4 and
+/// head_dim 512; ratio 128; the indexer's (ratio 4, 128).
+inline constexpr std::uint64_t v4_state_ratio4_bytes = 65'536;
+inline constexpr std::uint64_t v4_state_ratio128_bytes = 524'288;
+inline constexpr std::uint64_t v4_state_indexer_bytes = 16'384;
+/// vLLM's pages per 256-token block, rounded up to 576 bytes (V4 §8.2): a ratio-4 layer's main
+/// cache (64 x 584 = 37,376), its indexer (64 x 132 = 8,448), a ratio-128 layer's (2 x 584).
+inline constexpr std::uint64_t v4_vllm_ratio4_page_bytes = 37'440;
+inline constexpr std::uint64_t v4_vllm_indexer_page_bytes = 8'640;
+inline constexpr std::uint64_t v4_vllm_ratio128_page_bytes = 1'728;
+/// vLLM's growth of one sequence over 256 tokens, all main layers (V4 §8.2 table and §9 item 5):
+/// Flash 3,915 B/token paged, 3,850.25 unpadded; Pro 5,609.25 and 5,511.4375, times 256.
+inline constexpr std::uint64_t v4_flash_vllm_growth_per_256 = 3'915 * 256;
+inline constexpr std::uint64_t v4_flash_vllm_unpadded_growth_per_256 = 985'664; // 3,850.25 x 256
+inline constexpr std::uint64_t v4_pro_vllm_growth_per_256 = 1'435'968;          // 5,609.25 x 256
+inline constexpr std::uint64_t v4_pro_vllm_unpadded_growth_per_256 = 1'410'928; // 5,511.4375 x 256
+/// SGLang with its FP4 indexer (V4 §8.3): Flash 3,514.25 B/token, Pro 5,031.44 (= 5,031.4375).
+inline constexpr std::uint64_t v4_flash_sglang_fp4_growth_per_256 = 899'648; // 3,514.25 x 256
+inline constexpr std::uint64_t v4_pro_sglang_fp4_growth_per_256 = 1'288'048; // 5,031.4375 x 256
+/// The demo's BF16 growth per token per layer (V4 §8.1): ratio 4, 256 + 64; ratio 128, 8.
+inline constexpr std::uint64_t v4_demo_ratio4_bytes_per_token = 320;
+inline constexpr std::uint64_t v4_demo_ratio128_bytes_per_token = 8;
+/// The vLLM blog's "9.62 GiB per 1M-token sequence (bf16)" for V4-Pro, in hundredths of a GiB
+/// (V4 §0, §8.7).
+inline constexpr std::uint64_t v4_pro_bf16_1m_blog_centigib = 962;
+/// The same figure worked by hand (V4 §8.7): Σ over the 61 layers of 128 x 1024 (window) +
+/// (S / r) x 1024 + (r == 4) (S / 4) x 256, S = 2^20: 9.6246 GiB.
+inline constexpr std::uint64_t v4_pro_bf16_1m_bytes = 10'334'371'840;
+/// llama.cpp #25468, V4-Flash at ctx 131,072 (V4 §8.4): CSA 672 MiB, HCA 20 MiB, indexer 168 MiB.
+inline constexpr std::uint64_t v4_flash_llamacpp_128k_csa_bytes = 672ULL << 20;
+inline constexpr std::uint64_t v4_flash_llamacpp_128k_hca_bytes = 20ULL << 20;
+inline constexpr std::uint64_t v4_flash_llamacpp_128k_indexer_bytes = 168ULL << 20;
+
+/// NVIDIA's DeepSeek-V4-Pro-NVFP4 (ModelOpt MIXED_PRECISION, V4 §5.3): "913.09 GB" published
+/// (vllm-project/recipes#779; safetensors headers included), in hundredths of a GB.
+inline constexpr std::uint64_t v4_pro_nvfp4_published_centigb = 91'309;
+/// The NVFP4 routed experts of every decoder layer, against the released FP4 ones, per Linear
+/// [out, in] (written out from the two formats, V4 §4 and §5.3): FP4 stores out x in/2 bytes and a
+/// UE8M0 scale per 32 inputs (out x in/32); NVFP4 the same packed bytes, an FP8 scale per 16 inputs
+/// (out x in/16), and two float32 scalars (weight_scale_2, input_scale). So NVFP4 adds out x in/32
+/// + 8 bytes and two tensors per Linear. Pro: 61 layers x 384 experts x 3 Linears of 3072 x 7168.
+inline constexpr std::uint64_t v4_pro_nvfp4_checkpoint_bytes =
+    v4_pro_checkpoint_bytes + 61ULL * 384 * 3 * (3072ULL * 7168 / 32 + 8);
+inline constexpr std::uint64_t v4_pro_nvfp4_tensors = v4_pro_tensors + 61ULL * 384 * 3 * 2;
+
 // ---- Consistency of the figures above with each other (arithmetic on the sources, not code) --
 
 static_assert(v2_lite_checkpoint_bytes == 2 * v2_lite_params, "the V2-Lite index is bf16");
@@ -280,6 +410,8 @@ static_assert(ocr2_bf16_checkpoint_bytes == 2 * ocr2_params);
 static_assert(ocr2_index_total_size - ocr2_bf16_checkpoint_bytes == 1'010'688, "the OCR-2 index's unexplained gap");
 static_assert(v3_kv_latent_bf16_bytes_per_token == mla_latent_kv_elements * 2 * 61);
 static_assert(v3_kv_latent_bf16_bytes_32k == v3_kv_latent_bf16_bytes_per_token * 32'768);
+// V4 §5.3 gives the same NVFP4 figures: 913,061,485,688 bytes in 285,660 tensors.
+static_assert(v4_pro_nvfp4_checkpoint_bytes == 913'061'485'688 && v4_pro_nvfp4_tensors == 285'660);
 static_assert(v2_lite_kv_latent_bf16_bytes_per_token == mla_latent_kv_elements * 2 * 27);
 static_assert(v2_lite_kv_latent_bf16_bytes_32k == v2_lite_kv_latent_bf16_bytes_per_token * 32'768);
 static_assert(v2_kv_latent_bf16_bytes_per_token == mla_latent_kv_elements * 2 * 60);
@@ -289,6 +421,63 @@ static_assert(ocr_a4_gundam_kv_bf16_bytes == ocr_a4_gundam_positions * ocr_kv_mh
 static_assert(v2_lite_max_context_40gib ==
               ((std::uint64_t{40} << 30) - v2_lite_checkpoint_bytes) / v2_lite_kv_latent_bf16_bytes_per_token);
 
+// DeepSeek-V4: the totals are the sums of the blocks of V4 §4.5 and of the dtypes of V4 §5.1.
+namespace v4_check {
+constexpr std::uint64_t flash_main(std::uint64_t V4Block::*f) {
+    return v4_flash_top.*f + 2 * (v4_flash_l0.*f) + v4_flash_l2.*f + 20 * (v4_flash_l3.*f) + 20 * (v4_flash_l4.*f);
+}
+constexpr std::uint64_t pro_main(std::uint64_t V4Block::*f) {
+    return v4_pro_top.*f + 2 * (v4_pro_l0.*f) + v4_pro_l2.*f + 29 * (v4_pro_l3.*f) + 29 * (v4_pro_l4.*f);
+}
+constexpr std::uint64_t sum(const V4ElementsByDtype& d) {
+    return d.bf16 + d.f32 + d.f8_e4m3 + d.f8_e8m0 + d.i64 + d.i8;
+}
+constexpr std::uint64_t bytes(const V4ElementsByDtype& d) {
+    return 2 * d.bf16 + 4 * d.f32 + d.f8_e4m3 + d.f8_e8m0 + 8 * d.i64 + d.i8;
+}
+} // namespace v4_check
+static_assert(v4_check::flash_main(&V4Block::tensors) + v4_flash_mtp.tensors == v4_flash_tensors);
+static_assert(v4_check::flash_main(&V4Block::params) == v4_flash_params);
+static_assert(v4_check::flash_main(&V4Block::params) + v4_flash_mtp.params == v4_flash_params_with_mtp);
+static_assert(v4_check::flash_main(&V4Block::stored_elements) + v4_flash_mtp.stored_elements ==
+              v4_flash_stored_elements);
+static_assert(v4_check::flash_main(&V4Block::bytes) + v4_flash_mtp.bytes == v4_flash_checkpoint_bytes);
+static_assert(v4_check::pro_main(&V4Block::tensors) + v4_pro_mtp.tensors == v4_pro_tensors);
+static_assert(v4_check::pro_main(&V4Block::params) == v4_pro_params);
+static_assert(v4_check::pro_main(&V4Block::params) + v4_pro_mtp.params == v4_pro_params_with_mtp);
+static_assert(v4_check::pro_main(&V4Block::stored_elements) + v4_pro_mtp.stored_elements == v4_pro_stored_elements);
+static_assert(v4_check::pro_main(&V4Block::bytes) + v4_pro_mtp.bytes == v4_pro_checkpoint_bytes);
+static_assert(v4_flash_mtp.params == v4_flash_mtp_params && v4_pro_mtp.params == v4_pro_mtp_params);
+static_assert(v4_flash_mtp.tensors == v4_flash_mtp_tensors && v4_pro_mtp.tensors == v4_pro_mtp_tensors);
+static_assert(v4_check::sum(v4_flash_elements_by_dtype) == v4_flash_stored_elements);
+static_assert(v4_check::sum(v4_pro_elements_by_dtype) == v4_pro_stored_elements);
+static_assert(v4_check::bytes(v4_flash_elements_by_dtype) == v4_flash_checkpoint_bytes);
+static_assert(v4_check::bytes(v4_pro_elements_by_dtype) == v4_pro_checkpoint_bytes);
+static_assert(v4_fp8_ds_mla_entry_bytes == 448 + 64 * 2 + 7 + 1);
+static_assert(v4_state_ratio4_bytes == 2 * (2 * 4) * (2 * 512) * 4 && v4_state_ratio128_bytes == 2 * 128 * 512 * 4 &&
+              v4_state_indexer_bytes == 2 * (2 * 4) * (2 * 128) * 4);
+static_assert(v4_vllm_ratio4_page_bytes == 65 * 576 && 64 * v4_fp8_ds_mla_entry_bytes <= v4_vllm_ratio4_page_bytes);
+static_assert(v4_vllm_indexer_page_bytes == 15 * 576 && 64 * v4_fp8_indexer_entry_bytes <= v4_vllm_indexer_page_bytes);
+static_assert(v4_vllm_ratio128_page_bytes == 3 * 576 && 2 * v4_fp8_ds_mla_entry_bytes <= v4_vllm_ratio128_page_bytes);
+// Per 256 tokens: Flash has 21 ratio-4 and 20 ratio-128 layers, Pro 30 and 31 (V4 §2).
+static_assert(v4_flash_vllm_growth_per_256 ==
+              21 * (v4_vllm_ratio4_page_bytes + v4_vllm_indexer_page_bytes) + 20 * v4_vllm_ratio128_page_bytes);
+static_assert(v4_pro_vllm_growth_per_256 ==
+              30 * (v4_vllm_ratio4_page_bytes + v4_vllm_indexer_page_bytes) + 31 * v4_vllm_ratio128_page_bytes);
+static_assert(v4_flash_vllm_unpadded_growth_per_256 ==
+              21 * 64 * (v4_fp8_ds_mla_entry_bytes + v4_fp8_indexer_entry_bytes) + 20 * 2 * v4_fp8_ds_mla_entry_bytes);
+static_assert(v4_pro_vllm_unpadded_growth_per_256 ==
+              30 * 64 * (v4_fp8_ds_mla_entry_bytes + v4_fp8_indexer_entry_bytes) + 31 * 2 * v4_fp8_ds_mla_entry_bytes);
+static_assert(v4_flash_sglang_fp4_growth_per_256 ==
+              21 * 64 * (v4_fp8_ds_mla_entry_bytes + v4_fp4_indexer_entry_bytes) + 20 * 2 * v4_fp8_ds_mla_entry_bytes);
+static_assert(v4_pro_sglang_fp4_growth_per_256 ==
+              30 * 64 * (v4_fp8_ds_mla_entry_bytes + v4_fp4_indexer_entry_bytes) + 31 * 2 * v4_fp8_ds_mla_entry_bytes);
+static_assert(v4_pro_bf16_1m_bytes ==
+              61ULL * 128 * 1024 + 30ULL * (1 << 18) * 1024 + 31ULL * (1 << 13) * 1024 + 30ULL * (1 << 18) * 256);
+static_assert((v4_pro_bf16_1m_bytes * 100 + (1ULL << 29)) >> 30 == v4_pro_bf16_1m_blog_centigib, "9.62 GiB");
+static_assert(v4_flash_llamacpp_128k_csa_bytes == 21ULL * (131'072 / 4) * v4_bf16_entry_bytes);
+static_assert(v4_flash_llamacpp_128k_hca_bytes == 20ULL * (131'072 / 128) * v4_bf16_entry_bytes);
+static_assert(v4_flash_llamacpp_128k_indexer_bytes == 21ULL * (131'072 / 4) * v4_bf16_indexer_entry_bytes);
 } // namespace expected
 
 #endif

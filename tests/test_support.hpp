@@ -48,6 +48,12 @@ inline std::string read_text(const std::filesystem::path& path) {
 }
 
 /// A shape's first `rank` dimensions, comparable with a shape written out as {out, in}.
+/// Writes `text` to `path` (a fixture a test builds), creating its folder.
+inline void write_text(const std::filesystem::path& path, const std::string& text) {
+    std::filesystem::create_directories(path.parent_path());
+    std::ofstream(path, std::ios::binary) << text;
+}
+
 inline std::vector<std::uint64_t> dims(const deepseek::Shape& s) {
     return {s.dims.begin(), s.dims.begin() + static_cast<std::ptrdiff_t>(s.rank)};
 }

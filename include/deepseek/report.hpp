@@ -181,7 +181,10 @@ template <class C> constexpr Result<Report, MemoryError> make_report(const C& c,
     // at a uniform dtype all the same, which checks that tp splits the model.
     r.quantization_modelled = quantization_modelled(c);
     if constexpr (std::is_same_v<C, DeepseekV4Config>) {
-        if (uses_deepseek_fp8(c)) {
+        if (c.weight_quantization) { // ModelOpt's NVFP4 experts, the rest as released
+            r.quantization = c.weight_quantization->format;
+            r.quantization_source = c.weight_quantization->source;
+        } else if (uses_deepseek_fp8(c)) {
             r.quantization = WeightFormat::fp8_block; // with FP4 experts unless expert_dtype says fp8
             r.quantization_source = QuantSource::quantization_config;
         }

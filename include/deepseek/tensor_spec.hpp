@@ -249,8 +249,13 @@ template <class V> struct Emitter {
             emit(shape2(out, in), p, split, Storage::model, {}, 1);
             return;
         }
-        const auto& b = quant->block;
-        switch (quant->format) {
+        stored_as(*quant, out, in, p, split);
+    }
+    /// The tensors format `q` stores for a Linear [out, in] it quantises (the name in `spec`, set
+    /// by the caller). A scale is split like its weight; a scalar is held by every rank.
+    constexpr void stored_as(const WeightQuantization& q, std::uint64_t out, std::uint64_t in, Part p, Split split) {
+        const auto& b = q.block;
+        switch (q.format) {
         case WeightFormat::fp8_block:
             emit(shape2(out, in), p, split, Storage::fp8_linear, {}, 1);
             emit(shape2(ceil_div(out, b[0]), ceil_div(in, b[1])), Part::scale, split, Storage::fp32, "weight_scale_inv",
@@ -260,7 +265,7 @@ template <class V> struct Emitter {
             emit(shape2(out, ceil_div(in, 2)), p, split, Storage::uint8, {}, 2);
             emit(shape2(out, ceil_div(in, b[1])), Part::scale, split, Storage::fp8_e4m3, "weight_scale", 1);
             emit(Shape{}, Part::scale, Split::replicated, Storage::fp32, "weight_scale_2", 1);
-            if (quant->input_scale) emit(Shape{}, Part::scale, Split::replicated, Storage::fp32, "input_scale", 1);
+            if (q.input_scale) emit(Shape{}, Part::scale, Split::replicated, Storage::fp32, "input_scale", 1);
             break;
         case WeightFormat::int4_pack:
             emit(shape2(out, ceil_div(in, 8)), p, split, Storage::int32, "weight_packed", 8);

@@ -137,7 +137,8 @@ template <class C> [[nodiscard]] constexpr bool quantization_modelled(const C& c
     if constexpr (std::is_same_v<C, DeepseekV4Config>) {
         // DeepSeek-V4: its own FP8 / FP4 release, or weights at torch_dtype; not SGLang's repack
         // nor a checkpoint with the DSpark draft module (their tensors are not modelled).
-        return !c.sglang_ref_format && !c.dspark && (!c.quantization_config || detail::uses_deepseek_fp8(c));
+        return !c.sglang_ref_format && !c.dspark &&
+               (c.weight_quantization.has_value() || !c.quantization_config || detail::uses_deepseek_fp8(c));
     } else if constexpr (std::is_base_of_v<DeepseekV3Config, C>) {
         return c.weight_quantization.has_value() || !c.quantization_config || detail::uses_deepseek_fp8(c);
     } else {
@@ -419,10 +420,14 @@ template <class C> [[nodiscard]] constexpr Dtype storage_dtype(const C& c, Stora
     case Storage::model: break;
     case Storage::fp32: return Dtype::fp32;
     case Storage::fp8_linear:
-        // Only DeepSeek's FP8 (quantization_config) stores fp8_linear tensors.
+        // Only DeepSeek's FP8 (quantization_config) stores fp8_linear tensors; and DeepSeek-V4's
+        // tensors that a ModelOpt checkpoint keeps as released (e4m3).
         if constexpr (std::is_base_of_v<DeepseekV3Config, C> || std::is_same_v<C, DeepseekV4Config>) {
             if (detail::uses_deepseek_fp8(c))
                 return c.quantization_config->fmt == Fp8Format::e5m2 ? Dtype::fp8_e5m2 : Dtype::fp8;
+        }
+        if constexpr (std::is_same_v<C, DeepseekV4Config>) {
+            if (c.weight_quantization) return Dtype::fp8;
         }
         break;
     case Storage::uint8: return Dtype::uint8;

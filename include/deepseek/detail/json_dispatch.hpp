@@ -50,8 +50,8 @@ template <class Json> ConfigKind detect_kind(const Json& root) {
     // DeepSeek-V4.1 is refused whatever its architectures say: no class here reads it right.
     if (model_type == "deepseek_v41") {
         fail(ErrorKind::not_modelled, "/model_type",
-             "DeepSeek-V4.1 (model_type \"deepseek_v41\") is another architecture than DeepSeek-V4 (engram layers, "
-             "shared KV and index source layers) and is not modelled");
+             "DeepSeek-V4.1 (model_type \"deepseek_v41\") is a different architecture from DeepSeek-V4 (engram "
+             "layers, shared KV and index source layers) and is not modelled");
     }
     const auto nested = root.find("language_config");
     const auto kind = detect_config_kind(

@@ -204,6 +204,85 @@ QuantReading read_modelopt(const C& c, const Json& q, std::string_view prefix, Q
     return r;
 }
 
+/// The layer id of `key` when it names a block's routed experts, "layers.N.ffn.experts" (N) or
+/// "mtp.K.ffn.experts" (num_hidden_layers + K); nullopt otherwise.
+inline std::optional<std::uint64_t> v4_experts_layer(std::string_view key, std::uint64_t layers) {
+    std::uint64_t base = 0;
+    if (key.substr(0, 7) == "layers.") {
+        key.remove_prefix(7);
+    } else if (key.substr(0, 4) == "mtp.") {
+        key.remove_prefix(4);
+        base = layers;
+    } else {
+        return std::nullopt;
+    }
+    std::uint64_t n = 0;
+    std::size_t digits = 0;
+    while (digits < key.size() && digits < 9 && key[digits] >= '0' && key[digits] <= '9')
+        n = n * 10 + static_cast<std::uint64_t>(key[digits++] - '0');
+    if (digits == 0 || key.substr(digits) != ".ffn.experts") return std::nullopt;
+    return base + n;
+}
+
+/// ModelOpt on DeepSeek-V4 (NVIDIA's NVFP4 checkpoints): quant_algo MIXED_PRECISION whose
+/// `quantized_layers` name blocks' routed experts ("layers.N.ffn.experts") with quant_algo NVFP4
+/// and group size 16. Those experts are stored as NVFP4 (W4A4: with an `input_scale`); every other
+/// tensor stays as DeepSeek released it (the exclusion list, `*.attn.*`, shared experts, head,
+/// `mtp.*`, says so; it is not read further). Anything else is not modelled.
+template <class Json> QuantReading read_v4_modelopt(const DeepseekV4Config& c, const Json& q, QuantSource source) {
+    QuantReading r;
+    const std::string algo = text_of(member(q, "quant_algo"));
+    if (algo != "MIXED_PRECISION") {
+        r.not_modelled = "ModelOpt quant_algo \"" + algo +
+                         "\" on DeepSeek-V4 is not modelled (MIXED_PRECISION with NVFP4 routed experts is)";
+        return r;
+    }
+    const std::uint64_t blocks = c.num_hidden_layers + c.num_nextn_predict_layers;
+    if (blocks > LayerSet::capacity) {
+        r.not_modelled =
+            "ModelOpt quantisation of more than " + std::to_string(LayerSet::capacity) + " blocks is not modelled";
+        return r;
+    }
+    const Json* layers = member(q, "quantized_layers");
+    if (layers == nullptr || !layers->is_object()) {
+        r.not_modelled = "ModelOpt MIXED_PRECISION without a quantized_layers object is not modelled";
+        return r;
+    }
+    const std::optional<std::uint64_t> default_group = count_of(member(q, "group_size"));
+    LayerSet listed{};
+    for (auto it = layers->begin(); it != layers->end(); ++it) {
+        const std::optional<std::uint64_t> layer = v4_experts_layer(it.key(), c.num_hidden_layers);
+        const std::string entry_algo = text_of(member(it.value(), "quant_algo"));
+        std::optional<std::uint64_t> group = count_of(member(it.value(), "group_size"));
+        if (!group) group = default_group;
+        if (!layer || *layer >= blocks || entry_algo != "NVFP4" || (group && *group != 16)) {
+            r.not_modelled = "ModelOpt quantized_layers entry \"" + it.key() + "\" (" + entry_algo +
+                             ") is not modelled (NVFP4 routed experts of a block are)";
+            return r;
+        }
+        listed.insert(*layer);
+    }
+    WeightQuantization w{};
+    w.format = WeightFormat::nvfp4;
+    w.source = source;
+    w.block = {1, 16};
+    w.input_scale = true;
+    for (std::size_t k = 0; k < linear_kind_count; ++k) {
+        const auto kind = static_cast<LinearKind>(k);
+        const bool expert =
+            kind == LinearKind::expert_gate || kind == LinearKind::expert_up || kind == LinearKind::expert_down;
+        if (!expert) {
+            w.keep_all(kind);
+            continue;
+        }
+        for (std::uint64_t i = 0; i < blocks; ++i) {
+            if (!listed.contains(i)) w.keep(kind, i);
+        }
+    }
+    r.quantization = w;
+    return r;
+}
+
 /// compressed-tensors: format `pack-quantized`, one config group targeting `Linear` with
 /// symmetric INT4 weights by groups (no activation order, no quantised activations); `ignore`
 /// holds exact module names and "re:" expressions.
@@ -274,7 +353,14 @@ template <class C, class Json> const Json* file_quantization_config(const Json& 
 /// method other than DeepSeek's FP8, whose object the reader kept as read) into
 /// `weight_quantization`. Returns why it is not modelled ("" when it is, or when there is none).
 template <class C, class Json> std::string read_file_quantization(C& config, const Json& root) {
-    if constexpr (std::is_base_of_v<DeepseekV3Config, C>) {
+    if constexpr (std::is_same_v<C, DeepseekV4Config>) {
+        if (!config.quantization_config || config.quantization_config->quant_method != QuantMethod::modelopt) return {};
+        const Json* q = member(root, "quantization_config");
+        if (q == nullptr) return {};
+        QuantReading r = read_v4_modelopt(config, *q, QuantSource::quantization_config);
+        config.weight_quantization = r.quantization;
+        return r.not_modelled;
+    } else if constexpr (std::is_base_of_v<DeepseekV3Config, C>) {
         if (!config.quantization_config || config.quantization_config->quant_method == QuantMethod::fp8) return {};
         std::string_view prefix;
         const Json* q = file_quantization_config<C>(root, prefix);
@@ -311,12 +397,23 @@ template <class C, class Json> std::string read_hf_quant_config(C& config, const
         }
         return r.not_modelled;
     } else if constexpr (std::is_same_v<C, DeepseekV4Config>) {
-        // A ModelOpt checkpoint of DeepSeek-V4 (NVIDIA's NVFP4): not modelled yet, so marked so.
-        (void)file, (void)path;
-        QuantizationConfig marker{};
-        marker.quant_method = QuantMethod::modelopt;
-        config.quantization_config = marker;
-        return "ModelOpt's quantisation of DeepSeek-V4 (hf_quant_config.json) is not modelled";
+        // NVIDIA's NVFP4 checkpoints of DeepSeek-V4 (read_v4_modelopt); anything else ModelOpt
+        // describes marks the quantisation as not modelled.
+        if (config.quantization_config) return {}; // config.json says it itself
+        const Json* q = member(file, "quantization");
+        if (q == nullptr || !q->is_object()) {
+            throw Error(ErrorKind::missing_key, "/quantization", "hf_quant_config.json needs a \"quantization\" object")
+                .with_file(path);
+        }
+        QuantReading r = read_v4_modelopt(config, *q, QuantSource::hf_quant_config);
+        if (r.quantization) {
+            config.weight_quantization = r.quantization;
+        } else {
+            QuantizationConfig marker{};
+            marker.quant_method = QuantMethod::modelopt;
+            config.quantization_config = marker;
+        }
+        return r.not_modelled;
     } else {
         (void)config, (void)file, (void)path;
         return "hf_quant_config.json is read for DeepSeek-V3-family configs only";
@@ -342,10 +439,14 @@ template <class C> std::string quantization_note(const Document& doc, const C& c
                    "and its tensors are not modelled (the figures count the main model, MTP apart)" +
                    tail;
         }
-        if (q == nullptr && !doc.hf_quant_config.is_null()) {
-            return "hf_quant_config.json: ModelOpt's quantisation of DeepSeek-V4 is not modelled (DeepSeek's own "
-                   "FP8 with FP4 experts is)" +
-                   tail;
+        if (c.quantization_config && c.quantization_config->quant_method == QuantMethod::modelopt) {
+            DeepseekV4Config copy = c;
+            if (q != nullptr)
+                return "quantization_config (modelopt): " + read_file_quantization(copy, doc.extra) + tail;
+            if (!doc.hf_quant_config.is_null()) {
+                copy.quantization_config = std::optional<QuantizationConfig>();
+                return "hf_quant_config.json: " + read_hf_quant_config(copy, doc.hf_quant_config, "") + tail;
+            }
         }
         return "quantization_config.quant_method \"" + method +
                "\": not modelled for DeepSeek-V4 (DeepSeek's own FP8 with FP4 or FP8 experts is)" + tail;

@@ -35,11 +35,16 @@ struct V4Storage {
 
 constexpr V4Storage v4_storage(const DeepseekV4Config& c) noexcept {
     V4Storage s{};
-    if (!uses_deepseek_fp8(c)) return s;
+    // A ModelOpt checkpoint (weight_quantization) re-quantises some experts and keeps the rest
+    // as DeepSeek released them.
+    const bool deepseek_fp8 = uses_deepseek_fp8(c);
+    if (!deepseek_fp8 && !c.weight_quantization) return s;
     s.fp8 = true;
     s.fp4_experts = v4_expert_dtype(c) == ExpertDtype::fp4;
-    s.b0 = c.quantization_config->weight_block_size[0];
-    s.b1 = c.quantization_config->weight_block_size[1];
+    if (deepseek_fp8) {
+        s.b0 = c.quantization_config->weight_block_size[0];
+        s.b1 = c.quantization_config->weight_block_size[1];
+    }
     s.scale = s.fp4_experts ? Storage::fp8_e8m0 : Storage::fp32;
     return s;
 }
@@ -50,6 +55,10 @@ inline constexpr std::uint64_t v4_fp4_group = 32;
 template <class V> struct V4Emitter {
     Emitter<V>& e;
     const V4Storage& s;
+    /// ModelOpt's re-quantisation of experts (NVFP4), when the files describe one.
+    const std::optional<WeightQuantization>& requantized;
+    /// The block's layer id (MTP blocks after the decoder layers), as the quantisation names it.
+    std::uint64_t layer = 0;
 
     /// A tensor `name` (no `.weight` rule: hc_* and ape are bare names).
     constexpr void tensor(std::string_view name, Shape shape, Part p, Storage st = Storage::model,
@@ -70,9 +79,18 @@ template <class V> struct V4Emitter {
         e.emit(shape2(out, in), p, split, Storage::fp8_linear, {}, 1);
         e.emit(shape2(ceil_div(out, s.b0), ceil_div(in, s.b1)), Part::scale, split, s.scale, "scale", 1);
     }
-    /// A routed expert's Linear [out, in]: FP4 packed two a byte with a scale per 32 inputs, or
-    /// as fp8_linear.
-    constexpr void expert_linear(std::string_view weight, std::uint64_t out, std::uint64_t in, std::uint64_t copies) {
+    /// A routed expert's Linear [out, in] (w1: `kind` expert_gate, w2 expert_down, w3
+    /// expert_up): FP4 packed two a byte with a scale per 32 inputs, or as fp8_linear; or as
+    /// ModelOpt re-quantised it.
+    constexpr void expert_linear(LinearKind kind, std::string_view weight, std::uint64_t out, std::uint64_t in,
+                                 std::uint64_t copies) {
+        if (requantized && requantized->quantizes(kind, layer)) {
+            e.spec.group = "ffn.experts.";
+            e.spec.copies = copies;
+            e.spec.suffix = weight;
+            e.stored_as(*requantized, out, in, Part::routed_experts, Split::experts);
+            return;
+        }
         if (!s.fp4_experts) {
             fp8_linear(weight, out, in, Part::routed_experts, Split::experts, "ffn.experts.", copies);
             return;
@@ -201,9 +219,9 @@ template <class V> constexpr void visit_v4_mlp(V4Emitter<V>& w, const DeepseekV4
         w.fp8_linear("ffn.shared_experts.w2.weight", D, S, Part::shared_experts, Split::replicated);
         w.fp8_linear("ffn.shared_experts.w3.weight", S, D, Part::shared_experts, Split::replicated);
     }
-    w.expert_linear("w1.weight", I, D, E);
-    w.expert_linear("w2.weight", D, I, E);
-    w.expert_linear("w3.weight", I, D, E);
+    w.expert_linear(LinearKind::expert_gate, "w1.weight", I, D, E);
+    w.expert_linear(LinearKind::expert_down, "w2.weight", D, I, E);
+    w.expert_linear(LinearKind::expert_up, "w3.weight", I, D, E);
 }
 
 /// What an MTP block adds: e_proj and h_proj [D, D] (FP8), enorm, hnorm, its final norm, and
@@ -230,7 +248,7 @@ template <class V> constexpr void visit_v4_blocks(const DeepseekV4Config& c, std
     Emitter<V> e{visit, no_quantization, mtp ? "mtp." : "layers.", mtp ? index - c.num_hidden_layers : index,
                  mtp,   layers};
     e.spec.mtp_layers = mtp_layers;
-    V4Emitter<V> w{e, s};
+    V4Emitter<V> w{e, s, c.weight_quantization, index};
     if ((parts & v4_attention) != 0) visit_v4_attention(w, c);
     if ((parts & v4_compression) != 0) visit_v4_compression(w, c, ratio);
     if ((parts & v4_mlp) != 0)
@@ -254,7 +272,7 @@ template <class V> constexpr void visit_v4_layer(const DeepseekV4Config& c, std:
 template <class V> constexpr void visit_v4_model(const DeepseekV4Config& c, V& visit, bool group_layers) {
     const V4Storage s = v4_storage(c);
     Emitter<V> root{visit, no_quantization, {}, no_block, false};
-    V4Emitter<V> w{root, s};
+    V4Emitter<V> w{root, s, c.weight_quantization, 0};
     const std::uint64_t D = c.hidden_size;
     w.tensor("embed.weight", shape2(c.vocab_size, D), Part::embedding, Storage::model, Split::rows);
     const std::uint64_t L = c.num_hidden_layers;
@@ -262,7 +280,13 @@ template <class V> constexpr void visit_v4_model(const DeepseekV4Config& c, V& v
     if (!group_layers) {
         for (std::uint64_t i = 0; i < blocks; ++i) visit_v4_layer(c, i, visit);
     } else {
-        visit_v4_blocks(c, 0, visit, blocks, blocks - L, v4_attention | v4_mlp, 0, false);
+        visit_v4_blocks(c, 0, visit, blocks, blocks - L, v4_attention, 0, false);
+        // The MoE likewise, in runs alike for a re-quantisation of some blocks' experts.
+        for (std::uint64_t i = 0, next = 0; i < blocks; i = next) {
+            next = c.weight_quantization ? c.weight_quantization->alike_until(i, blocks) : blocks;
+            const std::uint64_t in_mtp = next > L ? next - (i > L ? i : L) : 0;
+            visit_v4_blocks(c, i, visit, next - i, in_mtp, v4_mlp, 0, false);
+        }
         for (const bool mtp : {false, true}) {
             // Blocks by compress ratio (0 adds nothing) and by routing.
             std::uint64_t count[3] = {0, 0, 0}, first[3] = {0, 0, 0};
