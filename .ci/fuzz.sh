@@ -31,9 +31,10 @@ work="$build/fuzz-run"
 rm -rf "$work"
 mkdir -p "$work/corpus" "$work/artifacts"
 if [ -d ../shared/configs ]; then
-  find ../shared/configs -maxdepth 1 -name '*.json' -exec cp {} "$work/corpus/" \;
+  find ../shared/configs -maxdepth 2 -name '*.json' -exec cp {} "$work/corpus/" \;
 fi
-cp tests/data/*.json "$work/corpus/"
+find tests/data -maxdepth 2 -path tests/data/invalid -prune -o -name '*.json' -type f -print \
+  | while read -r f; do cp "$f" "$work/corpus/$(echo "$f" | tr / _)"; done
 # Inputs that once crashed the harness (each named for what it found).
 if [ -d tests/fuzz/regressions ]; then
   cp tests/fuzz/regressions/*.json "$work/corpus/"

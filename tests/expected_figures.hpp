@@ -378,6 +378,11 @@ inline constexpr std::uint64_t v4_flash_llamacpp_128k_csa_bytes = 672ULL << 20;
 inline constexpr std::uint64_t v4_flash_llamacpp_128k_hca_bytes = 20ULL << 20;
 inline constexpr std::uint64_t v4_flash_llamacpp_128k_indexer_bytes = 168ULL << 20;
 
+/// DeepSeek-V4-Flash-Base (expert_dtype "fp8": FP8 experts, every block scale float32), the
+/// reference's own enumeration (V4 §5.2; no recorded size): stored elements and bytes.
+inline constexpr std::uint64_t v4_flash_base_stored_elements = 290'962'285'522;
+inline constexpr std::uint64_t v4_flash_base_checkpoint_bytes = 292'555'345'480;
+
 /// NVIDIA's DeepSeek-V4-Pro-NVFP4 (ModelOpt MIXED_PRECISION, V4 §5.3): "913.09 GB" published
 /// (vllm-project/recipes#779; safetensors headers included), in hundredths of a GB.
 inline constexpr std::uint64_t v4_pro_nvfp4_published_centigb = 91'309;

@@ -1164,7 +1164,16 @@ std::filesystem::path write_pro_nvfp4(const std::string& name, bool embedded, co
     config.erase("quantization_config");
     config["architectures"] = {"DeepseekV4ForCausalLM"};
     if (embedded) {
-        quantization["quant_method"] = "modelopt";
+        // As NVIDIA's later config.json has it: quant_method "fp8" with DeepSeek's keys beside
+        // ModelOpt's (ai-dynamo/aiconfigurator, nvidia--DeepSeek-V4-Pro-NVFP4_config.json @ 095f58a5).
+        quantization.erase("exclude_modules");
+        quantization["ignore"] = {"*.attn.*", "*.ffn.shared_experts.*", "head", "mtp.*"};
+        quantization["quant_method"] = "fp8";
+        quantization["fmt"] = "e4m3";
+        quantization["scale_fmt"] = "ue8m0";
+        quantization["activation_scheme"] = "dynamic";
+        quantization["weight_block_size"] = {128, 128};
+        quantization["moe_quant_algo"] = "NVFP4";
         config["quantization_config"] = quantization;
     } else {
         test_support::write_text(dir / "hf_quant_config.json",
@@ -1237,8 +1246,33 @@ TEST_CASE("V4 ModelOpt quantisations other than NVFP4 experts load as not modell
         const Document doc = load_document(write_pro_nvfp4("v4_nvfp4_group", true, layers));
         CHECK_FALSE(quantization_modelled(std::get<DeepseekV4Config>(doc.config)));
         REQUIRE(not_modelled(doc).size() == 1);
-        CHECK(not_modelled(doc)[0].rfind("quantization_config (modelopt): ModelOpt quantized_layers entry "
+        CHECK(not_modelled(doc)[0].rfind("quantization_config (ModelOpt): ModelOpt quantized_layers entry "
                                          "\"layers.0.ffn.experts\" (NVFP4) is not modelled",
                                          0) == 0);
+    }
+}
+
+TEST_CASE("V4 -Base (expert_dtype fp8): FP8 experts and float32 block scales everywhere", "[v4][base]") {
+    DeepseekV4Config base = flash;
+    base.expert_dtype = std::optional<ExpertDtype>(ExpertDtype::fp8);
+    CHECK(stored_elements(base) == X::v4_flash_base_stored_elements);
+    CHECK(checkpoint_bytes(base) == X::v4_flash_base_checkpoint_bytes);
+    CHECK(parameter_count(base) == X::v4_flash_params); // the same model, stored otherwise
+    // A third-party listing of V4-Flash-Base's tensors (ByteDance-Seed/VeOmni,
+    // formats/v4-flash-base.json): every .scale F32.
+    const auto manifest = test_support::by_name(tensor_manifest(base));
+    const std::vector<Row> expected = {
+        {"layers.0.attn.wq_a.scale", {8, 32}, Dtype::fp32},
+        {"layers.5.ffn.experts.7.w1.weight", {2048, 4096}, Dtype::fp8},
+        {"layers.5.ffn.experts.7.w1.scale", {16, 32}, Dtype::fp32},
+        {"layers.2.attn.indexer.wq_b.scale", {64, 8}, Dtype::fp32},
+        {"layers.0.ffn.shared_experts.w2.scale", {32, 16}, Dtype::fp32},
+    };
+    for (const Row& row : expected) {
+        INFO(row.name);
+        const auto it = manifest.find(row.name);
+        REQUIRE(it != manifest.end());
+        CHECK(test_support::dims(it->second.shape) == row.shape);
+        CHECK(it->second.dtype == row.dtype);
     }
 }

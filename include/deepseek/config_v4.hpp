@@ -140,6 +140,10 @@ struct DeepseekV4Config {
     /// Not a key of the file (set by the JSON layer): the file has `dspark_*` keys, the DSpark
     /// draft module of the later V4 releases, whose `mtp.*` tensors are not modelled.
     bool dspark = false;
+    /// Not a key of the file (set by the JSON layer): `quantization_config` says "fp8" but also
+    /// carries a ModelOpt description (quant_algo) that the library does not read, so the stored
+    /// tensors are not known.
+    bool modelopt_unread = false;
 };
 
 template <> struct is_config<DeepseekV4Config> : std::true_type {};
@@ -287,8 +291,10 @@ template <> struct field_list<DeepseekV4Config> {
 [[nodiscard]] constexpr std::uint64_t v4_rope_head_dim(const DeepseekV4Config& c) noexcept {
     if (c.qk_rope_head_dim) return *c.qk_rope_head_dim;
     if (c.partial_rotary_factor) {
+        // Validation keeps the factor in (0, 1]; a config built in memory may hold anything.
         const double d = static_cast<double>(c.head_dim) * *c.partial_rotary_factor;
-        return d <= 0 ? 0 : static_cast<std::uint64_t>(d);
+        if (!(d > 0)) return 0; // also NaN
+        return d >= static_cast<double>(c.head_dim) ? c.head_dim : static_cast<std::uint64_t>(d);
     }
     return c.head_dim / 8;
 }

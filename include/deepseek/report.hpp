@@ -111,21 +111,24 @@ struct Report {
 }
 
 /// The largest context (tokens per sequence) whose DeepSeek-V4 KV cache in format `f`, for `batch`
-/// sequences, fits `available` bytes: the largest T with batch x v4_kv_cache_bytes(T).total <=
-/// available (the cache grows with T), found by bisection. nullopt when not even 0 tokens fit
+/// sequences, fits `available` bytes: the largest T with v4_kv_cache_bytes(T).total <=
+/// available / batch (the cache grows with T), found by bisection. nullopt when not even 0 tokens fit
 /// (the windows and states alone do not). With batch 0 every context fits: the largest uint64.
 [[nodiscard]] constexpr std::optional<std::uint64_t>
 v4_max_context_tokens(const DeepseekV4Config& c, V4KvFormat f, std::uint64_t batch, std::uint64_t available) {
-    const auto fits = [&](std::uint64_t tokens) {
-        const std::uint64_t per_sequence = v4_kv_cache_bytes(c, f, tokens).total;
-        return per_sequence == 0 || batch <= available / per_sequence;
-    };
     if (batch == 0) return detail::u64_max;
+    const std::uint64_t per_sequence_budget = available / batch;
+    const V4LayerKinds kinds = v4_layer_kinds(c);
+    const auto fits = [&](std::uint64_t tokens) {
+        return detail::v4_kv_bytes(c, kinds, f, tokens).total <= per_sequence_budget;
+    };
     if (!fits(0)) return std::nullopt;
-    // The growth is at least one byte per 256 tokens per compressed layer; with none, every
-    // context fits.
-    if (v4_kv_growth_per_256_tokens(c, f) == 0) return detail::u64_max;
-    std::uint64_t lo = 0, hi = std::uint64_t{1} << 44; // 2^44 tokens: beyond any budget's KV
+    // The growth g per 256 tokens bounds the answer: one sequence of T tokens holds at least
+    // (T / 256 - 1) g bytes beyond its constant, so T < 256 (budget / g + 2). With no growth (no
+    // compressed layer) every context fits. The bound also keeps every size bisected in 64 bits.
+    const std::uint64_t growth = detail::v4_kv_growth(c, kinds, f);
+    if (growth == 0) return detail::u64_max;
+    std::uint64_t lo = 0, hi = detail::checked_mul(per_sequence_budget / growth + 2, 256, "max context tokens");
     while (lo < hi) {
         const std::uint64_t mid = lo + (hi - lo + 1) / 2;
         if (fits(mid))

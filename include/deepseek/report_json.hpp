@@ -222,8 +222,9 @@ template <class D> [[nodiscard]] std::vector<std::string> not_modelled(const D& 
             if (!vision_modelled(c)) notes.push_back("vision encoder: not counted (this encoder is not modelled)");
             if constexpr (std::is_same_v<std::decay_t<decltype(c)>, DeepseekV4Config>) {
                 if (quantization_modelled(c) && c.quantization_config && v4_expert_dtype(c) == ExpertDtype::fp8) {
-                    notes.push_back("expert_dtype \"fp8\": the -Base checkpoints' layout (FP8 experts, float32 "
-                                    "block scales) follows vLLM's reading; no such checkpoint was checked");
+                    notes.push_back("expert_dtype \"fp8\": the -Base checkpoints' layout (FP8 experts, every block "
+                                    "scale float32) follows vLLM's loader and a third-party tensor listing of "
+                                    "V4-Flash-Base; no recorded size checks its bytes");
                 }
             }
             if (!checkpoint_bytes_exact(c)) {

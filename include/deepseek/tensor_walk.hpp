@@ -137,7 +137,7 @@ template <class C> [[nodiscard]] constexpr bool quantization_modelled(const C& c
     if constexpr (std::is_same_v<C, DeepseekV4Config>) {
         // DeepSeek-V4: its own FP8 / FP4 release, or weights at torch_dtype; not SGLang's repack
         // nor a checkpoint with the DSpark draft module (their tensors are not modelled).
-        return !c.sglang_ref_format && !c.dspark &&
+        return !c.sglang_ref_format && !c.dspark && !c.modelopt_unread &&
                (c.weight_quantization.has_value() || !c.quantization_config || detail::uses_deepseek_fp8(c));
     } else if constexpr (std::is_base_of_v<DeepseekV3Config, C>) {
         return c.weight_quantization.has_value() || !c.quantization_config || detail::uses_deepseek_fp8(c);

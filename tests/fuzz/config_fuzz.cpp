@@ -15,6 +15,7 @@
 #include <cstdlib>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <variant>
 
 namespace {
@@ -56,6 +57,20 @@ template <class C> void exercise_memory(const C& c) {
             c, test_support::budget_query(std::uint64_t{640} << 30, Dtype::fp8, layout, Dtype::fp8, 4, 8));
     }
     (void)make_report(c, ReportOptions{});
+    if constexpr (std::is_same_v<C, DeepseekV4Config>) {
+        // DeepSeek-V4's cache in every engine format, and the largest context of a budget.
+        for (const V4KvFormat f : {V4KvFormat::demo_bf16, V4KvFormat::vllm_fp8, V4KvFormat::sglang_fp8,
+                                   V4KvFormat::sglang_fp4_indexer, V4KvFormat::llamacpp_f16}) {
+            try {
+                (void)v4_kv_cache_bytes(c, f, std::uint64_t{1} << 20);
+                (void)v4_max_context_tokens(c, f, 4, std::uint64_t{80} << 30);
+            } catch (const ArithmeticOverflow&) {}
+        }
+        ReportOptions budget{};
+        budget.budget = std::uint64_t{1} << 40;
+        budget.batch = 8;
+        (void)make_report(c, budget);
+    }
     // The manifest holds one entry (with a name string) per tensor: only for small models, to
     // keep the fuzzer fast (DeepSeek-V2-Lite has about 5000 tensors; V3 91000).
     if (have_tensors && tensors < 20000) {

@@ -354,11 +354,18 @@ template <class C, class Json> const Json* file_quantization_config(const Json& 
 /// `weight_quantization`. Returns why it is not modelled ("" when it is, or when there is none).
 template <class C, class Json> std::string read_file_quantization(C& config, const Json& root) {
     if constexpr (std::is_same_v<C, DeepseekV4Config>) {
-        if (!config.quantization_config || config.quantization_config->quant_method != QuantMethod::modelopt) return {};
+        // ModelOpt's description: quant_method "modelopt", or (NVIDIA's V4 NVFP4 exports) "fp8"
+        // with ModelOpt's quant_algo beside DeepSeek's keys. Read as DeepSeek's FP8, the latter
+        // would size the release instead of the export.
+        if (!config.quantization_config) return {};
         const Json* q = member(root, "quantization_config");
         if (q == nullptr) return {};
+        const QuantMethod method = config.quantization_config->quant_method;
+        if (method != QuantMethod::modelopt && !(method == QuantMethod::fp8 && member(*q, "quant_algo") != nullptr))
+            return {};
         QuantReading r = read_v4_modelopt(config, *q, QuantSource::quantization_config);
         config.weight_quantization = r.quantization;
+        config.modelopt_unread = method == QuantMethod::fp8 && !r.quantization;
         return r.not_modelled;
     } else if constexpr (std::is_base_of_v<DeepseekV3Config, C>) {
         if (!config.quantization_config || config.quantization_config->quant_method == QuantMethod::fp8) return {};
@@ -439,10 +446,11 @@ template <class C> std::string quantization_note(const Document& doc, const C& c
                    "and its tensors are not modelled (the figures count the main model, MTP apart)" +
                    tail;
         }
-        if (c.quantization_config && c.quantization_config->quant_method == QuantMethod::modelopt) {
+        if (c.modelopt_unread ||
+            (c.quantization_config && c.quantization_config->quant_method == QuantMethod::modelopt)) {
             DeepseekV4Config copy = c;
             if (q != nullptr)
-                return "quantization_config (modelopt): " + read_file_quantization(copy, doc.extra) + tail;
+                return "quantization_config (ModelOpt): " + read_file_quantization(copy, doc.extra) + tail;
             if (!doc.hf_quant_config.is_null()) {
                 copy.quantization_config = std::optional<QuantizationConfig>();
                 return "hf_quant_config.json: " + read_hf_quant_config(copy, doc.hf_quant_config, "") + tail;
