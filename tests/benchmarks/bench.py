@@ -45,7 +45,8 @@ def instruction_table(loop_program, corpus):
     for name, file in (("v2_lite", "deepseek-v2-lite.json"), ("v3", "deepseek-v3.json"),
                        ("ocr", "deepseek-ocr.json"), ("v3.2", "deepseek-v3.2.json"),
                        ("vl2_tiny", "2026/deepseek-vl2-tiny.json"), ("kimi_vl", "2026/kimi-vl-a3b-instruct.json"),
-                       ("kimi_k2.5", "2026/kimi-k2.5.json"), ("kimi_k2.5_nvfp4", "2026/nvidia-kimi-k2.5-nvfp4.json")):
+                       ("kimi_k2.5", "2026/kimi-k2.5.json"), ("kimi_k2.5_nvfp4", "2026/nvidia-kimi-k2.5-nvfp4.json"),
+                       ("v4_flash", "2026/deepseek-v4-flash.json"), ("v4_pro", "2026/deepseek-v4-pro.json")):
         path = os.path.join(corpus, file)
         count = {m: instructions(loop_program, path, m)
                  for m in ("none", "raw", "typed", "report", "any", "any_report")}
@@ -69,7 +70,7 @@ def main():
     print()
     print("| config | nlohmann::json::parse | parse_config | ratio | report alone | parse + report | report adds |")
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
-    for name in ("v2_lite", "v3", "ocr"):
+    for name in ("v2_lite", "v3", "ocr", "v4_pro"):
         raw = parse[f"nlohmann_parse/{name}"]["cpu_time"]
         typed = parse[f"typed_parse/{name}"]["cpu_time"]
         report = parse[f"report_only/{name}"]["cpu_time"]

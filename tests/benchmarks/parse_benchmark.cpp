@@ -73,5 +73,9 @@ BENCHMARK_CAPTURE(nlohmann_parse, ocr, "deepseek-ocr.json")->ComputeStatistics("
 BENCHMARK_CAPTURE(typed_parse, ocr, "deepseek-ocr.json")->ComputeStatistics("min", fastest);
 BENCHMARK_CAPTURE(full_report, ocr, "deepseek-ocr.json")->ComputeStatistics("min", fastest);
 BENCHMARK_CAPTURE(report_only, ocr, "deepseek-ocr.json")->ComputeStatistics("min", fastest);
+BENCHMARK_CAPTURE(nlohmann_parse, v4_pro, "2026/deepseek-v4-pro.json")->ComputeStatistics("min", fastest);
+BENCHMARK_CAPTURE(typed_parse, v4_pro, "2026/deepseek-v4-pro.json")->ComputeStatistics("min", fastest);
+BENCHMARK_CAPTURE(full_report, v4_pro, "2026/deepseek-v4-pro.json")->ComputeStatistics("min", fastest);
+BENCHMARK_CAPTURE(report_only, v4_pro, "2026/deepseek-v4-pro.json")->ComputeStatistics("min", fastest);
 
 BENCHMARK_MAIN();
