@@ -424,7 +424,15 @@ void print_parameters(std::ostream& os, const deepseek::Report& r) {
 template <class C> void print_weights(std::ostream& os, const C& c, const deepseek::Report& r, bool from_file) {
     const auto& p = r.params;
     if (r.quantization) {
-        os << "quantization  " << deepseek::to_string(*r.quantization) << " (from "
+        os << "quantization  " << deepseek::to_string(*r.quantization);
+        if constexpr (std::is_same_v<C, deepseek::DeepseekV4Config>) {
+            // DeepSeek-V4: the routed experts are stored otherwise than the rest.
+            if (*r.quantization == deepseek::WeightFormat::nvfp4)
+                os << " routed experts, the rest as released";
+            else
+                os << ", routed experts " << deepseek::to_string(deepseek::v4_expert_dtype(c));
+        }
+        os << " (from "
            << (r.quantization_source == deepseek::QuantSource::hf_quant_config
                    ? "hf_quant_config.json beside the config"
                    : "quantization_config")
