@@ -304,6 +304,18 @@ template <> struct field_list<DeepseekV4Config> {
     return c.expert_dtype ? *c.expert_dtype : ExpertDtype::fp4;
 }
 
+/// How many decoder layers route by hash (is_hash_layer): without `mlp_layer_types` the first
+/// num_hash_layers (3 when unset), counted without asking layer by layer.
+[[nodiscard]] constexpr std::uint64_t v4_hash_layer_count(const DeepseekV4Config& c) noexcept {
+    if (c.mlp_layer_types) {
+        std::uint64_t n = 0;
+        for (std::uint64_t i = 0; i < c.num_hidden_layers; ++i) n += is_hash_layer(c, i) ? 1U : 0U;
+        return n;
+    }
+    const std::uint64_t n = c.num_hash_layers ? *c.num_hash_layers : 3;
+    return n < c.num_hidden_layers ? n : c.num_hidden_layers;
+}
+
 /// DeepSeek-V4's layer kinds, MTP blocks excluded: sliding-window only (ratio 0),
 /// compressed-sparse (ratio 4, with an indexer), heavily compressed (ratio 128), and how many
 /// route by hash.
@@ -325,8 +337,8 @@ struct V4LayerKinds {
             ++k.compressed_sparse;
         else
             ++k.heavily_compressed;
-        if (is_hash_layer(c, i)) ++k.hash_routed;
     }
+    k.hash_routed = v4_hash_layer_count(c);
     return k;
 }
 

@@ -148,7 +148,8 @@ constexpr Result<Report, MemoryError> finish_v4_report(const DeepseekV4Config& c
     v.layers = v4_layer_kinds(c);
     v.format = options.v4_kv_format ? *options.v4_kv_format : V4KvFormat::vllm_fp8;
     v.at_context = v4_kv_bytes(c, v.layers, v.format, r.context);
-    v.per_sequence_bytes = v4_kv_bytes(c, v.layers, v.format, 0).total;
+    // Before the first token only the windows and the compressor state are there.
+    v.per_sequence_bytes = checked_add(v.at_context.window, v.at_context.compressor_state, "KV cache bytes");
     v.growth_per_256_tokens = v4_kv_growth(c, v.layers, v.format);
     v.unpadded_growth_per_256_tokens =
         v.format == V4KvFormat::vllm_fp8 ? v4_kv_growth(c, v.layers, V4KvFormat::sglang_fp8) : v.growth_per_256_tokens;

@@ -289,27 +289,33 @@ template <class V> constexpr void visit_v4_model(const DeepseekV4Config& c, V& v
         }
         for (const bool mtp : {false, true}) {
             // Blocks by compress ratio (0 adds nothing) and by routing.
+            const std::uint64_t from = mtp ? L : 0, to = mtp ? blocks : L;
             std::uint64_t count[3] = {0, 0, 0}, first[3] = {0, 0, 0};
-            std::uint64_t hash = 0, hash_first = 0;
-            for (std::uint64_t i = mtp ? L : 0, to = mtp ? blocks : L; i < to; ++i) {
+            for (std::uint64_t i = from; i < to; ++i) {
                 const std::uint64_t r = v4_compress_ratio(c, i);
                 const std::size_t k = r == 4 ? 1 : r == 128 ? 2 : 0;
                 if (count[k]++ == 0) first[k] = i;
-                if (is_hash_layer(c, i) && hash++ == 0) hash_first = i;
             }
-            const std::uint64_t n = mtp ? blocks - L : L;
-            const auto mtp_share = [&](std::uint64_t k) { return mtp ? k : 0; };
             for (std::size_t k = 1; k < 3; ++k) {
                 if (count[k] != 0)
-                    visit_v4_blocks(c, first[k], visit, count[k], mtp_share(count[k]), v4_compression, k == 1 ? 4 : 128,
+                    visit_v4_blocks(c, first[k], visit, count[k], mtp ? count[k] : 0, v4_compression, k == 1 ? 4 : 128,
                                     false);
             }
-            if (hash != 0) visit_v4_blocks(c, hash_first, visit, hash, mtp_share(hash), v4_routing, 0, true);
-            if (n > hash) {
-                std::uint64_t other = mtp ? L : 0;
-                while (is_hash_layer(c, other)) ++other;
-                visit_v4_blocks(c, other, visit, n - hash, mtp_share(n - hash), v4_routing, 0, false);
+            // Hash routing: the decoder layers is_hash_layer names (MTP blocks never).
+            std::uint64_t hash = 0, hash_first = 0, other = 0, other_first = 0;
+            if (!mtp && !c.mlp_layer_types) { // the first num_hash_layers, without asking each
+                hash = v4_hash_layer_count(c);
+                other_first = hash;
+                other = to - hash;
+            } else {
+                for (std::uint64_t i = from; i < to; ++i) {
+                    const bool h = is_hash_layer(c, i);
+                    std::uint64_t& n = h ? hash : other;
+                    if (n++ == 0) (h ? hash_first : other_first) = i;
+                }
             }
+            if (hash != 0) visit_v4_blocks(c, hash_first, visit, hash, 0, v4_routing, 0, true);
+            if (other != 0) visit_v4_blocks(c, other_first, visit, other, mtp ? other : 0, v4_routing, 0, false);
         }
         if (blocks > L) visit_v4_blocks(c, L, visit, blocks - L, blocks - L, v4_mtp, 0, false);
     }
