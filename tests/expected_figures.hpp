@@ -355,6 +355,24 @@ inline constexpr std::uint64_t v4_state_indexer_bytes = 16'384;
 inline constexpr std::uint64_t v4_vllm_ratio4_page_bytes = 37'440;
 inline constexpr std::uint64_t v4_vllm_indexer_page_bytes = 8'640;
 inline constexpr std::uint64_t v4_vllm_ratio128_page_bytes = 1'728;
+/// One V4-Flash sequence (21 ratio-4, 20 ratio-128 of 43 layers) before its first token, written
+/// out from the formats above: the float32 compressor states (main and indexer on ratio-4 layers,
+/// main on ratio-128 layers), and the window, in the demo 128 BF16 entries per layer, in vLLM
+/// ceil(128 / 64) + 1 = 3 blocks of 64 tokens per layer (one 37,440-byte page each; vLLM keeps 2
+/// or 3 in steady decoding, so the count is an approximation, documented as one).
+inline constexpr std::uint64_t v4_flash_state_bytes =
+    21 * (v4_state_ratio4_bytes + v4_state_indexer_bytes) + 20 * v4_state_ratio128_bytes;
+inline constexpr std::uint64_t v4_flash_demo_constant_bytes = 43ULL * 128 * v4_bf16_entry_bytes + v4_flash_state_bytes;
+inline constexpr std::uint64_t v4_flash_vllm_constant_bytes =
+    43ULL * 3 * v4_vllm_ratio4_page_bytes + v4_flash_state_bytes;
+/// The same sequence at 1,048,576 tokens: the demo's floor(T / 4) entries and indexer keys per
+/// ratio-4 layer and floor(T / 128) entries per ratio-128 layer; vLLM's 4,096 blocks of pages.
+inline constexpr std::uint64_t v4_flash_demo_1m_bytes =
+    v4_flash_demo_constant_bytes + 21ULL * (1'048'576 / 4) * (v4_bf16_entry_bytes + v4_bf16_indexer_entry_bytes) +
+    20ULL * (1'048'576 / 128) * v4_bf16_entry_bytes;
+inline constexpr std::uint64_t v4_flash_vllm_1m_bytes =
+    v4_flash_vllm_constant_bytes +
+    4096ULL * (21 * (v4_vllm_ratio4_page_bytes + v4_vllm_indexer_page_bytes) + 20 * v4_vllm_ratio128_page_bytes);
 /// vLLM's growth of one sequence over 256 tokens, all main layers (V4 §8.2 table and §9 item 5):
 /// Flash 3,915 B/token paged, 3,850.25 unpadded; Pro 5,609.25 and 5,511.4375, times 256.
 inline constexpr std::uint64_t v4_flash_vllm_growth_per_256 = 3'915 * 256;
@@ -417,6 +435,7 @@ static_assert(v3_kv_latent_bf16_bytes_per_token == mla_latent_kv_elements * 2 * 
 static_assert(v3_kv_latent_bf16_bytes_32k == v3_kv_latent_bf16_bytes_per_token * 32'768);
 // V4 §5.3 gives the same NVFP4 figures: 913,061,485,688 bytes in 285,660 tensors.
 static_assert(v4_pro_nvfp4_checkpoint_bytes == 913'061'485'688 && v4_pro_nvfp4_tensors == 285'660);
+static_assert(v4_flash_demo_1m_bytes == 7'232'045'056 && v4_flash_vllm_1m_bytes == 4'122'210'880);
 static_assert(v2_lite_kv_latent_bf16_bytes_per_token == mla_latent_kv_elements * 2 * 27);
 static_assert(v2_lite_kv_latent_bf16_bytes_32k == v2_lite_kv_latent_bf16_bytes_per_token * 32'768);
 static_assert(v2_kv_latent_bf16_bytes_per_token == mla_latent_kv_elements * 2 * 60);

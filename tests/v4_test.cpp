@@ -824,9 +824,9 @@ TEST_CASE("V4 report: figures, KV at the context, and the largest context for a 
     CHECK(r.v4->growth_per_256_tokens == X::v4_flash_vllm_growth_per_256);
     CHECK(r.v4->unpadded_growth_per_256_tokens == X::v4_flash_vllm_unpadded_growth_per_256);
     CHECK_FALSE(r.v4->per_sequence_exact);
-    const std::uint64_t kv = v4_kv_cache_bytes(flash, V4KvFormat::vllm_fp8, one_m_tokens).total;
+    const std::uint64_t kv = X::v4_flash_vllm_1m_bytes; // written out from the page sizes
     CHECK(r.v4->at_context.total == kv);
-    CHECK(r.v4->per_sequence_bytes == v4_kv_cache_bytes(flash, V4KvFormat::vllm_fp8, 0).total);
+    CHECK(r.v4->per_sequence_bytes == X::v4_flash_vllm_constant_bytes);
     CHECK(r.kv_bytes == kv);
     CHECK(r.kv_bytes_per_token == 0);
     CHECK_FALSE(r.max_context.has_value()); // no budget
@@ -852,7 +852,7 @@ TEST_CASE("V4 report: figures, KV at the context, and the largest context for a 
     }
     SECTION("the demo keeps floor(T / 4) entries: 3 more tokens fit in the same bytes") {
         o.v4_kv_format = V4KvFormat::demo_bf16;
-        const std::uint64_t demo = v4_kv_cache_bytes(flash, V4KvFormat::demo_bf16, one_m_tokens).total;
+        const std::uint64_t demo = X::v4_flash_demo_1m_bytes;
         o.budget = flash_weights + demo;
         const Report d = make_report(flash, o).value();
         CHECK(d.v4->format == V4KvFormat::demo_bf16);

@@ -127,29 +127,23 @@ namespace detail {
 /// v4_kv_cache_bytes of a config whose layer kinds are `kinds`.
 constexpr V4KvBytes v4_kv_bytes(const DeepseekV4Config& c, const V4LayerKinds& kinds, V4KvFormat f,
                                 std::uint64_t tokens) {
-    using detail::checked_add;
-    using detail::checked_mul;
     const char* const what = "KV cache bytes";
     const std::uint64_t entry = v4_kv_entry_bytes(c, f);
     const std::uint64_t key = v4_indexer_entry_bytes(c, f);
     V4KvBytes b{};
     if (f == V4KvFormat::vllm_fp8) {
-        using detail::round_up;
-        using detail::vllm_v4_block_tokens;
-        using detail::vllm_v4_page_align;
-        const std::uint64_t blocks = detail::ceil_div(tokens, vllm_v4_block_tokens);
-        const std::uint64_t window_blocks = detail::ceil_div(c.sliding_window, detail::vllm_v4_window_block_tokens) + 1;
+        const std::uint64_t blocks = ceil_div(tokens, vllm_v4_block_tokens);
+        const std::uint64_t window_blocks = ceil_div(c.sliding_window, vllm_v4_window_block_tokens) + 1;
         const std::uint64_t window_page =
-            round_up(checked_mul(detail::vllm_v4_window_block_tokens, entry, what), vllm_v4_page_align);
+            round_up(checked_mul(vllm_v4_window_block_tokens, entry, what), vllm_v4_page_align);
         b.window = checked_mul(checked_mul(window_blocks, window_page, what), c.num_hidden_layers, what);
         const auto block_page = [&](std::uint64_t rows, std::uint64_t bytes) {
             return round_up(checked_mul(rows, bytes, what), vllm_v4_page_align);
         };
         b.compressed_sparse = checked_mul(checked_mul(blocks, block_page(vllm_v4_block_tokens / 4, entry), what),
                                           kinds.compressed_sparse, what);
-        b.heavily_compressed =
-            checked_mul(checked_mul(blocks, block_page(detail::ceil_div(vllm_v4_block_tokens, 128), entry), what),
-                        kinds.heavily_compressed, what);
+        b.heavily_compressed = checked_mul(checked_mul(blocks, block_page(vllm_v4_block_tokens / 128, entry), what),
+                                           kinds.heavily_compressed, what);
         b.indexer = checked_mul(checked_mul(blocks, block_page(vllm_v4_block_tokens / 4, key), what),
                                 kinds.compressed_sparse, what);
     } else {
@@ -168,12 +162,14 @@ constexpr V4KvBytes v4_kv_bytes(const DeepseekV4Config& c, const V4LayerKinds& k
     return b;
 }
 
-/// v4_kv_growth_per_256_tokens of a config whose layer kinds are `kinds`.
-constexpr std::uint64_t v4_kv_growth(const DeepseekV4Config& c, const V4LayerKinds& kinds, V4KvFormat f) {
+/// v4_kv_growth_per_256_tokens of a config whose layer kinds are `kinds`; without `page_rounding`,
+/// the entries' own bytes (v4_kv_unpadded_growth_per_256_tokens).
+constexpr std::uint64_t v4_kv_growth(const DeepseekV4Config& c, const V4LayerKinds& kinds, V4KvFormat f,
+                                     bool page_rounding = true) {
     const char* const what = "KV cache bytes";
     const std::uint64_t entry = v4_kv_entry_bytes(c, f);
     const std::uint64_t key = v4_indexer_entry_bytes(c, f);
-    const bool paged = f == V4KvFormat::vllm_fp8;
+    const bool paged = page_rounding && f == V4KvFormat::vllm_fp8;
     const auto page = [&](std::uint64_t bytes) { return paged ? round_up(bytes, vllm_v4_page_align) : bytes; };
     const std::uint64_t per_4 = checked_add(page(checked_mul(64, entry, what)), page(checked_mul(64, key, what)), what);
     const std::uint64_t per_128 = page(checked_mul(2, entry, what));
@@ -203,7 +199,7 @@ constexpr std::uint64_t v4_kv_growth(const DeepseekV4Config& c, const V4LayerKin
 
 /// The same growth without vLLM's page rounding (the entries' own bytes), for any format.
 [[nodiscard]] constexpr std::uint64_t v4_kv_unpadded_growth_per_256_tokens(const DeepseekV4Config& c, V4KvFormat f) {
-    return v4_kv_growth_per_256_tokens(c, f == V4KvFormat::vllm_fp8 ? V4KvFormat::sglang_fp8 : f);
+    return detail::v4_kv_growth(c, v4_layer_kinds(c), f, false);
 }
 
 } // namespace deepseek

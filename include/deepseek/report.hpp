@@ -151,8 +151,7 @@ constexpr Result<Report, MemoryError> finish_v4_report(const DeepseekV4Config& c
     // Before the first token only the windows and the compressor state are there.
     v.per_sequence_bytes = checked_add(v.at_context.window, v.at_context.compressor_state, "KV cache bytes");
     v.growth_per_256_tokens = v4_kv_growth(c, v.layers, v.format);
-    v.unpadded_growth_per_256_tokens =
-        v.format == V4KvFormat::vllm_fp8 ? v4_kv_growth(c, v.layers, V4KvFormat::sglang_fp8) : v.growth_per_256_tokens;
+    v.unpadded_growth_per_256_tokens = v4_kv_growth(c, v.layers, v.format, false);
     v.per_sequence_exact = v4_kv_constant_exact(v.format);
     r.kv_bytes_per_token = 0;
     r.kv_bytes = checked_mul(v.at_context.total, r.batch, "KV cache bytes");
@@ -169,6 +168,9 @@ constexpr Result<Report, MemoryError> finish_v4_report(const DeepseekV4Config& c
     return r;
 }
 
+template <class C>
+constexpr Result<Report, MemoryError> finish_kv_report(const C& c, const ReportOptions& options, Report& r);
+
 /// make_report, an overflow reported by report_overflow.
 template <class C> constexpr Result<Report, MemoryError> make_report(const C& c, const ReportOptions& options) {
     Report r{};
@@ -184,20 +186,12 @@ template <class C> constexpr Result<Report, MemoryError> make_report(const C& c,
     // Weights as released of a quantisation that is not modelled have no figure; they are summed
     // at a uniform dtype all the same, which checks that tp splits the model.
     r.quantization_modelled = quantization_modelled(c);
-    if constexpr (std::is_same_v<C, DeepseekV4Config>) {
-        if (c.weight_quantization) { // ModelOpt's NVFP4 experts, the rest as released
-            r.quantization = c.weight_quantization->format;
-            r.quantization_source = c.weight_quantization->source;
-        } else if (uses_deepseek_fp8(c)) {
-            r.quantization = WeightFormat::fp8_block; // with FP4 experts unless expert_dtype says fp8
-            r.quantization_source = QuantSource::quantization_config;
-        }
-    } else if constexpr (std::is_base_of_v<DeepseekV3Config, C>) { // what quantization_of gives, without its copy
+    if constexpr (has_weight_quantization<C>::value) { // what quantization_of gives, without its copy
         if (c.weight_quantization) {
             r.quantization = c.weight_quantization->format;
             r.quantization_source = c.weight_quantization->source;
         } else if (uses_deepseek_fp8(c)) {
-            r.quantization = WeightFormat::fp8_block;
+            r.quantization = WeightFormat::fp8_block; // DeepSeek-V4: with FP4 experts unless expert_dtype says fp8
             r.quantization_source = QuantSource::quantization_config;
         }
     }
@@ -225,9 +219,16 @@ template <class C> constexpr Result<Report, MemoryError> make_report(const C& c,
     if (!weights) return weights.error();
     if (released || options.weights_dtype) r.weight_bytes = *weights;
 
-    if constexpr (std::is_same_v<C, DeepseekV4Config>) {
+    if constexpr (std::is_same_v<C, DeepseekV4Config>)
         return finish_v4_report(c, options, r);
-    }
+    else
+        return finish_kv_report(c, options, r);
+}
+
+/// The KV part of a V2- or V3-family report (make_report): the cache in the report's layout and
+/// dtype, and with a budget the largest context.
+template <class C>
+constexpr Result<Report, MemoryError> finish_kv_report(const C& c, const ReportOptions& options, Report& r) {
     const SizeResult per_token = kv_bits_per_token(c, r.kv_layout, r.kv_dtype, 1, r.tp);
     if (!per_token) return per_token.error();
     r.kv_bytes_per_token = ceil_div(*per_token, 8);

@@ -150,8 +150,8 @@ template <class Json, class C> Json architecture_json(const C& c) {
         const V4LayerKinds k = v4_layer_kinds(c);
         return {
             {"layers", c.num_hidden_layers},
-            {"dense_layers", 0},
-            {"moe_layers", c.num_hidden_layers},
+            {"dense_layers", dense_layer_count(c)},
+            {"moe_layers", moe_layer_count(c)},
             {"mtp_layers", mtp_layer_count(c)},
             {"hidden_size", c.hidden_size},
             {"attention", "shared_kv_compressed"},

@@ -349,6 +349,15 @@ template <class C, class Json> const Json* file_quantization_config(const Json& 
     return member(root, "quantization_config");
 }
 
+/// ModelOpt's description `q` of config `c`'s checkpoint: DeepSeek-V4's (read_v4_modelopt) or
+/// the V3 family's (read_modelopt).
+template <class C, class Json> QuantReading read_modelopt_of(const C& c, const Json& q, QuantSource source) {
+    if constexpr (std::is_same_v<C, DeepseekV4Config>)
+        return read_v4_modelopt(c, q, source);
+    else
+        return read_modelopt(c, q, deepseek::language_model_prefix<C>(), source);
+}
+
 /// Reads the quantisation a V3-family config's file describes in `quantization_config` (a
 /// method other than DeepSeek's FP8, whose object the reader kept as read) into
 /// `weight_quantization`. Returns why it is not modelled ("" when it is, or when there is none).
@@ -363,7 +372,7 @@ template <class C, class Json> std::string read_file_quantization(C& config, con
         const QuantMethod method = config.quantization_config->quant_method;
         if (method != QuantMethod::modelopt && !(method == QuantMethod::fp8 && member(*q, "quant_algo") != nullptr))
             return {};
-        QuantReading r = read_v4_modelopt(config, *q, QuantSource::quantization_config);
+        QuantReading r = read_modelopt_of(config, *q, QuantSource::quantization_config);
         config.weight_quantization = r.quantization;
         config.modelopt_unread = method == QuantMethod::fp8 && !r.quantization;
         return r.not_modelled;
@@ -382,37 +391,19 @@ template <class C, class Json> std::string read_file_quantization(C& config, con
     }
 }
 
-/// Reads ModelOpt's `hf_quant_config.json` (its `quantization` object) into a V3-family config
-/// whose config.json has no quantization_config: NVFP4 into `weight_quantization`; anything else
+/// Reads ModelOpt's `hf_quant_config.json` (its `quantization` object) into a V3-family or V4
+/// config whose config.json has no quantization_config: its format into `weight_quantization`; anything else
 /// marks the config's quantisation as not modelled (quant_method modelopt, kept only in memory:
 /// config.json is saved without it). Returns why it is not modelled, or "".
 template <class C, class Json> std::string read_hf_quant_config(C& config, const Json& file, const std::string& path) {
-    if constexpr (std::is_base_of_v<DeepseekV3Config, C>) {
+    if constexpr (has_weight_quantization<C>::value) {
         if (config.quantization_config) return {}; // config.json says it itself
         const Json* q = member(file, "quantization");
         if (q == nullptr || !q->is_object()) {
             throw Error(ErrorKind::missing_key, "/quantization", "hf_quant_config.json needs a \"quantization\" object")
                 .with_file(path);
         }
-        QuantReading r = read_modelopt(config, *q, deepseek::language_model_prefix<C>(), QuantSource::hf_quant_config);
-        if (r.quantization) {
-            config.weight_quantization = r.quantization;
-        } else {
-            QuantizationConfig marker{};
-            marker.quant_method = QuantMethod::modelopt;
-            config.quantization_config = marker;
-        }
-        return r.not_modelled;
-    } else if constexpr (std::is_same_v<C, DeepseekV4Config>) {
-        // NVIDIA's NVFP4 checkpoints of DeepSeek-V4 (read_v4_modelopt); anything else ModelOpt
-        // describes marks the quantisation as not modelled.
-        if (config.quantization_config) return {}; // config.json says it itself
-        const Json* q = member(file, "quantization");
-        if (q == nullptr || !q->is_object()) {
-            throw Error(ErrorKind::missing_key, "/quantization", "hf_quant_config.json needs a \"quantization\" object")
-                .with_file(path);
-        }
-        QuantReading r = read_v4_modelopt(config, *q, QuantSource::hf_quant_config);
+        QuantReading r = read_modelopt_of(config, *q, QuantSource::hf_quant_config);
         if (r.quantization) {
             config.weight_quantization = r.quantization;
         } else {
@@ -423,7 +414,7 @@ template <class C, class Json> std::string read_hf_quant_config(C& config, const
         return r.not_modelled;
     } else {
         (void)config, (void)file, (void)path;
-        return "hf_quant_config.json is read for DeepSeek-V3-family configs only";
+        return "hf_quant_config.json is read for DeepSeek-V3-family and DeepSeek-V4 configs only";
     }
 }
 
@@ -446,31 +437,33 @@ template <class C> std::string quantization_note(const Document& doc, const C& c
                    "and its tensors are not modelled (the figures count the main model, MTP apart)" +
                    tail;
         }
-        if (c.modelopt_unread ||
-            (c.quantization_config && c.quantization_config->quant_method == QuantMethod::modelopt)) {
-            DeepseekV4Config copy = c;
-            if (q != nullptr)
-                return "quantization_config (ModelOpt): " + read_file_quantization(copy, doc.extra) + tail;
-            if (!doc.hf_quant_config.is_null()) {
-                copy.quantization_config = std::optional<QuantizationConfig>();
-                return "hf_quant_config.json: " + read_hf_quant_config(copy, doc.hf_quant_config, "") + tail;
-            }
+    }
+    if constexpr (has_weight_quantization<C>::value) {
+        // A description this library reads, but whose content it does not model: why, as read.
+        bool readable = false;
+        std::string label = method;
+        if constexpr (std::is_same_v<C, DeepseekV4Config>) {
+            readable = c.modelopt_unread ||
+                       (c.quantization_config && c.quantization_config->quant_method == QuantMethod::modelopt);
+            label = "ModelOpt"; // NVIDIA's V4 exports may say quant_method "fp8"
+        } else {
+            readable =
+                c.quantization_config && (c.quantization_config->quant_method == QuantMethod::modelopt ||
+                                          c.quantization_config->quant_method == QuantMethod::compressed_tensors);
         }
-        return "quantization_config.quant_method \"" + method +
-               "\": not modelled for DeepSeek-V4 (DeepSeek's own FP8 with FP4 or FP8 experts is)" + tail;
-    } else if constexpr (std::is_base_of_v<DeepseekV3Config, C>) {
-        const bool readable =
-            c.quantization_config && (c.quantization_config->quant_method == QuantMethod::modelopt ||
-                                      c.quantization_config->quant_method == QuantMethod::compressed_tensors);
         if (q != nullptr && readable) {
             C copy = c;
-            return "quantization_config (" + method + "): " + read_file_quantization(copy, doc.extra) + tail;
+            return "quantization_config (" + label + "): " + read_file_quantization(copy, doc.extra) + tail;
         }
         if (q == nullptr && !doc.hf_quant_config.is_null()) {
             C copy = c;
             copy.quantization_config = std::optional<QuantizationConfig>();
             return "hf_quant_config.json: " + read_hf_quant_config(copy, doc.hf_quant_config, "") + tail;
         }
+    }
+    if constexpr (std::is_same_v<C, DeepseekV4Config>) {
+        return "quantization_config.quant_method \"" + method +
+               "\": not modelled for DeepSeek-V4 (DeepSeek's own FP8 with FP4 or FP8 experts is)" + tail;
     }
     return "quantization_config.quant_method \"" + method +
            "\": not modelled (DeepSeek's fp8, ModelOpt NVFP4 and compressed-tensors pack-quantized INT4 are)" + tail;

@@ -65,13 +65,17 @@ template <class V> struct V4Emitter {
                           Split split = Split::replicated) {
         e.tensor(name, shape, p, split, st);
     }
+    /// Names the Linear whose tensors are emitted next: `group` + copy index + "." + `weight`.
+    constexpr void name(std::string_view weight, std::string_view group, std::uint64_t copies) {
+        e.spec.group = group;
+        e.spec.copies = copies;
+        e.spec.suffix = weight;
+    }
     /// A Linear `module` [out, in] ("attn.wq_a": weight `attn.wq_a.weight`, scale
     /// `attn.wq_a.scale`), FP8 with its block scale in an FP8 checkpoint.
     constexpr void fp8_linear(std::string_view weight, std::uint64_t out, std::uint64_t in, Part p, Split split,
                               std::string_view group = {}, std::uint64_t copies = 1) {
-        e.spec.group = group;
-        e.spec.copies = copies;
-        e.spec.suffix = weight;
+        name(weight, group, copies);
         if (!s.fp8) {
             e.emit(shape2(out, in), p, split, Storage::model, {}, 1);
             return;
@@ -84,20 +88,16 @@ template <class V> struct V4Emitter {
     /// ModelOpt re-quantised it.
     constexpr void expert_linear(LinearKind kind, std::string_view weight, std::uint64_t out, std::uint64_t in,
                                  std::uint64_t copies) {
-        if (requantized && requantized->quantizes(kind, layer)) {
-            e.spec.group = "ffn.experts.";
-            e.spec.copies = copies;
-            e.spec.suffix = weight;
-            e.stored_as(*requantized, out, in, Part::routed_experts, Split::experts);
-            return;
-        }
-        if (!s.fp4_experts) {
+        const bool nvfp4 = requantized && requantized->quantizes(kind, layer);
+        if (!nvfp4 && !s.fp4_experts) {
             fp8_linear(weight, out, in, Part::routed_experts, Split::experts, "ffn.experts.", copies);
             return;
         }
-        e.spec.group = "ffn.experts.";
-        e.spec.copies = copies;
-        e.spec.suffix = weight;
+        name(weight, "ffn.experts.", copies);
+        if (nvfp4) {
+            e.stored_as(*requantized, out, in, Part::routed_experts, Split::experts);
+            return;
+        }
         e.emit(shape2(out, ceil_div(in, 2)), Part::routed_experts, Split::experts, Storage::int8, {}, 2);
         e.emit(shape2(out, ceil_div(in, v4_fp4_group)), Part::scale, Split::experts, s.scale, "scale", 1);
     }
