@@ -46,6 +46,11 @@ struct QuantReading {
 /// ("model.layers.7.self_attn*", as ModelOpt lists a pattern per layer) is tried on that
 /// layer's module names only, without its prefix; any other on every layer's names, and on
 /// every expert's when it can tell experts apart.
+///
+/// The number of name matches is bounded (`exclusion_match_budget`): a list that needs more
+/// (hundreds of patterns that each tell layers and experts apart, which no released checkpoint
+/// writes) is not modelled, rather than taking seconds to resolve.
+inline constexpr std::uint64_t exclusion_match_budget = 250'000;
 template <class C> std::string resolve_exclusions(WeightQuantization& q, const C& c,
                                                   const std::vector<ModulePattern>& patterns, std::string_view prefix) {
     for (const ModulePattern& p : patterns) {
@@ -62,6 +67,23 @@ template <class C> std::string resolve_exclusions(WeightQuantization& q, const C
         return n.group.empty() ? std::string(n.module)
                                : std::string(n.group) + std::to_string(expert) + "." + std::string(n.module);
     };
+    // Each pattern's matches are counted before they are made, at most what it can need.
+    std::uint64_t matches_left = exclusion_match_budget;
+    const auto spend = [&matches_left](std::uint64_t times, std::uint64_t each) {
+        const bool ok = each == 0 || times <= matches_left / each;
+        matches_left = ok ? matches_left - times * each : 0;
+        return ok;
+    };
+    std::uint64_t expert_kinds = 0;
+    for (const LinearName& n : linear_names) expert_kinds += n.group.empty() ? 0U : 1U;
+    // A masks() call: every kind once, and the experts' kinds for every other expert.
+    const auto masks_cost = [&](const ModulePattern& p) {
+        if (!p.index_sensitive() || last_expert == 0) return std::uint64_t{linear_kind_count};
+        return last_expert > exclusion_match_budget ? exclusion_match_budget + 1
+                                                    : linear_kind_count + expert_kinds * last_expert;
+    };
+    const std::string too_costly = "an exclusion list that needs more than " + std::to_string(exclusion_match_budget) +
+                                   " name matches to resolve is not modelled";
     std::array<std::string, linear_kind_count> module0; // expert 0's for the experts
     for (const LinearName& n : linear_names) {
         if (n.kind != LinearKind::lm_head) module0[static_cast<std::size_t>(n.kind)] = in_layer(n, 0);
@@ -73,6 +95,7 @@ template <class C> std::string resolve_exclusions(WeightQuantization& q, const C
         std::uint32_t kept = 0, partial = 0;
     };
     static_assert(linear_kind_count <= 32, "KindMasks holds one bit per Linear kind");
+    std::string expert_name, full_name; // buffers for the names tried, reused
     const auto masks = [&](const ModulePattern& p, const auto& hit) {
         KindMasks m;
         for (const LinearName& n : linear_names) {
@@ -82,7 +105,11 @@ template <class C> std::string resolve_exclusions(WeightQuantization& q, const C
                 m.kept |= bit;
             } else if (!n.group.empty() && p.index_sensitive()) {
                 for (std::uint64_t j = 1; j <= last_expert; ++j) {
-                    if (hit(in_layer(n, j))) {
+                    expert_name.assign(n.group); // in_layer(n, j), in a buffer reused
+                    expert_name += std::to_string(j);
+                    expert_name += '.';
+                    expert_name += n.module;
+                    if (hit(expert_name)) {
                         m.partial |= bit;
                         break;
                     }
@@ -105,6 +132,7 @@ template <class C> std::string resolve_exclusions(WeightQuantization& q, const C
     // before it is plain text, without a wildcard or "experts.".)
     std::optional<std::pair<std::string_view, KindMasks>> last_rest;
     for (const ModulePattern& p : patterns) {
+        if (!spend(1, linear_kind_count)) return too_costly; // lm_head, and layer 0's names
         if (p.matches(lm_head)) q.keep(LinearKind::lm_head, 0);
         if (!p.digit_sensitive()) {
             for (const LinearName& n : linear_names) {
@@ -116,14 +144,21 @@ template <class C> std::string resolve_exclusions(WeightQuantization& q, const C
         } else if (const auto one = p.single_layer(layers_prefix)) {
             if (one->layer >= layers) continue;
             if (!last_rest || last_rest->first != one->rest) {
+                if (!spend(1, masks_cost(p))) return too_costly;
                 const auto hit = [&](const std::string& module) { return p.matches_in_layer(one->rest, module); };
                 last_rest.emplace(one->rest, masks(p, hit));
             }
             apply(last_rest->second, one->layer);
         } else {
+            if (!spend(layers, masks_cost(p))) return too_costly;
             for (std::uint64_t layer = 0; layer < layers; ++layer) {
                 const std::string base = layers_prefix + std::to_string(layer) + ".";
-                apply(masks(p, [&](const std::string& module) { return p.matches(base + module); }), layer);
+                const auto hit = [&](const std::string& module) {
+                    full_name.assign(base);
+                    full_name += module;
+                    return p.matches(full_name);
+                };
+                apply(masks(p, hit), layer);
             }
         }
     }
