@@ -10,12 +10,12 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
-#include <optional>
 #include <string_view>
 #include <type_traits>
 #include <utility>
 
 #include "enums.hpp"
+#include "optional.hpp"
 #include "quantization.hpp"
 #include "version.hpp"
 
@@ -73,11 +73,11 @@ template <class T, std::size_t Capacity> struct FixedVector {
 struct RopeScaling {
     RopeType type = RopeType::linear;
     double factor = 1.0;
-    std::optional<std::uint64_t> original_max_position_embeddings{};
-    std::optional<double> beta_fast{};
-    std::optional<double> beta_slow{};
-    std::optional<double> mscale{};
-    std::optional<double> mscale_all_dim{};
+    Optional<std::uint64_t> original_max_position_embeddings{};
+    Optional<double> beta_fast{};
+    Optional<double> beta_slow{};
+    Optional<double> mscale{};
+    Optional<double> mscale_all_dim{};
 };
 
 /// `quantization_config`: DeepSeek's FP8 block quantisation (V3, R1, V3.2). Every Linear weight
@@ -88,7 +88,7 @@ struct QuantizationConfig {
     Fp8Format fmt = Fp8Format::e4m3;
     ActivationScheme activation_scheme = ActivationScheme::dynamic;
     std::array<std::uint64_t, 2> weight_block_size{128, 128};
-    std::optional<ScaleFormat> scale_fmt{};
+    Optional<ScaleFormat> scale_fmt{};
 };
 
 /// `vision_config.width["clip-l-14-224"]` (DeepSeek-OCR): the CLIP-L/14 tower. Defaults are the
@@ -119,9 +119,9 @@ struct Qwen2EncoderConfig {
 /// `vision_config.width`: the towers of the OCR encoder, keyed by their JSON names
 /// (`clip-l-14-224` -> `clip_l_14_224`, `sam_vit_b`, `qwen2-0-5b` -> `qwen2_0_5b`).
 struct VisionTowers {
-    std::optional<ClipVisionConfig> clip_l_14_224{ClipVisionConfig{}};
-    std::optional<SamVisionConfig> sam_vit_b{SamVisionConfig{}};
-    std::optional<Qwen2EncoderConfig> qwen2_0_5b{};
+    Optional<ClipVisionConfig> clip_l_14_224{ClipVisionConfig{}};
+    Optional<SamVisionConfig> sam_vit_b{SamVisionConfig{}};
+    Optional<Qwen2EncoderConfig> qwen2_0_5b{};
 };
 
 /// `vision_config` of DeepSeek-OCR / OCR-2. Defaults are DeepSeek-OCR's released values.
@@ -159,21 +159,21 @@ struct DeepseekV2Config {
     std::uint64_t num_attention_heads = 32;
     /// `null` in JSON means "equal to num_attention_heads", as upstream does.
     std::uint64_t num_key_value_heads = 32;
-    std::optional<std::uint64_t> n_shared_experts{};
-    std::optional<std::uint64_t> n_routed_experts{};
+    Optional<std::uint64_t> n_shared_experts{};
+    Optional<std::uint64_t> n_routed_experts{};
     std::uint64_t ep_size = 1;
     double routed_scaling_factor = 1.0;
     /// Latent KV width of MLA; null when `use_mla` is false.
-    std::optional<std::uint64_t> kv_lora_rank = 512;
+    Optional<std::uint64_t> kv_lora_rank = 512;
     /// Query compression width; null or 0 means a plain `q_proj`.
-    std::optional<std::uint64_t> q_lora_rank = 1536;
+    Optional<std::uint64_t> q_lora_rank = 1536;
     std::uint64_t qk_rope_head_dim = 64;
     std::uint64_t v_head_dim = 128;
     std::uint64_t qk_nope_head_dim = 128;
     TopkMethod topk_method = TopkMethod::gready;
-    std::optional<std::uint64_t> n_group{};
-    std::optional<std::uint64_t> topk_group{};
-    std::optional<std::uint64_t> num_experts_per_tok{};
+    Optional<std::uint64_t> n_group{};
+    Optional<std::uint64_t> topk_group{};
+    Optional<std::uint64_t> num_experts_per_tok{};
     std::uint64_t moe_layer_freq = 1;
     std::uint64_t first_k_dense_replace = 0;
     bool norm_topk_prob = false;
@@ -185,18 +185,18 @@ struct DeepseekV2Config {
     double initializer_range = 0.02;
     double rms_norm_eps = 1e-6;
     bool use_cache = true;
-    std::optional<std::int64_t> pad_token_id{};
-    std::optional<std::int64_t> bos_token_id = 100000;
-    std::optional<std::int64_t> eos_token_id = 100001;
+    Optional<std::int64_t> pad_token_id{};
+    Optional<std::int64_t> bos_token_id = 100000;
+    Optional<std::int64_t> eos_token_id = 100001;
     std::uint64_t pretraining_tp = 1;
     bool tie_word_embeddings = false;
     double rope_theta = 10000.0;
-    std::optional<RopeScaling> rope_scaling{};
+    Optional<RopeScaling> rope_scaling{};
     bool attention_bias = false;
     double attention_dropout = 0.0;
     bool use_mla = true;
     /// `torch_dtype` (or `dtype`); unset when the file does not say.
-    std::optional<TorchDtype> torch_dtype{};
+    Optional<TorchDtype> torch_dtype{};
 };
 
 /// DeepSeek-OCR's `DeepseekOCRConfig`: upstream an empty subclass of `DeepseekV2Config` that only
@@ -240,21 +240,21 @@ struct DeepseekV3Config {
     std::uint64_t num_attention_heads = 128;
     /// `null` in JSON means "equal to num_attention_heads", as upstream does.
     std::uint64_t num_key_value_heads = 128;
-    std::optional<std::uint64_t> n_shared_experts = 1;
-    std::optional<std::uint64_t> n_routed_experts = 256;
+    Optional<std::uint64_t> n_shared_experts = 1;
+    Optional<std::uint64_t> n_routed_experts = 256;
     std::uint64_t ep_size = 1;
     double routed_scaling_factor = 2.5;
     /// Always MLA in V3, so always set (null is a type error; V2 keeps it optional for use_mla false).
     std::uint64_t kv_lora_rank = 512;
     /// Query compression width; null or 0 means a plain `q_proj`.
-    std::optional<std::uint64_t> q_lora_rank = 1536;
+    Optional<std::uint64_t> q_lora_rank = 1536;
     std::uint64_t qk_rope_head_dim = 64;
     std::uint64_t v_head_dim = 128;
     std::uint64_t qk_nope_head_dim = 128;
     TopkMethod topk_method = TopkMethod::noaux_tc;
-    std::optional<std::uint64_t> n_group = 8;
-    std::optional<std::uint64_t> topk_group = 4;
-    std::optional<std::uint64_t> num_experts_per_tok = 8;
+    Optional<std::uint64_t> n_group = 8;
+    Optional<std::uint64_t> topk_group = 4;
+    Optional<std::uint64_t> num_experts_per_tok = 8;
     std::uint64_t moe_layer_freq = 1;
     std::uint64_t first_k_dense_replace = 3;
     bool norm_topk_prob = true;
@@ -266,30 +266,30 @@ struct DeepseekV3Config {
     double initializer_range = 0.02;
     double rms_norm_eps = 1e-6;
     bool use_cache = true;
-    std::optional<std::int64_t> pad_token_id{};
-    std::optional<std::int64_t> bos_token_id = 0;
-    std::optional<std::int64_t> eos_token_id = 1;
+    Optional<std::int64_t> pad_token_id{};
+    Optional<std::int64_t> bos_token_id = 0;
+    Optional<std::int64_t> eos_token_id = 1;
     std::uint64_t pretraining_tp = 1;
     bool tie_word_embeddings = false;
     double rope_theta = 10000.0;
-    std::optional<RopeScaling> rope_scaling{};
+    Optional<RopeScaling> rope_scaling{};
     bool attention_bias = false;
     double attention_dropout = 0.0;
     /// `torch_dtype` (or `dtype`); unset when the file does not say.
-    std::optional<TorchDtype> torch_dtype{};
+    Optional<TorchDtype> torch_dtype{};
     /// FP8 block quantisation of the released weights; unset for 16-bit checkpoints.
-    std::optional<QuantizationConfig> quantization_config{};
+    Optional<QuantizationConfig> quantization_config{};
     /// DeepSeek-V3.2's sparse-attention (DSA) indexer: heads, head width and tokens selected
     /// per query. Not parameters of DeepSeek's V3 class; set only in V3.2 files.
-    std::optional<std::uint64_t> index_n_heads{};
-    std::optional<std::uint64_t> index_head_dim{};
-    std::optional<std::uint64_t> index_topk{};
+    Optional<std::uint64_t> index_n_heads{};
+    Optional<std::uint64_t> index_head_dim{};
+    Optional<std::uint64_t> index_topk{};
 
     /// Not a key of the file: how the checkpoint stores its Linear weights when it is quantised in
     /// another format than DeepSeek's FP8 (ModelOpt NVFP4, compressed-tensors INT4), as the JSON
     /// layer read it from `quantization_config` or a model folder's `hf_quant_config.json`.
     /// Unset otherwise (DeepSeek's FP8 is `quantization_config`). Compared by ==, never written.
-    std::optional<WeightQuantization> weight_quantization{};
+    Optional<WeightQuantization> weight_quantization{};
 };
 
 /// Whether the model uses multi-head latent attention (V3 always does).

@@ -8,12 +8,12 @@
 #define DEEPSEEK_CONFIG_CONFIG_V4_HPP
 
 #include <cstdint>
-#include <optional>
 #include <string_view>
 #include <type_traits>
 
 #include "config.hpp"
 #include "enums.hpp"
+#include "optional.hpp"
 
 namespace deepseek {
 
@@ -26,23 +26,23 @@ struct CompressRates {
 
 /// One entry of `rope_parameters` (transformers' nested form): unset keys were absent.
 struct RopeParameters {
-    std::optional<RopeParametersType> rope_type{};
-    std::optional<double> rope_theta{};
-    std::optional<double> partial_rotary_factor{};
-    std::optional<double> factor{};
-    std::optional<std::uint64_t> original_max_position_embeddings{};
-    std::optional<double> beta_fast{};
-    std::optional<double> beta_slow{};
-    std::optional<double> attention_factor{};
-    std::optional<double> mscale{};
-    std::optional<double> mscale_all_dim{};
+    Optional<RopeParametersType> rope_type{};
+    Optional<double> rope_theta{};
+    Optional<double> partial_rotary_factor{};
+    Optional<double> factor{};
+    Optional<std::uint64_t> original_max_position_embeddings{};
+    Optional<double> beta_fast{};
+    Optional<double> beta_slow{};
+    Optional<double> attention_factor{};
+    Optional<double> mscale{};
+    Optional<double> mscale_all_dim{};
 };
 
 /// `rope_parameters` of DeepSeek-V4 as transformers writes it: the RoPE of the sliding-window
 /// layers (`main`) and of the compressed ones (`compress`).
 struct RopeParameterSet {
-    std::optional<RopeParameters> main{};
-    std::optional<RopeParameters> compress{};
+    Optional<RopeParameters> main{};
+    Optional<RopeParameters> compress{};
 };
 
 /// The most entries `compress_ratios`, `layer_types` and `mlp_layer_types` may hold.
@@ -72,37 +72,37 @@ struct DeepseekV4Config {
     std::uint64_t head_dim = 512;
     std::uint64_t q_lora_rank = 1024;
     /// The original form's RoPE width (the last qk_rope_head_dim of head_dim); see v4_rope_head_dim.
-    std::optional<std::uint64_t> qk_rope_head_dim{};
+    Optional<std::uint64_t> qk_rope_head_dim{};
     /// transformers' form of the same: qk_rope_head_dim / head_dim.
-    std::optional<double> partial_rotary_factor{};
+    Optional<double> partial_rotary_factor{};
     std::uint64_t num_experts_per_tok = 6;
     std::uint64_t n_routed_experts = 256;
     std::uint64_t n_shared_experts = 1;
     ScoringFunc scoring_func = ScoringFunc::sqrtsoftplus;
     /// Not a key of transformers' class; the released files say "noaux_tc" (a gate bias per expert).
-    std::optional<TopkMethod> topk_method{};
+    Optional<TopkMethod> topk_method{};
     bool norm_topk_prob = true;
     double routed_scaling_factor = 1.5;
     std::uint64_t max_position_embeddings = 1048576;
     double rope_theta = 10000.0;
-    std::optional<RopeScaling> rope_scaling{};
-    std::optional<RopeParameterSet> rope_parameters{};
+    Optional<RopeScaling> rope_scaling{};
+    Optional<RopeParameterSet> rope_parameters{};
     /// The original form: the compress ratio of each layer (0, 4 or 128), then of each MTP block.
-    std::optional<FixedVector<std::uint64_t, max_v4_layer_list>> compress_ratios{};
+    Optional<FixedVector<std::uint64_t, max_v4_layer_list>> compress_ratios{};
     /// transformers' form: the attention type of each decoder layer (no MTP entry).
-    std::optional<FixedVector<LayerAttention, max_v4_layer_list>> layer_types{};
-    std::optional<CompressRates> compress_rates{};
+    Optional<FixedVector<LayerAttention, max_v4_layer_list>> layer_types{};
+    Optional<CompressRates> compress_rates{};
     /// Older spellings of compress_rates' two entries (transformers folds them in).
-    std::optional<std::uint64_t> compress_rate_csa{};
-    std::optional<std::uint64_t> compress_rate_hca{};
+    Optional<std::uint64_t> compress_rate_csa{};
+    Optional<std::uint64_t> compress_rate_hca{};
     double compress_rope_theta = 160000.0;
     std::uint64_t hc_mult = 4;
     std::uint64_t hc_sinkhorn_iters = 20;
     double hc_eps = 1e-6;
     /// transformers' form: hash_moe or moe for each decoder layer.
-    std::optional<FixedVector<MlpLayerType, max_v4_layer_list>> mlp_layer_types{};
+    Optional<FixedVector<MlpLayerType, max_v4_layer_list>> mlp_layer_types{};
     /// The original form: the first num_hash_layers layers route by tid2eid (3 when neither is set).
-    std::optional<std::uint64_t> num_hash_layers{};
+    Optional<std::uint64_t> num_hash_layers{};
     double swiglu_limit = 10.0;
     std::uint64_t sliding_window = 128;
     std::uint64_t o_groups = 8;
@@ -118,22 +118,22 @@ struct DeepseekV4Config {
     double initializer_range = 0.02;
     double rms_norm_eps = 1e-6;
     bool use_cache = true;
-    std::optional<std::int64_t> pad_token_id{};
-    std::optional<std::int64_t> bos_token_id = 0;
-    std::optional<std::int64_t> eos_token_id = 1;
+    Optional<std::int64_t> pad_token_id{};
+    Optional<std::int64_t> bos_token_id = 0;
+    Optional<std::int64_t> eos_token_id = 1;
     bool tie_word_embeddings = false;
     bool attention_bias = false;
     bool mlp_bias = false;
     double attention_dropout = 0.0;
     /// Unset: FP4 (vLLM's reading of the day-one files, which lack the key).
-    std::optional<ExpertDtype> expert_dtype{};
-    std::optional<TorchDtype> torch_dtype{};
+    Optional<ExpertDtype> expert_dtype{};
+    Optional<TorchDtype> torch_dtype{};
     /// DeepSeek's FP8 (e4m3, 128 x 128 blocks, UE8M0 scales in the released files); unset for a
     /// checkpoint at torch_dtype throughout.
-    std::optional<QuantizationConfig> quantization_config{};
+    Optional<QuantizationConfig> quantization_config{};
     /// Not a key of the file: another quantisation read from the files (ModelOpt NVFP4), as for
     /// DeepseekV3Config. Compared by ==, never written.
-    std::optional<WeightQuantization> weight_quantization{};
+    Optional<WeightQuantization> weight_quantization{};
     /// Not a key of the file (set by the JSON layer): the file is SGLang's `deepseek_ref` config
     /// of its FP8 repack, whose tensors (FP8 experts) are not modelled.
     bool sglang_ref_format = false;

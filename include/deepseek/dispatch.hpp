@@ -9,7 +9,6 @@
 
 #include <array>
 #include <cstddef>
-#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -17,6 +16,7 @@
 
 #include "any_config.hpp"
 #include "config.hpp"
+#include "optional.hpp"
 
 namespace deepseek {
 
@@ -95,7 +95,7 @@ inline constexpr std::array<ConfigKindName, 8> auto_config_kinds{{
 }};
 
 template <std::size_t N>
-constexpr std::optional<ConfigKind> find_kind(const std::array<ConfigKindName, N>& table, std::string_view name) {
+constexpr Optional<ConfigKind> find_kind(const std::array<ConfigKindName, N>& table, std::string_view name) {
     for (const auto& entry : table) {
         if (entry.name == name) return entry.kind;
     }
@@ -113,8 +113,8 @@ enum class HintLevel { top_level, language_config };
 /// `hints_at(level, architectures, auto_config)` fills in a level's hints when they are needed
 /// and returns false when the level is absent; the JSON reader passes one that reads (and
 /// type-checks) them only then.
-template <class HintsAt> std::optional<ConfigKind> detect_config_kind(std::string_view model_type, HintsAt&& hints_at) {
-    const std::optional<ConfigKind> named = find_kind(model_type_kinds, model_type);
+template <class HintsAt> Optional<ConfigKind> detect_config_kind(std::string_view model_type, HintsAt&& hints_at) {
+    const Optional<ConfigKind> named = find_kind(model_type_kinds, model_type);
     if (named && *named != ConfigKind::deepseek_vl_v2) return named;
     // Under "deepseek_vl_v2" only an OCR class may be named instead (at the top level).
     const auto accept = [&named](ConfigKind kind) {
@@ -157,7 +157,7 @@ inline std::string supported_config_names() {
 
 /// The config class AutoConfig would pick for these hints (as parse_config does for a file), or
 /// nullopt when none is a DeepSeek class this library reads.
-template <class... Deferred> [[nodiscard]] std::optional<ConfigKind> detect_config(const ConfigHints& hints) {
+template <class... Deferred> [[nodiscard]] Optional<ConfigKind> detect_config(const ConfigHints& hints) {
     return detail::detect_config_kind(
         hints.model_type,
         [&hints](detail::HintLevel level, std::vector<std::string_view>& architectures, std::string_view& auto_config) {
@@ -170,7 +170,7 @@ template <class... Deferred> [[nodiscard]] std::optional<ConfigKind> detect_conf
 
 /// detect_config of a `model_type` and top-level `architectures` only. Example:
 /// `detect_config("kimi_k2", {"DeepseekV3ForCausalLM"})` is ConfigKind::kimi_k2.
-template <class... Deferred> [[nodiscard]] std::optional<ConfigKind>
+template <class... Deferred> [[nodiscard]] Optional<ConfigKind>
 detect_config(std::string_view model_type, const std::vector<std::string_view>& architectures = {}) {
     ConfigHints hints;
     hints.model_type = model_type;

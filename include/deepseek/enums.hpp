@@ -7,8 +7,9 @@
 #define DEEPSEEK_CONFIG_ENUMS_HPP
 
 #include <array>
-#include <optional>
 #include <string_view>
+
+#include "optional.hpp"
 
 namespace deepseek {
 
@@ -239,7 +240,7 @@ template <class E> [[nodiscard]] constexpr std::string_view to_string(E value) n
 }
 
 /// The enum value spelled `text`, or nullopt when `text` is not one of the table's strings.
-template <class E> [[nodiscard]] constexpr std::optional<E> enum_from_string(std::string_view text) noexcept {
+template <class E> [[nodiscard]] constexpr Optional<E> enum_from_string(std::string_view text) noexcept {
     for (const auto& entry : enum_table<E>::entries) {
         if (entry.second == text) return entry.first;
     }

@@ -14,7 +14,6 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
-#include <optional>
 #include <string>
 #include <system_error>
 #include <type_traits>
@@ -31,6 +30,7 @@
 #include "detail/json_text.hpp"
 #include "error.hpp"
 #include "memory.hpp"
+#include "optional.hpp"
 #include "tensors.hpp"
 
 namespace deepseek {
@@ -50,7 +50,7 @@ struct IndexComparison {
     std::vector<std::string> unexpected;         ///< in the index, not in the manifest (sorted)
     std::size_t shapes_compared = 0;             ///< tensors in both whose index entry has a shape
     std::vector<ShapeMismatch> shape_mismatches; ///< of those, the ones that differ (by name)
-    std::optional<std::uint64_t> total_size{};   ///< metadata.total_size, when present (bytes)
+    Optional<std::uint64_t> total_size{};   ///< metadata.total_size, when present (bytes)
     std::uint64_t checkpoint_bytes = 0;          ///< checkpoint_bytes(cfg)
 
     /// Whether the index gives a total_size equal to checkpoint_bytes.
@@ -99,7 +99,7 @@ inline std::string weight_map_pointer(const std::string& name, const char* suffi
 
 /// An index entry's shape, when it has one; a deepseek::Error on a malformed entry.
 template <class Json>
-std::optional<std::vector<std::uint64_t>> index_entry_shape(const std::string& name, const Json& entry) {
+Optional<std::vector<std::uint64_t>> index_entry_shape(const std::string& name, const Json& entry) {
     if (entry.is_string()) return std::nullopt;
     if (!entry.is_object()) {
         throw Error(ErrorKind::type, weight_map_pointer(name),
@@ -142,7 +142,7 @@ template <class Json> const Json& index_weight_map(const Json& index) {
 }
 
 /// metadata.total_size of an index, when present; a deepseek::Error when it is not a whole number.
-template <class Json> std::optional<std::uint64_t> index_total_size(const Json& index) {
+template <class Json> Optional<std::uint64_t> index_total_size(const Json& index) {
     const auto metadata = index.find("metadata");
     if (metadata == index.end()) return std::nullopt;
     if (!metadata->is_object()) {
@@ -178,7 +178,7 @@ template <class C, int N = 0, std::enable_if_t<is_config_v<C>, int> = 0>
     out.total_size = detail::index_total_size(index);
     out.checkpoint_bytes = checkpoint_bytes(cfg);
 
-    using Entry = std::pair<std::string, std::optional<std::vector<std::uint64_t>>>;
+    using Entry = std::pair<std::string, Optional<std::vector<std::uint64_t>>>;
     std::vector<Entry> in_index;
     in_index.reserve(map.size());
     for (auto it = map.begin(); it != map.end(); ++it) {

@@ -16,11 +16,11 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
-#include <optional>
 #include <type_traits>
 
 #include "config.hpp"
 #include "dtypes.hpp"
+#include "optional.hpp"
 #include "overflow.hpp"
 #include "tensor_spec.hpp"
 #include "tensor_walk.hpp"
@@ -192,7 +192,7 @@ template <class C> [[nodiscard]] constexpr std::uint64_t stored_elements(const C
 
 namespace detail {
 /// The elements of `t` held by one of `tp` ranks, or nullopt when tp does not divide the split.
-constexpr std::optional<std::uint64_t> rank_elements(const TensorSpec& t, std::uint64_t tp) {
+constexpr Optional<std::uint64_t> rank_elements(const TensorSpec& t, std::uint64_t tp) {
     Shape s = t.shape;
     std::uint64_t copies = t.copies;
     switch (t.split) {
@@ -348,7 +348,7 @@ template <class C> [[nodiscard]] constexpr bool can_split(const C& c, std::uint6
 /// assign, or C++20 designated initialisers).
 struct WeightQuery {
     std::uint64_t tp = 1;         ///< tensor-parallel ranks; the bytes are one rank's
-    std::optional<Dtype> dtype{}; ///< unset: the checkpoint as released (storage dtypes, FP8 scales)
+    Optional<Dtype> dtype{}; ///< unset: the checkpoint as released (storage dtypes, FP8 scales)
     /// Count the MTP modules. vLLM and SGLang load them only for speculative decoding, so the
     /// default, like theirs, leaves them out.
     bool mtp = false;
@@ -505,8 +505,8 @@ struct KvQuery {
     std::uint64_t tokens = 1;         ///< tokens per sequence
     std::uint64_t batch = 1;          ///< sequences
     std::uint64_t tp = 1;             ///< tensor-parallel ranks; the bytes are one rank's
-    std::optional<KvLayout> layout{}; ///< unset: default_kv_layout(c)
-    std::optional<Dtype> dtype{};     ///< unset: model_dtype(c)
+    Optional<KvLayout> layout{}; ///< unset: default_kv_layout(c)
+    Optional<Dtype> dtype{};     ///< unset: model_dtype(c)
 };
 
 /// KV-cache bytes of a query, elements at its dtype (int4 rounds the total up to whole bytes).
@@ -539,11 +539,11 @@ struct BudgetQuery {
     std::uint64_t budget_bytes = 0;              ///< bytes per rank for weights + KV cache
     std::uint64_t batch = 1;                     ///< sequences
     std::uint64_t tp = 1;                        ///< tensor-parallel ranks
-    std::optional<Dtype> weights_dtype{};        ///< unset: the checkpoint as released (FP8 where FP8)
-    std::optional<std::uint64_t> weight_bytes{}; ///< weights per rank computed elsewhere (overrides weights_dtype)
+    Optional<Dtype> weights_dtype{};        ///< unset: the checkpoint as released (FP8 where FP8)
+    Optional<std::uint64_t> weight_bytes{}; ///< weights per rank computed elsewhere (overrides weights_dtype)
     bool mtp = false;                            ///< the weights include the MTP modules (see WeightQuery)
-    std::optional<KvLayout> kv_layout{};         ///< unset: default_kv_layout(c)
-    std::optional<Dtype> kv_dtype{};             ///< unset: model_dtype(c)
+    Optional<KvLayout> kv_layout{};         ///< unset: default_kv_layout(c)
+    Optional<Dtype> kv_dtype{};             ///< unset: model_dtype(c)
 };
 
 /// The weight query of a budget query: its ranks, dtype and MTP switch.

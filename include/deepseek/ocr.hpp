@@ -47,12 +47,12 @@
 #include <array>
 #include <cstdint>
 #include <limits>
-#include <optional>
 #include <string_view>
 #include <type_traits>
 #include <utility>
 
 #include "memory.hpp"
+#include "optional.hpp"
 
 namespace deepseek {
 
@@ -228,7 +228,7 @@ struct PageLayout {
 
 namespace detail {
 /// page_layout, an overflow reported by report_overflow.
-constexpr std::optional<PageLayout> layout_of_page(OcrMode mode, std::uint64_t width, std::uint64_t height,
+constexpr Optional<PageLayout> layout_of_page(OcrMode mode, std::uint64_t width, std::uint64_t height,
                                                    const TileLimits& limits) {
     if (width == 0 || height == 0) return std::nullopt;
     using detail::checked_add;
@@ -262,7 +262,7 @@ constexpr std::optional<PageLayout> layout_of_page(OcrMode mode, std::uint64_t w
 /// does not matter (it is resized or padded); with crop a page at most 640 on both sides gets
 /// the global view alone.
 inline namespace DEEPSEEK_CONFIG_ABI_NAMESPACE {
-[[nodiscard]] constexpr std::optional<PageLayout> page_layout(OcrMode mode, std::uint64_t width, std::uint64_t height,
+[[nodiscard]] constexpr Optional<PageLayout> page_layout(OcrMode mode, std::uint64_t width, std::uint64_t height,
                                                               const TileLimits& limits = {}) {
     return detail::checked_figure([&] { return detail::layout_of_page(mode, width, height, limits); });
 }
@@ -280,7 +280,7 @@ struct Ocr2PageLayout {
 
 namespace detail {
 /// ocr2_page_layout, an overflow reported by report_overflow.
-constexpr std::optional<Ocr2PageLayout> layout_of_ocr2_page(std::uint64_t width, std::uint64_t height,
+constexpr Optional<Ocr2PageLayout> layout_of_ocr2_page(std::uint64_t width, std::uint64_t height,
                                                             const TileLimits& limits) {
     if (width == 0 || height == 0) return std::nullopt;
     const char* const what = "page positions";
@@ -319,7 +319,7 @@ template <class C, class L> constexpr void require_ocr_layout() noexcept {
 /// on both sides gets the global view alone: 257 positions; otherwise 257 + 144 n for the n
 /// tiles of ocr2_tile_grid.
 inline namespace DEEPSEEK_CONFIG_ABI_NAMESPACE {
-[[nodiscard]] constexpr std::optional<Ocr2PageLayout> ocr2_page_layout(std::uint64_t width, std::uint64_t height,
+[[nodiscard]] constexpr Optional<Ocr2PageLayout> ocr2_page_layout(std::uint64_t width, std::uint64_t height,
                                                                        const TileLimits& limits = ocr2_tile_limits) {
     return detail::checked_figure([&] { return detail::layout_of_ocr2_page(width, height, limits); });
 }

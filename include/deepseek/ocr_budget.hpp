@@ -8,7 +8,6 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <optional>
 #include <string>
 #include <type_traits>
 #include <vector>
@@ -16,6 +15,7 @@
 #include "config.hpp"
 #include "error.hpp"
 #include "ocr.hpp"
+#include "optional.hpp"
 #include "overflow.hpp"
 #include "report.hpp"
 
@@ -33,14 +33,14 @@ struct PageBudgetOptions {
     OcrMode mode = OcrMode::gundam;        ///< the mode of DeepSeek-OCR's infer()
     TileLimits limits{};                   ///< Gundam tile counts
     std::uint64_t prompt_tokens = 0;       ///< text tokens in the sequence besides the pages
-    std::optional<std::uint64_t> budget{}; ///< bytes per rank for weights + KV cache
+    Optional<std::uint64_t> budget{}; ///< bytes per rank for weights + KV cache
 };
 
 /// How DeepSeek-OCR-2's pages are laid out (its one mode) and what they must fit.
 struct Ocr2PageBudgetOptions {
     TileLimits limits = ocr2_tile_limits;  ///< tile counts (MIN_CROPS 2, MAX_CROPS 6)
     std::uint64_t prompt_tokens = 0;       ///< text tokens in the sequence besides the pages
-    std::optional<std::uint64_t> budget{}; ///< bytes per rank for weights + KV cache
+    Optional<std::uint64_t> budget{}; ///< bytes per rank for weights + KV cache
 };
 
 /// One page size of a budget, with its figures; `Layout` is PageLayout (DeepSeek-OCR) or
@@ -50,7 +50,7 @@ template <class Layout> struct PageRowOf {
     std::uint64_t count = 1;                   ///< pages of this size
     std::uint64_t kv_bytes = 0;                ///< one page, one rank
     std::uint64_t fit_context = 0;             ///< pages like it in the context after the prompt
-    std::optional<std::uint64_t> fit_budget{}; ///< pages like it in the budget (with a budget)
+    Optional<std::uint64_t> fit_budget{}; ///< pages like it in the budget (with a budget)
 };
 /// A row of a DeepSeek-OCR page budget.
 using PageRow = PageRowOf<PageLayout>;
@@ -89,7 +89,7 @@ inline namespace DEEPSEEK_CONFIG_ABI_NAMESPACE {
 /// report_overflow.
 template <class C, class Budget, class LayoutOf>
 void fill_page_budget(Budget& b, const C& c, const std::vector<PageRequest>& pages,
-                      const std::optional<std::uint64_t>& budget, const Report& r, const LayoutOf& layout_of) {
+                      const Optional<std::uint64_t>& budget, const Report& r, const LayoutOf& layout_of) {
     const char* const what = "page budget totals";
     b.rows.reserve(pages.size());
     for (const auto& page : pages) {

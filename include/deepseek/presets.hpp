@@ -8,21 +8,21 @@
 #define DEEPSEEK_CONFIG_PRESETS_HPP
 
 #include <array>
-#include <optional>
 #include <string_view>
 #include <utility>
 
 #include "any_config.hpp"
 #include "config.hpp"
+#include "optional.hpp"
 
 namespace deepseek {
 namespace presets {
 namespace detail {
 
-// std::optional's converting assignment is not constexpr in C++17; its (trivial) copy
-// assignment is, so every optional field is assigned a ready-made optional.
-constexpr std::optional<std::uint64_t> opt_u64(std::uint64_t v) noexcept { return v; }
-constexpr std::optional<std::int64_t> opt_i64(std::int64_t v) noexcept { return v; }
+// Optional fields are assigned a ready-made Optional (std::optional's converting assignment, for
+// which these were written, is not constexpr in C++17).
+constexpr Optional<std::uint64_t> opt_u64(std::uint64_t v) noexcept { return v; }
+constexpr Optional<std::int64_t> opt_i64(std::int64_t v) noexcept { return v; }
 
 /// The `rope_scaling` block shared by V2, V2-Lite (mscale 0.707) and V3 (mscale 1.0): YaRN x40.
 constexpr RopeScaling yarn_x40(double mscale) noexcept {
@@ -30,10 +30,10 @@ constexpr RopeScaling yarn_x40(double mscale) noexcept {
     r.type = RopeType::yarn;
     r.factor = 40.0;
     r.original_max_position_embeddings = opt_u64(4096);
-    r.beta_fast = std::optional<double>(32.0);
-    r.beta_slow = std::optional<double>(1.0);
-    r.mscale = std::optional<double>(mscale);
-    r.mscale_all_dim = std::optional<double>(mscale);
+    r.beta_fast = Optional<double>(32.0);
+    r.beta_slow = Optional<double>(1.0);
+    r.mscale = Optional<double>(mscale);
+    r.mscale_all_dim = Optional<double>(mscale);
     return r;
 }
 
@@ -67,7 +67,7 @@ constexpr DeepseekV2Config make_v2_lite() noexcept {
     c.qk_nope_head_dim = 128;
     c.qk_rope_head_dim = 64;
     c.rms_norm_eps = 1e-6;
-    c.rope_scaling = std::optional<RopeScaling>(yarn_x40(0.707));
+    c.rope_scaling = Optional<RopeScaling>(yarn_x40(0.707));
     c.rope_theta = 10000.0;
     c.routed_scaling_factor = 1.0;
     c.scoring_func = ScoringFunc::softmax;
@@ -75,7 +75,7 @@ constexpr DeepseekV2Config make_v2_lite() noexcept {
     c.tie_word_embeddings = false;
     c.topk_group = opt_u64(1);
     c.topk_method = TopkMethod::greedy;
-    c.torch_dtype = std::optional<TorchDtype>(TorchDtype::bfloat16);
+    c.torch_dtype = Optional<TorchDtype>(TorchDtype::bfloat16);
     c.use_cache = true;
     c.v_head_dim = 128;
     c.vocab_size = 102400;
@@ -136,16 +136,16 @@ constexpr DeepseekV3Config make_v3() noexcept {
     q.fmt = Fp8Format::e4m3;
     q.quant_method = QuantMethod::fp8;
     q.weight_block_size = {128, 128};
-    c.quantization_config = std::optional<QuantizationConfig>(q);
+    c.quantization_config = Optional<QuantizationConfig>(q);
     c.rms_norm_eps = 1e-6;
-    c.rope_scaling = std::optional<RopeScaling>(yarn_x40(1.0));
+    c.rope_scaling = Optional<RopeScaling>(yarn_x40(1.0));
     c.rope_theta = 10000.0;
     c.routed_scaling_factor = 2.5;
     c.scoring_func = ScoringFunc::sigmoid;
     c.tie_word_embeddings = false;
     c.topk_group = opt_u64(4);
     c.topk_method = TopkMethod::noaux_tc;
-    c.torch_dtype = std::optional<TorchDtype>(TorchDtype::bfloat16);
+    c.torch_dtype = Optional<TorchDtype>(TorchDtype::bfloat16);
     c.use_cache = true;
     c.v_head_dim = 128;
     c.vocab_size = 129280;
@@ -159,8 +159,8 @@ constexpr DeepseekV3Config make_v32() noexcept {
     c.index_n_heads = opt_u64(64);
     c.index_topk = opt_u64(2048);
     QuantizationConfig q = *c.quantization_config;
-    q.scale_fmt = std::optional<ScaleFormat>(ScaleFormat::ue8m0);
-    c.quantization_config = std::optional<QuantizationConfig>(q);
+    q.scale_fmt = Optional<ScaleFormat>(ScaleFormat::ue8m0);
+    c.quantization_config = Optional<QuantizationConfig>(q);
     return c;
 }
 
@@ -187,7 +187,7 @@ constexpr DeepseekOCRConfig make_ocr() noexcept {
     c.qk_rope_head_dim = 0;
     c.topk_group = opt_u64(1);
     c.topk_method = TopkMethod::greedy;
-    c.torch_dtype = std::optional<TorchDtype>(TorchDtype::bfloat16);
+    c.torch_dtype = Optional<TorchDtype>(TorchDtype::bfloat16);
     c.use_mla = false;
     c.v_head_dim = 0;
     c.vocab_size = 129280;
@@ -199,8 +199,8 @@ constexpr DeepseekOCRConfig make_ocr() noexcept {
     c.vision_config.image_size = 1024;
     c.vision_config.mlp_ratio = 3.7362;
     c.vision_config.model_name = VisionModelName::deeplip_b_l;
-    c.vision_config.width.clip_l_14_224 = std::optional<ClipVisionConfig>(ClipVisionConfig{16, 224, 24, 14, 1024});
-    c.vision_config.width.sam_vit_b = std::optional<SamVisionConfig>(
+    c.vision_config.width.clip_l_14_224 = Optional<ClipVisionConfig>(ClipVisionConfig{16, 224, 24, 14, 1024});
+    c.vision_config.width.sam_vit_b = Optional<SamVisionConfig>(
         SamVisionConfig{{512, 1024}, FixedVector<std::uint64_t, 32>{{2, 5, 8, 11}, 4}, 12, 12, 768});
     c.vision_config.width.qwen2_0_5b = {};
     return c;
@@ -247,7 +247,7 @@ constexpr DeepseekVL2Config make_vl2_tiny() noexcept {
     c.qk_rope_head_dim = 0;
     c.topk_group = opt_u64(1);
     c.topk_method = TopkMethod::greedy;
-    c.torch_dtype = std::optional<TorchDtype>(TorchDtype::bfloat16);
+    c.torch_dtype = Optional<TorchDtype>(TorchDtype::bfloat16);
     c.use_mla = false;
     c.v_head_dim = 0;
     c.vocab_size = 129280;
@@ -310,11 +310,11 @@ constexpr KimiK2Config make_kimi_k2() noexcept {
     q.fmt = Fp8Format::e4m3;
     q.quant_method = QuantMethod::fp8;
     q.weight_block_size = {128, 128};
-    c.quantization_config = std::optional<QuantizationConfig>(q);
+    c.quantization_config = Optional<QuantizationConfig>(q);
     c.rms_norm_eps = 1e-5;
     RopeScaling rope = yarn_x40(1.0);
     rope.factor = 64.0;
-    c.rope_scaling = std::optional<RopeScaling>(rope);
+    c.rope_scaling = Optional<RopeScaling>(rope);
     c.rope_theta = 50000.0;
     c.routed_scaling_factor = 2.827;
     c.scoring_func = ScoringFunc::sigmoid;
@@ -322,7 +322,7 @@ constexpr KimiK2Config make_kimi_k2() noexcept {
     c.tie_word_embeddings = false;
     c.topk_group = opt_u64(1);
     c.topk_method = TopkMethod::noaux_tc;
-    c.torch_dtype = std::optional<TorchDtype>(TorchDtype::bfloat16);
+    c.torch_dtype = Optional<TorchDtype>(TorchDtype::bfloat16);
     c.use_cache = true;
     c.v_head_dim = 128;
     c.vocab_size = 163840;
@@ -370,7 +370,7 @@ constexpr KimiVLConfig make_kimi_vl_a3b() noexcept {
     c.tie_word_embeddings = false;
     c.topk_group = opt_u64(1);
     c.topk_method = TopkMethod::noaux_tc;
-    c.torch_dtype = std::optional<TorchDtype>(TorchDtype::bfloat16);
+    c.torch_dtype = Optional<TorchDtype>(TorchDtype::bfloat16);
     c.use_cache = true;
     c.v_head_dim = 128;
     c.vocab_size = 163840;
@@ -395,7 +395,7 @@ constexpr DeepseekV4Config make_v4_common() noexcept {
     c.attention_dropout = 0.0;
     c.bos_token_id = opt_i64(0);
     c.eos_token_id = opt_i64(1);
-    c.expert_dtype = std::optional<ExpertDtype>(ExpertDtype::fp4);
+    c.expert_dtype = Optional<ExpertDtype>(ExpertDtype::fp4);
     c.hc_eps = 1e-6;
     c.hc_mult = 4;
     c.hc_sinkhorn_iters = 20;
@@ -414,23 +414,23 @@ constexpr DeepseekV4Config make_v4_common() noexcept {
     c.o_lora_rank = 1024;
     c.qk_rope_head_dim = opt_u64(64);
     QuantizationConfig q{};
-    q.scale_fmt = std::optional<ScaleFormat>(ScaleFormat::ue8m0);
-    c.quantization_config = std::optional<QuantizationConfig>(q);
+    q.scale_fmt = Optional<ScaleFormat>(ScaleFormat::ue8m0);
+    c.quantization_config = Optional<QuantizationConfig>(q);
     c.rms_norm_eps = 1e-6;
     RopeScaling yarn{};
     yarn.type = RopeType::yarn;
     yarn.factor = 16.0;
     yarn.original_max_position_embeddings = opt_u64(65536);
-    yarn.beta_fast = std::optional<double>(32.0);
-    yarn.beta_slow = std::optional<double>(1.0);
-    c.rope_scaling = std::optional<RopeScaling>(yarn);
+    yarn.beta_fast = Optional<double>(32.0);
+    yarn.beta_slow = Optional<double>(1.0);
+    c.rope_scaling = Optional<RopeScaling>(yarn);
     c.rope_theta = 10000.0;
     c.scoring_func = ScoringFunc::sqrtsoftplus;
     c.sliding_window = 128;
     c.swiglu_limit = 10.0;
     c.tie_word_embeddings = false;
-    c.topk_method = std::optional<TopkMethod>(TopkMethod::noaux_tc);
-    c.torch_dtype = std::optional<TorchDtype>(TorchDtype::bfloat16);
+    c.topk_method = Optional<TopkMethod>(TopkMethod::noaux_tc);
+    c.torch_dtype = Optional<TorchDtype>(TorchDtype::bfloat16);
     c.use_cache = true;
     c.vocab_size = 129280;
     c.compress_rope_theta = 160000.0;
@@ -449,7 +449,7 @@ constexpr DeepseekV4Config make_v4_flash() noexcept {
     c.o_groups = 8;
     c.q_lora_rank = 1024;
     c.routed_scaling_factor = 1.5;
-    c.compress_ratios = std::optional<FixedVector<std::uint64_t, max_v4_layer_list>>(v4_ratios(43, 0));
+    c.compress_ratios = Optional<FixedVector<std::uint64_t, max_v4_layer_list>>(v4_ratios(43, 0));
     return c;
 }
 
@@ -465,7 +465,7 @@ constexpr DeepseekV4Config make_v4_pro() noexcept {
     c.o_groups = 16;
     c.q_lora_rank = 1536;
     c.routed_scaling_factor = 2.5;
-    c.compress_ratios = std::optional<FixedVector<std::uint64_t, max_v4_layer_list>>(v4_ratios(61, 128));
+    c.compress_ratios = Optional<FixedVector<std::uint64_t, max_v4_layer_list>>(v4_ratios(61, 128));
     return c;
 }
 
@@ -510,7 +510,7 @@ inline constexpr std::array<std::string_view, 11> names{
     "deepseek-vl2-tiny", "kimi-k2",     "kimi-vl-a3b", "deepseek-v4-flash", "deepseek-v4-pro"};
 
 /// The preset called `name` (one of `names`), or nullopt.
-template <class... Deferred> [[nodiscard]] std::optional<AnyConfig> find(std::string_view name) {
+template <class... Deferred> [[nodiscard]] Optional<AnyConfig> find(std::string_view name) {
     if (name == "deepseek-v2-lite") return AnyConfig{std::in_place_type<DeepseekV2Config>, deepseek_v2_lite};
     if (name == "deepseek-v2") return AnyConfig{std::in_place_type<DeepseekV2Config>, deepseek_v2};
     if (name == "deepseek-v3") return AnyConfig{std::in_place_type<DeepseekV3Config>, deepseek_v3};

@@ -8,10 +8,10 @@
 #define DEEPSEEK_CONFIG_REPORT_HPP
 
 #include <cstdint>
-#include <optional>
 
 #include "kv_v4.hpp"
 #include "memory.hpp"
+#include "optional.hpp"
 
 namespace deepseek {
 
@@ -23,17 +23,17 @@ template <class C> [[nodiscard]] constexpr std::uint64_t default_context(const C
 
 /// What to report on. Unset optionals take the model's defaults (see make_report).
 struct ReportOptions {
-    std::optional<Dtype> weights_dtype{};   ///< unset: the checkpoint as released (FP8 where FP8)
-    std::optional<Dtype> kv_dtype{};        ///< unset: model_dtype(c)
-    std::optional<KvLayout> kv_layout{};    ///< unset: default_kv_layout(c)
-    std::optional<std::uint64_t> context{}; ///< tokens per sequence; unset: default_context(c)
+    Optional<Dtype> weights_dtype{};   ///< unset: the checkpoint as released (FP8 where FP8)
+    Optional<Dtype> kv_dtype{};        ///< unset: model_dtype(c)
+    Optional<KvLayout> kv_layout{};    ///< unset: default_kv_layout(c)
+    Optional<std::uint64_t> context{}; ///< tokens per sequence; unset: default_context(c)
     std::uint64_t batch = 1;                ///< sequences
     std::uint64_t tp = 1;                   ///< tensor-parallel ranks
-    std::optional<std::uint64_t> budget{};  ///< bytes per rank for weights + KV cache
+    Optional<std::uint64_t> budget{};  ///< bytes per rank for weights + KV cache
     bool mtp = false; ///< weights per rank include the MTP modules (engines load them only to speculate)
     /// DeepSeek-V4 only: the engine format of its KV cache; unset: vLLM's (V4KvFormat::vllm_fp8).
     /// (kv_layout and kv_dtype do not apply to V4.)
-    std::optional<V4KvFormat> v4_kv_format{};
+    Optional<V4KvFormat> v4_kv_format{};
 };
 
 /// DeepSeek-V4's part of a report: its layer kinds and its KV cache in one engine's format.
@@ -59,15 +59,15 @@ struct Report {
     /// Face shows as a model's size.
     std::uint64_t stored_elements = 0;
     /// The whole released checkpoint, one device; unset when its quantisation is not modelled.
-    std::optional<std::uint64_t> checkpoint_bytes{};
-    std::optional<Dtype> weights_dtype{}; ///< unset: as released
+    Optional<std::uint64_t> checkpoint_bytes{};
+    Optional<Dtype> weights_dtype{}; ///< unset: as released
     /// Weights held by one rank; unset as released when the quantisation is not modelled.
-    std::optional<std::uint64_t> weight_bytes{};
+    Optional<std::uint64_t> weight_bytes{};
     bool quantization_modelled = true; ///< false: quantization_config.quant_method is not modelled
     /// How the checkpoint stores its Linear weights (quantization_of), and where that was read;
     /// unset for an unquantised checkpoint, or one whose quantisation is not modelled.
-    std::optional<WeightFormat> quantization{};
-    std::optional<QuantSource> quantization_source{};
+    Optional<WeightFormat> quantization{};
+    Optional<QuantSource> quantization_source{};
     bool mtp = false;                      ///< weight_bytes includes the MTP modules
     KvLayout kv_layout = KvLayout::latent; ///< not used for DeepSeek-V4 (see v4)
     Dtype kv_dtype = Dtype::bf16;          ///< not used for DeepSeek-V4 (see v4)
@@ -81,10 +81,10 @@ struct Report {
     /// With a budget: the largest context that fits (0: the weights fit but not one token does);
     /// unset when there is no budget, when the weights alone do not fit (`weights_fit`), or when
     /// the weights are not known (`weight_bytes` unset).
-    std::optional<std::uint64_t> max_context{};
+    Optional<std::uint64_t> max_context{};
     bool weights_fit = true; ///< false: with a budget, the weights alone exceed it
     /// DeepSeek-V4 only: layer kinds and KV cache (kv_bytes is at_context.total x batch).
-    std::optional<V4KvReport> v4{};
+    Optional<V4KvReport> v4{};
 };
 
 /// The KV query of a report: its ranks, layout and dtype, for one token of one sequence.
@@ -114,7 +114,7 @@ struct Report {
 /// sequences, fits `available` bytes: the largest T with v4_kv_cache_bytes(T).total <=
 /// available / batch (the cache grows with T), found by bisection. nullopt when not even 0 tokens fit
 /// (the windows and states alone do not). With batch 0 every context fits: the largest uint64.
-[[nodiscard]] constexpr std::optional<std::uint64_t>
+[[nodiscard]] constexpr Optional<std::uint64_t>
 v4_max_context_tokens(const DeepseekV4Config& c, V4KvFormat f, std::uint64_t batch, std::uint64_t available) {
     if (batch == 0) return detail::u64_max;
     const std::uint64_t per_sequence_budget = available / batch;
@@ -161,10 +161,10 @@ constexpr Result<Report, MemoryError> finish_v4_report(const DeepseekV4Config& c
             const auto fit = v4_max_context_tokens(c, v.format, r.batch, *options.budget - *r.weight_bytes);
             // 0: the weights fit, but not one sequence's windows. (Optionals are built, then copied:
             // their converting assignment is not constexpr in C++17.)
-            r.max_context = std::optional<std::uint64_t>{fit ? *fit : 0};
+            r.max_context = Optional<std::uint64_t>{fit ? *fit : 0};
         }
     }
-    r.v4 = std::optional<V4KvReport>{v};
+    r.v4 = Optional<V4KvReport>{v};
     return r;
 }
 

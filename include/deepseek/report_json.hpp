@@ -7,7 +7,6 @@
 #define DEEPSEEK_CONFIG_REPORT_JSON_HPP
 
 #include <cstdint>
-#include <optional>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -23,6 +22,7 @@
 #include "enums.hpp"
 #include "index_check.hpp"
 #include "json.hpp"
+#include "optional.hpp"
 #include "report.hpp"
 #include "tensor_walk.hpp"
 
@@ -47,7 +47,7 @@ template <class Json> Json quantization_json(const Report& r) {
     return q;
 }
 
-template <class Json> Json optional_json(const std::optional<std::uint64_t>& v) { return v ? Json(*v) : Json(nullptr); }
+template <class Json> Json optional_json(const Optional<std::uint64_t>& v) { return v ? Json(*v) : Json(nullptr); }
 } // namespace detail
 
 namespace detail {

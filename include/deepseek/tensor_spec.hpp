@@ -9,12 +9,12 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
-#include <optional>
 #include <string_view>
 #include <type_traits>
 
 #include "config.hpp"
 #include "dtypes.hpp"
+#include "optional.hpp"
 #include "overflow.hpp"
 #include "wrappers.hpp"
 
@@ -146,7 +146,7 @@ template <class C> constexpr bool uses_deepseek_fp8(const C& c) noexcept {
 /// JSON layer set it, else DeepSeek's FP8 from quantization_config. (A copy, not a pointer into
 /// the config: g++'s UBSan instruments a null test of such a pointer, which then is no constant
 /// expression.)
-template <class C> constexpr std::optional<WeightQuantization> quantization_of(const C& c) noexcept {
+template <class C> constexpr Optional<WeightQuantization> quantization_of(const C& c) noexcept {
     if constexpr (std::is_base_of_v<DeepseekV3Config, C>) {
         if (c.weight_quantization) return c.weight_quantization;
         if (uses_deepseek_fp8(c))
@@ -158,13 +158,13 @@ template <class C> constexpr std::optional<WeightQuantization> quantization_of(c
     }
 }
 /// DeepSeek's FP8 as the V3, R1 and V3.2 checkpoints have it (128 x 128 blocks of e4m3).
-inline constexpr std::optional<WeightQuantization> deepseek_fp8_blocks =
+inline constexpr Optional<WeightQuantization> deepseek_fp8_blocks =
     fp8_block_quantization({128, 128}, Fp8Format::e4m3);
 
 /// The quantisation a walk reads (quantization_of), not copied where it exists already: the
 /// config's weight_quantization, or deepseek_fp8_blocks; any other is built in `own`.
-template <class C> constexpr const std::optional<WeightQuantization>&
-walk_quantization(const C& c, std::optional<WeightQuantization>& own) {
+template <class C> constexpr const Optional<WeightQuantization>&
+walk_quantization(const C& c, Optional<WeightQuantization>& own) {
     if constexpr (std::is_base_of_v<DeepseekV3Config, C>) {
         if (c.weight_quantization) return c.weight_quantization;
         const auto& q = c.quantization_config;
@@ -188,7 +188,7 @@ template <class C> constexpr std::uint64_t mtp_layers_of(const C& c) noexcept {
         return 0;
     }
 }
-constexpr std::uint64_t value_or_zero(const std::optional<std::uint64_t>& v) noexcept { return v ? *v : 0; }
+constexpr std::uint64_t value_or_zero(const Optional<std::uint64_t>& v) noexcept { return v ? *v : 0; }
 /// A field that is always set (V3's kv_lora_rank) as itself.
 constexpr std::uint64_t value_or_zero(std::uint64_t v) noexcept { return v; }
 
@@ -198,17 +198,17 @@ constexpr std::uint64_t value_or_zero(std::uint64_t v) noexcept { return v; }
 /// then writes only its own fields there. Building a whole TensorSpec per tensor instead was the
 /// larger part of the cost of a summed walk (make_report).
 /// The quantisation of a scope whose Linear layers are never quantised (the vision towers).
-inline constexpr std::optional<WeightQuantization> no_quantization{};
+inline constexpr Optional<WeightQuantization> no_quantization{};
 
 template <class V> struct Emitter {
     V& visit;
     /// Unset: no Linear is quantised. A reference to the walk's one copy (it is large: copying
     /// it into every scope cost more than the FP8 checks of a summed walk).
-    const std::optional<WeightQuantization>& quant;
+    const Optional<WeightQuantization>& quant;
     TensorSpec spec{}; ///< the tensor being visited
 
     /// `layers`: identical blocks this scope stands for (TensorSpec::layers).
-    constexpr Emitter(V& v, const std::optional<WeightQuantization>& q, std::string_view prefix, std::uint64_t block,
+    constexpr Emitter(V& v, const Optional<WeightQuantization>& q, std::string_view prefix, std::uint64_t block,
                       bool mtp, std::uint64_t layers = 1)
         : visit(v), quant(q) {
         spec.prefix = prefix;

@@ -9,7 +9,6 @@
 #define DEEPSEEK_CONFIG_TENSOR_WALK_HPP
 
 #include <cstdint>
-#include <optional>
 #include <string_view>
 #include <type_traits>
 
@@ -19,6 +18,7 @@
 #include "detail/v4_walk.hpp"
 #include "detail/vl2_vision_walk.hpp"
 #include "dtypes.hpp"
+#include "optional.hpp"
 #include "overflow.hpp"
 #include "tensor_spec.hpp"
 #include "wrappers.hpp"
@@ -318,7 +318,7 @@ template <class C, class V> constexpr void visit_mtp_extras(Emitter<V>& e, const
 /// The tensors of decoder layer `index` in `parts`, each standing for `layers` identical layers
 /// (from `index` on: those at or after num_hidden_layers are MTP modules).
 template <class C, class V> constexpr void visit_layer(const C& c, std::uint64_t index, V& visit, std::uint64_t layers,
-                                                       const std::optional<WeightQuantization>& quant,
+                                                       const Optional<WeightQuantization>& quant,
                                                        unsigned parts = all_parts) {
     const bool mtp = index >= c.num_hidden_layers;
     Emitter<V> e{visit, quant, "model.layers.", index, mtp, layers};
@@ -336,7 +336,7 @@ template <class C, class V> constexpr void for_each_layer_tensor(const C& c, std
     if constexpr (std::is_same_v<C, DeepseekV4Config>) {
         detail::visit_v4_layer(c, index, visit);
     } else {
-        std::optional<WeightQuantization> own;
+        Optional<WeightQuantization> own;
         detail::visit_layer(c, index, visit, 1, detail::walk_quantization(c, own));
     }
 }
@@ -358,8 +358,8 @@ template <class C, class V> constexpr void visit_model(const C& c, V&& visit, bo
 
 /// visit_model for the V2 and V3 families (and their wrappers).
 template <class C, class V> constexpr void visit_v2_v3_model(const C& c, V& visit, bool group_layers) {
-    std::optional<WeightQuantization> own;
-    const std::optional<WeightQuantization>& quant = walk_quantization(c, own);
+    Optional<WeightQuantization> own;
+    const Optional<WeightQuantization>& quant = walk_quantization(c, own);
     Emitter<V> root{visit, quant, {}, no_block, false};
     root.spec.root = deepseek::language_model_prefix<C>();
     root.tensor("model.embed_tokens.weight", shape2(c.vocab_size, c.hidden_size), Part::embedding, Split::rows);

@@ -14,7 +14,6 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
-#include <optional>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -26,12 +25,13 @@
 #include "config.hpp"
 #include "error.hpp"
 #include "limits.hpp"
+#include "optional.hpp"
 
 namespace deepseek {
 namespace detail {
 
 /// Whether a size is set and above 0 (V2's optional kv_lora_rank, V3's always-set one).
-constexpr bool is_positive(const std::optional<std::uint64_t>& v) noexcept { return v && *v > 0; }
+constexpr bool is_positive(const Optional<std::uint64_t>& v) noexcept { return v && *v > 0; }
 constexpr bool is_positive(std::uint64_t v) noexcept { return v > 0; }
 
 /// A finite double as nlohmann_json writes it (so a message about a value matches the parser's):
@@ -166,7 +166,7 @@ template <class PointerOf, class Sink> class ConfigChecker {
     void check_value(double value, const Place& at) {
         if (!std::isfinite(value)) report(ErrorKind::range, at, "must be a finite number");
     }
-    template <class T> void check_value(const std::optional<T>& value, const Place& at) {
+    template <class T> void check_value(const Optional<T>& value, const Place& at) {
         if (value) check_value(*value, at);
     }
     template <class T, std::size_t N> void check_value(const std::array<T, N>& value, const Place& at) {

@@ -7,7 +7,6 @@
 
 #include <array>
 #include <cstddef>
-#include <optional>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -16,6 +15,7 @@
 
 #include "../config.hpp"
 #include "../error.hpp"
+#include "../optional.hpp"
 
 namespace deepseek {
 namespace detail {
@@ -130,7 +130,7 @@ template <class E> std::string accepted_values() {
 }
 
 template <class T> struct is_optional : std::false_type {};
-template <class T> struct is_optional<std::optional<T>> : std::true_type {};
+template <class T> struct is_optional<Optional<T>> : std::true_type {};
 template <class T> struct is_std_array : std::false_type {};
 template <class T, std::size_t N> struct is_std_array<std::array<T, N>> : std::true_type {};
 template <class T> struct is_fixed_vector : std::false_type {};

@@ -11,7 +11,6 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
-#include <optional>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -21,6 +20,7 @@
 #include "../config.hpp"
 #include "../document.hpp"
 #include "../error.hpp"
+#include "../optional.hpp"
 #include "../quantization.hpp"
 #include "json_common.hpp"
 #include "module_pattern.hpp"
@@ -32,7 +32,7 @@ namespace detail {
 
 /// The result of reading a quantisation: the format, or why it is not modelled (one sentence).
 struct QuantReading {
-    std::optional<WeightQuantization> quantization;
+    Optional<WeightQuantization> quantization;
     std::string not_modelled;
 };
 
@@ -130,7 +130,7 @@ template <class C> std::string resolve_exclusions(WeightQuantization& q, const C
     // The answer for the last single-layer pattern's `rest`: ModelOpt lists the same rest
     // ("self_attn*") for layer after layer. (The answer depends on the rest alone: the part
     // before it is plain text, without a wildcard or "experts.".)
-    std::optional<std::pair<std::string_view, KindMasks>> last_rest;
+    Optional<std::pair<std::string_view, KindMasks>> last_rest;
     for (const ModulePattern& p : patterns) {
         if (!spend(1, linear_kind_count)) return too_costly; // lm_head, and layer 0's names
         if (p.matches(lm_head)) q.keep(LinearKind::lm_head, 0);
@@ -190,7 +190,7 @@ template <class Json> const Json* member(const Json& object, const char* key) {
 template <class Json> std::string text_of(const Json* value) {
     return value != nullptr && value->is_string() ? value->template get<std::string>() : std::string();
 }
-template <class Json> std::optional<std::uint64_t> count_of(const Json* value) {
+template <class Json> Optional<std::uint64_t> count_of(const Json* value) {
     if (value == nullptr || !value->is_number_unsigned()) return std::nullopt;
     return value->template get<std::uint64_t>();
 }
@@ -214,7 +214,7 @@ QuantReading read_modelopt(const C& c, const Json& q, std::string_view prefix, Q
         return r;
     }
     const Json* group = only_config_group(q);
-    std::optional<std::uint64_t> group_size = count_of(member(q, "group_size"));
+    Optional<std::uint64_t> group_size = count_of(member(q, "group_size"));
     bool input_scale = true;
     if (group != nullptr) {
         if (const Json* weights = member(*group, "weights")) group_size = count_of(member(*weights, "group_size"));
@@ -241,7 +241,7 @@ QuantReading read_modelopt(const C& c, const Json& q, std::string_view prefix, Q
 
 /// The layer id of `key` when it names a block's routed experts, "layers.N.ffn.experts" (N) or
 /// "mtp.K.ffn.experts" (num_hidden_layers + K); nullopt otherwise.
-inline std::optional<std::uint64_t> v4_experts_layer(std::string_view key, std::uint64_t layers) {
+inline Optional<std::uint64_t> v4_experts_layer(std::string_view key, std::uint64_t layers) {
     std::uint64_t base = 0;
     if (key.substr(0, 7) == "layers.") {
         key.remove_prefix(7);
@@ -283,12 +283,12 @@ template <class Json> QuantReading read_v4_modelopt(const DeepseekV4Config& c, c
         r.not_modelled = "ModelOpt MIXED_PRECISION without a quantized_layers object is not modelled";
         return r;
     }
-    const std::optional<std::uint64_t> default_group = count_of(member(q, "group_size"));
+    const Optional<std::uint64_t> default_group = count_of(member(q, "group_size"));
     LayerSet listed{};
     for (auto it = layers->begin(); it != layers->end(); ++it) {
-        const std::optional<std::uint64_t> layer = v4_experts_layer(it.key(), c.num_hidden_layers);
+        const Optional<std::uint64_t> layer = v4_experts_layer(it.key(), c.num_hidden_layers);
         const std::string entry_algo = text_of(member(it.value(), "quant_algo"));
-        std::optional<std::uint64_t> group = count_of(member(it.value(), "group_size"));
+        Optional<std::uint64_t> group = count_of(member(it.value(), "group_size"));
         if (!group) group = default_group;
         if (!layer || *layer >= blocks || entry_algo != "NVFP4" || (group && *group != 16)) {
             r.not_modelled = "ModelOpt quantized_layers entry \"" + it.key() + "\" (" + entry_algo +
@@ -333,7 +333,7 @@ QuantReading read_compressed_tensors(const C& c, const Json& q, std::string_view
                              (*targets)[0].is_string() && (*targets)[0].template get<std::string>() == "Linear";
     const auto is_true = [](const Json* v) { return v != nullptr && v->is_boolean() && v->template get<bool>(); };
     if (format != "pack-quantized" || group == nullptr || weights == nullptr || !linear_only ||
-        count_of(member(*weights, "num_bits")) != std::optional<std::uint64_t>(4) ||
+        count_of(member(*weights, "num_bits")) != Optional<std::uint64_t>(4) ||
         text_of(member(*weights, "type")) != "int" || !is_true(member(*weights, "symmetric")) ||
         text_of(member(*weights, "strategy")) != "group" || member(*weights, "actorder") != nullptr ||
         member(*group, "input_activations") != nullptr) {
@@ -342,7 +342,7 @@ QuantReading read_compressed_tensors(const C& c, const Json& q, std::string_view
                          "by groups, on Linear layers, is)";
         return r;
     }
-    const std::optional<std::uint64_t> group_size = count_of(member(*weights, "group_size"));
+    const Optional<std::uint64_t> group_size = count_of(member(*weights, "group_size"));
     if (!group_size || *group_size == 0) {
         r.not_modelled = "compressed-tensors INT4 without a positive group_size is not modelled";
         return r;
@@ -492,7 +492,7 @@ template <class C> std::string quantization_note(const Document& doc, const C& c
         }
         if (q == nullptr && !doc.hf_quant_config.is_null()) {
             C copy = c;
-            copy.quantization_config = std::optional<QuantizationConfig>();
+            copy.quantization_config = Optional<QuantizationConfig>();
             return "hf_quant_config.json: " + read_hf_quant_config(copy, doc.hf_quant_config, "") + tail;
         }
     }

@@ -5,7 +5,6 @@
 #ifndef DEEPSEEK_CONFIG_DETAIL_JSON_WRITE_HPP
 #define DEEPSEEK_CONFIG_DETAIL_JSON_WRITE_HPP
 
-#include <optional>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -13,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "../config.hpp"
+#include "../optional.hpp"
 #include "../wrappers.hpp"
 #include "json_common.hpp"
 
@@ -25,7 +25,7 @@ namespace detail {
 /// unknown text, or a quantization_config of a method this library does not model (the reader
 /// keeps those as read).
 template <class T> bool written_as_extra(const T& value) {
-    if constexpr (std::is_same_v<T, std::optional<QuantizationConfig>>)
+    if constexpr (std::is_same_v<T, Optional<QuantizationConfig>>)
         return value && value->quant_method != QuantMethod::fp8;
     else
         return is_other_value(value);

@@ -10,11 +10,12 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
-#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
+
+#include "../optional.hpp"
 
 namespace deepseek {
 namespace detail {
@@ -315,7 +316,7 @@ class ModulePattern {
         std::uint64_t layer;
         std::string_view rest;
     };
-    [[nodiscard]] std::optional<InOneLayer> single_layer(std::string_view layers_prefix) const noexcept {
+    [[nodiscard]] Optional<InOneLayer> single_layer(std::string_view layers_prefix) const noexcept {
         if (is_regex_ || text_.substr(0, layers_prefix.size()) != layers_prefix) return std::nullopt;
         std::size_t i = layers_prefix.size();
         std::uint64_t n = 0;

@@ -8,7 +8,6 @@
 #define DEEPSEEK_CONFIG_DETAIL_OCR_VISION_WALK_HPP
 
 #include <cstdint>
-#include <optional>
 #include <string_view>
 #include <type_traits>
 

@@ -13,6 +13,7 @@
 #include <string_view>
 
 #include "../config.hpp"
+#include "../optional.hpp"
 #include "../overflow.hpp"
 #include "../tensor_spec.hpp"
 
@@ -56,7 +57,7 @@ template <class V> struct V4Emitter {
     Emitter<V>& e;
     const V4Storage& s;
     /// ModelOpt's re-quantisation of experts (NVFP4), when the files describe one.
-    const std::optional<WeightQuantization>& requantized;
+    const Optional<WeightQuantization>& requantized;
     /// The block's layer id (MTP blocks after the decoder layers), as the quantisation names it.
     std::uint64_t layer = 0;
 
