@@ -50,7 +50,7 @@ struct IndexComparison {
     std::vector<std::string> unexpected;         ///< in the index, not in the manifest (sorted)
     std::size_t shapes_compared = 0;             ///< tensors in both whose index entry has a shape
     std::vector<ShapeMismatch> shape_mismatches; ///< of those, the ones that differ (by name)
-    Optional<std::uint64_t> total_size{};   ///< metadata.total_size, when present (bytes)
+    Optional<std::uint64_t> total_size{};        ///< metadata.total_size, when present (bytes)
     std::uint64_t checkpoint_bytes = 0;          ///< checkpoint_bytes(cfg)
 
     /// Whether the index gives a total_size equal to checkpoint_bytes.

@@ -347,7 +347,7 @@ template <class C> [[nodiscard]] constexpr bool can_split(const C& c, std::uint6
 /// What weights to size on one rank. An aggregate: name the fields (`WeightQuery{}` then
 /// assign, or C++20 designated initialisers).
 struct WeightQuery {
-    std::uint64_t tp = 1;         ///< tensor-parallel ranks; the bytes are one rank's
+    std::uint64_t tp = 1;    ///< tensor-parallel ranks; the bytes are one rank's
     Optional<Dtype> dtype{}; ///< unset: the checkpoint as released (storage dtypes, FP8 scales)
     /// Count the MTP modules. vLLM and SGLang load them only for speculative decoding, so the
     /// default, like theirs, leaves them out.
@@ -502,9 +502,9 @@ kv_elements_per_token_per_layer_per_rank(const C& c, KvLayout layout, std::uint6
 /// over num_hidden_layers decoder layers (MTP draft layers excluded). An aggregate: name the
 /// fields (`KvQuery{}` then assign, or C++20 designated initialisers).
 struct KvQuery {
-    std::uint64_t tokens = 1;         ///< tokens per sequence
-    std::uint64_t batch = 1;          ///< sequences
-    std::uint64_t tp = 1;             ///< tensor-parallel ranks; the bytes are one rank's
+    std::uint64_t tokens = 1;    ///< tokens per sequence
+    std::uint64_t batch = 1;     ///< sequences
+    std::uint64_t tp = 1;        ///< tensor-parallel ranks; the bytes are one rank's
     Optional<KvLayout> layout{}; ///< unset: default_kv_layout(c)
     Optional<Dtype> dtype{};     ///< unset: model_dtype(c)
 };
@@ -536,12 +536,12 @@ template <class C> [[nodiscard]] constexpr SizeResult kv_bytes_per_token(const C
 /// What to fit in a memory budget: the weights one of `tp` ranks holds and the KV cache of
 /// `batch` sequences. An aggregate: name the fields.
 struct BudgetQuery {
-    std::uint64_t budget_bytes = 0;              ///< bytes per rank for weights + KV cache
-    std::uint64_t batch = 1;                     ///< sequences
-    std::uint64_t tp = 1;                        ///< tensor-parallel ranks
+    std::uint64_t budget_bytes = 0;         ///< bytes per rank for weights + KV cache
+    std::uint64_t batch = 1;                ///< sequences
+    std::uint64_t tp = 1;                   ///< tensor-parallel ranks
     Optional<Dtype> weights_dtype{};        ///< unset: the checkpoint as released (FP8 where FP8)
     Optional<std::uint64_t> weight_bytes{}; ///< weights per rank computed elsewhere (overrides weights_dtype)
-    bool mtp = false;                            ///< the weights include the MTP modules (see WeightQuery)
+    bool mtp = false;                       ///< the weights include the MTP modules (see WeightQuery)
     Optional<KvLayout> kv_layout{};         ///< unset: default_kv_layout(c)
     Optional<Dtype> kv_dtype{};             ///< unset: model_dtype(c)
 };

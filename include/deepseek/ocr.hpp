@@ -229,7 +229,7 @@ struct PageLayout {
 namespace detail {
 /// page_layout, an overflow reported by report_overflow.
 constexpr Optional<PageLayout> layout_of_page(OcrMode mode, std::uint64_t width, std::uint64_t height,
-                                                   const TileLimits& limits) {
+                                              const TileLimits& limits) {
     if (width == 0 || height == 0) return std::nullopt;
     using detail::checked_add;
     using detail::checked_mul;
@@ -263,7 +263,7 @@ constexpr Optional<PageLayout> layout_of_page(OcrMode mode, std::uint64_t width,
 /// the global view alone.
 inline namespace DEEPSEEK_CONFIG_ABI_NAMESPACE {
 [[nodiscard]] constexpr Optional<PageLayout> page_layout(OcrMode mode, std::uint64_t width, std::uint64_t height,
-                                                              const TileLimits& limits = {}) {
+                                                         const TileLimits& limits = {}) {
     return detail::checked_figure([&] { return detail::layout_of_page(mode, width, height, limits); });
 }
 } // namespace DEEPSEEK_CONFIG_ABI_NAMESPACE
@@ -281,7 +281,7 @@ struct Ocr2PageLayout {
 namespace detail {
 /// ocr2_page_layout, an overflow reported by report_overflow.
 constexpr Optional<Ocr2PageLayout> layout_of_ocr2_page(std::uint64_t width, std::uint64_t height,
-                                                            const TileLimits& limits) {
+                                                       const TileLimits& limits) {
     if (width == 0 || height == 0) return std::nullopt;
     const char* const what = "page positions";
     Ocr2PageLayout p{};
@@ -320,7 +320,7 @@ template <class C, class L> constexpr void require_ocr_layout() noexcept {
 /// tiles of ocr2_tile_grid.
 inline namespace DEEPSEEK_CONFIG_ABI_NAMESPACE {
 [[nodiscard]] constexpr Optional<Ocr2PageLayout> ocr2_page_layout(std::uint64_t width, std::uint64_t height,
-                                                                       const TileLimits& limits = ocr2_tile_limits) {
+                                                                  const TileLimits& limits = ocr2_tile_limits) {
     return detail::checked_figure([&] { return detail::layout_of_ocr2_page(width, height, limits); });
 }
 } // namespace DEEPSEEK_CONFIG_ABI_NAMESPACE

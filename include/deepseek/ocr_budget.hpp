@@ -30,26 +30,26 @@ struct PageRequest {
 
 /// How the pages are laid out and what they must fit.
 struct PageBudgetOptions {
-    OcrMode mode = OcrMode::gundam;        ///< the mode of DeepSeek-OCR's infer()
-    TileLimits limits{};                   ///< Gundam tile counts
-    std::uint64_t prompt_tokens = 0;       ///< text tokens in the sequence besides the pages
+    OcrMode mode = OcrMode::gundam;   ///< the mode of DeepSeek-OCR's infer()
+    TileLimits limits{};              ///< Gundam tile counts
+    std::uint64_t prompt_tokens = 0;  ///< text tokens in the sequence besides the pages
     Optional<std::uint64_t> budget{}; ///< bytes per rank for weights + KV cache
 };
 
 /// How DeepSeek-OCR-2's pages are laid out (its one mode) and what they must fit.
 struct Ocr2PageBudgetOptions {
-    TileLimits limits = ocr2_tile_limits;  ///< tile counts (MIN_CROPS 2, MAX_CROPS 6)
-    std::uint64_t prompt_tokens = 0;       ///< text tokens in the sequence besides the pages
-    Optional<std::uint64_t> budget{}; ///< bytes per rank for weights + KV cache
+    TileLimits limits = ocr2_tile_limits; ///< tile counts (MIN_CROPS 2, MAX_CROPS 6)
+    std::uint64_t prompt_tokens = 0;      ///< text tokens in the sequence besides the pages
+    Optional<std::uint64_t> budget{};     ///< bytes per rank for weights + KV cache
 };
 
 /// One page size of a budget, with its figures; `Layout` is PageLayout (DeepSeek-OCR) or
 /// Ocr2PageLayout (DeepSeek-OCR-2).
 template <class Layout> struct PageRowOf {
     Layout layout{};
-    std::uint64_t count = 1;                   ///< pages of this size
-    std::uint64_t kv_bytes = 0;                ///< one page, one rank
-    std::uint64_t fit_context = 0;             ///< pages like it in the context after the prompt
+    std::uint64_t count = 1;              ///< pages of this size
+    std::uint64_t kv_bytes = 0;           ///< one page, one rank
+    std::uint64_t fit_context = 0;        ///< pages like it in the context after the prompt
     Optional<std::uint64_t> fit_budget{}; ///< pages like it in the budget (with a budget)
 };
 /// A row of a DeepSeek-OCR page budget.

@@ -35,8 +35,8 @@ template <class T> class Optional {
     /// Holding `value`.
     constexpr Optional(T&& value) : value_(std::move(value)), engaged_(true) {}
     /// What a std::optional holds (empty when it is).
-    template <class U>
-    constexpr Optional(const std::optional<U>& other) : value_(other ? T(*other) : T{}), engaged_(other.has_value()) {}
+    template <class U> constexpr Optional(const std::optional<U>& other)
+        : value_(other ? T(*other) : T{}), engaged_(other.has_value()) {}
 
     /// Empties it.
     constexpr Optional& operator=(std::nullopt_t) noexcept {

@@ -27,8 +27,8 @@ struct ReportOptions {
     Optional<Dtype> kv_dtype{};        ///< unset: model_dtype(c)
     Optional<KvLayout> kv_layout{};    ///< unset: default_kv_layout(c)
     Optional<std::uint64_t> context{}; ///< tokens per sequence; unset: default_context(c)
-    std::uint64_t batch = 1;                ///< sequences
-    std::uint64_t tp = 1;                   ///< tensor-parallel ranks
+    std::uint64_t batch = 1;           ///< sequences
+    std::uint64_t tp = 1;              ///< tensor-parallel ranks
     Optional<std::uint64_t> budget{};  ///< bytes per rank for weights + KV cache
     bool mtp = false; ///< weights per rank include the MTP modules (engines load them only to speculate)
     /// DeepSeek-V4 only: the engine format of its KV cache; unset: vLLM's (V4KvFormat::vllm_fp8).
@@ -114,8 +114,8 @@ struct Report {
 /// sequences, fits `available` bytes: the largest T with v4_kv_cache_bytes(T).total <=
 /// available / batch (the cache grows with T), found by bisection. nullopt when not even 0 tokens fit
 /// (the windows and states alone do not). With batch 0 every context fits: the largest uint64.
-[[nodiscard]] constexpr Optional<std::uint64_t>
-v4_max_context_tokens(const DeepseekV4Config& c, V4KvFormat f, std::uint64_t batch, std::uint64_t available) {
+[[nodiscard]] constexpr Optional<std::uint64_t> v4_max_context_tokens(const DeepseekV4Config& c, V4KvFormat f,
+                                                                      std::uint64_t batch, std::uint64_t available) {
     if (batch == 0) return detail::u64_max;
     const std::uint64_t per_sequence_budget = available / batch;
     const V4LayerKinds kinds = v4_layer_kinds(c);

@@ -158,13 +158,12 @@ template <class C> constexpr Optional<WeightQuantization> quantization_of(const 
     }
 }
 /// DeepSeek's FP8 as the V3, R1 and V3.2 checkpoints have it (128 x 128 blocks of e4m3).
-inline constexpr Optional<WeightQuantization> deepseek_fp8_blocks =
-    fp8_block_quantization({128, 128}, Fp8Format::e4m3);
+inline constexpr Optional<WeightQuantization> deepseek_fp8_blocks = fp8_block_quantization({128, 128}, Fp8Format::e4m3);
 
 /// The quantisation a walk reads (quantization_of), not copied where it exists already: the
 /// config's weight_quantization, or deepseek_fp8_blocks; any other is built in `own`.
-template <class C> constexpr const Optional<WeightQuantization>&
-walk_quantization(const C& c, Optional<WeightQuantization>& own) {
+template <class C>
+constexpr const Optional<WeightQuantization>& walk_quantization(const C& c, Optional<WeightQuantization>& own) {
     if constexpr (std::is_base_of_v<DeepseekV3Config, C>) {
         if (c.weight_quantization) return c.weight_quantization;
         const auto& q = c.quantization_config;
