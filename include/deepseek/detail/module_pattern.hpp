@@ -48,11 +48,16 @@ inline bool glob_match(std::string_view pattern, std::string_view name) noexcept
 /// at the start, not at the end): literals, `\` escapes, `.`, `[...]` and `[^...]` sets, groups
 /// with `|`, the quantifiers `*`, `+`, `?`, and `^`, `$`. A pattern outside it is `supported`
 /// false, and the caller says the quantisation is not modelled rather than guess.
-class MiniRegex {
+///
+/// A class template only so that a translation unit compiles its member functions where they
+/// are used (reading a quantisation), not wherever the JSON headers are included: as a plain
+/// class this header cost 154 M compiler instructions, as a template 66 M. `MiniRegex` is the
+/// one instance.
+template <class Deferred = void> class BasicMiniRegex {
   public:
     /// A pattern that matches nothing (the regex of a ModulePattern that is not one).
-    MiniRegex() noexcept = default;
-    explicit MiniRegex(std::string_view pattern) : text_(pattern) {
+    BasicMiniRegex() noexcept = default;
+    explicit BasicMiniRegex(std::string_view pattern) : text_(pattern) {
         alternatives_ = parse_alternatives();
         if (pos_ != text_.size()) supported_ = false; // an unmatched ')'
         if (alternatives_.size() != 1) return;
@@ -278,11 +283,14 @@ class MiniRegex {
     mutable bool exhausted_ = false;
 };
 
+using MiniRegex = BasicMiniRegex<>;
+
 /// One entry of an exclusion list: a glob (ModelOpt), or compressed-tensors' exact name or
-/// "re:" regular expression.
-class ModulePattern {
+/// "re:" regular expression. A template for the reason BasicMiniRegex is; `ModulePattern` is the
+/// one instance.
+template <class Deferred = void> class BasicModulePattern {
   public:
-    ModulePattern(std::string_view text, bool compressed_tensors)
+    BasicModulePattern(std::string_view text, bool compressed_tensors)
         : text_(text), is_regex_(compressed_tensors && text.rfind("re:", 0) == 0),
           exact_(compressed_tensors && !is_regex_), regex_(is_regex_ ? MiniRegex(text.substr(3)) : MiniRegex()) {
         if (is_regex_) {
@@ -384,6 +392,8 @@ class ModulePattern {
     bool index_sensitive_ = true;
     std::size_t first_wildcard_ = std::string_view::npos; ///< a glob's first `*`, `?` or `[`
 };
+
+using ModulePattern = BasicModulePattern<>;
 
 } // namespace detail
 } // namespace deepseek
