@@ -11,6 +11,7 @@
 #include "any_config.hpp"
 #include "config.hpp"
 #include "config_file.hpp"
+#include "deployment.hpp"
 #include "dispatch.hpp"
 #include "document.hpp"
 #include "dtypes.hpp"

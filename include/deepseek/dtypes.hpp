@@ -46,6 +46,8 @@ enum class MemoryError {
     overflow,                  ///< a figure of the query does not fit in 64 bits
     quantization_not_modelled, ///< the weights as released: quant_method is not modelled
     layout_not_for_v4,         ///< a KvLayout asked of DeepSeek-V4, whose cache takes a V4KvFormat
+    ep_does_not_divide,        ///< the routed experts (and redundant ones) do not spread evenly over the EP size
+    fp8_block_split,           ///< a tensor-parallel share of an FP8 block-quantised weight is not whole blocks
 };
 
 template <> struct enum_table<Dtype> {
@@ -71,7 +73,7 @@ template <> struct enum_table<KvLayout> {
     }};
 };
 template <> struct enum_table<MemoryError> {
-    static constexpr std::array<EnumEntry<MemoryError>, 9> entries{{
+    static constexpr std::array<EnumEntry<MemoryError>, 11> entries{{
         {MemoryError::none, "none"},
         {MemoryError::tp_zero, "tp_zero"},
         {MemoryError::tp_does_not_divide, "tp_does_not_divide"},
@@ -81,6 +83,8 @@ template <> struct enum_table<MemoryError> {
         {MemoryError::overflow, "overflow"},
         {MemoryError::quantization_not_modelled, "quantization_not_modelled"},
         {MemoryError::layout_not_for_v4, "layout_not_for_v4"},
+        {MemoryError::ep_does_not_divide, "ep_does_not_divide"},
+        {MemoryError::fp8_block_split, "fp8_block_split"},
     }};
 };
 
@@ -104,6 +108,11 @@ template <> struct enum_table<MemoryError> {
     case MemoryError::layout_not_for_v4:
         return "DeepSeek-V4's KV cache is none of the latent, expanded or mha layouts: size it in a V4KvFormat "
                "(demo_bf16, vllm_fp8, sglang_fp8, sglang_fp4_indexer, llamacpp_f16)";
+    case MemoryError::ep_does_not_divide:
+        return "the expert-parallel size (tp x dp) does not divide n_routed_experts plus the redundant experts";
+    case MemoryError::fp8_block_split:
+        return "a tensor-parallel share of an FP8 block-quantised weight is not a whole number of blocks (vLLM refuses "
+               "it); use a smaller tp or expert parallelism";
     }
     return {};
 }

@@ -1,0 +1,138 @@
+// Weights per GPU of a vLLM deployment. The expected values are the anchors of issue 16 (from
+// ../shared/reference/next-capabilities.md §5: vLLM's sharding rules applied to DeepSeek-V3's
+// tensor list), and each is derived again below from DeepSeek-V3's tensors written out by hand.
+#include <deepseek/deployment.hpp>
+#include <deepseek/presets.hpp>
+
+#include <cstdint>
+
+#include "catch.hpp"
+
+using namespace deepseek;
+namespace P = deepseek::presets;
+
+namespace {
+
+// DeepSeek-V3 as released: each Linear of a decoder layer FP8 e4m3 (1 byte) with a float32 scale
+// per 128 x 128 block; norms, embedding, head and router bf16; the router's bias float32.
+constexpr std::uint64_t cdiv(std::uint64_t a, std::uint64_t b) { return (a + b - 1) / b; }
+constexpr std::uint64_t fp8(std::uint64_t out, std::uint64_t in) {
+    return out * in + cdiv(out, 128) * cdiv(in, 128) * 4;
+}
+constexpr std::uint64_t H = 7168, heads = 128, vocab = 129280;
+// Attention, per layer: q_a_proj, kv_a_proj_with_mqa and the two norms are replicated under TP;
+// q_b_proj (heads x 192), kv_b_proj (heads x (128 + 128)) and o_proj are split by heads.
+constexpr std::uint64_t attn_replicated = fp8(1536, H) + fp8(512 + 64, H) + (1536 + 512) * 2;
+constexpr std::uint64_t attn_split = fp8(heads * 192, 1536) + fp8(heads * 256, 512) + fp8(H, heads * 128);
+constexpr std::uint64_t layer_norms = 2 * H * 2;                         // input_layernorm, post_attention_layernorm
+constexpr std::uint64_t dense_mlp = fp8(18432, H) * 2 + fp8(H, 18432);   // gate, up, down (3 layers)
+constexpr std::uint64_t expert = fp8(2048, H) * 2 + fp8(H, 2048);        // one routed or shared expert
+constexpr std::uint64_t router = 256 * H * 2 + 256 * 4;                  // gate weight bf16 + bias fp32
+constexpr std::uint64_t embedding = vocab * H * 2, head = vocab * H * 2; // bf16, split by vocabulary
+constexpr std::uint64_t final_norm = H * 2;
+static_assert(expert == 44'050'944); // the reference's "one routed expert, one layer, FP8 + scales"
+
+// The main model (61 layers: 3 dense, 58 MoE with one shared expert; MTP not loaded).
+constexpr std::uint64_t replicated = 61 * (attn_replicated + layer_norms) + 58 * router + final_norm;
+constexpr std::uint64_t split_but_experts = 61 * attn_split + 3 * dense_mlp + 58 * expert + embedding + head;
+constexpr std::uint64_t routed_layer_expert = 58 * expert; // one routed expert in every MoE layer
+constexpr std::uint64_t tp_only(std::uint64_t tp) {
+    return replicated + (split_but_experts + 256 * routed_layer_expert) / tp;
+}
+constexpr std::uint64_t expert_parallel(std::uint64_t experts_per_gpu) {
+    return replicated + split_but_experts + experts_per_gpu * routed_layer_expert; // attention TP 1
+}
+
+constexpr Deployment tp8{8, 1, false, 0, false};
+static_assert(weights_per_gpu(P::deepseek_v3, tp8).value().total() == 85'140'130'848); // at compile time
+
+} // namespace
+
+TEST_CASE("vLLM tensor parallelism: DeepSeek-V3 on 8 and 16 GPUs", "[deployment]") {
+    static_assert(tp_only(8) == 85'140'130'848 && tp_only(16) == 43'139'382'208); // the hand derivation
+    Deployment d{};
+    d.tp = 8;
+    const GpuWeights w8 = weights_per_gpu(P::deepseek_v3, d).value();
+    CHECK(w8.total() == 85'140'130'848);
+    CHECK(w8.routed_experts == 256 * routed_layer_expert / 8);
+    CHECK(w8.experts_per_gpu == 0);
+    d.tp = 16;
+    CHECK(weights_per_gpu(P::deepseek_v3, d).value().total() == 43'139'382'208);
+    // Summed over the GPUs: the whole model once, and each replicated tensor once per extra copy.
+    CHECK(16 * weights_per_gpu(P::deepseek_v3, d).value().total() == tp_only(1) + 15 * replicated);
+    // DP repeats the TP group: the same on each GPU.
+    d.dp = 2;
+    const GpuWeights dp2 = weights_per_gpu(P::deepseek_v3, d).value();
+    CHECK(dp2.total() == 43'139'382'208);
+    CHECK(dp2.gpus == 32);
+}
+
+TEST_CASE("vLLM expert parallelism and EPLB's redundant experts: DeepSeek-V3", "[deployment]") {
+    static_assert(expert_parallel(32) == 100'840'747'360 && expert_parallel(16) == 59'961'471'328);
+    Deployment d{};
+    d.dp = 8;
+    d.expert_parallel = true; // EP size = tp x dp = 8: 32 experts per GPU, attention replicated
+    const GpuWeights w = weights_per_gpu(P::deepseek_v3, d).value();
+    CHECK(w.experts_per_gpu == 32);
+    CHECK(w.total() == 100'840'747'360);
+    CHECK(w.other == replicated + split_but_experts);
+    d.dp = 16;
+    CHECK(weights_per_gpu(P::deepseek_v3, d).value().total() == 59'961'471'328);
+
+    // One redundant expert on each of 8 EP ranks costs one expert in every MoE layer:
+    // 2,554,954,752 bytes (vLLM's docs: "approximately 2.4 GB").
+    d.dp = 8;
+    d.redundant_experts = 8;
+    const GpuWeights eplb = weights_per_gpu(P::deepseek_v3, d).value();
+    CHECK(eplb.experts_per_gpu == 33);
+    CHECK(eplb.total() - w.total() == 2'554'954'752);
+
+    // DeepSeek's own serving layout (32 redundant experts): prefill EP32 holds 9 routed experts
+    // per GPU, decode EP144 holds 2, everything else replicated.
+    static_assert(expert_parallel(9) == 42'076'788'064 && expert_parallel(2) == 24'192'104'800);
+    d.redundant_experts = 32;
+    d.dp = 32;
+    CHECK(weights_per_gpu(P::deepseek_v3, d).value().experts_per_gpu == 9);
+    CHECK(weights_per_gpu(P::deepseek_v3, d).value().total() == 42'076'788'064);
+    d.dp = 144;
+    CHECK(weights_per_gpu(P::deepseek_v3, d).value().total() == 24'192'104'800);
+}
+
+TEST_CASE("Deployments vLLM refuses, each with its reason", "[deployment]") {
+    Deployment d{};
+    // TP 32: each expert's 2048-wide MLP split 32 ways is 64 wide, not a whole 128-block (vLLM:
+    // "... is not divisible by weight quantization block_n = 128").
+    d.tp = 32;
+    CHECK(weights_per_gpu(P::deepseek_v3, d).error() == MemoryError::fp8_block_split);
+    // With expert parallelism the experts stay whole, but the dense MLP's 18,432 rows split 32
+    // ways are 576, not whole blocks either.
+    d.expert_parallel = true;
+    CHECK(weights_per_gpu(P::deepseek_v3, d).error() == MemoryError::fp8_block_split);
+    // 256 experts do not spread evenly over 3 GPUs.
+    d = Deployment{};
+    d.dp = 3;
+    d.expert_parallel = true;
+    CHECK(weights_per_gpu(P::deepseek_v3, d).error() == MemoryError::ep_does_not_divide);
+    // TP 3 does not divide 128 heads.
+    d = Deployment{};
+    d.tp = 3;
+    CHECK(weights_per_gpu(P::deepseek_v3, d).error() == MemoryError::tp_does_not_divide);
+    d.tp = 0;
+    CHECK(weights_per_gpu(P::deepseek_v3, d).error() == MemoryError::tp_zero);
+    CHECK(error_message(MemoryError::fp8_block_split).find("not a whole number of blocks") != std::string_view::npos);
+    CHECK(error_message(MemoryError::ep_does_not_divide).find("expert-parallel size") != std::string_view::npos);
+}
+
+TEST_CASE("Loading the MTP module adds it whole to one GPU's share", "[deployment]") {
+    // V3's MTP module (layer 61): an MoE decoder layer (attention, router, shared and 256 routed
+    // experts, norms) plus enorm, hnorm and shared_head.norm (bf16 [H]), eh_proj (bf16 [H, 2H]:
+    // outside the FP8 set) and its own copies of the embedding and the head, which the checkpoint
+    // stores as model.layers.61.embed_tokens and shared_head.head and vLLM's MTP model loads.
+    constexpr std::uint64_t mtp_layer = attn_replicated + attn_split + layer_norms + router + expert + 256 * expert +
+                                        3 * H * 2 + H * 2 * H * 2 + embedding + head;
+    Deployment d{};
+    d.mtp = true;
+    const std::uint64_t with = weights_per_gpu(P::deepseek_v3, d).value().total();
+    d.mtp = false;
+    CHECK(with - weights_per_gpu(P::deepseek_v3, d).value().total() == mtp_layer);
+}
