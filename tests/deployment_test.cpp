@@ -136,3 +136,88 @@ TEST_CASE("Loading the MTP module adds it whole to one GPU's share", "[deploymen
     d.mtp = false;
     CHECK(with - weights_per_gpu(P::deepseek_v3, d).value().total() == mtp_layer);
 }
+
+TEST_CASE("vLLM's MLA cache formats: bytes per token per layer and blocks", "[deployment][kv]") {
+    // V3: kv_lora_rank 512 + qk_rope_head_dim 64 = 576 values. V3.2 adds its indexer key, 128
+    // FP8 values and a float32 scale = 132 B, in the same blocks (next-capabilities.md §1.4-1.5).
+    CHECK(vllm_kv_entry(P::deepseek_v3, VllmKvFormat::flashmla).value().bytes == 1152);
+    CHECK(vllm_kv_entry(P::deepseek_v3, VllmKvFormat::flashmla).value().block == 64);
+    CHECK(vllm_kv_entry(P::deepseek_v3, VllmKvFormat::flashmla_fp8).value().bytes == 576);
+    CHECK(vllm_kv_entry(P::deepseek_v3, VllmKvFormat::cutlass_mla).value().block == 128);
+    CHECK(vllm_kv_entry(P::deepseek_v32, VllmKvFormat::fp8_ds_mla).value().bytes == 656 + 132);
+    CHECK(vllm_kv_entry(P::deepseek_v32, VllmKvFormat::flashmla).value().bytes == 1152 + 132);
+    CHECK(vllm_kv_entry(P::deepseek_v32, VllmKvFormat::nvfp4_ds_mla).value().bytes == 352 + 132);
+    // Over V3.2's 61 layers: 48,068 and 78,324 B per token (the reference's table). SGLang's
+    // log of PR #11309: 975,424 tokens "KV size: 43.67 GB" = 975,424 x 788 x 61 bytes.
+    CHECK(61 * vllm_kv_entry(P::deepseek_v32, VllmKvFormat::fp8_ds_mla).value().bytes == 48'068);
+    CHECK(61 * vllm_kv_entry(P::deepseek_v32, VllmKvFormat::flashmla).value().bytes == 78'324);
+    // A model without MLA, and DeepSeek-V4 (kv_v4.hpp sizes its cache), are refused.
+    CHECK(vllm_kv_entry(P::deepseek_ocr, VllmKvFormat::flashmla).error() == MemoryError::layout_needs_mla);
+    CHECK(vllm_kv_entry(P::deepseek_v4_flash, VllmKvFormat::flashmla).error() == MemoryError::layout_not_for_v4);
+}
+
+TEST_CASE("One GPU of DeepSeek-V3 on 8 x H200 under vLLM TP 8: KV capacity and requests", "[deployment][kv]") {
+    // 141 GB H200s (141e9 bytes), --gpu-memory-utilization 0.9, a 4 GiB reserve, FlashMLA bf16.
+    GpuBudget b{};
+    b.gpu_memory = 141'000'000'000;
+    b.context = 131'072;
+    Deployment d{};
+    d.tp = 8;
+    const GpuPlan p = plan_gpu(P::deepseek_v3, d, VllmKvFormat::flashmla, b).value();
+    // Written out: usable 126.9e9 bytes; the weights 85,140,130,848; the reserve 4,294,967,296;
+    // 61 layers x 1,152 B = 70,272 B a token, 64-token blocks of 4,497,408 B.
+    const std::uint64_t usable = 126'900'000'000, held = 85'140'130'848 + 4'294'967'296;
+    const std::uint64_t block_bytes = 61 * 1152 * 64;
+    CHECK(p.fits);
+    CHECK(p.usable == usable);
+    CHECK(p.kv_bytes_per_token == 70'272);
+    CHECK(p.kv_blocks == (usable - held) / block_bytes);
+    CHECK(p.kv_blocks == 8'330); // 37,464,901,856 bytes left / 4,497,408 = 8,330.4
+    // Capacity x bytes + weights + reserve within the usable memory; one more block is not.
+    CHECK(p.kv_blocks * block_bytes + held <= usable);
+    CHECK((p.kv_blocks + 1) * block_bytes + held > usable);
+    CHECK(p.kv_tokens == 8'330 * 64);
+    CHECK(p.max_requests == 4); // a 131,072-token request takes 2,048 blocks: 8,330 / 2,048
+    CHECK(p.total_requests == 4);
+    // The same layout with 64 GB GPUs does not fit: by how much, not an error.
+    b.gpu_memory = 64'000'000'000;
+    const GpuPlan small = plan_gpu(P::deepseek_v3, d, VllmKvFormat::flashmla, b).value();
+    CHECK_FALSE(small.fits);
+    CHECK(small.shortfall == held - 57'600'000'000);
+    CHECK(small.kv_blocks == 0);
+    // Weights and reserve exactly the usable memory: it fits, with room for no token.
+    b.gpu_memory = 100'000'000'000;
+    b.memory_fraction = 1.0;
+    b.reserve = 100'000'000'000 - 85'140'130'848;
+    const GpuPlan full = plan_gpu(P::deepseek_v3, d, VllmKvFormat::flashmla, b).value();
+    CHECK(full.fits);
+    CHECK(full.kv_blocks == 0);
+    CHECK(full.max_requests == 0);
+}
+
+TEST_CASE("Summed over a TP group, the GPUs hold the model once and the replicated tensors tp times", "[deployment]") {
+    // DeepSeek-V2-Lite, bf16, 31,412,968,448 bytes as released (its safetensors index). Under TP
+    // the replicated tensors are, written out: per layer kv_a_proj_with_mqa [576, 2048],
+    // kv_a_layernorm [512], input and post-attention norms [2048]; the router [64, 2048] of the
+    // 26 MoE layers; the final norm [2048].
+    constexpr std::uint64_t v2_lite_replicated =
+        27 * (576 * 2048 * 2 + 512 * 2 + 2 * 2048 * 2) + 26 * 64 * 2048 * 2 + 2048 * 2;
+    for (const std::uint64_t tp : {std::uint64_t{2}, std::uint64_t{4}, std::uint64_t{8}, std::uint64_t{16}}) {
+        Deployment d{};
+        d.tp = tp;
+        const GpuWeights w = weights_per_gpu(P::deepseek_v2_lite, d).value();
+        CHECK(tp * w.total() == 31'412'968'448 + (tp - 1) * v2_lite_replicated);
+    }
+}
+
+TEST_CASE("One GPU with everything loaded holds the checkpoint as released", "[deployment]") {
+    // The released checkpoints' tensor bytes: DeepSeek-V3 688,574,839,360 (docs/memory-model.md),
+    // DeepSeek-V4-Flash 159,609,485,896 (a header listing of its shards, docs/deepseek-v4.md).
+    Deployment d{};
+    d.mtp = true;
+    CHECK(weights_per_gpu(P::deepseek_v3, d).value().total() == 688'574'839'360);
+    CHECK(weights_per_gpu(P::deepseek_v4_flash, d).value().total() == 159'609'485'896);
+    d.tp = 8;
+    d.mtp = false;
+    CHECK(weights_per_gpu(P::deepseek_v4_flash, d).has_value());
+}

@@ -8,12 +8,14 @@
 #define DEEPSEEK_CONFIG_DEPLOYMENT_HPP
 
 #include <cstdint>
+#include <type_traits>
 
 #include "config.hpp"
 #include "dtypes.hpp"
 #include "error.hpp"
 #include "memory.hpp"
 #include "overflow.hpp"
+#include "report.hpp"
 #include "tensor_spec.hpp"
 #include "tensor_walk.hpp"
 
@@ -51,15 +53,19 @@ namespace detail {
 /// output_size of gate's and up's weight = 64 is not divisible by weight quantization block_n =
 /// 128"). The other split weights are checked by GpuWeightsSum.
 template <class C> constexpr MemoryError expert_split_error(const C& c, std::uint64_t tp) {
-    if constexpr (std::is_base_of_v<DeepseekV3Config, C> || std::is_base_of_v<DeepseekV2Config, C>) {
+    if constexpr (std::is_same_v<C, DeepseekV4Config>) {
+        (void)c, (void)tp; // its experts are split by the bytes check of weights_per_gpu only
+        return MemoryError::none;
+    } else {
         if (!c.n_routed_experts) return MemoryError::none;
         const std::uint64_t width = c.moe_intermediate_size;
         if (width % tp != 0) return MemoryError::tp_does_not_divide;
-        if (!uses_deepseek_fp8(c)) return MemoryError::none;
-        const auto& b = c.quantization_config->weight_block_size;
-        return (width / tp) % b[0] == 0 && (width / tp) % b[1] == 0 ? MemoryError::none : MemoryError::fp8_block_split;
-    } else {
-        (void)c, (void)tp;
+        if constexpr (std::is_base_of_v<DeepseekV3Config, C>) {
+            if (uses_deepseek_fp8(c)) {
+                const auto& b = c.quantization_config->weight_block_size;
+                if ((width / tp) % b[0] != 0 || (width / tp) % b[1] != 0) return MemoryError::fp8_block_split;
+            }
+        }
         return MemoryError::none;
     }
 }
@@ -121,9 +127,11 @@ template <class C>
             if (const MemoryError e = detail::expert_split_error(c, d.tp); e != MemoryError::none) return e;
         }
         detail::GpuWeightsSum<C> sum{{c, 1, d.mtp}, {c, d.tp, d.mtp}, d.tp};
-        if (detail::uses_deepseek_fp8(c)) {
-            sum.block_rows = c.quantization_config->weight_block_size[0];
-            sum.block_cols = c.quantization_config->weight_block_size[1];
+        if constexpr (std::is_base_of_v<DeepseekV3Config, C> || std::is_same_v<C, DeepseekV4Config>) {
+            if (detail::uses_deepseek_fp8(c)) {
+                sum.block_rows = c.quantization_config->weight_block_size[0];
+                sum.block_cols = c.quantization_config->weight_block_size[1];
+            }
         }
         detail::for_each_tensor_summed(c, [&sum](const TensorSpec& t) { sum.add(t, t.elements()); });
         if (sum.error != MemoryError::none) return sum.error;
@@ -140,6 +148,129 @@ template <class C>
         }
         w.other = *other;
         return w;
+    });
+}
+
+/// The KV-cache formats vLLM allocates for an MLA model (DeepSeek V2, V3, V3.2, Kimi-K2): one
+/// entry per token per layer, replicated on every tensor-parallel GPU (one KV head), in blocks
+/// of tokens that a request occupies whole. (vLLM's attention backends; the sizes are their
+/// docstrings' and `kv_cache_interface.py`'s, see docs/memory-model.md.)
+enum class VllmKvFormat {
+    flashmla,     ///< FlashMLA, `--kv-cache-dtype auto`: latent + rope key at the model dtype (V3: 1,152 B); block 64
+    flashmla_fp8, ///< FlashMLA, `fp8`: one byte each (V3: 576 B); block 64
+    fp8_ds_mla,   ///< FlashMLA sparse (V3.2), `fp8`: latent e4m3, a float32 scale per 128, rope key bf16 (656 B); block
+                  ///< 64
+    nvfp4_ds_mla, ///< FlashMLA sparse on SM100: latent e2m1, an e4m3 scale per 16, rope key e4m3 (352 B); block 64
+    cutlass_mla,  ///< CUTLASS MLA (SM100), `auto`: as flashmla; block 128
+    cutlass_mla_fp8, ///< CUTLASS MLA, `fp8`: as flashmla_fp8; block 128
+};
+
+/// One token's KV entry in one layer, and the block size.
+struct KvEntry {
+    std::uint64_t bytes = 0;  ///< the MLA entry, and V3.2's indexer key (132 B) on a model with one
+    std::uint64_t block = 64; ///< tokens per block
+};
+
+/// The entry of format `f` for `c`: the latent (kv_lora_rank) and rope key (qk_rope_head_dim),
+/// and DeepSeek-V3.2's indexer key (indexer_key_bytes_per_token_per_layer), which vLLM keeps in
+/// the same blocks. Errors: layout_needs_mla (a model without MLA), layout_not_for_v4.
+template <class C> [[nodiscard]] constexpr Result<KvEntry, MemoryError> vllm_kv_entry(const C& c, VllmKvFormat f) {
+    detail::require_config<C>();
+    if constexpr (std::is_same_v<C, DeepseekV4Config>) {
+        (void)c, (void)f;
+        return MemoryError::layout_not_for_v4;
+    } else {
+        if (!uses_mla(c)) return MemoryError::layout_needs_mla;
+        return detail::overflow_as_error([&]() -> Result<KvEntry, MemoryError> {
+            const char* const what = "KV entry";
+            const std::uint64_t r = detail::value_or_zero(c.kv_lora_rank), d = c.qk_rope_head_dim;
+            const std::uint64_t model_bytes = dtype_bits(model_dtype(c)) / 8;
+            KvEntry e{};
+            switch (f) {
+            case VllmKvFormat::flashmla:
+            case VllmKvFormat::cutlass_mla:
+                e.bytes = detail::checked_mul(detail::checked_add(r, d, what), model_bytes, what);
+                break;
+            case VllmKvFormat::flashmla_fp8:
+            case VllmKvFormat::cutlass_mla_fp8: e.bytes = detail::checked_add(r, d, what); break;
+            case VllmKvFormat::fp8_ds_mla: // 512 + 16 + 128 for V3.2
+                e.bytes = detail::checked_add(detail::checked_add(r, detail::ceil_div(r, 128) * 4, what),
+                                              detail::checked_mul(d, 2, what), what);
+                break;
+            case VllmKvFormat::nvfp4_ds_mla: // 256 + 32 + 64 for V3.2
+                e.bytes = detail::checked_add(detail::ceil_div(r, 2) + detail::ceil_div(r, 16), d, what);
+                break;
+            }
+            if (f == VllmKvFormat::cutlass_mla || f == VllmKvFormat::cutlass_mla_fp8) e.block = 128;
+            e.bytes = detail::checked_add(e.bytes, indexer_key_bytes_per_token_per_layer(c), what);
+            return e;
+        });
+    }
+}
+
+/// What one GPU has for the KV cache: its memory, the share vLLM may use, and what to keep back.
+/// An aggregate: name the fields.
+struct GpuBudget {
+    std::uint64_t gpu_memory = 0; ///< bytes of one GPU (H200: 141 GB as sold; give what the GPU reports)
+    double memory_fraction = 0.9; ///< vLLM's `--gpu-memory-utilization`
+    /// Kept for what is not modelled: activations, CUDA graphs, workspaces, and the absorbed MLA
+    /// matrices vLLM builds from kv_b_proj after loading (about 2 GB / tp for V3). The user's
+    /// figure; 4 GiB by default.
+    std::uint64_t reserve = std::uint64_t{4} << 30;
+    std::uint64_t context = 0; ///< tokens per request for max_requests; 0: default_context(c)
+};
+
+/// One GPU of a deployment: its weights, and the KV cache that fits beside them.
+struct GpuPlan {
+    GpuWeights weights{};
+    std::uint64_t usable = 0;             ///< floor(gpu_memory x memory_fraction)
+    bool fits = false;                    ///< weights + reserve <= usable
+    std::uint64_t shortfall = 0;          ///< when not: the bytes missing
+    KvEntry entry{};                      ///< per token per layer
+    std::uint64_t kv_layers = 0;          ///< layers with a cache on the GPU (the MTP module's when loaded)
+    std::uint64_t kv_bytes_per_token = 0; ///< entry.bytes x kv_layers
+    std::uint64_t kv_blocks = 0;          ///< whole blocks of every layer that fit beside weights and reserve
+    std::uint64_t kv_tokens = 0;          ///< kv_blocks x block: the GPU's capacity in tokens
+    std::uint64_t context = 0;            ///< tokens per request
+    /// Requests of `context` tokens at once, each in ceil(context / block) whole blocks, on one
+    /// tensor-parallel group (every GPU of it holds the same cache); vLLM logs the ratio as
+    /// "Maximum concurrency for N tokens per request".
+    std::uint64_t max_requests = 0;
+    std::uint64_t total_requests = 0; ///< max_requests x dp (each data-parallel group holds its own)
+};
+
+/// One GPU of vLLM deployment `d` with cache format `f` on budget `b`. A layout whose weights and
+/// reserve do not fit is not an error: `fits` is false and `shortfall` says by how much; one that
+/// fits with room for no block has 0 kv_blocks. Errors: those of weights_per_gpu and
+/// vllm_kv_entry, and tp_zero for a GPU of 0 bytes.
+template <class C> [[nodiscard]] constexpr Result<GpuPlan, MemoryError> plan_gpu(const C& c, const Deployment& d,
+                                                                                 VllmKvFormat f, const GpuBudget& b) {
+    const auto weights = weights_per_gpu(c, d);
+    if (!weights) return weights.error();
+    const auto entry = vllm_kv_entry(c, f);
+    if (!entry) return entry.error();
+    if (b.gpu_memory == 0 || !(b.memory_fraction > 0.0) || b.memory_fraction > 1.0) return MemoryError::tp_zero;
+    return detail::overflow_as_error([&]() -> Result<GpuPlan, MemoryError> {
+        const char* const what = "GPU plan";
+        GpuPlan p{};
+        p.weights = *weights;
+        p.entry = *entry;
+        p.usable = static_cast<std::uint64_t>(static_cast<double>(b.gpu_memory) * b.memory_fraction);
+        p.kv_layers = c.num_hidden_layers + (d.mtp ? c.num_nextn_predict_layers : 0);
+        p.kv_bytes_per_token = detail::checked_mul(p.entry.bytes, p.kv_layers, what);
+        p.context = b.context != 0 ? b.context : default_context(c);
+        const std::uint64_t held = detail::checked_add(p.weights.total(), b.reserve, what);
+        p.fits = held <= p.usable;
+        if (!p.fits) {
+            p.shortfall = held - p.usable;
+            return p;
+        }
+        const std::uint64_t block_bytes = detail::checked_mul(p.kv_bytes_per_token, p.entry.block, what);
+        p.kv_blocks = block_bytes == 0 ? 0 : (p.usable - held) / block_bytes;
+        p.kv_tokens = detail::checked_mul(p.kv_blocks, p.entry.block, what);
+        p.max_requests = p.kv_blocks / detail::ceil_div(p.context, p.entry.block);
+        p.total_requests = detail::checked_mul(p.max_requests, d.dp, what);
+        return p;
     });
 }
 
