@@ -69,6 +69,18 @@ options:
   --budget SIZE          bytes per rank for weights + KV cache, e.g. 80GiB, 80GB, 85899345920;
                          prints the largest context that fits
   --tensors              list every tensor of the checkpoint: name, shape, dtype
+
+One GPU of a vLLM deployment (MLA models: DeepSeek V2, V3, V3.2, Kimi-K2):
+  --engine vllm          print what each GPU holds under --tp, --dp and --ep: the weights,
+                         the KV cache that fits beside them in --kv-dtype (fp8: FP8 cache),
+                         the requests of --context tokens at once, and the vllm serve line
+  --gpu-memory SIZE      bytes of one GPU, e.g. 141GB (needed with --engine)
+  --gpu-util F           vLLM's --gpu-memory-utilization (default 0.9)
+  --reserve SIZE         kept for activations, CUDA graphs and what vLLM builds after
+                         loading (default 4GiB)
+  --dp N                 data-parallel groups of --tp GPUs (default 1)
+  --ep                   expert parallelism: the routed experts spread whole over tp x dp GPUs
+  --redundant-experts N  EPLB's redundant experts, spread with the others (needs --ep)
   --check-index FILE     compare a model.safetensors.index.json with the tensor manifest
                          (names and total_size); exit 1 on any difference
   --help                 this text
@@ -115,6 +127,10 @@ struct CliOptions {
     std::optional<std::uint64_t> max_tiles;
     std::optional<std::uint64_t> prompt_tokens;
     bool wants_pages() const { return !images.empty(); }
+    // One GPU of a vLLM deployment.
+    bool engine = false;
+    deepseek::Deployment deployment;
+    deepseek::GpuBudget gpu;
 };
 
 std::uint64_t parse_count(std::string_view option, std::string_view text) {
@@ -170,6 +186,16 @@ std::uint64_t parse_size(std::string_view text) {
     const std::uint64_t number = parse_count("--budget", text.substr(0, digits));
     if (number > UINT64_MAX / found->bytes) throw usage_error("--budget: " + std::string(text) + " is too large");
     return number * found->bytes;
+}
+
+/// A fraction in (0, 1], such as 0.9.
+double parse_fraction(std::string_view option, std::string_view text) {
+    const std::string copy(text);
+    char* end = nullptr;
+    const double value = std::strtod(copy.c_str(), &end);
+    if (copy.empty() || end != copy.c_str() + copy.size() || !(value > 0.0) || value > 1.0)
+        throw usage_error(std::string(option) + ": expected a fraction in (0, 1] such as 0.9, found '" + copy + "'");
+    return value;
 }
 
 /// A whole number, 0 allowed.
@@ -269,6 +295,21 @@ CliOptions parse_arguments(int argc, char** argv) {
             o.report.budget = parse_size(value());
         else if (arg == "--mtp")
             o.report.mtp = flag();
+        else if (arg == "--engine") {
+            if (value() != "vllm") throw usage_error("--engine: only vllm is modelled");
+            o.engine = true;
+        } else if (arg == "--gpu-memory")
+            o.gpu.gpu_memory = parse_size(value());
+        else if (arg == "--gpu-util")
+            o.gpu.memory_fraction = parse_fraction(arg, value());
+        else if (arg == "--reserve")
+            o.gpu.reserve = parse_size(value());
+        else if (arg == "--dp")
+            o.deployment.dp = parse_count(arg, value());
+        else if (arg == "--ep")
+            o.deployment.expert_parallel = flag();
+        else if (arg == "--redundant-experts")
+            o.deployment.redundant_experts = parse_count_or_zero(arg, value());
         else if (arg == "--check-index")
             o.check_index = value();
         else if (arg == "--preset")
@@ -301,6 +342,21 @@ CliOptions parse_arguments(int argc, char** argv) {
     if (o.pages && o.images.size() != 1) {
         throw usage_error(o.images.empty() ? "--pages needs one --image size"
                                            : "--pages takes one --image size, not " + std::to_string(o.images.size()));
+    }
+    if (!o.engine) {
+        const char* needs = o.gpu.gpu_memory != 0            ? "--gpu-memory"
+                            : o.deployment.dp != 1           ? "--dp"
+                            : o.deployment.expert_parallel   ? "--ep"
+                            : o.deployment.redundant_experts ? "--redundant-experts"
+                                                             : nullptr;
+        if (needs) throw usage_error(std::string(needs) + " needs --engine vllm");
+    } else {
+        if (o.gpu.gpu_memory == 0) throw usage_error("--engine needs --gpu-memory");
+        if (o.deployment.redundant_experts != 0 && !o.deployment.expert_parallel)
+            throw usage_error("--redundant-experts needs --ep");
+        o.deployment.tp = o.report.tp;
+        o.deployment.mtp = o.report.mtp;
+        o.gpu.context = o.report.context.value_or(0);
     }
     if (o.images.empty()) {
         const char* needs = o.ocr_mode        ? "--ocr-mode"
@@ -706,6 +762,31 @@ template <class Budget> void print_pages(std::ostream& os, const Budget& b, cons
     }
 }
 
+std::string bytes_and_human(std::uint64_t n) { return grouped(n) + " B (" + human_bytes(n) + ")"; }
+
+void print_gpu_plan(std::ostream& os, const deepseek::GpuPlan& p, const deepseek::Deployment& d,
+                    deepseek::VllmKvFormat f, const deepseek::GpuBudget& b) {
+    os << "\nvLLM deployment: " << p.weights.gpus << " GPUs (tp " << d.tp << ", dp " << d.dp
+       << (d.expert_parallel ? ", expert parallel" : "") << (d.mtp ? ", MTP loaded" : ", MTP not loaded") << ")\n";
+    os << "  GPU memory        " << bytes_and_human(b.gpu_memory) << ", usable " << bytes_and_human(p.usable) << " (x "
+       << b.memory_fraction << "), reserve " << bytes_and_human(b.reserve) << "\n";
+    os << "  weights per GPU   " << bytes_and_human(p.weights.total()) << " (routed experts "
+       << bytes_and_human(p.weights.routed_experts);
+    if (d.expert_parallel) os << ", " << p.weights.experts_per_gpu << " per MoE layer";
+    os << "; the rest " << bytes_and_human(p.weights.other) << ")\n";
+    if (!p.fits) {
+        os << "  does not fit      the weights and reserve exceed the usable memory by " << bytes_and_human(p.shortfall)
+           << "\n";
+        return;
+    }
+    os << "  KV cache          " << deepseek::to_string(f) << ", " << grouped(p.kv_bytes_per_token)
+       << " B per token, blocks of " << p.entry.block << " tokens\n";
+    os << "  KV capacity       " << grouped(p.kv_blocks) << " blocks, " << grouped(p.kv_tokens) << " tokens per GPU\n";
+    os << "  requests at once  " << grouped(p.max_requests) << " of " << grouped(p.context) << " tokens per tp group, "
+       << grouped(p.total_requests) << " in all\n";
+    os << "  launch            " << deepseek::vllm_launch_command(d, b, f, p.context) << "\n";
+}
+
 template <class C> int run(const C& c, const deepseek::Document& doc, const CliOptions& o, const std::string& source) {
     if ((o.tensors || o.check_index) && !deepseek::quantization_modelled(c)) {
         const UnmodelledCheckpoint why = unmodelled_checkpoint(c);
@@ -742,6 +823,22 @@ template <class C> int run(const C& c, const deepseek::Document& doc, const CliO
         throw usage_error(what);
     }
     const deepseek::Report& r = *made;
+    std::optional<deepseek::GpuPlan> plan;
+    deepseek::VllmKvFormat kv_format = deepseek::VllmKvFormat::flashmla;
+    if (o.engine) {
+        kv_format = deepseek::default_vllm_kv_format(c, o.report.kv_dtype);
+        const auto planned = deepseek::plan_gpu(c, o.deployment, kv_format, o.gpu);
+        if (!planned) {
+            const deepseek::MemoryError e = planned.error();
+            throw usage_error("--engine vllm: " + (e == deepseek::MemoryError::layout_needs_mla
+                                                       ? std::string("the KV cache of a model without MLA is not "
+                                                                     "modelled for a deployment yet")
+                                                   : e == deepseek::MemoryError::layout_not_for_v4
+                                                       ? std::string("DeepSeek-V4 is not modelled for a deployment yet")
+                                                       : std::string(deepseek::error_message(e))));
+        }
+        plan = *planned;
+    }
     std::optional<PageBudgetFor<C>> pages;
     if (o.wants_pages()) pages = ocr_page_budget(c, o, r);
     if (r.context > c.max_position_embeddings) {
@@ -756,10 +853,12 @@ template <class C> int run(const C& c, const deepseek::Document& doc, const CliO
             report["tensors"] = json::parse(tensors.str());
         }
         if (pages) add_pages_json(report, *pages);
+        if (plan) report["deployment"] = deepseek::gpu_plan_to_json(*plan, o.deployment, kv_format, o.gpu);
         out << report.dump(2) << "\n";
     } else {
         print_table(out, c, doc, r, source, o.report.budget, o.path.has_value());
         if (pages) print_pages(out, *pages, r, o.report.budget);
+        if (plan) print_gpu_plan(out, *plan, o.deployment, kv_format, o.gpu);
         if (o.tensors) {
             out << "\ntensors\n";
             print_tensors(out, c, false);

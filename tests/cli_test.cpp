@@ -997,3 +997,71 @@ TEST_CASE("DeepSeek-V4: the table and --tensors name why a checkpoint is not mod
     CHECK(check.err == "deepseek-config: --check-index: the stored tensors of a checkpoint with the DSpark draft "
                        "module are not modelled (see the report's not modelled line)\n");
 }
+
+TEST_CASE("The tool's vLLM deployment: one GPU of DeepSeek-V3 under TP 8 and under DP 8 with expert parallelism",
+          "[cli][deployment]") {
+    // Issue 16's anchors (vLLM's sharding rules on V3's tensor list; tests/deployment_test.cpp
+    // derives them by hand): 85,140,130,848 bytes per GPU at TP 8, 100,840,747,360 at DP 8 + EP.
+    const Run tp8 = run_cli("--preset deepseek-v3 --json --engine vllm --tp 8 --gpu-memory 141GB --context 131072");
+    REQUIRE(tp8.code == 0);
+    const json d = json::parse(tp8.out).at("deployment");
+    CHECK(d.at("weights_bytes_per_gpu") == 85'140'130'848ULL);
+    CHECK(d.at("gpus") == 8);
+    CHECK(d.at("kv_format") == "flashmla");
+    CHECK(d.at("kv_bytes_per_token") == 61 * 1152);
+    // (126,900,000,000 - 85,140,130,848 - 4 GiB) / (70,272 x 64) = 8,330 whole blocks; a
+    // 131,072-token request takes 2,048 of them.
+    CHECK(d.at("kv_blocks") == 8330);
+    CHECK(d.at("kv_capacity_tokens") == 8330 * 64);
+    CHECK(d.at("max_concurrency") == 4);
+    CHECK(d.at("launch") ==
+          "vllm serve MODEL --tensor-parallel-size 8 --gpu-memory-utilization 0.9 --max-model-len 131072");
+
+    const Run ep = run_cli("--preset deepseek-v3 --json --engine vllm --dp 8 --ep --gpu-memory 141GB");
+    REQUIRE(ep.code == 0);
+    const json e = json::parse(ep.out).at("deployment");
+    CHECK(e.at("weights_bytes_per_gpu") == 100'840'747'360ULL);
+    CHECK(e.at("experts_per_gpu") == 32);
+    CHECK(e.at("total_requests") == 8 * e.at("max_concurrency").get<std::uint64_t>());
+    CHECK(e.at("launch").get<std::string>().find("--data-parallel-size 8 --enable-expert-parallel") !=
+          std::string::npos);
+
+    // The table says the same in words.
+    const Run table = run_cli("--preset deepseek-v3 --engine vllm --tp 8 --gpu-memory 141GB --context 131072");
+    CHECK(table.out.find("weights per GPU   85,140,130,848 B") != std::string::npos);
+    CHECK(table.out.find("requests at once  4 of 131,072 tokens") != std::string::npos);
+}
+
+TEST_CASE("The tool's vLLM deployment: a layout that does not fit is an answer, not an error", "[cli][deployment]") {
+    // 64 GB GPUs: usable 57,600,000,000 against 85,140,130,848 + 4 GiB.
+    const Run r = run_cli("--preset deepseek-v3 --engine vllm --tp 8 --gpu-memory 64GB");
+    CHECK(r.code == 0);
+    CHECK(r.out.find("does not fit      the weights and reserve exceed the usable memory by 31,835,098,144 B") !=
+          std::string::npos);
+    const json d =
+        json::parse(run_cli("--preset deepseek-v3 --json --engine vllm --tp 8 --gpu-memory 64GB").out).at("deployment");
+    CHECK(d.at("fits") == false);
+    CHECK(d.at("shortfall") == 85'140'130'848ULL + 4'294'967'296ULL - 57'600'000'000ULL);
+}
+
+TEST_CASE("The tool's vLLM deployment: usage errors name the option", "[cli][deployment]") {
+    const auto err = [](const std::string& args) {
+        const Run r = run_cli(args);
+        CHECK(r.code == 2);
+        return r.err;
+    };
+    CHECK(err("--preset deepseek-v3 --engine sglang --gpu-memory 80GB").find("--engine: only vllm is modelled") !=
+          std::string::npos);
+    CHECK(err("--preset deepseek-v3 --engine vllm").find("--engine needs --gpu-memory") != std::string::npos);
+    CHECK(err("--preset deepseek-v3 --dp 2").find("--dp needs --engine vllm") != std::string::npos);
+    CHECK(err("--preset deepseek-v3 --engine vllm --gpu-memory 80GB --redundant-experts 8")
+              .find("--redundant-experts needs --ep") != std::string::npos);
+    CHECK(err("--preset deepseek-v3 --engine vllm --gpu-memory 80GB --gpu-util 1.5")
+              .find("--gpu-util: expected a fraction in (0, 1]") != std::string::npos);
+    CHECK(err("--preset deepseek-v3 --engine vllm --gpu-memory 80GB --dp 3 --ep")
+              .find("does not divide n_routed_experts plus the redundant experts") != std::string::npos);
+    CHECK(err("--preset deepseek-ocr --engine vllm --gpu-memory 80GB")
+              .find("the KV cache of a model without MLA is not modelled for a deployment yet") != std::string::npos);
+    CHECK(err("--preset deepseek-v4-flash --engine vllm --gpu-memory 80GB")
+              .find("DeepSeek-V4 is not modelled for a deployment yet") != std::string::npos);
+}

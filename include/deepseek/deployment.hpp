@@ -7,7 +7,10 @@
 #ifndef DEEPSEEK_CONFIG_DEPLOYMENT_HPP
 #define DEEPSEEK_CONFIG_DEPLOYMENT_HPP
 
+#include <array>
 #include <cstdint>
+#include <cstdio>
+#include <string>
 #include <type_traits>
 
 #include "config.hpp"
@@ -94,6 +97,82 @@ template <class C> struct GpuWeightsSum {
 
 } // namespace detail
 
+/// The KV-cache formats vLLM allocates for an MLA model (DeepSeek V2, V3, V3.2, Kimi-K2): one
+/// entry per token per layer, replicated on every tensor-parallel GPU (one KV head), in blocks
+/// of tokens that a request occupies whole. (vLLM's attention backends; the sizes are their
+/// docstrings' and `kv_cache_interface.py`'s, see docs/memory-model.md.)
+enum class VllmKvFormat {
+    flashmla,     ///< FlashMLA, `--kv-cache-dtype auto`: latent + rope key at the model dtype (V3: 1,152 B); block 64
+    flashmla_fp8, ///< FlashMLA, `fp8`: one byte each (V3: 576 B); block 64
+    fp8_ds_mla,   ///< FlashMLA sparse (V3.2), `fp8`: latent e4m3, a float32 scale per 128, rope key bf16 (656 B); block
+                  ///< 64
+    nvfp4_ds_mla, ///< FlashMLA sparse on SM100: latent e2m1, an e4m3 scale per 16, rope key e4m3 (352 B); block 64
+    cutlass_mla,  ///< CUTLASS MLA (SM100), `auto`: as flashmla; block 128
+    cutlass_mla_fp8, ///< CUTLASS MLA, `fp8`: as flashmla_fp8; block 128
+};
+
+template <> struct enum_table<VllmKvFormat> {
+    static constexpr std::array<EnumEntry<VllmKvFormat>, 6> entries{{
+        {VllmKvFormat::flashmla, "flashmla"},
+        {VllmKvFormat::flashmla_fp8, "flashmla_fp8"},
+        {VllmKvFormat::fp8_ds_mla, "fp8_ds_mla"},
+        {VllmKvFormat::nvfp4_ds_mla, "nvfp4_ds_mla"},
+        {VllmKvFormat::cutlass_mla, "cutlass_mla"},
+        {VllmKvFormat::cutlass_mla_fp8, "cutlass_mla_fp8"},
+    }};
+};
+
+/// The format vLLM's FlashMLA backends allocate for `--kv-cache-dtype` `kv_dtype` (unset:
+/// `auto`, the model dtype): fp8 is `fp8_ds_mla` on a model with V3.2's indexer (the sparse
+/// backend) and `flashmla_fp8` otherwise; anything else `flashmla`. (vLLM's choice for V3.2
+/// changed across versions; the format is an input of vllm_kv_entry for that reason.)
+template <class C>
+[[nodiscard]] constexpr VllmKvFormat default_vllm_kv_format(const C& c, const Optional<Dtype>& kv_dtype) noexcept {
+    if (!kv_dtype || *kv_dtype != Dtype::fp8) return VllmKvFormat::flashmla;
+    if constexpr (std::is_base_of_v<DeepseekV3Config, C>) {
+        if (has_indexer(c)) return VllmKvFormat::fp8_ds_mla;
+    }
+    (void)c;
+    return VllmKvFormat::flashmla_fp8;
+}
+
+/// One token's KV entry in one layer, and the block size.
+struct KvEntry {
+    std::uint64_t bytes = 0;  ///< the MLA entry, and V3.2's indexer key (132 B) on a model with one
+    std::uint64_t block = 64; ///< tokens per block
+};
+
+/// What one GPU has for the KV cache: its memory, the share vLLM may use, and what to keep back.
+/// An aggregate: name the fields.
+struct GpuBudget {
+    std::uint64_t gpu_memory = 0; ///< bytes of one GPU (H200: 141 GB as sold; give what the GPU reports)
+    double memory_fraction = 0.9; ///< vLLM's `--gpu-memory-utilization`
+    /// Kept for what is not modelled: activations, CUDA graphs, workspaces, and the absorbed MLA
+    /// matrices vLLM builds from kv_b_proj after loading (about 2 GB / tp for V3). The user's
+    /// figure; 4 GiB by default.
+    std::uint64_t reserve = std::uint64_t{4} << 30;
+    std::uint64_t context = 0; ///< tokens per request for max_requests; 0: default_context(c)
+};
+
+/// One GPU of a deployment: its weights, and the KV cache that fits beside them.
+struct GpuPlan {
+    GpuWeights weights{};
+    std::uint64_t usable = 0;             ///< floor(gpu_memory x memory_fraction)
+    bool fits = false;                    ///< weights + reserve <= usable
+    std::uint64_t shortfall = 0;          ///< when not: the bytes missing
+    KvEntry entry{};                      ///< per token per layer
+    std::uint64_t kv_layers = 0;          ///< layers with a cache on the GPU (the MTP module's when loaded)
+    std::uint64_t kv_bytes_per_token = 0; ///< entry.bytes x kv_layers
+    std::uint64_t kv_blocks = 0;          ///< whole blocks of every layer that fit beside weights and reserve
+    std::uint64_t kv_tokens = 0;          ///< kv_blocks x block: the GPU's capacity in tokens
+    std::uint64_t context = 0;            ///< tokens per request
+    /// Requests of `context` tokens at once, each in ceil(context / block) whole blocks, on one
+    /// tensor-parallel group (every GPU of it holds the same cache); vLLM logs the ratio as
+    /// "Maximum concurrency for N tokens per request".
+    std::uint64_t max_requests = 0;
+    std::uint64_t total_requests = 0; ///< max_requests x dp (each data-parallel group holds its own)
+};
+
 inline namespace DEEPSEEK_CONFIG_ABI_NAMESPACE {
 
 /// The weight bytes one GPU of vLLM deployment `d` holds, the checkpoint as released (DeepSeek's
@@ -151,26 +230,6 @@ template <class C>
     });
 }
 
-/// The KV-cache formats vLLM allocates for an MLA model (DeepSeek V2, V3, V3.2, Kimi-K2): one
-/// entry per token per layer, replicated on every tensor-parallel GPU (one KV head), in blocks
-/// of tokens that a request occupies whole. (vLLM's attention backends; the sizes are their
-/// docstrings' and `kv_cache_interface.py`'s, see docs/memory-model.md.)
-enum class VllmKvFormat {
-    flashmla,     ///< FlashMLA, `--kv-cache-dtype auto`: latent + rope key at the model dtype (V3: 1,152 B); block 64
-    flashmla_fp8, ///< FlashMLA, `fp8`: one byte each (V3: 576 B); block 64
-    fp8_ds_mla,   ///< FlashMLA sparse (V3.2), `fp8`: latent e4m3, a float32 scale per 128, rope key bf16 (656 B); block
-                  ///< 64
-    nvfp4_ds_mla, ///< FlashMLA sparse on SM100: latent e2m1, an e4m3 scale per 16, rope key e4m3 (352 B); block 64
-    cutlass_mla,  ///< CUTLASS MLA (SM100), `auto`: as flashmla; block 128
-    cutlass_mla_fp8, ///< CUTLASS MLA, `fp8`: as flashmla_fp8; block 128
-};
-
-/// One token's KV entry in one layer, and the block size.
-struct KvEntry {
-    std::uint64_t bytes = 0;  ///< the MLA entry, and V3.2's indexer key (132 B) on a model with one
-    std::uint64_t block = 64; ///< tokens per block
-};
-
 /// The entry of format `f` for `c`: the latent (kv_lora_rank) and rope key (qk_rope_head_dim),
 /// and DeepSeek-V3.2's indexer key (indexer_key_bytes_per_token_per_layer), which vLLM keeps in
 /// the same blocks. Errors: layout_needs_mla (a model without MLA), layout_not_for_v4.
@@ -208,37 +267,6 @@ template <class C> [[nodiscard]] constexpr Result<KvEntry, MemoryError> vllm_kv_
     }
 }
 
-/// What one GPU has for the KV cache: its memory, the share vLLM may use, and what to keep back.
-/// An aggregate: name the fields.
-struct GpuBudget {
-    std::uint64_t gpu_memory = 0; ///< bytes of one GPU (H200: 141 GB as sold; give what the GPU reports)
-    double memory_fraction = 0.9; ///< vLLM's `--gpu-memory-utilization`
-    /// Kept for what is not modelled: activations, CUDA graphs, workspaces, and the absorbed MLA
-    /// matrices vLLM builds from kv_b_proj after loading (about 2 GB / tp for V3). The user's
-    /// figure; 4 GiB by default.
-    std::uint64_t reserve = std::uint64_t{4} << 30;
-    std::uint64_t context = 0; ///< tokens per request for max_requests; 0: default_context(c)
-};
-
-/// One GPU of a deployment: its weights, and the KV cache that fits beside them.
-struct GpuPlan {
-    GpuWeights weights{};
-    std::uint64_t usable = 0;             ///< floor(gpu_memory x memory_fraction)
-    bool fits = false;                    ///< weights + reserve <= usable
-    std::uint64_t shortfall = 0;          ///< when not: the bytes missing
-    KvEntry entry{};                      ///< per token per layer
-    std::uint64_t kv_layers = 0;          ///< layers with a cache on the GPU (the MTP module's when loaded)
-    std::uint64_t kv_bytes_per_token = 0; ///< entry.bytes x kv_layers
-    std::uint64_t kv_blocks = 0;          ///< whole blocks of every layer that fit beside weights and reserve
-    std::uint64_t kv_tokens = 0;          ///< kv_blocks x block: the GPU's capacity in tokens
-    std::uint64_t context = 0;            ///< tokens per request
-    /// Requests of `context` tokens at once, each in ceil(context / block) whole blocks, on one
-    /// tensor-parallel group (every GPU of it holds the same cache); vLLM logs the ratio as
-    /// "Maximum concurrency for N tokens per request".
-    std::uint64_t max_requests = 0;
-    std::uint64_t total_requests = 0; ///< max_requests x dp (each data-parallel group holds its own)
-};
-
 /// One GPU of vLLM deployment `d` with cache format `f` on budget `b`. A layout whose weights and
 /// reserve do not fit is not an error: `fits` is false and `shortfall` says by how much; one that
 /// fits with room for no block has 0 kv_blocks. Errors: those of weights_per_gpu and
@@ -256,7 +284,7 @@ template <class C> [[nodiscard]] constexpr Result<GpuPlan, MemoryError> plan_gpu
         p.weights = *weights;
         p.entry = *entry;
         p.usable = static_cast<std::uint64_t>(static_cast<double>(b.gpu_memory) * b.memory_fraction);
-        p.kv_layers = c.num_hidden_layers + (d.mtp ? c.num_nextn_predict_layers : 0);
+        p.kv_layers = c.num_hidden_layers + (d.mtp ? mtp_layer_count(c) : 0);
         p.kv_bytes_per_token = detail::checked_mul(p.entry.bytes, p.kv_layers, what);
         p.context = b.context != 0 ? b.context : default_context(c);
         const std::uint64_t held = detail::checked_add(p.weights.total(), b.reserve, what);
@@ -275,6 +303,30 @@ template <class C> [[nodiscard]] constexpr Result<GpuPlan, MemoryError> plan_gpu
 }
 
 } // namespace DEEPSEEK_CONFIG_ABI_NAMESPACE
+
+/// The `vllm serve` command line for a deployment (MODEL standing for the model's path or name):
+/// `--tensor-parallel-size`, and when set `--data-parallel-size`, `--enable-expert-parallel`,
+/// EPLB's redundant experts (`--enable-eplb --eplb-config`, vLLM 0.11's spelling; older versions
+/// took `--num-redundant-experts`), `--gpu-memory-utilization`, `--max-model-len` and
+/// `--kv-cache-dtype fp8` for the FP8 formats. MTP is `--speculative-config` with the method
+/// `deepseek_mtp`.
+inline std::string vllm_launch_command(const Deployment& d, const GpuBudget& b, VllmKvFormat f, std::uint64_t context) {
+    std::string out = "vllm serve MODEL --tensor-parallel-size " + std::to_string(d.tp);
+    if (d.dp != 1) out += " --data-parallel-size " + std::to_string(d.dp);
+    if (d.expert_parallel) out += " --enable-expert-parallel";
+    if (d.redundant_experts != 0)
+        out += " --enable-eplb --eplb-config '{\"num_redundant_experts\":" + std::to_string(d.redundant_experts) + "}'";
+    if (d.mtp) out += " --speculative-config '{\"method\":\"deepseek_mtp\",\"num_speculative_tokens\":1}'";
+    char fraction[32];
+    std::snprintf(fraction, sizeof fraction, "%g", b.memory_fraction);
+    out += std::string(" --gpu-memory-utilization ") + fraction;
+    out += " --max-model-len " + std::to_string(context);
+    if (f == VllmKvFormat::flashmla_fp8 || f == VllmKvFormat::fp8_ds_mla || f == VllmKvFormat::cutlass_mla_fp8)
+        out += " --kv-cache-dtype fp8";
+    else if (f == VllmKvFormat::nvfp4_ds_mla)
+        out += " --kv-cache-dtype nvfp4_ds_mla";
+    return out;
+}
 
 } // namespace deepseek
 

@@ -17,6 +17,7 @@
 
 #include "any_config.hpp"
 #include "config.hpp"
+#include "deployment.hpp"
 #include "detail/json_common.hpp"
 #include "document.hpp"
 #include "enums.hpp"
@@ -251,6 +252,42 @@ template <class D, std::enable_if_t<std::is_same_v<D, Document>, int> = 0>
     out["model_type"] = file_model_type(doc);
     out["not_modelled"] = not_modelled(doc);
     return out;
+}
+
+/// One GPU of a vLLM deployment as JSON (the tool's `deployment` object): engine, tp, dp, ep,
+/// redundant_experts, mtp, gpus, kv_format, gpu_memory, memory_fraction, reserve, usable, fits,
+/// shortfall, weights_bytes_per_gpu, routed_experts_bytes, other_weights_bytes, experts_per_gpu,
+/// kv_bytes_per_token, kv_block, kv_blocks, kv_capacity_tokens, context, max_concurrency (requests
+/// of `context` tokens per tensor-parallel group), total_requests and launch.
+template <int N = 0> [[nodiscard]] detail::json_t<N> gpu_plan_to_json(const GpuPlan& p, const Deployment& d,
+                                                                      VllmKvFormat f, const GpuBudget& b) {
+    using Json = detail::json_t<N>;
+    return Json{{"engine", "vllm"},
+                {"tp", d.tp},
+                {"dp", d.dp},
+                {"ep", d.expert_parallel},
+                {"redundant_experts", d.redundant_experts},
+                {"mtp", d.mtp},
+                {"gpus", p.weights.gpus},
+                {"kv_format", std::string(to_string(f))},
+                {"gpu_memory", b.gpu_memory},
+                {"memory_fraction", b.memory_fraction},
+                {"reserve", b.reserve},
+                {"usable", p.usable},
+                {"fits", p.fits},
+                {"shortfall", p.shortfall},
+                {"weights_bytes_per_gpu", p.weights.total()},
+                {"routed_experts_bytes", p.weights.routed_experts},
+                {"other_weights_bytes", p.weights.other},
+                {"experts_per_gpu", p.weights.experts_per_gpu},
+                {"kv_bytes_per_token", p.kv_bytes_per_token},
+                {"kv_block", p.entry.block},
+                {"kv_blocks", p.kv_blocks},
+                {"kv_capacity_tokens", p.kv_tokens},
+                {"context", p.context},
+                {"max_concurrency", p.max_requests},
+                {"total_requests", p.total_requests},
+                {"launch", vllm_launch_command(d, b, f, p.context)}};
 }
 
 /// An index comparison as JSON: file, index_tensors, manifest_tensors, missing, unexpected,
