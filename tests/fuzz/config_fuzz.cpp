@@ -2,6 +2,7 @@
 // save/parse round trip on whatever parses. A deepseek::Error or ArithmeticOverflow is an expected
 // outcome; anything else (a crash, a sanitizer report, a leak, another exception escaping, a
 // round trip that changes the config) aborts the run.
+#include <deepseek/deployment.hpp>
 #include <deepseek/json.hpp>
 #include <deepseek/memory.hpp>
 #include <deepseek/report.hpp>
@@ -57,6 +58,19 @@ template <class C> void exercise_memory(const C& c) {
             c, test_support::budget_query(std::uint64_t{640} << 30, Dtype::fp8, layout, Dtype::fp8, 4, 8));
     }
     (void)make_report(c, ReportOptions{});
+    // One GPU of vLLM deployments: Results, throwing nothing; a plan's figures add up.
+    for (const Deployment d :
+         {Deployment{8, 1, false, 0, false}, Deployment{1, 8, true, 32, true}, Deployment{4, 4, true, 0, false}}) {
+        (void)weights_per_gpu(c, d);
+        for (const VllmKvFormat f : {VllmKvFormat::flashmla, VllmKvFormat::fp8_ds_mla, VllmKvFormat::cutlass_mla}) {
+            GpuBudget b{};
+            b.gpu_memory = std::uint64_t{141} * 1000 * 1000 * 1000;
+            const auto p = plan_gpu(c, d, f, b);
+            if (p && p->fits && p->kv_blocks > 0 && p->kv_bytes_per_token != 0 &&
+                p->weights.total() + b.reserve + p->kv_blocks * p->entry.block * p->kv_bytes_per_token > p->usable)
+                die("plan_gpu: weights, reserve and KV blocks exceed the usable memory");
+        }
+    }
     if constexpr (std::is_same_v<C, DeepseekV4Config>) {
         // DeepSeek-V4's cache in every engine format, and the largest context of a budget.
         for (const V4KvFormat f : {V4KvFormat::demo_bf16, V4KvFormat::vllm_fp8, V4KvFormat::sglang_fp8,
