@@ -221,3 +221,12 @@ TEST_CASE("One GPU with everything loaded holds the checkpoint as released", "[d
     d.mtp = false;
     CHECK(weights_per_gpu(P::deepseek_v4_flash, d).has_value());
 }
+
+TEST_CASE("What vLLM's loader skips is not held: Kimi-K2's rotary inv_freq buffers", "[deployment]") {
+    // Kimi-K2's checkpoint stores self_attn.rotary_emb.inv_freq in each of its 61 layers, [56]
+    // bf16 (7168 / 64 heads / 2, as its index lists them); vLLM skips them when loading (it
+    // computes them): 61 x 112 bytes.
+    Deployment d{};
+    d.mtp = true;
+    CHECK(checkpoint_bytes(P::kimi_k2) - weights_per_gpu(P::kimi_k2, d).value().total() == 61 * 56 * 2);
+}

@@ -84,6 +84,9 @@ template <class C> struct GpuWeightsSum {
     MemoryError error = MemoryError::none;
 
     constexpr void add(const TensorSpec& t, std::uint64_t n) {
+        // vLLM's loader skips the rotary inv_freq buffers a checkpoint may hold (Kimi-K2's): it
+        // computes them. (DeepSeek-V4's tid2eid, also a buffer, is loaded.)
+        if (t.part == Part::buffer && t.suffix == "self_attn.rotary_emb.inv_freq") return;
         if (t.split == Split::experts) return experts.add(t, n);
         if (tp != 1 && t.storage == Storage::fp8_linear && block_rows != 0 && t.shape.rank == 2) {
             const bool rows = t.split == Split::rows, cols = t.split == Split::cols;
