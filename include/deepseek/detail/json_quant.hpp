@@ -62,10 +62,16 @@ template <class C> std::string resolve_exclusions(WeightQuantization& q, const C
     const std::uint64_t last_expert = c.n_routed_experts && *c.n_routed_experts > 0 ? *c.n_routed_experts - 1 : 0;
     const std::string layers_prefix = std::string(prefix) + "model.layers.";
     const std::string lm_head = std::string(prefix) + "lm_head";
-    // A Linear's name inside a decoder layer: "self_attn.q_a_proj", "mlp.experts.{j}.gate_proj".
-    const auto in_layer = [](const LinearName& n, std::uint64_t expert) {
-        return n.group.empty() ? std::string(n.module)
-                               : std::string(n.group) + std::to_string(expert) + "." + std::string(n.module);
+    // A Linear's name inside a decoder layer, written into `out` (a buffer reused):
+    // "self_attn.q_a_proj", "mlp.experts.{j}.gate_proj".
+    const auto in_layer = [](std::string& out, const LinearName& n, std::uint64_t expert) -> const std::string& {
+        out.assign(n.group);
+        if (!n.group.empty()) {
+            out += std::to_string(expert);
+            out += '.';
+        }
+        out += n.module;
+        return out;
     };
     // Each pattern's matches are counted before they are made, at most what it can need.
     std::uint64_t matches_left = exclusion_match_budget;
@@ -86,7 +92,7 @@ template <class C> std::string resolve_exclusions(WeightQuantization& q, const C
                                    " name matches to resolve is not modelled";
     std::array<std::string, linear_kind_count> module0; // expert 0's for the experts
     for (const LinearName& n : linear_names) {
-        if (n.kind != LinearKind::lm_head) module0[static_cast<std::size_t>(n.kind)] = in_layer(n, 0);
+        if (n.kind != LinearKind::lm_head) in_layer(module0[static_cast<std::size_t>(n.kind)], n, 0);
     }
     std::array<std::string, linear_kind_count> full0; // layer 0's names, built when first needed
     // The kinds a pattern keeps in a layer (bit k: LinearKind k), and those it keeps for some
@@ -105,11 +111,7 @@ template <class C> std::string resolve_exclusions(WeightQuantization& q, const C
                 m.kept |= bit;
             } else if (!n.group.empty() && p.index_sensitive()) {
                 for (std::uint64_t j = 1; j <= last_expert; ++j) {
-                    expert_name.assign(n.group); // in_layer(n, j), in a buffer reused
-                    expert_name += std::to_string(j);
-                    expert_name += '.';
-                    expert_name += n.module;
-                    if (hit(expert_name)) {
+                    if (hit(in_layer(expert_name, n, j))) {
                         m.partial |= bit;
                         break;
                     }
