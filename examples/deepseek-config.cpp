@@ -70,15 +70,18 @@ options:
                          prints the largest context that fits
   --tensors              list every tensor of the checkpoint: name, shape, dtype
 
-One GPU of a vLLM deployment (MLA models: DeepSeek V2, V3, V3.2, Kimi-K2):
-  --engine vllm          print what each GPU holds under --tp, --dp and --ep: the weights,
-                         the KV cache that fits beside them in --kv-dtype (fp8: FP8 cache),
-                         the requests of --context tokens at once, and the vllm serve line
+A vLLM deployment (MLA models: DeepSeek V2, V3, V3.2, Kimi-K2):
+  --engine vllm          print what each GPU holds under --tp, --pp, --dp and --ep: the
+                         weights by component, the KV cache that fits beside them in
+                         --kv-dtype (fp8: FP8 cache), the requests of --context tokens at
+                         once, and the vllm serve line
   --gpu-memory SIZE      bytes of one GPU, e.g. 141GB (needed with --engine)
   --gpu-util F           vLLM's --gpu-memory-utilization (default 0.9)
   --reserve SIZE         kept for activations, CUDA graphs and what vLLM builds after
                          loading (default 4GiB)
-  --dp N                 data-parallel groups of --tp GPUs (default 1)
+  --pp N                 pipeline stages, each on --tp GPUs, holding whole layers by vLLM's
+                         split (default 1)
+  --dp N                 data-parallel groups of --tp x --pp GPUs (default 1)
   --ep                   expert parallelism: the routed experts spread whole over tp x dp GPUs
   --redundant-experts N  EPLB's redundant experts, spread with the others (needs --ep)
   --check-index FILE     compare a model.safetensors.index.json with the tensor manifest
@@ -304,6 +307,8 @@ CliOptions parse_arguments(int argc, char** argv) {
             o.gpu.memory_fraction = parse_fraction(arg, value());
         else if (arg == "--reserve")
             o.gpu.reserve = parse_size(value());
+        else if (arg == "--pp")
+            o.deployment.pp = parse_count(arg, value());
         else if (arg == "--dp")
             o.deployment.dp = parse_count(arg, value());
         else if (arg == "--ep")
@@ -345,6 +350,7 @@ CliOptions parse_arguments(int argc, char** argv) {
     }
     if (!o.engine) {
         const char* needs = o.gpu.gpu_memory != 0            ? "--gpu-memory"
+                            : o.deployment.pp != 1           ? "--pp"
                             : o.deployment.dp != 1           ? "--dp"
                             : o.deployment.expert_parallel   ? "--ep"
                             : o.deployment.redundant_experts ? "--redundant-experts"
@@ -764,27 +770,61 @@ template <class Budget> void print_pages(std::ostream& os, const Budget& b, cons
 
 std::string bytes_and_human(std::uint64_t n) { return grouped(n) + " B (" + human_bytes(n) + ")"; }
 
-void print_gpu_plan(std::ostream& os, const deepseek::GpuPlan& p, const deepseek::Deployment& d,
-                    deepseek::VllmKvFormat f, const deepseek::GpuBudget& b) {
-    os << "\nvLLM deployment: " << p.weights.gpus << " GPUs (tp " << d.tp << ", dp " << d.dp
-       << (d.expert_parallel ? ", expert parallel" : "") << (d.mtp ? ", MTP loaded" : ", MTP not loaded") << ")\n";
-    os << "  GPU memory        " << bytes_and_human(b.gpu_memory) << ", usable " << bytes_and_human(p.usable) << " (x "
-       << b.memory_fraction << "), reserve " << bytes_and_human(b.reserve) << "\n";
-    os << "  weights per GPU   " << bytes_and_human(p.weights.total()) << " (routed experts "
-       << bytes_and_human(p.weights.routed_experts);
-    if (d.expert_parallel) os << ", " << p.weights.experts_per_gpu << " per MoE layer";
-    os << "; the rest " << bytes_and_human(p.weights.other) << ")\n";
-    if (!p.fits) {
-        os << "  does not fit      the weights and reserve exceed the usable memory by " << bytes_and_human(p.shortfall)
-           << "\n";
-        return;
+/// One GPU's weights by component (those it holds any of).
+void print_gpu_weights(std::ostream& os, const deepseek::GpuWeights& w, const deepseek::Deployment& d) {
+    for (const auto& e : deepseek::enum_table<deepseek::Part>::entries) {
+        if (w.of(e.first) == 0) continue;
+        std::string name(e.second);
+        name.resize(18, ' ');
+        os << "    " << name << bytes_and_human(w.of(e.first));
+        if (e.first == deepseek::Part::routed_experts && d.expert_parallel)
+            os << ", " << w.experts_per_gpu << " experts per MoE layer";
+        os << "\n";
     }
-    os << "  KV cache          " << deepseek::to_string(f) << ", " << grouped(p.kv_bytes_per_token)
-       << " B per token, blocks of " << p.entry.block << " tokens\n";
-    os << "  KV capacity       " << grouped(p.kv_blocks) << " blocks, " << grouped(p.kv_tokens) << " tokens per GPU\n";
-    os << "  requests at once  " << grouped(p.max_requests) << " of " << grouped(p.context) << " tokens per tp group, "
-       << grouped(p.total_requests) << " in all\n";
-    os << "  launch            " << deepseek::vllm_launch_command(d, b, f, p.context) << "\n";
+    if (w.mtp != 0) os << "    mtp               " << bytes_and_human(w.mtp) << "\n";
+}
+
+std::string layer_range(const deepseek::LayerRange& r) {
+    return r.count == 1 ? std::to_string(r.first)
+                        : std::to_string(r.first) + "-" + std::to_string(r.first + r.count - 1);
+}
+
+template <class C> void print_deployment_plan(std::ostream& os, const C& c, const deepseek::DeploymentPlan& plan,
+                                              const deepseek::Deployment& d, deepseek::VllmKvFormat f,
+                                              const deepseek::GpuBudget& b) {
+    os << "\nvLLM deployment: " << plan.gpus << " GPUs (tp " << d.tp << ", pp " << d.pp << ", dp " << d.dp
+       << (d.expert_parallel ? ", expert parallel" : "") << (d.mtp ? ", MTP loaded" : ", MTP not loaded") << ")\n";
+    os << "  GPU memory        " << bytes_and_human(b.gpu_memory) << ", usable " << bytes_and_human(plan.usable)
+       << " (x " << b.memory_fraction << "), reserve " << bytes_and_human(b.reserve) << "\n";
+    std::uint64_t per_token = 0; // with one stage
+    for (std::uint64_t s = 0; s < d.pp; ++s) {
+        const deepseek::GpuPlan p = deepseek::plan_gpu(c, d, f, b, s).value(); // plan_deployment checked it
+        per_token = p.kv_bytes_per_token;
+        if (d.pp == 1)
+            os << "  weights per GPU   " << bytes_and_human(p.weights.total()) << "\n";
+        else
+            os << "  stage " << s << " (layers " << layer_range(p.weights.layers) << ")"
+               << (s == 0 ? ", with the embedding" : "") << (s + 1 == d.pp ? ", with the head" : "")
+               << ": weights per GPU " << bytes_and_human(p.weights.total()) << "\n";
+        print_gpu_weights(os, p.weights, d);
+        if (!p.fits) {
+            os << "  does not fit      the weights and reserve exceed the usable memory by "
+               << bytes_and_human(p.shortfall) << "\n";
+        } else if (d.pp != 1) {
+            os << "    KV cache          " << grouped(p.kv_bytes_per_token) << " B per token (" << p.kv_layers
+               << " layers), room for " << grouped(p.kv_blocks) << " blocks\n";
+        }
+    }
+    if (!plan.fits) return;
+    os << "  KV cache          " << deepseek::to_string(f) << ", " << grouped(plan.entry.bytes)
+       << " B per token per layer, blocks of " << plan.entry.block << " tokens";
+    if (d.pp == 1) os << ", " << grouped(per_token) << " B per token";
+    os << "\n";
+    os << "  KV capacity       " << grouped(plan.kv_blocks) << " blocks, " << grouped(plan.kv_tokens) << " tokens"
+       << (d.pp == 1 ? " per GPU" : " (the fewest of any stage: vLLM gives every GPU as many)") << "\n";
+    os << "  requests at once  " << grouped(plan.max_requests) << " of " << grouped(plan.context) << " tokens per "
+       << (d.pp == 1 ? "tp group" : "pipeline") << ", " << grouped(plan.total_requests) << " in all\n";
+    os << "  launch            " << deepseek::vllm_launch_command(d, b, f, plan.context) << "\n";
 }
 
 template <class C> int run(const C& c, const deepseek::Document& doc, const CliOptions& o, const std::string& source) {
@@ -823,11 +863,11 @@ template <class C> int run(const C& c, const deepseek::Document& doc, const CliO
         throw usage_error(what);
     }
     const deepseek::Report& r = *made;
-    std::optional<deepseek::GpuPlan> plan;
+    std::optional<deepseek::DeploymentPlan> plan;
     deepseek::VllmKvFormat kv_format = deepseek::VllmKvFormat::flashmla;
     if (o.engine) {
         kv_format = deepseek::default_vllm_kv_format(c, o.report.kv_dtype);
-        const auto planned = deepseek::plan_gpu(c, o.deployment, kv_format, o.gpu);
+        const auto planned = deepseek::plan_deployment(c, o.deployment, kv_format, o.gpu);
         if (!planned) {
             const deepseek::MemoryError e = planned.error();
             throw usage_error("--engine vllm: " + (e == deepseek::MemoryError::layout_needs_mla
@@ -853,12 +893,12 @@ template <class C> int run(const C& c, const deepseek::Document& doc, const CliO
             report["tensors"] = json::parse(tensors.str());
         }
         if (pages) add_pages_json(report, *pages);
-        if (plan) report["deployment"] = deepseek::gpu_plan_to_json(*plan, o.deployment, kv_format, o.gpu);
+        if (plan) report["deployment"] = deepseek::deployment_plan_to_json(c, *plan, o.deployment, kv_format, o.gpu);
         out << report.dump(2) << "\n";
     } else {
         print_table(out, c, doc, r, source, o.report.budget, o.path.has_value());
         if (pages) print_pages(out, *pages, r, o.report.budget);
-        if (plan) print_gpu_plan(out, *plan, o.deployment, kv_format, o.gpu);
+        if (plan) print_deployment_plan(out, c, *plan, o.deployment, kv_format, o.gpu);
         if (o.tensors) {
             out << "\ntensors\n";
             print_tensors(out, c, false);

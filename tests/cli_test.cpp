@@ -1008,7 +1008,15 @@ TEST_CASE("The tool's vLLM deployment: one GPU of DeepSeek-V3 under TP 8 and und
     CHECK(d.at("weights_bytes_per_gpu") == 85'140'130'848ULL);
     CHECK(d.at("gpus") == 8);
     CHECK(d.at("kv_format") == "flashmla");
-    CHECK(d.at("kv_bytes_per_token") == 61 * 1152);
+    REQUIRE(d.at("stages").size() == 1);
+    CHECK(d.at("stages")[0].at("kv_bytes_per_token") == 61 * 1152);
+    CHECK(d.at("stages")[0].at("layers") == json::array({0, 61}));
+    // By component, written out in tests/deployment_test.cpp: the routed experts 256 x 58 x
+    // 44,050,944 / 8 bytes, the attention 61 x (923,700,064 / 61 + 10,492,515,328 / 61 / 8).
+    CHECK(d.at("stages")[0].at("weights_by_component").at("routed_experts") == 256ULL * 58 * 44'050'944 / 8);
+    CHECK(d.at("stages")[0].at("weights_by_component").at("mtp") == 0);
+    CHECK(d.at("pp") == 1);
+    CHECK(d.at("dp_attention") == false);
     // (126,900,000,000 - 85,140,130,848 - 4 GiB) / (70,272 x 64) = 8,330 whole blocks; a
     // 131,072-token request takes 2,048 of them.
     CHECK(d.at("kv_blocks") == 8330);
@@ -1030,6 +1038,42 @@ TEST_CASE("The tool's vLLM deployment: one GPU of DeepSeek-V3 under TP 8 and und
     const Run table = run_cli("--preset deepseek-v3 --engine vllm --tp 8 --gpu-memory 141GB --context 131072");
     CHECK(table.out.find("weights per GPU   85,140,130,848 B") != std::string::npos);
     CHECK(table.out.find("requests at once  4 of 131,072 tokens") != std::string::npos);
+    CHECK(table.out.find("    routed_experts    81,758,552,064 B") != std::string::npos);
+}
+
+TEST_CASE("The tool's vLLM deployment: two nodes as TP 8 x PP 2, stage by stage", "[cli][deployment][pp]") {
+    // vLLM's split of V3's 61 layers over 2 stages: 31 and 30 (get_pp_indices; deployment_test).
+    const Run r = run_cli("--preset deepseek-v3 --json --engine vllm --tp 8 --pp 2 --gpu-memory 141GB");
+    REQUIRE(r.code == 0);
+    const json d = json::parse(r.out).at("deployment");
+    CHECK(d.at("gpus") == 16);
+    CHECK(d.at("pp") == 2);
+    REQUIRE(d.at("stages").size() == 2);
+    CHECK(d.at("stages")[0].at("layers") == json::array({0, 31}));
+    CHECK(d.at("stages")[1].at("layers") == json::array({31, 30}));
+    CHECK(d.at("stages")[0].at("kv_bytes_per_token") == 31 * 1152);
+    CHECK(d.at("stages")[1].at("kv_bytes_per_token") == 30 * 1152);
+    CHECK(d.at("stages")[0].at("weights_by_component").at("lm_head") == 0);
+    CHECK(d.at("stages")[1].at("weights_by_component").at("embedding") == 0);
+    CHECK(d.at("stages")[1].at("weights_by_component").at("lm_head") == 129'280ULL * 7168 * 2 / 8);
+    // The deployment's capacity is the fewest blocks of any stage; its weights the largest stage's.
+    const auto blocks0 = d.at("stages")[0].at("kv_blocks").get<std::uint64_t>();
+    const auto blocks1 = d.at("stages")[1].at("kv_blocks").get<std::uint64_t>();
+    CHECK(d.at("kv_blocks") == (blocks0 < blocks1 ? blocks0 : blocks1));
+    CHECK(d.at("launch").get<std::string>().find("--tensor-parallel-size 8 --pipeline-parallel-size 2") !=
+          std::string::npos);
+    const Run table = run_cli("--preset deepseek-v3 --engine vllm --tp 8 --pp 2 --gpu-memory 141GB");
+    CHECK(table.out.find("stage 0 (layers 0-30), with the embedding: weights per GPU") != std::string::npos);
+    CHECK(table.out.find("stage 1 (layers 31-60), with the head: weights per GPU") != std::string::npos);
+    // Refused: more stages than layers; MTP under pipelining (not modelled); --pp without --engine.
+    const Run many = run_cli("--preset deepseek-v3 --engine vllm --pp 62 --gpu-memory 141GB");
+    CHECK(many.code == 2);
+    CHECK(many.err.find("--engine vllm: the pipeline-parallel size must be 1 to the number of decoder layers") !=
+          std::string::npos);
+    const Run mtp = run_cli("--preset deepseek-v3 --engine vllm --pp 2 --mtp --gpu-memory 141GB");
+    CHECK(mtp.code == 2);
+    CHECK(mtp.err.find("pipeline stages are not modelled for a loaded MTP module") != std::string::npos);
+    CHECK(run_cli("--preset deepseek-v3 --pp 2").err.find("--pp needs --engine vllm") != std::string::npos);
 }
 
 TEST_CASE("The tool's vLLM deployment: a layout that does not fit is an answer, not an error", "[cli][deployment]") {

@@ -5,6 +5,9 @@
 #include <deepseek/presets.hpp>
 
 #include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
 
 #include "catch.hpp"
 
@@ -43,7 +46,11 @@ constexpr std::uint64_t expert_parallel(std::uint64_t experts_per_gpu) {
     return replicated + split_but_experts + experts_per_gpu * routed_layer_expert; // attention TP 1
 }
 
-constexpr Deployment tp8{8, 1, false, 0, false};
+constexpr Deployment tp8 = [] {
+    Deployment d{};
+    d.tp = 8;
+    return d;
+}();
 static_assert(weights_per_gpu(P::deepseek_v3, tp8).value().total() == 85'140'130'848); // at compile time
 
 } // namespace
@@ -54,7 +61,7 @@ TEST_CASE("vLLM tensor parallelism: DeepSeek-V3 on 8 and 16 GPUs", "[deployment]
     d.tp = 8;
     const GpuWeights w8 = weights_per_gpu(P::deepseek_v3, d).value();
     CHECK(w8.total() == 85'140'130'848);
-    CHECK(w8.routed_experts == 256 * routed_layer_expert / 8);
+    CHECK(w8.of(Part::routed_experts) == 256 * routed_layer_expert / 8);
     CHECK(w8.experts_per_gpu == 0);
     d.tp = 16;
     CHECK(weights_per_gpu(P::deepseek_v3, d).value().total() == 43'139'382'208);
@@ -75,7 +82,7 @@ TEST_CASE("vLLM expert parallelism and EPLB's redundant experts: DeepSeek-V3", "
     const GpuWeights w = weights_per_gpu(P::deepseek_v3, d).value();
     CHECK(w.experts_per_gpu == 32);
     CHECK(w.total() == 100'840'747'360);
-    CHECK(w.other == replicated + split_but_experts);
+    CHECK(w.total() - w.of(Part::routed_experts) == replicated + split_but_experts);
     d.dp = 16;
     CHECK(weights_per_gpu(P::deepseek_v3, d).value().total() == 59'961'471'328);
 
@@ -133,8 +140,10 @@ TEST_CASE("Loading the MTP module adds it whole to one GPU's share", "[deploymen
     Deployment d{};
     d.mtp = true;
     const std::uint64_t with = weights_per_gpu(P::deepseek_v3, d).value().total();
+    CHECK(weights_per_gpu(P::deepseek_v3, d).value().mtp == mtp_layer);
     d.mtp = false;
     CHECK(with - weights_per_gpu(P::deepseek_v3, d).value().total() == mtp_layer);
+    CHECK(weights_per_gpu(P::deepseek_v3, d).value().mtp == 0);
 }
 
 TEST_CASE("vLLM's MLA cache formats: bytes per token per layer and blocks", "[deployment][kv]") {
@@ -229,4 +238,159 @@ TEST_CASE("What vLLM's loader skips is not held: Kimi-K2's rotary inv_freq buffe
     Deployment d{};
     d.mtp = true;
     CHECK(checkpoint_bytes(P::kimi_k2) - weights_per_gpu(P::kimi_k2, d).value().total() == 61 * 56 * 2);
+}
+
+TEST_CASE("Weights per GPU by component: DeepSeek-V3 under vLLM TP 8", "[deployment]") {
+    // Each component written out from the tensors above; a scale counts with its weight.
+    const GpuWeights w = weights_per_gpu(P::deepseek_v3, tp8).value();
+    // Attention: q_a, kv_a and their norms replicated, q_b, kv_b and o split 8 ways.
+    CHECK(w.of(Part::attention) == 61 * (attn_replicated + attn_split / 8));
+    CHECK(w.of(Part::norm) == 61 * layer_norms + final_norm);
+    CHECK(w.of(Part::dense_mlp) == 3 * dense_mlp / 8);
+    CHECK(w.of(Part::router) == 58 * router);
+    CHECK(w.of(Part::shared_experts) == 58 * expert / 8);
+    CHECK(w.of(Part::routed_experts) == 58 * 256 * expert / 8);
+    CHECK(w.of(Part::embedding) == embedding / 8);
+    CHECK(w.of(Part::lm_head) == head / 8);
+    CHECK(w.of(Part::indexer) == 0);
+    CHECK(w.of(Part::scale) == 0); // no component of their own
+    CHECK(w.mtp == 0);
+    CHECK(w.total() == 85'140'130'848);
+    CHECK(to_string(Part::routed_experts) == "routed_experts");
+    CHECK(to_string(Part::norm) == "norms");
+}
+
+TEST_CASE("vLLM's pipeline stages: layers by get_pp_indices, the embedding first, the head last", "[deployment][pp]") {
+    // vLLM's get_pp_indices (vllm/distributed/utils.py): num_hidden_layers / pp each, the remainder
+    // one each to the second-to-last stage, the one before, ... V3's 61 layers (the reference's
+    // table, next-capabilities.md §5.5): pp 2 [31, 30], pp 4 [15, 15, 16, 15], pp 8
+    // [7, 7, 8, 8, 8, 8, 8, 7]; DeepSeek-V2's 60 layers at pp 7: 8 each and 4 over, [8, 8, 9, 9, 9, 9, 8].
+    const auto stages = [](const auto& c, std::uint64_t pp) {
+        Deployment d{};
+        d.pp = pp;
+        std::vector<std::uint64_t> counts;
+        std::uint64_t next = 0;
+        for (std::uint64_t s = 0; s < pp; ++s) {
+            const LayerRange r = pipeline_stage_layers(c, d, s);
+            CHECK(r.first == next); // contiguous, from layer 0
+            next = r.first + r.count;
+            counts.push_back(r.count);
+        }
+        CHECK(next == c.num_hidden_layers);
+        return counts;
+    };
+    using V = std::vector<std::uint64_t>;
+    CHECK(stages(P::deepseek_v3, 1) == V{61});
+    CHECK(stages(P::deepseek_v3, 2) == V{31, 30});
+    CHECK(stages(P::deepseek_v3, 4) == V{15, 15, 16, 15});
+    CHECK(stages(P::deepseek_v3, 8) == V{7, 7, 8, 8, 8, 8, 8, 7});
+    CHECK(stages(P::deepseek_v2, 7) == V{8, 8, 9, 9, 9, 9, 8});
+    CHECK(stages(P::deepseek_v3, 61) == V(61, 1));
+
+    // V3 on two nodes, TP 8 x PP 2: stage 0 holds layers 0-30 (the 3 dense layers and 28 MoE
+    // layers) and the embedding, stage 1 layers 31-60 (30 MoE layers), the final norm and the head.
+    Deployment d{};
+    d.tp = 8;
+    d.pp = 2;
+    constexpr std::uint64_t stage0 = 31 * (attn_replicated + layer_norms) + 28 * router +
+                                     (31 * attn_split + 3 * dense_mlp + 28 * expert + embedding) / 8 +
+                                     28 * 256 * expert / 8;
+    constexpr std::uint64_t stage1 = 30 * (attn_replicated + layer_norms) + 30 * router + final_norm +
+                                     (30 * attn_split + 30 * expert + head) / 8 + 30 * 256 * expert / 8;
+    static_assert(stage0 + stage1 == tp_only(8)); // the two stages hold one TP 8 GPU's share between them
+    const GpuWeights w0 = weights_per_gpu(P::deepseek_v3, d, 0).value();
+    const GpuWeights w1 = weights_per_gpu(P::deepseek_v3, d, 1).value();
+    CHECK(w0.total() == stage0);
+    CHECK(w1.total() == stage1);
+    CHECK(w0.gpus == 16);
+    CHECK(w0.layers.first == 0);
+    CHECK(w0.layers.count == 31);
+    CHECK(w1.layers.first == 31);
+    CHECK(w0.of(Part::lm_head) == 0);
+    CHECK(w1.of(Part::embedding) == 0);
+    CHECK(w0.of(Part::dense_mlp) == 3 * dense_mlp / 8);
+    CHECK(w1.of(Part::dense_mlp) == 0);
+
+    // KV: each stage caches its own layers; vLLM gives every GPU the fewest blocks of any stage.
+    GpuBudget b{};
+    b.gpu_memory = 141'000'000'000;
+    b.context = 131'072;
+    const DeploymentPlan plan = plan_deployment(P::deepseek_v3, d, VllmKvFormat::flashmla, b).value();
+    const GpuPlan p0 = plan_gpu(P::deepseek_v3, d, VllmKvFormat::flashmla, b, 0).value();
+    const GpuPlan p1 = plan_gpu(P::deepseek_v3, d, VllmKvFormat::flashmla, b, 1).value();
+    const std::uint64_t usable = 126'900'000'000, reserve = 4'294'967'296;
+    const std::uint64_t blocks0 = (usable - stage0 - reserve) / (31 * 1152 * 64);
+    const std::uint64_t blocks1 = (usable - stage1 - reserve) / (30 * 1152 * 64);
+    CHECK(p0.kv_layers == 31);
+    CHECK(p1.kv_layers == 30);
+    CHECK(p0.kv_blocks == blocks0);
+    CHECK(p1.kv_blocks == blocks1);
+    CHECK(plan.gpus == 16);
+    CHECK(plan.kv_blocks == (blocks0 < blocks1 ? blocks0 : blocks1));
+    CHECK(plan.weights_per_gpu == (stage0 > stage1 ? stage0 : stage1));
+    CHECK(plan.largest_stage == (stage0 > stage1 ? 0U : 1U));
+    CHECK(plan.smallest_stage == (blocks0 < blocks1 ? 0U : 1U));
+    CHECK(plan.max_requests == plan.kv_blocks / 2048);
+    CHECK(plan.fits);
+    CHECK(vllm_launch_command(d, b, VllmKvFormat::flashmla, 131'072).find("--pipeline-parallel-size 2") !=
+          std::string::npos);
+    // Without pipelining, plan_deployment is plan_gpu's one stage.
+    d.pp = 1;
+    const DeploymentPlan one = plan_deployment(P::deepseek_v3, d, VllmKvFormat::flashmla, b).value();
+    CHECK(one.weights_per_gpu == 85'140'130'848);
+    CHECK(one.kv_blocks == 8'330);
+    CHECK(one.max_requests == 4);
+}
+
+TEST_CASE("Pipeline layouts that are refused, each with its reason", "[deployment][pp]") {
+    Deployment d{};
+    d.pp = 0;
+    CHECK(weights_per_gpu(P::deepseek_v3, d).error() == MemoryError::pp_too_many);
+    d.pp = 62; // more stages than V3's 61 layers
+    CHECK(weights_per_gpu(P::deepseek_v3, d).error() == MemoryError::pp_too_many);
+    d.pp = 2;
+    CHECK(weights_per_gpu(P::deepseek_v3, d, 2).error() == MemoryError::pp_too_many); // no stage 2
+    // Where vLLM puts the MTP module and a vision encoder under pipelining is not modelled.
+    d.mtp = true;
+    CHECK(weights_per_gpu(P::deepseek_v3, d).error() == MemoryError::pp_not_modelled);
+    d.mtp = false;
+    CHECK(weights_per_gpu(P::kimi_vl_a3b, d).error() == MemoryError::pp_not_modelled);
+    CHECK(weights_per_gpu(P::deepseek_v4_flash, d).error() == MemoryError::pp_not_modelled);
+    CHECK(error_kind_of(MemoryError::pp_not_modelled) == ErrorKind::not_modelled);
+    CHECK(error_message(MemoryError::pp_too_many).find("pipeline-parallel size") != std::string_view::npos);
+    // A model without MTP or vision pipelines with MTP asked for: nothing to place.
+    d.mtp = true;
+    CHECK(weights_per_gpu(P::deepseek_v2_lite, d).has_value());
+}
+
+TEST_CASE("Pipeline stages share out one GPU's weights: their sum is the pp 1 figure, for any pp", "[deployment][pp]") {
+    // Each layer, the embedding and the head are on exactly one stage, so the stages' weights add up
+    // to those of one GPU without pipelining; plan_deployment (every stage in one walk) agrees with
+    // plan_gpu stage by stage on the largest stage and the fewest blocks.
+    GpuBudget b{};
+    b.gpu_memory = 141'000'000'000;
+    const auto check = [&b](const auto& c, std::uint64_t tp) {
+        Deployment d{};
+        d.tp = tp;
+        const std::uint64_t whole = weights_per_gpu(c, d).value().total();
+        for (const std::uint64_t pp : {std::uint64_t{2}, std::uint64_t{3}, std::uint64_t{4}, std::uint64_t{8},
+                                       std::uint64_t{c.num_hidden_layers}}) {
+            d.pp = pp;
+            std::uint64_t sum = 0, largest = 0, fewest = ~std::uint64_t{0};
+            for (std::uint64_t s = 0; s < pp; ++s) {
+                const GpuPlan p = plan_gpu(c, d, VllmKvFormat::flashmla, b, s).value();
+                sum += p.weights.total();
+                largest = p.weights.total() > largest ? p.weights.total() : largest;
+                fewest = p.kv_blocks < fewest ? p.kv_blocks : fewest;
+            }
+            CHECK(sum == whole);
+            const DeploymentPlan plan = plan_deployment(c, d, VllmKvFormat::flashmla, b).value();
+            CHECK(plan.weights_per_gpu == largest);
+            if (plan.fits) CHECK(plan.kv_blocks == fewest);
+        }
+    };
+    check(P::deepseek_v3, 8);
+    check(P::deepseek_v2_lite, 1);
+    check(P::kimi_k2, 8);
+    check(P::deepseek_v32, 8);
 }

@@ -1,9 +1,9 @@
 // deepseek-config: typed DeepSeek model configs and exact memory arithmetic.
 // SPDX-License-Identifier: MIT
 //
-// What each GPU of a vLLM deployment holds of the weights: tensor parallelism, data parallelism
-// and expert parallelism (with EPLB's redundant experts), by vLLM's sharding rules
-// (docs/memory-model.md, "Weights per GPU"). Standard library only.
+// What each GPU of a vLLM deployment holds: its weights by component and the KV cache beside
+// them, under tensor, pipeline, data and expert parallelism (with EPLB's redundant experts), by
+// vLLM's sharding rules (docs/memory-model.md, "Weights per GPU"). Standard library only.
 #ifndef DEEPSEEK_CONFIG_DEPLOYMENT_HPP
 #define DEEPSEEK_CONFIG_DEPLOYMENT_HPP
 
@@ -27,7 +27,11 @@ namespace deepseek {
 /// How a model is laid out on the GPUs of one vLLM instance. An aggregate: name the fields.
 struct Deployment {
     std::uint64_t tp = 1; ///< `--tensor-parallel-size`: attention, dense and shared MLPs, embedding and head split
-    std::uint64_t dp = 1; ///< `--data-parallel-size`: replicas of the TP group (each holds its own requests)
+    /// `--pipeline-parallel-size`: the decoder layers cut into pp stages of whole layers
+    /// (pipeline_stage_layers), each on its own tp GPUs; the first stage holds the embedding, the
+    /// last the final norm and the head.
+    std::uint64_t pp = 1;
+    std::uint64_t dp = 1; ///< `--data-parallel-size`: replicas of the tp x pp GPUs (each holds its own requests)
     /// `--enable-expert-parallel`: the routed experts are spread whole over tp x dp GPUs instead
     /// of each being split tp ways.
     bool expert_parallel = false;
@@ -37,15 +41,49 @@ struct Deployment {
     bool mtp = false;
 };
 
-/// The weight bytes one GPU of a Deployment holds, the checkpoint's tensors as released.
+/// The most pipeline stages a Deployment may have.
+inline constexpr std::uint64_t max_pipeline_stages = 64;
+
+/// A run of decoder layers: those of one pipeline stage.
+struct LayerRange {
+    std::uint64_t first = 0; ///< the index of its first layer
+    std::uint64_t count = 0; ///< how many
+};
+
+/// The decoder layers of pipeline stage `stage` (0 to d.pp - 1) by vLLM's rule (get_pp_indices
+/// in vllm/distributed/utils.py): each stage has num_hidden_layers / pp layers, and the
+/// remainder goes one layer each to the second-to-last stage, the one before it, and so on (the
+/// last stage, which also holds the head, never gets one). V3 at pp 4: 15, 15, 16, 15. vLLM's
+/// VLLM_PP_LAYER_PARTITION overrides the rule; that is not modelled. Precondition: 0 < d.pp <=
+/// num_hidden_layers and stage < d.pp (weights_per_gpu checks them).
+template <class C> [[nodiscard]] constexpr LayerRange pipeline_stage_layers(const C& c, const Deployment& d,
+                                                                            std::uint64_t stage) noexcept {
+    const std::uint64_t layers = c.num_hidden_layers, base = layers / d.pp, extra = layers % d.pp;
+    // Stages pp-1-extra to pp-2 have base + 1 layers.
+    const std::uint64_t first_longer = d.pp - 1 - extra;
+    const std::uint64_t longer_before = stage > first_longer ? (stage < d.pp - 1 ? stage : d.pp - 1) - first_longer : 0;
+    const bool longer = stage >= first_longer && stage + 1 < d.pp;
+    return LayerRange{stage * base + longer_before, base + (longer ? 1 : 0)};
+}
+
+/// The weight bytes one GPU of a Deployment holds, the checkpoint's tensors as released, by the
+/// component they belong to.
 struct GpuWeights {
-    std::uint64_t gpus = 1;            ///< tp x dp
+    std::uint64_t gpus = 1;            ///< tp x pp x dp
     std::uint64_t experts_per_gpu = 0; ///< with expert parallelism: routed experts per MoE layer on one GPU
-    std::uint64_t routed_experts = 0;  ///< bytes of the routed experts held (their FP8 scales included)
-    std::uint64_t other = 0;           ///< bytes of every other tensor held (split by tp or replicated)
-    /// routed_experts + other.
+    LayerRange layers{};               ///< the decoder layers of the GPU's pipeline stage
+    /// Bytes of the main model's tensors held, by Part; a scale counts with its weight (so
+    /// by_part for Part::scale is 0), and the MTP modules are apart, in `mtp`.
+    std::array<std::uint64_t, part_count> by_part{};
+    std::uint64_t mtp = 0; ///< bytes of the MTP modules held (when loaded: Deployment::mtp)
+
+    /// The bytes of one component.
+    [[nodiscard]] constexpr std::uint64_t of(Part p) const noexcept { return by_part[static_cast<std::size_t>(p)]; }
+    /// Everything held: every component and the MTP modules.
     [[nodiscard]] constexpr std::uint64_t total() const {
-        return detail::checked_add(routed_experts, other, "weights per GPU");
+        std::uint64_t n = mtp;
+        for (const std::uint64_t b : by_part) n = detail::checked_add(n, b, "weights per GPU");
+        return n;
     }
 };
 
@@ -57,7 +95,7 @@ namespace detail {
 /// 128"). The other split weights are checked by GpuWeightsSum.
 template <class C> constexpr MemoryError expert_split_error(const C& c, std::uint64_t tp) {
     if constexpr (std::is_same_v<C, DeepseekV4Config>) {
-        (void)c, (void)tp; // its experts are split by the bytes check of weights_per_gpu only
+        (void)c, (void)tp; // its experts are split by the per-tensor check of GpuWeightsSum only
         return MemoryError::none;
     } else {
         if (!c.n_routed_experts) return MemoryError::none;
@@ -73,32 +111,199 @@ template <class C> constexpr MemoryError expert_split_error(const C& c, std::uin
     }
 }
 
-/// Sums what one GPU holds: the routed experts whole (their tensors and scales, every copy; the
-/// caller takes a GPU's share), every other tensor split by tp (or replicated), checked against
-/// DeepSeek's FP8 blocks.
+/// Sums what the GPUs of a deployment hold, tensor by tensor, by vLLM's rules: a stage's layers
+/// (and the embedding on the first stage, the final norm and head on the last); a routed
+/// expert's tensors whole for the GPU's experts_per_gpu experts (expert parallelism) or a tp-th
+/// of each; every other tensor split by tp or replicated, checked against DeepSeek's FP8 blocks.
+/// Each tensor's bytes per layer on one GPU are worked out once; they go by component to the
+/// `stage` asked for (`by_part`, `mtp_bytes`), and in total to every stage (`stage_bytes`), a run
+/// of layers alike at a time, so one walk gives a whole pipeline.
 template <class C> struct GpuWeightsSum {
-    CheckpointBytesSum<C> experts; ///< at tp 1
-    CheckpointBytesSum<C> other;   ///< at tp
-    std::uint64_t tp = 1;
-    std::uint64_t block_rows = 0, block_cols = 0; ///< DeepSeek's FP8 blocks, 0 without them
+    const C& c;
+    const Deployment& d;
+    std::uint64_t experts_per_gpu = 0;                            ///< 0: no expert parallelism
+    std::uint64_t stage = 0;                                      ///< the stage whose components are kept
+    std::uint64_t block_rows = 0, block_cols = 0;                 ///< DeepSeek's FP8 blocks, 0 without them
+    std::array<std::uint64_t, storage_count> storage_bytes{};     ///< bytes per element of each storage class
+    std::array<std::uint64_t, part_count> by_part{};              ///< the stage's main-model bytes, by owner
+    std::uint64_t mtp_bytes = 0;                                  ///< the MTP modules' (last stage, when loaded)
+    std::array<std::uint64_t, max_pipeline_stages> stage_bytes{}; ///< every stage's total
+    /// The run of layers being summed for stage_bytes: [run_first, run_end) main layers, then
+    /// run_mtp MTP modules, run_bytes on one GPU per layer.
+    std::uint64_t run_first = 0, run_end = 0, run_mtp = 0, run_bytes = 0;
     MemoryError error = MemoryError::none;
 
-    constexpr void add(const TensorSpec& t, std::uint64_t n) {
-        // vLLM's loader skips the rotary inv_freq buffers a checkpoint may hold (Kimi-K2's): it
-        // computes them. (DeepSeek-V4's tid2eid, also a buffer, is loaded.)
-        if (t.part == Part::buffer && t.suffix == "self_attn.rotary_emb.inv_freq") return;
-        if (t.split == Split::experts) return experts.add(t, n);
-        if (tp != 1 && t.storage == Storage::fp8_linear && block_rows != 0 && t.shape.rank == 2) {
+    constexpr GpuWeightsSum(const C& config, const Deployment& deployment, std::uint64_t experts, std::uint64_t s)
+        : c(config), d(deployment), experts_per_gpu(experts), stage(s) {
+        for (std::size_t i = 0; i < storage_count; ++i)
+            storage_bytes[i] = dtype_bits(storage_dtype(c, static_cast<Storage>(i))) / 8; // whole bytes
+    }
+
+    /// One GPU's share of `n` elements of `t` (one layer's, or a root tensor's), or false (with
+    /// `error` set) when it does not split.
+    constexpr bool gpu_share(const TensorSpec& t, std::uint64_t& n) {
+        if (t.owner == Part::routed_experts) {
+            if (experts_per_gpu != 0) { // whole experts: n holds `copies` of them
+                n = n / t.copies * experts_per_gpu;
+                return true;
+            }
+            if (t.split == Split::replicated || d.tp == 1) return true; // a per-expert scalar scale
+            if (n % d.tp != 0) {
+                error = MemoryError::tp_does_not_divide;
+                return false;
+            }
+            n /= d.tp; // each expert split by width (expert_split_error checked the width)
+            return true;
+        }
+        if (d.tp == 1 || t.split == Split::replicated) return true;
+        if (t.storage == Storage::fp8_linear && block_rows != 0 && t.shape.rank == 2) {
             const bool rows = t.split == Split::rows, cols = t.split == Split::cols;
             const std::uint64_t dim = rows ? t.shape.dims[0] : t.shape.dims[1];
             const std::uint64_t block = rows ? block_rows : block_cols;
-            if ((rows || cols) && dim % tp == 0 && (dim / tp) % block != 0) error = MemoryError::fp8_block_split;
+            if ((rows || cols) && dim % d.tp == 0 && (dim / d.tp) % block != 0) {
+                error = MemoryError::fp8_block_split;
+                return false;
+            }
         }
-        other.add(t, n);
+        if (!rank_elements(t, d.tp)) {
+            error = MemoryError::tp_does_not_divide;
+            return false;
+        }
+        n /= d.tp;
+        return true;
+    }
+
+    /// Layers of [first, end) in `r`.
+    static constexpr std::uint64_t overlap(std::uint64_t first, std::uint64_t end, const LayerRange& r) noexcept {
+        const std::uint64_t lo = first > r.first ? first : r.first;
+        const std::uint64_t hi = end < r.first + r.count ? end : r.first + r.count;
+        return hi > lo ? hi - lo : 0;
+    }
+
+    /// Adds the run being summed to stage_bytes.
+    constexpr void flush_run() {
+        const char* const what = "weights per GPU";
+        if (run_bytes == 0) return;
+        for (std::uint64_t s = 0, first = 0; s < d.pp && first < run_end; ++s) {
+            const LayerRange r = pipeline_stage_layers(c, d, s);
+            first = r.first + r.count;
+            const std::uint64_t n = overlap(run_first, run_end, r);
+            if (n != 0) stage_bytes[s] = checked_add(stage_bytes[s], checked_mul(run_bytes, n, what), what);
+        }
+        if (run_mtp != 0 && d.mtp) {
+            std::uint64_t& last = stage_bytes[d.pp - 1];
+            last = checked_add(last, checked_mul(run_bytes, run_mtp, what), what);
+        }
+        run_bytes = 0;
+    }
+
+    constexpr void add(const TensorSpec& t) {
+        const char* const what = "weights per GPU";
+        if (error != MemoryError::none) return;
+        // vLLM's loader skips the rotary inv_freq buffers a checkpoint may hold (Kimi-K2's): it
+        // computes them. (DeepSeek-V4's tid2eid, also a buffer, is loaded.)
+        if (t.part == Part::buffer && t.suffix == "self_attn.rotary_emb.inv_freq") return;
+        if (t.part == Part::vision && d.pp > 1) {
+            error = MemoryError::pp_not_modelled;
+            return;
+        }
+        if (t.mtp && !d.mtp) return;
+        std::uint64_t n = t.elements() / t.layers; // one layer's (or the root tensor's)
+        if (!gpu_share(t, n)) return;
+        const std::uint64_t bytes = checked_mul(n, storage_bytes[static_cast<std::size_t>(t.storage)], what);
+        std::uint64_t& part = by_part[static_cast<std::size_t>(t.owner)];
+        if (t.block == no_block) { // the model's root: the embedding on the first stage, the rest on the last
+            const std::uint64_t s = t.owner == Part::embedding ? 0 : d.pp - 1;
+            stage_bytes[s] = checked_add(stage_bytes[s], bytes, what);
+            if (s == stage) part = checked_add(part, bytes, what);
+            return;
+        }
+        const std::uint64_t first = t.block, mtp_layers = d.mtp ? t.mtp_layers : 0;
+        const std::uint64_t end = t.block + t.layers - t.mtp_layers; // the main model's layers
+        part =
+            checked_add(part, checked_mul(bytes, overlap(first, end, pipeline_stage_layers(c, d, stage)), what), what);
+        if (mtp_layers != 0 && stage + 1 == d.pp) mtp_bytes = checked_add(mtp_bytes, bytes * mtp_layers, what);
+        if (first != run_first || end != run_end || mtp_layers != run_mtp) {
+            flush_run();
+            run_first = first, run_end = end, run_mtp = mtp_layers;
+        }
+        run_bytes = checked_add(run_bytes, bytes, what);
     }
 };
 
+/// Checks deployment `d` for stage `stage` and fills the layout fields of `w` (gpus, layers,
+/// experts_per_gpu). Errors: those of weights_per_gpu but the walk's.
+template <class C>
+constexpr MemoryError check_deployment(const C& c, const Deployment& d, std::uint64_t stage, GpuWeights& w) {
+    require_config<C>();
+    if (d.tp == 0 || d.dp == 0) return MemoryError::tp_zero;
+    if (d.pp == 0 || d.pp > c.num_hidden_layers || d.pp > max_pipeline_stages || stage >= d.pp)
+        return MemoryError::pp_too_many;
+    if (d.pp > 1 && d.mtp && mtp_layer_count(c) != 0) return MemoryError::pp_not_modelled;
+    if (d.pp > 1 && std::is_same_v<C, DeepseekV4Config>) return MemoryError::pp_not_modelled; // its runs skip layers
+    if (!quantization_modelled(c)) return MemoryError::quantization_not_modelled;
+    const char* const what = "weights per GPU";
+    w.gpus = checked_mul(checked_mul(d.tp, d.pp, what), d.dp, what);
+    w.layers = pipeline_stage_layers(c, d, stage);
+    const std::uint64_t routed = value_or_zero(c.n_routed_experts);
+    if (d.expert_parallel && routed != 0) {
+        const std::uint64_t physical = checked_add(routed, d.redundant_experts, what);
+        const std::uint64_t ep = checked_mul(d.tp, d.dp, what); // vLLM: EP size = TP x DP
+        if (physical % ep != 0) return MemoryError::ep_does_not_divide;
+        w.experts_per_gpu = physical / ep;
+    } else if (d.tp != 1) {
+        if (const MemoryError e = expert_split_error(c, d.tp); e != MemoryError::none) return e;
+    }
+    return MemoryError::none;
+}
+
+/// Walks the model once into `sum` and fills the byte fields of `w` (sum's stage).
+template <class C> constexpr MemoryError walk_gpu_weights(GpuWeightsSum<C>& sum, GpuWeights& w) {
+    if constexpr (std::is_base_of_v<DeepseekV3Config, C> || std::is_same_v<C, DeepseekV4Config>) {
+        if (uses_deepseek_fp8(sum.c)) {
+            sum.block_rows = sum.c.quantization_config->weight_block_size[0];
+            sum.block_cols = sum.c.quantization_config->weight_block_size[1];
+        }
+    }
+    for_each_tensor_summed(sum.c, [&sum](const TensorSpec& t) { sum.add(t); });
+    sum.flush_run();
+    if (sum.error != MemoryError::none) return sum.error;
+    w.by_part = sum.by_part;
+    w.mtp = sum.mtp_bytes;
+    return MemoryError::none;
+}
+
 } // namespace detail
+
+inline namespace DEEPSEEK_CONFIG_ABI_NAMESPACE {
+
+/// The weight bytes one GPU of pipeline stage `stage` of vLLM deployment `d` holds, the
+/// checkpoint as released (DeepSeek's FP8 blocks with their scales, or as its quantisation
+/// stores it), by component; the MTP modules only when `d.mtp`. By vLLM's rules: tp splits the
+/// attention's q_b/kv_b/o projections, dense and shared MLPs, embedding and head and replicates
+/// the rest (q_a/kv_a projections, norms, router, V3.2's indexer); pp gives each stage its
+/// layers (pipeline_stage_layers), the embedding to the first and the final norm and head to the
+/// last; dp repeats the tp x pp GPUs; with expert parallelism the routed experts are spread
+/// whole over tp x dp GPUs, (n_routed_experts + redundant_experts) / (tp x dp) per MoE layer on
+/// each, and without it each expert is split tp ways.
+///
+/// Errors: tp_zero (tp or dp 0), pp_too_many (pp 0, above the layers or max_pipeline_stages, or
+/// stage not below pp), pp_not_modelled (pp > 1 with MTP loaded, a vision encoder, or
+/// DeepSeek-V4), tp_does_not_divide (tp does not divide a split dimension), ep_does_not_divide
+/// (the experts do not spread evenly), fp8_block_split (vLLM refuses a tp share of an FP8 weight
+/// that is not whole 128-blocks: V3 at tp 32), quantization_not_modelled, overflow.
+template <class C> [[nodiscard]] constexpr Result<GpuWeights, MemoryError>
+weights_per_gpu(const C& c, const Deployment& d, std::uint64_t stage = 0) {
+    return detail::overflow_as_error([&]() -> Result<GpuWeights, MemoryError> {
+        GpuWeights w{};
+        if (const MemoryError e = detail::check_deployment(c, d, stage, w); e != MemoryError::none) return e;
+        detail::GpuWeightsSum<C> sum{c, d, w.experts_per_gpu, stage};
+        if (const MemoryError e = detail::walk_gpu_weights(sum, w); e != MemoryError::none) return e;
+        return w;
+    });
+}
+
+} // namespace DEEPSEEK_CONFIG_ABI_NAMESPACE
 
 /// The KV-cache formats vLLM allocates for an MLA model (DeepSeek V2, V3, V3.2, Kimi-K2): one
 /// entry per token per layer, replicated on every tensor-parallel GPU (one KV head), in blocks
@@ -164,11 +369,14 @@ struct GpuPlan {
     bool fits = false;                    ///< weights + reserve <= usable
     std::uint64_t shortfall = 0;          ///< when not: the bytes missing
     KvEntry entry{};                      ///< per token per layer
+    std::uint64_t stage = 0;              ///< the pipeline stage of the GPU (0 to pp - 1)
     std::uint64_t kv_layers = 0;          ///< layers with a cache on the GPU (the MTP module's when loaded)
     std::uint64_t kv_bytes_per_token = 0; ///< entry.bytes x kv_layers
-    std::uint64_t kv_blocks = 0;          ///< whole blocks of every layer that fit beside weights and reserve
-    std::uint64_t kv_tokens = 0;          ///< kv_blocks x block: the GPU's capacity in tokens
-    std::uint64_t context = 0;            ///< tokens per request
+    /// Whole blocks of every layer of the GPU that fit beside weights and reserve (vLLM then gives
+    /// every GPU of a pipeline the fewest of any stage: DeploymentPlan).
+    std::uint64_t kv_blocks = 0;
+    std::uint64_t kv_tokens = 0; ///< kv_blocks x block: the GPU's capacity in tokens
+    std::uint64_t context = 0;   ///< tokens per request
     /// Requests of `context` tokens at once, each in ceil(context / block) whole blocks, on one
     /// tensor-parallel group (every GPU of it holds the same cache); vLLM logs the ratio as
     /// "Maximum concurrency for N tokens per request".
@@ -176,62 +384,54 @@ struct GpuPlan {
     std::uint64_t total_requests = 0; ///< max_requests x dp (each data-parallel group holds its own)
 };
 
-inline namespace DEEPSEEK_CONFIG_ABI_NAMESPACE {
+/// What a whole vLLM deployment holds, every pipeline stage considered: vLLM gives every GPU the
+/// fewest KV blocks of any (get_kv_cache_configs: "Change the num_blocks of each rank to the
+/// smallest among all ranks"), so the smallest stage sets the capacity. plan_gpu gives one
+/// stage's GPU in full.
+struct DeploymentPlan {
+    std::uint64_t gpus = 1;            ///< tp x pp x dp
+    std::uint64_t experts_per_gpu = 0; ///< with expert parallelism: routed experts per MoE layer on a GPU
+    KvEntry entry{};                   ///< per token per layer
+    std::uint64_t usable = 0;          ///< floor(gpu_memory x memory_fraction)
+    bool fits = false;                 ///< every stage fits
+    std::uint64_t shortfall = 0;       ///< when not: the largest shortfall of a stage
+    std::uint64_t largest_stage = 0;   ///< the stage with the most weight bytes
+    std::uint64_t weights_per_gpu = 0; ///< its weights
+    std::uint64_t smallest_stage = 0;  ///< the stage with room for the fewest blocks
+    std::uint64_t kv_blocks = 0;       ///< its blocks, every GPU's (0 when a stage does not fit)
+    std::uint64_t kv_tokens = 0;       ///< kv_blocks x block: tokens of cache the pipeline holds
+    std::uint64_t context = 0;         ///< tokens per request
+    std::uint64_t max_requests = 0;    ///< requests of `context` tokens at once on one pipeline
+    std::uint64_t total_requests = 0;  ///< max_requests x dp
+};
 
-/// The weight bytes one GPU of vLLM deployment `d` holds, the checkpoint as released (DeepSeek's
-/// FP8 blocks with their scales, or as its quantisation stores it), MTP modules only when
-/// `d.mtp`. By vLLM's rules: tp splits the attention's q_b/kv_b/o projections, dense and shared
-/// MLPs, embedding and head and replicates the rest (q_a/kv_a projections, norms, router, V3.2's
-/// indexer); dp repeats the tp group; with expert parallelism the routed experts are spread whole
-/// over tp x dp GPUs, (n_routed_experts + redundant_experts) / (tp x dp) per MoE layer on each,
-/// and without it each expert is split tp ways.
-///
-/// Errors: tp_zero (tp or dp 0), tp_does_not_divide (tp does not divide a split dimension),
-/// ep_does_not_divide (the experts do not spread evenly), fp8_block_split (vLLM refuses a tp
-/// share of an FP8 weight that is not whole 128-blocks: V3 at tp 32), quantization_not_modelled,
-/// overflow.
-template <class C>
-[[nodiscard]] constexpr Result<GpuWeights, MemoryError> weights_per_gpu(const C& c, const Deployment& d) {
-    detail::require_config<C>();
-    if (d.tp == 0 || d.dp == 0) return MemoryError::tp_zero;
-    if (!quantization_modelled(c)) return MemoryError::quantization_not_modelled;
-    return detail::overflow_as_error([&]() -> Result<GpuWeights, MemoryError> {
-        const char* const what = "weights per GPU";
-        GpuWeights w{};
-        w.gpus = detail::checked_mul(d.tp, d.dp, what);
-        const std::uint64_t routed = detail::value_or_zero(c.n_routed_experts);
-        const bool ep = d.expert_parallel && routed != 0;
-        if (ep) {
-            const std::uint64_t physical = detail::checked_add(routed, d.redundant_experts, what);
-            if (physical % w.gpus != 0) return MemoryError::ep_does_not_divide;
-            w.experts_per_gpu = physical / w.gpus;
-        } else if (d.tp != 1) {
-            if (const MemoryError e = detail::expert_split_error(c, d.tp); e != MemoryError::none) return e;
-        }
-        detail::GpuWeightsSum<C> sum{{c, 1, d.mtp}, {c, d.tp, d.mtp}, d.tp};
-        if constexpr (std::is_base_of_v<DeepseekV3Config, C> || std::is_same_v<C, DeepseekV4Config>) {
-            if (detail::uses_deepseek_fp8(c)) {
-                sum.block_rows = c.quantization_config->weight_block_size[0];
-                sum.block_cols = c.quantization_config->weight_block_size[1];
-            }
-        }
-        detail::for_each_tensor_summed(c, [&sum](const TensorSpec& t) { sum.add(t, t.elements()); });
-        if (sum.error != MemoryError::none) return sum.error;
-        const SizeResult experts = sum.experts.bytes(d.mtp), other = sum.other.bytes(d.mtp);
-        if (!experts) return experts.error();
-        if (!other) return other.error();
-        // Every routed expert is the same size: a GPU holds experts_per_gpu of them (expert
-        // parallelism), or a tp-th of each (the width check above makes that exact in bytes).
-        if (ep) {
-            w.routed_experts = detail::checked_mul(*experts / routed, w.experts_per_gpu, what);
-        } else {
-            if (*experts % d.tp != 0) return MemoryError::tp_does_not_divide;
-            w.routed_experts = *experts / d.tp;
-        }
-        w.other = *other;
-        return w;
-    });
+namespace detail {
+/// The KV cache beside weights `weights` and the reserve on one GPU with `kv_layers` layers of
+/// entry `p.entry`: fits, shortfall, kv_bytes_per_token, kv_blocks, kv_tokens (p.usable set).
+constexpr void fill_gpu_cache(GpuPlan& p, std::uint64_t weights, std::uint64_t kv_layers, const GpuBudget& b) {
+    const char* const what = "GPU plan";
+    p.kv_layers = kv_layers;
+    p.kv_bytes_per_token = checked_mul(p.entry.bytes, p.kv_layers, what);
+    const std::uint64_t held = checked_add(weights, b.reserve, what);
+    p.fits = held <= p.usable;
+    if (!p.fits) {
+        p.shortfall = held - p.usable;
+        return;
+    }
+    const std::uint64_t block_bytes = checked_mul(p.kv_bytes_per_token, p.entry.block, what);
+    p.kv_blocks = block_bytes == 0 ? 0 : (p.usable - held) / block_bytes;
+    p.kv_tokens = checked_mul(p.kv_blocks, p.entry.block, what);
 }
+/// Whether budget `b` is one: memory, and a fraction in (0, 1].
+constexpr bool budget_valid(const GpuBudget& b) {
+    return b.gpu_memory != 0 && b.memory_fraction > 0.0 && b.memory_fraction <= 1.0;
+}
+constexpr std::uint64_t usable_memory(const GpuBudget& b) {
+    return static_cast<std::uint64_t>(static_cast<double>(b.gpu_memory) * b.memory_fraction);
+}
+} // namespace detail
+
+inline namespace DEEPSEEK_CONFIG_ABI_NAMESPACE {
 
 /// The entry of format `f` for `c`: the latent (kv_lora_rank) and rope key (qk_rope_head_dim),
 /// and DeepSeek-V3.2's indexer key (indexer_key_bytes_per_token_per_layer), which vLLM keeps in
@@ -270,51 +470,86 @@ template <class C> [[nodiscard]] constexpr Result<KvEntry, MemoryError> vllm_kv_
     }
 }
 
-/// One GPU of vLLM deployment `d` with cache format `f` on budget `b`. A layout whose weights and
-/// reserve do not fit is not an error: `fits` is false and `shortfall` says by how much; one that
-/// fits with room for no block has 0 kv_blocks. Errors: those of weights_per_gpu and
-/// vllm_kv_entry, and tp_zero for a GPU of 0 bytes.
-template <class C> [[nodiscard]] constexpr Result<GpuPlan, MemoryError> plan_gpu(const C& c, const Deployment& d,
-                                                                                 VllmKvFormat f, const GpuBudget& b) {
-    const auto weights = weights_per_gpu(c, d);
+/// One GPU of pipeline stage `stage` of vLLM deployment `d` with cache format `f` on budget `b`.
+/// A layout whose weights and reserve do not fit is not an error: `fits` is false and
+/// `shortfall` says by how much; one that fits with room for no block has 0 kv_blocks. Errors:
+/// those of weights_per_gpu and vllm_kv_entry, and tp_zero for a GPU of 0 bytes.
+template <class C> [[nodiscard]] constexpr Result<GpuPlan, MemoryError>
+plan_gpu(const C& c, const Deployment& d, VllmKvFormat f, const GpuBudget& b, std::uint64_t stage = 0) {
+    const auto weights = weights_per_gpu(c, d, stage);
     if (!weights) return weights.error();
     const auto entry = vllm_kv_entry(c, f);
     if (!entry) return entry.error();
-    if (b.gpu_memory == 0 || !(b.memory_fraction > 0.0) || b.memory_fraction > 1.0) return MemoryError::tp_zero;
+    if (!detail::budget_valid(b)) return MemoryError::tp_zero;
     return detail::overflow_as_error([&]() -> Result<GpuPlan, MemoryError> {
-        const char* const what = "GPU plan";
         GpuPlan p{};
         p.weights = *weights;
         p.entry = *entry;
-        p.usable = static_cast<std::uint64_t>(static_cast<double>(b.gpu_memory) * b.memory_fraction);
-        p.kv_layers = c.num_hidden_layers + (d.mtp ? mtp_layer_count(c) : 0);
-        p.kv_bytes_per_token = detail::checked_mul(p.entry.bytes, p.kv_layers, what);
+        p.stage = stage;
+        p.usable = detail::usable_memory(b);
         p.context = b.context != 0 ? b.context : default_context(c);
-        const std::uint64_t held = detail::checked_add(p.weights.total(), b.reserve, what);
-        p.fits = held <= p.usable;
-        if (!p.fits) {
-            p.shortfall = held - p.usable;
-            return p;
-        }
-        const std::uint64_t block_bytes = detail::checked_mul(p.kv_bytes_per_token, p.entry.block, what);
-        p.kv_blocks = block_bytes == 0 ? 0 : (p.usable - held) / block_bytes;
-        p.kv_tokens = detail::checked_mul(p.kv_blocks, p.entry.block, what);
+        const bool last = stage + 1 == d.pp;
+        detail::fill_gpu_cache(p, p.weights.total(), p.weights.layers.count + (d.mtp && last ? mtp_layer_count(c) : 0),
+                               b);
+        if (!p.fits) return p;
         p.max_requests = p.kv_blocks / detail::ceil_div(p.context, p.entry.block);
-        p.total_requests = detail::checked_mul(p.max_requests, d.dp, what);
+        p.total_requests = detail::checked_mul(p.max_requests, d.dp, "GPU plan");
         return p;
+    });
+}
+
+/// What vLLM deployment `d` holds as a whole with cache format `f` on budget `b`: every stage's
+/// weights from one walk of the model (weights_per_gpu's rules), each stage's room for blocks,
+/// and the deployment's capacity, the fewest blocks of any stage. Errors: those of plan_gpu.
+template <class C> [[nodiscard]] constexpr Result<DeploymentPlan, MemoryError>
+plan_deployment(const C& c, const Deployment& d, VllmKvFormat f, const GpuBudget& b) {
+    const auto entry = vllm_kv_entry(c, f);
+    return detail::overflow_as_error([&]() -> Result<DeploymentPlan, MemoryError> {
+        GpuWeights w{};
+        if (const MemoryError e = detail::check_deployment(c, d, 0, w); e != MemoryError::none) return e;
+        detail::GpuWeightsSum<C> sum{c, d, w.experts_per_gpu, 0};
+        if (const MemoryError e = detail::walk_gpu_weights(sum, w); e != MemoryError::none) return e;
+        if (!entry) return entry.error();
+        if (!detail::budget_valid(b)) return MemoryError::tp_zero;
+        DeploymentPlan out{};
+        out.gpus = w.gpus;
+        out.experts_per_gpu = w.experts_per_gpu;
+        out.entry = *entry;
+        out.usable = detail::usable_memory(b);
+        out.context = b.context != 0 ? b.context : default_context(c);
+        out.fits = true;
+        for (std::uint64_t s = 0; s < d.pp; ++s) {
+            GpuPlan p{};
+            p.entry = out.entry;
+            p.usable = out.usable;
+            const std::uint64_t weights = sum.stage_bytes[s];
+            const bool last = s + 1 == d.pp;
+            detail::fill_gpu_cache(p, weights,
+                                   pipeline_stage_layers(c, d, s).count + (d.mtp && last ? mtp_layer_count(c) : 0), b);
+            if (weights > out.weights_per_gpu) out.weights_per_gpu = weights, out.largest_stage = s;
+            if (!p.fits) out.fits = false;
+            if (p.shortfall > out.shortfall) out.shortfall = p.shortfall;
+            if (s == 0 || p.kv_blocks < out.kv_blocks) out.kv_blocks = p.kv_blocks, out.smallest_stage = s;
+        }
+        if (!out.fits) out.kv_blocks = 0;
+        out.kv_tokens = detail::checked_mul(out.kv_blocks, out.entry.block, "deployment plan");
+        out.max_requests = out.kv_blocks / detail::ceil_div(out.context, out.entry.block);
+        out.total_requests = detail::checked_mul(out.max_requests, d.dp, "deployment plan");
+        return out;
     });
 }
 
 } // namespace DEEPSEEK_CONFIG_ABI_NAMESPACE
 
 /// The `vllm serve` command line for a deployment (MODEL standing for the model's path or name):
-/// `--tensor-parallel-size`, and when set `--data-parallel-size`, `--enable-expert-parallel`,
-/// EPLB's redundant experts (`--enable-eplb --eplb-config`, vLLM 0.11's spelling; older versions
-/// took `--num-redundant-experts`), `--gpu-memory-utilization`, `--max-model-len` and
+/// `--tensor-parallel-size`, and when set `--pipeline-parallel-size`, `--data-parallel-size`,
+/// `--enable-expert-parallel`, EPLB's redundant experts (`--enable-eplb --eplb-config`, vLLM 0.11's spelling; older
+/// versions took `--num-redundant-experts`), `--gpu-memory-utilization`, `--max-model-len` and
 /// `--kv-cache-dtype fp8` for the FP8 formats. MTP is `--speculative-config` with the method
 /// `deepseek_mtp`.
 inline std::string vllm_launch_command(const Deployment& d, const GpuBudget& b, VllmKvFormat f, std::uint64_t context) {
     std::string out = "vllm serve MODEL --tensor-parallel-size " + std::to_string(d.tp);
+    if (d.pp != 1) out += " --pipeline-parallel-size " + std::to_string(d.pp);
     if (d.dp != 1) out += " --data-parallel-size " + std::to_string(d.dp);
     if (d.expert_parallel) out += " --enable-expert-parallel";
     if (d.redundant_experts != 0)

@@ -48,6 +48,8 @@ enum class MemoryError {
     layout_not_for_v4,         ///< a KvLayout asked of DeepSeek-V4, whose cache takes a V4KvFormat
     ep_does_not_divide,        ///< the routed experts (and redundant ones) do not spread evenly over the EP size
     fp8_block_split,           ///< a tensor-parallel share of an FP8 block-quantised weight is not whole blocks
+    pp_too_many,               ///< more pipeline stages than decoder layers (or than max_pipeline_stages), or 0
+    pp_not_modelled,           ///< pipeline stages of a model with an MTP module loaded or a vision encoder
 };
 
 template <> struct enum_table<Dtype> {
@@ -73,7 +75,7 @@ template <> struct enum_table<KvLayout> {
     }};
 };
 template <> struct enum_table<MemoryError> {
-    static constexpr std::array<EnumEntry<MemoryError>, 11> entries{{
+    static constexpr std::array<EnumEntry<MemoryError>, 13> entries{{
         {MemoryError::none, "none"},
         {MemoryError::tp_zero, "tp_zero"},
         {MemoryError::tp_does_not_divide, "tp_does_not_divide"},
@@ -85,6 +87,8 @@ template <> struct enum_table<MemoryError> {
         {MemoryError::layout_not_for_v4, "layout_not_for_v4"},
         {MemoryError::ep_does_not_divide, "ep_does_not_divide"},
         {MemoryError::fp8_block_split, "fp8_block_split"},
+        {MemoryError::pp_too_many, "pp_too_many"},
+        {MemoryError::pp_not_modelled, "pp_not_modelled"},
     }};
 };
 
@@ -113,6 +117,12 @@ template <> struct enum_table<MemoryError> {
     case MemoryError::fp8_block_split:
         return "a tensor-parallel share of an FP8 block-quantised weight is not a whole number of blocks (vLLM refuses "
                "it); use a smaller tp or expert parallelism";
+    case MemoryError::pp_too_many:
+        return "the pipeline-parallel size must be 1 to the number of decoder layers (at most 64): each stage holds "
+               "whole layers";
+    case MemoryError::pp_not_modelled:
+        return "pipeline stages are not modelled for a loaded MTP module or a vision encoder (where the engine "
+               "places them is not modelled); use pp 1";
     }
     return {};
 }
@@ -122,7 +132,8 @@ template <> struct enum_table<MemoryError> {
     switch (e) {
     case MemoryError::weights_do_not_fit: return ErrorKind::does_not_fit;
     case MemoryError::overflow: return ErrorKind::overflow;
-    case MemoryError::quantization_not_modelled: return ErrorKind::not_modelled;
+    case MemoryError::quantization_not_modelled:
+    case MemoryError::pp_not_modelled: return ErrorKind::not_modelled;
     default: return ErrorKind::invalid_query;
     }
 }

@@ -254,40 +254,64 @@ template <class D, std::enable_if_t<std::is_same_v<D, Document>, int> = 0>
     return out;
 }
 
-/// One GPU of a vLLM deployment as JSON (the tool's `deployment` object): engine, tp, dp, ep,
-/// redundant_experts, mtp, gpus, kv_format, gpu_memory, memory_fraction, reserve, usable, fits,
-/// shortfall, weights_bytes_per_gpu, routed_experts_bytes, other_weights_bytes, experts_per_gpu,
-/// kv_bytes_per_token, kv_block, kv_blocks, kv_capacity_tokens, context, max_concurrency (requests
-/// of `context` tokens per tensor-parallel group), total_requests and launch.
-template <int N = 0> [[nodiscard]] detail::json_t<N> gpu_plan_to_json(const GpuPlan& p, const Deployment& d,
-                                                                      VllmKvFormat f, const GpuBudget& b) {
+/// A vLLM deployment of `c` as JSON (the tool's `deployment` object): engine, tp, pp, dp, ep,
+/// dp_attention (false: vLLM's attention is tensor-parallel), redundant_experts, mtp, gpus,
+/// kv_format, gpu_memory, memory_fraction, reserve, usable, fits, shortfall (the largest of a
+/// stage), weights_bytes_per_gpu (the largest stage's), experts_per_gpu, kv_block, kv_blocks and
+/// kv_capacity_tokens (the fewest of any stage, which vLLM gives every GPU), context,
+/// max_concurrency (requests of `context` tokens per pipeline), total_requests, launch; and
+/// `stages`, one per pipeline stage (plan_gpu): stage, layers ([first, count]), weights_bytes,
+/// weights_by_component (bytes by Part, scales with their weights, and `mtp`), fits, shortfall,
+/// kv_bytes_per_token, kv_blocks, kv_capacity_tokens. Precondition: plan_deployment(c, d, f, b)
+/// gave `plan` (so plan_gpu succeeds for every stage).
+template <class C, int N = 0>
+[[nodiscard]] detail::json_t<N> deployment_plan_to_json(const C& c, const DeploymentPlan& plan, const Deployment& d,
+                                                        VllmKvFormat f, const GpuBudget& b) {
     using Json = detail::json_t<N>;
+    Json stages = Json::array();
+    for (std::uint64_t s = 0; s < d.pp; ++s) {
+        const GpuPlan p = plan_gpu(c, d, f, b, s).value();
+        Json components = Json::object();
+        for (const auto& e : enum_table<Part>::entries) {
+            if (e.first != Part::scale) components[std::string(e.second)] = p.weights.of(e.first);
+        }
+        components["mtp"] = p.weights.mtp;
+        stages.push_back(Json{{"stage", p.stage},
+                              {"layers", Json::array({p.weights.layers.first, p.weights.layers.count})},
+                              {"weights_bytes", p.weights.total()},
+                              {"weights_by_component", std::move(components)},
+                              {"fits", p.fits},
+                              {"shortfall", p.shortfall},
+                              {"kv_bytes_per_token", p.kv_bytes_per_token},
+                              {"kv_blocks", p.kv_blocks},
+                              {"kv_capacity_tokens", p.kv_tokens}});
+    }
     return Json{{"engine", "vllm"},
                 {"tp", d.tp},
+                {"pp", d.pp},
                 {"dp", d.dp},
                 {"ep", d.expert_parallel},
+                {"dp_attention", false},
                 {"redundant_experts", d.redundant_experts},
                 {"mtp", d.mtp},
-                {"gpus", p.weights.gpus},
+                {"gpus", plan.gpus},
                 {"kv_format", std::string(to_string(f))},
                 {"gpu_memory", b.gpu_memory},
                 {"memory_fraction", b.memory_fraction},
                 {"reserve", b.reserve},
-                {"usable", p.usable},
-                {"fits", p.fits},
-                {"shortfall", p.shortfall},
-                {"weights_bytes_per_gpu", p.weights.total()},
-                {"routed_experts_bytes", p.weights.routed_experts},
-                {"other_weights_bytes", p.weights.other},
-                {"experts_per_gpu", p.weights.experts_per_gpu},
-                {"kv_bytes_per_token", p.kv_bytes_per_token},
-                {"kv_block", p.entry.block},
-                {"kv_blocks", p.kv_blocks},
-                {"kv_capacity_tokens", p.kv_tokens},
-                {"context", p.context},
-                {"max_concurrency", p.max_requests},
-                {"total_requests", p.total_requests},
-                {"launch", vllm_launch_command(d, b, f, p.context)}};
+                {"usable", plan.usable},
+                {"fits", plan.fits},
+                {"shortfall", plan.shortfall},
+                {"weights_bytes_per_gpu", plan.weights_per_gpu},
+                {"experts_per_gpu", plan.experts_per_gpu},
+                {"kv_block", plan.entry.block},
+                {"kv_blocks", plan.kv_blocks},
+                {"kv_capacity_tokens", plan.kv_tokens},
+                {"context", plan.context},
+                {"max_concurrency", plan.max_requests},
+                {"total_requests", plan.total_requests},
+                {"stages", std::move(stages)},
+                {"launch", vllm_launch_command(d, b, f, plan.context)}};
 }
 
 /// An index comparison as JSON: file, index_tensors, manifest_tensors, missing, unexpected,

@@ -39,6 +39,27 @@ enum class Part {
     buffer,
     scale
 };
+/// The number of Parts.
+inline constexpr std::size_t part_count = static_cast<std::size_t>(Part::scale) + 1;
+
+template <> struct enum_table<Part> {
+    static constexpr std::array<EnumEntry<Part>, part_count> entries{{
+        {Part::embedding, "embedding"},
+        {Part::lm_head, "lm_head"},
+        {Part::attention, "attention"},
+        {Part::norm, "norms"},
+        {Part::dense_mlp, "dense_mlp"},
+        {Part::router, "router"},
+        {Part::routed_experts, "routed_experts"},
+        {Part::shared_experts, "shared_experts"},
+        {Part::vision, "vision"},
+        {Part::mtp_projection, "mtp_projection"},
+        {Part::indexer, "indexer"},
+        {Part::hyper_connections, "hyper_connections"},
+        {Part::buffer, "buffers"},
+        {Part::scale, "scales"},
+    }};
+};
 
 /// How a tensor is stored: at the checkpoint dtype (`model`), always float32 (`fp32`: the
 /// noaux_tc router bias, the FP8 and NVFP4 global scales), in DeepSeek's FP8
@@ -89,6 +110,9 @@ struct TensorSpec {
     std::string_view suffix{};
     Shape shape{};
     Part part = Part::norm;
+    /// The component the tensor's bytes belong to: `part`, except for a scale, whose owner is the
+    /// part of the weight it scales (the routed experts' scales are the routed experts' bytes).
+    Part owner = Part::norm;
     Storage storage = Storage::model;
     Split split = Split::replicated;
     std::string_view leaf{}; ///< replaces the suffix's final "weight" when set
@@ -221,6 +245,7 @@ template <class V> struct Emitter {
     constexpr void emit(Shape s, Part p, Split split, Storage st, std::string_view leaf, std::uint64_t packing) {
         spec.shape = s;
         spec.part = p;
+        if (p != Part::scale) spec.owner = p; // a scale follows its weight: its owner stays the weight's part
         spec.split = split;
         spec.storage = st;
         spec.leaf = leaf;

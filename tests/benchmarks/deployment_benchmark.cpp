@@ -1,6 +1,7 @@
 // Planning a deployment is arithmetic over the summed tensor walk, never the 92k-tensor
-// manifest: one vLLM layout of DeepSeek-V3 (plan_gpu), and a sweep of every tp x dp layout of 1
-// to 256 GPUs, with and without expert parallelism, in two cache formats.
+// manifest: one vLLM layout of DeepSeek-V3 (plan_gpu), and a sweep of every tp x pp x dp layout
+// of 1 to 256 GPUs (plan_deployment, every pipeline stage), with and without expert parallelism,
+// in two cache formats.
 #include <deepseek/deployment.hpp>
 #include <deepseek/presets.hpp>
 
@@ -37,16 +38,20 @@ void v3_sweep_256_gpus(benchmark::State& state) {
         for (std::uint64_t gpus = 1; gpus <= 256; ++gpus) {
             for (std::uint64_t tp = 1; tp <= gpus; ++tp) {
                 if (gpus % tp != 0) continue;
-                for (const bool ep : {false, true}) {
-                    for (const auto f : {deepseek::VllmKvFormat::flashmla, deepseek::VllmKvFormat::flashmla_fp8}) {
-                        deepseek::Deployment d{};
-                        d.tp = tp;
-                        d.dp = gpus / tp;
-                        d.expert_parallel = ep;
-                        const auto plan = deepseek::plan_gpu(deepseek::presets::deepseek_v3, d, f, b);
-                        ++layouts;
-                        valid += plan.has_value() ? 1U : 0U;
-                        benchmark::DoNotOptimize(plan);
+                for (std::uint64_t pp = 1; pp <= gpus / tp; ++pp) {
+                    if ((gpus / tp) % pp != 0) continue;
+                    for (const bool ep : {false, true}) {
+                        for (const auto f : {deepseek::VllmKvFormat::flashmla, deepseek::VllmKvFormat::flashmla_fp8}) {
+                            deepseek::Deployment d{};
+                            d.tp = tp;
+                            d.pp = pp;
+                            d.dp = gpus / tp / pp;
+                            d.expert_parallel = ep;
+                            const auto plan = deepseek::plan_deployment(deepseek::presets::deepseek_v3, d, f, b);
+                            ++layouts;
+                            valid += plan.has_value() ? 1U : 0U;
+                            benchmark::DoNotOptimize(plan);
+                        }
                     }
                 }
             }

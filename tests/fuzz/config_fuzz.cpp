@@ -58,17 +58,35 @@ template <class C> void exercise_memory(const C& c) {
             c, test_support::budget_query(std::uint64_t{640} << 30, Dtype::fp8, layout, Dtype::fp8, 4, 8));
     }
     (void)make_report(c, ReportOptions{});
-    // One GPU of vLLM deployments: Results, throwing nothing; a plan's figures add up.
-    for (const Deployment d :
-         {Deployment{8, 1, false, 0, false}, Deployment{1, 8, true, 32, true}, Deployment{4, 4, true, 0, false}}) {
+    // vLLM deployments: Results, throwing nothing; each stage's figures add up, and the stages
+    // hold every layer once.
+    const auto layout = [](std::uint64_t tp, std::uint64_t pp, std::uint64_t dp, bool ep, std::uint64_t redundant,
+                           bool mtp) {
+        Deployment d{};
+        d.tp = tp, d.pp = pp, d.dp = dp, d.expert_parallel = ep, d.redundant_experts = redundant, d.mtp = mtp;
+        return d;
+    };
+    for (const Deployment d : {layout(8, 1, 1, false, 0, false), layout(1, 1, 8, true, 32, true),
+                               layout(4, 1, 4, true, 0, false), layout(8, 3, 1, false, 0, false)}) {
         (void)weights_per_gpu(c, d);
         for (const VllmKvFormat f : {VllmKvFormat::flashmla, VllmKvFormat::fp8_ds_mla, VllmKvFormat::cutlass_mla}) {
             GpuBudget b{};
             b.gpu_memory = std::uint64_t{141} * 1000 * 1000 * 1000;
-            const auto p = plan_gpu(c, d, f, b);
-            if (p && p->fits && p->kv_blocks > 0 && p->kv_bytes_per_token != 0 &&
-                p->weights.total() + b.reserve + p->kv_blocks * p->entry.block * p->kv_bytes_per_token > p->usable)
-                die("plan_gpu: weights, reserve and KV blocks exceed the usable memory");
+            const auto plan = plan_deployment(c, d, f, b);
+            if (!plan) continue;
+            std::uint64_t layers = 0, largest = 0;
+            for (std::uint64_t s = 0; s < d.pp; ++s) {
+                const auto p = plan_gpu(c, d, f, b, s);
+                if (!p) die("plan_gpu: refused a stage of a deployment plan_deployment planned");
+                layers += p->weights.layers.count;
+                if (p->weights.total() > largest) largest = p->weights.total();
+                if (p->fits && p->kv_blocks > 0 && p->kv_bytes_per_token != 0 &&
+                    p->weights.total() + b.reserve + p->kv_blocks * p->entry.block * p->kv_bytes_per_token > p->usable)
+                    die("plan_gpu: weights, reserve and KV blocks exceed the usable memory");
+                if (p->fits && p->kv_blocks < plan->kv_blocks) die("plan_deployment: more blocks than a stage has");
+            }
+            if (largest != plan->weights_per_gpu) die("plan_deployment: the largest stage differs from plan_gpu's");
+            if (layers != c.num_hidden_layers) die("plan_deployment: the stages do not hold every layer once");
         }
     }
     if constexpr (std::is_same_v<C, DeepseekV4Config>) {
