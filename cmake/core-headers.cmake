@@ -8,7 +8,8 @@ set(DEEPSEEK_CONFIG_JSON_HEADERS
   deepseek/document.hpp
   deepseek/index_check.hpp
   deepseek/json.hpp
-  deepseek/report_json.hpp)
+  deepseek/report_json.hpp
+  deepseek/safetensors_json.hpp)
 set(DEEPSEEK_CONFIG_JSON_HEADERS_REGEX "^deepseek/detail/json_[^/]*\\.hpp$")
 
 # deepseek_config_core_headers(<include dir> <out var>): the core headers, relative to the

@@ -27,6 +27,7 @@
 #include "presets.hpp"
 #include "report.hpp"
 #include "report_json.hpp"
+#include "safetensors_json.hpp"
 #include "tensor_spec.hpp"
 #include "tensor_walk.hpp"
 #include "tensors.hpp"

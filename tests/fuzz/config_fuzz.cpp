@@ -6,6 +6,7 @@
 #include <deepseek/json.hpp>
 #include <deepseek/memory.hpp>
 #include <deepseek/report.hpp>
+#include <deepseek/safetensors_json.hpp>
 #include <deepseek/tensors.hpp>
 
 #include "../queries.hpp"
@@ -122,6 +123,16 @@ template <class C> void exercise_memory(const C& c) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     const std::string_view text(reinterpret_cast<const char*>(data), size);
+
+    // The same bytes as a whole .safetensors file, and as the header of one behind its 8-byte
+    // length: an Error or a header, never a crash (the seeds hold headers too).
+    (void)deepseek::try_parse_safetensors_header(text);
+    std::string file(8, '\0');
+    for (std::size_t i = 0; i < 8; ++i)
+        file[i] = static_cast<char>((static_cast<std::uint64_t>(size) >> (8 * i)) & 0xFF);
+    file.append(text);
+    const auto header = deepseek::try_parse_safetensors_header(file);
+    if (!header && header.error().kind() == deepseek::ErrorKind::io) die("io error from bytes:", header.error().what());
 
     // The non-throwing entry point reports deepseek::Error and std::bad_alloc; any other
     // exception escapes it (a bug), and an exception escaping this function aborts the run. Text
