@@ -40,8 +40,11 @@ namespace deepseek {
 
 namespace detail {
 
+// The functions below are templates over an empty pack that callers never write (as in json.hpp):
+// a translation unit that includes this header without reading a header compiles none of them.
+
 /// N, from the first 8 bytes of `bytes` (little-endian).
-inline std::uint64_t safetensors_length(std::string_view bytes) noexcept {
+template <class... Deferred> std::uint64_t safetensors_length(std::string_view bytes) noexcept {
     std::uint64_t n = 0;
     for (std::size_t i = safetensors_length_bytes; i-- > 0;) n = (n << 8) | static_cast<unsigned char>(bytes[i]);
     return n;
@@ -49,7 +52,7 @@ inline std::uint64_t safetensors_length(std::string_view bytes) noexcept {
 
 /// The offset of the first byte of `text` that does not begin well-formed UTF-8 (RFC 3629: no
 /// overlong form, no surrogate, nothing above U+10FFFF), or npos when all of it is well formed.
-inline std::size_t invalid_utf8_at(std::string_view text) noexcept {
+template <class... Deferred> std::size_t invalid_utf8_at(std::string_view text) noexcept {
     std::size_t i = 0;
     while (i < text.size()) {
         const auto lead = static_cast<unsigned char>(text[i]);
@@ -96,7 +99,7 @@ inline std::size_t invalid_utf8_at(std::string_view text) noexcept {
 }
 
 /// The JSON pointer of tensor `name` (RFC 6901 escaped), `suffix` appended ("/shape").
-inline std::string safetensors_pointer(std::string_view name, std::string_view suffix = {}) {
+template <class... Deferred> std::string safetensors_pointer(std::string_view name, std::string_view suffix = {}) {
     std::string out;
     append_pointer_token(out, name);
     out += suffix;
@@ -105,7 +108,7 @@ inline std::string safetensors_pointer(std::string_view name, std::string_view s
 
 /// `text` quoted for a message, cut to about 60 bytes (a name may be megabytes long), at the
 /// start of a UTF-8 character so that the message stays UTF-8.
-inline std::string quote_cut(std::string_view text) {
+template <class... Deferred> std::string quote_cut(std::string_view text) {
     if (text.size() <= 60) return "\"" + std::string(text) + "\"";
     std::size_t cut = 57;
     while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0u) == 0x80u) --cut; // a continuation byte
@@ -113,7 +116,7 @@ inline std::string quote_cut(std::string_view text) {
 }
 
 /// A shape as "[4096, 2048]", cut after 8 dimensions.
-inline std::string shape_text(const std::vector<std::uint64_t>& shape) {
+template <class... Deferred> std::string shape_text(const std::vector<std::uint64_t>& shape) {
     std::string out = "[";
     for (std::size_t i = 0; i < shape.size(); ++i) {
         if (i > 0) out += ", ";
@@ -390,22 +393,24 @@ template <class Json> class SafetensorsHeaderReader {
         return unexpected("a whole number (" + std::to_string(value) + ")");
     }
 
+    // The members' types are named through Json (string_t is std::string), so that the member
+    // functions are compiled only where a header is read, not wherever this file is included.
     std::string_view text_;
     SafetensorsHeader& out_;
     std::optional<Error> error_;
     At at_ = At::document;
-    std::string name_;                    // the tensor name (or __metadata__) being read
-    std::string key_;                     // the __metadata__ key being read
-    Field field_ = Field::dtype;          // the entry key being read
-    std::array<bool, 3> seen_{};          // the entry keys read so far, by Field
-    std::size_t offsets_ = 0;             // the data_offsets numbers read so far
-    SafetensorsTensor tensor_;            // the entry being read
-    std::set<std::string> names_;         // the header's keys so far
-    std::set<std::string> metadata_keys_; // the __metadata__ keys so far
+    string_t name_;                    // the tensor name (or __metadata__) being read
+    string_t key_;                     // the __metadata__ key being read
+    Field field_ = Field::dtype;       // the entry key being read
+    std::array<bool, 3> seen_{};       // the entry keys read so far, by Field
+    std::size_t offsets_ = 0;          // the data_offsets numbers read so far
+    SafetensorsTensor tensor_;         // the entry being read
+    std::set<string_t> names_;         // the header's keys so far
+    std::set<string_t> metadata_keys_; // the __metadata__ keys so far
 };
 
 /// Checks the length N against the file and the bytes given, before any JSON is read.
-inline void check_safetensors_length(std::string_view bytes, std::uint64_t file_size) {
+template <class... Deferred> void check_safetensors_length(std::string_view bytes, std::uint64_t file_size) {
     if (bytes.size() > file_size) {
         throw Error(ErrorKind::range, "",
                     std::to_string(bytes.size()) + " bytes were given for a file of " + std::to_string(file_size) +
@@ -443,7 +448,7 @@ inline void check_safetensors_length(std::string_view bytes, std::uint64_t file_
 }
 
 /// Checks the header's text before it is parsed: not empty, beginning with '{', UTF-8, no NUL byte.
-inline void check_safetensors_text(std::string_view text) {
+template <class... Deferred> void check_safetensors_text(std::string_view text) {
     if (text.empty()) {
         throw Error(ErrorKind::syntax, "",
                     "the header length is 0: the header is a JSON object, at least \"{}\" (2 bytes)");
@@ -477,7 +482,7 @@ inline void check_safetensors_text(std::string_view text) {
 
 /// Checks one tensor's range against its shape and dtype (the reference's `validate`, but in
 /// file order, so the error names the first bad entry of the file).
-inline void check_safetensors_tensor(const SafetensorsTensor& t) {
+template <class... Deferred> void check_safetensors_tensor(const SafetensorsTensor& t) {
     constexpr std::uint64_t max = std::numeric_limits<std::uint64_t>::max();
     if (t.begin > t.end) {
         throw Error(ErrorKind::range, safetensors_pointer(t.name, "/data_offsets"),
@@ -520,7 +525,7 @@ inline void check_safetensors_tensor(const SafetensorsTensor& t) {
 
 /// Sorts the tensors by their bytes and checks that they cover the data section exactly, from
 /// byte 0, each beginning where the one before ends; sets data_bytes.
-inline void check_safetensors_ranges(SafetensorsHeader& header) {
+template <class... Deferred> void check_safetensors_ranges(SafetensorsHeader& header) {
     // The reference sorts by (begin, end); a stable sort keeps equal ranges (empty tensors at one
     // offset) in file order.
     std::stable_sort(header.tensors.begin(), header.tensors.end(),
@@ -559,7 +564,8 @@ inline void check_safetensors_ranges(SafetensorsHeader& header) {
 }
 
 /// Checks that the data section runs exactly to the end of the file.
-inline void check_safetensors_file_size(const SafetensorsHeader& header, std::uint64_t file_size) {
+template <class... Deferred>
+void check_safetensors_file_size(const SafetensorsHeader& header, std::uint64_t file_size) {
     const std::uint64_t after_header = file_size - header.data_start(); // checked >= 0 before
     if (header.data_bytes > after_header) {
         throw Error(ErrorKind::range, safetensors_pointer(header.tensors.back().name, "/data_offsets/1"),
