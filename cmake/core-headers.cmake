@@ -9,7 +9,8 @@ set(DEEPSEEK_CONFIG_JSON_HEADERS
   deepseek/index_check.hpp
   deepseek/json.hpp
   deepseek/report_json.hpp
-  deepseek/safetensors_json.hpp)
+  deepseek/safetensors_json.hpp
+  deepseek/verify.hpp)
 set(DEEPSEEK_CONFIG_JSON_HEADERS_REGEX "^deepseek/detail/json_[^/]*\\.hpp$")
 
 # deepseek_config_core_headers(<include dir> <out var>): the core headers, relative to the

@@ -16,6 +16,7 @@
 #include <deepseek/report.hpp>
 #include <deepseek/report_json.hpp>
 #include <deepseek/tensors.hpp>
+#include <deepseek/verify.hpp>
 #include <deepseek/version.hpp>
 
 #include <array>
@@ -41,6 +42,7 @@ using nlohmann::json;
 constexpr const char* program = "deepseek-config";
 
 const char* const help_text = R"(usage: deepseek-config [PATH] [options]
+       deepseek-config verify MODEL_DIR [--json]
 
 Prints what a DeepSeek model is and what it costs to serve, from its config.json.
 PATH is a config.json or a model folder holding one; without PATH the built-in
@@ -70,7 +72,7 @@ options:
                          prints the largest context that fits
   --tensors              list every tensor of the checkpoint: name, shape, dtype
 
-A vLLM deployment (MLA models: DeepSeek V2, V3, V3.2, Kimi-K2):
+A vLLM deployment (DeepSeek V2, V3, V3.2, OCR, OCR-2, VL2, Kimi; not V4):
   --engine vllm          print what each GPU holds under --tp, --pp, --dp and --ep: the
                          weights by component, the KV cache that fits beside them in
                          --kv-dtype (fp8: FP8 cache), the requests of --context tokens at
@@ -86,6 +88,12 @@ A vLLM deployment (MLA models: DeepSeek V2, V3, V3.2, Kimi-K2):
   --redundant-experts N  EPLB's redundant experts, spread with the others (needs --ep)
   --check-index FILE     compare a model.safetensors.index.json with the tensor manifest
                          (names and total_size); exit 1 on any difference
+
+verify MODEL_DIR: reads config.json and the header of every .safetensors shard of the
+folder (never the weights) and compares each tensor's name, shape and dtype with the
+config's manifest, each shard's size with its header, the index (when present) with the
+shards, and the bytes with total_size and the computed checkpoint size; exit 1 on any
+difference (--json: a verify object)
   --help                 this text
   --version              the version
 
@@ -870,10 +878,7 @@ template <class C> int run(const C& c, const deepseek::Document& doc, const CliO
         const auto planned = deepseek::plan_deployment(c, o.deployment, kv_format, o.gpu);
         if (!planned) {
             const deepseek::MemoryError e = planned.error();
-            throw usage_error("--engine vllm: " + (e == deepseek::MemoryError::layout_needs_mla
-                                                       ? std::string("the KV cache of a model without MLA is not "
-                                                                     "modelled for a deployment yet")
-                                                   : e == deepseek::MemoryError::layout_not_for_v4
+            throw usage_error("--engine vllm: " + (e == deepseek::MemoryError::layout_not_for_v4
                                                        ? std::string("DeepSeek-V4 is not modelled for a deployment yet")
                                                        : std::string(deepseek::error_message(e))));
         }
@@ -908,7 +913,89 @@ template <class C> int run(const C& c, const deepseek::Document& doc, const CliO
     return 0;
 }
 
+// ---- verify: a model folder's shards against its config ---------------------------------------
+
+/// Prints "<label> <count><note>", then up to 20 entries of the list (each as `line` gives
+/// it), then how many more there are.
+template <class T, class F>
+void print_list(std::ostream& os, std::string label, const std::vector<T>& list, const char* note, F&& line) {
+    label.resize(16, ' ');
+    os << label << grouped(list.size()) << note << "\n";
+    const std::size_t shown = list.size() < 20 ? list.size() : 20;
+    for (std::size_t i = 0; i < shown; ++i) os << "  " << line(list[i]) << "\n";
+    if (list.size() > shown) os << "  ... and " << grouped(list.size() - shown) << " more\n";
+}
+
+/// `deepseek-config verify MODEL_DIR [--json]`: exit 0 when the folder holds exactly the
+/// checkpoint its config describes, 1 otherwise.
+int run_verify(int argc, char** argv) {
+    std::optional<std::string> dir;
+    bool as_json = false;
+    for (int i = 2; i < argc; ++i) {
+        const std::string arg = argv[i];
+        if (arg == "--json")
+            as_json = true;
+        else if (arg.size() > 1 && arg[0] == '-')
+            throw usage_error("verify: unknown option '" + arg + "' (verify MODEL_DIR [--json])");
+        else if (dir)
+            throw usage_error("verify: more than one MODEL_DIR given");
+        else
+            dir = arg;
+    }
+    if (!dir) throw usage_error("verify needs a MODEL_DIR: the folder of config.json and the .safetensors shards");
+    std::error_code ec;
+    if (!std::filesystem::is_directory(*dir, ec))
+        throw deepseek::Error(deepseek::ErrorKind::io, "", "verify: not a folder", *dir);
+    const deepseek::Document doc = deepseek::load_document(*dir);
+    return std::visit(
+        [&](const auto& c) {
+            if (!deepseek::quantization_modelled(c)) {
+                const UnmodelledCheckpoint why = unmodelled_checkpoint(c);
+                throw deepseek::Error(deepseek::ErrorKind::not_modelled, why.pointer,
+                                      "verify: the stored tensors of " + why.what +
+                                          " are not modelled (see the report's not modelled line)");
+            }
+            const deepseek::Verification v = deepseek::verify_checkpoint(c, *dir);
+            std::ostringstream os;
+            if (as_json) {
+                os << json{{"verify", deepseek::verification_to_json(v, *dir)}}.dump(2) << "\n";
+            } else {
+                const auto names = [](const std::string& name) { return name; };
+                const auto mismatch = [](const deepseek::VerifyMismatch& m) {
+                    return m.name + ": " + (m.expected.empty() ? "(not in the index)" : m.expected) + " expected, " +
+                           m.found + " found";
+                };
+                const auto problem = [](const deepseek::VerifyShardProblem& p) { return p.shard + ": " + p.message; };
+                os << "verify " << *dir << " (" << deepseek::class_name_of(doc.config) << ")\n";
+                os << "shards          " << v.shards << " read"
+                   << (v.has_index ? " (model.safetensors.index.json present)" : " (no index)") << "\n";
+                os << "tensors         " << grouped(v.tensors) << " in the shards, " << grouped(v.manifest_tensors)
+                   << " in the manifest\n";
+                print_list(os, "missing", v.missing, " (in the manifest, in no shard)", names);
+                print_list(os, "unexpected", v.unexpected, " (in a shard, not in the manifest)", names);
+                print_list(os, "shapes", v.shape_mismatch, " differ", mismatch);
+                print_list(os, "dtypes", v.dtype_mismatch, " differ", mismatch);
+                print_list(os, "duplicates", v.duplicates, " (in more than one shard)", names);
+                print_list(os, "missing shards", v.missing_shards, " (named by the index)", names);
+                print_list(os, "truncated", v.truncated_shards, "", problem);
+                print_list(os, "bad shards", v.bad_shards, "", problem);
+                if (v.has_index) print_list(os, "misplaced", v.misplaced, " (the index names another shard)", mismatch);
+                os << "bytes           " << grouped(v.bytes) << " in the shards, " << grouped(v.checkpoint_bytes)
+                   << " computed: " << (v.bytes == v.checkpoint_bytes ? "equal" : "DIFFERENT");
+                if (v.total_size)
+                    os << "; index total_size " << grouped(*v.total_size) << ": "
+                       << (*v.total_size == v.bytes ? "equal" : "DIFFERENT");
+                os << "\n";
+                os << "result          " << (v.match() ? "match" : "MISMATCH") << "\n";
+            }
+            std::cout << os.str();
+            return v.match() ? 0 : 1;
+        },
+        doc.config);
+}
+
 int main_impl(int argc, char** argv) {
+    if (argc >= 2 && std::string_view(argv[1]) == "verify") return run_verify(argc, argv);
     const CliOptions o = parse_arguments(argc, argv);
     if (o.help) {
         std::cout << help_text;

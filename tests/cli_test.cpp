@@ -1,6 +1,7 @@
 // The deepseek-config tool, run as a program: every corpus config in both outputs, the JSON
 // against figures recorded elsewhere (memory-formulas.md, the checkpoints' index files), and
 // every error class with its exit code and message.
+#include <deepseek/presets.hpp>
 #include <deepseek/version.hpp>
 #include <nlohmann/json.hpp>
 
@@ -11,6 +12,7 @@
 #include <vector>
 
 #include "catch.hpp"
+#include "checkpoint_writer.hpp"
 #include "expected_figures.hpp"
 #include "test_support.hpp"
 
@@ -1041,6 +1043,21 @@ TEST_CASE("The tool's vLLM deployment: one GPU of DeepSeek-V3 under TP 8 and und
     CHECK(table.out.find("    routed_experts    81,758,552,064 B") != std::string::npos);
 }
 
+TEST_CASE("The tool's vLLM deployment: DeepSeek-OCR (no MLA) on two 80 GB GPUs", "[cli][deployment]") {
+    // tests/deployment_test.cpp derives these by hand: FlashAttention's K and V of 5 of the 10
+    // heads per GPU (12 x 2,560 B a token), 3,436,249,600 bytes of weights (CLIP split as vLLM's
+    // clip.py does), 130,755 blocks of 16 tokens, 255 requests of 8,192 tokens.
+    const Run r = run_cli("--preset deepseek-ocr --json --engine vllm --tp 2 --gpu-memory 80GB");
+    REQUIRE(r.code == 0);
+    const json d = json::parse(r.out).at("deployment");
+    CHECK(d.at("kv_format") == "flash_attn");
+    CHECK(d.at("kv_block") == 16);
+    CHECK(d.at("weights_bytes_per_gpu") == 3'436'249'600ULL);
+    CHECK(d.at("stages")[0].at("kv_bytes_per_token") == 12 * 2560);
+    CHECK(d.at("kv_blocks") == 130'755);
+    CHECK(d.at("max_concurrency") == 255);
+}
+
 TEST_CASE("The tool's vLLM deployment: two nodes as TP 8 x PP 2, stage by stage", "[cli][deployment][pp]") {
     // vLLM's split of V3's 61 layers over 2 stages: 31 and 30 (get_pp_indices; deployment_test).
     const Run r = run_cli("--preset deepseek-v3 --json --engine vllm --tp 8 --pp 2 --gpu-memory 141GB");
@@ -1104,8 +1121,77 @@ TEST_CASE("The tool's vLLM deployment: usage errors name the option", "[cli][dep
               .find("--gpu-util: expected a fraction in (0, 1]") != std::string::npos);
     CHECK(err("--preset deepseek-v3 --engine vllm --gpu-memory 80GB --dp 3 --ep")
               .find("does not divide n_routed_experts plus the redundant experts") != std::string::npos);
-    CHECK(err("--preset deepseek-ocr --engine vllm --gpu-memory 80GB")
-              .find("the KV cache of a model without MLA is not modelled for a deployment yet") != std::string::npos);
+    CHECK(err("--preset deepseek-ocr-2 --engine vllm --tp 2 --gpu-memory 80GB")
+              .find("how vLLM splits this model's vision encoder over tensor-parallel GPUs is not modelled") !=
+          std::string::npos);
     CHECK(err("--preset deepseek-v4-flash --engine vllm --gpu-memory 80GB")
               .find("DeepSeek-V4 is not modelled for a deployment yet") != std::string::npos);
+}
+
+TEST_CASE("verify: a clean checkpoint folder exits 0, each fault exits 1 naming the tensor or shard", "[cli][verify]") {
+    namespace W = checkpoint_writer;
+    // DeepSeek-V2-Lite at full size in four sparse shards, with its index and config.json (saved
+    // by the tool from its preset).
+    const auto folder = [](const std::string& name) {
+        const auto dir = test_support::scratch_dir("verify-cli") / name;
+        std::filesystem::remove_all(dir);
+        std::filesystem::create_directories(dir);
+        REQUIRE(run_cli("--preset deepseek-v2-lite --save-config " + quote(dir.string())).code == 0);
+        return dir;
+    };
+    const auto write = [](const std::filesystem::path& dir, const W::Checkpoint& c) {
+        c.write(dir);
+        W::write_json(dir / "model.safetensors.index.json", c.index());
+    };
+    const W::Checkpoint clean = W::split(W::tensors_of(deepseek::presets::deepseek_v2_lite), 4);
+
+    const auto ok = folder("clean");
+    write(ok, clean);
+    const Run good = run_cli("verify " + quote(ok.string()));
+    CHECK(good.code == 0);
+    CHECK(good.out.find("tensors         5,291 in the shards, 5,291 in the manifest") != std::string::npos);
+    CHECK(good.out.find("bytes           31,412,968,448 in the shards, 31,412,968,448 computed: equal") !=
+          std::string::npos);
+    CHECK(good.out.find("result          match") != std::string::npos);
+    const json j = json::parse(run_cli("verify " + quote(ok.string()) + " --json").out).at("verify");
+    CHECK(j.at("match") == true);
+    CHECK(j.at("shards") == 4);
+    CHECK(j.at("bytes") == X::v2_lite_checkpoint_bytes);
+
+    // One fault each: exit 1 and the name of what is wrong in the output.
+    const auto faulty = [&](const std::string& name, const W::Checkpoint& c, const std::string& expect) {
+        const auto dir = folder(name);
+        write(dir, c);
+        const Run r = run_cli("verify " + quote(dir.string()));
+        CHECK(r.code == 1);
+        CHECK(r.out.find(expect) != std::string::npos);
+        CHECK(r.out.find("result          MISMATCH") != std::string::npos);
+        return dir;
+    };
+    W::Checkpoint missing = clean;
+    missing.shards.begin()->second.erase(missing.shards.begin()->second.begin());
+    faulty("missing", missing, "missing         1 (in the manifest, in no shard)\n  model.embed_tokens.weight\n");
+    W::Checkpoint shape = clean;
+    shape.shards.begin()->second[0].shape = {2048, 102400};
+    faulty("shape", shape, "model.embed_tokens.weight: [102400, 2048] expected, [2048, 102400] found");
+    W::Checkpoint dtype = clean;
+    dtype.shards.begin()->second[0].dtype = "F16";
+    faulty("dtype", dtype, "model.embed_tokens.weight: BF16 expected, F16 found");
+    const auto gone = folder("shard");
+    write(gone, clean);
+    std::filesystem::remove(gone / "model-00002-of-00004.safetensors");
+    const Run no_shard = run_cli("verify " + quote(gone.string()));
+    CHECK(no_shard.code == 1);
+    CHECK(no_shard.out.find("missing shards  1 (named by the index)\n  model-00002-of-00004.safetensors") !=
+          std::string::npos);
+    std::filesystem::resize_file(gone / "model-00003-of-00004.safetensors",
+                                 std::filesystem::file_size(gone / "model-00003-of-00004.safetensors") - 1);
+    CHECK(run_cli("verify " + quote(gone.string())).out.find("model-00003-of-00004.safetensors: the file is") !=
+          std::string::npos);
+
+    // Usage: a folder is needed.
+    CHECK(run_cli("verify").code == 2);
+    CHECK(run_cli("verify " + quote(ok.string()) + " --tp 2").err.find("verify: unknown option '--tp'") !=
+          std::string::npos);
+    CHECK(run_cli("verify /nonexistent/folder").code == 3);
 }

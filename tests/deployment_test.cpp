@@ -165,6 +165,181 @@ TEST_CASE("vLLM's MLA cache formats: bytes per token per layer and blocks", "[de
     CHECK(vllm_kv_entry(P::deepseek_v4_flash, VllmKvFormat::flashmla).error() == MemoryError::layout_not_for_v4);
 }
 
+namespace {
+// DeepSeek-OCR's language model (its config): 12 layers, hidden 1280, 10 attention heads and 10 KV
+// heads (no GQA), head_dim 1280 / 10 = 128, bf16. vLLM runs it with the Llama-style
+// DeepseekAttention (qk_nope_head_dim and qk_rope_head_dim are 0): each GPU caches K and V, 128
+// values each, of max(1, 10 / tp) KV heads, in blocks of 16 tokens (vLLM's default on CUDA).
+constexpr std::uint64_t ocr_layers = 12, ocr_head_dim = 128;
+constexpr std::uint64_t ocr_kv_layer(std::uint64_t kv_heads_per_gpu, std::uint64_t value_bytes) {
+    return 2 * kv_heads_per_gpu * ocr_head_dim * value_bytes; // K and V
+}
+static_assert(vllm_kv_entry(P::deepseek_ocr, VllmKvFormat::flash_attn, 2).value().bytes == 2560); // at compile time
+
+// A DeepSeek-OCR with grouped-query attention (2 KV heads for its 10 heads), which no released
+// model has: only to see vLLM's rule when there are more GPUs than KV heads.
+constexpr DeepseekOCRConfig ocr_with_kv_heads(std::uint64_t kv_heads) {
+    DeepseekOCRConfig c = P::deepseek_ocr;
+    c.num_key_value_heads = kv_heads;
+    return c;
+}
+} // namespace
+
+TEST_CASE("vLLM's cache of a model without MLA: K and V of each GPU's KV heads", "[deployment][kv]") {
+    // TP 1: all 10 heads, 2 x 10 x 128 x 2 B = 5,120 B per token per layer, 61,440 B per token over
+    // 12 layers (the figure of ../shared/reference/memory-formulas.md, "Plain MHA"); fp8 half that.
+    static_assert(ocr_kv_layer(10, 2) == 5'120 && ocr_layers * ocr_kv_layer(10, 2) == 61'440);
+    const KvEntry tp1 = vllm_kv_entry(P::deepseek_ocr, VllmKvFormat::flash_attn).value();
+    CHECK(tp1.bytes == 5'120);
+    CHECK(tp1.block == 16);
+    CHECK(vllm_kv_entry(P::deepseek_ocr, VllmKvFormat::flash_attn_fp8).value().bytes == 2'560);
+    CHECK(vllm_kv_entry(P::deepseek_ocr, VllmKvFormat::flash_attn_fp8).value().block == 16);
+    // TP 2: 5 KV heads on each GPU, 2 x 5 x 128 x 2 B = 2,560 B (fp8 1,280 B).
+    CHECK(vllm_kv_entry(P::deepseek_ocr, VllmKvFormat::flash_attn, 2).value().bytes == ocr_kv_layer(5, 2));
+    CHECK(vllm_kv_entry(P::deepseek_ocr, VllmKvFormat::flash_attn_fp8, 2).value().bytes == 1'280);
+    // DeepSeek-VL2-Tiny and DeepSeek-OCR-2 have the same language model shape.
+    CHECK(vllm_kv_entry(P::deepseek_vl2_tiny, VllmKvFormat::flash_attn).value().bytes == 5'120);
+    CHECK(vllm_kv_entry(P::deepseek_vl2_tiny, VllmKvFormat::flash_attn, 2).value().bytes == 2'560);
+    CHECK(vllm_kv_entry(P::deepseek_ocr2, VllmKvFormat::flash_attn, 2).value().bytes == 2'560);
+
+    // More GPUs than KV heads: vLLM gives each GPU max(1, n_kv / tp) = 1 head, copying each of the
+    // 2 heads on tp / 2 GPUs (it asserts that the heads divide tp): 2 x 1 x 128 x 2 = 512 B at tp
+    // 2 and 10 alike.
+    constexpr DeepseekOCRConfig gqa = ocr_with_kv_heads(2);
+    CHECK(vllm_kv_entry(gqa, VllmKvFormat::flash_attn, 2).value().bytes == ocr_kv_layer(1, 2));
+    CHECK(vllm_kv_entry(gqa, VllmKvFormat::flash_attn, 10).value().bytes == 512);
+    CHECK(vllm_kv_entry(gqa, VllmKvFormat::flash_attn).value().bytes == ocr_kv_layer(2, 2)); // tp 1: both
+    CHECK(vllm_kv_entry(ocr_with_kv_heads(1), VllmKvFormat::flash_attn, 10).value().bytes == 512);
+
+    // What vLLM refuses: tp 4 does not divide the 10 attention heads (DeepseekAttention asserts
+    // it); tp 5 over 2 KV heads is neither a split nor a whole number of copies; tp 0.
+    CHECK(vllm_kv_entry(P::deepseek_ocr, VllmKvFormat::flash_attn, 4).error() == MemoryError::tp_does_not_divide);
+    CHECK(vllm_kv_entry(gqa, VllmKvFormat::flash_attn, 5).error() == MemoryError::tp_does_not_divide);
+    CHECK(vllm_kv_entry(P::deepseek_ocr, VllmKvFormat::flash_attn, 0).error() == MemoryError::tp_zero);
+    // An MLA format for a model without MLA, FlashAttention's for an MLA model (vLLM's MLA-disabled
+    // path is not modelled), and DeepSeek-V4 are refused; an MLA entry is the same at any tp.
+    CHECK(vllm_kv_entry(P::deepseek_ocr, VllmKvFormat::flashmla, 2).error() == MemoryError::layout_needs_mla);
+    CHECK(vllm_kv_entry(P::deepseek_v3, VllmKvFormat::flash_attn).error() == MemoryError::layout_needs_mha);
+    CHECK(vllm_kv_entry(P::deepseek_v4_flash, VllmKvFormat::flash_attn, 2).error() == MemoryError::layout_not_for_v4);
+    CHECK(vllm_kv_entry(P::deepseek_v3, VllmKvFormat::flashmla, 8).value().bytes == 1'152);
+
+    // The format vLLM picks: FlashAttention without MLA, FlashMLA with it; fp8 when asked.
+    CHECK(default_vllm_kv_format(P::deepseek_ocr, {}) == VllmKvFormat::flash_attn);
+    CHECK(default_vllm_kv_format(P::deepseek_vl2_tiny, Optional<Dtype>(Dtype::fp8)) == VllmKvFormat::flash_attn_fp8);
+    CHECK(default_vllm_kv_format(P::deepseek_ocr, Optional<Dtype>(Dtype::bf16)) == VllmKvFormat::flash_attn);
+    CHECK(default_vllm_kv_format(P::deepseek_v3, {}) == VllmKvFormat::flashmla);
+    CHECK(default_vllm_kv_format(P::deepseek_v32, Optional<Dtype>(Dtype::fp8)) == VllmKvFormat::fp8_ds_mla);
+    CHECK(to_string(VllmKvFormat::flash_attn_fp8) == "flash_attn_fp8");
+    Deployment d{};
+    GpuBudget b{};
+    CHECK(vllm_launch_command(d, b, VllmKvFormat::flash_attn_fp8, 8192).find("--kv-cache-dtype fp8") !=
+          std::string::npos);
+    CHECK(vllm_launch_command(d, b, VllmKvFormat::flash_attn, 8192).find("--kv-cache-dtype") == std::string::npos);
+}
+
+TEST_CASE("DeepSeek-OCR on one 80 GB GPU and on two under vLLM TP 2: KV capacity and requests", "[deployment][kv]") {
+    // 80 GB (80e9 bytes), --gpu-memory-utilization 0.9: 72e9 usable; a 4 GiB reserve; FlashAttention
+    // bf16; requests of 8,192 tokens (its max_position_embeddings), 512 blocks of 16 each.
+    GpuBudget b{};
+    b.gpu_memory = 80'000'000'000;
+    const std::uint64_t usable = 72'000'000'000, reserve = 4'294'967'296;
+
+    // TP 1: the whole checkpoint, 6,672,212,480 bytes (its index's total_size); 12 x 5,120 =
+    // 61,440 B a token, blocks of 983,040 B: 61,032,820,224 bytes left hold 62,085 blocks.
+    Deployment d{};
+    const GpuPlan one = plan_gpu(P::deepseek_ocr, d, VllmKvFormat::flash_attn, b).value();
+    const std::uint64_t held1 = 6'672'212'480 + reserve, block1 = ocr_layers * ocr_kv_layer(10, 2) * 16;
+    CHECK(one.weights.total() == 6'672'212'480);
+    CHECK(one.kv_bytes_per_token == 61'440);
+    CHECK(one.entry.block == 16);
+    CHECK(one.kv_blocks == 62'085);
+    CHECK(one.kv_blocks * block1 + held1 <= usable); // and one more block would not fit
+    CHECK((one.kv_blocks + 1) * block1 + held1 > usable);
+    CHECK(one.kv_tokens == 62'085 * 16);
+    CHECK(one.context == 8'192);
+    CHECK(one.max_requests == 121); // 62,085 / 512
+
+    // TP 2: 3,436,249,600 bytes of weights per GPU (derived in the next test); 12 x 2,560 = 30,720 B
+    // a token on each GPU, blocks of 491,520 B: 64,268,783,104 bytes left hold 130,755 blocks.
+    d.tp = 2;
+    const GpuPlan two = plan_gpu(P::deepseek_ocr, d, VllmKvFormat::flash_attn, b).value();
+    const std::uint64_t held2 = 3'436'249'600 + reserve, block2 = ocr_layers * ocr_kv_layer(5, 2) * 16;
+    CHECK(two.weights.total() == 3'436'249'600);
+    CHECK(two.kv_bytes_per_token == 30'720);
+    CHECK(two.kv_blocks == 130'755);
+    CHECK(two.kv_blocks * block2 + held2 <= usable);
+    CHECK((two.kv_blocks + 1) * block2 + held2 > usable);
+    CHECK(two.max_requests == 255); // 130,755 / 512
+    CHECK(two.total_requests == 255);
+    // plan_deployment agrees, and with dp 2 holds twice the requests.
+    d.dp = 2;
+    const DeploymentPlan plan = plan_deployment(P::deepseek_ocr, d, VllmKvFormat::flash_attn, b).value();
+    CHECK(plan.gpus == 4);
+    CHECK(plan.entry.bytes == 2'560);
+    CHECK(plan.kv_blocks == 130'755);
+    CHECK(plan.max_requests == 255);
+    CHECK(plan.total_requests == 510);
+    // DeepSeek-VL2-Tiny at TP 2: the same 30,720 B a token on each GPU.
+    d.dp = 1;
+    CHECK(plan_gpu(P::deepseek_vl2_tiny, d, VllmKvFormat::flash_attn, b).value().kv_bytes_per_token == 30'720);
+    // Refused: an MLA format for it, and TP 4 (10 heads).
+    CHECK(plan_gpu(P::deepseek_ocr, d, VllmKvFormat::flashmla, b).error() == MemoryError::layout_needs_mla);
+    CHECK(plan_deployment(P::deepseek_ocr, d, VllmKvFormat::flashmla_fp8, b).error() == MemoryError::layout_needs_mla);
+    d.tp = 4;
+    CHECK(plan_gpu(P::deepseek_ocr, d, VllmKvFormat::flash_attn, b).error() == MemoryError::tp_does_not_divide);
+    CHECK(plan_deployment(P::deepseek_ocr, d, VllmKvFormat::flash_attn, b).error() == MemoryError::tp_does_not_divide);
+}
+
+TEST_CASE("Summed over a TP group, DeepSeek-OCR's GPUs hold the model once and the replicated tensors tp times",
+          "[deployment]") {
+    // DeepSeek-OCR, bf16, 6,672,212,480 bytes as released (its index's total_size, 2,710 tensors).
+    // Replicated under TP by weights_per_gpu's rules, written out from its tensor list:
+    // the language model's input and post-attention norms [1280] in each of 12 layers, the router
+    // [64, 1280] of the 11 MoE layers and the final norm [1280]; and the whole vision side:
+    constexpr std::uint64_t hidden = 1280;
+    constexpr std::uint64_t lm_replicated = 12 * 2 * hidden + 11 * 64 * hidden + hidden;
+    // SAM ViT-B (width 768, MLP 3,072, 12 blocks: 8 windowed with rel_pos tables [27, 64], 4
+    // global with [127, 64]): patch_embed [768, 3, 16, 16] + bias, pos_embed [1, 64, 64, 768];
+    // per block norm1, norm2 (weight, bias), qkv [2304, 768] + bias, proj [768, 768] + bias, lin1
+    // [3072, 768] + bias, lin2 [768, 3072] + bias; the neck (conv [256, 768, 1, 1], LayerNorm2d
+    // [256] x 2, conv [256, 256, 3, 3], LayerNorm2d [256] x 2), net_2 [512, 256, 3, 3], net_3
+    // [1024, 512, 3, 3].
+    constexpr std::uint64_t sam_block =
+        4 * 768 + 2304 * 768 + 2304 + 768 * 768 + 768 + 3072 * 768 + 3072 + 768 * 3072 + 768;
+    constexpr std::uint64_t sam = 768 * 3 * 16 * 16 + 768 + 64 * 64 * 768 + 12 * sam_block + 8 * 2 * 27 * 64 +
+                                  4 * 2 * 127 * 64 + 256 * 768 + 2 * 256 + 256 * 256 * 9 + 2 * 256 + 512 * 256 * 9 +
+                                  1024 * 512 * 9;
+    // CLIP-L (width 1,024, MLP 4,096, 24 layers): class_embedding [1024], patch_embedding
+    // [1024, 3, 14, 14], position_embedding [257, 1024], pre_layrnorm (weight, bias); per layer
+    // layer_norm1, layer_norm2 (weight, bias), qkv_proj [3072, 1024] + bias, out_proj [1024, 1024] +
+    // bias, fc1 [4096, 1024] + bias, fc2 [1024, 4096] + bias.
+    constexpr std::uint64_t clip_layer =
+        4 * 1024 + 3072 * 1024 + 3072 + 1024 * 1024 + 1024 + 4096 * 1024 + 4096 + 1024 * 4096 + 1024;
+    constexpr std::uint64_t clip = 1024 + 1024 * 3 * 14 * 14 + 257 * 1024 + 2 * 1024 + 24 * clip_layer;
+    // The projector [1280, 2048] + bias, image_newline and view_seperator [1280].
+    constexpr std::uint64_t projector = hidden * 2048 + 3 * hidden;
+    static_assert(sam + clip + projector == 401'372'160); // memory-formulas.md: "OCR DeepEncoder 401,372,160"
+    constexpr std::uint64_t ocr_replicated = (lm_replicated + sam + clip + projector) * 2; // bf16
+    static_assert(ocr_replicated == 804'610'560);
+    // vLLM (clip.py) builds CLIP tensor-parallel: qkv_proj (weight and bias), out_proj's weight,
+    // fc1 (weight and bias) and fc2's weight are split, 24 x 12,590,080 values, not replicated.
+    constexpr std::uint64_t clip_split = 24 * (3072 * 1024 + 3072 + 1024 * 1024 + 4096 * 1024 + 4096 + 1024 * 4096);
+    static_assert(clip_split * 2 == 604'323'840);
+    static_assert(ocr_replicated - clip_split * 2 == 200'286'720);
+    constexpr std::uint64_t held_whole = ocr_replicated - clip_split * 2;
+    static_assert((6'672'212'480 + held_whole) / 2 == 3'436'249'600); // one GPU of TP 2
+    Deployment d{};
+    d.tp = 2;
+    const GpuWeights w = weights_per_gpu(P::deepseek_ocr, d).value();
+    CHECK(2 * w.total() == 6'672'212'480 + held_whole);
+    CHECK(w.of(Part::vision) == (sam + clip + projector - clip_split / 2) * 2);
+    // How vLLM splits DeepSeek-OCR-2's and Kimi-VL's encoders is not modelled: refused above tp 1.
+    CHECK(weights_per_gpu(P::deepseek_ocr2, d).error() == MemoryError::vision_tp_not_modelled);
+    CHECK(weights_per_gpu(P::kimi_vl_a3b, d).error() == MemoryError::vision_tp_not_modelled);
+    d.tp = 1;
+    CHECK(weights_per_gpu(P::deepseek_ocr2, d).has_value());
+}
+
 TEST_CASE("One GPU of DeepSeek-V3 on 8 x H200 under vLLM TP 8: KV capacity and requests", "[deployment][kv]") {
     // 141 GB H200s (141e9 bytes), --gpu-memory-utilization 0.9, a 4 GiB reserve, FlashMLA bf16.
     GpuBudget b{};
@@ -226,6 +401,12 @@ TEST_CASE("One GPU with everything loaded holds the checkpoint as released", "[d
     d.mtp = true;
     CHECK(weights_per_gpu(P::deepseek_v3, d).value().total() == 688'574'839'360);
     CHECK(weights_per_gpu(P::deepseek_v4_flash, d).value().total() == 159'609'485'896);
+    // A vision encoder's blocks are not decoder layers: all of them are held, CLIP-L's 24 and
+    // SigLIP's 27 beside 12 decoder layers. DeepSeek-OCR: 6,672,212,480 bytes (its index's
+    // total_size); OCR-2 and VL2-Tiny as checkpoint_bytes counts them (vLLM loads every tensor).
+    CHECK(weights_per_gpu(P::deepseek_ocr, d).value().total() == 6'672'212'480);
+    CHECK(weights_per_gpu(P::deepseek_ocr2, d).value().total() == checkpoint_bytes(P::deepseek_ocr2));
+    CHECK(weights_per_gpu(P::deepseek_vl2_tiny, d).value().total() == checkpoint_bytes(P::deepseek_vl2_tiny));
     d.tp = 8;
     d.mtp = false;
     CHECK(weights_per_gpu(P::deepseek_v4_flash, d).has_value());

@@ -32,5 +32,6 @@
 #include "tensor_walk.hpp"
 #include "tensors.hpp"
 #include "validate.hpp"
+#include "verify.hpp"
 
 #endif // DEEPSEEK_CONFIG_DEEPSEEK_HPP

@@ -139,6 +139,23 @@ template <class C> struct GpuWeightsSum {
             storage_bytes[i] = dtype_bits(storage_dtype(c, static_cast<Storage>(i))) / 8; // whole bytes
     }
 
+    /// How vLLM splits `t` over tensor-parallel GPUs: as the walk says (DeepSeek's inference
+    /// code), except DeepSeek-OCR's CLIP tower, which vLLM builds tensor-parallel (clip.py: the
+    /// qkv_proj and fc1 Linears split by output rows with their biases, out_proj and fc2 by input
+    /// columns, their biases whole) where the walk replicates the vision encoder.
+    constexpr Split vllm_split(const TensorSpec& t) const noexcept {
+        if constexpr (std::is_same_v<C, DeepseekOCRConfig>) {
+            if (t.part == Part::vision && t.prefix == "model.vision_model.transformer.layers.") {
+                const std::string_view s = t.suffix;
+                if (s == "self_attn.qkv_proj.weight" || s == "self_attn.qkv_proj.bias" || s == "mlp.fc1.weight" ||
+                    s == "mlp.fc1.bias")
+                    return Split::rows;
+                if (s == "self_attn.out_proj.weight" || s == "mlp.fc2.weight") return Split::cols;
+            }
+        }
+        return t.split;
+    }
+
     /// One GPU's share of `n` elements of `t` (one layer's, or a root tensor's), or false (with
     /// `error` set) when it does not split.
     constexpr bool gpu_share(const TensorSpec& t, std::uint64_t& n) {
@@ -155,9 +172,10 @@ template <class C> struct GpuWeightsSum {
             n /= d.tp; // each expert split by width (expert_split_error checked the width)
             return true;
         }
-        if (d.tp == 1 || t.split == Split::replicated) return true;
+        const Split split = vllm_split(t);
+        if (d.tp == 1 || split == Split::replicated) return true;
         if (t.storage == Storage::fp8_linear && block_rows != 0 && t.shape.rank == 2) {
-            const bool rows = t.split == Split::rows, cols = t.split == Split::cols;
+            const bool rows = split == Split::rows, cols = split == Split::cols;
             const std::uint64_t dim = rows ? t.shape.dims[0] : t.shape.dims[1];
             const std::uint64_t block = rows ? block_rows : block_cols;
             if ((rows || cols) && dim % d.tp == 0 && (dim / d.tp) % block != 0) {
@@ -165,7 +183,9 @@ template <class C> struct GpuWeightsSum {
                 return false;
             }
         }
-        if (!rank_elements(t, d.tp)) {
+        TensorSpec as_split = t;
+        as_split.split = split;
+        if (!rank_elements(as_split, d.tp)) {
             error = MemoryError::tp_does_not_divide;
             return false;
         }
@@ -212,10 +232,14 @@ template <class C> struct GpuWeightsSum {
         if (!gpu_share(t, n)) return;
         const std::uint64_t bytes = checked_mul(n, storage_bytes[static_cast<std::size_t>(t.storage)], what);
         std::uint64_t& part = by_part[static_cast<std::size_t>(t.owner)];
-        if (t.block == no_block) { // the model's root: the embedding on the first stage, the rest on the last
+        if (t.block == no_block || t.part == Part::vision) {
+            // The model's root (the embedding on the first stage, the rest on the last), and the
+            // vision encoder (pp 1 only, checked above), whose blocks are not decoder layers: every
+            // one of its t.layers blocks is held, whatever the number of decoder layers.
+            const std::uint64_t all = checked_mul(bytes, t.layers, what);
             const std::uint64_t s = t.owner == Part::embedding ? 0 : d.pp - 1;
-            stage_bytes[s] = checked_add(stage_bytes[s], bytes, what);
-            if (s == stage) part = checked_add(part, bytes, what);
+            stage_bytes[s] = checked_add(stage_bytes[s], all, what);
+            if (s == stage) part = checked_add(part, all, what);
             return;
         }
         const std::uint64_t first = t.block, mtp_layers = d.mtp ? t.mtp_layers : 0;
@@ -242,6 +266,9 @@ constexpr MemoryError check_deployment(const C& c, const Deployment& d, std::uin
     if (d.pp > 1 && d.mtp && mtp_layer_count(c) != 0) return MemoryError::pp_not_modelled;
     if (d.pp > 1 && std::is_same_v<C, DeepseekV4Config>) return MemoryError::pp_not_modelled; // its runs skip layers
     if (!quantization_modelled(c)) return MemoryError::quantization_not_modelled;
+    if constexpr (std::is_same_v<C, DeepseekOCR2Config> || std::is_same_v<C, KimiVLConfig>) {
+        if (d.tp > 1) return MemoryError::vision_tp_not_modelled; // vLLM's split of their encoders is not checked
+    }
     const char* const what = "weights per GPU";
     w.gpus = checked_mul(checked_mul(d.tp, d.pp, what), d.dp, what);
     w.layers = pipeline_stage_layers(c, d, stage);
@@ -305,9 +332,10 @@ weights_per_gpu(const C& c, const Deployment& d, std::uint64_t stage = 0) {
 
 } // namespace DEEPSEEK_CONFIG_ABI_NAMESPACE
 
-/// The KV-cache formats vLLM allocates for an MLA model (DeepSeek V2, V3, V3.2, Kimi-K2): one
-/// entry per token per layer, replicated on every tensor-parallel GPU (one KV head), in blocks
-/// of tokens that a request occupies whole. (vLLM's attention backends; the sizes are their
+/// The KV-cache formats vLLM allocates: for an MLA model (DeepSeek V2, V3, V3.2, Kimi-K2) one
+/// entry per token per layer, replicated on every tensor-parallel GPU (one KV head); for a model
+/// without MLA (the language models of DeepSeek-OCR, OCR-2 and VL2) K and V of the GPU's KV heads.
+/// A request occupies whole blocks of tokens. (vLLM's attention backends; the sizes are their
 /// docstrings' and `kv_cache_interface.py`'s, see docs/memory-model.md.)
 enum class VllmKvFormat {
     flashmla,     ///< FlashMLA, `--kv-cache-dtype auto`: latent + rope key at the model dtype (V3: 1,152 B); block 64
@@ -317,26 +345,37 @@ enum class VllmKvFormat {
     nvfp4_ds_mla, ///< FlashMLA sparse on SM100: latent e2m1, an e4m3 scale per 16, rope key e4m3 (352 B); block 64
     cutlass_mla,  ///< CUTLASS MLA (SM100), `auto`: as flashmla; block 128
     cutlass_mla_fp8, ///< CUTLASS MLA, `fp8`: as flashmla_fp8; block 128
+    /// FlashAttention (no MLA), `auto`: K and V of the GPU's KV heads at the model dtype (DeepSeek-OCR
+    /// at tp 1: 2 x 10 x 128 x 2 = 5,120 B); block 16
+    flash_attn,
+    flash_attn_fp8, ///< FlashAttention, `fp8`: one byte each (DeepSeek-OCR at tp 1: 2,560 B); block 16
 };
 
 template <> struct enum_table<VllmKvFormat> {
-    static constexpr std::array<EnumEntry<VllmKvFormat>, 6> entries{{
+    static constexpr std::array<EnumEntry<VllmKvFormat>, 8> entries{{
         {VllmKvFormat::flashmla, "flashmla"},
         {VllmKvFormat::flashmla_fp8, "flashmla_fp8"},
         {VllmKvFormat::fp8_ds_mla, "fp8_ds_mla"},
         {VllmKvFormat::nvfp4_ds_mla, "nvfp4_ds_mla"},
         {VllmKvFormat::cutlass_mla, "cutlass_mla"},
         {VllmKvFormat::cutlass_mla_fp8, "cutlass_mla_fp8"},
+        {VllmKvFormat::flash_attn, "flash_attn"},
+        {VllmKvFormat::flash_attn_fp8, "flash_attn_fp8"},
     }};
 };
 
-/// The format vLLM's FlashMLA backends allocate for `--kv-cache-dtype` `kv_dtype` (unset:
-/// `auto`, the model dtype): fp8 is `fp8_ds_mla` on a model with V3.2's indexer (the sparse
-/// backend) and `flashmla_fp8` otherwise; anything else `flashmla`. (vLLM's choice for V3.2
-/// changed across versions; the format is an input of vllm_kv_entry for that reason.)
+/// The format vLLM allocates for `--kv-cache-dtype` `kv_dtype` (unset: `auto`, the model dtype).
+/// A model without MLA: `flash_attn_fp8` for fp8, `flash_attn` otherwise. An MLA model (its
+/// FlashMLA backends): fp8 is `fp8_ds_mla` on a model with V3.2's indexer (the sparse backend)
+/// and `flashmla_fp8` otherwise; anything else `flashmla`. (vLLM's choice for V3.2 changed
+/// across versions; the format is an input of vllm_kv_entry for that reason.)
 template <class C>
 [[nodiscard]] constexpr VllmKvFormat default_vllm_kv_format(const C& c, const Optional<Dtype>& kv_dtype) noexcept {
-    if (!kv_dtype || *kv_dtype != Dtype::fp8) return VllmKvFormat::flashmla;
+    const bool fp8 = kv_dtype && *kv_dtype == Dtype::fp8;
+    if constexpr (!std::is_same_v<C, DeepseekV4Config>) {
+        if (!uses_mla(c)) return fp8 ? VllmKvFormat::flash_attn_fp8 : VllmKvFormat::flash_attn;
+    }
+    if (!fp8) return VllmKvFormat::flashmla;
     if constexpr (std::is_base_of_v<DeepseekV3Config, C>) {
         if (has_indexer(c)) return VllmKvFormat::fp8_ds_mla;
     }
@@ -346,7 +385,9 @@ template <class C>
 
 /// One token's KV entry in one layer, and the block size.
 struct KvEntry {
-    std::uint64_t bytes = 0;  ///< the MLA entry, and V3.2's indexer key (132 B) on a model with one
+    /// Bytes on one GPU: the MLA entry (the same on every tensor-parallel GPU) and V3.2's indexer
+    /// key (132 B) on a model with one; without MLA, K and V of the KV heads the GPU holds.
+    std::uint64_t bytes = 0;
     std::uint64_t block = 64; ///< tokens per block
 };
 
@@ -368,17 +409,18 @@ struct GpuPlan {
     std::uint64_t usable = 0;             ///< floor(gpu_memory x memory_fraction)
     bool fits = false;                    ///< weights + reserve <= usable
     std::uint64_t shortfall = 0;          ///< when not: the bytes missing
-    KvEntry entry{};                      ///< per token per layer
+    KvEntry entry{};                      ///< per token per layer on the GPU (vllm_kv_entry at d.tp)
     std::uint64_t stage = 0;              ///< the pipeline stage of the GPU (0 to pp - 1)
     std::uint64_t kv_layers = 0;          ///< layers with a cache on the GPU (the MTP module's when loaded)
-    std::uint64_t kv_bytes_per_token = 0; ///< entry.bytes x kv_layers
+    std::uint64_t kv_bytes_per_token = 0; ///< entry.bytes x kv_layers: on this GPU, its KV heads only without MLA
     /// Whole blocks of every layer of the GPU that fit beside weights and reserve (vLLM then gives
     /// every GPU of a pipeline the fewest of any stage: DeploymentPlan).
     std::uint64_t kv_blocks = 0;
     std::uint64_t kv_tokens = 0; ///< kv_blocks x block: the GPU's capacity in tokens
     std::uint64_t context = 0;   ///< tokens per request
     /// Requests of `context` tokens at once, each in ceil(context / block) whole blocks, on one
-    /// tensor-parallel group (every GPU of it holds the same cache); vLLM logs the ratio as
+    /// tensor-parallel group (every GPU of it holds the same tokens: the whole MLA entry, or its
+    /// own KV heads without MLA, so each has the same blocks); vLLM logs the ratio as
     /// "Maximum concurrency for N tokens per request".
     std::uint64_t max_requests = 0;
     std::uint64_t total_requests = 0; ///< max_requests x dp (each data-parallel group holds its own)
@@ -391,7 +433,7 @@ struct GpuPlan {
 struct DeploymentPlan {
     std::uint64_t gpus = 1;            ///< tp x pp x dp
     std::uint64_t experts_per_gpu = 0; ///< with expert parallelism: routed experts per MoE layer on a GPU
-    KvEntry entry{};                   ///< per token per layer
+    KvEntry entry{};                   ///< per token per layer on one GPU (vllm_kv_entry at d.tp)
     std::uint64_t usable = 0;          ///< floor(gpu_memory x memory_fraction)
     bool fits = false;                 ///< every stage fits
     std::uint64_t shortfall = 0;       ///< when not: the largest shortfall of a stage
@@ -433,20 +475,55 @@ constexpr std::uint64_t usable_memory(const GpuBudget& b) {
 
 inline namespace DEEPSEEK_CONFIG_ABI_NAMESPACE {
 
-/// The entry of format `f` for `c`: the latent (kv_lora_rank) and rope key (qk_rope_head_dim),
-/// and DeepSeek-V3.2's indexer key (indexer_key_bytes_per_token_per_layer), which vLLM keeps in
-/// the same blocks. Errors: layout_needs_mla (a model without MLA), layout_not_for_v4.
-template <class C> [[nodiscard]] constexpr Result<KvEntry, MemoryError> vllm_kv_entry(const C& c, VllmKvFormat f) {
+/// The entry of format `f` for `c` on one GPU of a tensor-parallel group of `tp` GPUs. MLA
+/// formats: the latent (kv_lora_rank) and rope key (qk_rope_head_dim), and DeepSeek-V3.2's
+/// indexer key (indexer_key_bytes_per_token_per_layer), which vLLM keeps in the same blocks; the
+/// same at any tp. flash_attn formats: K and V of the GPU's KV heads, each head
+/// mha_head_dim(c) wide. Errors: layout_needs_mla (an MLA format for a model without MLA),
+/// layout_needs_mha (a flash_attn format for an MLA model: vLLM's MLA-disabled path is not
+/// modelled), tp_zero, tp_does_not_divide (without MLA: vLLM needs tp to divide the attention
+/// heads, and the KV heads or tp to divide the other), layout_not_for_v4.
+template <class C>
+[[nodiscard]] constexpr Result<KvEntry, MemoryError> vllm_kv_entry(const C& c, VllmKvFormat f, std::uint64_t tp = 1) {
     detail::require_config<C>();
     if constexpr (std::is_same_v<C, DeepseekV4Config>) {
-        (void)c, (void)f;
+        (void)c, (void)f, (void)tp;
         return MemoryError::layout_not_for_v4;
     } else {
-        if (!uses_mla(c)) return MemoryError::layout_needs_mla;
+        if (tp == 0) return MemoryError::tp_zero;
+        const bool mha_format = f == VllmKvFormat::flash_attn || f == VllmKvFormat::flash_attn_fp8;
+        if (mha_format != !uses_mla(c))
+            return mha_format ? MemoryError::layout_needs_mha : MemoryError::layout_needs_mla;
+        const std::uint64_t model_bytes = dtype_bits(model_dtype(c)) / 8;
+        if (mha_format) {
+            // vLLM builds these layers with the Llama-style DeepseekAttention (deepseek_v2.py, when
+            // qk_nope_head_dim and qk_rope_head_dim are 0; deepseek.py in older versions): it asserts
+            // that tp divides the attention heads, and that tp divides the KV heads or, when there are
+            // fewer KV heads than GPUs, that they divide tp. Each GPU then caches max(1, n_kv / tp) KV
+            // heads: the heads are split over min(tp, n_kv) GPUs and copied on the others. K and V are
+            // both head_dim wide (no padding), in a FullAttentionSpec: block x heads x (K + V) x dtype.
+            const std::uint64_t kv_heads = c.num_key_value_heads;
+            if (c.num_attention_heads % tp != 0 || kv_heads == 0) return MemoryError::tp_does_not_divide;
+            if (kv_heads < tp && tp % kv_heads != 0) return MemoryError::tp_does_not_divide;
+            const SizeResult elements =
+                kv_elements_per_token_per_layer_per_rank(c, KvLayout::mha, kv_heads < tp ? kv_heads : tp);
+            if (!elements) return elements.error();
+            return detail::overflow_as_error([&]() -> Result<KvEntry, MemoryError> {
+                KvEntry e{};
+                // fp8 stores one byte a value with per-tensor scales (nothing per token); auto the model dtype.
+                e.bytes = f == VllmKvFormat::flash_attn_fp8 ? *elements
+                                                            : detail::checked_mul(*elements, model_bytes, "KV entry");
+                // vLLM's default --block-size on CUDA (CacheConfig, and the CUDA platform when it is
+                // unset); FlashAttention takes any multiple of 16 and keeps it. Not checked against
+                // vLLM: that the backends it picks instead (FlashInfer first on SM100; Triton, or
+                // FlashInfer, for fp8 where FlashAttention 3 is missing) keep 16 and this layout.
+                e.block = 16;
+                return e;
+            });
+        }
         return detail::overflow_as_error([&]() -> Result<KvEntry, MemoryError> {
             const char* const what = "KV entry";
             const std::uint64_t r = detail::value_or_zero(c.kv_lora_rank), d = c.qk_rope_head_dim;
-            const std::uint64_t model_bytes = dtype_bits(model_dtype(c)) / 8;
             KvEntry e{};
             switch (f) {
             case VllmKvFormat::flashmla:
@@ -462,6 +539,8 @@ template <class C> [[nodiscard]] constexpr Result<KvEntry, MemoryError> vllm_kv_
             case VllmKvFormat::nvfp4_ds_mla: // 256 + 32 + 64 for V3.2
                 e.bytes = detail::checked_add(detail::ceil_div(r, 2) + detail::ceil_div(r, 16), d, what);
                 break;
+            case VllmKvFormat::flash_attn:
+            case VllmKvFormat::flash_attn_fp8: break; // handled above
             }
             if (f == VllmKvFormat::cutlass_mla || f == VllmKvFormat::cutlass_mla_fp8) e.block = 128;
             e.bytes = detail::checked_add(e.bytes, indexer_key_bytes_per_token_per_layer(c), what);
@@ -470,15 +549,17 @@ template <class C> [[nodiscard]] constexpr Result<KvEntry, MemoryError> vllm_kv_
     }
 }
 
-/// One GPU of pipeline stage `stage` of vLLM deployment `d` with cache format `f` on budget `b`.
-/// A layout whose weights and reserve do not fit is not an error: `fits` is false and
-/// `shortfall` says by how much; one that fits with room for no block has 0 kv_blocks. Errors:
-/// those of weights_per_gpu and vllm_kv_entry, and tp_zero for a GPU of 0 bytes.
+/// One GPU of pipeline stage `stage` of vLLM deployment `d` with cache format `f` on budget `b`:
+/// its cache holds vllm_kv_entry(c, f, d.tp) per token per layer (the whole MLA entry, or
+/// without MLA the GPU's share of the KV heads). A layout whose weights and reserve do not fit
+/// is not an error: `fits` is false and `shortfall` says by how much; one that fits with room
+/// for no block has 0 kv_blocks. Errors: those of weights_per_gpu and vllm_kv_entry, and tp_zero
+/// for a GPU of 0 bytes.
 template <class C> [[nodiscard]] constexpr Result<GpuPlan, MemoryError>
 plan_gpu(const C& c, const Deployment& d, VllmKvFormat f, const GpuBudget& b, std::uint64_t stage = 0) {
     const auto weights = weights_per_gpu(c, d, stage);
     if (!weights) return weights.error();
-    const auto entry = vllm_kv_entry(c, f);
+    const auto entry = vllm_kv_entry(c, f, d.tp); // without MLA, the KV heads of one of tp GPUs
     if (!entry) return entry.error();
     if (!detail::budget_valid(b)) return MemoryError::tp_zero;
     return detail::overflow_as_error([&]() -> Result<GpuPlan, MemoryError> {
@@ -503,7 +584,7 @@ plan_gpu(const C& c, const Deployment& d, VllmKvFormat f, const GpuBudget& b, st
 /// and the deployment's capacity, the fewest blocks of any stage. Errors: those of plan_gpu.
 template <class C> [[nodiscard]] constexpr Result<DeploymentPlan, MemoryError>
 plan_deployment(const C& c, const Deployment& d, VllmKvFormat f, const GpuBudget& b) {
-    const auto entry = vllm_kv_entry(c, f);
+    const auto entry = vllm_kv_entry(c, f, d.tp);
     return detail::overflow_as_error([&]() -> Result<DeploymentPlan, MemoryError> {
         GpuWeights w{};
         if (const MemoryError e = detail::check_deployment(c, d, 0, w); e != MemoryError::none) return e;
@@ -559,7 +640,8 @@ inline std::string vllm_launch_command(const Deployment& d, const GpuBudget& b, 
     std::snprintf(fraction, sizeof fraction, "%g", b.memory_fraction);
     out += std::string(" --gpu-memory-utilization ") + fraction;
     out += " --max-model-len " + std::to_string(context);
-    if (f == VllmKvFormat::flashmla_fp8 || f == VllmKvFormat::fp8_ds_mla || f == VllmKvFormat::cutlass_mla_fp8)
+    if (f == VllmKvFormat::flashmla_fp8 || f == VllmKvFormat::fp8_ds_mla || f == VllmKvFormat::cutlass_mla_fp8 ||
+        f == VllmKvFormat::flash_attn_fp8)
         out += " --kv-cache-dtype fp8";
     else if (f == VllmKvFormat::nvfp4_ds_mla)
         out += " --kv-cache-dtype nvfp4_ds_mla";

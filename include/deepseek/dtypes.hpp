@@ -50,6 +50,7 @@ enum class MemoryError {
     fp8_block_split,           ///< a tensor-parallel share of an FP8 block-quantised weight is not whole blocks
     pp_too_many,               ///< more pipeline stages than decoder layers (or than max_pipeline_stages), or 0
     pp_not_modelled,           ///< pipeline stages of a model with an MTP module loaded or a vision encoder
+    vision_tp_not_modelled,    ///< tp > 1 for a vision encoder whose tensor-parallel split is not modelled
 };
 
 template <> struct enum_table<Dtype> {
@@ -75,7 +76,7 @@ template <> struct enum_table<KvLayout> {
     }};
 };
 template <> struct enum_table<MemoryError> {
-    static constexpr std::array<EnumEntry<MemoryError>, 13> entries{{
+    static constexpr std::array<EnumEntry<MemoryError>, 14> entries{{
         {MemoryError::none, "none"},
         {MemoryError::tp_zero, "tp_zero"},
         {MemoryError::tp_does_not_divide, "tp_does_not_divide"},
@@ -89,6 +90,7 @@ template <> struct enum_table<MemoryError> {
         {MemoryError::fp8_block_split, "fp8_block_split"},
         {MemoryError::pp_too_many, "pp_too_many"},
         {MemoryError::pp_not_modelled, "pp_not_modelled"},
+        {MemoryError::vision_tp_not_modelled, "vision_tp_not_modelled"},
     }};
 };
 
@@ -123,6 +125,10 @@ template <> struct enum_table<MemoryError> {
     case MemoryError::pp_not_modelled:
         return "pipeline stages are not modelled for a loaded MTP module or a vision encoder (where the engine "
                "places them is not modelled); use pp 1";
+    case MemoryError::vision_tp_not_modelled:
+        return "how vLLM splits this model's vision encoder over tensor-parallel GPUs is not modelled "
+               "(DeepSeek-OCR-2's "
+               "Qwen2 encoder, Kimi-VL's MoonViT); use tp 1";
     }
     return {};
 }
@@ -133,7 +139,8 @@ template <> struct enum_table<MemoryError> {
     case MemoryError::weights_do_not_fit: return ErrorKind::does_not_fit;
     case MemoryError::overflow: return ErrorKind::overflow;
     case MemoryError::quantization_not_modelled:
-    case MemoryError::pp_not_modelled: return ErrorKind::not_modelled;
+    case MemoryError::pp_not_modelled:
+    case MemoryError::vision_tp_not_modelled: return ErrorKind::not_modelled;
     default: return ErrorKind::invalid_query;
     }
 }

@@ -24,8 +24,11 @@ namespace deepseek {
 
 namespace detail {
 
-/// parse_safetensors_header, with the JSON type named through a template parameter.
-template <class Json> SafetensorsHeader parse_safetensors_bytes(std::string_view bytes, std::uint64_t file_size) {
+/// parse_safetensors_header, with the JSON type named through a template parameter. With
+/// `whole_file` false the data section's end is not checked against file_size (verify compares
+/// them itself, to tell a truncated shard from a bad header).
+template <class Json>
+SafetensorsHeader parse_safetensors_bytes(std::string_view bytes, std::uint64_t file_size, bool whole_file = true) {
     check_safetensors_length(bytes, file_size);
     SafetensorsHeader header;
     header.header_bytes = safetensors_length(bytes);
@@ -37,8 +40,44 @@ template <class Json> SafetensorsHeader parse_safetensors_bytes(std::string_view
     if (!parsed) throw Error(ErrorKind::syntax, "", "malformed JSON in the header"); // reported above
     for (const SafetensorsTensor& t : header.tensors) check_safetensors_tensor(t);
     check_safetensors_ranges(header);
-    check_safetensors_file_size(header, file_size);
+    if (whole_file) check_safetensors_file_size(header, file_size);
     return header;
+}
+
+/// The first bytes of the .safetensors file `path`: its 8-byte length and, when that length is
+/// one the parser accepts and within the file, the N bytes of the header (never the data); the
+/// file's size in `size`. An io Error, naming the file, when it is absent, not a regular file or
+/// unreadable. The header is read only when its length is acceptable: a hostile length never
+/// sizes an allocation (the parser reports it from the 8 bytes alone).
+template <class... Deferred>
+std::string read_safetensors_prefix(const std::filesystem::path& path, std::uint64_t& size) {
+    namespace fs = std::filesystem;
+    const std::string file = path.string();
+    std::error_code ec;
+    const fs::file_status status = fs::status(path, ec);
+    if (ec || !fs::exists(status)) throw Error(ErrorKind::io, "", "no such file", file);
+    if (!fs::is_regular_file(status)) throw Error(ErrorKind::io, "", "not a regular file", file);
+    const std::uintmax_t file_size = fs::file_size(path, ec);
+    if (ec) throw Error(ErrorKind::io, "", "cannot read the file size: " + ec.message(), file);
+    detail::File in(path, false);
+    if (in.get() == nullptr) throw Error(ErrorKind::io, "", "cannot open the file for reading", file);
+
+    std::string bytes(static_cast<std::size_t>(std::min<std::uintmax_t>(file_size, safetensors_length_bytes)), '\0');
+    if (std::fread(bytes.data(), 1, bytes.size(), in.get()) != bytes.size()) {
+        throw Error(ErrorKind::io, "", "cannot read the header length", file);
+    }
+    if (bytes.size() == safetensors_length_bytes) {
+        const std::uint64_t n = detail::safetensors_length(bytes);
+        if (n <= safetensors_max_header_bytes && n <= file_size - safetensors_length_bytes) {
+            bytes.resize(static_cast<std::size_t>(safetensors_length_bytes + n));
+            const auto header_size = static_cast<std::size_t>(n);
+            if (std::fread(bytes.data() + safetensors_length_bytes, 1, header_size, in.get()) != header_size) {
+                throw Error(ErrorKind::io, "", "cannot read the header (did the file change while it was read?)", file);
+            }
+        }
+    }
+    size = static_cast<std::uint64_t>(file_size);
+    return bytes;
 }
 
 /// Runs `f`, returning what it returns or the deepseek::Error it throws (std::bad_alloc as
@@ -92,37 +131,12 @@ template <class... Deferred>
 /// is absent, not a regular file or unreadable, else as parse_safetensors_header.
 template <class... Deferred>
 [[nodiscard]] SafetensorsHeader read_safetensors_header(const std::filesystem::path& path) {
-    namespace fs = std::filesystem;
-    const std::string file = path.string();
-    std::error_code ec;
-    const fs::file_status status = fs::status(path, ec);
-    if (ec || !fs::exists(status)) throw Error(ErrorKind::io, "", "no such file", file);
-    if (!fs::is_regular_file(status)) throw Error(ErrorKind::io, "", "not a regular file", file);
-    const std::uintmax_t size = fs::file_size(path, ec);
-    if (ec) throw Error(ErrorKind::io, "", "cannot read the file size: " + ec.message(), file);
-    detail::File in(path, false);
-    if (in.get() == nullptr) throw Error(ErrorKind::io, "", "cannot open the file for reading", file);
-
-    std::string bytes(static_cast<std::size_t>(std::min<std::uintmax_t>(size, safetensors_length_bytes)), '\0');
-    if (std::fread(bytes.data(), 1, bytes.size(), in.get()) != bytes.size()) {
-        throw Error(ErrorKind::io, "", "cannot read the header length", file);
-    }
-    if (bytes.size() == safetensors_length_bytes) {
-        // The header is read only when its length is one the parser accepts: a hostile length
-        // never sizes an allocation (the parser reports it from the 8 bytes alone).
-        const std::uint64_t n = detail::safetensors_length(bytes);
-        if (n <= safetensors_max_header_bytes && n <= size - safetensors_length_bytes) {
-            bytes.resize(static_cast<std::size_t>(safetensors_length_bytes + n));
-            const auto header_size = static_cast<std::size_t>(n);
-            if (std::fread(bytes.data() + safetensors_length_bytes, 1, header_size, in.get()) != header_size) {
-                throw Error(ErrorKind::io, "", "cannot read the header (did the file change while it was read?)", file);
-            }
-        }
-    }
+    std::uint64_t size = 0;
+    const std::string bytes = detail::read_safetensors_prefix(path, size);
     try {
-        return parse_safetensors_header<Deferred...>(bytes, static_cast<std::uint64_t>(size));
+        return parse_safetensors_header<Deferred...>(bytes, size);
     } catch (const Error& e) {
-        throw e.with_file(file);
+        throw e.with_file(path.string());
     }
 }
 

@@ -70,7 +70,8 @@ template <class C> void exercise_memory(const C& c) {
     for (const Deployment d : {layout(8, 1, 1, false, 0, false), layout(1, 1, 8, true, 32, true),
                                layout(4, 1, 4, true, 0, false), layout(8, 3, 1, false, 0, false)}) {
         (void)weights_per_gpu(c, d);
-        for (const VllmKvFormat f : {VllmKvFormat::flashmla, VllmKvFormat::fp8_ds_mla, VllmKvFormat::cutlass_mla}) {
+        for (const VllmKvFormat f :
+             {VllmKvFormat::flashmla, VllmKvFormat::fp8_ds_mla, VllmKvFormat::cutlass_mla, VllmKvFormat::flash_attn}) {
             GpuBudget b{};
             b.gpu_memory = std::uint64_t{141} * 1000 * 1000 * 1000;
             const auto plan = plan_deployment(c, d, f, b);
