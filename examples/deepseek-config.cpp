@@ -19,6 +19,7 @@
 #include <deepseek/verify.hpp>
 #include <deepseek/version.hpp>
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <cstdio>
@@ -43,6 +44,7 @@ constexpr const char* program = "deepseek-config";
 
 const char* const help_text = R"(usage: deepseek-config [PATH] [options]
        deepseek-config verify MODEL_DIR [--json]
+       deepseek-config plan [MODEL] --gpus N --gpu-memory SIZE [options]
 
 Prints what a DeepSeek model is and what it costs to serve, from its config.json.
 PATH is a config.json or a model folder holding one; without PATH the built-in
@@ -88,6 +90,11 @@ A vLLM deployment (DeepSeek V2, V3, V3.2, OCR, OCR-2, VL2, Kimi; not V4):
   --redundant-experts N  EPLB's redundant experts, spread with the others (needs --ep)
   --check-index FILE     compare a model.safetensors.index.json with the tensor manifest
                          (names and total_size); exit 1 on any difference
+
+plan [MODEL | --preset NAME] --gpus N --gpu-memory SIZE: every tp x pp x dp layout of N GPUs
+under vLLM (with and without --ep), ranked by the requests of --context tokens held at once,
+and why the others were refused; --gpus-per-node N (default 8) keeps tp within a node;
+--kv-dtype, --gpu-util, --reserve and --json as above
 
 verify MODEL_DIR: reads config.json and the header of every .safetensors shard of the
 folder (never the weights) and compares each tensor's name, shape and dtype with the
@@ -994,8 +1001,153 @@ int run_verify(int argc, char** argv) {
         doc.config);
 }
 
+// ---- plan: every vLLM layout of a number of GPUs ------------------------------------------------
+
+struct PlanOptions {
+    std::optional<std::string> path;
+    std::optional<std::string> preset;
+    std::uint64_t gpus = 0;
+    std::uint64_t gpus_per_node = 8;
+    std::optional<deepseek::Dtype> kv_dtype;
+    deepseek::GpuBudget budget;
+    bool json = false;
+};
+
+PlanOptions parse_plan_arguments(int argc, char** argv) {
+    PlanOptions o;
+    for (int i = 2; i < argc; ++i) {
+        const std::string arg = argv[i];
+        const auto value = [&]() -> std::string {
+            if (i + 1 >= argc) throw usage_error("plan: " + arg + " needs a value");
+            return argv[++i];
+        };
+        if (arg == "--json")
+            o.json = true;
+        else if (arg == "--gpus")
+            o.gpus = parse_count(arg, value());
+        else if (arg == "--gpus-per-node")
+            o.gpus_per_node = parse_count(arg, value());
+        else if (arg == "--gpu-memory")
+            o.budget.gpu_memory = parse_size(value());
+        else if (arg == "--gpu-util")
+            o.budget.memory_fraction = parse_fraction(arg, value());
+        else if (arg == "--reserve")
+            o.budget.reserve = parse_size(value());
+        else if (arg == "--context")
+            o.budget.context = parse_count(arg, value());
+        else if (arg == "--kv-dtype")
+            o.kv_dtype = parse_enum<deepseek::Dtype>(arg, value());
+        else if (arg == "--preset")
+            o.preset = value();
+        else if (arg == "--engine") {
+            if (value() != "vllm") throw usage_error("plan: --engine: only vllm is modelled");
+        } else if (arg.size() > 1 && arg[0] == '-')
+            throw usage_error("plan: unknown option '" + arg + "' (see --help)");
+        else if (o.path)
+            throw usage_error("plan: more than one MODEL given");
+        else
+            o.path = arg;
+    }
+    if (o.gpus == 0) throw usage_error("plan needs --gpus N");
+    if (o.budget.gpu_memory == 0) throw usage_error("plan needs --gpu-memory SIZE");
+    if (o.path && o.preset) throw usage_error("plan: give MODEL or --preset, not both");
+    if (o.preset && !deepseek::presets::find(*o.preset)) throw usage_error("plan: unknown preset '" + *o.preset + "'");
+    return o;
+}
+
+std::string layout_name(const deepseek::Deployment& d) {
+    return "tp " + std::to_string(d.tp) + " pp " + std::to_string(d.pp) + " dp " + std::to_string(d.dp) +
+           (d.expert_parallel ? " ep" : "");
+}
+
+/// `deepseek-config plan MODEL --gpus N --gpu-memory SIZE`: every tp x pp x dp layout of N GPUs,
+/// with and without expert parallelism, planned by plan_deployment; those that fit ranked by
+/// the requests of the context they hold at once (then fewer pipeline stages, smaller tp).
+/// Tensor parallelism stays within a node (--gpus-per-node), as vLLM's docs advise.
+int run_plan(int argc, char** argv) {
+    const PlanOptions o = parse_plan_arguments(argc, argv);
+    const std::string preset = o.preset.value_or("deepseek-v3");
+    const deepseek::Document doc =
+        o.path ? deepseek::load_document(*o.path) : deepseek::Document{*deepseek::presets::find(preset)};
+    return std::visit(
+        [&](const auto& c) {
+            struct Planned {
+                deepseek::Deployment d;
+                deepseek::DeploymentPlan plan;
+            };
+            std::vector<Planned> plans;
+            std::vector<std::pair<std::string, std::string>> refused;
+            const deepseek::VllmKvFormat f = deepseek::default_vllm_kv_format(c, o.kv_dtype);
+            for (std::uint64_t tp = 1; tp <= o.gpus; ++tp) {
+                if (o.gpus % tp != 0) continue;
+                for (std::uint64_t pp = 1; pp <= o.gpus / tp; ++pp) {
+                    if ((o.gpus / tp) % pp != 0) continue;
+                    for (const bool ep : {false, true}) {
+                        deepseek::Deployment d{};
+                        d.tp = tp, d.pp = pp, d.dp = o.gpus / tp / pp, d.expert_parallel = ep;
+                        if (ep && (!c.n_routed_experts || tp * d.dp == 1)) continue; // EP over one GPU: no EP
+                        if (tp > o.gpus_per_node) {
+                            refused.emplace_back(layout_name(d), "tensor parallelism across nodes (tp above " +
+                                                                     std::to_string(o.gpus_per_node) + ")");
+                            continue;
+                        }
+                        const auto planned = deepseek::plan_deployment(c, d, f, o.budget);
+                        if (!planned)
+                            refused.emplace_back(layout_name(d), std::string(deepseek::error_message(planned.error())));
+                        else if (!planned->fits)
+                            refused.emplace_back(layout_name(d), "does not fit: " + grouped(planned->shortfall) +
+                                                                     " bytes short on a GPU");
+                        else
+                            plans.push_back({d, *planned});
+                    }
+                }
+            }
+            std::stable_sort(plans.begin(), plans.end(), [](const Planned& a, const Planned& b) {
+                if (a.plan.total_requests != b.plan.total_requests)
+                    return a.plan.total_requests > b.plan.total_requests;
+                if (a.d.pp != b.d.pp) return a.d.pp < b.d.pp;
+                return a.d.tp < b.d.tp;
+            });
+            std::ostringstream os;
+            if (o.json) {
+                json out{{"plans", json::array()}, {"refused", json::array()}};
+                for (const Planned& p : plans)
+                    out["plans"].push_back(deepseek::deployment_plan_to_json(c, p.plan, p.d, f, o.budget));
+                for (const auto& [layout, reason] : refused)
+                    out["refused"].push_back({{"layout", layout}, {"reason", reason}});
+                os << out.dump(2) << "\n";
+            } else {
+                os << "plan: " << o.gpus << " GPUs of " << bytes_and_human(o.budget.gpu_memory) << ", vLLM, "
+                   << deepseek::to_string(f) << " cache, " << (o.path ? *o.path : "preset " + preset) << "\n";
+                os << "  rank  layout                weights per GPU      KV tokens    requests at once\n";
+                for (std::size_t i = 0; i < plans.size(); ++i) {
+                    std::string layout = layout_name(plans[i].d), weights = human_bytes(plans[i].plan.weights_per_gpu);
+                    layout.resize(22, ' ');
+                    weights.resize(21, ' ');
+                    std::string rank = std::to_string(i + 1);
+                    rank.resize(6, ' ');
+                    std::string tokens = grouped(plans[i].plan.kv_tokens);
+                    tokens.resize(13, ' ');
+                    os << "  " << rank << layout << weights << tokens << grouped(plans[i].plan.total_requests) << " of "
+                       << grouped(plans[i].plan.context) << " tokens\n";
+                }
+                if (plans.empty()) os << "  (no layout fits)\n";
+                os << "refused " << refused.size() << " layouts, e.g.:\n";
+                for (std::size_t i = 0; i < refused.size() && i < 10; ++i)
+                    os << "  " << refused[i].first << ": " << refused[i].second << "\n";
+                if (!plans.empty())
+                    os << "best: " << deepseek::vllm_launch_command(plans[0].d, o.budget, f, plans[0].plan.context)
+                       << "\n";
+            }
+            std::cout << os.str();
+            return 0;
+        },
+        doc.config);
+}
+
 int main_impl(int argc, char** argv) {
     if (argc >= 2 && std::string_view(argv[1]) == "verify") return run_verify(argc, argv);
+    if (argc >= 2 && std::string_view(argv[1]) == "plan") return run_plan(argc, argv);
     const CliOptions o = parse_arguments(argc, argv);
     if (o.help) {
         std::cout << help_text;

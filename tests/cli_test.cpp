@@ -1177,6 +1177,29 @@ TEST_CASE("verify: a clean checkpoint folder exits 0, each fault exits 1 naming 
     W::Checkpoint dtype = clean;
     dtype.shards.begin()->second[0].dtype = "F16";
     faulty("dtype", dtype, "model.embed_tokens.weight: BF16 expected, F16 found");
+    W::Checkpoint extra = clean;
+    extra.shards.rbegin()->second.push_back({"model.layers.0.mlp.extra.weight", "BF16", {16, 16}, 512});
+    faulty("extra", extra, "unexpected      1 (in a shard, not in the manifest)\n  model.layers.0.mlp.extra.weight\n");
+    // The index maps the embedding to the second shard; the first holds it.
+    const auto moved = folder("index");
+    write(moved, clean);
+    json index = clean.index();
+    index["weight_map"]["model.embed_tokens.weight"] = "model-00002-of-00004.safetensors";
+    W::write_json(moved / "model.safetensors.index.json", index);
+    const Run misplaced = run_cli("verify " + quote(moved.string()));
+    CHECK(misplaced.code == 1);
+    CHECK(misplaced.out.find("misplaced       1 (the index names another shard)\n  model.embed_tokens.weight: "
+                             "model-00002-of-00004.safetensors expected, model-00001-of-00004.safetensors found") !=
+          std::string::npos);
+    // A config from another model: DeepSeek-V2's config.json in V2-Lite's folder.
+    const auto other = folder("other-config");
+    write(other, clean);
+    REQUIRE(run_cli("--preset deepseek-v2 --save-config " + quote(other.string())).code == 0);
+    const Run wrong_config = run_cli("verify " + quote(other.string()));
+    CHECK(wrong_config.code == 1);
+    CHECK(wrong_config.out.find("model.layers.0.self_attn.kv_a_proj_with_mqa.weight: [576, 5120] expected, "
+                                "[576, 2048] found") != std::string::npos);
+
     const auto gone = folder("shard");
     write(gone, clean);
     std::filesystem::remove(gone / "model-00002-of-00004.safetensors");
@@ -1194,4 +1217,43 @@ TEST_CASE("verify: a clean checkpoint folder exits 0, each fault exits 1 naming 
     CHECK(run_cli("verify " + quote(ok.string()) + " --tp 2").err.find("verify: unknown option '--tp'") !=
           std::string::npos);
     CHECK(run_cli("verify /nonexistent/folder").code == 3);
+}
+
+TEST_CASE("plan: every vLLM layout of 16 GPUs for DeepSeek-V3, ranked, with the refused ones and why", "[cli][plan]") {
+    const Run r = run_cli("plan --preset deepseek-v3 --gpus 16 --gpu-memory 141GB --context 131072 --json");
+    REQUIRE(r.code == 0);
+    const json j = json::parse(r.out);
+    // 16 GPUs: (tp, pp) with tp | 16 and pp | 16 / tp: 5 + 4 + 3 + 2 + 1 = 15, each with and
+    // without expert parallelism, but for tp 1 x pp 16 (an EP group of one GPU): 29 layouts,
+    // planned or refused.
+    CHECK(j.at("plans").size() + j.at("refused").size() == 29);
+    std::uint64_t previous = ~std::uint64_t{0};
+    bool two_nodes = false;
+    for (const json& p : j.at("plans")) {
+        CHECK(p.at("fits") == true);
+        CHECK(p.at("gpus") == 16);
+        const auto requests = p.at("total_requests").get<std::uint64_t>();
+        CHECK(requests <= previous); // ranked by requests at once
+        previous = requests;
+        if (p.at("tp") == 8 && p.at("pp") == 2 && p.at("ep") == false) {
+            two_nodes = true;
+            CHECK(p.at("kv_blocks") == 35'585); // tests/deployment_test.cpp derives it by hand
+            CHECK(p.at("max_concurrency") == 17);
+        }
+    }
+    CHECK(two_nodes);
+    // TP 16 spans two nodes of 8: refused with its reason.
+    bool tp16 = false;
+    for (const json& x : j.at("refused")) {
+        if (x.at("layout") == "tp 16 pp 1 dp 1") {
+            tp16 = true;
+            CHECK(x.at("reason") == "tensor parallelism across nodes (tp above 8)");
+        }
+    }
+    CHECK(tp16);
+    const Run table = run_cli("plan --preset deepseek-v3 --gpus 16 --gpu-memory 141GB --context 131072");
+    CHECK(table.out.find("plan: 16 GPUs of 141,000,000,000 B (131.32 GiB), vLLM, flashmla cache") != std::string::npos);
+    CHECK(table.out.find("best: vllm serve MODEL") != std::string::npos);
+    CHECK(run_cli("plan --preset deepseek-v3 --gpu-memory 141GB").err.find("plan needs --gpus N") != std::string::npos);
+    CHECK(run_cli("plan --preset deepseek-v3 --gpus 8").code == 2);
 }
