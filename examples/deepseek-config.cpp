@@ -24,6 +24,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <optional>
 #include <sstream>
@@ -88,6 +89,8 @@ A vLLM deployment (DeepSeek V2, V3, V3.2, OCR, OCR-2, VL2, Kimi; not V4):
   --dp N                 data-parallel groups of --tp x --pp GPUs (default 1)
   --ep                   expert parallelism: the routed experts spread whole over tp x dp GPUs
   --redundant-experts N  EPLB's redundant experts, spread with the others (needs --ep)
+  --svg FILE             with --engine: draw each stage's GPU (weights by component, reserve,
+                         KV cache, unused memory) as an SVG file
   --check-index FILE     compare a model.safetensors.index.json with the tensor manifest
                          (names and total_size); exit 1 on any difference
 
@@ -137,6 +140,7 @@ struct CliOptions {
     bool help = false;
     bool version = false;
     std::optional<std::string> check_index;
+    std::optional<std::string> svg; ///< --svg FILE: draw the deployment
     deepseek::ReportOptions report;
     // DeepSeek-OCR page budget.
     std::vector<std::array<std::uint64_t, 2>> images;
@@ -330,6 +334,8 @@ CliOptions parse_arguments(int argc, char** argv) {
             o.deployment.expert_parallel = flag();
         else if (arg == "--redundant-experts")
             o.deployment.redundant_experts = parse_count_or_zero(arg, value());
+        else if (arg == "--svg")
+            o.svg = value();
         else if (arg == "--check-index")
             o.check_index = value();
         else if (arg == "--preset")
@@ -363,6 +369,7 @@ CliOptions parse_arguments(int argc, char** argv) {
         throw usage_error(o.images.empty() ? "--pages needs one --image size"
                                            : "--pages takes one --image size, not " + std::to_string(o.images.size()));
     }
+    if (o.svg && !o.engine) throw usage_error("--svg needs --engine vllm");
     if (!o.engine) {
         const char* needs = o.gpu.gpu_memory != 0            ? "--gpu-memory"
                             : o.deployment.pp != 1           ? "--pp"
@@ -804,6 +811,100 @@ std::string layer_range(const deepseek::LayerRange& r) {
                         : std::to_string(r.first) + "-" + std::to_string(r.first + r.count - 1);
 }
 
+// ---- SVG drawings (plain SVG 1.1, written here) ----------------------------------------------
+
+/// `text` with XML's special characters escaped.
+std::string xml_escaped(std::string_view text) {
+    std::string out;
+    for (const char ch : text) {
+        if (ch == '&')
+            out += "&amp;";
+        else if (ch == '<')
+            out += "&lt;";
+        else if (ch == '>')
+            out += "&gt;";
+        else if (ch == '"')
+            out += "&quot;";
+        else
+            out += ch;
+    }
+    return out;
+}
+
+/// An SVG document of `width` x `height` around `body`, with a title.
+std::string svg_document(int width, int height, const std::string& title, const std::string& body) {
+    return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" +
+           std::to_string(width) + "\" height=\"" + std::to_string(height) +
+           "\" font-family=\"sans-serif\" font-size=\"12\">\n<title>" + xml_escaped(title) +
+           "</title>\n<text x=\"20\" "
+           "y=\"16\">" +
+           xml_escaped(title) + "</text>\n" + body + "</svg>\n";
+}
+
+void write_svg(const std::string& file, const std::string& svg) {
+    std::ofstream out(file, std::ios::binary | std::ios::trunc);
+    out << svg;
+    if (!out) throw deepseek::Error(deepseek::ErrorKind::io, "", "cannot write the SVG file", file);
+}
+
+/// One stacked bar per pipeline stage against the GPU's memory, bottom up: the weights by
+/// component, the reserve, the KV cache (the blocks vLLM gives every GPU), what is left of the
+/// usable memory, and what vLLM is not given (above --gpu-util).
+template <class C> std::string deployment_svg(const C& c, const deepseek::DeploymentPlan& plan,
+                                              const deepseek::Deployment& d, deepseek::VllmKvFormat f,
+                                              const deepseek::GpuBudget& b) {
+    const int bar_width = 90, column = 420, top = 50, height = 480;
+    const double scale = static_cast<double>(height) / static_cast<double>(b.gpu_memory);
+    const char* const colours[] = {"#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948",
+                                   "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac", "#86bcb6", "#d4a6c8"};
+    std::string body;
+    for (std::uint64_t s = 0; s < d.pp; ++s) {
+        const deepseek::GpuPlan p = deepseek::plan_gpu(c, d, f, b, s).value(); // plan_deployment checked it
+        const int x = 20 + static_cast<int>(s) * column;
+        struct Segment {
+            std::string name;
+            std::uint64_t bytes;
+            std::string colour;
+        };
+        std::vector<Segment> parts;
+        std::size_t next_colour = 0;
+        for (const auto& e : deepseek::enum_table<deepseek::Part>::entries) {
+            if (p.weights.of(e.first) != 0)
+                parts.push_back({std::string(e.second), p.weights.of(e.first), colours[next_colour++ % 12]});
+        }
+        if (p.weights.mtp != 0) parts.push_back({"mtp", p.weights.mtp, colours[next_colour++ % 12]});
+        parts.push_back({"reserve", b.reserve, "#999999"});
+        const std::uint64_t kv = plan.kv_blocks * p.entry.block * p.kv_bytes_per_token;
+        if (plan.fits) parts.push_back({"KV cache, " + grouped(plan.kv_tokens) + " tokens", kv, "#2ca02c"});
+        const std::uint64_t held = p.weights.total() + b.reserve + (plan.fits ? kv : 0);
+        if (held < p.usable) parts.push_back({"unused", p.usable - held, "#eeeeee"});
+        if (p.usable < b.gpu_memory) parts.push_back({"not given to vLLM", b.gpu_memory - p.usable, "#dddddd"});
+        body += "<text x=\"" + std::to_string(x) + "\" y=\"" + std::to_string(top - 10) + "\">stage " +
+                std::to_string(s) + ": layers " + layer_range(p.weights.layers) + (p.fits ? "" : " (does not fit)") +
+                "</text>\n";
+        double y = top + height;
+        for (const Segment& part : parts) {
+            const double h = static_cast<double>(part.bytes) * scale;
+            y -= h;
+            char rect[200];
+            std::snprintf(rect, sizeof rect,
+                          "<rect x=\"%d\" y=\"%.2f\" width=\"%d\" height=\"%.2f\" fill=\"%s\" stroke=\"#ffffff\"/>\n",
+                          x, y, bar_width, h, part.colour.c_str());
+            body += rect;
+            if (h >= 9.0) { // a label beside every segment tall enough to point at
+                char label_y[32];
+                std::snprintf(label_y, sizeof label_y, "%.2f", y + h / 2 + 4);
+                body += "<text x=\"" + std::to_string(x + bar_width + 6) + "\" y=\"" + label_y + "\">" +
+                        xml_escaped(part.name) + ": " + grouped(part.bytes) + " B</text>\n";
+            }
+        }
+    }
+    const std::string title = "vLLM deployment: tp " + std::to_string(d.tp) + ", pp " + std::to_string(d.pp) + ", dp " +
+                              std::to_string(d.dp) + (d.expert_parallel ? ", expert parallel" : "") + "; " +
+                              grouped(b.gpu_memory) + " B per GPU";
+    return svg_document(20 + static_cast<int>(d.pp) * column, top + height + 20, title, body);
+}
+
 template <class C> void print_deployment_plan(std::ostream& os, const C& c, const deepseek::DeploymentPlan& plan,
                                               const deepseek::Deployment& d, deepseek::VllmKvFormat f,
                                               const deepseek::GpuBudget& b) {
@@ -890,6 +991,7 @@ template <class C> int run(const C& c, const deepseek::Document& doc, const CliO
                                                        : std::string(deepseek::error_message(e))));
         }
         plan = *planned;
+        if (o.svg) write_svg(*o.svg, deployment_svg(c, *plan, o.deployment, kv_format, o.gpu));
     }
     std::optional<PageBudgetFor<C>> pages;
     if (o.wants_pages()) pages = ocr_page_budget(c, o, r);
@@ -911,6 +1013,7 @@ template <class C> int run(const C& c, const deepseek::Document& doc, const CliO
         print_table(out, c, doc, r, source, o.report.budget, o.path.has_value());
         if (pages) print_pages(out, *pages, r, o.report.budget);
         if (plan) print_deployment_plan(out, c, *plan, o.deployment, kv_format, o.gpu);
+        if (plan && o.svg) out << "\nwrote " << *o.svg << "\n";
         if (o.tensors) {
             out << "\ntensors\n";
             print_tensors(out, c, false);

@@ -6,6 +6,8 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdlib>
+#include <filesystem>
+#include <iostream>
 #include <map>
 #include <random>
 #include <string>
@@ -1256,4 +1258,30 @@ TEST_CASE("plan: every vLLM layout of 16 GPUs for DeepSeek-V3, ranked, with the 
     CHECK(table.out.find("best: vllm serve MODEL") != std::string::npos);
     CHECK(run_cli("plan --preset deepseek-v3 --gpu-memory 141GB").err.find("plan needs --gpus N") != std::string::npos);
     CHECK(run_cli("plan --preset deepseek-v3 --gpus 8").code == 2);
+}
+
+TEST_CASE("The tool's vLLM deployment: --svg draws each pipeline stage as valid SVG", "[cli][deployment][svg]") {
+    const auto file = test_support::scratch_dir("svg") / "v3-tp8-pp2.svg";
+    std::filesystem::remove(file);
+    const Run r =
+        run_cli("--preset deepseek-v3 --engine vllm --tp 8 --pp 2 --gpu-memory 141GB --context 131072 --svg " +
+                quote(file.string()));
+    REQUIRE(r.code == 0);
+    CHECK(r.out.find("wrote " + file.string()) != std::string::npos);
+    const std::string svg = test_support::read_text(file);
+    CHECK(svg.rfind("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\"", 0) == 0);
+    CHECK(svg.find("stage 0: layers 0-30") != std::string::npos);
+    CHECK(svg.find("stage 1: layers 31-60") != std::string::npos);
+    // 35,585 blocks of 64 tokens (derived by hand in tests/deployment_test.cpp) on every GPU.
+    CHECK(svg.find("KV cache, 2,277,440 tokens") != std::string::npos);
+    CHECK(svg.find("reserve: 4,294,967,296 B") != std::string::npos);
+    // docs/deployment.md shows this drawing: it must be what the tool draws.
+    CHECK(svg == test_support::read_text(test_support::data_file("../../docs/images/deepseek-v3-tp8-pp2.svg")));
+    CHECK(run_cli("--preset deepseek-v3 --svg " + quote(file.string())).err.find("--svg needs --engine vllm") !=
+          std::string::npos);
+    if (std::system("xmllint --version > /dev/null 2>&1") != 0) {
+        std::cout << "SKIPPED: this test needs xmllint (libxml2-utils) to check the SVG is valid XML" << std::endl;
+        return;
+    }
+    CHECK(std::system(("xmllint --noout " + quote(file.string())).c_str()) == 0);
 }
