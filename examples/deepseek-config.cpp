@@ -97,7 +97,8 @@ A vLLM deployment (DeepSeek V2, V3, V3.2, OCR, OCR-2, VL2, Kimi; not V4):
 plan [MODEL | --preset NAME] --gpus N --gpu-memory SIZE: every tp x pp x dp layout of N GPUs
 under vLLM (with and without --ep), ranked by the requests of --context tokens held at once,
 and why the others were refused; --gpus-per-node N (default 8) keeps tp within a node;
---kv-dtype, --gpu-util, --reserve and --json as above
+--svg FILE draws the requests held at once against the context (4,096 tokens to the model's
+maximum) for the five best; --kv-dtype, --gpu-util, --reserve and --json as above
 
 verify MODEL_DIR: reads config.json and the header of every .safetensors shard of the
 folder (never the weights) and compares each tensor's name, shape and dtype with the
@@ -1114,6 +1115,7 @@ struct PlanOptions {
     std::optional<deepseek::Dtype> kv_dtype;
     deepseek::GpuBudget budget;
     bool json = false;
+    std::optional<std::string> svg; ///< --svg FILE: requests against context for the best layouts
 };
 
 PlanOptions parse_plan_arguments(int argc, char** argv) {
@@ -1140,6 +1142,8 @@ PlanOptions parse_plan_arguments(int argc, char** argv) {
             o.budget.context = parse_count(arg, value());
         else if (arg == "--kv-dtype")
             o.kv_dtype = parse_enum<deepseek::Dtype>(arg, value());
+        else if (arg == "--svg")
+            o.svg = value();
         else if (arg == "--preset")
             o.preset = value();
         else if (arg == "--engine") {
@@ -1161,6 +1165,66 @@ PlanOptions parse_plan_arguments(int argc, char** argv) {
 std::string layout_name(const deepseek::Deployment& d) {
     return "tp " + std::to_string(d.tp) + " pp " + std::to_string(d.pp) + " dp " + std::to_string(d.dp) +
            (d.expert_parallel ? " ep" : "");
+}
+
+/// The requests each layout of `layouts` holds at once (all its GPUs) against the context, from
+/// 4,096 tokens to the model's maximum by doubling (and the maximum itself), one line each.
+template <class C> std::string plan_svg(const C& c, const std::vector<deepseek::Deployment>& layouts,
+                                        deepseek::VllmKvFormat f, deepseek::GpuBudget b) {
+    std::vector<std::uint64_t> contexts;
+    for (std::uint64_t n = 4096; n < c.max_position_embeddings; n *= 2) contexts.push_back(n);
+    contexts.push_back(c.max_position_embeddings);
+    std::vector<std::vector<std::uint64_t>> requests(layouts.size());
+    std::uint64_t most = 1;
+    for (std::size_t l = 0; l < layouts.size(); ++l) {
+        for (const std::uint64_t n : contexts) {
+            b.context = n;
+            const auto planned = deepseek::plan_deployment(c, layouts[l], f, b);
+            requests[l].push_back(planned && planned->fits ? planned->total_requests : 0);
+            if (requests[l].back() > most) most = requests[l].back();
+        }
+    }
+    const int left = 70, top = 40, width = 560, height = 320;
+    const char* const colours[] = {"#4e79a7", "#f28e2b", "#e15759", "#59a14f", "#b07aa1"};
+    const auto x_of = [&](std::size_t i) {
+        return left +
+               (contexts.size() < 2 ? 0.0 : width * static_cast<double>(i) / static_cast<double>(contexts.size() - 1));
+    };
+    const auto y_of = [&](std::uint64_t r) {
+        return top + height - height * static_cast<double>(r) / static_cast<double>(most);
+    };
+    char buffer[256];
+    std::string body;
+    std::snprintf(buffer, sizeof buffer, "<path d=\"M%d %d V%d H%d\" fill=\"none\" stroke=\"#000000\"/>\n", left, top,
+                  top + height, left + width);
+    body += buffer;
+    for (std::size_t i = 0; i < contexts.size(); ++i) { // x axis: the context, in tokens
+        std::snprintf(buffer, sizeof buffer, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">", x_of(i),
+                      top + height + 16);
+        body += buffer + grouped(contexts[i]) + "</text>\n";
+    }
+    std::snprintf(buffer, sizeof buffer, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%s</text>\n", left - 6, top + 4,
+                  grouped(most).c_str());
+    body += buffer;
+    body += "<text x=\"" + std::to_string(left + width / 2) + "\" y=\"" + std::to_string(top + height + 36) +
+            "\" text-anchor=\"middle\">tokens per request</text>\n";
+    for (std::size_t l = 0; l < layouts.size(); ++l) {
+        std::string points;
+        for (std::size_t i = 0; i < contexts.size(); ++i) {
+            std::snprintf(buffer, sizeof buffer, "%s%.1f,%.1f", i == 0 ? "" : " ", x_of(i), y_of(requests[l][i]));
+            points += buffer;
+        }
+        body += std::string("<polyline points=\"") + points + "\" fill=\"none\" stroke-width=\"2\" stroke=\"" +
+                colours[l % 5] + "\"/>\n";
+        std::snprintf(buffer, sizeof buffer, "<text x=\"%d\" y=\"%zu\" fill=\"%s\">", left + width + 12,
+                      top + 14 + 18 * l, colours[l % 5]);
+        body += buffer + xml_escaped(layout_name(layouts[l])) + ": " + grouped(requests[l].front()) + " at " +
+                grouped(contexts.front()) + "</text>\n";
+    }
+    const std::string title = "requests held at once against tokens per request, " +
+                              std::to_string(layouts.empty() ? 0 : layouts[0].tp * layouts[0].pp * layouts[0].dp) +
+                              " GPUs of " + grouped(b.gpu_memory) + " B, vLLM";
+    return svg_document(left + width + 260, top + height + 50, title, body);
 }
 
 /// `deepseek-config plan MODEL --gpus N --gpu-memory SIZE`: every tp x pp x dp layout of N GPUs,
@@ -1241,6 +1305,12 @@ int run_plan(int argc, char** argv) {
                 if (!plans.empty())
                     os << "best: " << deepseek::vllm_launch_command(plans[0].d, o.budget, f, plans[0].plan.context)
                        << "\n";
+            }
+            if (o.svg) {
+                std::vector<deepseek::Deployment> best;
+                for (std::size_t i = 0; i < plans.size() && i < 5; ++i) best.push_back(plans[i].d);
+                write_svg(*o.svg, plan_svg(c, best, f, o.budget));
+                if (!o.json) os << "wrote " << *o.svg << "\n";
             }
             std::cout << os.str();
             return 0;

@@ -1285,3 +1285,24 @@ TEST_CASE("The tool's vLLM deployment: --svg draws each pipeline stage as valid 
     }
     CHECK(std::system(("xmllint --noout " + quote(file.string())).c_str()) == 0);
 }
+
+TEST_CASE("plan --svg: the requests of the five best layouts against the context, as valid SVG", "[cli][plan][svg]") {
+    const auto file = test_support::scratch_dir("svg") / "v3-plan-16.svg";
+    std::filesystem::remove(file);
+    const Run r = run_cli("plan --preset deepseek-v3 --gpus 16 --gpu-memory 141GB --svg " + quote(file.string()));
+    REQUIRE(r.code == 0);
+    const std::string svg = test_support::read_text(file);
+    // One line per layout, five of them; the x axis from 4,096 tokens by doubling to V3's
+    // 163,840: 4,096 ... 131,072 and 163,840, seven labels.
+    std::size_t lines = 0, at = 0;
+    while ((at = svg.find("<polyline", at)) != std::string::npos) ++lines, ++at;
+    CHECK(lines == 5);
+    for (const char* label : {">4,096<", ">8,192<", ">16,384<", ">32,768<", ">65,536<", ">131,072<", ">163,840<"})
+        CHECK(svg.find(label) != std::string::npos);
+    CHECK(svg.find("tokens per request") != std::string::npos);
+    if (std::system("xmllint --version > /dev/null 2>&1") != 0) {
+        std::cout << "SKIPPED: this test needs xmllint (libxml2-utils) to check the SVG is valid XML" << std::endl;
+        return;
+    }
+    CHECK(std::system(("xmllint --noout " + quote(file.string())).c_str()) == 0);
+}
