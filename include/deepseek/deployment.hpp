@@ -246,7 +246,8 @@ template <class C> struct GpuWeightsSum {
         const std::uint64_t end = t.block + t.layers - t.mtp_layers; // the main model's layers
         part =
             checked_add(part, checked_mul(bytes, overlap(first, end, pipeline_stage_layers(c, d, stage)), what), what);
-        if (mtp_layers != 0 && stage + 1 == d.pp) mtp_bytes = checked_add(mtp_bytes, bytes * mtp_layers, what);
+        if (mtp_layers != 0 && stage + 1 == d.pp)
+            mtp_bytes = checked_add(mtp_bytes, checked_mul(bytes, mtp_layers, what), what);
         if (first != run_first || end != run_end || mtp_layers != run_mtp) {
             flush_run();
             run_first = first, run_end = end, run_mtp = mtp_layers;
