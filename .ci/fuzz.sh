@@ -42,6 +42,10 @@ fi
 if [ -d tests/data/invalid ]; then
   find tests/data/invalid -maxdepth 1 -type f ! -name cases.json -exec cp {} "$work/corpus/" \;
 fi
+# Hostile .safetensors files (the harness reads each input as a whole file too).
+if [ -d tests/data/invalid-safetensors ]; then
+  find tests/data/invalid-safetensors -maxdepth 1 -name '*.safetensors' -exec cp {} "$work/corpus/" \;
+fi
 echo "fuzz: $(find "$work/corpus" -type f | wc -l) seed files, ${seconds} s"
 
 export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:allocator_may_return_null=0"

@@ -521,3 +521,26 @@ TEST_CASE("read_safetensors_header reads only the header of a 64 GiB sparse file
     CHECK(h.data_start() == 8 + header.size());
     fs::remove(path);
 }
+
+TEST_CASE("The bad-file corpus: each hostile .safetensors file gives its pointer, kind and message",
+          "[safetensors][corpus-invalid]") {
+    // tests/data/invalid-safetensors: one file per hostile case, with the JSON pointer, error
+    // kind and a phrase of the message it must give in cases.json (written out by hand). The same
+    // files seed the fuzzer (.ci/fuzz.sh).
+    const fs::path dir = test_support::data_file("invalid-safetensors");
+    const auto cases = nlohmann::json::parse(test_support::read_text(dir / "cases.json"));
+    std::size_t files = 0;
+    for (const auto& entry : fs::directory_iterator(dir))
+        if (entry.path().extension() == ".safetensors") ++files;
+    REQUIRE(files == cases.size()); // every file has its case
+    for (const auto& c : cases) {
+        const fs::path file = dir / c.at("file").get<std::string>();
+        INFO(c.at("file").get<std::string>() + ": " + c.at("what").get<std::string>());
+        const auto r = deepseek::try_read_safetensors_header(file);
+        REQUIRE_FALSE(r.has_value());
+        CHECK(r.error().pointer() == c.at("pointer").get<std::string>());
+        CHECK(deepseek::to_string(r.error().kind()) == c.at("kind").get<std::string>());
+        CHECK(r.error().message().find(c.at("message").get<std::string>()) != std::string::npos);
+        CHECK(r.error().file() == file.string());
+    }
+}
