@@ -465,6 +465,15 @@ constexpr void fill_gpu_cache(GpuPlan& p, std::uint64_t weights, std::uint64_t k
     p.kv_blocks = block_bytes == 0 ? 0 : (p.usable - held) / block_bytes;
     p.kv_tokens = checked_mul(p.kv_blocks, p.entry.block, what);
 }
+/// The layers with a cache on a GPU of stage `s`: the stage's, and the MTP modules' on the last
+/// stage when they are loaded.
+template <class C> constexpr std::uint64_t stage_kv_layers(const C& c, const Deployment& d, std::uint64_t s) {
+    return pipeline_stage_layers(c, d, s).count + (d.mtp && s + 1 == d.pp ? mtp_layer_count(c) : 0);
+}
+/// Tokens per request: the budget's, or the model's default context.
+template <class C> constexpr std::uint64_t plan_context(const C& c, const GpuBudget& b) {
+    return b.context != 0 ? b.context : default_context(c);
+}
 /// Whether budget `b` is one: memory, and a fraction in (0, 1].
 constexpr bool budget_valid(const GpuBudget& b) {
     return b.gpu_memory != 0 && b.memory_fraction > 0.0 && b.memory_fraction <= 1.0;
@@ -569,10 +578,8 @@ plan_gpu(const C& c, const Deployment& d, VllmKvFormat f, const GpuBudget& b, st
         p.entry = *entry;
         p.stage = stage;
         p.usable = detail::usable_memory(b);
-        p.context = b.context != 0 ? b.context : default_context(c);
-        const bool last = stage + 1 == d.pp;
-        detail::fill_gpu_cache(p, p.weights.total(), p.weights.layers.count + (d.mtp && last ? mtp_layer_count(c) : 0),
-                               b);
+        p.context = detail::plan_context(c, b);
+        detail::fill_gpu_cache(p, p.weights.total(), detail::stage_kv_layers(c, d, stage), b);
         if (!p.fits) return p;
         p.max_requests = p.kv_blocks / detail::ceil_div(p.context, p.entry.block);
         p.total_requests = detail::checked_mul(p.max_requests, d.dp, "GPU plan");
@@ -598,16 +605,14 @@ plan_deployment(const C& c, const Deployment& d, VllmKvFormat f, const GpuBudget
         out.experts_per_gpu = w.experts_per_gpu;
         out.entry = *entry;
         out.usable = detail::usable_memory(b);
-        out.context = b.context != 0 ? b.context : default_context(c);
+        out.context = detail::plan_context(c, b);
         out.fits = true;
         for (std::uint64_t s = 0; s < d.pp; ++s) {
             GpuPlan p{};
             p.entry = out.entry;
             p.usable = out.usable;
             const std::uint64_t weights = sum.stage_bytes[s];
-            const bool last = s + 1 == d.pp;
-            detail::fill_gpu_cache(p, weights,
-                                   pipeline_stage_layers(c, d, s).count + (d.mtp && last ? mtp_layer_count(c) : 0), b);
+            detail::fill_gpu_cache(p, weights, detail::stage_kv_layers(c, d, s), b);
             if (weights > out.weights_per_gpu) out.weights_per_gpu = weights, out.largest_stage = s;
             if (!p.fits) out.fits = false;
             if (p.shortfall > out.shortfall) out.shortfall = p.shortfall;

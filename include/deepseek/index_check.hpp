@@ -157,6 +157,18 @@ template <class Json> Optional<std::uint64_t> index_total_size(const Json& index
     return total->template get<std::uint64_t>();
 }
 
+/// tensor_manifest(cfg) sorted by name, each name once: the list compare_with_index and
+/// verify_checkpoint merge with what they read.
+template <class C> std::vector<TensorInfo> manifest_by_name(const C& cfg) {
+    std::vector<TensorInfo> manifest = tensor_manifest(cfg);
+    std::sort(manifest.begin(), manifest.end(),
+              [](const TensorInfo& a, const TensorInfo& b) { return a.name < b.name; });
+    manifest.erase(std::unique(manifest.begin(), manifest.end(),
+                               [](const TensorInfo& a, const TensorInfo& b) { return a.name == b.name; }),
+                   manifest.end());
+    return manifest;
+}
+
 /// Checks that `index` is shaped like an index file (as compare_with_index reads it).
 template <class Json> void check_index(const Json& index) {
     const Json& map = index_weight_map(index);
@@ -186,12 +198,7 @@ template <class C, int N = 0, std::enable_if_t<is_config_v<C>, int> = 0>
     }
     std::sort(in_index.begin(), in_index.end(), [](const Entry& a, const Entry& b) { return a.first < b.first; });
 
-    std::vector<TensorInfo> manifest = tensor_manifest(cfg);
-    std::sort(manifest.begin(), manifest.end(),
-              [](const TensorInfo& a, const TensorInfo& b) { return a.name < b.name; });
-    manifest.erase(std::unique(manifest.begin(), manifest.end(),
-                               [](const TensorInfo& a, const TensorInfo& b) { return a.name == b.name; }),
-                   manifest.end());
+    const std::vector<TensorInfo> manifest = detail::manifest_by_name(cfg);
     out.index_tensors = in_index.size();
     out.manifest_tensors = manifest.size();
 

@@ -69,19 +69,6 @@ template <class T, class Json> T config_from_tree(const Json& root) {
     }
 }
 
-/// Runs `f`, turning what the try_ functions report into a result: a deepseek::Error as it is,
-/// std::bad_alloc as ErrorKind::out_of_memory (naming `file` when there is one). Any other
-/// exception would be a bug of this library and is not disguised as one of these.
-template <class T, class F> Result<T> try_invoke(F&& f, const std::filesystem::path* file) {
-    try {
-        return std::forward<F>(f)();
-    } catch (const Error& e) {
-        return e;
-    } catch (const std::bad_alloc&) {
-        return Error(ErrorKind::out_of_memory, "", "out of memory", file != nullptr ? file->string() : std::string());
-    }
-}
-
 /// ModelOpt's hf_quant_config.json beside the config file of `path`, parsed (`file` set to its
 /// name), or null when there is none. Its errors name it.
 template <class Json> Json sibling_hf_quant_config(const std::filesystem::path& path, std::string& file) {

@@ -16,6 +16,7 @@
 #include <system_error>
 
 #include "detail/file_io.hpp"
+#include "detail/json_common.hpp"
 #include "detail/json_safetensors.hpp"
 #include "error.hpp"
 #include "safetensors.hpp"
@@ -80,18 +81,6 @@ std::string read_safetensors_prefix(const std::filesystem::path& path, std::uint
     return bytes;
 }
 
-/// Runs `f`, returning what it returns or the deepseek::Error it throws (std::bad_alloc as
-/// ErrorKind::out_of_memory, naming `file` when there is one).
-template <class F> Result<SafetensorsHeader> try_safetensors(F&& f, const std::filesystem::path* file) {
-    try {
-        return std::forward<F>(f)();
-    } catch (const Error& e) {
-        return e;
-    } catch (const std::bad_alloc&) {
-        return Error(ErrorKind::out_of_memory, "", "out of memory", file != nullptr ? file->string() : std::string());
-    }
-}
-
 } // namespace detail
 
 // The entry points are templates over an empty pack `Deferred...` that callers never write, as
@@ -117,7 +106,8 @@ template <class... Deferred> [[nodiscard]] SafetensorsHeader parse_safetensors_h
 /// parse_safetensors_header without throwing: the header or the error.
 template <class... Deferred>
 [[nodiscard]] Result<SafetensorsHeader> try_parse_safetensors_header(std::string_view bytes, std::uint64_t file_size) {
-    return detail::try_safetensors([&] { return parse_safetensors_header<Deferred...>(bytes, file_size); }, nullptr);
+    return detail::try_invoke<SafetensorsHeader>(
+        [&] { return parse_safetensors_header<Deferred...>(bytes, file_size); }, nullptr);
 }
 
 /// parse_safetensors_header of a whole file's bytes without throwing.
@@ -143,7 +133,7 @@ template <class... Deferred>
 /// read_safetensors_header without throwing: the header or the error (which names the file).
 template <class... Deferred>
 [[nodiscard]] Result<SafetensorsHeader> try_read_safetensors_header(const std::filesystem::path& path) {
-    return detail::try_safetensors([&] { return read_safetensors_header<Deferred...>(path); }, &path);
+    return detail::try_invoke<SafetensorsHeader>([&] { return read_safetensors_header<Deferred...>(path); }, &path);
 }
 
 } // namespace deepseek

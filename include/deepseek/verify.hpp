@@ -141,11 +141,10 @@ template <class... Deferred> std::vector<std::string> shard_files(const std::fil
     return files;
 }
 
-/// Compares the shards' tensors (sorted by name, duplicates removed) with the manifest.
-template <class... Deferred>
-void compare_with_manifest(const std::vector<ShardTensor>& held, std::vector<TensorInfo> manifest, Verification& v) {
-    std::sort(manifest.begin(), manifest.end(),
-              [](const TensorInfo& a, const TensorInfo& b) { return a.name < b.name; });
+/// Compares the shards' tensors (sorted by name, duplicates removed) with the manifest (by
+/// name, each name once: manifest_by_name).
+template <class... Deferred> void compare_with_manifest(const std::vector<ShardTensor>& held,
+                                                        const std::vector<TensorInfo>& manifest, Verification& v) {
     v.manifest_tensors = manifest.size();
     std::size_t h = 0, m = 0; // one merge of the two sorted lists
     while (h < held.size() || m < manifest.size()) {
@@ -232,7 +231,7 @@ template <class C, int N = 0, std::enable_if_t<is_config_v<C>, int> = 0>
             if (!named || at->second != t.shard) v.misplaced.push_back({t.name, named ? at->second : "", t.shard});
         }
     }
-    detail::compare_with_manifest(unique, tensor_manifest(cfg), v);
+    detail::compare_with_manifest(unique, detail::manifest_by_name(cfg), v);
     return v;
 }
 

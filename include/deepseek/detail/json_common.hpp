@@ -1,12 +1,15 @@
 // deepseek-config: typed DeepSeek model configs and exact memory arithmetic.
 // SPDX-License-Identifier: MIT
 //
-// Internal: the JSON type, JSON pointers built lazily, and error helpers of the JSON reader.
+// Internal: the JSON type, JSON pointers built lazily, and error helpers of the JSON reader
+// (try_invoke: what every try_ function returns).
 #ifndef DEEPSEEK_CONFIG_DETAIL_JSON_COMMON_HPP
 #define DEEPSEEK_CONFIG_DETAIL_JSON_COMMON_HPP
 
 #include <array>
 #include <cstddef>
+#include <filesystem>
+#include <new>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -137,6 +140,19 @@ template <class T> struct is_fixed_vector : std::false_type {};
 template <class T, std::size_t N> struct is_fixed_vector<FixedVector<T, N>> : std::true_type {};
 template <class T, class = void> struct is_struct_with_fields : std::false_type {};
 template <class T> struct is_struct_with_fields<T, std::enable_if_t<has_field_list<T>::value>> : std::true_type {};
+
+/// Runs `f`, turning what the try_ functions report into a result: a deepseek::Error as it is,
+/// std::bad_alloc as ErrorKind::out_of_memory (naming `file` when there is one). Any other
+/// exception would be a bug of this library and is not disguised as one of these.
+template <class T, class F> Result<T> try_invoke(F&& f, const std::filesystem::path* file) {
+    try {
+        return std::forward<F>(f)();
+    } catch (const Error& e) {
+        return e;
+    } catch (const std::bad_alloc&) {
+        return Error(ErrorKind::out_of_memory, "", "out of memory", file != nullptr ? file->string() : std::string());
+    }
+}
 
 } // namespace detail
 } // namespace deepseek
