@@ -3,6 +3,11 @@
 # projects built and run by CTest (find_package of a staged install, with its components and core
 # only, add_subdirectory, FetchContent, headers only).
 
+# --- No header over 600 lines (issue 13).
+add_test(NAME header_length
+  COMMAND ${CMAKE_COMMAND} -DINCLUDE_DIR=${PROJECT_SOURCE_DIR}/include -DMAX_LINES=600
+          -P ${CMAKE_CURRENT_SOURCE_DIR}/header_length.cmake)
+
 # --- Each public header compiles on its own: one generated TU per header, built with "all".
 file(GLOB _dsc_public_headers CONFIGURE_DEPENDS "${PROJECT_SOURCE_DIR}/include/deepseek/*.hpp")
 set(_dsc_header_tus "")

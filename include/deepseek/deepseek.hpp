@@ -16,6 +16,7 @@
 #include "document.hpp"
 #include "dtypes.hpp"
 #include "enums.hpp"
+#include "gpu_weights.hpp"
 #include "error.hpp"
 #include "index_check.hpp"
 #include "json.hpp"

@@ -1,0 +1,337 @@
+// deepseek-config: typed DeepSeek model configs and exact memory arithmetic.
+// SPDX-License-Identifier: MIT
+//
+// What each GPU of a vLLM deployment holds in weights, by component, under tensor, pipeline,
+// data and expert parallelism (with EPLB's redundant experts), by vLLM's sharding rules
+// (docs/memory-model.md, "Weights per GPU"). deployment.hpp adds the KV cache beside them.
+// Standard library only.
+#ifndef DEEPSEEK_CONFIG_GPU_WEIGHTS_HPP
+#define DEEPSEEK_CONFIG_GPU_WEIGHTS_HPP
+
+#include <array>
+#include <cstdint>
+#include <type_traits>
+
+#include "config.hpp"
+#include "dtypes.hpp"
+#include "error.hpp"
+#include "memory.hpp"
+#include "overflow.hpp"
+#include "tensor_spec.hpp"
+#include "tensor_walk.hpp"
+
+namespace deepseek {
+
+
+/// How a model is laid out on the GPUs of one vLLM instance. An aggregate: name the fields.
+struct Deployment {
+    std::uint64_t tp = 1; ///< `--tensor-parallel-size`: attention, dense and shared MLPs, embedding and head split
+    /// `--pipeline-parallel-size`: the decoder layers cut into pp stages of whole layers
+    /// (pipeline_stage_layers), each on its own tp GPUs; the first stage holds the embedding, the
+    /// last the final norm and the head.
+    std::uint64_t pp = 1;
+    std::uint64_t dp = 1; ///< `--data-parallel-size`: replicas of the tp x pp GPUs (each holds its own requests)
+    /// `--enable-expert-parallel`: the routed experts are spread whole over tp x dp GPUs instead
+    /// of each being split tp ways.
+    bool expert_parallel = false;
+    /// EPLB's `num_redundant_experts`: extra expert copies per MoE layer, spread with the others.
+    std::uint64_t redundant_experts = 0;
+    /// Load the MTP modules (speculative decoding). vLLM loads them only then; off by default.
+    bool mtp = false;
+};
+
+/// The most pipeline stages a Deployment may have.
+inline constexpr std::uint64_t max_pipeline_stages = 64;
+
+/// A run of decoder layers: those of one pipeline stage.
+struct LayerRange {
+    std::uint64_t first = 0; ///< the index of its first layer
+    std::uint64_t count = 0; ///< how many
+};
+
+/// The decoder layers of pipeline stage `stage` (0 to d.pp - 1) by vLLM's rule (get_pp_indices
+/// in vllm/distributed/utils.py): each stage has num_hidden_layers / pp layers, and the
+/// remainder goes one layer each to the second-to-last stage, the one before it, and so on (the
+/// last stage, which also holds the head, never gets one). V3 at pp 4: 15, 15, 16, 15. vLLM's
+/// VLLM_PP_LAYER_PARTITION overrides the rule; that is not modelled. Precondition: 0 < d.pp <=
+/// num_hidden_layers and stage < d.pp (weights_per_gpu checks them).
+template <class C> [[nodiscard]] constexpr LayerRange pipeline_stage_layers(const C& c, const Deployment& d,
+                                                                            std::uint64_t stage) noexcept {
+    const std::uint64_t layers = c.num_hidden_layers, base = layers / d.pp, extra = layers % d.pp;
+    // Stages pp-1-extra to pp-2 have base + 1 layers.
+    const std::uint64_t first_longer = d.pp - 1 - extra;
+    const std::uint64_t longer_before = stage > first_longer ? (stage < d.pp - 1 ? stage : d.pp - 1) - first_longer : 0;
+    const bool longer = stage >= first_longer && stage + 1 < d.pp;
+    return LayerRange{stage * base + longer_before, base + (longer ? 1 : 0)};
+}
+
+/// The weight bytes one GPU of a Deployment holds, the checkpoint's tensors as released, by the
+/// component they belong to.
+struct GpuWeights {
+    std::uint64_t gpus = 1;            ///< tp x pp x dp
+    std::uint64_t experts_per_gpu = 0; ///< with expert parallelism: routed experts per MoE layer on one GPU
+    LayerRange layers{};               ///< the decoder layers of the GPU's pipeline stage
+    /// Bytes of the main model's tensors held, by Part; a scale counts with its weight (so
+    /// by_part for Part::scale is 0), and the MTP modules are apart, in `mtp`.
+    std::array<std::uint64_t, part_count> by_part{};
+    std::uint64_t mtp = 0; ///< bytes of the MTP modules held (when loaded: Deployment::mtp)
+
+    /// The bytes of one component.
+    [[nodiscard]] constexpr std::uint64_t of(Part p) const noexcept { return by_part[static_cast<std::size_t>(p)]; }
+    /// Everything held: every component and the MTP modules.
+    [[nodiscard]] constexpr std::uint64_t total() const {
+        std::uint64_t n = mtp;
+        for (const std::uint64_t b : by_part) n = detail::checked_add(n, b, "weights per GPU");
+        return n;
+    }
+};
+
+namespace detail {
+
+/// Whether vLLM can split each routed expert `tp` ways (without expert parallelism): tp must
+/// divide its width, and in DeepSeek's FP8 blocks each share must be whole blocks (vLLM: "The
+/// output_size of gate's and up's weight = 64 is not divisible by weight quantization block_n =
+/// 128"). The other split weights are checked by GpuWeightsSum.
+template <class C> constexpr MemoryError expert_split_error(const C& c, std::uint64_t tp) {
+    if constexpr (std::is_same_v<C, DeepseekV4Config>) {
+        (void)c, (void)tp; // its experts are split by the per-tensor check of GpuWeightsSum only
+        return MemoryError::none;
+    } else {
+        if (!c.n_routed_experts) return MemoryError::none;
+        const std::uint64_t width = c.moe_intermediate_size;
+        if (width % tp != 0) return MemoryError::tp_does_not_divide;
+        if constexpr (std::is_base_of_v<DeepseekV3Config, C>) {
+            if (uses_deepseek_fp8(c)) {
+                const auto& b = c.quantization_config->weight_block_size;
+                if ((width / tp) % b[0] != 0 || (width / tp) % b[1] != 0) return MemoryError::fp8_block_split;
+            }
+        }
+        return MemoryError::none;
+    }
+}
+
+/// Sums what the GPUs of a deployment hold, tensor by tensor, by vLLM's rules: a stage's layers
+/// (and the embedding on the first stage, the final norm and head on the last); a routed
+/// expert's tensors whole for the GPU's experts_per_gpu experts (expert parallelism) or a tp-th
+/// of each; every other tensor split by tp or replicated, checked against DeepSeek's FP8 blocks.
+/// Each tensor's bytes per layer on one GPU are worked out once; they go by component to the
+/// `stage` asked for (`by_part`, `mtp_bytes`), and in total to every stage (`stage_bytes`), a run
+/// of layers alike at a time, so one walk gives a whole pipeline.
+template <class C> struct GpuWeightsSum {
+    const C& c;
+    const Deployment& d;
+    std::uint64_t experts_per_gpu = 0;                            ///< 0: no expert parallelism
+    std::uint64_t stage = 0;                                      ///< the stage whose components are kept
+    std::uint64_t block_rows = 0, block_cols = 0;                 ///< DeepSeek's FP8 blocks, 0 without them
+    std::array<std::uint64_t, storage_count> storage_bytes{};     ///< bytes per element of each storage class
+    std::array<std::uint64_t, part_count> by_part{};              ///< the stage's main-model bytes, by owner
+    std::uint64_t mtp_bytes = 0;                                  ///< the MTP modules' (last stage, when loaded)
+    std::array<std::uint64_t, max_pipeline_stages> stage_bytes{}; ///< every stage's total
+    /// The run of layers being summed for stage_bytes: [run_first, run_end) main layers, then
+    /// run_mtp MTP modules, run_bytes on one GPU per layer.
+    std::uint64_t run_first = 0, run_end = 0, run_mtp = 0, run_bytes = 0;
+    MemoryError error = MemoryError::none;
+
+    constexpr GpuWeightsSum(const C& config, const Deployment& deployment, std::uint64_t experts, std::uint64_t s)
+        : c(config), d(deployment), experts_per_gpu(experts), stage(s) {
+        for (std::size_t i = 0; i < storage_count; ++i)
+            storage_bytes[i] = dtype_bits(storage_dtype(c, static_cast<Storage>(i))) / 8; // whole bytes
+    }
+
+    /// How vLLM splits `t` over tensor-parallel GPUs: as the walk says (DeepSeek's inference
+    /// code), except DeepSeek-OCR's CLIP tower, which vLLM builds tensor-parallel (clip.py: the
+    /// qkv_proj and fc1 Linears split by output rows with their biases, out_proj and fc2 by input
+    /// columns, their biases whole) where the walk replicates the vision encoder.
+    constexpr Split vllm_split(const TensorSpec& t) const noexcept {
+        if constexpr (std::is_same_v<C, DeepseekOCRConfig>) {
+            if (t.part == Part::vision && t.prefix == "model.vision_model.transformer.layers.") {
+                const std::string_view s = t.suffix;
+                if (s == "self_attn.qkv_proj.weight" || s == "self_attn.qkv_proj.bias" || s == "mlp.fc1.weight" ||
+                    s == "mlp.fc1.bias")
+                    return Split::rows;
+                if (s == "self_attn.out_proj.weight" || s == "mlp.fc2.weight") return Split::cols;
+            }
+        }
+        return t.split;
+    }
+
+    /// One GPU's share of `n` elements of `t` (one layer's, or a root tensor's), or false (with
+    /// `error` set) when it does not split.
+    constexpr bool gpu_share(const TensorSpec& t, std::uint64_t& n) {
+        if (t.owner == Part::routed_experts) {
+            if (experts_per_gpu != 0) { // whole experts: n holds `copies` of them
+                n = n / t.copies * experts_per_gpu;
+                return true;
+            }
+            if (t.split == Split::replicated || d.tp == 1) return true; // a per-expert scalar scale
+            if (n % d.tp != 0) {
+                error = MemoryError::tp_does_not_divide;
+                return false;
+            }
+            n /= d.tp; // each expert split by width (expert_split_error checked the width)
+            return true;
+        }
+        const Split split = vllm_split(t);
+        if (d.tp == 1 || split == Split::replicated) return true;
+        if (t.storage == Storage::fp8_linear && block_rows != 0 && t.shape.rank == 2) {
+            const bool rows = split == Split::rows, cols = split == Split::cols;
+            const std::uint64_t dim = rows ? t.shape.dims[0] : t.shape.dims[1];
+            const std::uint64_t block = rows ? block_rows : block_cols;
+            if ((rows || cols) && dim % d.tp == 0 && (dim / d.tp) % block != 0) {
+                error = MemoryError::fp8_block_split;
+                return false;
+            }
+        }
+        TensorSpec as_split = t;
+        as_split.split = split;
+        if (!rank_elements(as_split, d.tp)) {
+            error = MemoryError::tp_does_not_divide;
+            return false;
+        }
+        n /= d.tp;
+        return true;
+    }
+
+    /// Layers of [first, end) in `r`.
+    static constexpr std::uint64_t overlap(std::uint64_t first, std::uint64_t end, const LayerRange& r) noexcept {
+        const std::uint64_t lo = first > r.first ? first : r.first;
+        const std::uint64_t hi = end < r.first + r.count ? end : r.first + r.count;
+        return hi > lo ? hi - lo : 0;
+    }
+
+    /// Adds the run being summed to stage_bytes.
+    constexpr void flush_run() {
+        const char* const what = "weights per GPU";
+        if (run_bytes == 0) return;
+        for (std::uint64_t s = 0, first = 0; s < d.pp && first < run_end; ++s) {
+            const LayerRange r = pipeline_stage_layers(c, d, s);
+            first = r.first + r.count;
+            const std::uint64_t n = overlap(run_first, run_end, r);
+            if (n != 0) stage_bytes[s] = checked_add(stage_bytes[s], checked_mul(run_bytes, n, what), what);
+        }
+        if (run_mtp != 0 && d.mtp) {
+            std::uint64_t& last = stage_bytes[d.pp - 1];
+            last = checked_add(last, checked_mul(run_bytes, run_mtp, what), what);
+        }
+        run_bytes = 0;
+    }
+
+    constexpr void add(const TensorSpec& t) {
+        const char* const what = "weights per GPU";
+        if (error != MemoryError::none) return;
+        // vLLM's loader skips the rotary inv_freq buffers a checkpoint may hold (Kimi-K2's): it
+        // computes them. (DeepSeek-V4's tid2eid, also a buffer, is loaded.)
+        if (t.part == Part::buffer && t.suffix == "self_attn.rotary_emb.inv_freq") return;
+        if (t.part == Part::vision && d.pp > 1) {
+            error = MemoryError::pp_not_modelled;
+            return;
+        }
+        if (t.mtp && !d.mtp) return;
+        std::uint64_t n = t.elements() / t.layers; // one layer's (or the root tensor's)
+        if (!gpu_share(t, n)) return;
+        const std::uint64_t bytes = checked_mul(n, storage_bytes[static_cast<std::size_t>(t.storage)], what);
+        std::uint64_t& part = by_part[static_cast<std::size_t>(t.owner)];
+        if (t.block == no_block || t.part == Part::vision) {
+            // The model's root (the embedding on the first stage, the rest on the last), and the
+            // vision encoder (pp 1 only, checked above), whose blocks are not decoder layers: every
+            // one of its t.layers blocks is held, whatever the number of decoder layers.
+            const std::uint64_t all = checked_mul(bytes, t.layers, what);
+            const std::uint64_t s = t.owner == Part::embedding ? 0 : d.pp - 1;
+            stage_bytes[s] = checked_add(stage_bytes[s], all, what);
+            if (s == stage) part = checked_add(part, all, what);
+            return;
+        }
+        const std::uint64_t first = t.block, mtp_layers = d.mtp ? t.mtp_layers : 0;
+        const std::uint64_t end = t.block + t.layers - t.mtp_layers; // the main model's layers
+        part =
+            checked_add(part, checked_mul(bytes, overlap(first, end, pipeline_stage_layers(c, d, stage)), what), what);
+        if (mtp_layers != 0 && stage + 1 == d.pp)
+            mtp_bytes = checked_add(mtp_bytes, checked_mul(bytes, mtp_layers, what), what);
+        if (first != run_first || end != run_end || mtp_layers != run_mtp) {
+            flush_run();
+            run_first = first, run_end = end, run_mtp = mtp_layers;
+        }
+        run_bytes = checked_add(run_bytes, bytes, what);
+    }
+};
+
+/// Checks deployment `d` for stage `stage` and fills the layout fields of `w` (gpus, layers,
+/// experts_per_gpu). Errors: those of weights_per_gpu but the walk's.
+template <class C>
+constexpr MemoryError check_deployment(const C& c, const Deployment& d, std::uint64_t stage, GpuWeights& w) {
+    require_config<C>();
+    if (d.tp == 0 || d.dp == 0) return MemoryError::tp_zero;
+    if (d.pp == 0 || d.pp > c.num_hidden_layers || d.pp > max_pipeline_stages || stage >= d.pp)
+        return MemoryError::pp_too_many;
+    if (d.pp > 1 && d.mtp && mtp_layer_count(c) != 0) return MemoryError::pp_not_modelled;
+    if (d.pp > 1 && std::is_same_v<C, DeepseekV4Config>) return MemoryError::pp_not_modelled; // its runs skip layers
+    if (!quantization_modelled(c)) return MemoryError::quantization_not_modelled;
+    if constexpr (std::is_same_v<C, DeepseekOCR2Config> || std::is_same_v<C, KimiVLConfig>) {
+        if (d.tp > 1) return MemoryError::vision_tp_not_modelled; // vLLM's split of their encoders is not checked
+    }
+    const char* const what = "weights per GPU";
+    w.gpus = checked_mul(checked_mul(d.tp, d.pp, what), d.dp, what);
+    w.layers = pipeline_stage_layers(c, d, stage);
+    const std::uint64_t routed = value_or_zero(c.n_routed_experts);
+    if (d.expert_parallel && routed != 0) {
+        const std::uint64_t physical = checked_add(routed, d.redundant_experts, what);
+        const std::uint64_t ep = checked_mul(d.tp, d.dp, what); // vLLM: EP size = TP x DP
+        if (physical % ep != 0) return MemoryError::ep_does_not_divide;
+        w.experts_per_gpu = physical / ep;
+    } else if (d.tp != 1) {
+        if (const MemoryError e = expert_split_error(c, d.tp); e != MemoryError::none) return e;
+    }
+    return MemoryError::none;
+}
+
+/// Walks the model once into `sum` and fills the byte fields of `w` (sum's stage).
+template <class C> constexpr MemoryError walk_gpu_weights(GpuWeightsSum<C>& sum, GpuWeights& w) {
+    if constexpr (std::is_base_of_v<DeepseekV3Config, C> || std::is_same_v<C, DeepseekV4Config>) {
+        if (uses_deepseek_fp8(sum.c)) {
+            sum.block_rows = sum.c.quantization_config->weight_block_size[0];
+            sum.block_cols = sum.c.quantization_config->weight_block_size[1];
+        }
+    }
+    for_each_tensor_summed(sum.c, [&sum](const TensorSpec& t) { sum.add(t); });
+    sum.flush_run();
+    if (sum.error != MemoryError::none) return sum.error;
+    w.by_part = sum.by_part;
+    w.mtp = sum.mtp_bytes;
+    return MemoryError::none;
+}
+
+} // namespace detail
+
+inline namespace DEEPSEEK_CONFIG_ABI_NAMESPACE {
+
+/// The weight bytes one GPU of pipeline stage `stage` of vLLM deployment `d` holds, the
+/// checkpoint as released (DeepSeek's FP8 blocks with their scales, or as its quantisation
+/// stores it), by component; the MTP modules only when `d.mtp`. By vLLM's rules: tp splits the
+/// attention's q_b/kv_b/o projections, dense and shared MLPs, embedding and head and replicates
+/// the rest (q_a/kv_a projections, norms, router, V3.2's indexer); pp gives each stage its
+/// layers (pipeline_stage_layers), the embedding to the first and the final norm and head to the
+/// last; dp repeats the tp x pp GPUs; with expert parallelism the routed experts are spread
+/// whole over tp x dp GPUs, (n_routed_experts + redundant_experts) / (tp x dp) per MoE layer on
+/// each, and without it each expert is split tp ways.
+///
+/// Errors: tp_zero (tp or dp 0), pp_too_many (pp 0, above the layers or max_pipeline_stages, or
+/// stage not below pp), pp_not_modelled (pp > 1 with MTP loaded, a vision encoder, or
+/// DeepSeek-V4), tp_does_not_divide (tp does not divide a split dimension), ep_does_not_divide
+/// (the experts do not spread evenly), fp8_block_split (vLLM refuses a tp share of an FP8 weight
+/// that is not whole 128-blocks: V3 at tp 32), quantization_not_modelled, overflow.
+template <class C> [[nodiscard]] constexpr Result<GpuWeights, MemoryError>
+weights_per_gpu(const C& c, const Deployment& d, std::uint64_t stage = 0) {
+    return detail::overflow_as_error([&]() -> Result<GpuWeights, MemoryError> {
+        GpuWeights w{};
+        if (const MemoryError e = detail::check_deployment(c, d, stage, w); e != MemoryError::none) return e;
+        detail::GpuWeightsSum<C> sum{c, d, w.experts_per_gpu, stage};
+        if (const MemoryError e = detail::walk_gpu_weights(sum, w); e != MemoryError::none) return e;
+        return w;
+    });
+}
+
+} // namespace DEEPSEEK_CONFIG_ABI_NAMESPACE
+
+} // namespace deepseek
+
+#endif // DEEPSEEK_CONFIG_GPU_WEIGHTS_HPP

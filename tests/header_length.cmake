@@ -1,0 +1,25 @@
+# cmake -DINCLUDE_DIR=<include> -DMAX_LINES=600 -P header_length.cmake
+# Fails, naming each one, when a header under include/ has more than MAX_LINES lines (issue 13: the
+# headers stay split along their seams, none over 600 lines).
+get_filename_component(INCLUDE_DIR "${INCLUDE_DIR}" ABSOLUTE)
+file(GLOB_RECURSE _headers "${INCLUDE_DIR}/*.hpp")
+if(NOT _headers)
+  message(FATAL_ERROR "no headers under ${INCLUDE_DIR}")
+endif()
+set(_too_long "")
+foreach(_h IN LISTS _headers)
+  # Count newlines: file(STRINGS) would drop the empty lines.
+  file(READ "${_h}" _text)
+  string(REGEX REPLACE "[^\n]" "" _newlines "${_text}")
+  string(LENGTH "${_newlines}" _count)
+  if(_count GREATER MAX_LINES)
+    file(RELATIVE_PATH _rel "${INCLUDE_DIR}" "${_h}")
+    list(APPEND _too_long "${_rel} (${_count} lines)")
+  endif()
+endforeach()
+if(_too_long)
+  list(JOIN _too_long ", " _list)
+  message(FATAL_ERROR "headers over ${MAX_LINES} lines: ${_list}")
+endif()
+list(LENGTH _headers _n)
+message(STATUS "${_n} headers, none over ${MAX_LINES} lines")
