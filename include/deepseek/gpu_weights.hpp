@@ -22,7 +22,6 @@
 
 namespace deepseek {
 
-
 /// How a model is laid out on the GPUs of one vLLM instance. An aggregate: name the fields.
 struct Deployment {
     std::uint64_t tp = 1; ///< `--tensor-parallel-size`: attention, dense and shared MLPs, embedding and head split
