@@ -86,6 +86,7 @@ A vLLM deployment (DeepSeek V2, V3, V3.2, OCR, OCR-2, VL2, Kimi; not V4):
                          loading (default 4GiB)
   --pp N                 pipeline stages, each on --tp GPUs, holding whole layers by vLLM's
                          split (default 1)
+  --pp-partition LIST    the layers of each stage, e.g. 30,31 (vLLM's VLLM_PP_LAYER_PARTITION)
   --dp N                 data-parallel groups of --tp x --pp GPUs (default 1)
   --ep                   expert parallelism: the routed experts spread whole over tp x dp GPUs
   --redundant-experts N  EPLB's redundant experts, spread with the others (needs --ep)
@@ -230,6 +231,20 @@ std::uint64_t parse_count_or_zero(std::string_view option, std::string_view text
     return first == std::string_view::npos ? 0 : parse_count(option, text.substr(first));
 }
 
+/// "30,31": positive whole numbers separated by commas, one per pipeline stage.
+deepseek::FixedVector<std::uint64_t, deepseek::max_pipeline_stages> parse_partition(std::string_view option,
+                                                                                    std::string_view text) {
+    deepseek::FixedVector<std::uint64_t, deepseek::max_pipeline_stages> out;
+    while (true) {
+        const std::size_t comma = text.find(',');
+        if (!out.push_back(parse_count(option, text.substr(0, comma))))
+            throw usage_error(std::string(option) + ": at most " + std::to_string(deepseek::max_pipeline_stages) +
+                              " stages");
+        if (comma == std::string_view::npos) return out;
+        text.remove_prefix(comma + 1);
+    }
+}
+
 /// "1654x2339": width x height in pixels, both positive.
 std::array<std::uint64_t, 2> parse_image_size(std::string_view text) {
     const auto bad = [&]() {
@@ -329,6 +344,8 @@ CliOptions parse_arguments(int argc, char** argv) {
             o.gpu.reserve = parse_size(value());
         else if (arg == "--pp")
             o.deployment.pp = parse_count(arg, value());
+        else if (arg == "--pp-partition")
+            o.deployment.layer_partition = parse_partition(arg, value());
         else if (arg == "--dp")
             o.deployment.dp = parse_count(arg, value());
         else if (arg == "--ep")
@@ -372,12 +389,13 @@ CliOptions parse_arguments(int argc, char** argv) {
     }
     if (o.svg && !o.engine) throw usage_error("--svg needs --engine vllm");
     if (!o.engine) {
-        const char* needs = o.gpu.gpu_memory != 0            ? "--gpu-memory"
-                            : o.deployment.pp != 1           ? "--pp"
-                            : o.deployment.dp != 1           ? "--dp"
-                            : o.deployment.expert_parallel   ? "--ep"
-                            : o.deployment.redundant_experts ? "--redundant-experts"
-                                                             : nullptr;
+        const char* needs = o.gpu.gpu_memory != 0                   ? "--gpu-memory"
+                            : o.deployment.pp != 1                  ? "--pp"
+                            : !o.deployment.layer_partition.empty() ? "--pp-partition"
+                            : o.deployment.dp != 1                  ? "--dp"
+                            : o.deployment.expert_parallel          ? "--ep"
+                            : o.deployment.redundant_experts        ? "--redundant-experts"
+                                                                    : nullptr;
         if (needs) throw usage_error(std::string(needs) + " needs --engine vllm");
     } else {
         if (o.gpu.gpu_memory == 0) throw usage_error("--engine needs --gpu-memory");

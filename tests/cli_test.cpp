@@ -1095,6 +1095,28 @@ TEST_CASE("The tool's vLLM deployment: two nodes as TP 8 x PP 2, stage by stage"
     CHECK(run_cli("--preset deepseek-v3 --pp 2").err.find("--pp needs --engine vllm") != std::string::npos);
 }
 
+TEST_CASE("The tool's --pp-partition: VLLM_PP_LAYER_PARTITION's stages, checked as vLLM checks them",
+          "[cli][deployment][pp]") {
+    const Run r = run_cli("--preset deepseek-v3 --json --engine vllm --tp 8 --pp 2 --pp-partition 30,31 "
+                          "--gpu-memory 141GB");
+    REQUIRE(r.code == 0);
+    const json d = json::parse(r.out).at("deployment");
+    CHECK(d.at("stages")[0].at("layers") == json::array({0, 30}));
+    CHECK(d.at("stages")[1].at("layers") == json::array({30, 31}));
+    CHECK(d.at("stages")[1].at("kv_bytes_per_token") == 31 * 1152);
+    CHECK(d.at("launch").get<std::string>().rfind("VLLM_PP_LAYER_PARTITION=30,31 vllm serve MODEL", 0) == 0);
+    // Not adding up to V3's 61 layers: exit 2 with the reason; a malformed list: a usage error.
+    const Run sum = run_cli("--preset deepseek-v3 --engine vllm --pp 2 --pp-partition 30,30 --gpu-memory 141GB");
+    CHECK(sum.code == 2);
+    CHECK(sum.err.find("--engine vllm: the layer partition (VLLM_PP_LAYER_PARTITION) must give one count per "
+                       "pipeline stage") != std::string::npos);
+    const Run bad = run_cli("--preset deepseek-v3 --engine vllm --pp 2 --pp-partition 30,,31 --gpu-memory 141GB");
+    CHECK(bad.code == 2);
+    CHECK(bad.err.find("--pp-partition: expected a positive whole number, found ''") != std::string::npos);
+    CHECK(run_cli("--preset deepseek-v3 --pp-partition 30,31").err.find("--pp-partition needs --engine vllm") !=
+          std::string::npos);
+}
+
 TEST_CASE("The tool's vLLM deployment: a layout that does not fit is an answer, not an error", "[cli][deployment]") {
     // 64 GB GPUs: usable 57,600,000,000 against 85,140,130,848 + 4 GiB.
     const Run r = run_cli("--preset deepseek-v3 --engine vllm --tp 8 --gpu-memory 64GB");

@@ -4,7 +4,9 @@
 #include <deepseek/deployment.hpp>
 #include <deepseek/presets.hpp>
 
+#include <array>
 #include <cstdint>
+#include <initializer_list>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -542,6 +544,60 @@ TEST_CASE("Pipeline layouts that are refused, each with its reason", "[deploymen
     // A model without MTP or vision pipelines with MTP asked for: nothing to place.
     d.mtp = true;
     CHECK(weights_per_gpu(P::deepseek_v2_lite, d).has_value());
+}
+
+TEST_CASE("VLLM_PP_LAYER_PARTITION: the stages hold the layers given, in order", "[deployment][pp]") {
+    // vLLM's own test of get_pp_indices (tests/distributed/test_pipeline_partition.py): "4,6,6,4"
+    // over 20 layers gives [0, 4), [4, 10), [10, 16), [16, 20).
+    DeepseekV2Config twenty = P::deepseek_v2_lite;
+    twenty.num_hidden_layers = 20;
+    Deployment d{};
+    d.pp = 4;
+    for (const std::uint64_t n : {4U, 6U, 6U, 4U}) REQUIRE(d.layer_partition.push_back(n));
+    const std::array<std::array<std::uint64_t, 2>, 4> golden{{{0, 4}, {4, 10}, {10, 16}, {16, 20}}};
+    for (std::uint64_t s = 0; s < 4; ++s) {
+        const GpuWeights w = weights_per_gpu(twenty, d, s).value();
+        CHECK(w.layers.first == golden[s][0]);
+        CHECK(w.layers.first + w.layers.count == golden[s][1]);
+    }
+
+    // V3 at TP 8 x PP 2 with "30,31" instead of vLLM's own 31, 30: layer 30 (an MoE layer) moves
+    // from stage 0 to stage 1, with its attention, norms, router, shared expert and 256 experts.
+    Deployment v3{};
+    v3.tp = 8;
+    v3.pp = 2;
+    const std::uint64_t own0 = weights_per_gpu(P::deepseek_v3, v3, 0).value().total();
+    const std::uint64_t own1 = weights_per_gpu(P::deepseek_v3, v3, 1).value().total();
+    REQUIRE(v3.layer_partition.push_back(30));
+    REQUIRE(v3.layer_partition.push_back(31));
+    constexpr std::uint64_t moe_layer =
+        attn_replicated + layer_norms + router + (attn_split + expert) / 8 + 256 * expert / 8;
+    CHECK(weights_per_gpu(P::deepseek_v3, v3, 0).value().total() == own0 - moe_layer);
+    CHECK(weights_per_gpu(P::deepseek_v3, v3, 1).value().total() == own1 + moe_layer);
+    // The plan caches 30 layers on stage 0 and 31 on stage 1.
+    GpuBudget b{};
+    b.gpu_memory = 141'000'000'000;
+    CHECK(plan_gpu(P::deepseek_v3, v3, VllmKvFormat::flashmla, b, 0).value().kv_layers == 30);
+    CHECK(plan_gpu(P::deepseek_v3, v3, VllmKvFormat::flashmla, b, 1).value().kv_layers == 31);
+    CHECK(
+        vllm_launch_command(v3, b, VllmKvFormat::flashmla, 8192)
+            .rfind("VLLM_PP_LAYER_PARTITION=30,31 vllm serve MODEL --tensor-parallel-size 8 --pipeline-parallel-size 2",
+                   0) == 0);
+
+    // Refused as vLLM refuses them (a count per stage, adding up to the layers), and an empty stage.
+    const auto partition_error = [](std::initializer_list<std::uint64_t> counts) {
+        Deployment p{};
+        p.pp = 2;
+        for (const std::uint64_t n : counts) (void)p.layer_partition.push_back(n);
+        return weights_per_gpu(P::deepseek_v3, p).error();
+    };
+    CHECK(partition_error({61}) == MemoryError::pp_partition_invalid);            // 1 count for 2 stages
+    CHECK(partition_error({30, 30}) == MemoryError::pp_partition_invalid);        // 60 of 61 layers
+    CHECK(partition_error({31, 31}) == MemoryError::pp_partition_invalid);        // 62
+    CHECK(partition_error({0, 61}) == MemoryError::pp_partition_invalid);         // an empty stage
+    CHECK(partition_error({UINT64_MAX, 2}) == MemoryError::pp_partition_invalid); // no wrap-around
+    CHECK(error_message(MemoryError::pp_partition_invalid).find("VLLM_PP_LAYER_PARTITION") != std::string_view::npos);
+    CHECK(error_kind_of(MemoryError::pp_partition_invalid) == ErrorKind::invalid_query);
 }
 
 TEST_CASE("Pipeline stages share out one GPU's weights: their sum is the pp 1 figure, for any pp", "[deployment][pp]") {

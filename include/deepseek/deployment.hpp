@@ -318,14 +318,22 @@ plan_deployment(const C& c, const Deployment& d, VllmKvFormat f, const GpuBudget
 
 } // namespace DEEPSEEK_CONFIG_ABI_NAMESPACE
 
-/// The `vllm serve` command line for a deployment (MODEL standing for the model's path or name):
+/// The `vllm serve` command line for a deployment (MODEL standing for the model's path or name),
+/// after `VLLM_PP_LAYER_PARTITION=...` when the deployment gives a layer partition:
 /// `--tensor-parallel-size`, and when set `--pipeline-parallel-size`, `--data-parallel-size`,
 /// `--enable-expert-parallel`, EPLB's redundant experts (`--enable-eplb --eplb-config`, vLLM 0.11's spelling; older
 /// versions took `--num-redundant-experts`), `--gpu-memory-utilization`, `--max-model-len` and
 /// `--kv-cache-dtype fp8` for the FP8 formats. MTP is `--speculative-config` with the method
 /// `deepseek_mtp`.
 inline std::string vllm_launch_command(const Deployment& d, const GpuBudget& b, VllmKvFormat f, std::uint64_t context) {
-    std::string out = "vllm serve MODEL --tensor-parallel-size " + std::to_string(d.tp);
+    std::string out;
+    if (!d.layer_partition.empty()) {
+        out = "VLLM_PP_LAYER_PARTITION=";
+        for (std::size_t i = 0; i < d.layer_partition.size(); ++i)
+            out += (i == 0 ? "" : ",") + std::to_string(d.layer_partition[i]);
+        out += ' ';
+    }
+    out += "vllm serve MODEL --tensor-parallel-size " + std::to_string(d.tp);
     if (d.pp != 1) out += " --pipeline-parallel-size " + std::to_string(d.pp);
     if (d.dp != 1) out += " --data-parallel-size " + std::to_string(d.dp);
     if (d.expert_parallel) out += " --enable-expert-parallel";

@@ -51,6 +51,7 @@ enum class MemoryError {
     pp_too_many,               ///< more pipeline stages than decoder layers (or than max_pipeline_stages), or 0
     pp_not_modelled,           ///< pipeline stages of a model with an MTP module loaded or a vision encoder
     vision_tp_not_modelled,    ///< tp > 1 for a vision encoder whose tensor-parallel split is not modelled
+    pp_partition_invalid,      ///< a layer partition of other than pp stages, an empty stage, or other than every layer
 };
 
 template <> struct enum_table<Dtype> {
@@ -76,7 +77,7 @@ template <> struct enum_table<KvLayout> {
     }};
 };
 template <> struct enum_table<MemoryError> {
-    static constexpr std::array<EnumEntry<MemoryError>, 14> entries{{
+    static constexpr std::array<EnumEntry<MemoryError>, 15> entries{{
         {MemoryError::none, "none"},
         {MemoryError::tp_zero, "tp_zero"},
         {MemoryError::tp_does_not_divide, "tp_does_not_divide"},
@@ -91,6 +92,7 @@ template <> struct enum_table<MemoryError> {
         {MemoryError::pp_too_many, "pp_too_many"},
         {MemoryError::pp_not_modelled, "pp_not_modelled"},
         {MemoryError::vision_tp_not_modelled, "vision_tp_not_modelled"},
+        {MemoryError::pp_partition_invalid, "pp_partition_invalid"},
     }};
 };
 
@@ -129,6 +131,9 @@ template <> struct enum_table<MemoryError> {
         return "how vLLM splits this model's vision encoder over tensor-parallel GPUs is not modelled "
                "(DeepSeek-OCR-2's "
                "Qwen2 encoder, Kimi-VL's MoonViT); use tp 1";
+    case MemoryError::pp_partition_invalid:
+        return "the layer partition (VLLM_PP_LAYER_PARTITION) must give one count per pipeline stage, each at least "
+               "1, adding up to the number of decoder layers";
     }
     return {};
 }

@@ -22,6 +22,9 @@
 
 namespace deepseek {
 
+/// The most pipeline stages a Deployment may have.
+inline constexpr std::uint64_t max_pipeline_stages = 64;
+
 /// How a model is laid out on the GPUs of one vLLM instance. An aggregate: name the fields.
 struct Deployment {
     std::uint64_t tp = 1; ///< `--tensor-parallel-size`: attention, dense and shared MLPs, embedding and head split
@@ -37,10 +40,11 @@ struct Deployment {
     std::uint64_t redundant_experts = 0;
     /// Load the MTP modules (speculative decoding). vLLM loads them only then; off by default.
     bool mtp = false;
+    /// vLLM's `VLLM_PP_LAYER_PARTITION`: the decoder layers of each stage, in order (pp entries,
+    /// each at least 1, adding up to num_hidden_layers). Empty: vLLM's own split
+    /// (pipeline_stage_layers).
+    FixedVector<std::uint64_t, max_pipeline_stages> layer_partition{};
 };
-
-/// The most pipeline stages a Deployment may have.
-inline constexpr std::uint64_t max_pipeline_stages = 64;
 
 /// A run of decoder layers: those of one pipeline stage.
 struct LayerRange {
@@ -51,11 +55,17 @@ struct LayerRange {
 /// The decoder layers of pipeline stage `stage` (0 to d.pp - 1) by vLLM's rule (get_pp_indices
 /// in vllm/distributed/utils.py): each stage has num_hidden_layers / pp layers, and the
 /// remainder goes one layer each to the second-to-last stage, the one before it, and so on (the
-/// last stage, which also holds the head, never gets one). V3 at pp 4: 15, 15, 16, 15. vLLM's
-/// VLLM_PP_LAYER_PARTITION overrides the rule; that is not modelled. Precondition: 0 < d.pp <=
-/// num_hidden_layers and stage < d.pp (weights_per_gpu checks them).
+/// last stage, which also holds the head, never gets one). V3 at pp 4: 15, 15, 16, 15. With
+/// d.layer_partition (VLLM_PP_LAYER_PARTITION) the stage has the layers given for it, after those
+/// of the stages before. Precondition: 0 < d.pp <= num_hidden_layers, stage < d.pp, and a
+/// partition as Deployment says (weights_per_gpu checks them).
 template <class C> [[nodiscard]] constexpr LayerRange pipeline_stage_layers(const C& c, const Deployment& d,
                                                                             std::uint64_t stage) noexcept {
+    if (!d.layer_partition.empty()) {
+        LayerRange r{0, d.layer_partition[stage]};
+        for (std::uint64_t s = 0; s < stage; ++s) r.first += d.layer_partition[s];
+        return r;
+    }
     const std::uint64_t layers = c.num_hidden_layers, base = layers / d.pp, extra = layers % d.pp;
     // Stages pp-1-extra to pp-2 have base + 1 layers.
     const std::uint64_t first_longer = d.pp - 1 - extra;
@@ -262,6 +272,15 @@ constexpr MemoryError check_deployment(const C& c, const Deployment& d, std::uin
     if (d.tp == 0 || d.dp == 0) return MemoryError::tp_zero;
     if (d.pp == 0 || d.pp > c.num_hidden_layers || d.pp > max_pipeline_stages || stage >= d.pp)
         return MemoryError::pp_too_many;
+    if (!d.layer_partition.empty()) { // as vLLM's get_pp_indices checks it, and no empty stage
+        if (d.layer_partition.size() != d.pp) return MemoryError::pp_partition_invalid;
+        std::uint64_t layers = 0;
+        for (const std::uint64_t n : d.layer_partition) {
+            if (n == 0 || n > c.num_hidden_layers - layers) return MemoryError::pp_partition_invalid;
+            layers += n;
+        }
+        if (layers != c.num_hidden_layers) return MemoryError::pp_partition_invalid;
+    }
     if (d.pp > 1 && d.mtp && mtp_layer_count(c) != 0) return MemoryError::pp_not_modelled;
     if (d.pp > 1 && std::is_same_v<C, DeepseekV4Config>) return MemoryError::pp_not_modelled; // its runs skip layers
     if (!quantization_modelled(c)) return MemoryError::quantization_not_modelled;
@@ -314,7 +333,8 @@ inline namespace DEEPSEEK_CONFIG_ABI_NAMESPACE {
 /// each, and without it each expert is split tp ways.
 ///
 /// Errors: tp_zero (tp or dp 0), pp_too_many (pp 0, above the layers or max_pipeline_stages, or
-/// stage not below pp), pp_not_modelled (pp > 1 with MTP loaded, a vision encoder, or
+/// stage not below pp), pp_partition_invalid (a layer_partition of other than pp entries, an
+/// empty stage, or another number of layers), pp_not_modelled (pp > 1 with MTP loaded, a vision encoder, or
 /// DeepSeek-V4), tp_does_not_divide (tp does not divide a split dimension), ep_does_not_divide
 /// (the experts do not spread evenly), fp8_block_split (vLLM refuses a tp share of an FP8 weight
 /// that is not whole 128-blocks: V3 at tp 32), quantization_not_modelled, overflow.
