@@ -8,6 +8,7 @@
 //
 // Exit codes: 0 success, 1 invalid config or failed --check-index, 2 bad usage, 3 unreadable file.
 #include <deepseek/config_file.hpp>
+#include <deepseek/engine_kv.hpp>
 #include <deepseek/index_check.hpp>
 #include <deepseek/json.hpp>
 #include <deepseek/ocr.hpp>
@@ -25,6 +26,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <iomanip>
 #include <iostream>
 #include <optional>
 #include <sstream>
@@ -74,6 +76,8 @@ options:
   --budget SIZE          bytes per rank for weights + KV cache, e.g. 80GiB, 80GB, 85899345920;
                          prints the largest context that fits
   --tensors              list every tensor of the checkpoint: name, shape, dtype
+  --kv-engines           the KV cache of one sequence of --context tokens in each engine's
+                         format: vLLM, SGLang, TensorRT-LLM, llama.cpp (not DeepSeek-V4)
 
 A vLLM deployment (DeepSeek V2, V3, V3.2, OCR, OCR-2, VL2, Kimi; not V4):
   --engine vllm          print what each GPU holds under --tp, --pp, --dp and --ep: the
@@ -139,6 +143,7 @@ struct CliOptions {
     std::optional<std::string> save_config;
     bool json = false;
     bool tensors = false;
+    bool kv_engines = false; ///< --kv-engines: the KV cache in every engine's format
     bool help = false;
     bool version = false;
     std::optional<std::string> check_index;
@@ -311,6 +316,8 @@ CliOptions parse_arguments(int argc, char** argv) {
             o.json = flag();
         else if (arg == "--tensors")
             o.tensors = flag();
+        else if (arg == "--kv-engines")
+            o.kv_engines = flag();
         else if (arg == "--help" || arg == "-h")
             o.help = flag();
         else if (arg == "--version")
@@ -812,6 +819,29 @@ template <class Budget> void print_pages(std::ostream& os, const Budget& b, cons
 std::string bytes_and_human(std::uint64_t n) { return grouped(n) + " B (" + human_bytes(n) + ")"; }
 
 /// One GPU's weights by component (those it holds any of).
+/// --kv-engines: each engine's cache for one sequence of the context.
+void print_kv_engines(std::ostream& os, const deepseek::FixedVector<deepseek::EngineKvRow, 16>& rows,
+                      std::uint64_t tokens) {
+    os << "\nkv cache by engine, one sequence of " << grouped(tokens) << " tokens on one GPU\n";
+    if (rows.empty()) return;
+    os << "  engine     format           bytes/token/layer     unit  allocated\n";
+    for (const deepseek::EngineKvRow& row : rows) {
+        std::string bytes = grouped(row.bytes_per_token_per_layer);
+        if (row.indexer_bytes_per_token_per_layer != 0)
+            bytes += " + " + grouped(row.indexer_bytes_per_token_per_layer) + " indexer";
+        std::ostringstream line;
+        line << "  " << std::left << std::setw(11) << deepseek::to_string(row.engine) << std::setw(17) << row.format
+             << std::setw(22) << bytes << std::setw(6) << grouped(row.block) << human_bytes(row.bytes) << " ("
+             << grouped(row.bytes) << " bytes)";
+        os << line.str() << "\n";
+    }
+    bool others = false;
+    for (const deepseek::EngineKvRow& row : rows) others = others || row.engine != deepseek::Engine::vllm;
+    if (!others) os << "  sglang, trtllm, llama.cpp: not modelled for a model without MLA\n";
+    os << "  (unit: vLLM's block, SGLang's page with one padding page per layer, TensorRT-LLM's block, "
+          "llama.cpp's 256-cell padding)\n";
+}
+
 void print_gpu_weights(std::ostream& os, const deepseek::GpuWeights& w, const deepseek::Deployment& d) {
     for (const auto& e : deepseek::enum_table<deepseek::Part>::entries) {
         if (w.of(e.first) == 0) continue;
@@ -1012,6 +1042,16 @@ template <class C> int run(const C& c, const deepseek::Document& doc, const CliO
         plan = *planned;
         if (o.svg) write_svg(*o.svg, deployment_svg(c, *plan, o.deployment, kv_format, o.gpu));
     }
+    std::optional<deepseek::FixedVector<deepseek::EngineKvRow, 16>> kv_engines;
+    if (o.kv_engines) {
+        if constexpr (std::is_same_v<C, deepseek::DeepseekV4Config>) {
+            throw usage_error("--kv-engines: DeepSeek-V4's cache is sized in its own formats: give --kv-format");
+        } else {
+            const auto rows = deepseek::kv_cache_by_engine(c, r.context);
+            if (!rows) throw usage_error("--kv-engines: " + std::string(deepseek::error_message(rows.error())));
+            kv_engines = *rows;
+        }
+    }
     std::optional<PageBudgetFor<C>> pages;
     if (o.wants_pages()) pages = ocr_page_budget(c, o, r);
     if (r.context > c.max_position_embeddings) {
@@ -1026,11 +1066,13 @@ template <class C> int run(const C& c, const deepseek::Document& doc, const CliO
             report["tensors"] = json::parse(tensors.str());
         }
         if (pages) add_pages_json(report, *pages);
+        if (kv_engines) report["kv_by_engine"] = deepseek::kv_by_engine_to_json(*kv_engines, r.context);
         if (plan) report["deployment"] = deepseek::deployment_plan_to_json(c, *plan, o.deployment, kv_format, o.gpu);
         out << report.dump(2) << "\n";
     } else {
         print_table(out, c, doc, r, source, o.report.budget, o.path.has_value());
         if (pages) print_pages(out, *pages, r, o.report.budget);
+        if (kv_engines) print_kv_engines(out, *kv_engines, r.context);
         if (plan) print_deployment_plan(out, c, *plan, o.deployment, kv_format, o.gpu);
         if (plan && o.svg) out << "\nwrote " << *o.svg << "\n";
         if (o.tensors) {

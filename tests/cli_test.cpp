@@ -1095,6 +1095,35 @@ TEST_CASE("The tool's vLLM deployment: two nodes as TP 8 x PP 2, stage by stage"
     CHECK(run_cli("--preset deepseek-v3 --pp 2").err.find("--pp needs --engine vllm") != std::string::npos);
 }
 
+TEST_CASE("The tool's --kv-engines: one sequence's cache in every engine's format", "[cli][engine_kv]") {
+    // DeepSeek-V3 at 32,768 tokens: 576 values per token per layer over 61 layers, bf16 in vLLM
+    // (512 blocks of 64) and SGLang (with its padding page), FP4 in SGLang.
+    const Run r = run_cli("--preset deepseek-v3 --kv-engines --context 32768 --json");
+    REQUIRE(r.code == 0);
+    const json rows = json::parse(r.out).at("kv_by_engine");
+    REQUIRE(rows.size() == 12);
+    CHECK(rows[0].at("engine") == "vllm");
+    CHECK(rows[0].at("format") == "flashmla");
+    CHECK(rows[0].at("bytes") == 32'768ULL * 1152 * 61);
+    CHECK(rows[4].at("format") == "sglang");
+    CHECK(rows[4].at("bytes") == 32'769ULL * 1152 * 61);
+    CHECK(rows[6].at("format") == "sglang_fp4");
+    CHECK(rows[6].at("bytes_per_token_per_layer") == 324);
+    CHECK(rows[11].at("engine") == "llama.cpp");
+    CHECK(rows[11].at("bytes_per_token_per_layer") == (576 + 512) * 2);
+    const Run table = run_cli("--preset deepseek-v3.2 --kv-engines --context 32768");
+    CHECK(table.out.find("sglang_fp8       656 + 132 indexer") != std::string::npos);
+    // A model without MLA: vLLM's FlashAttention cache, the other engines said to be not modelled.
+    const Run ocr = run_cli("--preset deepseek-ocr --kv-engines");
+    CHECK(ocr.out.find("flash_attn") != std::string::npos);
+    CHECK(ocr.out.find("sglang, trtllm, llama.cpp: not modelled for a model without MLA") != std::string::npos);
+    // DeepSeek-V4: a usage error pointing to its own formats.
+    const Run v4 = run_cli("--preset deepseek-v4-flash --kv-engines");
+    CHECK(v4.code == 2);
+    CHECK(v4.err.find("--kv-engines: DeepSeek-V4's cache is sized in its own formats: give --kv-format") !=
+          std::string::npos);
+}
+
 TEST_CASE("The tool's --pp-partition: VLLM_PP_LAYER_PARTITION's stages, checked as vLLM checks them",
           "[cli][deployment][pp]") {
     const Run r = run_cli("--preset deepseek-v3 --json --engine vllm --tp 8 --pp 2 --pp-partition 30,31 "

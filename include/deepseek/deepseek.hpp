@@ -15,6 +15,7 @@
 #include "dispatch.hpp"
 #include "document.hpp"
 #include "dtypes.hpp"
+#include "engine_kv.hpp"
 #include "enums.hpp"
 #include "error.hpp"
 #include "gpu_weights.hpp"

@@ -173,6 +173,15 @@ constexpr std::uint64_t usable_memory(const GpuBudget& b) {
 }
 } // namespace detail
 
+namespace detail {
+/// FlashMLA's FP8 entry (vLLM's fp8_ds_mla, SGLang's DSA fp8): the latent in e4m3 with a float32
+/// scale per 128 values, the rope key in bf16. V3.2: 512 + 16 + 128 = 656.
+constexpr std::uint64_t fp8_ds_mla_bytes(std::uint64_t latent, std::uint64_t rope) {
+    const char* const what = "KV entry";
+    return checked_add(checked_add(latent, ceil_div(latent, 128) * 4, what), checked_mul(rope, 2, what), what);
+}
+} // namespace detail
+
 inline namespace DEEPSEEK_CONFIG_ABI_NAMESPACE {
 
 /// The entry of format `f` for `c` on one GPU of a tensor-parallel group of `tp` GPUs. MLA
@@ -232,10 +241,7 @@ template <class C>
                 break;
             case VllmKvFormat::flashmla_fp8:
             case VllmKvFormat::cutlass_mla_fp8: e.bytes = detail::checked_add(r, d, what); break;
-            case VllmKvFormat::fp8_ds_mla: // 512 + 16 + 128 for V3.2
-                e.bytes = detail::checked_add(detail::checked_add(r, detail::ceil_div(r, 128) * 4, what),
-                                              detail::checked_mul(d, 2, what), what);
-                break;
+            case VllmKvFormat::fp8_ds_mla: e.bytes = detail::fp8_ds_mla_bytes(r, d); break;
             case VllmKvFormat::nvfp4_ds_mla: // 256 + 32 + 64 for V3.2
                 e.bytes = detail::checked_add(detail::ceil_div(r, 2) + detail::ceil_div(r, 16), d, what);
                 break;

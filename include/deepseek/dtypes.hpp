@@ -52,6 +52,7 @@ enum class MemoryError {
     pp_not_modelled,           ///< pipeline stages of a model with an MTP module loaded or a vision encoder
     vision_tp_not_modelled,    ///< tp > 1 for a vision encoder whose tensor-parallel split is not modelled
     pp_partition_invalid,      ///< a layer partition of other than pp stages, an empty stage, or other than every layer
+    format_not_modelled,       ///< an engine's cache format whose layout for this model was not checked
 };
 
 template <> struct enum_table<Dtype> {
@@ -77,7 +78,7 @@ template <> struct enum_table<KvLayout> {
     }};
 };
 template <> struct enum_table<MemoryError> {
-    static constexpr std::array<EnumEntry<MemoryError>, 15> entries{{
+    static constexpr std::array<EnumEntry<MemoryError>, 16> entries{{
         {MemoryError::none, "none"},
         {MemoryError::tp_zero, "tp_zero"},
         {MemoryError::tp_does_not_divide, "tp_does_not_divide"},
@@ -93,6 +94,7 @@ template <> struct enum_table<MemoryError> {
         {MemoryError::pp_not_modelled, "pp_not_modelled"},
         {MemoryError::vision_tp_not_modelled, "vision_tp_not_modelled"},
         {MemoryError::pp_partition_invalid, "pp_partition_invalid"},
+        {MemoryError::format_not_modelled, "format_not_modelled"},
     }};
 };
 
@@ -134,6 +136,9 @@ template <> struct enum_table<MemoryError> {
     case MemoryError::pp_partition_invalid:
         return "the layer partition (VLLM_PP_LAYER_PARTITION) must give one count per pipeline stage, each at least "
                "1, adding up to the number of decoder layers";
+    case MemoryError::format_not_modelled:
+        return "this engine cache format is not modelled for a model with DeepSeek-V3.2's indexer (SGLang's and "
+               "TensorRT-LLM's FP4 caches, llama.cpp's K-and-V cache); use another format";
     }
     return {};
 }
@@ -145,7 +150,8 @@ template <> struct enum_table<MemoryError> {
     case MemoryError::overflow: return ErrorKind::overflow;
     case MemoryError::quantization_not_modelled:
     case MemoryError::pp_not_modelled:
-    case MemoryError::vision_tp_not_modelled: return ErrorKind::not_modelled;
+    case MemoryError::vision_tp_not_modelled:
+    case MemoryError::format_not_modelled: return ErrorKind::not_modelled;
     default: return ErrorKind::invalid_query;
     }
 }

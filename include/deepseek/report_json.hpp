@@ -20,6 +20,7 @@
 #include "deployment.hpp"
 #include "detail/json_common.hpp"
 #include "document.hpp"
+#include "engine_kv.hpp"
 #include "enums.hpp"
 #include "index_check.hpp"
 #include "json.hpp"
@@ -312,6 +313,25 @@ template <class C, int N = 0>
                 {"total_requests", plan.total_requests},
                 {"stages", std::move(stages)},
                 {"launch", vllm_launch_command(d, b, f, plan.context)}};
+}
+
+/// kv_cache_by_engine's rows as JSON, for one sequence of `tokens` tokens: an array of
+/// {engine, format, bytes_per_token_per_layer, indexer_bytes_per_token_per_layer, block, tokens,
+/// bytes}.
+template <int N = 0>
+[[nodiscard]] detail::json_t<N> kv_by_engine_to_json(const FixedVector<EngineKvRow, 16>& rows, std::uint64_t tokens) {
+    using Json = detail::json_t<N>;
+    Json out = Json::array();
+    for (const EngineKvRow& row : rows) {
+        out.push_back(Json{{"engine", std::string(to_string(row.engine))},
+                           {"format", std::string(row.format)},
+                           {"bytes_per_token_per_layer", row.bytes_per_token_per_layer},
+                           {"indexer_bytes_per_token_per_layer", row.indexer_bytes_per_token_per_layer},
+                           {"block", row.block},
+                           {"tokens", tokens},
+                           {"bytes", row.bytes}});
+    }
+    return out;
 }
 
 /// An index comparison as JSON: file, index_tensors, manifest_tensors, missing, unexpected,

@@ -1,0 +1,263 @@
+// deepseek-config: typed DeepSeek model configs and exact memory arithmetic.
+// SPDX-License-Identifier: MIT
+//
+// The KV caches SGLang, TensorRT-LLM and llama.cpp allocate for a DeepSeek MLA model, beside
+// vLLM's (VllmKvFormat, deployment.hpp), and all of them side by side for one context
+// (kv_cache_by_engine). The rules and their sources: docs/memory-model.md, "KV cache by engine".
+// Standard library only.
+#ifndef DEEPSEEK_CONFIG_ENGINE_KV_HPP
+#define DEEPSEEK_CONFIG_ENGINE_KV_HPP
+
+#include <array>
+#include <cstdint>
+#include <string_view>
+#include <type_traits>
+
+#include "config.hpp"
+#include "deployment.hpp"
+#include "dtypes.hpp"
+#include "memory.hpp"
+#include "overflow.hpp"
+
+namespace deepseek {
+
+/// The inference engines whose KV caches are modelled.
+enum class Engine { vllm, sglang, trtllm, llama_cpp };
+
+template <> struct enum_table<Engine> {
+    static constexpr std::array<EnumEntry<Engine>, 4> entries{{
+        {Engine::vllm, "vllm"},
+        {Engine::sglang, "sglang"},
+        {Engine::trtllm, "trtllm"},
+        {Engine::llama_cpp, "llama.cpp"},
+    }};
+};
+
+/// The MLA cache formats of SGLang, TensorRT-LLM and llama.cpp. Every one holds the latent
+/// (kv_lora_rank) and the rope key (qk_rope_head_dim) of each token in each layer, the same on
+/// every tensor-parallel GPU, and with DP attention each attention-DP rank holds its own requests.
+enum class EngineKvFormat {
+    /// SGLang's MLATokenToKVPool at the model dtype (V3: 576 x 2 = 1,152 B); V3.2's
+    /// DSATokenToKVPool the same, with its indexer key (132 B) in a pool of its own.
+    sglang,
+    /// SGLang, `--kv-cache-dtype fp8_e4m3`: one byte each, kept as uint8 (576 B); V3.2's DSA pool
+    /// in FlashMLA's FP8 layout: latent e4m3, a float32 scale per 128, rope key bf16 (656 B).
+    sglang_fp8,
+    /// SGLang's MLATokenToKVPoolFP4: e2m1 two a byte and a one-byte scale per 16 (288 + 36 = 324 B).
+    sglang_fp4,
+    /// TensorRT-LLM (PyTorch backend) at the model dtype: K only, kv_factor 1 (1,152 B); V3.2's
+    /// indexer key (132 B) in the same blocks.
+    trtllm,
+    trtllm_fp8, ///< TensorRT-LLM, FP8 cache: 576 B (and V3.2's 132 B indexer key)
+    /// TensorRT-LLM, NVFP4 cache: ceil(576 / 2) + ceil(576 / 16) = 324 B.
+    trtllm_nvfp4,
+    /// llama.cpp since commit d9c6ce46 (2026-01-25, "kv-cache : support V-less cache", #19067):
+    /// K only, 576 at f16 (its default cache type) = 1,152 B; V3.2 (LLM_ARCH_DEEPSEEK32): with an
+    /// indexer key cache of index_head_dim at f16 (256 B).
+    llama_cpp,
+    /// llama.cpp before that commit: K (576) and V (kv_lora_rank, 512) at f16 = 2,176 B.
+    llama_cpp_kv,
+};
+
+template <> struct enum_table<EngineKvFormat> {
+    static constexpr std::array<EnumEntry<EngineKvFormat>, 8> entries{{
+        {EngineKvFormat::sglang, "sglang"},
+        {EngineKvFormat::sglang_fp8, "sglang_fp8"},
+        {EngineKvFormat::sglang_fp4, "sglang_fp4"},
+        {EngineKvFormat::trtllm, "trtllm"},
+        {EngineKvFormat::trtllm_fp8, "trtllm_fp8"},
+        {EngineKvFormat::trtllm_nvfp4, "trtllm_nvfp4"},
+        {EngineKvFormat::llama_cpp, "llama_cpp"},
+        {EngineKvFormat::llama_cpp_kv, "llama_cpp_kv"},
+    }};
+};
+
+/// The engine of a format.
+[[nodiscard]] constexpr Engine engine_of(EngineKvFormat f) noexcept {
+    switch (f) {
+    case EngineKvFormat::sglang:
+    case EngineKvFormat::sglang_fp8:
+    case EngineKvFormat::sglang_fp4: return Engine::sglang;
+    case EngineKvFormat::trtllm:
+    case EngineKvFormat::trtllm_fp8:
+    case EngineKvFormat::trtllm_nvfp4: return Engine::trtllm;
+    case EngineKvFormat::llama_cpp:
+    case EngineKvFormat::llama_cpp_kv: return Engine::llama_cpp;
+    }
+    return Engine::sglang;
+}
+
+/// One token's entry in one layer in an engine's format, and how the cache is allocated.
+struct EngineKvEntry {
+    /// Bytes per token per layer in the main cache (TensorRT-LLM: with V3.2's indexer key, which
+    /// it keeps in the same blocks).
+    std::uint64_t bytes = 0;
+    /// V3.2's indexer key per token per layer where the engine keeps it in a cache of its own
+    /// (SGLang: 132 B in pages of its own; llama.cpp: index_head_dim at f16); 0 otherwise.
+    std::uint64_t indexer_bytes = 0;
+    /// The allocation unit in tokens: SGLang's page_size (1 by default, 64 for V3.2's DSA pool on
+    /// CUDA), TensorRT-LLM's tokens_per_block (32 by default), llama.cpp's context padding (256).
+    std::uint64_t block = 1;
+};
+
+namespace detail {
+/// An FP4 entry of `n` values: two a byte, and a one-byte scale per 16 (SGLang's
+/// MLATokenToKVPoolFP4, TensorRT-LLM's NVFP4 cache). 576 values: 288 + 36 = 324.
+constexpr std::uint64_t fp4_entry_bytes(std::uint64_t n) noexcept { return ceil_div(n, 2) + ceil_div(n, 16); }
+} // namespace detail
+
+inline namespace DEEPSEEK_CONFIG_ABI_NAMESPACE {
+
+/// The entry of format `f` for `c` (the same on every tensor-parallel GPU). Errors:
+/// layout_needs_mla (a model without MLA: these engines' MHA caches are not modelled),
+/// layout_not_for_v4 (DeepSeek-V4: kv_v4.hpp), format_not_modelled (sglang_fp4, trtllm_nvfp4 or
+/// llama_cpp_kv for a model with V3.2's indexer: how those engines store it there was not
+/// checked, or the engine had no V3.2 then), overflow.
+template <class C>
+[[nodiscard]] constexpr Result<EngineKvEntry, MemoryError> engine_kv_entry(const C& c, EngineKvFormat f) {
+    detail::require_config<C>();
+    if constexpr (std::is_same_v<C, DeepseekV4Config>) {
+        (void)c, (void)f;
+        return MemoryError::layout_not_for_v4;
+    } else {
+        if (!uses_mla(c)) return MemoryError::layout_needs_mla;
+        const std::uint64_t indexer = indexer_key_bytes_per_token_per_layer(c);
+        if (indexer != 0 &&
+            (f == EngineKvFormat::sglang_fp4 || f == EngineKvFormat::trtllm_nvfp4 || f == EngineKvFormat::llama_cpp_kv))
+            return MemoryError::format_not_modelled;
+        return detail::overflow_as_error([&]() -> Result<EngineKvEntry, MemoryError> {
+            const char* const what = "KV entry";
+            const std::uint64_t latent = detail::value_or_zero(c.kv_lora_rank), rope = c.qk_rope_head_dim;
+            const std::uint64_t values = detail::checked_add(latent, rope, what); // 576 for V3
+            const std::uint64_t model_bytes = dtype_bits(model_dtype(c)) / 8;
+            constexpr std::uint64_t f16 = 2; // llama.cpp's default cache type
+            EngineKvEntry e{};
+            switch (f) {
+            case EngineKvFormat::sglang:
+                e.bytes = detail::checked_mul(values, model_bytes, what);
+                e.indexer_bytes = indexer;
+                break;
+            case EngineKvFormat::sglang_fp8:
+                e.bytes = indexer != 0 ? detail::fp8_ds_mla_bytes(latent, rope) : values;
+                e.indexer_bytes = indexer;
+                break;
+            case EngineKvFormat::sglang_fp4: e.bytes = detail::fp4_entry_bytes(values); break;
+            case EngineKvFormat::trtllm:
+                e.bytes = detail::checked_add(detail::checked_mul(values, model_bytes, what), indexer, what);
+                break;
+            case EngineKvFormat::trtllm_fp8: e.bytes = detail::checked_add(values, indexer, what); break;
+            case EngineKvFormat::trtllm_nvfp4: e.bytes = detail::fp4_entry_bytes(values); break;
+            case EngineKvFormat::llama_cpp:
+                e.bytes = detail::checked_mul(values, f16, what);
+                if constexpr (std::is_base_of_v<DeepseekV3Config, C>) {
+                    if (indexer != 0)
+                        e.indexer_bytes = detail::checked_mul(detail::value_or_zero(c.index_head_dim), f16, what);
+                }
+                break;
+            case EngineKvFormat::llama_cpp_kv:
+                e.bytes = detail::checked_mul(detail::checked_add(values, latent, what), f16, what);
+                break;
+            }
+            // SGLang: page_size 1 unless the attention backend forces another (FlashMLA 64, CUTLASS
+            // MLA 128, TRT-LLM MLA 64); V3.2's DSA pool asserts 64 on CUDA.
+            switch (engine_of(f)) {
+            case Engine::sglang: e.block = indexer != 0 ? 64 : 1; break;
+            case Engine::trtllm: e.block = 32; break;
+            case Engine::llama_cpp: e.block = 256; break;
+            case Engine::vllm: break;
+            }
+            return e;
+        });
+    }
+}
+
+/// Bytes the engine allocates on one GPU for a cache that holds `tokens` tokens in every decoder
+/// layer (the MTP module's cache, which SGLang and TensorRT-LLM add when it is loaded, is not
+/// counted):
+/// - SGLang: a pool of S = tokens rounded up to whole pages, each layer's buffer S + one page of
+///   rows (a padding page; SGLang's own token budget leaves it out), and V3.2's indexer keys in
+///   (S + page + 1) / page pages of their own per layer;
+/// - TensorRT-LLM: whole blocks of tokens_per_block;
+/// - llama.cpp: the context padded to 256 cells, one unified stream (`-kvu`; without it each of
+///   `-np` sequences has its own padded share).
+/// Errors: those of engine_kv_entry.
+template <class C> [[nodiscard]] constexpr Result<std::uint64_t, MemoryError>
+engine_kv_cache_bytes(const C& c, EngineKvFormat f, std::uint64_t tokens) {
+    const auto entry = engine_kv_entry(c, f);
+    if (!entry) return entry.error();
+    return detail::overflow_as_error([&]() -> Result<std::uint64_t, MemoryError> {
+        const char* const what = "KV cache bytes";
+        const EngineKvEntry& e = *entry;
+        const std::uint64_t cells = detail::checked_mul(detail::ceil_div(tokens, e.block), e.block, what);
+        std::uint64_t per_layer = 0;
+        if (engine_of(f) == Engine::sglang) {
+            const std::uint64_t rows = detail::checked_add(cells, e.block, what);
+            const std::uint64_t index_pages = detail::checked_add(rows, 1, what) / e.block;
+            per_layer = detail::checked_add(
+                detail::checked_mul(rows, e.bytes, what),
+                detail::checked_mul(detail::checked_mul(index_pages, e.block, what), e.indexer_bytes, what), what);
+        } else {
+            per_layer = detail::checked_mul(cells, detail::checked_add(e.bytes, e.indexer_bytes, what), what);
+        }
+        return detail::checked_mul(per_layer, c.num_hidden_layers, what);
+    });
+}
+
+} // namespace DEEPSEEK_CONFIG_ABI_NAMESPACE
+
+/// One row of kv_cache_by_engine: a cache format and what it allocates for the context.
+struct EngineKvRow {
+    Engine engine = Engine::vllm;
+    std::string_view format;                             ///< the VllmKvFormat's or EngineKvFormat's name
+    std::uint64_t bytes_per_token_per_layer = 0;         ///< the main cache's entry (vLLM: with V3.2's indexer key)
+    std::uint64_t indexer_bytes_per_token_per_layer = 0; ///< V3.2's indexer key where kept apart
+    std::uint64_t block = 1;                             ///< tokens per block, page or padding unit
+    std::uint64_t bytes = 0;                             ///< allocated for the context, every decoder layer, on one GPU
+};
+
+/// Every engine's cache format that applies to `c`, with what it allocates on one GPU for one
+/// sequence of `tokens` tokens (vLLM: whole blocks, vllm_kv_entry at tp 1; the others:
+/// engine_kv_cache_bytes). A format that does not apply (an MLA format for a model without MLA,
+/// the sparse formats for a model without V3.2's indexer, ...) has no row. DeepSeek-V4 has none
+/// (kv_v4.hpp sizes its cache). Errors: overflow.
+template <class C> [[nodiscard]] constexpr Result<FixedVector<EngineKvRow, 16>, MemoryError>
+kv_cache_by_engine(const C& c, std::uint64_t tokens) {
+    detail::require_config<C>();
+    FixedVector<EngineKvRow, 16> rows{};
+    for (const auto& v : enum_table<VllmKvFormat>::entries) {
+        // A model with V3.2's indexer runs on FlashMLA's sparse kernels: flashmla (bf16),
+        // fp8_ds_mla and nvfp4_ds_mla; the others on the dense ones, without the last two.
+        const bool sparse_only = v.first == VllmKvFormat::fp8_ds_mla || v.first == VllmKvFormat::nvfp4_ds_mla;
+        if (sparse_only != (indexer_key_bytes_per_token_per_layer(c) != 0) && v.first != VllmKvFormat::flashmla &&
+            v.first != VllmKvFormat::flash_attn && v.first != VllmKvFormat::flash_attn_fp8)
+            continue;
+        const auto entry = vllm_kv_entry(c, v.first, 1);
+        if (!entry) {
+            if (entry.error() == MemoryError::overflow) return entry.error();
+            continue;
+        }
+        const auto bytes = detail::overflow_as_error([&]() -> Result<std::uint64_t, MemoryError> {
+            const char* const what = "KV cache bytes";
+            const std::uint64_t cells = detail::checked_mul(detail::ceil_div(tokens, entry->block), entry->block, what);
+            return detail::checked_mul(detail::checked_mul(cells, entry->bytes, what), c.num_hidden_layers, what);
+        });
+        if (!bytes) return bytes.error();
+        (void)rows.push_back(EngineKvRow{Engine::vllm, v.second, entry->bytes, 0, entry->block, *bytes});
+    }
+    for (const auto& f : enum_table<EngineKvFormat>::entries) {
+        const auto entry = engine_kv_entry(c, f.first);
+        if (!entry) {
+            if (entry.error() == MemoryError::overflow) return entry.error();
+            continue;
+        }
+        const auto bytes = engine_kv_cache_bytes(c, f.first, tokens);
+        if (!bytes) return bytes.error();
+        (void)rows.push_back(
+            EngineKvRow{engine_of(f.first), f.second, entry->bytes, entry->indexer_bytes, entry->block, *bytes});
+    }
+    return rows;
+}
+
+} // namespace deepseek
+
+#endif // DEEPSEEK_CONFIG_ENGINE_KV_HPP
