@@ -79,21 +79,29 @@ options:
   --kv-engines           the KV cache of one sequence of --context tokens in each engine's
                          format: vLLM, SGLang, TensorRT-LLM, llama.cpp (not DeepSeek-V4)
 
-A vLLM deployment (DeepSeek V2, V3, V3.2, OCR, OCR-2, VL2, Kimi; not V4):
-  --engine vllm          print what each GPU holds under --tp, --pp, --dp and --ep: the
-                         weights by component, the KV cache that fits beside them in
-                         --kv-dtype (fp8: FP8 cache), the requests of --context tokens at
-                         once, and the vllm serve line
+A deployment (vLLM: DeepSeek V2, V3, V3.2, OCR, OCR-2, VL2, Kimi; SGLang: V2, V3, V3.2,
+Kimi-K2; not V4):
+  --engine E             vllm or sglang: print what each GPU holds under --tp, --pp, --dp and
+                         --ep by that engine's rules: the weights by component, the KV cache
+                         that fits beside them in --kv-dtype (fp8: FP8 cache), the requests of
+                         --context tokens at once, and the engine's launch line
   --gpu-memory SIZE      bytes of one GPU, e.g. 141GB (needed with --engine)
-  --gpu-util F           vLLM's --gpu-memory-utilization (default 0.9)
-  --reserve SIZE         kept for activations, CUDA graphs and what vLLM builds after
-                         loading (default 4GiB)
+  --gpu-util F           vLLM's --gpu-memory-utilization (default 0.9), or SGLang's
+                         --mem-fraction-static (default: SGLang's own for the GPU and layout)
+  --reserve SIZE         kept for what the fraction does not keep out: vLLM's activations,
+                         CUDA graphs and what it builds after loading (default 4GiB);
+                         SGLang's CUDA context (default 1GiB)
   --pp N                 pipeline stages, each on --tp GPUs, holding whole layers by vLLM's
                          split (default 1)
-  --pp-partition LIST    the layers of each stage, e.g. 30,31 (vLLM's VLLM_PP_LAYER_PARTITION)
+  --pp-partition LIST    the layers of each stage, e.g. 30,31 (VLLM_PP_LAYER_PARTITION, or
+                         SGLang's SGLANG_PP_LAYER_PARTITION)
   --dp N                 data-parallel groups of --tp x --pp GPUs (default 1)
   --ep                   expert parallelism: the routed experts spread whole over tp x dp GPUs
+                         (vLLM) or over the tp GPUs (SGLang's --ep-size tp)
   --redundant-experts N  EPLB's redundant experts, spread with the others (needs --ep)
+  --dp-attention         SGLang: --enable-dp-attention, dp attention groups inside --tp
+  --dense-tp1            SGLang: --moe-dense-tp-size 1, the dense MLP layers replicated
+  --dp-lm-head           SGLang: --enable-dp-lm-head, the head split as the embedding
   --svg FILE             with --engine: draw each stage's GPU (weights by component, reserve,
                          KV cache, unused memory) as an SVG file
   --check-index FILE     compare a model.safetensors.index.json with the tensor manifest
@@ -160,6 +168,7 @@ struct CliOptions {
     bool engine = false;
     deepseek::Deployment deployment;
     deepseek::GpuBudget gpu;
+    bool gpu_util_given = false, reserve_given = false; ///< else the engine's defaults
 };
 
 std::uint64_t parse_count(std::string_view option, std::string_view text) {
@@ -341,14 +350,27 @@ CliOptions parse_arguments(int argc, char** argv) {
         else if (arg == "--mtp")
             o.report.mtp = flag();
         else if (arg == "--engine") {
-            if (value() != "vllm") throw usage_error("--engine: only vllm is modelled");
+            const std::string engine = value();
+            if (engine == "sglang")
+                o.deployment.engine = deepseek::Engine::sglang;
+            else if (engine != "vllm")
+                throw usage_error("--engine: vllm or sglang (the others' deployments are not modelled), found '" +
+                                  engine + "'");
             o.engine = true;
         } else if (arg == "--gpu-memory")
             o.gpu.gpu_memory = parse_size(value());
-        else if (arg == "--gpu-util")
+        else if (arg == "--gpu-util") {
             o.gpu.memory_fraction = parse_fraction(arg, value());
-        else if (arg == "--reserve")
+            o.gpu_util_given = true;
+        } else if (arg == "--reserve") {
             o.gpu.reserve = parse_size(value());
+            o.reserve_given = true;
+        } else if (arg == "--dp-attention")
+            o.deployment.dp_attention = flag();
+        else if (arg == "--dense-tp1")
+            o.deployment.dense_tp1 = flag();
+        else if (arg == "--dp-lm-head")
+            o.deployment.dp_lm_head = flag();
         else if (arg == "--pp")
             o.deployment.pp = parse_count(arg, value());
         else if (arg == "--pp-partition")
@@ -394,7 +416,7 @@ CliOptions parse_arguments(int argc, char** argv) {
         throw usage_error(o.images.empty() ? "--pages needs one --image size"
                                            : "--pages takes one --image size, not " + std::to_string(o.images.size()));
     }
-    if (o.svg && !o.engine) throw usage_error("--svg needs --engine vllm");
+    if (o.svg && !o.engine) throw usage_error("--svg needs --engine vllm or sglang");
     if (!o.engine) {
         const char* needs = o.gpu.gpu_memory != 0                   ? "--gpu-memory"
                             : o.deployment.pp != 1                  ? "--pp"
@@ -402,15 +424,32 @@ CliOptions parse_arguments(int argc, char** argv) {
                             : o.deployment.dp != 1                  ? "--dp"
                             : o.deployment.expert_parallel          ? "--ep"
                             : o.deployment.redundant_experts        ? "--redundant-experts"
+                            : o.deployment.dp_attention             ? "--dp-attention"
+                            : o.deployment.dense_tp1                ? "--dense-tp1"
+                            : o.deployment.dp_lm_head               ? "--dp-lm-head"
                                                                     : nullptr;
-        if (needs) throw usage_error(std::string(needs) + " needs --engine vllm");
+        if (needs) throw usage_error(std::string(needs) + " needs --engine vllm or sglang");
     } else {
+        const bool sglang = o.deployment.engine == deepseek::Engine::sglang;
         if (o.gpu.gpu_memory == 0) throw usage_error("--engine needs --gpu-memory");
         if (o.deployment.redundant_experts != 0 && !o.deployment.expert_parallel)
             throw usage_error("--redundant-experts needs --ep");
+        if (!sglang && (o.deployment.dp_attention || o.deployment.dense_tp1 || o.deployment.dp_lm_head)) {
+            throw usage_error(std::string(o.deployment.dp_attention ? "--dp-attention"
+                                          : o.deployment.dense_tp1  ? "--dense-tp1"
+                                                                    : "--dp-lm-head") +
+                              " is SGLang's: give --engine sglang");
+        }
         o.deployment.tp = o.report.tp;
         o.deployment.mtp = o.report.mtp;
         o.gpu.context = o.report.context.value_or(0);
+        if (sglang) { // SGLang's own defaults: its mem_fraction_static keeps graphs and activations out
+            if (!o.gpu_util_given)
+                o.gpu.memory_fraction = deepseek::sglang_mem_fraction_static(o.gpu.gpu_memory, o.deployment);
+            if (!o.reserve_given) o.gpu.reserve = std::uint64_t{1} << 30;
+            if (!(o.gpu.memory_fraction > 0.0))
+                throw usage_error("--gpu-memory: too small for SGLang's reserve; give --gpu-util");
+        }
     }
     if (o.images.empty()) {
         const char* needs = o.ocr_mode        ? "--ocr-mode"
@@ -896,12 +935,34 @@ void write_svg(const std::string& file, const std::string& svg) {
     if (!out) throw deepseek::Error(deepseek::ErrorKind::io, "", "cannot write the SVG file", file);
 }
 
+/// The engine's name as people write it.
+std::string engine_name(const deepseek::Deployment& d) {
+    return d.engine == deepseek::Engine::sglang ? "SGLang" : "vLLM";
+}
+
+/// The engine's launch command for a deployment.
+std::string launch_command(const deepseek::Deployment& d, const deepseek::GpuBudget& b, deepseek::VllmKvFormat f,
+                           std::uint64_t context) {
+    return deepseek::vllm_launch_command(d, b, f, context);
+}
+std::string launch_command(const deepseek::Deployment& d, const deepseek::GpuBudget& b, deepseek::EngineKvFormat f,
+                           std::uint64_t context) {
+    return deepseek::sglang_launch_command(d, b, f, context);
+}
+
+/// "tp 8, pp 1, dp 8 with DP attention, expert parallel": the layout in words.
+std::string layout_words(const deepseek::Deployment& d) {
+    return "tp " + std::to_string(d.tp) + ", pp " + std::to_string(d.pp) + ", dp " + std::to_string(d.dp) +
+           (d.dp_attention ? " with DP attention" : "") + (d.expert_parallel ? ", expert parallel" : "") +
+           (d.dense_tp1 ? ", dense MLP replicated" : "") + (d.dp_lm_head ? ", DP head" : "");
+}
+
 /// One stacked bar per pipeline stage against the GPU's memory, bottom up: the weights by
-/// component, the reserve, the KV cache (the blocks vLLM gives every GPU), what is left of the
-/// usable memory, and what vLLM is not given (above --gpu-util).
-template <class C> std::string deployment_svg(const C& c, const deepseek::DeploymentPlan& plan,
-                                              const deepseek::Deployment& d, deepseek::VllmKvFormat f,
-                                              const deepseek::GpuBudget& b) {
+/// component, the reserve, the KV cache (the blocks the engine gives every GPU), what is left of
+/// the usable memory, and what the engine is not given (above --gpu-util).
+template <class C, class Format> std::string deployment_svg(const C& c, const deepseek::DeploymentPlan& plan,
+                                                            const deepseek::Deployment& d, Format f,
+                                                            const deepseek::GpuBudget& b) {
     const int bar_width = 90, column = 420, top = 50, height = 480;
     const double scale = static_cast<double>(height) / static_cast<double>(b.gpu_memory);
     const char* const colours[] = {"#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948",
@@ -927,7 +988,8 @@ template <class C> std::string deployment_svg(const C& c, const deepseek::Deploy
         if (plan.fits) parts.push_back({"KV cache, " + grouped(plan.kv_tokens) + " tokens", kv, "#2ca02c"});
         const std::uint64_t held = p.weights.total() + b.reserve + (plan.fits ? kv : 0);
         if (held < p.usable) parts.push_back({"unused", p.usable - held, "#eeeeee"});
-        if (p.usable < b.gpu_memory) parts.push_back({"not given to vLLM", b.gpu_memory - p.usable, "#dddddd"});
+        if (p.usable < b.gpu_memory)
+            parts.push_back({"not given to " + engine_name(d), b.gpu_memory - p.usable, "#dddddd"});
         body += "<text x=\"" + std::to_string(x) + "\" y=\"" + std::to_string(top - 10) + "\">stage " +
                 std::to_string(s) + ": layers " + layer_range(p.weights.layers) + (p.fits ? "" : " (does not fit)") +
                 "</text>\n";
@@ -948,19 +1010,22 @@ template <class C> std::string deployment_svg(const C& c, const deepseek::Deploy
             }
         }
     }
-    const std::string title = "vLLM deployment: tp " + std::to_string(d.tp) + ", pp " + std::to_string(d.pp) + ", dp " +
-                              std::to_string(d.dp) + (d.expert_parallel ? ", expert parallel" : "") + "; " +
-                              grouped(b.gpu_memory) + " B per GPU";
+    const std::string title =
+        engine_name(d) + " deployment: " + layout_words(d) + "; " + grouped(b.gpu_memory) + " B per GPU";
     return svg_document(20 + static_cast<int>(d.pp) * column, top + height + 20, title, body);
 }
 
-template <class C> void print_deployment_plan(std::ostream& os, const C& c, const deepseek::DeploymentPlan& plan,
-                                              const deepseek::Deployment& d, deepseek::VllmKvFormat f,
-                                              const deepseek::GpuBudget& b) {
-    os << "\nvLLM deployment: " << plan.gpus << " GPUs (tp " << d.tp << ", pp " << d.pp << ", dp " << d.dp
-       << (d.expert_parallel ? ", expert parallel" : "") << (d.mtp ? ", MTP loaded" : ", MTP not loaded") << ")\n";
+template <class C, class Format>
+void print_deployment_plan(std::ostream& os, const C& c, const deepseek::DeploymentPlan& plan,
+                           const deepseek::Deployment& d, Format f, const deepseek::GpuBudget& b) {
+    const bool sglang = d.engine == deepseek::Engine::sglang;
+    const char* const unit = sglang ? "pages" : "blocks";
+    os << "\n"
+       << engine_name(d) << " deployment: " << plan.gpus << " GPUs (" << layout_words(d)
+       << (d.mtp ? ", MTP loaded" : ", MTP not loaded") << ")\n";
     os << "  GPU memory        " << bytes_and_human(b.gpu_memory) << ", usable " << bytes_and_human(plan.usable)
-       << " (x " << b.memory_fraction << "), reserve " << bytes_and_human(b.reserve) << "\n";
+       << " (x " << b.memory_fraction << (sglang ? ", mem_fraction_static" : "") << "), reserve "
+       << bytes_and_human(b.reserve) << "\n";
     std::uint64_t per_token = 0; // with one stage
     for (std::uint64_t s = 0; s < d.pp; ++s) {
         const deepseek::GpuPlan p = deepseek::plan_gpu(c, d, f, b, s).value(); // plan_deployment checked it
@@ -977,19 +1042,27 @@ template <class C> void print_deployment_plan(std::ostream& os, const C& c, cons
                << bytes_and_human(p.shortfall) << "\n";
         } else if (d.pp != 1) {
             os << "    KV cache          " << grouped(p.kv_bytes_per_token) << " B per token (" << p.kv_layers
-               << " layers), room for " << grouped(p.kv_blocks) << " blocks\n";
+               << " layers), room for " << grouped(p.kv_blocks) << " " << unit << "\n";
         }
     }
     if (!plan.fits) return;
     os << "  KV cache          " << deepseek::to_string(f) << ", " << grouped(plan.entry.bytes)
-       << " B per token per layer, blocks of " << plan.entry.block << " tokens";
+       << " B per token per layer, " << unit << " of " << plan.entry.block << " token"
+       << (plan.entry.block == 1 ? "" : "s");
     if (d.pp == 1) os << ", " << grouped(per_token) << " B per token";
     os << "\n";
-    os << "  KV capacity       " << grouped(plan.kv_blocks) << " blocks, " << grouped(plan.kv_tokens) << " tokens"
-       << (d.pp == 1 ? " per GPU" : " (the fewest of any stage: vLLM gives every GPU as many)") << "\n";
+    os << "  KV capacity       " << grouped(plan.kv_blocks) << " " << unit << ", " << grouped(plan.kv_tokens)
+       << " tokens"
+       << (d.pp == 1
+               ? " per GPU"
+               : (sglang ? " (the fewest of any stage)" : " (the fewest of any stage: vLLM gives every GPU as many)"))
+       << (sglang ? ", and a padding page per layer" : "") << "\n";
     os << "  requests at once  " << grouped(plan.max_requests) << " of " << grouped(plan.context) << " tokens per "
-       << (d.pp == 1 ? "tp group" : "pipeline") << ", " << grouped(plan.total_requests) << " in all\n";
-    os << "  launch            " << deepseek::vllm_launch_command(d, b, f, plan.context) << "\n";
+       << (d.dp_attention ? "attention group"
+           : d.pp == 1    ? "tp group"
+                          : "pipeline")
+       << ", " << grouped(plan.total_requests) << " in all\n";
+    os << "  launch            " << launch_command(d, b, f, plan.context) << "\n";
 }
 
 template <class C> int run(const C& c, const deepseek::Document& doc, const CliOptions& o, const std::string& source) {
@@ -1028,19 +1101,35 @@ template <class C> int run(const C& c, const deepseek::Document& doc, const CliO
         throw usage_error(what);
     }
     const deepseek::Report& r = *made;
-    std::optional<deepseek::DeploymentPlan> plan;
-    deepseek::VllmKvFormat kv_format = deepseek::VllmKvFormat::flashmla;
+    // The deployment, laid out now (usage errors before any output) and printed after the report.
+    std::optional<std::string> deployment_text;
+    std::optional<json> deployment_json;
     if (o.engine) {
-        kv_format = deepseek::default_vllm_kv_format(c, o.report.kv_dtype);
-        const auto planned = deepseek::plan_deployment(c, o.deployment, kv_format, o.gpu);
-        if (!planned) {
-            const deepseek::MemoryError e = planned.error();
-            throw usage_error("--engine vllm: " + (e == deepseek::MemoryError::layout_not_for_v4
-                                                       ? std::string("DeepSeek-V4 is not modelled for a deployment yet")
-                                                       : std::string(deepseek::error_message(e))));
-        }
-        plan = *planned;
-        if (o.svg) write_svg(*o.svg, deployment_svg(c, *plan, o.deployment, kv_format, o.gpu));
+        const std::string engine(deepseek::to_string(o.deployment.engine));
+        const auto lay_out = [&](auto kv_format) {
+            const auto planned = deepseek::plan_deployment(c, o.deployment, kv_format, o.gpu);
+            if (!planned) {
+                const deepseek::MemoryError e = planned.error();
+                throw usage_error("--engine " + engine + ": " +
+                                  (e == deepseek::MemoryError::layout_not_for_v4
+                                       ? std::string("DeepSeek-V4 is not modelled for a deployment yet")
+                                       : std::string(deepseek::error_message(e))));
+            }
+            if (o.svg) write_svg(*o.svg, deployment_svg(c, *planned, o.deployment, kv_format, o.gpu));
+            if (o.json) {
+                deployment_json = deepseek::deployment_plan_to_json(c, *planned, o.deployment, kv_format, o.gpu);
+            } else {
+                std::ostringstream text;
+                print_deployment_plan(text, c, *planned, o.deployment, kv_format, o.gpu);
+                deployment_text = text.str();
+            }
+        };
+        if (o.deployment.engine == deepseek::Engine::sglang)
+            lay_out(o.report.kv_dtype && *o.report.kv_dtype == deepseek::Dtype::fp8
+                        ? deepseek::EngineKvFormat::sglang_fp8
+                        : deepseek::EngineKvFormat::sglang);
+        else
+            lay_out(deepseek::default_vllm_kv_format(c, o.report.kv_dtype));
     }
     std::optional<deepseek::FixedVector<deepseek::EngineKvRow, 16>> kv_engines;
     if (o.kv_engines) {
@@ -1067,14 +1156,14 @@ template <class C> int run(const C& c, const deepseek::Document& doc, const CliO
         }
         if (pages) add_pages_json(report, *pages);
         if (kv_engines) report["kv_by_engine"] = deepseek::kv_by_engine_to_json(*kv_engines, r.context);
-        if (plan) report["deployment"] = deepseek::deployment_plan_to_json(c, *plan, o.deployment, kv_format, o.gpu);
+        if (deployment_json) report["deployment"] = std::move(*deployment_json);
         out << report.dump(2) << "\n";
     } else {
         print_table(out, c, doc, r, source, o.report.budget, o.path.has_value());
         if (pages) print_pages(out, *pages, r, o.report.budget);
         if (kv_engines) print_kv_engines(out, *kv_engines, r.context);
-        if (plan) print_deployment_plan(out, c, *plan, o.deployment, kv_format, o.gpu);
-        if (plan && o.svg) out << "\nwrote " << *o.svg << "\n";
+        if (deployment_text) out << *deployment_text;
+        if (deployment_text && o.svg) out << "\nwrote " << *o.svg << "\n";
         if (o.tensors) {
             out << "\ntensors\n";
             print_tensors(out, c, false);

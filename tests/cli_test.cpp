@@ -1164,10 +1164,13 @@ TEST_CASE("The tool's vLLM deployment: usage errors name the option", "[cli][dep
         CHECK(r.code == 2);
         return r.err;
     };
-    CHECK(err("--preset deepseek-v3 --engine sglang --gpu-memory 80GB").find("--engine: only vllm is modelled") !=
+    CHECK(err("--preset deepseek-v3 --engine trtllm --gpu-memory 80GB")
+              .find("--engine: vllm or sglang (the others' deployments are not modelled), found 'trtllm'") !=
           std::string::npos);
     CHECK(err("--preset deepseek-v3 --engine vllm").find("--engine needs --gpu-memory") != std::string::npos);
-    CHECK(err("--preset deepseek-v3 --dp 2").find("--dp needs --engine vllm") != std::string::npos);
+    CHECK(err("--preset deepseek-v3 --dp 2").find("--dp needs --engine vllm or sglang") != std::string::npos);
+    CHECK(err("--preset deepseek-v3 --engine vllm --gpu-memory 80GB --dp-attention")
+              .find("--dp-attention is SGLang's: give --engine sglang") != std::string::npos);
     CHECK(err("--preset deepseek-v3 --engine vllm --gpu-memory 80GB --redundant-experts 8")
               .find("--redundant-experts needs --ep") != std::string::npos);
     CHECK(err("--preset deepseek-v3 --engine vllm --gpu-memory 80GB --gpu-util 1.5")
@@ -1179,6 +1182,47 @@ TEST_CASE("The tool's vLLM deployment: usage errors name the option", "[cli][dep
           std::string::npos);
     CHECK(err("--preset deepseek-v4-flash --engine vllm --gpu-memory 80GB")
               .find("DeepSeek-V4 is not modelled for a deployment yet") != std::string::npos);
+}
+
+TEST_CASE("The tool's SGLang deployment: DP attention on 8 H200s, SGLang's own defaults", "[cli][sglang]") {
+    // sglang_test derives the figures; here: the tool's defaults (SGLang's mem_fraction_static for
+    // the GPU and layout, a 1 GiB reserve), its JSON and its launch line.
+    const Run r = run_cli("--preset deepseek-v3 --json --engine sglang --tp 8 --dp 8 --dp-attention --kv-dtype fp8 "
+                          "--gpu-memory 143771MiB --context 131072");
+    REQUIRE(r.code == 0);
+    const json d = json::parse(r.out).at("deployment");
+    CHECK(d.at("engine") == "sglang");
+    CHECK(d.at("dp_attention") == true);
+    CHECK(d.at("gpus") == 8);
+    CHECK(d.at("memory_fraction") == 0.758);
+    CHECK(d.at("reserve") == 1ULL << 30);
+    CHECK(d.at("kv_format") == "sglang_fp8");
+    CHECK(d.at("kv_block") == 1);
+    // Every GPU holds the whole embedding (attention groups of one GPU), the head split 8 ways.
+    CHECK(d.at("stages")[0].at("weights_by_component").at("embedding") == 129'280ULL * 7168 * 2);
+    CHECK(d.at("stages")[0].at("weights_by_component").at("lm_head") == 129'280ULL * 7168 * 2 / 8);
+    CHECK(d.at("total_requests") == d.at("max_concurrency").get<std::uint64_t>() * 8);
+    CHECK(d.at("launch") == "python -m sglang.launch_server --model-path MODEL --tp-size 8 --dp-size 8 "
+                            "--enable-dp-attention --mem-fraction-static 0.758 --context-length 131072 "
+                            "--kv-cache-dtype fp8_e4m3");
+    const Run table = run_cli("--preset deepseek-v3 --engine sglang --tp 8 --gpu-memory 143771MiB");
+    CHECK(table.out.find("SGLang deployment: 8 GPUs (tp 8, pp 1, dp 1, MTP not loaded)") != std::string::npos);
+    CHECK(table.out.find("(x 0.886, mem_fraction_static)") != std::string::npos);
+    CHECK(table.out.find("and a padding page per layer") != std::string::npos);
+    // Given, the fraction and the reserve are the user's.
+    const json given = json::parse(run_cli("--preset deepseek-v3 --json --engine sglang --tp 8 --gpu-memory "
+                                           "143771MiB --gpu-util 0.8 --reserve 2GiB")
+                                       .out)
+                           .at("deployment");
+    CHECK(given.at("memory_fraction") == 0.8);
+    CHECK(given.at("reserve") == 2ULL << 30);
+    // Refused: a model SGLang's layout is not modelled for; DP attention that does not divide tp.
+    const Run ocr = run_cli("--preset deepseek-ocr --engine sglang --gpu-memory 80GB");
+    CHECK(ocr.code == 2);
+    CHECK(ocr.err.find("--engine sglang: this engine's layout of this model is not modelled") != std::string::npos);
+    const Run dp3 = run_cli("--preset deepseek-v3 --engine sglang --tp 8 --dp 3 --dp-attention --gpu-memory 80GB");
+    CHECK(dp3.code == 2);
+    CHECK(dp3.err.find("SGLang's DP attention needs dp to divide tp") != std::string::npos);
 }
 
 TEST_CASE("verify: a clean checkpoint folder exits 0, each fault exits 1 naming the tensor or shard", "[cli][verify]") {

@@ -2,7 +2,7 @@
 // SPDX-License-Identifier: MIT
 //
 // What each GPU of a vLLM deployment holds: its weights by component (gpu_weights.hpp) and the KV
-// cache beside them in vLLM's cache formats, the tokens and requests that fit, and the launch
+// cache beside them in vLLM's cache formats (engine_kv.hpp), the tokens and requests that fit, and the launch
 // command (docs/deployment.md). Standard library only.
 #ifndef DEEPSEEK_CONFIG_DEPLOYMENT_HPP
 #define DEEPSEEK_CONFIG_DEPLOYMENT_HPP
@@ -15,6 +15,7 @@
 
 #include "config.hpp"
 #include "dtypes.hpp"
+#include "engine_kv.hpp"
 #include "error.hpp"
 #include "gpu_weights.hpp"
 #include "memory.hpp"
@@ -23,73 +24,22 @@
 
 namespace deepseek {
 
-/// The KV-cache formats vLLM allocates: for an MLA model (DeepSeek V2, V3, V3.2, Kimi-K2) one
-/// entry per token per layer, replicated on every tensor-parallel GPU (one KV head); for a model
-/// without MLA (the language models of DeepSeek-OCR, OCR-2 and VL2) K and V of the GPU's KV heads.
-/// A request occupies whole blocks of tokens. (vLLM's attention backends; the sizes are their
-/// docstrings' and `kv_cache_interface.py`'s, see docs/memory-model.md.)
-enum class VllmKvFormat {
-    flashmla,     ///< FlashMLA, `--kv-cache-dtype auto`: latent + rope key at the model dtype (V3: 1,152 B); block 64
-    flashmla_fp8, ///< FlashMLA, `fp8`: one byte each (V3: 576 B); block 64
-    fp8_ds_mla,   ///< FlashMLA sparse (V3.2), `fp8`: latent e4m3, a float32 scale per 128, rope key bf16 (656 B); block
-                  ///< 64
-    nvfp4_ds_mla, ///< FlashMLA sparse on SM100: latent e2m1, an e4m3 scale per 16, rope key e4m3 (352 B); block 64
-    cutlass_mla,  ///< CUTLASS MLA (SM100), `auto`: as flashmla; block 128
-    cutlass_mla_fp8, ///< CUTLASS MLA, `fp8`: as flashmla_fp8; block 128
-    /// FlashAttention (no MLA), `auto`: K and V of the GPU's KV heads at the model dtype (DeepSeek-OCR
-    /// at tp 1: 2 x 10 x 128 x 2 = 5,120 B); block 16
-    flash_attn,
-    flash_attn_fp8, ///< FlashAttention, `fp8`: one byte each (DeepSeek-OCR at tp 1: 2,560 B); block 16
-};
+namespace detail {
+/// The cache formats of a deployment: vLLM's and the other engines'.
+template <class F> inline constexpr bool is_kv_format_v =
+    std::is_same_v<F, VllmKvFormat> || std::is_same_v<F, EngineKvFormat>;
+} // namespace detail
 
-template <> struct enum_table<VllmKvFormat> {
-    static constexpr std::array<EnumEntry<VllmKvFormat>, 8> entries{{
-        {VllmKvFormat::flashmla, "flashmla"},
-        {VllmKvFormat::flashmla_fp8, "flashmla_fp8"},
-        {VllmKvFormat::fp8_ds_mla, "fp8_ds_mla"},
-        {VllmKvFormat::nvfp4_ds_mla, "nvfp4_ds_mla"},
-        {VllmKvFormat::cutlass_mla, "cutlass_mla"},
-        {VllmKvFormat::cutlass_mla_fp8, "cutlass_mla_fp8"},
-        {VllmKvFormat::flash_attn, "flash_attn"},
-        {VllmKvFormat::flash_attn_fp8, "flash_attn_fp8"},
-    }};
-};
-
-/// The format vLLM allocates for `--kv-cache-dtype` `kv_dtype` (unset: `auto`, the model dtype).
-/// A model without MLA: `flash_attn_fp8` for fp8, `flash_attn` otherwise. An MLA model (its
-/// FlashMLA backends): fp8 is `fp8_ds_mla` on a model with V3.2's indexer (the sparse backend)
-/// and `flashmla_fp8` otherwise; anything else `flashmla`. (vLLM's choice for V3.2 changed
-/// across versions; the format is an input of vllm_kv_entry for that reason.)
-template <class C>
-[[nodiscard]] constexpr VllmKvFormat default_vllm_kv_format(const C& c, const Optional<Dtype>& kv_dtype) noexcept {
-    const bool fp8 = kv_dtype && *kv_dtype == Dtype::fp8;
-    if constexpr (!std::is_same_v<C, DeepseekV4Config>) {
-        if (!uses_mla(c)) return fp8 ? VllmKvFormat::flash_attn_fp8 : VllmKvFormat::flash_attn;
-    }
-    if (!fp8) return VllmKvFormat::flashmla;
-    if constexpr (std::is_base_of_v<DeepseekV3Config, C>) {
-        if (has_indexer(c)) return VllmKvFormat::fp8_ds_mla;
-    }
-    (void)c;
-    return VllmKvFormat::flashmla_fp8;
-}
-
-/// One token's KV entry in one layer, and the block size.
-struct KvEntry {
-    /// Bytes on one GPU: the MLA entry (the same on every tensor-parallel GPU) and V3.2's indexer
-    /// key (132 B) on a model with one; without MLA, K and V of the KV heads the GPU holds.
-    std::uint64_t bytes = 0;
-    std::uint64_t block = 64; ///< tokens per block
-};
-
-/// What one GPU has for the KV cache: its memory, the share vLLM may use, and what to keep back.
-/// An aggregate: name the fields.
+/// What one GPU has for the KV cache: its memory, the share the engine may use, and what to keep
+/// back. An aggregate: name the fields.
 struct GpuBudget {
     std::uint64_t gpu_memory = 0; ///< bytes of one GPU (H200: 141 GB as sold; give what the GPU reports)
-    double memory_fraction = 0.9; ///< vLLM's `--gpu-memory-utilization`
-    /// Kept for what is not modelled: activations, CUDA graphs, workspaces, and the absorbed MLA
-    /// matrices vLLM builds from kv_b_proj after loading (about 2 GB / tp for V3). The user's
-    /// figure; 4 GiB by default.
+    /// vLLM's `--gpu-memory-utilization` (0.9 by default), or SGLang's `--mem-fraction-static`
+    /// (SGLang works its default out from the GPU's memory and the layout; give yours).
+    double memory_fraction = 0.9;
+    /// Kept for what is not modelled: activations, CUDA graphs, workspaces, the CUDA context, and
+    /// the absorbed MLA matrices vLLM builds from kv_b_proj after loading (about 2 GB / tp for
+    /// V3). The user's figure; 4 GiB by default.
     std::uint64_t reserve = std::uint64_t{4} << 30;
     std::uint64_t context = 0; ///< tokens per request for max_requests; 0: default_context(c)
 };
@@ -171,101 +121,44 @@ constexpr bool budget_valid(const GpuBudget& b) {
 constexpr std::uint64_t usable_memory(const GpuBudget& b) {
     return static_cast<std::uint64_t>(static_cast<double>(b.gpu_memory) * b.memory_fraction);
 }
-} // namespace detail
-
-namespace detail {
-/// FlashMLA's FP8 entry (vLLM's fp8_ds_mla, SGLang's DSA fp8): the latent in e4m3 with a float32
-/// scale per 128 values, the rope key in bf16. V3.2: 512 + 16 + 128 = 656.
-constexpr std::uint64_t fp8_ds_mla_bytes(std::uint64_t latent, std::uint64_t rope) {
-    const char* const what = "KV entry";
-    return checked_add(checked_add(latent, ceil_div(latent, 128) * 4, what), checked_mul(rope, 2, what), what);
+/// A vLLM format's entry on a GPU of vLLM deployment `d` (vllm_kv_entry at d.tp).
+template <class C>
+constexpr Result<KvEntry, MemoryError> deployment_kv_entry(const C& c, const Deployment& d, VllmKvFormat f) {
+    if (d.engine != Engine::vllm) return MemoryError::format_not_for_engine;
+    return vllm_kv_entry(c, f, d.tp);
+}
+/// An SGLang format's entry on a GPU of SGLang deployment `d`: the latent and V3.2's indexer key
+/// per token per layer, in pages of page_size tokens. SGLang sizes its pool by these bytes (its
+/// cell_size) and then adds a padding page per layer (engine_kv_cache_bytes), which the
+/// capacity leaves out as SGLang's does; with the MTP module loaded it scales the cell by (1 +
+/// mtp layers / layers), which is the entry times the layers and the MTP modules (equal, in
+/// SGLang's floating point, for the models here).
+template <class C>
+constexpr Result<KvEntry, MemoryError> deployment_kv_entry(const C& c, const Deployment& d, EngineKvFormat f) {
+    if (d.engine != engine_of(f) || d.engine != Engine::sglang) return MemoryError::format_not_for_engine;
+    const auto e = engine_kv_entry(c, f);
+    if (!e) return e.error();
+    return KvEntry{checked_add(e->bytes, e->indexer_bytes, "KV entry"), e->block};
 }
 } // namespace detail
 
 inline namespace DEEPSEEK_CONFIG_ABI_NAMESPACE {
 
-/// The entry of format `f` for `c` on one GPU of a tensor-parallel group of `tp` GPUs. MLA
-/// formats: the latent (kv_lora_rank) and rope key (qk_rope_head_dim), and DeepSeek-V3.2's
-/// indexer key (indexer_key_bytes_per_token_per_layer), which vLLM keeps in the same blocks; the
-/// same at any tp. flash_attn formats: K and V of the GPU's KV heads, each head
-/// mha_head_dim(c) wide. Errors: layout_needs_mla (an MLA format for a model without MLA),
-/// layout_needs_mha (a flash_attn format for an MLA model: vLLM's MLA-disabled path is not
-/// modelled), tp_zero, tp_does_not_divide (without MLA: vLLM needs tp to divide the attention
-/// heads, and the KV heads or tp to divide the other), layout_not_for_v4.
-template <class C>
-[[nodiscard]] constexpr Result<KvEntry, MemoryError> vllm_kv_entry(const C& c, VllmKvFormat f, std::uint64_t tp = 1) {
-    detail::require_config<C>();
-    if constexpr (std::is_same_v<C, DeepseekV4Config>) {
-        (void)c, (void)f, (void)tp;
-        return MemoryError::layout_not_for_v4;
-    } else {
-        if (tp == 0) return MemoryError::tp_zero;
-        const bool mha_format = f == VllmKvFormat::flash_attn || f == VllmKvFormat::flash_attn_fp8;
-        if (mha_format != !uses_mla(c))
-            return mha_format ? MemoryError::layout_needs_mha : MemoryError::layout_needs_mla;
-        const std::uint64_t model_bytes = dtype_bits(model_dtype(c)) / 8;
-        if (mha_format) {
-            // vLLM builds these layers with the Llama-style DeepseekAttention (deepseek_v2.py, when
-            // qk_nope_head_dim and qk_rope_head_dim are 0; deepseek.py in older versions): it asserts
-            // that tp divides the attention heads, and that tp divides the KV heads or, when there are
-            // fewer KV heads than GPUs, that they divide tp. Each GPU then caches max(1, n_kv / tp) KV
-            // heads: the heads are split over min(tp, n_kv) GPUs and copied on the others. K and V are
-            // both head_dim wide (no padding), in a FullAttentionSpec: block x heads x (K + V) x dtype.
-            const std::uint64_t kv_heads = c.num_key_value_heads;
-            if (c.num_attention_heads % tp != 0 || kv_heads == 0) return MemoryError::tp_does_not_divide;
-            if (kv_heads < tp && tp % kv_heads != 0) return MemoryError::tp_does_not_divide;
-            const SizeResult elements =
-                kv_elements_per_token_per_layer_per_rank(c, KvLayout::mha, kv_heads < tp ? kv_heads : tp);
-            if (!elements) return elements.error();
-            return detail::overflow_as_error([&]() -> Result<KvEntry, MemoryError> {
-                KvEntry e{};
-                // fp8 stores one byte a value with per-tensor scales (nothing per token); auto the model dtype.
-                e.bytes = f == VllmKvFormat::flash_attn_fp8 ? *elements
-                                                            : detail::checked_mul(*elements, model_bytes, "KV entry");
-                // vLLM's default --block-size on CUDA (CacheConfig, and the CUDA platform when it is
-                // unset); FlashAttention takes any multiple of 16 and keeps it. Not checked against
-                // vLLM: that the backends it picks instead (FlashInfer first on SM100; Triton, or
-                // FlashInfer, for fp8 where FlashAttention 3 is missing) keep 16 and this layout.
-                e.block = 16;
-                return e;
-            });
-        }
-        return detail::overflow_as_error([&]() -> Result<KvEntry, MemoryError> {
-            const char* const what = "KV entry";
-            const std::uint64_t r = detail::value_or_zero(c.kv_lora_rank), d = c.qk_rope_head_dim;
-            KvEntry e{};
-            switch (f) {
-            case VllmKvFormat::flashmla:
-            case VllmKvFormat::cutlass_mla:
-                e.bytes = detail::checked_mul(detail::checked_add(r, d, what), model_bytes, what);
-                break;
-            case VllmKvFormat::flashmla_fp8:
-            case VllmKvFormat::cutlass_mla_fp8: e.bytes = detail::checked_add(r, d, what); break;
-            case VllmKvFormat::fp8_ds_mla: e.bytes = detail::fp8_ds_mla_bytes(r, d); break;
-            case VllmKvFormat::nvfp4_ds_mla: // 256 + 32 + 64 for V3.2
-                e.bytes = detail::checked_add(detail::ceil_div(r, 2) + detail::ceil_div(r, 16), d, what);
-                break;
-            case VllmKvFormat::flash_attn:
-            case VllmKvFormat::flash_attn_fp8: break; // handled above
-            }
-            if (f == VllmKvFormat::cutlass_mla || f == VllmKvFormat::cutlass_mla_fp8) e.block = 128;
-            e.bytes = detail::checked_add(e.bytes, indexer_key_bytes_per_token_per_layer(c), what);
-            return e;
-        });
-    }
-}
-
-/// One GPU of pipeline stage `stage` of vLLM deployment `d` with cache format `f` on budget `b`:
-/// its cache holds vllm_kv_entry(c, f, d.tp) per token per layer (the whole MLA entry, or
-/// without MLA the GPU's share of the KV heads). A layout whose weights and reserve do not fit
-/// is not an error: `fits` is false and `shortfall` says by how much; one that fits with room
-/// for no block has 0 kv_blocks. Errors: those of weights_per_gpu and vllm_kv_entry, and tp_zero
-/// for a GPU of 0 bytes.
-template <class C> [[nodiscard]] constexpr Result<GpuPlan, MemoryError>
-plan_gpu(const C& c, const Deployment& d, VllmKvFormat f, const GpuBudget& b, std::uint64_t stage = 0) {
+/// One GPU of pipeline stage `stage` of deployment `d` with cache format `f` on budget `b`. A
+/// vLLM deployment takes a VllmKvFormat: its cache holds vllm_kv_entry(c, f, d.tp) per token per
+/// layer (the whole MLA entry, or without MLA the GPU's share of the KV heads), in blocks. An
+/// SGLang deployment takes an SGLang EngineKvFormat: its pool holds the entry and V3.2's indexer
+/// key, in pages (deployment_kv_entry); `memory_fraction` is then SGLang's mem_fraction_static.
+/// A layout whose weights and reserve do not fit is not an error: `fits` is false and
+/// `shortfall` says by how much; one that fits with room for no block has 0 kv_blocks. Errors:
+/// those of weights_per_gpu, vllm_kv_entry and engine_kv_entry, format_not_for_engine (a format
+/// of another engine than d.engine), and tp_zero for a GPU of 0 bytes.
+template <class C, class Format, std::enable_if_t<detail::is_kv_format_v<Format>, int> = 0>
+[[nodiscard]] constexpr Result<GpuPlan, MemoryError> plan_gpu(const C& c, const Deployment& d, Format f,
+                                                              const GpuBudget& b, std::uint64_t stage = 0) {
     const auto weights = weights_per_gpu(c, d, stage);
     if (!weights) return weights.error();
-    const auto entry = vllm_kv_entry(c, f, d.tp); // without MLA, the KV heads of one of tp GPUs
+    const auto entry = detail::deployment_kv_entry(c, d, f); // without MLA, the KV heads of one of tp GPUs
     if (!entry) return entry.error();
     if (!detail::budget_valid(b)) return MemoryError::tp_zero;
     return detail::overflow_as_error([&]() -> Result<GpuPlan, MemoryError> {
@@ -283,12 +176,15 @@ plan_gpu(const C& c, const Deployment& d, VllmKvFormat f, const GpuBudget& b, st
     });
 }
 
-/// What vLLM deployment `d` holds as a whole with cache format `f` on budget `b`: every stage's
-/// weights from one walk of the model (weights_per_gpu's rules), each stage's room for blocks,
-/// and the deployment's capacity, the fewest blocks of any stage. Errors: those of plan_gpu.
-template <class C> [[nodiscard]] constexpr Result<DeploymentPlan, MemoryError>
-plan_deployment(const C& c, const Deployment& d, VllmKvFormat f, const GpuBudget& b) {
-    const auto entry = vllm_kv_entry(c, f, d.tp);
+/// What deployment `d` holds as a whole with cache format `f` on budget `b` (formats as
+/// plan_gpu): every stage's weights from one walk of the model (weights_per_gpu's rules), each
+/// stage's room for blocks, and the deployment's capacity, the fewest blocks of any stage (vLLM
+/// gives every GPU that many; SGLang takes the smallest pool of its pipeline ranks). Errors:
+/// those of plan_gpu.
+template <class C, class Format, std::enable_if_t<detail::is_kv_format_v<Format>, int> = 0>
+[[nodiscard]] constexpr Result<DeploymentPlan, MemoryError> plan_deployment(const C& c, const Deployment& d, Format f,
+                                                                            const GpuBudget& b) {
+    const auto entry = detail::deployment_kv_entry(c, d, f);
     return detail::overflow_as_error([&]() -> Result<DeploymentPlan, MemoryError> {
         GpuWeights w{};
         if (const MemoryError e = detail::check_deployment(c, d, 0, w); e != MemoryError::none) return e;
@@ -323,6 +219,81 @@ plan_deployment(const C& c, const Deployment& d, VllmKvFormat f, const GpuBudget
 }
 
 } // namespace DEEPSEEK_CONFIG_ABI_NAMESPACE
+
+/// SGLang's default `--mem-fraction-static` for an MLA model on a GPU of `gpu_memory` bytes
+/// under deployment `d`, by server_args.py's `_handle_gpu_memory_settings` at sglang b26729f2
+/// (2026-08-16), which reads the GPU's total memory in MiB (nvidia-smi's memory.total: an H200
+/// reports 143,771 MiB): it reserves 512 MiB, 1.5 MiB per token of the chunked prefill (8,192
+/// tokens below 160 GiB, 16,384 above; 2,048 to 4,096 on small GPUs), 1,024 MiB per 8 GPUs of tp
+/// x pp, and for the CUDA graphs 2 MiB per request of the decode graph's largest batch (512 at
+/// tp >= 4 from 60 GiB up), 4.5 MiB per request and attention group more with DP attention (3 and
+/// 1.5 when the batch is above 300), and 1.5 GiB for MLA's prefill graph; at least 10 GiB on a
+/// GPU above 60 GiB; and keeps the rest's share, rounded to 3 decimals. H200 at tp 8: 0.886;
+/// with DP attention over 8: 0.758. Other versions differ; give SGLang's figure from its log
+/// when it does.
+[[nodiscard]] constexpr double sglang_mem_fraction_static(std::uint64_t gpu_memory, const Deployment& d) noexcept {
+    const std::uint64_t mib = gpu_memory >> 20;
+    if (mib == 0) return 0.0;
+    const bool small_tp = d.tp < 4;
+    std::uint64_t chunked = 16384, max_bs = 512; // by the GPU's memory (server_args.py's table)
+    if (mib < 20 * 1024)
+        chunked = 2048, max_bs = 8;
+    else if (mib < 35 * 1024)
+        chunked = 2048, max_bs = small_tp ? 24 : 80;
+    else if (mib < 60 * 1024)
+        chunked = 4096, max_bs = small_tp ? 32 : 160;
+    else if (mib < 160 * 1024)
+        chunked = 8192, max_bs = small_tp ? 256 : 512;
+    // Twice the reserve in MiB, to keep the halves of 1.5 x whole.
+    std::uint64_t twice = 2 * 512 + 3 * (chunked > 2048 ? chunked : 2048) + d.tp * d.pp * 2 * 1024 / 8;
+    twice += 2 * 2 * max_bs; // the decode graph
+    if (d.dp_attention) twice += 2 * 3 * max_bs * d.dp + (max_bs > 300 ? 3 * max_bs * d.dp : 0);
+    twice += 3 * 1024; // MLA's prefill graph, on by default on CUDA
+    if (mib > 60 * 1024 && twice < 2 * 10 * 1024) twice = 2 * 10 * 1024;
+    if (twice >= 2 * mib) return 0.0;
+    // round((mib - reserve) / mib, 3), half to even, in exact integers.
+    const std::uint64_t num = (2 * mib - twice) * 1000, den = 2 * mib;
+    std::uint64_t thousandths = num / den;
+    const std::uint64_t rest = num % den;
+    if (2 * rest > den || (2 * rest == den && thousandths % 2 == 1)) ++thousandths;
+    return static_cast<double>(thousandths) / 1000.0;
+}
+
+/// The `python -m sglang.launch_server` command line for an SGLang deployment (MODEL standing for
+/// the model's path): `--tp-size`, and when set `--pp-size` (after `SGLANG_PP_LAYER_PARTITION=...`
+/// with a layer partition), `--dp-size` with `--enable-dp-attention`, `--moe-dense-tp-size 1`,
+/// `--enable-dp-lm-head`, `--ep-size` (tp) with `--ep-num-redundant-experts`, the MTP draft as
+/// `--speculative-algorithm EAGLE` (SGLang's NEXTN), `--mem-fraction-static`, `--context-length`
+/// and `--kv-cache-dtype fp8_e4m3` or `fp4_e2m1` for those formats. Multi-node flags
+/// (`--nnodes`, `--node-rank`, `--dist-init-addr`) are the user's.
+inline std::string sglang_launch_command(const Deployment& d, const GpuBudget& b, EngineKvFormat f,
+                                         std::uint64_t context) {
+    std::string out;
+    if (!d.layer_partition.empty()) {
+        out = "SGLANG_PP_LAYER_PARTITION=";
+        for (std::size_t i = 0; i < d.layer_partition.size(); ++i)
+            out += (i == 0 ? "" : ",") + std::to_string(d.layer_partition[i]);
+        out += ' ';
+    }
+    out += "python -m sglang.launch_server --model-path MODEL --tp-size " + std::to_string(d.tp);
+    if (d.pp != 1) out += " --pp-size " + std::to_string(d.pp);
+    if (d.dp != 1) out += " --dp-size " + std::to_string(d.dp);
+    if (d.dp_attention) out += " --enable-dp-attention";
+    if (d.dense_tp1) out += " --moe-dense-tp-size 1";
+    if (d.dp_lm_head) out += " --enable-dp-lm-head";
+    if (d.expert_parallel) out += " --ep-size " + std::to_string(d.tp);
+    if (d.redundant_experts != 0) out += " --ep-num-redundant-experts " + std::to_string(d.redundant_experts);
+    if (d.mtp) out += " --speculative-algorithm EAGLE";
+    char fraction[32];
+    std::snprintf(fraction, sizeof fraction, "%g", b.memory_fraction);
+    out += std::string(" --mem-fraction-static ") + fraction;
+    out += " --context-length " + std::to_string(context);
+    if (f == EngineKvFormat::sglang_fp8)
+        out += " --kv-cache-dtype fp8_e4m3";
+    else if (f == EngineKvFormat::sglang_fp4)
+        out += " --kv-cache-dtype fp4_e2m1";
+    return out;
+}
 
 /// The `vllm serve` command line for a deployment (MODEL standing for the model's path or name),
 /// after `VLLM_PP_LAYER_PARTITION=...` when the deployment gives a layer partition:

@@ -35,6 +35,19 @@ enum class Dtype { fp32, bf16, fp16, fp8, fp8_e5m2, int8, int4, uint8, int32, in
 /// `mha`: plain attention K and V, 2 n_kv head_dim (models with use_mla false).
 enum class KvLayout { latent, expanded, mha };
 
+/// The inference engines whose rules are modelled: vLLM's and SGLang's deployments
+/// (gpu_weights.hpp, deployment.hpp), every one's KV cache (engine_kv.hpp).
+enum class Engine { vllm, sglang, trtllm, llama_cpp };
+
+template <> struct enum_table<Engine> {
+    static constexpr std::array<EnumEntry<Engine>, 4> entries{{
+        {Engine::vllm, "vllm"},
+        {Engine::sglang, "sglang"},
+        {Engine::trtllm, "trtllm"},
+        {Engine::llama_cpp, "llama.cpp"},
+    }};
+};
+
 /// Why a memory figure could not be computed.
 enum class MemoryError {
     none,
@@ -53,6 +66,10 @@ enum class MemoryError {
     vision_tp_not_modelled,    ///< tp > 1 for a vision encoder whose tensor-parallel split is not modelled
     pp_partition_invalid,      ///< a layer partition of other than pp stages, an empty stage, or other than every layer
     format_not_modelled,       ///< an engine's cache format whose layout for this model was not checked
+    engine_not_modelled,       ///< an engine whose layout of this model is not modelled
+    engine_option_invalid,     ///< an option of another engine (SGLang's DP attention switches under vLLM)
+    dp_attention_does_not_divide, ///< SGLang's DP attention with a dp that does not divide tp
+    format_not_for_engine,        ///< a cache format of another engine than the deployment's
 };
 
 template <> struct enum_table<Dtype> {
@@ -78,7 +95,7 @@ template <> struct enum_table<KvLayout> {
     }};
 };
 template <> struct enum_table<MemoryError> {
-    static constexpr std::array<EnumEntry<MemoryError>, 16> entries{{
+    static constexpr std::array<EnumEntry<MemoryError>, 20> entries{{
         {MemoryError::none, "none"},
         {MemoryError::tp_zero, "tp_zero"},
         {MemoryError::tp_does_not_divide, "tp_does_not_divide"},
@@ -95,6 +112,10 @@ template <> struct enum_table<MemoryError> {
         {MemoryError::vision_tp_not_modelled, "vision_tp_not_modelled"},
         {MemoryError::pp_partition_invalid, "pp_partition_invalid"},
         {MemoryError::format_not_modelled, "format_not_modelled"},
+        {MemoryError::engine_not_modelled, "engine_not_modelled"},
+        {MemoryError::engine_option_invalid, "engine_option_invalid"},
+        {MemoryError::dp_attention_does_not_divide, "dp_attention_does_not_divide"},
+        {MemoryError::format_not_for_engine, "format_not_for_engine"},
     }};
 };
 
@@ -139,6 +160,17 @@ template <> struct enum_table<MemoryError> {
     case MemoryError::format_not_modelled:
         return "this engine cache format is not modelled for a model with DeepSeek-V3.2's indexer (SGLang's and "
                "TensorRT-LLM's FP4 caches, llama.cpp's K-and-V cache); use another format";
+    case MemoryError::engine_not_modelled:
+        return "this engine's layout of this model is not modelled (SGLang: DeepSeek V2, V3, V3.2 and Kimi-K2, MLA "
+               "models without a vision encoder; not DeepSeek-V4)";
+    case MemoryError::engine_option_invalid:
+        return "DP attention, a replicated dense MLP and a DP head are SGLang's options (the head's needs DP "
+               "attention)";
+    case MemoryError::dp_attention_does_not_divide:
+        return "SGLang's DP attention needs dp to divide tp (the attention groups are tp / dp GPUs each)";
+    case MemoryError::format_not_for_engine:
+        return "the KV-cache format is another engine's than the deployment's (vLLM: a VllmKvFormat; SGLang: "
+               "sglang, sglang_fp8 or sglang_fp4)";
     }
     return {};
 }
@@ -151,7 +183,8 @@ template <> struct enum_table<MemoryError> {
     case MemoryError::quantization_not_modelled:
     case MemoryError::pp_not_modelled:
     case MemoryError::vision_tp_not_modelled:
-    case MemoryError::format_not_modelled: return ErrorKind::not_modelled;
+    case MemoryError::format_not_modelled:
+    case MemoryError::engine_not_modelled: return ErrorKind::not_modelled;
     default: return ErrorKind::invalid_query;
     }
 }

@@ -1,8 +1,9 @@
 // deepseek-config: typed DeepSeek model configs and exact memory arithmetic.
 // SPDX-License-Identifier: MIT
 //
-// The KV caches SGLang, TensorRT-LLM and llama.cpp allocate for a DeepSeek MLA model, beside
-// vLLM's (VllmKvFormat, deployment.hpp), and all of them side by side for one context
+// The KV caches engines allocate for a DeepSeek model: vLLM's (VllmKvFormat, the formats the
+// deployment planner of deployment.hpp uses), and those SGLang, TensorRT-LLM and llama.cpp
+// allocate for an MLA model (EngineKvFormat), all of them side by side for one context
 // (kv_cache_by_engine). The rules and their sources: docs/memory-model.md, "KV cache by engine".
 // Standard library only.
 #ifndef DEEPSEEK_CONFIG_ENGINE_KV_HPP
@@ -14,24 +15,157 @@
 #include <type_traits>
 
 #include "config.hpp"
-#include "deployment.hpp"
 #include "dtypes.hpp"
+#include "enums.hpp"
+#include "error.hpp"
 #include "memory.hpp"
+#include "optional.hpp"
 #include "overflow.hpp"
 
 namespace deepseek {
 
-/// The inference engines whose KV caches are modelled.
-enum class Engine { vllm, sglang, trtllm, llama_cpp };
+/// The KV-cache formats vLLM allocates: for an MLA model (DeepSeek V2, V3, V3.2, Kimi-K2) one
+/// entry per token per layer, replicated on every tensor-parallel GPU (one KV head); for a model
+/// without MLA (the language models of DeepSeek-OCR, OCR-2 and VL2) K and V of the GPU's KV heads.
+/// A request occupies whole blocks of tokens. (vLLM's attention backends; the sizes are their
+/// docstrings' and `kv_cache_interface.py`'s, see docs/memory-model.md.)
+enum class VllmKvFormat {
+    flashmla,     ///< FlashMLA, `--kv-cache-dtype auto`: latent + rope key at the model dtype (V3: 1,152 B); block 64
+    flashmla_fp8, ///< FlashMLA, `fp8`: one byte each (V3: 576 B); block 64
+    fp8_ds_mla,   ///< FlashMLA sparse (V3.2), `fp8`: latent e4m3, a float32 scale per 128, rope key bf16 (656 B); block
+                  ///< 64
+    nvfp4_ds_mla, ///< FlashMLA sparse on SM100: latent e2m1, an e4m3 scale per 16, rope key e4m3 (352 B); block 64
+    cutlass_mla,  ///< CUTLASS MLA (SM100), `auto`: as flashmla; block 128
+    cutlass_mla_fp8, ///< CUTLASS MLA, `fp8`: as flashmla_fp8; block 128
+    /// FlashAttention (no MLA), `auto`: K and V of the GPU's KV heads at the model dtype (DeepSeek-OCR
+    /// at tp 1: 2 x 10 x 128 x 2 = 5,120 B); block 16
+    flash_attn,
+    flash_attn_fp8, ///< FlashAttention, `fp8`: one byte each (DeepSeek-OCR at tp 1: 2,560 B); block 16
+};
 
-template <> struct enum_table<Engine> {
-    static constexpr std::array<EnumEntry<Engine>, 4> entries{{
-        {Engine::vllm, "vllm"},
-        {Engine::sglang, "sglang"},
-        {Engine::trtllm, "trtllm"},
-        {Engine::llama_cpp, "llama.cpp"},
+template <> struct enum_table<VllmKvFormat> {
+    static constexpr std::array<EnumEntry<VllmKvFormat>, 8> entries{{
+        {VllmKvFormat::flashmla, "flashmla"},
+        {VllmKvFormat::flashmla_fp8, "flashmla_fp8"},
+        {VllmKvFormat::fp8_ds_mla, "fp8_ds_mla"},
+        {VllmKvFormat::nvfp4_ds_mla, "nvfp4_ds_mla"},
+        {VllmKvFormat::cutlass_mla, "cutlass_mla"},
+        {VllmKvFormat::cutlass_mla_fp8, "cutlass_mla_fp8"},
+        {VllmKvFormat::flash_attn, "flash_attn"},
+        {VllmKvFormat::flash_attn_fp8, "flash_attn_fp8"},
     }};
 };
+
+/// The format vLLM allocates for `--kv-cache-dtype` `kv_dtype` (unset: `auto`, the model dtype).
+/// A model without MLA: `flash_attn_fp8` for fp8, `flash_attn` otherwise. An MLA model (its
+/// FlashMLA backends): fp8 is `fp8_ds_mla` on a model with V3.2's indexer (the sparse backend)
+/// and `flashmla_fp8` otherwise; anything else `flashmla`. (vLLM's choice for V3.2 changed
+/// across versions; the format is an input of vllm_kv_entry for that reason.)
+template <class C>
+[[nodiscard]] constexpr VllmKvFormat default_vllm_kv_format(const C& c, const Optional<Dtype>& kv_dtype) noexcept {
+    const bool fp8 = kv_dtype && *kv_dtype == Dtype::fp8;
+    if constexpr (!std::is_same_v<C, DeepseekV4Config>) {
+        if (!uses_mla(c)) return fp8 ? VllmKvFormat::flash_attn_fp8 : VllmKvFormat::flash_attn;
+    }
+    if (!fp8) return VllmKvFormat::flashmla;
+    if constexpr (std::is_base_of_v<DeepseekV3Config, C>) {
+        if (has_indexer(c)) return VllmKvFormat::fp8_ds_mla;
+    }
+    (void)c;
+    return VllmKvFormat::flashmla_fp8;
+}
+
+/// One token's KV entry in one layer, and the block size.
+struct KvEntry {
+    /// Bytes on one GPU: the MLA entry (the same on every tensor-parallel GPU) and V3.2's indexer
+    /// key (132 B) on a model with one; without MLA, K and V of the KV heads the GPU holds.
+    std::uint64_t bytes = 0;
+    std::uint64_t block = 64; ///< tokens per block
+};
+
+namespace detail {
+/// FlashMLA's FP8 entry (vLLM's fp8_ds_mla, SGLang's DSA fp8): the latent in e4m3 with a float32
+/// scale per 128 values, the rope key in bf16. V3.2: 512 + 16 + 128 = 656.
+constexpr std::uint64_t fp8_ds_mla_bytes(std::uint64_t latent, std::uint64_t rope) {
+    const char* const what = "KV entry";
+    return checked_add(checked_add(latent, ceil_div(latent, 128) * 4, what), checked_mul(rope, 2, what), what);
+}
+} // namespace detail
+
+inline namespace DEEPSEEK_CONFIG_ABI_NAMESPACE {
+
+/// The entry of format `f` for `c` on one GPU of a tensor-parallel group of `tp` GPUs. MLA
+/// formats: the latent (kv_lora_rank) and rope key (qk_rope_head_dim), and DeepSeek-V3.2's
+/// indexer key (indexer_key_bytes_per_token_per_layer), which vLLM keeps in the same blocks; the
+/// same at any tp. flash_attn formats: K and V of the GPU's KV heads, each head
+/// mha_head_dim(c) wide. Errors: layout_needs_mla (an MLA format for a model without MLA),
+/// layout_needs_mha (a flash_attn format for an MLA model: vLLM's MLA-disabled path is not
+/// modelled), tp_zero, tp_does_not_divide (without MLA: vLLM needs tp to divide the attention
+/// heads, and the KV heads or tp to divide the other), layout_not_for_v4.
+template <class C>
+[[nodiscard]] constexpr Result<KvEntry, MemoryError> vllm_kv_entry(const C& c, VllmKvFormat f, std::uint64_t tp = 1) {
+    detail::require_config<C>();
+    if constexpr (std::is_same_v<C, DeepseekV4Config>) {
+        (void)c, (void)f, (void)tp;
+        return MemoryError::layout_not_for_v4;
+    } else {
+        if (tp == 0) return MemoryError::tp_zero;
+        const bool mha_format = f == VllmKvFormat::flash_attn || f == VllmKvFormat::flash_attn_fp8;
+        if (mha_format != !uses_mla(c))
+            return mha_format ? MemoryError::layout_needs_mha : MemoryError::layout_needs_mla;
+        const std::uint64_t model_bytes = dtype_bits(model_dtype(c)) / 8;
+        if (mha_format) {
+            // vLLM builds these layers with the Llama-style DeepseekAttention (deepseek_v2.py, when
+            // qk_nope_head_dim and qk_rope_head_dim are 0; deepseek.py in older versions): it asserts
+            // that tp divides the attention heads, and that tp divides the KV heads or, when there are
+            // fewer KV heads than GPUs, that they divide tp. Each GPU then caches max(1, n_kv / tp) KV
+            // heads: the heads are split over min(tp, n_kv) GPUs and copied on the others. K and V are
+            // both head_dim wide (no padding), in a FullAttentionSpec: block x heads x (K + V) x dtype.
+            const std::uint64_t kv_heads = c.num_key_value_heads;
+            if (c.num_attention_heads % tp != 0 || kv_heads == 0) return MemoryError::tp_does_not_divide;
+            if (kv_heads < tp && tp % kv_heads != 0) return MemoryError::tp_does_not_divide;
+            const SizeResult elements =
+                kv_elements_per_token_per_layer_per_rank(c, KvLayout::mha, kv_heads < tp ? kv_heads : tp);
+            if (!elements) return elements.error();
+            return detail::overflow_as_error([&]() -> Result<KvEntry, MemoryError> {
+                KvEntry e{};
+                // fp8 stores one byte a value with per-tensor scales (nothing per token); auto the model dtype.
+                e.bytes = f == VllmKvFormat::flash_attn_fp8 ? *elements
+                                                            : detail::checked_mul(*elements, model_bytes, "KV entry");
+                // vLLM's default --block-size on CUDA (CacheConfig, and the CUDA platform when it is
+                // unset); FlashAttention takes any multiple of 16 and keeps it. Not checked against
+                // vLLM: that the backends it picks instead (FlashInfer first on SM100; Triton, or
+                // FlashInfer, for fp8 where FlashAttention 3 is missing) keep 16 and this layout.
+                e.block = 16;
+                return e;
+            });
+        }
+        return detail::overflow_as_error([&]() -> Result<KvEntry, MemoryError> {
+            const char* const what = "KV entry";
+            const std::uint64_t r = detail::value_or_zero(c.kv_lora_rank), d = c.qk_rope_head_dim;
+            KvEntry e{};
+            switch (f) {
+            case VllmKvFormat::flashmla:
+            case VllmKvFormat::cutlass_mla:
+                e.bytes = detail::checked_mul(detail::checked_add(r, d, what), model_bytes, what);
+                break;
+            case VllmKvFormat::flashmla_fp8:
+            case VllmKvFormat::cutlass_mla_fp8: e.bytes = detail::checked_add(r, d, what); break;
+            case VllmKvFormat::fp8_ds_mla: e.bytes = detail::fp8_ds_mla_bytes(r, d); break;
+            case VllmKvFormat::nvfp4_ds_mla: // 256 + 32 + 64 for V3.2
+                e.bytes = detail::checked_add(detail::ceil_div(r, 2) + detail::ceil_div(r, 16), d, what);
+                break;
+            case VllmKvFormat::flash_attn:
+            case VllmKvFormat::flash_attn_fp8: break; // handled above
+            }
+            if (f == VllmKvFormat::cutlass_mla || f == VllmKvFormat::cutlass_mla_fp8) e.block = 128;
+            e.bytes = detail::checked_add(e.bytes, indexer_key_bytes_per_token_per_layer(c), what);
+            return e;
+        });
+    }
+}
+
+} // namespace DEEPSEEK_CONFIG_ABI_NAMESPACE
 
 /// The MLA cache formats of SGLang, TensorRT-LLM and llama.cpp. Every one holds the latent
 /// (kv_lora_rank) and the rope key (qk_rope_head_dim) of each token in each layer, the same on

@@ -25,7 +25,8 @@ namespace deepseek {
 /// The most pipeline stages a Deployment may have.
 inline constexpr std::uint64_t max_pipeline_stages = 64;
 
-/// How a model is laid out on the GPUs of one vLLM instance. An aggregate: name the fields.
+/// How a model is laid out on the GPUs of one vLLM or SGLang instance. An aggregate: name the
+/// fields.
 struct Deployment {
     std::uint64_t tp = 1; ///< `--tensor-parallel-size`: attention, dense and shared MLPs, embedding and head split
     /// `--pipeline-parallel-size`: the decoder layers cut into pp stages of whole layers
@@ -33,8 +34,9 @@ struct Deployment {
     /// last the final norm and the head.
     std::uint64_t pp = 1;
     std::uint64_t dp = 1; ///< `--data-parallel-size`: replicas of the tp x pp GPUs (each holds its own requests)
-    /// `--enable-expert-parallel`: the routed experts are spread whole over tp x dp GPUs instead
-    /// of each being split tp ways.
+    /// Expert parallelism: the routed experts spread whole over the GPUs instead of each being
+    /// split tp ways. vLLM's `--enable-expert-parallel`: over tp x dp GPUs; SGLang's `--ep-size`
+    /// equal to tp: over the tp GPUs.
     bool expert_parallel = false;
     /// EPLB's `num_redundant_experts`: extra expert copies per MoE layer, spread with the others.
     std::uint64_t redundant_experts = 0;
@@ -44,7 +46,30 @@ struct Deployment {
     /// each at least 1, adding up to num_hidden_layers). Empty: vLLM's own split
     /// (pipeline_stage_layers).
     FixedVector<std::uint64_t, max_pipeline_stages> layer_partition{};
+    /// The engine whose rules lay the model out: vLLM or SGLang. Where SGLang differs: its dp
+    /// replicates tp x pp GPUs, or with dp_attention works inside them; its expert parallelism is
+    /// over the tp GPUs; and the three switches below, which are SGLang's only.
+    Engine engine = Engine::vllm;
+    /// SGLang's `--enable-dp-attention`: dp attention groups inside the tp GPUs (tp % dp == 0),
+    /// each of tp / dp GPUs, splitting the attention's q_b/kv_b/o projections and the embedding
+    /// among themselves and holding their own requests; the MLPs and the head stay split tp ways.
+    bool dp_attention = false;
+    /// SGLang's `--moe-dense-tp-size 1`: the dense MLP layers replicated instead of split tp ways.
+    bool dense_tp1 = false;
+    /// SGLang's `--enable-dp-lm-head` (with dp_attention): the head split tp / dp ways, as the
+    /// embedding, instead of tp.
+    bool dp_lm_head = false;
 };
+
+/// The GPUs of a deployment: tp x pp, times dp but for SGLang's DP attention (inside the tp GPUs).
+[[nodiscard]] constexpr std::uint64_t deployment_gpus(const Deployment& d) noexcept {
+    return d.tp * d.pp * (d.engine == Engine::sglang && d.dp_attention ? 1 : d.dp);
+}
+
+/// The GPUs one request's attention is split over: tp, or SGLang's tp / dp with DP attention.
+[[nodiscard]] constexpr std::uint64_t attention_tp(const Deployment& d) noexcept {
+    return d.engine == Engine::sglang && d.dp_attention && d.dp != 0 ? d.tp / d.dp : d.tp;
+}
 
 /// A run of decoder layers: those of one pipeline stage.
 struct LayerRange {
@@ -55,9 +80,11 @@ struct LayerRange {
 /// The decoder layers of pipeline stage `stage` (0 to d.pp - 1) by vLLM's rule (get_pp_indices
 /// in vllm/distributed/utils.py): each stage has num_hidden_layers / pp layers, and the
 /// remainder goes one layer each to the second-to-last stage, the one before it, and so on (the
-/// last stage, which also holds the head, never gets one). V3 at pp 4: 15, 15, 16, 15. With
-/// d.layer_partition (VLLM_PP_LAYER_PARTITION) the stage has the layers given for it, after those
-/// of the stages before. Precondition: 0 < d.pp <= num_hidden_layers, stage < d.pp, and a
+/// last stage, which also holds the head, never gets one). V3 at pp 4: 15, 15, 16, 15. SGLang's
+/// rule (get_pp_indices in sglang's distributed/utils.py) gives the remainder to the last stages
+/// instead: 15, 15, 15, 16. With d.layer_partition (VLLM_PP_LAYER_PARTITION, SGLang's
+/// SGLANG_PP_LAYER_PARTITION) the stage has the layers given for it, after those of the stages
+/// before. Precondition: 0 < d.pp <= num_hidden_layers, stage < d.pp, and a
 /// partition as Deployment says (weights_per_gpu checks them).
 template <class C> [[nodiscard]] constexpr LayerRange pipeline_stage_layers(const C& c, const Deployment& d,
                                                                             std::uint64_t stage) noexcept {
@@ -67,6 +94,11 @@ template <class C> [[nodiscard]] constexpr LayerRange pipeline_stage_layers(cons
         return r;
     }
     const std::uint64_t layers = c.num_hidden_layers, base = layers / d.pp, extra = layers % d.pp;
+    if (d.engine == Engine::sglang) { // SGLang's get_pp_indices: the last `extra` stages have base + 1
+        const std::uint64_t first_longer = d.pp - extra;
+        if (stage >= first_longer) return LayerRange{stage * (base + 1) - first_longer, base + 1};
+        return LayerRange{stage * base, base};
+    }
     // Stages pp-1-extra to pp-2 have base + 1 layers.
     const std::uint64_t first_longer = d.pp - 1 - extra;
     const std::uint64_t longer_before = stage > first_longer ? (stage < d.pp - 1 ? stage : d.pp - 1) - first_longer : 0;
@@ -181,24 +213,40 @@ template <class C> struct GpuWeightsSum {
             return true;
         }
         const Split split = vllm_split(t);
-        if (d.tp == 1 || split == Split::replicated) return true;
+        const std::uint64_t ways = split_ways(t);
+        if (ways == 1 || split == Split::replicated) return true;
         if (t.storage == Storage::fp8_linear && block_rows != 0 && t.shape.rank == 2) {
             const bool rows = split == Split::rows, cols = split == Split::cols;
             const std::uint64_t dim = rows ? t.shape.dims[0] : t.shape.dims[1];
             const std::uint64_t block = rows ? block_rows : block_cols;
-            if ((rows || cols) && dim % d.tp == 0 && (dim / d.tp) % block != 0) {
+            if ((rows || cols) && dim % ways == 0 && (dim / ways) % block != 0) {
                 error = MemoryError::fp8_block_split;
                 return false;
             }
         }
         TensorSpec as_split = t;
         as_split.split = split;
-        if (!rank_elements(as_split, d.tp)) {
+        if (!rank_elements(as_split, ways)) {
             error = MemoryError::tp_does_not_divide;
             return false;
         }
-        n /= d.tp;
+        n /= ways;
         return true;
+    }
+
+    /// How many ways the engine splits `t` (a tensor the walk splits, not a routed expert's):
+    /// vLLM tp. SGLang (deepseek_v2.py): the attention's q_b/kv_b/o projections and the
+    /// embedding over the attention group (attention_tp), the head over tp or with dp_lm_head the
+    /// attention group, the dense MLP tp ways or with dense_tp1 not at all, the rest tp ways.
+    constexpr std::uint64_t split_ways(const TensorSpec& t) const noexcept {
+        if (d.engine != Engine::sglang) return d.tp;
+        switch (t.owner) {
+        case Part::attention:
+        case Part::embedding: return attention_tp(d);
+        case Part::lm_head: return d.dp_lm_head ? attention_tp(d) : d.tp;
+        case Part::dense_mlp: return d.dense_tp1 ? 1 : d.tp;
+        default: return d.tp;
+        }
     }
 
     /// Layers of [first, end) in `r`.
@@ -236,6 +284,9 @@ template <class C> struct GpuWeightsSum {
             return;
         }
         if (t.mtp && !d.mtp) return;
+        // SGLang's MTP draft skips its stored embedding and head and takes the target's
+        // (deepseek_weight_loader.py: "Use shared head and embed weights from target model").
+        if (t.mtp && d.engine == Engine::sglang && (t.owner == Part::embedding || t.owner == Part::lm_head)) return;
         std::uint64_t n = t.elements() / t.layers; // one layer's (or the root tensor's)
         if (!gpu_share(t, n)) return;
         const std::uint64_t bytes = checked_mul(n, storage_bytes[static_cast<std::size_t>(t.storage)], what);
@@ -284,16 +335,34 @@ constexpr MemoryError check_deployment(const C& c, const Deployment& d, std::uin
     if (d.pp > 1 && d.mtp && mtp_layer_count(c) != 0) return MemoryError::pp_not_modelled;
     if (d.pp > 1 && std::is_same_v<C, DeepseekV4Config>) return MemoryError::pp_not_modelled; // its runs skip layers
     if (!quantization_modelled(c)) return MemoryError::quantization_not_modelled;
+    const bool sglang = d.engine == Engine::sglang;
+    if (d.engine != Engine::vllm && !sglang) return MemoryError::engine_not_modelled;
+    if (sglang) {
+        // SGLang's layout is modelled for its DeepSeek-V2/V3 model code on an MLA model without
+        // a vision encoder: DeepSeek V2, V3, V3.2, R1 and Kimi-K2.
+        constexpr bool language_only = std::is_same_v<C, DeepseekV2Config> || std::is_same_v<C, DeepseekV3Config> ||
+                                       std::is_same_v<C, KimiK2Config>;
+        if constexpr (!language_only) {
+            return MemoryError::engine_not_modelled;
+        } else {
+            if (!uses_mla(c)) return MemoryError::engine_not_modelled;
+        }
+        if (d.dp_attention && d.tp % d.dp != 0) return MemoryError::dp_attention_does_not_divide;
+        if (d.dp_lm_head && !d.dp_attention) return MemoryError::engine_option_invalid;
+    } else if (d.dp_attention || d.dense_tp1 || d.dp_lm_head) {
+        return MemoryError::engine_option_invalid; // SGLang's switches
+    }
     if constexpr (std::is_same_v<C, DeepseekOCR2Config> || std::is_same_v<C, KimiVLConfig>) {
         if (d.tp > 1) return MemoryError::vision_tp_not_modelled; // vLLM's split of their encoders is not checked
     }
     const char* const what = "weights per GPU";
-    w.gpus = checked_mul(checked_mul(d.tp, d.pp, what), d.dp, what);
+    w.gpus = checked_mul(checked_mul(d.tp, d.pp, what), sglang && d.dp_attention ? 1 : d.dp, what);
     w.layers = pipeline_stage_layers(c, d, stage);
     const std::uint64_t routed = value_or_zero(c.n_routed_experts);
     if (d.expert_parallel && routed != 0) {
         const std::uint64_t physical = checked_add(routed, d.redundant_experts, what);
-        const std::uint64_t ep = checked_mul(d.tp, d.dp, what); // vLLM: EP size = TP x DP
+        // vLLM: EP size = TP x DP; SGLang: --ep-size tp.
+        const std::uint64_t ep = sglang ? d.tp : checked_mul(d.tp, d.dp, what);
         if (physical % ep != 0) return MemoryError::ep_does_not_divide;
         w.experts_per_gpu = physical / ep;
     } else if (d.tp != 1) {

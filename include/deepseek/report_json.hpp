@@ -255,8 +255,9 @@ template <class D, std::enable_if_t<std::is_same_v<D, Document>, int> = 0>
     return out;
 }
 
-/// A vLLM deployment of `c` as JSON (the tool's `deployment` object): engine, tp, pp, dp, ep,
-/// dp_attention (false: vLLM's attention is tensor-parallel), redundant_experts, mtp, gpus,
+/// A vLLM or SGLang deployment of `c` as JSON (the tool's `deployment` object): engine, tp, pp,
+/// dp, ep, dp_attention, dense_tp1 and dp_lm_head (SGLang's switches; false under vLLM),
+/// redundant_experts, mtp, gpus,
 /// kv_format, gpu_memory, memory_fraction, reserve, usable, fits, shortfall (the largest of a
 /// stage), weights_bytes_per_gpu (the largest stage's), experts_per_gpu, kv_block, kv_blocks and
 /// kv_capacity_tokens (the fewest of any stage, which vLLM gives every GPU), context,
@@ -265,9 +266,9 @@ template <class D, std::enable_if_t<std::is_same_v<D, Document>, int> = 0>
 /// weights_by_component (bytes by Part, scales with their weights, and `mtp`), fits, shortfall,
 /// kv_bytes_per_token, kv_blocks, kv_capacity_tokens. Precondition: plan_deployment(c, d, f, b)
 /// gave `plan` (so plan_gpu succeeds for every stage).
-template <class C, int N = 0>
+template <class C, class Format, int N = 0, std::enable_if_t<detail::is_kv_format_v<Format>, int> = 0>
 [[nodiscard]] detail::json_t<N> deployment_plan_to_json(const C& c, const DeploymentPlan& plan, const Deployment& d,
-                                                        VllmKvFormat f, const GpuBudget& b) {
+                                                        Format f, const GpuBudget& b) {
     using Json = detail::json_t<N>;
     Json stages = Json::array();
     for (std::uint64_t s = 0; s < d.pp; ++s) {
@@ -287,12 +288,19 @@ template <class C, int N = 0>
                               {"kv_blocks", p.kv_blocks},
                               {"kv_capacity_tokens", p.kv_tokens}});
     }
-    return Json{{"engine", "vllm"},
+    std::string launch;
+    if constexpr (std::is_same_v<Format, VllmKvFormat>)
+        launch = vllm_launch_command(d, b, f, plan.context);
+    else
+        launch = sglang_launch_command(d, b, f, plan.context);
+    return Json{{"engine", std::string(to_string(d.engine))},
                 {"tp", d.tp},
                 {"pp", d.pp},
                 {"dp", d.dp},
                 {"ep", d.expert_parallel},
-                {"dp_attention", false},
+                {"dp_attention", d.dp_attention},
+                {"dense_tp1", d.dense_tp1},
+                {"dp_lm_head", d.dp_lm_head},
                 {"redundant_experts", d.redundant_experts},
                 {"mtp", d.mtp},
                 {"gpus", plan.gpus},
@@ -312,7 +320,7 @@ template <class C, int N = 0>
                 {"max_concurrency", plan.max_requests},
                 {"total_requests", plan.total_requests},
                 {"stages", std::move(stages)},
-                {"launch", vllm_launch_command(d, b, f, plan.context)}};
+                {"launch", std::move(launch)}};
 }
 
 /// kv_cache_by_engine's rows as JSON, for one sequence of `tokens` tokens: an array of

@@ -1,0 +1,197 @@
+// SGLang deployments. Each expected value is worked out here from DeepSeek-V3's tensors written
+// out by hand (v3_tensors.hpp) and SGLang's rules as its code states them (sglang b26729f2,
+// models/deepseek_v2.py, layers/dp_attention.py, layers/vocab_parallel_embedding.py,
+// server_args.py, mem_cache/memory_pool.py; docs/deployment.md gives the lines).
+#include <deepseek/deployment.hpp>
+#include <deepseek/presets.hpp>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "catch.hpp"
+#include "v3_tensors.hpp"
+
+using namespace deepseek;
+using namespace v3_tensors;
+namespace P = deepseek::presets;
+
+namespace {
+
+Deployment sglang(std::uint64_t tp, std::uint64_t dp = 1, bool dp_attention = false) {
+    Deployment d{};
+    d.engine = Engine::sglang;
+    d.tp = tp;
+    d.dp = dp;
+    d.dp_attention = dp_attention;
+    return d;
+}
+
+std::uint64_t weights(const Deployment& d) { return weights_per_gpu(P::deepseek_v3, d).value().total(); }
+
+constexpr std::uint64_t h200 = std::uint64_t{143'771} << 20; // nvidia-smi's memory.total, MiB
+
+} // namespace
+
+TEST_CASE("SGLang tensor parallelism: V3 on 8 GPUs holds what vLLM's does", "[sglang]") {
+    // q_b/kv_b/o, the dense and shared MLPs, the embedding and head split 8 ways (the shared
+    // expert fused into the MoE on Hopper is split by the MoE's tp, 8, the same bytes), the
+    // routed experts split 8 ways by width, the rest replicated.
+    CHECK(weights(sglang(8)) == tp_only(8));
+    CHECK(weights(sglang(8)) == 85'140'130'848);
+    // --dp 2 without DP attention: two replicas of the 8 GPUs.
+    const GpuWeights two = weights_per_gpu(P::deepseek_v3, sglang(8, 2)).value();
+    CHECK(two.total() == tp_only(8));
+    CHECK(two.gpus == 16);
+}
+
+TEST_CASE("SGLang DP attention: the attention and embedding split over tp / dp, the rest over tp", "[sglang]") {
+    // --tp 8 --dp 8 --enable-dp-attention: attention groups of one GPU, so every GPU holds the
+    // whole q_b/kv_b/o projections and the whole embedding; the head, dense MLP, shared and routed
+    // experts stay split 8 ways. 8 GPUs in all.
+    constexpr std::uint64_t dp8 =
+        replicated + 61 * attn_split + embedding + (3 * dense_mlp + 58 * expert + head + 256 * routed_layer_expert) / 8;
+    const GpuWeights w = weights_per_gpu(P::deepseek_v3, sglang(8, 8, true)).value();
+    CHECK(w.total() == dp8);
+    CHECK(w.gpus == 8);
+    CHECK(w.of(Part::embedding) == embedding);
+    CHECK(w.of(Part::lm_head) == head / 8);
+    // --tp 8 --dp 2: groups of 4 GPUs.
+    CHECK(weights(sglang(8, 2, true)) == replicated + (61 * attn_split + embedding) / 4 +
+                                             (3 * dense_mlp + 58 * expert + head + 256 * routed_layer_expert) / 8);
+    // --moe-dense-tp-size 1: the 3 dense MLP layers whole on every GPU.
+    Deployment dense = sglang(8, 8, true);
+    dense.dense_tp1 = true;
+    CHECK(weights(dense) == dp8 + 3 * dense_mlp - 3 * dense_mlp / 8);
+    // --enable-dp-lm-head: the head split as the embedding, over the attention group (1 GPU).
+    Deployment lm_head = sglang(8, 8, true);
+    lm_head.dp_lm_head = true;
+    CHECK(weights(lm_head) == dp8 + head - head / 8);
+}
+
+TEST_CASE("SGLang expert parallelism: --ep-size tp, with redundant experts", "[sglang]") {
+    // 256 experts over 8 GPUs, 32 whole experts per MoE layer on each: the bytes of an 8-way split.
+    Deployment ep = sglang(8);
+    ep.expert_parallel = true;
+    const GpuWeights w = weights_per_gpu(P::deepseek_v3, ep).value();
+    CHECK(w.experts_per_gpu == 32);
+    CHECK(w.total() == tp_only(8));
+    // --ep-num-redundant-experts 8: (256 + 8) / 8 = 33 per GPU, one more expert per MoE layer.
+    ep.redundant_experts = 8;
+    CHECK(weights_per_gpu(P::deepseek_v3, ep).value().experts_per_gpu == 33);
+    CHECK(weights(ep) == tp_only(8) + routed_layer_expert);
+    ep.redundant_experts = 4; // 260 over 8 GPUs
+    CHECK(weights_per_gpu(P::deepseek_v3, ep).error() == MemoryError::ep_does_not_divide);
+}
+
+TEST_CASE("SGLang's MTP draft: one more MoE layer, sharing the target's embedding and head", "[sglang]") {
+    // deepseek_nextn.py: the draft's decoder layer split as a target MoE layer, eh_proj a plain
+    // Linear on every GPU (bf16 [H, 2H]), its norms whole; its embed_tokens and shared_head.head
+    // skipped at load for the target's.
+    Deployment d = sglang(8);
+    d.mtp = true;
+    constexpr std::uint64_t moe_layer =
+        attn_replicated + layer_norms + router + (attn_split + expert) / 8 + 256 * expert / 8;
+    constexpr std::uint64_t extras = H * 2 * H * 2 + 3 * H * 2; // eh_proj; enorm, hnorm, shared_head.norm
+    const GpuWeights w = weights_per_gpu(P::deepseek_v3, d).value();
+    CHECK(w.mtp == moe_layer + extras);
+    CHECK(w.total() == tp_only(8) + moe_layer + extras);
+}
+
+TEST_CASE("SGLang's pipeline stages: the remainder on the last stages", "[sglang][pp]") {
+    // sglang's get_pp_indices: L / pp each, the last L % pp stages one more. V3's 61 layers: pp 2
+    // 30 + 31, pp 4 15, 15, 15, 16 (vLLM: 31 + 30 and 15, 15, 16, 15).
+    const auto stages = [](std::uint64_t pp) {
+        Deployment d = sglang(8);
+        d.pp = pp;
+        std::vector<std::uint64_t> out;
+        std::uint64_t next = 0;
+        for (std::uint64_t s = 0; s < pp; ++s) {
+            const LayerRange r = pipeline_stage_layers(P::deepseek_v3, d, s);
+            CHECK(r.first == next);
+            next = r.first + r.count;
+            out.push_back(r.count);
+        }
+        CHECK(next == 61);
+        return out;
+    };
+    using V = std::vector<std::uint64_t>;
+    CHECK(stages(2) == V{30, 31});
+    CHECK(stages(4) == V{15, 15, 15, 16});
+    CHECK(stages(8) == V{7, 7, 7, 8, 8, 8, 8, 8});
+}
+
+TEST_CASE("SGLang's default mem_fraction_static, by its server_args.py", "[sglang]") {
+    // (GPU MiB - reserve) / GPU MiB, rounded to 3 decimals. H200 (143,771 MiB), tp 8: 512 + 8,192
+    // x 1.5 + 8 / 8 x 1,024 + (512 x 2 + 1,536) = 16,384 MiB -> 0.886. With DP attention over 8:
+    // the decode graph adds 512 x 8 x 3 + 512 x 8 x 1.5 = 18,432 -> 34,816 MiB -> 0.758. H100
+    // (81,559 MiB), tp 8: 16,384 -> 0.799. A 16 GiB GPU at tp 1: 512 + 2,048 x 1.5 + 128 + 8 x 2 +
+    // 1,536 = 5,264 MiB -> 11,120 / 16,384 = 0.6787 -> 0.679.
+    CHECK(sglang_mem_fraction_static(h200, sglang(8)) == 0.886);
+    CHECK(sglang_mem_fraction_static(h200, sglang(8, 8, true)) == 0.758);
+    CHECK(sglang_mem_fraction_static(std::uint64_t{81'559} << 20, sglang(8)) == 0.799);
+    CHECK(sglang_mem_fraction_static(std::uint64_t{16'384} << 20, sglang(1)) == 0.679);
+    // At least 10 GiB kept on a GPU above 60 GiB: 64 GiB at tp 1 reserves 512 + 12,288 + 128 +
+    // 512 + 1,536 = 14,976 MiB anyway; a 1 MiB GPU keeps nothing.
+    CHECK(sglang_mem_fraction_static(std::uint64_t{65'536} << 20, sglang(1)) == 0.771);
+    CHECK(sglang_mem_fraction_static(std::uint64_t{1} << 20, sglang(1)) == 0.0);
+}
+
+TEST_CASE("SGLang's KV pool beside the weights: tokens, pages and requests", "[sglang]") {
+    // SGLang: rest = the fraction of the GPU - weights - (here) the reserve; tokens = rest /
+    // cell_size, cell_size = 576 B x 61 layers (FP8), in pages of 1; requests = tokens / context.
+    GpuBudget b{};
+    b.gpu_memory = h200;
+    b.memory_fraction = 0.886;
+    b.reserve = std::uint64_t{1} << 30;
+    b.context = 131'072;
+    const auto usable = static_cast<std::uint64_t>(static_cast<double>(h200) * 0.886);
+    const std::uint64_t tokens = (usable - tp_only(8) - b.reserve) / (576 * 61);
+    const DeploymentPlan p = plan_deployment(P::deepseek_v3, sglang(8), EngineKvFormat::sglang_fp8, b).value();
+    CHECK(p.kv_tokens == tokens);
+    CHECK(p.entry.block == 1);
+    CHECK(p.max_requests == tokens / 131'072);
+    CHECK(p.total_requests == tokens / 131'072);
+    // DP attention over 8: each GPU's pool is its own attention group's, 8 groups.
+    b.memory_fraction = 0.758;
+    const Deployment dp8 = sglang(8, 8, true);
+    const auto usable8 = static_cast<std::uint64_t>(static_cast<double>(h200) * 0.758);
+    const std::uint64_t tokens8 = (usable8 - weights(dp8) - b.reserve) / (576 * 61);
+    const DeploymentPlan q = plan_deployment(P::deepseek_v3, dp8, EngineKvFormat::sglang_fp8, b).value();
+    CHECK(q.kv_tokens == tokens8);
+    CHECK(q.total_requests == tokens8 / 131'072 * 8);
+    // V3.2's DSA pool: 656 B of latent and 132 B of indexer key per token per layer, in pages of 64.
+    const DeploymentPlan v32 = plan_deployment(P::deepseek_v32, sglang(8), EngineKvFormat::sglang_fp8, b).value();
+    const std::uint64_t w32 = weights_per_gpu(P::deepseek_v32, sglang(8)).value().total();
+    CHECK(v32.entry.block == 64);
+    CHECK(v32.kv_tokens == (usable8 - w32 - b.reserve) / ((656 + 132) * 61) / 64 * 64);
+    // The launch line.
+    CHECK(sglang_launch_command(dp8, b, EngineKvFormat::sglang_fp8, 131'072) ==
+          "python -m sglang.launch_server --model-path MODEL --tp-size 8 --dp-size 8 --enable-dp-attention "
+          "--mem-fraction-static 0.758 --context-length 131072 --kv-cache-dtype fp8_e4m3");
+}
+
+TEST_CASE("SGLang layouts refused, each with its reason", "[sglang]") {
+    CHECK(weights_per_gpu(P::deepseek_v3, sglang(8, 3, true)).error() == MemoryError::dp_attention_does_not_divide);
+    Deployment dp_head = sglang(8);
+    dp_head.dp_lm_head = true; // needs DP attention
+    CHECK(weights_per_gpu(P::deepseek_v3, dp_head).error() == MemoryError::engine_option_invalid);
+    Deployment vllm_with_sglang_switch{};
+    vllm_with_sglang_switch.dense_tp1 = true;
+    CHECK(weights_per_gpu(P::deepseek_v3, vllm_with_sglang_switch).error() == MemoryError::engine_option_invalid);
+    // Models whose SGLang layout is not modelled: without MLA, with a vision encoder, DeepSeek-V4.
+    CHECK(weights_per_gpu(P::deepseek_ocr, sglang(1)).error() == MemoryError::engine_not_modelled);
+    CHECK(weights_per_gpu(P::kimi_vl_a3b, sglang(1)).error() == MemoryError::engine_not_modelled);
+    CHECK(weights_per_gpu(P::deepseek_v4_flash, sglang(8)).error() == MemoryError::engine_not_modelled);
+    CHECK(weights_per_gpu(P::kimi_k2, sglang(8)).has_value());
+    CHECK(error_kind_of(MemoryError::engine_not_modelled) == ErrorKind::not_modelled);
+    // A cache format of the other engine.
+    GpuBudget b{};
+    b.gpu_memory = h200;
+    CHECK(plan_deployment(P::deepseek_v3, sglang(8), VllmKvFormat::flashmla, b).error() ==
+          MemoryError::format_not_for_engine);
+    CHECK(plan_deployment(P::deepseek_v3, Deployment{}, EngineKvFormat::sglang, b).error() ==
+          MemoryError::format_not_for_engine);
+    CHECK(plan_gpu(P::deepseek_v3, sglang(8), EngineKvFormat::trtllm, b).error() == MemoryError::format_not_for_engine);
+    CHECK(error_message(MemoryError::dp_attention_does_not_divide).find("dp to divide tp") != std::string::npos);
+}
