@@ -22,6 +22,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstddef>
 #include <cstdint>
 #include <cstdio>
 #include <filesystem>
@@ -34,6 +35,7 @@
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <variant>
 #include <vector>
 
 namespace {
@@ -1263,6 +1265,8 @@ struct PlanOptions {
     std::uint64_t gpus_per_node = 8;
     std::optional<deepseek::Dtype> kv_dtype;
     deepseek::GpuBudget budget;
+    bool gpu_util_given = false, reserve_given = false; ///< else each engine's defaults
+    std::vector<deepseek::Engine> engines{deepseek::Engine::vllm, deepseek::Engine::sglang};
     bool json = false;
     std::optional<std::string> svg; ///< --svg FILE: requests against context for the best layouts
 };
@@ -1283,11 +1287,13 @@ PlanOptions parse_plan_arguments(int argc, char** argv) {
             o.gpus_per_node = parse_count(arg, value());
         else if (arg == "--gpu-memory")
             o.budget.gpu_memory = parse_size(value());
-        else if (arg == "--gpu-util")
+        else if (arg == "--gpu-util") {
             o.budget.memory_fraction = parse_fraction(arg, value());
-        else if (arg == "--reserve")
+            o.gpu_util_given = true;
+        } else if (arg == "--reserve") {
             o.budget.reserve = parse_size(value());
-        else if (arg == "--context")
+            o.reserve_given = true;
+        } else if (arg == "--context")
             o.budget.context = parse_count(arg, value());
         else if (arg == "--kv-dtype")
             o.kv_dtype = parse_enum<deepseek::Dtype>(arg, value());
@@ -1296,7 +1302,15 @@ PlanOptions parse_plan_arguments(int argc, char** argv) {
         else if (arg == "--preset")
             o.preset = value();
         else if (arg == "--engine") {
-            if (value() != "vllm") throw usage_error("plan: --engine: only vllm is modelled");
+            const std::string engine = value();
+            if (engine == "vllm")
+                o.engines = {deepseek::Engine::vllm};
+            else if (engine == "sglang")
+                o.engines = {deepseek::Engine::sglang};
+            else if (engine != "all")
+                throw usage_error("plan: --engine: vllm, sglang or all (the others' deployments are not modelled), "
+                                  "found '" +
+                                  engine + "'");
         } else if (arg.size() > 1 && arg[0] == '-')
             throw usage_error("plan: unknown option '" + arg + "' (see --help)");
         else if (o.path)
@@ -1312,14 +1326,21 @@ PlanOptions parse_plan_arguments(int argc, char** argv) {
 }
 
 std::string layout_name(const deepseek::Deployment& d) {
-    return "tp " + std::to_string(d.tp) + " pp " + std::to_string(d.pp) + " dp " + std::to_string(d.dp) +
-           (d.expert_parallel ? " ep" : "");
+    return std::string(deepseek::to_string(d.engine)) + " tp " + std::to_string(d.tp) + " pp " + std::to_string(d.pp) +
+           " dp " + std::to_string(d.dp) + (d.dp_attention ? " dpa" : "") + (d.expert_parallel ? " ep" : "");
 }
+
+/// A layout of `plan` with what it was planned with: the engine's cache format and budget.
+struct PlannedLayout {
+    deepseek::Deployment d;
+    std::variant<deepseek::VllmKvFormat, deepseek::EngineKvFormat> format;
+    deepseek::GpuBudget budget;
+    deepseek::DeploymentPlan plan;
+};
 
 /// The requests each layout of `layouts` holds at once (all its GPUs) against the context, from
 /// 4,096 tokens to the model's maximum by doubling (and the maximum itself), one line each.
-template <class C> std::string plan_svg(const C& c, const std::vector<deepseek::Deployment>& layouts,
-                                        deepseek::VllmKvFormat f, deepseek::GpuBudget b) {
+template <class C> std::string plan_svg(const C& c, const std::vector<PlannedLayout>& layouts) {
     std::vector<std::uint64_t> contexts;
     for (std::uint64_t n = 4096; n < c.max_position_embeddings; n *= 2) contexts.push_back(n);
     contexts.push_back(c.max_position_embeddings);
@@ -1327,8 +1348,10 @@ template <class C> std::string plan_svg(const C& c, const std::vector<deepseek::
     std::uint64_t most = 1;
     for (std::size_t l = 0; l < layouts.size(); ++l) {
         for (const std::uint64_t n : contexts) {
+            deepseek::GpuBudget b = layouts[l].budget;
             b.context = n;
-            const auto planned = deepseek::plan_deployment(c, layouts[l], f, b);
+            const auto planned =
+                std::visit([&](auto f) { return deepseek::plan_deployment(c, layouts[l].d, f, b); }, layouts[l].format);
             requests[l].push_back(planned && planned->fits ? planned->total_requests : 0);
             if (requests[l].back() > most) most = requests[l].back();
         }
@@ -1367,12 +1390,12 @@ template <class C> std::string plan_svg(const C& c, const std::vector<deepseek::
                 colours[l % 5] + "\"/>\n";
         std::snprintf(buffer, sizeof buffer, "<text x=\"%d\" y=\"%zu\" fill=\"%s\">", left + width + 12,
                       top + 14 + 18 * l, colours[l % 5]);
-        body += buffer + xml_escaped(layout_name(layouts[l])) + ": " + grouped(requests[l].front()) + " at " +
+        body += buffer + xml_escaped(layout_name(layouts[l].d)) + ": " + grouped(requests[l].front()) + " at " +
                 grouped(contexts.front()) + "</text>\n";
     }
     const std::string title = "requests held at once against tokens per request, " +
-                              std::to_string(layouts.empty() ? 0 : layouts[0].tp * layouts[0].pp * layouts[0].dp) +
-                              " GPUs of " + grouped(b.gpu_memory) + " B, vLLM";
+                              std::to_string(layouts.empty() ? 0 : layouts[0].plan.gpus) + " GPUs of " +
+                              grouped(layouts.empty() ? 0 : layouts[0].budget.gpu_memory) + " B";
     return svg_document(left + width + 260, top + height + 50, title, body);
 }
 
@@ -1387,78 +1410,93 @@ int run_plan(int argc, char** argv) {
         o.path ? deepseek::load_document(*o.path) : deepseek::Document{*deepseek::presets::find(preset)};
     return std::visit(
         [&](const auto& c) {
-            struct Planned {
-                deepseek::Deployment d;
-                deepseek::DeploymentPlan plan;
-            };
-            std::vector<Planned> plans;
+            std::vector<PlannedLayout> plans;
             std::vector<std::pair<std::string, std::string>> refused;
-            const deepseek::VllmKvFormat f = deepseek::default_vllm_kv_format(c, o.kv_dtype);
-            for (std::uint64_t tp = 1; tp <= o.gpus; ++tp) {
-                if (o.gpus % tp != 0) continue;
-                for (std::uint64_t pp = 1; pp <= o.gpus / tp; ++pp) {
-                    if ((o.gpus / tp) % pp != 0) continue;
-                    for (const bool ep : {false, true}) {
-                        deepseek::Deployment d{};
-                        d.tp = tp, d.pp = pp, d.dp = o.gpus / tp / pp, d.expert_parallel = ep;
-                        if (ep && (!c.n_routed_experts || tp * d.dp == 1)) continue; // EP over one GPU: no EP
-                        if (tp > o.gpus_per_node) {
-                            refused.emplace_back(layout_name(d), "tensor parallelism across nodes (tp above " +
-                                                                     std::to_string(o.gpus_per_node) + ")");
-                            continue;
-                        }
-                        const auto planned = deepseek::plan_deployment(c, d, f, o.budget);
-                        if (!planned)
-                            refused.emplace_back(layout_name(d), std::string(deepseek::error_message(planned.error())));
-                        else if (!planned->fits)
-                            refused.emplace_back(layout_name(d), "does not fit: " + grouped(planned->shortfall) +
-                                                                     " bytes short on a GPU");
-                        else
-                            plans.push_back({d, *planned});
+            for (const deepseek::Engine engine : o.engines) {
+                deepseek::for_each_layout(o.gpus, engine, [&](const deepseek::Deployment& d) {
+                    if (d.expert_parallel && !c.n_routed_experts) return; // no experts to spread
+                    const bool sglang = engine == deepseek::Engine::sglang;
+                    // vLLM's docs keep tensor parallelism within a node; SGLang runs it across
+                    // nodes (--nnodes) for DeepSeek.
+                    if (!sglang && d.tp > o.gpus_per_node) {
+                        refused.emplace_back(layout_name(d), "tensor parallelism across nodes (tp above " +
+                                                                 std::to_string(o.gpus_per_node) + ")");
+                        return;
                     }
-                }
+                    deepseek::GpuBudget b = o.budget;
+                    if (sglang && !o.gpu_util_given)
+                        b.memory_fraction = deepseek::sglang_mem_fraction_static(b.gpu_memory, d);
+                    if (sglang && !o.reserve_given) b.reserve = std::uint64_t{1} << 30;
+                    const bool fp8 = o.kv_dtype && *o.kv_dtype == deepseek::Dtype::fp8;
+                    const std::variant<deepseek::VllmKvFormat, deepseek::EngineKvFormat> format =
+                        sglang ? decltype(format){fp8 ? deepseek::EngineKvFormat::sglang_fp8
+                                                      : deepseek::EngineKvFormat::sglang}
+                               : decltype(format){deepseek::default_vllm_kv_format(c, o.kv_dtype)};
+                    const auto planned =
+                        std::visit([&](auto f) { return deepseek::plan_deployment(c, d, f, b); }, format);
+                    if (!planned)
+                        refused.emplace_back(layout_name(d), std::string(deepseek::error_message(planned.error())));
+                    else if (!planned->fits)
+                        refused.emplace_back(layout_name(d),
+                                             "does not fit: " + grouped(planned->shortfall) + " bytes short on a GPU");
+                    else
+                        plans.push_back({d, format, b, *planned});
+                });
             }
-            std::stable_sort(plans.begin(), plans.end(), [](const Planned& a, const Planned& b) {
+            std::stable_sort(plans.begin(), plans.end(), [](const PlannedLayout& a, const PlannedLayout& b) {
                 if (a.plan.total_requests != b.plan.total_requests)
                     return a.plan.total_requests > b.plan.total_requests;
                 if (a.d.pp != b.d.pp) return a.d.pp < b.d.pp;
                 return a.d.tp < b.d.tp;
             });
+            const auto format_name = [](const PlannedLayout& p) {
+                return std::visit([](auto f) { return std::string(deepseek::to_string(f)); }, p.format);
+            };
+            const auto launch = [](const PlannedLayout& p) {
+                return std::visit([&](auto f) { return launch_command(p.d, p.budget, f, p.plan.context); }, p.format);
+            };
             std::ostringstream os;
             if (o.json) {
                 json out{{"plans", json::array()}, {"refused", json::array()}};
-                for (const Planned& p : plans)
-                    out["plans"].push_back(deepseek::deployment_plan_to_json(c, p.plan, p.d, f, o.budget));
+                for (const PlannedLayout& p : plans) {
+                    out["plans"].push_back(std::visit(
+                        [&](auto f) { return deepseek::deployment_plan_to_json(c, p.plan, p.d, f, p.budget); },
+                        p.format));
+                }
                 for (const auto& [layout, reason] : refused)
                     out["refused"].push_back({{"layout", layout}, {"reason", reason}});
                 os << out.dump(2) << "\n";
             } else {
-                os << "plan: " << o.gpus << " GPUs of " << bytes_and_human(o.budget.gpu_memory) << ", vLLM, "
-                   << deepseek::to_string(f) << " cache, " << (o.path ? *o.path : "preset " + preset) << "\n";
-                os << "  rank  layout                weights per GPU      KV tokens    requests at once\n";
+                os << "plan: " << o.gpus << " GPUs of " << bytes_and_human(o.budget.gpu_memory) << ", "
+                   << (o.engines.size() == 2                    ? std::string("vLLM and SGLang")
+                       : o.engines[0] == deepseek::Engine::vllm ? "vLLM"
+                                                                : "SGLang")
+                   << ", " << (o.path ? *o.path : "preset " + preset) << "\n";
+                os << "  rank  layout                        cache        weights per GPU      KV tokens    "
+                      "requests at once\n";
                 for (std::size_t i = 0; i < plans.size(); ++i) {
                     std::string layout = layout_name(plans[i].d), weights = human_bytes(plans[i].plan.weights_per_gpu);
-                    layout.resize(22, ' ');
+                    std::string cache = format_name(plans[i]);
+                    layout.resize(30, ' ');
+                    cache.resize(13, ' ');
                     weights.resize(21, ' ');
                     std::string rank = std::to_string(i + 1);
                     rank.resize(6, ' ');
                     std::string tokens = grouped(plans[i].plan.kv_tokens);
                     tokens.resize(13, ' ');
-                    os << "  " << rank << layout << weights << tokens << grouped(plans[i].plan.total_requests) << " of "
-                       << grouped(plans[i].plan.context) << " tokens\n";
+                    os << "  " << rank << layout << cache << weights << tokens << grouped(plans[i].plan.total_requests)
+                       << " of " << grouped(plans[i].plan.context) << " tokens\n";
                 }
                 if (plans.empty()) os << "  (no layout fits)\n";
                 os << "refused " << refused.size() << " layouts, e.g.:\n";
                 for (std::size_t i = 0; i < refused.size() && i < 10; ++i)
                     os << "  " << refused[i].first << ": " << refused[i].second << "\n";
-                if (!plans.empty())
-                    os << "best: " << deepseek::vllm_launch_command(plans[0].d, o.budget, f, plans[0].plan.context)
-                       << "\n";
+                if (!plans.empty()) os << "best: " << launch(plans[0]) << "\n";
             }
             if (o.svg) {
-                std::vector<deepseek::Deployment> best;
-                for (std::size_t i = 0; i < plans.size() && i < 5; ++i) best.push_back(plans[i].d);
-                write_svg(*o.svg, plan_svg(c, best, f, o.budget));
+                const std::vector<PlannedLayout> best(
+                    plans.begin(), plans.begin() + static_cast<std::ptrdiff_t>(std::min<std::size_t>(5, plans.size())));
+                write_svg(*o.svg, plan_svg(c, best));
                 if (!o.json) os << "wrote " << *o.svg << "\n";
             }
             std::cout << os.str();

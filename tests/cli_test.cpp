@@ -1317,7 +1317,8 @@ TEST_CASE("verify: a clean checkpoint folder exits 0, each fault exits 1 naming 
 }
 
 TEST_CASE("plan: every vLLM layout of 16 GPUs for DeepSeek-V3, ranked, with the refused ones and why", "[cli][plan]") {
-    const Run r = run_cli("plan --preset deepseek-v3 --gpus 16 --gpu-memory 141GB --context 131072 --json");
+    const Run r =
+        run_cli("plan --preset deepseek-v3 --engine vllm --gpus 16 --gpu-memory 141GB --context 131072 --json");
     REQUIRE(r.code == 0);
     const json j = json::parse(r.out);
     // 16 GPUs: (tp, pp) with tp | 16 and pp | 16 / tp: 5 + 4 + 3 + 2 + 1 = 15, each with and
@@ -1342,17 +1343,48 @@ TEST_CASE("plan: every vLLM layout of 16 GPUs for DeepSeek-V3, ranked, with the 
     // TP 16 spans two nodes of 8: refused with its reason.
     bool tp16 = false;
     for (const json& x : j.at("refused")) {
-        if (x.at("layout") == "tp 16 pp 1 dp 1") {
+        if (x.at("layout") == "vllm tp 16 pp 1 dp 1") {
             tp16 = true;
             CHECK(x.at("reason") == "tensor parallelism across nodes (tp above 8)");
         }
     }
     CHECK(tp16);
-    const Run table = run_cli("plan --preset deepseek-v3 --gpus 16 --gpu-memory 141GB --context 131072");
-    CHECK(table.out.find("plan: 16 GPUs of 141,000,000,000 B (131.32 GiB), vLLM, flashmla cache") != std::string::npos);
+    const Run table = run_cli("plan --preset deepseek-v3 --engine vllm --gpus 16 --gpu-memory 141GB --context 131072");
+    CHECK(table.out.find("plan: 16 GPUs of 141,000,000,000 B (131.32 GiB), vLLM, preset deepseek-v3") !=
+          std::string::npos);
     CHECK(table.out.find("best: vllm serve MODEL") != std::string::npos);
+    CHECK(run_cli("plan --preset deepseek-v3 --engine trtllm --gpus 8 --gpu-memory 141GB")
+              .err.find("plan: --engine: vllm, sglang or all") != std::string::npos);
     CHECK(run_cli("plan --preset deepseek-v3 --gpu-memory 141GB").err.find("plan needs --gpus N") != std::string::npos);
     CHECK(run_cli("plan --preset deepseek-v3 --gpus 8").code == 2);
+}
+
+TEST_CASE("plan: both engines by default, SGLang's DP attention layouts among them", "[cli][plan][sglang]") {
+    const Run r = run_cli("plan --preset deepseek-v3 --gpus 16 --gpu-memory 143771MiB --context 131072 --json");
+    REQUIRE(r.code == 0);
+    const json j = json::parse(r.out);
+    // SGLang's layouts of 16 GPUs: the 15 (tp, pp) pairs with dp replicas, each with and without
+    // --ep-size tp but for the 5 with tp 1 (25); and DP attention where tp x pp = 16, dp > 1
+    // dividing tp: tp 2 (dp 2), 4 (2, 4), 8 (2, 4, 8), 16 (2, 4, 8, 16), 10 with and without EP
+    // (20). With vLLM's 29: 74.
+    CHECK(j.at("plans").size() + j.at("refused").size() == 74);
+    bool dp_attention = false, tp16 = false;
+    for (const json& p : j.at("plans")) {
+        if (p.at("engine") != "sglang") continue;
+        if (p.at("tp") == 8 && p.at("pp") == 2 && p.at("dp") == 8 && p.at("dp_attention") == true &&
+            p.at("ep") == false) {
+            dp_attention = true;
+            CHECK(p.at("gpus") == 16);
+            CHECK(p.at("launch").get<std::string>().find("--tp-size 8 --pp-size 2 --dp-size 8 --enable-dp-attention") !=
+                  std::string::npos);
+        }
+        if (p.at("tp") == 16 && p.at("dp") == 1) { // SGLang runs tp across nodes (--nnodes 2)
+            tp16 = true;
+            CHECK(p.at("memory_fraction") == 0.879); // its default at tp 16: 17,408 MiB kept
+        }
+    }
+    CHECK(dp_attention);
+    CHECK(tp16);
 }
 
 TEST_CASE("The tool's vLLM deployment: --svg draws each pipeline stage as valid SVG", "[cli][deployment][svg]") {

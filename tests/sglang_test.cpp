@@ -31,6 +31,31 @@ std::uint64_t weights(const Deployment& d) { return weights_per_gpu(P::deepseek_
 
 constexpr std::uint64_t h200 = std::uint64_t{143'771} << 20; // nvidia-smi's memory.total, MiB
 
+constexpr Deployment dp_attention8 = [] {
+    Deployment d{};
+    d.engine = Engine::sglang;
+    d.tp = 8;
+    d.dp = 8;
+    d.dp_attention = true;
+    return d;
+}();
+constexpr GpuBudget h200_budget = [] {
+    GpuBudget b{};
+    b.gpu_memory = h200;
+    b.memory_fraction = sglang_mem_fraction_static(h200, dp_attention8);
+    b.reserve = std::uint64_t{1} << 30;
+    b.context = 131'072;
+    return b;
+}();
+// One SGLang layout planned at compile time, against its weights written out by hand (the DP
+// attention test below): the tokens of SGLang's pool, 576 B per token per layer over 61 layers.
+constexpr std::uint64_t dp8_weights =
+    replicated + 61 * attn_split + embedding + (3 * dense_mlp + 58 * expert + head + 256 * routed_layer_expert) / 8;
+static_assert(
+    plan_deployment(P::deepseek_v3, dp_attention8, EngineKvFormat::sglang_fp8, h200_budget).value().kv_tokens ==
+    (static_cast<std::uint64_t>(static_cast<double>(h200) * 0.758) - dp8_weights - (std::uint64_t{1} << 30)) /
+        (576 * 61));
+
 } // namespace
 
 TEST_CASE("SGLang tensor parallelism: V3 on 8 GPUs holds what vLLM's does", "[sglang]") {
@@ -49,8 +74,7 @@ TEST_CASE("SGLang DP attention: the attention and embedding split over tp / dp, 
     // --tp 8 --dp 8 --enable-dp-attention: attention groups of one GPU, so every GPU holds the
     // whole q_b/kv_b/o projections and the whole embedding; the head, dense MLP, shared and routed
     // experts stay split 8 ways. 8 GPUs in all.
-    constexpr std::uint64_t dp8 =
-        replicated + 61 * attn_split + embedding + (3 * dense_mlp + 58 * expert + head + 256 * routed_layer_expert) / 8;
+    constexpr std::uint64_t dp8 = dp8_weights;
     const GpuWeights w = weights_per_gpu(P::deepseek_v3, sglang(8, 8, true)).value();
     CHECK(w.total() == dp8);
     CHECK(w.gpus == 8);

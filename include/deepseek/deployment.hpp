@@ -220,6 +220,39 @@ template <class C, class Format, std::enable_if_t<detail::is_kv_format_v<Format>
 
 } // namespace DEEPSEEK_CONFIG_ABI_NAMESPACE
 
+/// Calls `visit(d)` for every layout of exactly `gpus` GPUs under `engine` (vLLM or SGLang): each
+/// tp x pp x dp = gpus (dp groups of tp x pp GPUs), with expert parallelism off and, when the
+/// experts would spread over more than one GPU, on; and for SGLang each DP attention split too:
+/// tp x pp = gpus with dp > 1 dividing tp. Whether a layout suits a model is plan_deployment's
+/// answer; `visit` gets them all.
+template <class F> constexpr void for_each_layout(std::uint64_t gpus, Engine engine, F&& visit) {
+    for (std::uint64_t tp = 1; tp <= gpus; ++tp) {
+        if (gpus % tp != 0) continue;
+        for (std::uint64_t pp = 1; pp <= gpus / tp; ++pp) {
+            if ((gpus / tp) % pp != 0) continue;
+            Deployment d{};
+            d.engine = engine;
+            d.tp = tp, d.pp = pp, d.dp = gpus / tp / pp;
+            const std::uint64_t ep_gpus = engine == Engine::sglang ? tp : tp * d.dp;
+            for (const bool ep : {false, true}) {
+                if (ep && ep_gpus == 1) continue; // expert parallelism over one GPU is none
+                d.expert_parallel = ep;
+                visit(static_cast<const Deployment&>(d));
+            }
+            if (engine != Engine::sglang || d.dp != 1) continue;
+            for (std::uint64_t dp = 2; dp <= tp; ++dp) { // DP attention inside the tp GPUs
+                if (tp % dp != 0) continue;
+                Deployment a = d;
+                a.dp = dp, a.dp_attention = true;
+                for (const bool ep : {false, true}) {
+                    a.expert_parallel = ep;
+                    visit(static_cast<const Deployment&>(a));
+                }
+            }
+        }
+    }
+}
+
 /// SGLang's default `--mem-fraction-static` for an MLA model on a GPU of `gpu_memory` bytes
 /// under deployment `d`, by server_args.py's `_handle_gpu_memory_settings` at sglang b26729f2
 /// (2026-08-16), which reads the GPU's total memory in MiB (nvidia-smi's memory.total: an H200

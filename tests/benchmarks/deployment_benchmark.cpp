@@ -1,7 +1,8 @@
 // Planning a deployment is arithmetic over the summed tensor walk, never the 92k-tensor
-// manifest: one vLLM layout of DeepSeek-V3 (plan_gpu), and a sweep of every tp x pp x dp layout
-// of 1 to 256 GPUs (plan_deployment, every pipeline stage), with and without expert parallelism,
-// in two cache formats.
+// manifest: one vLLM layout of DeepSeek-V3 (plan_gpu), and a sweep of every layout of 1 to 256
+// GPUs (for_each_layout) under vLLM and SGLang (plan_deployment, every pipeline stage): tp x pp x
+// dp, with and without expert parallelism, SGLang's DP attention splits, in the engine's default
+// cache format (as `deepseek-config plan` plans them) and, apart, in its FP8 format as well.
 #include <deepseek/deployment.hpp>
 #include <deepseek/presets.hpp>
 
@@ -30,30 +31,37 @@ void v3_one_layout(benchmark::State& state) {
     }
 }
 
-void v3_sweep_256_gpus(benchmark::State& state) {
-    const deepseek::GpuBudget b = h200();
+/// Every layout of 1 to 256 GPUs under both engines, each planned in the engine's default cache
+/// format (`plan` does the same) or, with `formats` 2, in its FP8 format as well.
+void sweep(benchmark::State& state, int formats) {
     std::uint64_t layouts = 0, valid = 0;
     for (auto _ : state) {
         layouts = valid = 0;
         for (std::uint64_t gpus = 1; gpus <= 256; ++gpus) {
-            for (std::uint64_t tp = 1; tp <= gpus; ++tp) {
-                if (gpus % tp != 0) continue;
-                for (std::uint64_t pp = 1; pp <= gpus / tp; ++pp) {
-                    if ((gpus / tp) % pp != 0) continue;
-                    for (const bool ep : {false, true}) {
-                        for (const auto f : {deepseek::VllmKvFormat::flashmla, deepseek::VllmKvFormat::flashmla_fp8}) {
-                            deepseek::Deployment d{};
-                            d.tp = tp;
-                            d.pp = pp;
-                            d.dp = gpus / tp / pp;
-                            d.expert_parallel = ep;
-                            const auto plan = deepseek::plan_deployment(deepseek::presets::deepseek_v3, d, f, b);
-                            ++layouts;
-                            valid += plan.has_value() ? 1U : 0U;
-                            benchmark::DoNotOptimize(plan);
-                        }
+            for (const deepseek::Engine engine : {deepseek::Engine::vllm, deepseek::Engine::sglang}) {
+                deepseek::for_each_layout(gpus, engine, [&](const deepseek::Deployment& d) {
+                    deepseek::GpuBudget b = h200();
+                    const auto count = [&](const auto& plan) {
+                        ++layouts;
+                        valid += plan.has_value() ? 1U : 0U;
+                        benchmark::DoNotOptimize(plan);
+                    };
+                    if (engine == deepseek::Engine::sglang) {
+                        b.memory_fraction = deepseek::sglang_mem_fraction_static(b.gpu_memory, d);
+                        b.reserve = std::uint64_t{1} << 30;
+                        count(deepseek::plan_deployment(deepseek::presets::deepseek_v3, d,
+                                                        deepseek::EngineKvFormat::sglang, b));
+                        if (formats == 2)
+                            count(deepseek::plan_deployment(deepseek::presets::deepseek_v3, d,
+                                                            deepseek::EngineKvFormat::sglang_fp8, b));
+                    } else {
+                        count(deepseek::plan_deployment(deepseek::presets::deepseek_v3, d,
+                                                        deepseek::VllmKvFormat::flashmla, b));
+                        if (formats == 2)
+                            count(deepseek::plan_deployment(deepseek::presets::deepseek_v3, d,
+                                                            deepseek::VllmKvFormat::flashmla_fp8, b));
                     }
-                }
+                });
             }
         }
     }
@@ -61,12 +69,18 @@ void v3_sweep_256_gpus(benchmark::State& state) {
     state.counters["valid"] = static_cast<double>(valid);
 }
 
+void v3_sweep_256_gpus(benchmark::State& state) { sweep(state, 1); }
+void v3_sweep_256_gpus_two_formats(benchmark::State& state) { sweep(state, 2); }
+
 } // namespace
 
 // The fastest repetition (see parse_benchmark.cpp).
 BENCHMARK(v3_one_layout)->ComputeStatistics("min", [](const std::vector<double>& v) {
     return v.empty() ? 0.0 : *std::min_element(v.begin(), v.end());
 });
+BENCHMARK(v3_sweep_256_gpus_two_formats)
+    ->Unit(benchmark::kMillisecond)
+    ->ComputeStatistics("min", [](const std::vector<double>& v) { return *std::min_element(v.begin(), v.end()); });
 BENCHMARK(v3_sweep_256_gpus)->Unit(benchmark::kMillisecond)->ComputeStatistics("min", [](const std::vector<double>& v) {
     return v.empty() ? 0.0 : *std::min_element(v.begin(), v.end());
 });
