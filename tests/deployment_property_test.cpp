@@ -1,0 +1,90 @@
+// Issue 16's acceptance properties, for both engines: summed over a tensor-parallel group the
+// GPUs hold the model once and its replicated tensors once per GPU; and on every GPU of every
+// layout the KV blocks granted fit beside the weights and the reserve, one more would not. The
+// whole models and their replicated tensors are written out by hand (v3_tensors.hpp; V3.2's
+// indexer from ../shared/reference/next-capabilities.md §1.3).
+#include <deepseek/deployment.hpp>
+#include <deepseek/presets.hpp>
+
+#include <cstdint>
+#include <string>
+
+#include "catch.hpp"
+#include "v3_tensors.hpp"
+
+using namespace deepseek;
+using namespace v3_tensors;
+namespace P = deepseek::presets;
+
+namespace {
+// V3 as released without MTP: 673,150,611,808 bytes (the reference's TP 1 figure).
+constexpr std::uint64_t v3_whole = replicated + split_but_experts + 256 * routed_layer_expert;
+static_assert(v3_whole == 673'150'611'808);
+// V3.2: each of the 61 layers adds the indexer (wq_b and wk FP8 with scales, weights_proj bf16,
+// k_norm fp32): 14,422,240 bytes, replicated under tp by both engines.
+constexpr std::uint64_t indexer_layer = 14'422'240;
+constexpr std::uint64_t v32_replicated = replicated + 61 * indexer_layer;
+constexpr std::uint64_t v32_whole = v3_whole + 61 * indexer_layer;
+// DeepSeek-V2-Lite, bf16, 31,412,968,448 bytes as released (its safetensors index): per layer
+// kv_a_proj_with_mqa [576, 2048], kv_a_layernorm [512], the two layer norms [2048]; the router
+// [64, 2048] of the 26 MoE layers; the final norm [2048].
+constexpr std::uint64_t lite_whole = 31'412'968'448;
+constexpr std::uint64_t lite_replicated =
+    27 * (576 * 2048 * 2 + 512 * 2 + 2 * 2048 * 2) + 26 * 64 * 2048 * 2 + 2048 * 2;
+
+template <class C> std::uint64_t weights(const C& c, Engine engine, std::uint64_t tp) {
+    Deployment d{};
+    d.engine = engine;
+    d.tp = tp;
+    return weights_per_gpu(c, d).value().total();
+}
+} // namespace
+
+TEST_CASE("Summed over a TP group, both engines' GPUs hold the model once and the replicated tensors tp times",
+          "[deployment][sglang]") {
+    for (const Engine engine : {Engine::vllm, Engine::sglang}) {
+        INFO(std::string(to_string(engine)));
+        for (const std::uint64_t tp :
+             {std::uint64_t{1}, std::uint64_t{2}, std::uint64_t{4}, std::uint64_t{8}, std::uint64_t{16}}) {
+            INFO("tp " << tp);
+            CHECK(tp * weights(P::deepseek_v3, engine, tp) == v3_whole + (tp - 1) * replicated);
+            CHECK(tp * weights(P::deepseek_v32, engine, tp) == v32_whole + (tp - 1) * v32_replicated);
+            CHECK(tp * weights(P::deepseek_v2_lite, engine, tp) == lite_whole + (tp - 1) * lite_replicated);
+        }
+    }
+}
+
+TEST_CASE("On every GPU of every layout, the KV blocks granted fit and one more would not", "[deployment][sglang]") {
+    // Every layout of 8 and 16 GPUs of both engines, for V2-Lite, DeepSeek-OCR (vLLM), V3 and
+    // V3.2, on 80 GB GPUs: what plan_gpu grants each stage's GPU.
+    GpuBudget b{};
+    b.gpu_memory = 80'000'000'000;
+    b.context = 32'768;
+    std::uint64_t checked = 0;
+    const auto check = [&](const auto& c, const Deployment& d, auto format) {
+        for (std::uint64_t s = 0; s < d.pp; ++s) {
+            const auto p = plan_gpu(c, d, format, b, s);
+            if (!p || !p->fits) continue;
+            const std::uint64_t block_bytes = p->kv_bytes_per_token * p->entry.block;
+            const std::uint64_t held = p->weights.total() + b.reserve;
+            CHECK(p->kv_blocks * block_bytes + held <= p->usable);
+            CHECK((p->kv_blocks + 1) * block_bytes + held > p->usable);
+            CHECK(p->usable == static_cast<std::uint64_t>(static_cast<double>(b.gpu_memory) * b.memory_fraction));
+            ++checked;
+        }
+    };
+    for (const std::uint64_t gpus : {std::uint64_t{8}, std::uint64_t{16}}) {
+        for_each_layout(gpus, Engine::vllm, [&](const Deployment& d) {
+            check(P::deepseek_v2_lite, d, VllmKvFormat::flashmla);
+            check(P::deepseek_ocr, d, VllmKvFormat::flash_attn);
+            check(P::deepseek_v3, d, VllmKvFormat::flashmla_fp8);
+            check(P::deepseek_v32, d, VllmKvFormat::fp8_ds_mla);
+        });
+        for_each_layout(gpus, Engine::sglang, [&](const Deployment& d) {
+            check(P::deepseek_v2_lite, d, EngineKvFormat::sglang);
+            check(P::deepseek_v3, d, EngineKvFormat::sglang_fp8);
+            check(P::deepseek_v32, d, EngineKvFormat::sglang_fp8);
+        });
+    }
+    CHECK(checked > 100); // the layouts that fit: enough to mean something
+}
