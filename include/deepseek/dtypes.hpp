@@ -70,6 +70,7 @@ enum class MemoryError {
     engine_option_invalid,     ///< an option of another engine (SGLang's DP attention switches under vLLM)
     dp_attention_does_not_divide, ///< SGLang's DP attention with a dp that does not divide tp
     format_not_for_engine,        ///< a cache format of another engine than the deployment's
+    v4_tp_not_modelled,           ///< DeepSeek-V4 over tensor-parallel GPUs: vLLM's split of it is not modelled
 };
 
 template <> struct enum_table<Dtype> {
@@ -95,7 +96,7 @@ template <> struct enum_table<KvLayout> {
     }};
 };
 template <> struct enum_table<MemoryError> {
-    static constexpr std::array<EnumEntry<MemoryError>, 20> entries{{
+    static constexpr std::array<EnumEntry<MemoryError>, 21> entries{{
         {MemoryError::none, "none"},
         {MemoryError::tp_zero, "tp_zero"},
         {MemoryError::tp_does_not_divide, "tp_does_not_divide"},
@@ -116,6 +117,7 @@ template <> struct enum_table<MemoryError> {
         {MemoryError::engine_option_invalid, "engine_option_invalid"},
         {MemoryError::dp_attention_does_not_divide, "dp_attention_does_not_divide"},
         {MemoryError::format_not_for_engine, "format_not_for_engine"},
+        {MemoryError::v4_tp_not_modelled, "v4_tp_not_modelled"},
     }};
 };
 
@@ -171,6 +173,9 @@ template <> struct enum_table<MemoryError> {
     case MemoryError::format_not_for_engine:
         return "the KV-cache format is another engine's than the deployment's (vLLM: a VllmKvFormat; SGLang: "
                "sglang, sglang_fp8 or sglang_fp4)";
+    case MemoryError::v4_tp_not_modelled:
+        return "how vLLM splits DeepSeek-V4 over tensor-parallel GPUs (its shared experts, indexer and attention "
+               "sinks) is not modelled; use tp 1 with data and expert parallelism";
     }
     return {};
 }
@@ -184,7 +189,8 @@ template <> struct enum_table<MemoryError> {
     case MemoryError::pp_not_modelled:
     case MemoryError::vision_tp_not_modelled:
     case MemoryError::format_not_modelled:
-    case MemoryError::engine_not_modelled: return ErrorKind::not_modelled;
+    case MemoryError::engine_not_modelled:
+    case MemoryError::v4_tp_not_modelled: return ErrorKind::not_modelled;
     default: return ErrorKind::invalid_query;
     }
 }

@@ -355,6 +355,13 @@ constexpr MemoryError check_deployment(const C& c, const Deployment& d, std::uin
     if constexpr (std::is_same_v<C, DeepseekOCR2Config> || std::is_same_v<C, KimiVLConfig>) {
         if (d.tp > 1) return MemoryError::vision_tp_not_modelled; // vLLM's split of their encoders is not checked
     }
+    if constexpr (std::is_same_v<C, DeepseekV4Config>) {
+        // vLLM splits V4 otherwise than DeepSeek's demo, whose split the walk gives: its shared
+        // experts column/row-split, the indexer replicated, the attention sinks padded per GPU.
+        // Not checked against vLLM's code: refused above tp 1 (data and expert parallelism, which
+        // split nothing but the routed experts, are exact).
+        if (d.tp > 1) return MemoryError::v4_tp_not_modelled;
+    }
     const char* const what = "weights per GPU";
     w.gpus = checked_mul(checked_mul(d.tp, d.pp, what), sglang && d.dp_attention ? 1 : d.dp, what);
     w.layers = pipeline_stage_layers(c, d, stage);
