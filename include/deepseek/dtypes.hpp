@@ -142,7 +142,9 @@ template <> struct enum_table<MemoryError> {
         return "DeepSeek-V4's KV cache is none of the latent, expanded or mha layouts: size it in a V4KvFormat "
                "(demo_bf16, vllm_fp8, sglang_fp8, sglang_fp4_indexer, llamacpp_f16)";
     case MemoryError::ep_does_not_divide:
-        return "the expert-parallel size (tp x dp) does not divide n_routed_experts plus the redundant experts";
+        return "the expert-parallel size (vLLM: tp x dp; SGLang: tp) does not divide n_routed_experts plus the "
+               "redundant "
+               "experts";
     case MemoryError::fp8_block_split:
         return "a tensor-parallel share of an FP8 block-quantised weight is not a whole number of blocks (vLLM refuses "
                "it); use a smaller tp or expert parallelism";
