@@ -59,36 +59,51 @@ template <class C> void exercise_memory(const C& c) {
             c, test_support::budget_query(std::uint64_t{640} << 30, Dtype::fp8, layout, Dtype::fp8, 4, 8));
     }
     (void)make_report(c, ReportOptions{});
-    // vLLM deployments: Results, throwing nothing; each stage's figures add up, and the stages
-    // hold every layer once.
+    // vLLM and SGLang deployments: Results, throwing nothing; each stage's figures add up, and the
+    // stages hold every layer once.
     const auto layout = [](std::uint64_t tp, std::uint64_t pp, std::uint64_t dp, bool ep, std::uint64_t redundant,
                            bool mtp) {
         Deployment d{};
         d.tp = tp, d.pp = pp, d.dp = dp, d.expert_parallel = ep, d.redundant_experts = redundant, d.mtp = mtp;
         return d;
     };
+    // SGLang's: DP attention over 8 with EP, and a pipeline of 3 replicated twice.
+    Deployment dpa = layout(8, 1, 8, true, 0, false);
+    dpa.engine = Engine::sglang;
+    dpa.dp_attention = true;
+    Deployment sglang_pp = layout(4, 3, 2, false, 0, false);
+    sglang_pp.engine = Engine::sglang;
+    // Every engine's cache side by side: Results, throwing nothing.
+    if constexpr (!std::is_same_v<C, DeepseekV4Config>) (void)kv_cache_by_engine(c, 131'072);
+    const auto check_plans = [&](const Deployment& d, auto f) {
+        GpuBudget b{};
+        b.gpu_memory = std::uint64_t{141} * 1000 * 1000 * 1000;
+        const auto plan = plan_deployment(c, d, f, b);
+        if (!plan) return;
+        std::uint64_t layers = 0, largest = 0;
+        for (std::uint64_t s = 0; s < d.pp; ++s) {
+            const auto p = plan_gpu(c, d, f, b, s);
+            if (!p) die("plan_gpu: refused a stage of a deployment plan_deployment planned");
+            layers += p->weights.layers.count;
+            if (p->weights.total() > largest) largest = p->weights.total();
+            if (p->fits && p->kv_blocks > 0 && p->kv_bytes_per_token != 0 &&
+                p->weights.total() + b.reserve + p->kv_blocks * p->entry.block * p->kv_bytes_per_token > p->usable)
+                die("plan_gpu: weights, reserve and KV blocks exceed the usable memory");
+            if (p->fits && p->kv_blocks < plan->kv_blocks) die("plan_deployment: more blocks than a stage has");
+        }
+        if (largest != plan->weights_per_gpu) die("plan_deployment: the largest stage differs from plan_gpu's");
+        if (layers != c.num_hidden_layers) die("plan_deployment: the stages do not hold every layer once");
+    };
+    for (const Deployment& d : {dpa, sglang_pp}) {
+        (void)weights_per_gpu(c, d);
+        for (const EngineKvFormat f : {EngineKvFormat::sglang, EngineKvFormat::sglang_fp8}) check_plans(d, f);
+    }
     for (const Deployment d : {layout(8, 1, 1, false, 0, false), layout(1, 1, 8, true, 32, true),
                                layout(4, 1, 4, true, 0, false), layout(8, 3, 1, false, 0, false)}) {
         (void)weights_per_gpu(c, d);
         for (const VllmKvFormat f :
              {VllmKvFormat::flashmla, VllmKvFormat::fp8_ds_mla, VllmKvFormat::cutlass_mla, VllmKvFormat::flash_attn}) {
-            GpuBudget b{};
-            b.gpu_memory = std::uint64_t{141} * 1000 * 1000 * 1000;
-            const auto plan = plan_deployment(c, d, f, b);
-            if (!plan) continue;
-            std::uint64_t layers = 0, largest = 0;
-            for (std::uint64_t s = 0; s < d.pp; ++s) {
-                const auto p = plan_gpu(c, d, f, b, s);
-                if (!p) die("plan_gpu: refused a stage of a deployment plan_deployment planned");
-                layers += p->weights.layers.count;
-                if (p->weights.total() > largest) largest = p->weights.total();
-                if (p->fits && p->kv_blocks > 0 && p->kv_bytes_per_token != 0 &&
-                    p->weights.total() + b.reserve + p->kv_blocks * p->entry.block * p->kv_bytes_per_token > p->usable)
-                    die("plan_gpu: weights, reserve and KV blocks exceed the usable memory");
-                if (p->fits && p->kv_blocks < plan->kv_blocks) die("plan_deployment: more blocks than a stage has");
-            }
-            if (largest != plan->weights_per_gpu) die("plan_deployment: the largest stage differs from plan_gpu's");
-            if (layers != c.num_hidden_layers) die("plan_deployment: the stages do not hold every layer once");
+            check_plans(d, f);
         }
     }
     if constexpr (std::is_same_v<C, DeepseekV4Config>) {
