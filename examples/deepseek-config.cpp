@@ -173,6 +173,18 @@ struct CliOptions {
     bool gpu_util_given = false, reserve_given = false; ///< else the engine's defaults
 };
 
+/// The budget a deployment is planned with: `given` as the options set it, and where they left
+/// the fraction or the reserve unset, the engine's defaults. vLLM's are GpuBudget's own (0.9, 4
+/// GiB); SGLang's are its mem_fraction_static for the GPU and layout (which keeps its graphs and
+/// activations out) and a 1 GiB reserve.
+deepseek::GpuBudget engine_budget(deepseek::GpuBudget given, const deepseek::Deployment& d, bool fraction_given,
+                                  bool reserve_given) {
+    if (d.engine != deepseek::Engine::sglang) return given;
+    if (!fraction_given) given.memory_fraction = deepseek::sglang_mem_fraction_static(given.gpu_memory, d);
+    if (!reserve_given) given.reserve = std::uint64_t{1} << 30;
+    return given;
+}
+
 std::uint64_t parse_count(std::string_view option, std::string_view text) {
     std::uint64_t value = 0;
     bool any = false;
@@ -445,13 +457,9 @@ CliOptions parse_arguments(int argc, char** argv) {
         o.deployment.tp = o.report.tp;
         o.deployment.mtp = o.report.mtp;
         o.gpu.context = o.report.context.value_or(0);
-        if (sglang) { // SGLang's own defaults: its mem_fraction_static keeps graphs and activations out
-            if (!o.gpu_util_given)
-                o.gpu.memory_fraction = deepseek::sglang_mem_fraction_static(o.gpu.gpu_memory, o.deployment);
-            if (!o.reserve_given) o.gpu.reserve = std::uint64_t{1} << 30;
-            if (!(o.gpu.memory_fraction > 0.0))
-                throw usage_error("--gpu-memory: too small for SGLang's reserve; give --gpu-util");
-        }
+        o.gpu = engine_budget(o.gpu, o.deployment, o.gpu_util_given, o.reserve_given);
+        if (sglang && !(o.gpu.memory_fraction > 0.0))
+            throw usage_error("--gpu-memory: too small for SGLang's reserve; give --gpu-util");
     }
     if (o.images.empty()) {
         const char* needs = o.ocr_mode        ? "--ocr-mode"
@@ -942,16 +950,6 @@ std::string engine_name(const deepseek::Deployment& d) {
     return d.engine == deepseek::Engine::sglang ? "SGLang" : "vLLM";
 }
 
-/// The engine's launch command for a deployment.
-std::string launch_command(const deepseek::Deployment& d, const deepseek::GpuBudget& b, deepseek::VllmKvFormat f,
-                           std::uint64_t context) {
-    return deepseek::vllm_launch_command(d, b, f, context);
-}
-std::string launch_command(const deepseek::Deployment& d, const deepseek::GpuBudget& b, deepseek::EngineKvFormat f,
-                           std::uint64_t context) {
-    return deepseek::sglang_launch_command(d, b, f, context);
-}
-
 /// "tp 8, pp 1, dp 8 with DP attention, expert parallel": the layout in words.
 std::string layout_words(const deepseek::Deployment& d) {
     return "tp " + std::to_string(d.tp) + ", pp " + std::to_string(d.pp) + ", dp " + std::to_string(d.dp) +
@@ -1064,7 +1062,7 @@ void print_deployment_plan(std::ostream& os, const C& c, const deepseek::Deploym
            : d.pp == 1    ? "tp group"
                           : "pipeline")
        << ", " << grouped(plan.total_requests) << " in all\n";
-    os << "  launch            " << launch_command(d, b, f, plan.context) << "\n";
+    os << "  launch            " << deepseek::launch_command(d, b, f, plan.context) << "\n";
 }
 
 template <class C> int run(const C& c, const deepseek::Document& doc, const CliOptions& o, const std::string& source) {
@@ -1423,10 +1421,7 @@ int run_plan(int argc, char** argv) {
                                                                  std::to_string(o.gpus_per_node) + ")");
                         return;
                     }
-                    deepseek::GpuBudget b = o.budget;
-                    if (sglang && !o.gpu_util_given)
-                        b.memory_fraction = deepseek::sglang_mem_fraction_static(b.gpu_memory, d);
-                    if (sglang && !o.reserve_given) b.reserve = std::uint64_t{1} << 30;
+                    const deepseek::GpuBudget b = engine_budget(o.budget, d, o.gpu_util_given, o.reserve_given);
                     const bool fp8 = o.kv_dtype && *o.kv_dtype == deepseek::Dtype::fp8;
                     const std::variant<deepseek::VllmKvFormat, deepseek::EngineKvFormat> format =
                         sglang ? decltype(format){fp8 ? deepseek::EngineKvFormat::sglang_fp8
@@ -1453,7 +1448,8 @@ int run_plan(int argc, char** argv) {
                 return std::visit([](auto f) { return std::string(deepseek::to_string(f)); }, p.format);
             };
             const auto launch = [](const PlannedLayout& p) {
-                return std::visit([&](auto f) { return launch_command(p.d, p.budget, f, p.plan.context); }, p.format);
+                return std::visit([&](auto f) { return deepseek::launch_command(p.d, p.budget, f, p.plan.context); },
+                                  p.format);
             };
             std::ostringstream os;
             if (o.json) {

@@ -135,7 +135,7 @@ constexpr Result<KvEntry, MemoryError> deployment_kv_entry(const C& c, const Dep
 /// SGLang's floating point, for the models here).
 template <class C>
 constexpr Result<KvEntry, MemoryError> deployment_kv_entry(const C& c, const Deployment& d, EngineKvFormat f) {
-    if (d.engine != engine_of(f) || d.engine != Engine::sglang) return MemoryError::format_not_for_engine;
+    if (engine_of(f) != Engine::sglang || d.engine != Engine::sglang) return MemoryError::format_not_for_engine;
     const auto e = engine_kv_entry(c, f);
     if (!e) return e.error();
     return KvEntry{checked_add(e->bytes, e->indexer_bytes, "KV entry"), e->block};
@@ -292,6 +292,24 @@ template <class F> constexpr void for_each_layout(std::uint64_t gpus, Engine eng
     return static_cast<double>(thousandths) / 1000.0;
 }
 
+namespace detail {
+/// "NAME=30,31 " for a deployment with a layer partition (the environment variable the engine
+/// reads it from), "" otherwise.
+inline std::string layer_partition_prefix(const char* name, const Deployment& d) {
+    if (d.layer_partition.empty()) return {};
+    std::string out = std::string(name) + "=";
+    for (std::size_t i = 0; i < d.layer_partition.size(); ++i)
+        out += (i == 0 ? "" : ",") + std::to_string(d.layer_partition[i]);
+    return out + " ";
+}
+/// A memory fraction as the launch lines give it (0.9, 0.886).
+inline std::string fraction_text(double fraction) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%g", fraction);
+    return text;
+}
+} // namespace detail
+
 /// The `python -m sglang.launch_server` command line for an SGLang deployment (MODEL standing for
 /// the model's path): `--tp-size`, and when set `--pp-size` (after `SGLANG_PP_LAYER_PARTITION=...`
 /// with a layer partition), `--dp-size` with `--enable-dp-attention`, `--moe-dense-tp-size 1`,
@@ -301,13 +319,7 @@ template <class F> constexpr void for_each_layout(std::uint64_t gpus, Engine eng
 /// (`--nnodes`, `--node-rank`, `--dist-init-addr`) are the user's.
 inline std::string sglang_launch_command(const Deployment& d, const GpuBudget& b, EngineKvFormat f,
                                          std::uint64_t context) {
-    std::string out;
-    if (!d.layer_partition.empty()) {
-        out = "SGLANG_PP_LAYER_PARTITION=";
-        for (std::size_t i = 0; i < d.layer_partition.size(); ++i)
-            out += (i == 0 ? "" : ",") + std::to_string(d.layer_partition[i]);
-        out += ' ';
-    }
+    std::string out = detail::layer_partition_prefix("SGLANG_PP_LAYER_PARTITION", d);
     out += "python -m sglang.launch_server --model-path MODEL --tp-size " + std::to_string(d.tp);
     if (d.pp != 1) out += " --pp-size " + std::to_string(d.pp);
     if (d.dp != 1) out += " --dp-size " + std::to_string(d.dp);
@@ -317,9 +329,7 @@ inline std::string sglang_launch_command(const Deployment& d, const GpuBudget& b
     if (d.expert_parallel) out += " --ep-size " + std::to_string(d.tp);
     if (d.redundant_experts != 0) out += " --ep-num-redundant-experts " + std::to_string(d.redundant_experts);
     if (d.mtp) out += " --speculative-algorithm EAGLE";
-    char fraction[32];
-    std::snprintf(fraction, sizeof fraction, "%g", b.memory_fraction);
-    out += std::string(" --mem-fraction-static ") + fraction;
+    out += " --mem-fraction-static " + detail::fraction_text(b.memory_fraction);
     out += " --context-length " + std::to_string(context);
     if (f == EngineKvFormat::sglang_fp8)
         out += " --kv-cache-dtype fp8_e4m3";
@@ -336,13 +346,7 @@ inline std::string sglang_launch_command(const Deployment& d, const GpuBudget& b
 /// `--kv-cache-dtype fp8` for the FP8 formats. MTP is `--speculative-config` with the method
 /// `deepseek_mtp`.
 inline std::string vllm_launch_command(const Deployment& d, const GpuBudget& b, VllmKvFormat f, std::uint64_t context) {
-    std::string out;
-    if (!d.layer_partition.empty()) {
-        out = "VLLM_PP_LAYER_PARTITION=";
-        for (std::size_t i = 0; i < d.layer_partition.size(); ++i)
-            out += (i == 0 ? "" : ",") + std::to_string(d.layer_partition[i]);
-        out += ' ';
-    }
+    std::string out = detail::layer_partition_prefix("VLLM_PP_LAYER_PARTITION", d);
     out += "vllm serve MODEL --tensor-parallel-size " + std::to_string(d.tp);
     if (d.pp != 1) out += " --pipeline-parallel-size " + std::to_string(d.pp);
     if (d.dp != 1) out += " --data-parallel-size " + std::to_string(d.dp);
@@ -350,9 +354,7 @@ inline std::string vllm_launch_command(const Deployment& d, const GpuBudget& b, 
     if (d.redundant_experts != 0)
         out += " --enable-eplb --eplb-config '{\"num_redundant_experts\":" + std::to_string(d.redundant_experts) + "}'";
     if (d.mtp) out += " --speculative-config '{\"method\":\"deepseek_mtp\",\"num_speculative_tokens\":1}'";
-    char fraction[32];
-    std::snprintf(fraction, sizeof fraction, "%g", b.memory_fraction);
-    out += std::string(" --gpu-memory-utilization ") + fraction;
+    out += " --gpu-memory-utilization " + detail::fraction_text(b.memory_fraction);
     out += " --max-model-len " + std::to_string(context);
     if (f == VllmKvFormat::flashmla_fp8 || f == VllmKvFormat::fp8_ds_mla || f == VllmKvFormat::cutlass_mla_fp8 ||
         f == VllmKvFormat::flash_attn_fp8)
@@ -360,6 +362,15 @@ inline std::string vllm_launch_command(const Deployment& d, const GpuBudget& b, 
     else if (f == VllmKvFormat::nvfp4_ds_mla)
         out += " --kv-cache-dtype nvfp4_ds_mla";
     return out;
+}
+
+/// The deployment's engine's launch line: vllm_launch_command for a vLLM format,
+/// sglang_launch_command for an SGLang one.
+inline std::string launch_command(const Deployment& d, const GpuBudget& b, VllmKvFormat f, std::uint64_t context) {
+    return vllm_launch_command(d, b, f, context);
+}
+inline std::string launch_command(const Deployment& d, const GpuBudget& b, EngineKvFormat f, std::uint64_t context) {
+    return sglang_launch_command(d, b, f, context);
 }
 
 } // namespace deepseek

@@ -235,6 +235,15 @@ struct EngineKvEntry {
 };
 
 namespace detail {
+/// Bytes of a cache allocated in whole units of `block` tokens: `tokens` rounded up to whole
+/// blocks, `bytes` per token per layer, `layers` layers (vLLM's blocks, TensorRT-LLM's blocks,
+/// llama.cpp's padded cells).
+constexpr std::uint64_t whole_blocks_bytes(std::uint64_t tokens, std::uint64_t block, std::uint64_t bytes,
+                                           std::uint64_t layers) {
+    const char* const what = "KV cache bytes";
+    const std::uint64_t cells = checked_mul(ceil_div(tokens, block), block, what);
+    return checked_mul(checked_mul(cells, bytes, what), layers, what);
+}
 /// An FP4 entry of `n` values: two a byte, and a one-byte scale per 16 (SGLang's
 /// MLATokenToKVPoolFP4, TensorRT-LLM's NVFP4 cache). 576 values: 288 + 36 = 324.
 constexpr std::uint64_t fp4_entry_bytes(std::uint64_t n) noexcept { return ceil_div(n, 2) + ceil_div(n, 16); }
@@ -322,17 +331,15 @@ engine_kv_cache_bytes(const C& c, EngineKvFormat f, std::uint64_t tokens) {
     return detail::overflow_as_error([&]() -> Result<std::uint64_t, MemoryError> {
         const char* const what = "KV cache bytes";
         const EngineKvEntry& e = *entry;
+        if (engine_of(f) != Engine::sglang)
+            return detail::whole_blocks_bytes(tokens, e.block, detail::checked_add(e.bytes, e.indexer_bytes, what),
+                                              c.num_hidden_layers);
         const std::uint64_t cells = detail::checked_mul(detail::ceil_div(tokens, e.block), e.block, what);
-        std::uint64_t per_layer = 0;
-        if (engine_of(f) == Engine::sglang) {
-            const std::uint64_t rows = detail::checked_add(cells, e.block, what);
-            const std::uint64_t index_pages = detail::checked_add(rows, 1, what) / e.block;
-            per_layer = detail::checked_add(
-                detail::checked_mul(rows, e.bytes, what),
-                detail::checked_mul(detail::checked_mul(index_pages, e.block, what), e.indexer_bytes, what), what);
-        } else {
-            per_layer = detail::checked_mul(cells, detail::checked_add(e.bytes, e.indexer_bytes, what), what);
-        }
+        const std::uint64_t rows = detail::checked_add(cells, e.block, what);
+        const std::uint64_t index_pages = detail::checked_add(rows, 1, what) / e.block;
+        const std::uint64_t per_layer = detail::checked_add(
+            detail::checked_mul(rows, e.bytes, what),
+            detail::checked_mul(detail::checked_mul(index_pages, e.block, what), e.indexer_bytes, what), what);
         return detail::checked_mul(per_layer, c.num_hidden_layers, what);
     });
 }
@@ -371,9 +378,7 @@ kv_cache_by_engine(const C& c, std::uint64_t tokens) {
             continue;
         }
         const auto bytes = detail::overflow_as_error([&]() -> Result<std::uint64_t, MemoryError> {
-            const char* const what = "KV cache bytes";
-            const std::uint64_t cells = detail::checked_mul(detail::ceil_div(tokens, entry->block), entry->block, what);
-            return detail::checked_mul(detail::checked_mul(cells, entry->bytes, what), c.num_hidden_layers, what);
+            return detail::whole_blocks_bytes(tokens, entry->block, entry->bytes, c.num_hidden_layers);
         });
         if (!bytes) return bytes.error();
         (void)rows.push_back(EngineKvRow{Engine::vllm, v.second, entry->bytes, 0, entry->block, *bytes});

@@ -61,11 +61,6 @@ struct Deployment {
     bool dp_lm_head = false;
 };
 
-/// The GPUs of a deployment: tp x pp, times dp but for SGLang's DP attention (inside the tp GPUs).
-[[nodiscard]] constexpr std::uint64_t deployment_gpus(const Deployment& d) noexcept {
-    return d.tp * d.pp * (d.engine == Engine::sglang && d.dp_attention ? 1 : d.dp);
-}
-
 /// The GPUs one request's attention is split over: tp, or SGLang's tp / dp with DP attention.
 [[nodiscard]] constexpr std::uint64_t attention_tp(const Deployment& d) noexcept {
     return d.engine == Engine::sglang && d.dp_attention && d.dp != 0 ? d.tp / d.dp : d.tp;

@@ -288,11 +288,6 @@ template <class C, class Format, int N = 0, std::enable_if_t<detail::is_kv_forma
                               {"kv_blocks", p.kv_blocks},
                               {"kv_capacity_tokens", p.kv_tokens}});
     }
-    std::string launch;
-    if constexpr (std::is_same_v<Format, VllmKvFormat>)
-        launch = vllm_launch_command(d, b, f, plan.context);
-    else
-        launch = sglang_launch_command(d, b, f, plan.context);
     return Json{{"engine", std::string(to_string(d.engine))},
                 {"tp", d.tp},
                 {"pp", d.pp},
@@ -320,7 +315,7 @@ template <class C, class Format, int N = 0, std::enable_if_t<detail::is_kv_forma
                 {"max_concurrency", plan.max_requests},
                 {"total_requests", plan.total_requests},
                 {"stages", std::move(stages)},
-                {"launch", std::move(launch)}};
+                {"launch", launch_command(d, b, f, plan.context)}};
 }
 
 /// kv_cache_by_engine's rows as JSON, for one sequence of `tokens` tokens: an array of
