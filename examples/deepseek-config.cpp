@@ -1065,6 +1065,68 @@ void print_deployment_plan(std::ostream& os, const C& c, const deepseek::Deploym
     os << "  launch            " << deepseek::launch_command(d, b, f, plan.context) << "\n";
 }
 
+/// Why a DeepSeek-V4 deployment's cache is not planned (printed and in the JSON).
+constexpr const char* v4_kv_not_planned =
+    "vLLM pools DeepSeek-V4's sliding-window, compressed, indexer and compressor-state caches in blocks whose "
+    "grouping differs between its versions (the report's KV cache per sequence gives their bytes)";
+
+/// A vLLM deployment of DeepSeek-V4: the weights per GPU (pp 1), and the cache said not to be
+/// planned. `w` is weights_per_gpu's answer.
+template <class C> void print_v4_deployment(std::ostream& os, const C& c, const deepseek::GpuWeights& w,
+                                            const deepseek::Deployment& d, const deepseek::GpuBudget& b) {
+    const std::uint64_t usable = deepseek::usable_memory(b);
+    os << "\n"
+       << engine_name(d) << " deployment: " << w.gpus << " GPUs (" << layout_words(d)
+       << (d.mtp ? ", MTP loaded" : ", MTP not loaded") << ")\n";
+    os << "  GPU memory        " << bytes_and_human(b.gpu_memory) << ", usable " << bytes_and_human(usable) << " (x "
+       << b.memory_fraction << "), reserve " << bytes_and_human(b.reserve) << "\n";
+    os << "  weights per GPU   " << bytes_and_human(w.total()) << "\n";
+    print_gpu_weights(os, w, d);
+    if (w.total() + b.reserve > usable) {
+        os << "  does not fit      the weights and reserve exceed the usable memory by "
+           << bytes_and_human(w.total() + b.reserve - usable) << "\n";
+    } else {
+        os << "  room for KV       " << bytes_and_human(usable - w.total() - b.reserve) << " per GPU\n";
+    }
+    os << "  KV cache          not modelled: " << v4_kv_not_planned << "\n";
+    const std::uint64_t context = b.context != 0 ? b.context : deepseek::default_context(c);
+    os << "  launch            " << deepseek::vllm_launch_command(d, b, deepseek::VllmKvFormat::fp8_ds_mla, context)
+       << "\n";
+}
+
+/// print_v4_deployment's JSON: the `deployment` object's layout and weight fields, `kv_not_modelled`.
+template <class C> json v4_deployment_json(const C& c, const deepseek::GpuWeights& w, const deepseek::Deployment& d,
+                                           const deepseek::GpuBudget& b) {
+    const std::uint64_t usable = deepseek::usable_memory(b);
+    const bool fits = w.total() + b.reserve <= usable;
+    json components = json::object();
+    for (const auto& e : deepseek::enum_table<deepseek::Part>::entries) {
+        if (e.first != deepseek::Part::scale) components[std::string(e.second)] = w.of(e.first);
+    }
+    components["mtp"] = w.mtp;
+    const std::uint64_t context = b.context != 0 ? b.context : deepseek::default_context(c);
+    return json{{"engine", std::string(deepseek::to_string(d.engine))},
+                {"tp", d.tp},
+                {"pp", d.pp},
+                {"dp", d.dp},
+                {"ep", d.expert_parallel},
+                {"redundant_experts", d.redundant_experts},
+                {"mtp", d.mtp},
+                {"gpus", w.gpus},
+                {"gpu_memory", b.gpu_memory},
+                {"memory_fraction", b.memory_fraction},
+                {"reserve", b.reserve},
+                {"usable", usable},
+                {"fits", fits},
+                {"shortfall", fits ? 0 : w.total() + b.reserve - usable},
+                {"weights_bytes_per_gpu", w.total()},
+                {"experts_per_gpu", w.experts_per_gpu},
+                {"weights_by_component", std::move(components)},
+                {"kv_not_modelled", v4_kv_not_planned},
+                {"context", context},
+                {"launch", deepseek::vllm_launch_command(d, b, deepseek::VllmKvFormat::fp8_ds_mla, context)}};
+}
+
 template <class C> int run(const C& c, const deepseek::Document& doc, const CliOptions& o, const std::string& source) {
     if ((o.tensors || o.check_index) && !deepseek::quantization_modelled(c)) {
         const UnmodelledCheckpoint why = unmodelled_checkpoint(c);
@@ -1110,10 +1172,21 @@ template <class C> int run(const C& c, const deepseek::Document& doc, const CliO
             const auto planned = deepseek::plan_deployment(c, o.deployment, kv_format, o.gpu);
             if (!planned) {
                 const deepseek::MemoryError e = planned.error();
-                throw usage_error("--engine " + engine + ": " +
-                                  (e == deepseek::MemoryError::layout_not_for_v4
-                                       ? std::string("DeepSeek-V4 is not modelled for a deployment yet")
-                                       : std::string(deepseek::error_message(e))));
+                if constexpr (v4) { // its weights, and the cache said not to be planned
+                    if (e == deepseek::MemoryError::layout_not_for_v4) {
+                        if (o.svg) throw usage_error("--svg: DeepSeek-V4's cache in a deployment is not modelled");
+                        const deepseek::GpuWeights w = deepseek::weights_per_gpu(c, o.deployment).value();
+                        if (o.json) {
+                            deployment_json = v4_deployment_json(c, w, o.deployment, o.gpu);
+                        } else {
+                            std::ostringstream text;
+                            print_v4_deployment(text, c, w, o.deployment, o.gpu);
+                            deployment_text = text.str();
+                        }
+                        return;
+                    }
+                }
+                throw usage_error("--engine " + engine + ": " + std::string(deepseek::error_message(e)));
             }
             if (o.svg) write_svg(*o.svg, deployment_svg(c, *planned, o.deployment, kv_format, o.gpu));
             if (o.json) {
@@ -1408,6 +1481,11 @@ int run_plan(int argc, char** argv) {
         o.path ? deepseek::load_document(*o.path) : deepseek::Document{*deepseek::presets::find(preset)};
     return std::visit(
         [&](const auto& c) {
+            if constexpr (std::is_same_v<std::decay_t<decltype(c)>, deepseek::DeepseekV4Config>) {
+                // plan ranks layouts by the requests their caches hold
+                throw usage_error(std::string("plan: DeepSeek-V4's cache in a deployment is not modelled (") +
+                                  v4_kv_not_planned + "); lay out one deployment with --engine vllm for its weights");
+            }
             std::vector<PlannedLayout> plans;
             std::vector<std::pair<std::string, std::string>> refused;
             for (const deepseek::Engine engine : o.engines) {

@@ -1180,8 +1180,32 @@ TEST_CASE("The tool's vLLM deployment: usage errors name the option", "[cli][dep
     CHECK(err("--preset deepseek-ocr-2 --engine vllm --tp 2 --gpu-memory 80GB")
               .find("how vLLM splits this model's vision encoder over tensor-parallel GPUs is not modelled") !=
           std::string::npos);
-    CHECK(err("--preset deepseek-v4-flash --engine vllm --gpu-memory 80GB")
-              .find("DeepSeek-V4 is not modelled for a deployment yet") != std::string::npos);
+    CHECK(err("--preset deepseek-v4-pro --engine vllm --tp 8 --gpu-memory 141GB")
+              .find("vLLM pads each GPU's share of these experts as its MoE backend decides") != std::string::npos);
+    CHECK(err("plan --preset deepseek-v4-flash --gpus 8 --gpu-memory 141GB")
+              .find("plan: DeepSeek-V4's cache in a deployment is not modelled") != std::string::npos);
+    CHECK(err("--preset deepseek-v4-flash --engine vllm --tp 8 --ep --gpu-memory 141GB --svg /dev/null")
+              .find("--svg: DeepSeek-V4's cache in a deployment is not modelled") != std::string::npos);
+}
+
+TEST_CASE("The tool's DeepSeek-V4 deployment: weights per GPU, and the cache said not to be planned", "[cli][v4]") {
+    // V4-Flash over vLLM TP 8 with expert parallelism holds 20,644,900,892 bytes a GPU (derived
+    // from its tensors in deployment_test); 141 GB x 0.9 less that and the 4 GiB reserve is the
+    // room left for the cache.
+    const Run r = run_cli("--preset deepseek-v4-flash --json --engine vllm --tp 8 --ep --gpu-memory 141GB");
+    REQUIRE(r.code == 0);
+    const json d = json::parse(r.out).at("deployment");
+    CHECK(d.at("weights_bytes_per_gpu") == 20'644'900'892ULL);
+    CHECK(d.at("experts_per_gpu") == 32);
+    CHECK(d.at("fits") == true);
+    CHECK(d.at("kv_not_modelled").get<std::string>().find("differs between its versions") != std::string::npos);
+    CHECK(d.at("launch").get<std::string>().find("--enable-expert-parallel") != std::string::npos);
+    CHECK(d.at("launch").get<std::string>().find("--kv-cache-dtype fp8") != std::string::npos);
+    const Run text = run_cli("--preset deepseek-v4-flash --engine vllm --tp 8 --ep --gpu-memory 141GB");
+    REQUIRE(text.code == 0);
+    CHECK(text.out.find("weights per GPU   20,644,900,892 B") != std::string::npos);
+    CHECK(text.out.find("room for KV       101,960,131,812 B") != std::string::npos); // 126.9e9 - weights - 4 GiB
+    CHECK(text.out.find("KV cache          not modelled: vLLM pools DeepSeek-V4's") != std::string::npos);
 }
 
 TEST_CASE("The tool's SGLang deployment: DP attention on 8 H200s, SGLang's own defaults", "[cli][sglang]") {

@@ -373,31 +373,26 @@ TEST_CASE("Summed over a TP group, the GPUs hold the model once and the replicat
     }
 }
 
-TEST_CASE("One GPU with everything loaded holds the checkpoint as released", "[deployment]") {
+TEST_CASE("One GPU with everything loaded holds the checkpoint as released (as vLLM stores it)", "[deployment]") {
     // The released checkpoints' tensor bytes: DeepSeek-V3 688,574,839,360 (docs/memory-model.md),
     // DeepSeek-V4-Flash 159,609,485,896 (a header listing of its shards, docs/deepseek-v4.md).
     Deployment d{};
     d.mtp = true;
     CHECK(weights_per_gpu(P::deepseek_v3, d).value().total() == 688'574'839'360);
-    CHECK(weights_per_gpu(P::deepseek_v4_flash, d).value().total() == 159'609'485'896);
+    // vLLM holds V4's three hash-routing tables [129280, 6], I64 in the file, as int32.
+    CHECK(weights_per_gpu(P::deepseek_v4_flash, d).value().total() == 159'609'485'896 - 3 * 129'280 * 6 * 4);
     // A vision encoder's blocks are not decoder layers: all of them are held, CLIP-L's 24 and
     // SigLIP's 27 beside 12 decoder layers. DeepSeek-OCR: 6,672,212,480 bytes (its index's
     // total_size); OCR-2 and VL2-Tiny as checkpoint_bytes counts them (vLLM loads every tensor).
     CHECK(weights_per_gpu(P::deepseek_ocr, d).value().total() == 6'672'212'480);
     CHECK(weights_per_gpu(P::deepseek_ocr2, d).value().total() == checkpoint_bytes(P::deepseek_ocr2));
     CHECK(weights_per_gpu(P::deepseek_vl2_tiny, d).value().total() == checkpoint_bytes(P::deepseek_vl2_tiny));
-    // DeepSeek-V4: whole on one GPU as above, and over data and expert parallelism (only the
-    // routed experts are split: 256 over 8 GPUs, 32 each); vLLM's tensor-parallel split of it
-    // differs from the demo's and is not modelled.
+    // DeepSeek-V4 over data and expert parallelism: only the routed experts are split, 256 over
+    // 8 GPUs, 32 each.
     d.mtp = false;
     d.dp = 8;
     d.expert_parallel = true;
     CHECK(weights_per_gpu(P::deepseek_v4_flash, d).value().experts_per_gpu == 32);
-    d.dp = 1;
-    d.expert_parallel = false;
-    d.tp = 8;
-    CHECK(weights_per_gpu(P::deepseek_v4_flash, d).error() == MemoryError::v4_tp_not_modelled);
-    CHECK(error_kind_of(MemoryError::v4_tp_not_modelled) == ErrorKind::not_modelled);
 }
 
 TEST_CASE("What vLLM's loader skips is not held: Kimi-K2's rotary inv_freq buffers", "[deployment]") {
@@ -427,6 +422,109 @@ TEST_CASE("Weights per GPU by component: DeepSeek-V3 under vLLM TP 8", "[deploym
     CHECK(w.total() == 85'140'130'848);
     CHECK(to_string(Part::routed_experts) == "routed_experts");
     CHECK(to_string(Part::norm) == "norms");
+}
+
+namespace v4_flash {
+// DeepSeek-V4-Flash's tensors as released (hidden 4096, 43 layers: 21 at compress ratio 4, 20 at
+// 128, 2 at 0; 64 heads of 512; q_lora 1024; 8 output groups of rank 1024; 256 routed experts
+// and one shared of width 2048; 3 hash-routed layers; vocab 129,280; hc_mult 4; indexer 64 heads
+// of 128), written out from DeepSeek's inference code (docs/deepseek-v4.md): FP8 Linears with
+// one UE8M0 byte per 128 x 128 block, FP4 experts two a byte with a UE8M0 byte per 32 inputs,
+// the rest BF16 or float32 as named. Each figure is one layer's on one GPU, by component.
+constexpr std::uint64_t fp8(std::uint64_t out, std::uint64_t in) { return out * in + (out / 128) * (in / 128); }
+constexpr std::uint64_t fp4(std::uint64_t out, std::uint64_t in) { return out * in / 2 + out * (in / 32); }
+// Attention, replicated: wq_a [1024, 4096], wkv [512, 4096] (FP8), q_norm [1024], kv_norm [512].
+constexpr std::uint64_t attention_replicated = fp8(1024, 4096) + fp8(512, 4096) + 2 * 1024 + 2 * 512;
+// Split by tp: wq_b [32768, 1024] and wo_a [8192, 4096] by rows, wo_b [4096, 8192] by columns.
+constexpr std::uint64_t attention_split = fp8(32768, 1024) + fp8(8192, 4096) + fp8(4096, 8192);
+// The compressors (replicated): ratio 4, width 2 x 512: ape [4, 1024] float32, wkv and wgate
+// [1024, 4096] BF16, norm [512]; ratio 128, width 512: ape [128, 512], wkv and wgate [512, 4096].
+constexpr std::uint64_t compressor_4 = 4 * 1024 * 4 + 2 * (2 * 1024 * 4096) + 2 * 512;
+constexpr std::uint64_t compressor_128 = 128 * 512 * 4 + 2 * (2 * 512 * 4096) + 2 * 512;
+// The indexer of a ratio-4 layer (vLLM replicates it): wq_b [8192, 1024] FP8, weights_proj
+// [64, 4096] BF16, its compressor of width 2 x 128: ape [4, 256] float32, wkv and wgate [256,
+// 4096], norm [128].
+constexpr std::uint64_t indexer = fp8(8192, 1024) + 2 * 64 * 4096 + 4 * 256 * 4 + 2 * (2 * 256 * 4096) + 2 * 128;
+// The mHC mixing weights, float32: per layer hc_attn and hc_ffn, each fn [24, 16384], base [24],
+// scale [3]; the head's fn [4, 16384], base [4], scale [1].
+constexpr std::uint64_t mixing = 2 * 4 * (24 * 16384 + 24 + 3);
+constexpr std::uint64_t head_mixing = 4 * (4 * 16384 + 4 + 1);
+constexpr std::uint64_t norms = 2 * 2 * 4096; // attn_norm and ffn_norm
+// The router: gate [256, 4096] BF16, and either the float32 bias [256] or (the 3 hash layers)
+// tid2eid [129280, 6], which vLLM holds as int32.
+constexpr std::uint64_t gate = 2 * 256 * 4096;
+constexpr std::uint64_t tid2eid_int32 = 129280ULL * 6 * 4;
+// One routed expert: w1 and w3 [2048, 4096], w2 [4096, 2048], FP4; the shared expert the same
+// shapes in FP8, split by tp in vLLM (w1 and w3 by rows, w2 by columns).
+constexpr std::uint64_t routed_expert = 2 * fp4(2048, 4096) + fp4(4096, 2048);
+constexpr std::uint64_t shared_expert = 2 * fp8(2048, 4096) + fp8(4096, 2048);
+constexpr std::uint64_t vocab_table = 2ULL * 129280 * 4096; // and the head alike
+} // namespace v4_flash
+
+TEST_CASE("vLLM tensor parallelism: DeepSeek-V4-Flash by component, from its tensors", "[deployment][v4]") {
+    // vLLM's rules for V4 (models/deepseek_v4.py at 023da1fc): wq_b, wo_a by rows and wo_b by
+    // columns; wq_a, wkv, the compressors, the indexer, the router and the mixing weights
+    // replicated; the shared expert split like an MLP; the attention sinks max(64 / tp, 64)
+    // float32 per layer (padded for FlashMLA); the routed experts split by width, or whole over
+    // expert parallelism; the embedding and head by vocabulary.
+    using namespace v4_flash;
+    for (const std::uint64_t tp : {1u, 2u, 4u, 8u}) {
+        for (const bool ep : {false, true}) {
+            Deployment d{};
+            d.tp = tp;
+            d.expert_parallel = ep && tp > 1;
+            INFO("tp " << tp << (d.expert_parallel ? " with EP" : ""));
+            const GpuWeights w = weights_per_gpu(P::deepseek_v4_flash, d).value();
+            CHECK(w.of(Part::attention) == 43 * (attention_replicated + attention_split / tp + 64 * 4) +
+                                               21 * compressor_4 + 20 * compressor_128);
+            CHECK(w.of(Part::indexer) == 21 * indexer);
+            CHECK(w.of(Part::hyper_connections) == 43 * mixing + head_mixing);
+            CHECK(w.of(Part::norm) == 43 * norms + 2 * 4096);
+            CHECK(w.of(Part::router) == 43 * gate + 40 * 256 * 4);
+            CHECK(w.of(Part::buffer) == 3 * tid2eid_int32);
+            CHECK(w.of(Part::shared_experts) == 43 * shared_expert / tp);
+            CHECK(w.of(Part::routed_experts) == 43 * 256 * routed_expert / tp); // 256 / tp whole, or each / tp
+            CHECK(w.experts_per_gpu == (d.expert_parallel ? 256 / tp : 0));
+            CHECK(w.of(Part::embedding) == vocab_table / tp);
+            CHECK(w.of(Part::lm_head) == vocab_table / tp);
+        }
+    }
+    // TP 8 with expert parallelism, in full: 20,644,900,892 bytes a GPU.
+    Deployment d{};
+    d.tp = 8;
+    d.expert_parallel = true;
+    CHECK(weights_per_gpu(P::deepseek_v4_flash, d).value().total() ==
+          43 * (attention_replicated + attention_split / 8 + 256 + mixing + norms + gate + shared_expert / 8 +
+                32 * routed_expert) +
+              21 * (compressor_4 + indexer) + 20 * compressor_128 + 40 * 1024 + 3 * tid2eid_int32 + head_mixing +
+              2 * 4096 + 2 * vocab_table / 8);
+    CHECK(weights_per_gpu(P::deepseek_v4_flash, d).value().total() == 20'644'900'892);
+    // vLLM refuses a tp that does not divide the 8 output groups (and the 64 heads, 256 experts).
+    d.tp = 16;
+    CHECK(weights_per_gpu(P::deepseek_v4_flash, d).error() == MemoryError::tp_does_not_divide);
+}
+
+TEST_CASE("vLLM pads a GPU's share of DeepSeek-V4's FP4 experts as its MoE backend does", "[deployment][v4]") {
+    // Mxfp4MoEMethod rounds each GPU's expert width up to a multiple of 128 (Marlin, DeepGEMM)
+    // or 256 (FlashInfer TRT-LLM). A width of 3,584 over 8 GPUs is 448 a GPU: 512 either way, so
+    // each expert's w1 and w3 [512, 4096] and w2 [4096, 512] are allocated, FP4 with a byte per 32
+    // inputs. (Two shared experts keep their 896-wide share whole FP8 blocks.)
+    DeepseekV4Config c = P::deepseek_v4_flash;
+    c.moe_intermediate_size = 3584;
+    c.n_shared_experts = 2;
+    Deployment d{};
+    d.tp = 8;
+    const std::uint64_t padded_expert = 2 * (512 * 4096 / 2 + 512 * 4096 / 32) + (4096 * 512 / 2 + 4096 * 512 / 32);
+    CHECK(weights_per_gpu(c, d).value().of(Part::routed_experts) == 43 * 256 * padded_expert);
+    // V4-Pro's 3,072 over 8 is 384 a GPU: 384 on Hopper, 512 on Blackwell. Not modelled; with
+    // expert parallelism the experts are whole (384 / 8 = 48 a GPU).
+    CHECK(weights_per_gpu(P::deepseek_v4_pro, d).error() == MemoryError::moe_padding_not_modelled);
+    CHECK(error_kind_of(MemoryError::moe_padding_not_modelled) == ErrorKind::not_modelled);
+    d.expert_parallel = true;
+    CHECK(weights_per_gpu(P::deepseek_v4_pro, d).value().experts_per_gpu == 48);
+    // At tp 16 its shared expert's share, 192 rows, is not whole 128-blocks: vLLM refuses it.
+    d.tp = 16;
+    CHECK(weights_per_gpu(P::deepseek_v4_pro, d).error() == MemoryError::fp8_block_split);
 }
 
 TEST_CASE("vLLM's pipeline stages: layers by get_pp_indices, the embedding first, the head last", "[deployment][pp]") {

@@ -88,6 +88,11 @@ struct DeploymentPlan {
     std::uint64_t total_requests = 0;  ///< max_requests x dp
 };
 
+/// What the engine may use of one GPU: floor(gpu_memory x memory_fraction).
+[[nodiscard]] constexpr std::uint64_t usable_memory(const GpuBudget& b) noexcept {
+    return static_cast<std::uint64_t>(static_cast<double>(b.gpu_memory) * b.memory_fraction);
+}
+
 namespace detail {
 /// The KV cache beside weights `weights` and the reserve on one GPU with `kv_layers` layers of
 /// entry `p.entry`: fits, shortfall, kv_bytes_per_token, kv_blocks, kv_tokens (p.usable set).
@@ -117,9 +122,6 @@ template <class C> constexpr std::uint64_t plan_context(const C& c, const GpuBud
 /// Whether budget `b` is one: memory, and a fraction in (0, 1].
 constexpr bool budget_valid(const GpuBudget& b) {
     return b.gpu_memory != 0 && b.memory_fraction > 0.0 && b.memory_fraction <= 1.0;
-}
-constexpr std::uint64_t usable_memory(const GpuBudget& b) {
-    return static_cast<std::uint64_t>(static_cast<double>(b.gpu_memory) * b.memory_fraction);
 }
 /// A vLLM format's entry on a GPU of vLLM deployment `d` (vllm_kv_entry at d.tp).
 template <class C>
@@ -166,7 +168,7 @@ template <class C, class Format, std::enable_if_t<detail::is_kv_format_v<Format>
         p.weights = *weights;
         p.entry = *entry;
         p.stage = stage;
-        p.usable = detail::usable_memory(b);
+        p.usable = usable_memory(b);
         p.context = detail::plan_context(c, b);
         detail::fill_gpu_cache(p, p.weights.total(), detail::stage_kv_layers(c, d, stage), b);
         if (!p.fits) return p;
@@ -196,7 +198,7 @@ template <class C, class Format, std::enable_if_t<detail::is_kv_format_v<Format>
         out.gpus = w.gpus;
         out.experts_per_gpu = w.experts_per_gpu;
         out.entry = *entry;
-        out.usable = detail::usable_memory(b);
+        out.usable = usable_memory(b);
         out.context = detail::plan_context(c, b);
         out.fits = true;
         for (std::uint64_t s = 0; s < d.pp; ++s) {

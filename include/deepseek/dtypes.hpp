@@ -70,7 +70,7 @@ enum class MemoryError {
     engine_option_invalid,     ///< an option of another engine (SGLang's DP attention switches under vLLM)
     dp_attention_does_not_divide, ///< SGLang's DP attention with a dp that does not divide tp
     format_not_for_engine,        ///< a cache format of another engine than the deployment's
-    v4_tp_not_modelled,           ///< DeepSeek-V4 over tensor-parallel GPUs: vLLM's split of it is not modelled
+    moe_padding_not_modelled,     ///< a tp share of DeepSeek-V4's experts that vLLM's MoE backends pad differently
 };
 
 template <> struct enum_table<Dtype> {
@@ -117,7 +117,7 @@ template <> struct enum_table<MemoryError> {
         {MemoryError::engine_option_invalid, "engine_option_invalid"},
         {MemoryError::dp_attention_does_not_divide, "dp_attention_does_not_divide"},
         {MemoryError::format_not_for_engine, "format_not_for_engine"},
-        {MemoryError::v4_tp_not_modelled, "v4_tp_not_modelled"},
+        {MemoryError::moe_padding_not_modelled, "moe_padding_not_modelled"},
     }};
 };
 
@@ -153,7 +153,7 @@ template <> struct enum_table<MemoryError> {
                "whole layers";
     case MemoryError::pp_not_modelled:
         return "pipeline stages are not modelled for a loaded MTP module or a vision encoder (where the engine "
-               "places them is not modelled); use pp 1";
+               "places them is not modelled), nor for DeepSeek-V4; use pp 1";
     case MemoryError::vision_tp_not_modelled:
         return "how vLLM splits this model's vision encoder over tensor-parallel GPUs is not modelled "
                "(DeepSeek-OCR-2's "
@@ -175,9 +175,10 @@ template <> struct enum_table<MemoryError> {
     case MemoryError::format_not_for_engine:
         return "the KV-cache format is another engine's than the deployment's (vLLM: a VllmKvFormat; SGLang: "
                "sglang, sglang_fp8 or sglang_fp4)";
-    case MemoryError::v4_tp_not_modelled:
-        return "how vLLM splits DeepSeek-V4 over tensor-parallel GPUs (its shared experts, indexer and attention "
-               "sinks) is not modelled; use tp 1 with data and expert parallelism";
+    case MemoryError::moe_padding_not_modelled:
+        return "vLLM pads each GPU's share of these experts as its MoE backend decides (DeepSeek-V4's FP4 experts: to "
+               "a multiple of 128 on Hopper, of 256 on Blackwell, which differ here; re-quantised experts: not "
+               "checked); use expert parallelism, or a tp whose share is a multiple of 256";
     }
     return {};
 }
@@ -192,7 +193,7 @@ template <> struct enum_table<MemoryError> {
     case MemoryError::vision_tp_not_modelled:
     case MemoryError::format_not_modelled:
     case MemoryError::engine_not_modelled:
-    case MemoryError::v4_tp_not_modelled: return ErrorKind::not_modelled;
+    case MemoryError::moe_padding_not_modelled: return ErrorKind::not_modelled;
     default: return ErrorKind::invalid_query;
     }
 }

@@ -124,13 +124,38 @@ struct GpuWeights {
 
 namespace detail {
 
+/// vLLM pads DeepSeek-V4's per-GPU attention sinks to at least 64 heads for FlashMLA
+/// (deepseek_v4.py: padded_heads = max(n_local_heads, 64)).
+inline constexpr std::uint64_t v4_vllm_sink_heads = 64;
+
+/// The width of one FP4 (MXFP4) routed expert of DeepSeek-V4 on each of `tp` GPUs as vLLM
+/// allocates it: moe_intermediate_size / tp rounded up to a multiple of 128 by the Marlin
+/// (Hopper) and DeepGEMM backends and of 256 by FlashInfer's TRT-LLM backend (Blackwell's
+/// default), in Mxfp4MoEMethod at the V4 release (vLLM 0a65d466); 0 when the two roundings differ
+/// (V4-Pro at tp 8: 384, or 512 on Blackwell), which the backend decides. Each of w1, w3 and w2
+/// and their scales grows with the width: the padding is allocated memory.
+constexpr std::uint64_t v4_vllm_expert_width(const DeepseekV4Config& c, std::uint64_t tp) {
+    const std::uint64_t share = c.moe_intermediate_size / tp;
+    const std::uint64_t by_128 = ceil_div(share, 128) * 128, by_256 = ceil_div(share, 256) * 256;
+    return by_128 == by_256 ? by_128 : 0;
+}
+
 /// Whether vLLM can split each routed expert `tp` ways (without expert parallelism): tp must
 /// divide its width, and in DeepSeek's FP8 blocks each share must be whole blocks (vLLM: "The
 /// output_size of gate's and up's weight = 64 is not divisible by weight quantization block_n =
 /// 128"). The other split weights are checked by GpuWeightsSum.
 template <class C> constexpr MemoryError expert_split_error(const C& c, std::uint64_t tp) {
     if constexpr (std::is_same_v<C, DeepseekV4Config>) {
-        (void)c, (void)tp; // its experts are split by the per-tensor check of GpuWeightsSum only
+        // DeepSeek-V4: FP8 experts need whole blocks, as above; FP4 experts a width whose padding
+        // the MoE backends agree on (v4_vllm_expert_width); ModelOpt's re-quantised experts go
+        // through another MoE method, whose split is not checked.
+        const std::uint64_t width = c.moe_intermediate_size;
+        if (width % tp != 0) return MemoryError::tp_does_not_divide;
+        const V4Storage s = v4_storage(c);
+        if (tp != 1 && c.weight_quantization) return MemoryError::moe_padding_not_modelled;
+        if (s.fp8 && s.fp4_experts && v4_vllm_expert_width(c, tp) == 0) return MemoryError::moe_padding_not_modelled;
+        if (s.fp8 && !s.fp4_experts && ((width / tp) % s.b0 != 0 || (width / tp) % s.b1 != 0))
+            return MemoryError::fp8_block_split;
         return MemoryError::none;
     } else {
         if (!c.n_routed_experts) return MemoryError::none;
@@ -177,8 +202,17 @@ template <class C> struct GpuWeightsSum {
     /// How vLLM splits `t` over tensor-parallel GPUs: as the walk says (DeepSeek's inference
     /// code), except DeepSeek-OCR's CLIP tower, which vLLM builds tensor-parallel (clip.py: the
     /// qkv_proj and fc1 Linears split by output rows with their biases, out_proj and fc2 by input
-    /// columns, their biases whole) where the walk replicates the vision encoder.
+    /// columns, their biases whole) where the walk replicates the vision encoder; and two parts of
+    /// DeepSeek-V4 (models/deepseek_v4.py at 023da1fc): its shared expert, which the demo
+    /// replicates, vLLM splits as an MLP (w1 and w3 a MergedColumnParallelLinear, by rows; w2 a
+    /// RowParallelLinear, by columns), and its indexer's wq_b and weights_proj, which the demo
+    /// splits by index heads, vLLM replicates (ReplicatedLinear).
     constexpr Split vllm_split(const TensorSpec& t) const noexcept {
+        if constexpr (std::is_same_v<C, DeepseekV4Config>) {
+            if (t.owner == Part::shared_experts)
+                return t.suffix == "ffn.shared_experts.w2.weight" ? Split::cols : Split::rows;
+            if (t.owner == Part::indexer) return Split::replicated;
+        }
         if constexpr (std::is_same_v<C, DeepseekOCRConfig>) {
             if (t.part == Part::vision && t.prefix == "model.vision_model.transformer.layers.") {
                 const std::string_view s = t.suffix;
@@ -194,6 +228,16 @@ template <class C> struct GpuWeightsSum {
     /// One GPU's share of `n` elements of `t` (one layer's, or a root tensor's), or false (with
     /// `error` set) when it does not split.
     constexpr bool gpu_share(const TensorSpec& t, std::uint64_t& n) {
+        if constexpr (std::is_same_v<C, DeepseekV4Config>) {
+            if (t.suffix == "attn.attn_sink") { // vLLM: max(heads / tp, 64) float32, padded for FlashMLA
+                if (n % d.tp != 0) {
+                    error = MemoryError::tp_does_not_divide;
+                    return false;
+                }
+                n = n / d.tp > v4_vllm_sink_heads ? n / d.tp : v4_vllm_sink_heads;
+                return true;
+            }
+        }
         if (t.owner == Part::routed_experts) {
             if (experts_per_gpu != 0) { // whole experts: n holds `copies` of them
                 n = n / t.copies * experts_per_gpu;
@@ -205,6 +249,12 @@ template <class C> struct GpuWeightsSum {
                 return false;
             }
             n /= d.tp; // each expert split by width (expert_split_error checked the width)
+            if constexpr (std::is_same_v<C, DeepseekV4Config>) {
+                if (v4_storage(c).fp4_experts) { // the width padded as Mxfp4MoEMethod pads it
+                    const std::uint64_t share = c.moe_intermediate_size / d.tp;
+                    n = n / share * v4_vllm_expert_width(c, d.tp);
+                }
+            }
             return true;
         }
         const Split split = vllm_split(t);
@@ -284,7 +334,11 @@ template <class C> struct GpuWeightsSum {
         if (t.mtp && d.engine == Engine::sglang && (t.owner == Part::embedding || t.owner == Part::lm_head)) return;
         std::uint64_t n = t.elements() / t.layers; // one layer's (or the root tensor's)
         if (!gpu_share(t, n)) return;
-        const std::uint64_t bytes = checked_mul(n, storage_bytes[static_cast<std::size_t>(t.storage)], what);
+        std::uint64_t element = storage_bytes[static_cast<std::size_t>(t.storage)];
+        // vLLM holds DeepSeek-V4's hash-routing table, I64 in the checkpoint, as int32 (deepseek_v4.py:
+        // hash_indices_dtype, int64 only for the MegaMoE backend, which is not the default).
+        if (std::is_same_v<C, DeepseekV4Config> && t.suffix == "ffn.gate.tid2eid") element = 4;
+        const std::uint64_t bytes = checked_mul(n, element, what);
         std::uint64_t& part = by_part[static_cast<std::size_t>(t.owner)];
         if (t.block == no_block || t.part == Part::vision) {
             // The model's root (the embedding on the first stage, the rest on the last), and the
@@ -351,11 +405,10 @@ constexpr MemoryError check_deployment(const C& c, const Deployment& d, std::uin
         if (d.tp > 1) return MemoryError::vision_tp_not_modelled; // vLLM's split of their encoders is not checked
     }
     if constexpr (std::is_same_v<C, DeepseekV4Config>) {
-        // vLLM splits V4 otherwise than DeepSeek's demo, whose split the walk gives: its shared
-        // experts column/row-split, the indexer replicated, the attention sinks padded per GPU.
-        // Not checked against vLLM's code: refused above tp 1 (data and expert parallelism, which
-        // split nothing but the routed experts, are exact).
-        if (d.tp > 1) return MemoryError::v4_tp_not_modelled;
+        // vLLM's DeepSeek-V4 (deepseek_v4.py) asserts that tp divides the heads and the routed
+        // experts (even with expert parallelism), and gives each GPU o_groups / tp output groups.
+        if (d.tp > 1 && (c.num_attention_heads % d.tp != 0 || c.o_groups % d.tp != 0 || c.n_routed_experts % d.tp != 0))
+            return MemoryError::tp_does_not_divide;
     }
     const char* const what = "weights per GPU";
     w.gpus = checked_mul(checked_mul(d.tp, d.pp, what), sglang && d.dp_attention ? 1 : d.dp, what);
