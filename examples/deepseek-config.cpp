@@ -1067,26 +1067,35 @@ void print_deployment_plan(std::ostream& os, const C& c, const deepseek::Deploym
 
 /// Why a DeepSeek-V4 deployment's cache is not planned (printed and in the JSON).
 constexpr const char* v4_kv_not_planned =
-    "vLLM pools DeepSeek-V4's sliding-window, compressed, indexer and compressor-state caches in blocks whose "
-    "grouping differs between its versions (the report's KV cache per sequence gives their bytes)";
+    "vLLM's block pool for DeepSeek-V4's sliding-window, compressed, indexer and compressor-state caches has changed "
+    "between its versions, and a request's window blocks depend on max_num_batched_tokens and the scheduler (the "
+    "report's KV cache per sequence gives the caches' bytes)";
 
-/// A vLLM deployment of DeepSeek-V4: the weights per GPU (pp 1), and the cache said not to be
-/// planned. `w` is weights_per_gpu's answer.
-template <class C> void print_v4_deployment(std::ostream& os, const C& c, const deepseek::GpuWeights& w,
-                                            const deepseek::Deployment& d, const deepseek::GpuBudget& b) {
+/// A vLLM deployment of DeepSeek-V4: the weights per GPU, stage by stage, the room each leaves,
+/// and the cache said not to be planned. Precondition: weights_per_gpu accepts `d`.
+template <class C>
+void print_v4_deployment(std::ostream& os, const C& c, const deepseek::Deployment& d, const deepseek::GpuBudget& b) {
     const std::uint64_t usable = deepseek::usable_memory(b);
     os << "\n"
-       << engine_name(d) << " deployment: " << w.gpus << " GPUs (" << layout_words(d)
-       << (d.mtp ? ", MTP loaded" : ", MTP not loaded") << ")\n";
+       << engine_name(d) << " deployment: " << deepseek::weights_per_gpu(c, d).value().gpus << " GPUs ("
+       << layout_words(d) << (d.mtp ? ", MTP loaded" : ", MTP not loaded") << ")\n";
     os << "  GPU memory        " << bytes_and_human(b.gpu_memory) << ", usable " << bytes_and_human(usable) << " (x "
        << b.memory_fraction << "), reserve " << bytes_and_human(b.reserve) << "\n";
-    os << "  weights per GPU   " << bytes_and_human(w.total()) << "\n";
-    print_gpu_weights(os, w, d);
-    if (w.total() + b.reserve > usable) {
-        os << "  does not fit      the weights and reserve exceed the usable memory by "
-           << bytes_and_human(w.total() + b.reserve - usable) << "\n";
-    } else {
-        os << "  room for KV       " << bytes_and_human(usable - w.total() - b.reserve) << " per GPU\n";
+    for (std::uint64_t s = 0; s < d.pp; ++s) {
+        const deepseek::GpuWeights w = deepseek::weights_per_gpu(c, d, s).value();
+        if (d.pp == 1)
+            os << "  weights per GPU   " << bytes_and_human(w.total()) << "\n";
+        else
+            os << "  stage " << s << " (layers " << layer_range(w.layers) << ")"
+               << (s == 0 ? ", with the embedding" : "") << (s + 1 == d.pp ? ", with the head" : "")
+               << ": weights per GPU " << bytes_and_human(w.total()) << "\n";
+        print_gpu_weights(os, w, d);
+        if (w.total() + b.reserve > usable)
+            os << "  does not fit      the weights and reserve exceed the usable memory by "
+               << bytes_and_human(w.total() + b.reserve - usable) << "\n";
+        else
+            os << (d.pp == 1 ? "  " : "    ") << "room for KV       " << bytes_and_human(usable - w.total() - b.reserve)
+               << " per GPU\n";
     }
     os << "  KV cache          not modelled: " << v4_kv_not_planned << "\n";
     const std::uint64_t context = b.context != 0 ? b.context : deepseek::default_context(c);
@@ -1094,16 +1103,27 @@ template <class C> void print_v4_deployment(std::ostream& os, const C& c, const 
        << "\n";
 }
 
-/// print_v4_deployment's JSON: the `deployment` object's layout and weight fields, `kv_not_modelled`.
-template <class C> json v4_deployment_json(const C& c, const deepseek::GpuWeights& w, const deepseek::Deployment& d,
-                                           const deepseek::GpuBudget& b) {
+/// print_v4_deployment's JSON: the `deployment` object's layout and weight fields (each stage's,
+/// and the largest stage's as weights_bytes_per_gpu), and `kv_not_modelled`.
+template <class C> json v4_deployment_json(const C& c, const deepseek::Deployment& d, const deepseek::GpuBudget& b) {
     const std::uint64_t usable = deepseek::usable_memory(b);
-    const bool fits = w.total() + b.reserve <= usable;
-    json components = json::object();
-    for (const auto& e : deepseek::enum_table<deepseek::Part>::entries) {
-        if (e.first != deepseek::Part::scale) components[std::string(e.second)] = w.of(e.first);
+    json stages = json::array();
+    std::uint64_t largest = 0, experts = 0;
+    for (std::uint64_t s = 0; s < d.pp; ++s) {
+        const deepseek::GpuWeights w = deepseek::weights_per_gpu(c, d, s).value();
+        json components = json::object();
+        for (const auto& e : deepseek::enum_table<deepseek::Part>::entries) {
+            if (e.first != deepseek::Part::scale) components[std::string(e.second)] = w.of(e.first);
+        }
+        components["mtp"] = w.mtp;
+        stages.push_back(json{{"stage", s},
+                              {"layers", json::array({w.layers.first, w.layers.count})},
+                              {"weights_bytes", w.total()},
+                              {"weights_by_component", std::move(components)}});
+        if (w.total() > largest) largest = w.total();
+        experts = w.experts_per_gpu;
     }
-    components["mtp"] = w.mtp;
+    const bool fits = largest + b.reserve <= usable;
     const std::uint64_t context = b.context != 0 ? b.context : deepseek::default_context(c);
     return json{{"engine", std::string(deepseek::to_string(d.engine))},
                 {"tp", d.tp},
@@ -1112,16 +1132,16 @@ template <class C> json v4_deployment_json(const C& c, const deepseek::GpuWeight
                 {"ep", d.expert_parallel},
                 {"redundant_experts", d.redundant_experts},
                 {"mtp", d.mtp},
-                {"gpus", w.gpus},
+                {"gpus", d.tp * d.pp * d.dp},
                 {"gpu_memory", b.gpu_memory},
                 {"memory_fraction", b.memory_fraction},
                 {"reserve", b.reserve},
                 {"usable", usable},
                 {"fits", fits},
-                {"shortfall", fits ? 0 : w.total() + b.reserve - usable},
-                {"weights_bytes_per_gpu", w.total()},
-                {"experts_per_gpu", w.experts_per_gpu},
-                {"weights_by_component", std::move(components)},
+                {"shortfall", fits ? 0 : largest + b.reserve - usable},
+                {"weights_bytes_per_gpu", largest},
+                {"experts_per_gpu", experts},
+                {"stages", std::move(stages)},
                 {"kv_not_modelled", v4_kv_not_planned},
                 {"context", context},
                 {"launch", deepseek::vllm_launch_command(d, b, deepseek::VllmKvFormat::fp8_ds_mla, context)}};
@@ -1175,12 +1195,11 @@ template <class C> int run(const C& c, const deepseek::Document& doc, const CliO
                 if constexpr (v4) { // its weights, and the cache said not to be planned
                     if (e == deepseek::MemoryError::layout_not_for_v4) {
                         if (o.svg) throw usage_error("--svg: DeepSeek-V4's cache in a deployment is not modelled");
-                        const deepseek::GpuWeights w = deepseek::weights_per_gpu(c, o.deployment).value();
                         if (o.json) {
-                            deployment_json = v4_deployment_json(c, w, o.deployment, o.gpu);
+                            deployment_json = v4_deployment_json(c, o.deployment, o.gpu);
                         } else {
                             std::ostringstream text;
-                            print_v4_deployment(text, c, w, o.deployment, o.gpu);
+                            print_v4_deployment(text, c, o.deployment, o.gpu);
                             deployment_text = text.str();
                         }
                         return;

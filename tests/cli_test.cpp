@@ -1198,14 +1198,23 @@ TEST_CASE("The tool's DeepSeek-V4 deployment: weights per GPU, and the cache sai
     CHECK(d.at("weights_bytes_per_gpu") == 20'644'900'892ULL);
     CHECK(d.at("experts_per_gpu") == 32);
     CHECK(d.at("fits") == true);
-    CHECK(d.at("kv_not_modelled").get<std::string>().find("differs between its versions") != std::string::npos);
+    CHECK(d.at("kv_not_modelled").get<std::string>().find("has changed between its versions") != std::string::npos);
     CHECK(d.at("launch").get<std::string>().find("--enable-expert-parallel") != std::string::npos);
     CHECK(d.at("launch").get<std::string>().find("--kv-cache-dtype fp8") != std::string::npos);
     const Run text = run_cli("--preset deepseek-v4-flash --engine vllm --tp 8 --ep --gpu-memory 141GB");
     REQUIRE(text.code == 0);
     CHECK(text.out.find("weights per GPU   20,644,900,892 B") != std::string::npos);
     CHECK(text.out.find("room for KV       101,960,131,812 B") != std::string::npos); // 126.9e9 - weights - 4 GiB
-    CHECK(text.out.find("KV cache          not modelled: vLLM pools DeepSeek-V4's") != std::string::npos);
+    CHECK(text.out.find("KV cache          not modelled: vLLM's block pool for DeepSeek-V4's") != std::string::npos);
+    // Two pipeline stages: each stage's weights (deployment_test derives them), the largest as
+    // weights_bytes_per_gpu.
+    const Run pp = run_cli("--preset deepseek-v4-flash --json --engine vllm --tp 8 --pp 2 --ep --gpu-memory 141GB");
+    REQUIRE(pp.code == 0);
+    const json stages = json::parse(pp.out).at("deployment").at("stages");
+    REQUIRE(stages.size() == 2);
+    CHECK(stages[0].at("layers") == json::array({0, 22}));
+    CHECK(stages[1].at("layers") == json::array({22, 21}));
+    CHECK(json::parse(pp.out).at("deployment").at("weights_bytes_per_gpu") == stages[0].at("weights_bytes"));
 }
 
 TEST_CASE("The tool's SGLang deployment: DP attention on 8 H200s, SGLang's own defaults", "[cli][sglang]") {

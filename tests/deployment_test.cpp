@@ -504,6 +504,36 @@ TEST_CASE("vLLM tensor parallelism: DeepSeek-V4-Flash by component, from its ten
     CHECK(weights_per_gpu(P::deepseek_v4_flash, d).error() == MemoryError::tp_does_not_divide);
 }
 
+TEST_CASE("vLLM's pipeline stages of DeepSeek-V4-Flash: its layer kinds split where the stages fall",
+          "[deployment][v4][pp]") {
+    // TP 8 with expert parallelism, pp 2: get_pp_indices gives layers 0-21 and 22-42. The first
+    // stage has the two ratio-0 layers, 10 ratio-4 and 10 ratio-128 layers, the 3 hash-routed
+    // layers (and 19 router biases) and the embedding; the second 11 ratio-4 (layer 42 is one)
+    // and 10 ratio-128 layers, 21 biases, the final norm and the head. vLLM builds the head's
+    // mixing weights on every stage.
+    using namespace v4_flash;
+    Deployment d{};
+    d.tp = 8;
+    d.pp = 2;
+    d.expert_parallel = true;
+    const std::uint64_t layer = attention_replicated + attention_split / 8 + 64 * 4 + mixing + norms + gate +
+                                shared_expert / 8 + 32 * routed_expert;
+    const GpuWeights first = weights_per_gpu(P::deepseek_v4_flash, d, 0).value();
+    const GpuWeights last = weights_per_gpu(P::deepseek_v4_flash, d, 1).value();
+    CHECK(first.layers.first == 0);
+    CHECK(first.layers.count == 22);
+    CHECK(first.total() == 22 * layer + 10 * (compressor_4 + indexer) + 10 * compressor_128 + 3 * tid2eid_int32 +
+                               19 * 256 * 4 + vocab_table / 8 + head_mixing);
+    CHECK(last.layers.count == 21);
+    CHECK(last.total() == 21 * layer + 11 * (compressor_4 + indexer) + 10 * compressor_128 + 21 * 256 * 4 + 2 * 4096 +
+                              vocab_table / 8 + head_mixing);
+    CHECK(last.of(Part::embedding) == 0);
+    CHECK(first.of(Part::lm_head) == 0);
+    // The stages hold the pp 1 GPU's weights, and one more copy of the head's mixing weights.
+    d.pp = 1;
+    CHECK(first.total() + last.total() == weights_per_gpu(P::deepseek_v4_flash, d).value().total() + head_mixing);
+}
+
 TEST_CASE("vLLM pads a GPU's share of DeepSeek-V4's FP4 experts as its MoE backend does", "[deployment][v4]") {
     // Mxfp4MoEMethod rounds each GPU's expert width up to a multiple of 128 (Marlin, DeepGEMM)
     // or 256 (FlashInfer TRT-LLM). A width of 3,584 over 8 GPUs is 448 a GPU: 512 either way, so
@@ -622,6 +652,7 @@ TEST_CASE("Pipeline layouts that are refused, each with its reason", "[deploymen
     CHECK(weights_per_gpu(P::deepseek_v3, d).error() == MemoryError::pp_not_modelled);
     d.mtp = false;
     CHECK(weights_per_gpu(P::kimi_vl_a3b, d).error() == MemoryError::pp_not_modelled);
+    d.mtp = true; // DeepSeek-V4's MTP block likewise
     CHECK(weights_per_gpu(P::deepseek_v4_flash, d).error() == MemoryError::pp_not_modelled);
     CHECK(error_kind_of(MemoryError::pp_not_modelled) == ErrorKind::not_modelled);
     CHECK(error_message(MemoryError::pp_too_many).find("pipeline-parallel size") != std::string_view::npos);

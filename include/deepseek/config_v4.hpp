@@ -326,18 +326,39 @@ struct V4LayerKinds {
     std::uint64_t hash_routed = 0;
 };
 
+namespace detail {
+/// Blocks [from, to) (decoder layers, then MTP blocks) by compress ratio, as v4_compress_ratio
+/// gives it: `count[k]` of ratio 0, 4 and 128 (k = 0, 1, 2), the first of each in `first[k]`.
+/// A file's compress_ratios list is read straight (its blocks past the list have ratio 0).
+constexpr void v4_count_ratios(const DeepseekV4Config& c, std::uint64_t from, std::uint64_t to,
+                               std::uint64_t (&count)[3], std::uint64_t (&first)[3]) noexcept {
+    const auto tally = [&](std::uint64_t i, std::uint64_t r) {
+        const std::size_t k = r == 4 ? 1 : r == 128 ? 2 : 0;
+        if (count[k]++ == 0) first[k] = i;
+    };
+    if (!c.compress_ratios) {
+        for (std::uint64_t i = from; i < to; ++i) tally(i, v4_compress_ratio(c, i));
+        return;
+    }
+    const auto& ratios = *c.compress_ratios;
+    const std::uint64_t listed = to < ratios.size() ? to : ratios.size();
+    for (std::uint64_t i = from; i < listed; ++i) tally(i, ratios[i]);
+    const std::uint64_t past = from > listed ? from : listed;
+    if (past < to) {
+        if (count[0] == 0) first[0] = past;
+        count[0] += to - past;
+    }
+}
+} // namespace detail
+
 /// The layer kinds of the decoder layers (validation guarantees ratios of 0, 4 or 128).
 [[nodiscard]] constexpr V4LayerKinds v4_layer_kinds(const DeepseekV4Config& c) noexcept {
+    std::uint64_t count[3] = {0, 0, 0}, first[3] = {0, 0, 0};
+    detail::v4_count_ratios(c, 0, c.num_hidden_layers, count, first);
     V4LayerKinds k{};
-    for (std::uint64_t i = 0; i < c.num_hidden_layers; ++i) {
-        const std::uint64_t r = v4_compress_ratio(c, i);
-        if (r == 0)
-            ++k.sliding;
-        else if (r == 4)
-            ++k.compressed_sparse;
-        else
-            ++k.heavily_compressed;
-    }
+    k.sliding = count[0];
+    k.compressed_sparse = count[1];
+    k.heavily_compressed = count[2];
     k.hash_routed = v4_hash_layer_count(c);
     return k;
 }

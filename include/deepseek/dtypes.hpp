@@ -153,7 +153,7 @@ template <> struct enum_table<MemoryError> {
                "whole layers";
     case MemoryError::pp_not_modelled:
         return "pipeline stages are not modelled for a loaded MTP module or a vision encoder (where the engine "
-               "places them is not modelled), nor for DeepSeek-V4; use pp 1";
+               "places them is not modelled); use pp 1";
     case MemoryError::vision_tp_not_modelled:
         return "how vLLM splits this model's vision encoder over tensor-parallel GPUs is not modelled "
                "(DeepSeek-OCR-2's "

@@ -345,6 +345,13 @@ template <class C> struct GpuWeightsSum {
             // vision encoder (pp 1 only, checked above), whose blocks are not decoder layers: every
             // one of its t.layers blocks is held, whatever the number of decoder layers.
             const std::uint64_t all = checked_mul(bytes, t.layers, what);
+            if (std::is_same_v<C, DeepseekV4Config> && t.owner == Part::hyper_connections) {
+                // vLLM builds DeepSeek-V4's hc_head_* parameters on every stage (deepseek_v4.py:
+                // not a PPMissingLayer), though only the last uses them.
+                for (std::uint64_t s = 0; s < d.pp; ++s) stage_bytes[s] = checked_add(stage_bytes[s], all, what);
+                part = checked_add(part, all, what);
+                return;
+            }
             const std::uint64_t s = t.owner == Part::embedding ? 0 : d.pp - 1;
             stage_bytes[s] = checked_add(stage_bytes[s], all, what);
             if (s == stage) part = checked_add(part, all, what);
@@ -382,7 +389,6 @@ constexpr MemoryError check_deployment(const C& c, const Deployment& d, std::uin
         if (layers != c.num_hidden_layers) return MemoryError::pp_partition_invalid;
     }
     if (d.pp > 1 && d.mtp && mtp_layer_count(c) != 0) return MemoryError::pp_not_modelled;
-    if (d.pp > 1 && std::is_same_v<C, DeepseekV4Config>) return MemoryError::pp_not_modelled; // its runs skip layers
     if (!quantization_modelled(c)) return MemoryError::quantization_not_modelled;
     const bool sglang = d.engine == Engine::sglang;
     if (d.engine != Engine::vllm && !sglang) return MemoryError::engine_not_modelled;
@@ -434,7 +440,14 @@ template <class C> constexpr MemoryError walk_gpu_weights(GpuWeightsSum<C>& sum,
             sum.block_cols = sum.c.quantization_config->weight_block_size[1];
         }
     }
-    for_each_tensor_summed(sum.c, [&sum](const TensorSpec& t) { sum.add(t); });
+    const auto add = [&sum](const TensorSpec& t) { sum.add(t); };
+    // DeepSeek-V4's sums visit each kind of block once for layers that need not be adjacent (the
+    // ratio-4 layers, say); pipeline stages take contiguous layers, so a pipeline of V4 is summed
+    // layer by layer.
+    if (std::is_same_v<C, DeepseekV4Config> && sum.d.pp > 1)
+        for_each_tensor(sum.c, add);
+    else
+        for_each_tensor_summed(sum.c, add);
     sum.flush_run();
     if (sum.error != MemoryError::none) return sum.error;
     w.by_part = sum.by_part;
@@ -458,8 +471,8 @@ inline namespace DEEPSEEK_CONFIG_ABI_NAMESPACE {
 ///
 /// Errors: tp_zero (tp or dp 0), pp_too_many (pp 0, above the layers or max_pipeline_stages, or
 /// stage not below pp), pp_partition_invalid (a layer_partition of other than pp entries, an
-/// empty stage, or another number of layers), pp_not_modelled (pp > 1 with MTP loaded, a vision encoder, or
-/// DeepSeek-V4), tp_does_not_divide (tp does not divide a split dimension), ep_does_not_divide
+/// empty stage, or another number of layers), pp_not_modelled (pp > 1 with MTP loaded or a vision
+/// encoder), tp_does_not_divide (tp does not divide a split dimension), ep_does_not_divide
 /// (the experts do not spread evenly), fp8_block_split (vLLM refuses a tp share of an FP8 weight
 /// that is not whole 128-blocks: V3 at tp 32), quantization_not_modelled, overflow.
 template <class C> [[nodiscard]] constexpr Result<GpuWeights, MemoryError>

@@ -292,11 +292,7 @@ template <class V> constexpr void visit_v4_model(const DeepseekV4Config& c, V& v
             // Blocks by compress ratio (0 adds nothing) and by routing.
             const std::uint64_t from = mtp ? L : 0, to = mtp ? blocks : L;
             std::uint64_t count[3] = {0, 0, 0}, first[3] = {0, 0, 0};
-            for (std::uint64_t i = from; i < to; ++i) {
-                const std::uint64_t r = v4_compress_ratio(c, i);
-                const std::size_t k = r == 4 ? 1 : r == 128 ? 2 : 0;
-                if (count[k]++ == 0) first[k] = i;
-            }
+            v4_count_ratios(c, from, to, count, first);
             for (std::size_t k = 1; k < 3; ++k) {
                 if (count[k] != 0)
                     visit_v4_blocks(c, first[k], visit, count[k], mtp ? count[k] : 0, v4_compression, k == 1 ? 4 : 128,
