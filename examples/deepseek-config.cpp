@@ -104,6 +104,8 @@ Kimi-K2; not V4):
   --dp-attention         SGLang: --enable-dp-attention, dp attention groups inside --tp
   --dense-tp1            SGLang: --moe-dense-tp-size 1, the dense MLP layers replicated
   --dp-lm-head           SGLang: --enable-dp-lm-head, the head split as the embedding
+  --page-size N          SGLang: --page-size, tokens per page of its KV pool (default 1; 64
+                         for V3.2); give what the attention backend forces (FlashMLA 64)
   --svg FILE             with --engine: draw each stage's GPU (weights by component, reserve,
                          KV cache, unused memory) as an SVG file
   --check-index FILE     compare a model.safetensors.index.json with the tensor manifest
@@ -385,6 +387,8 @@ CliOptions parse_arguments(int argc, char** argv) {
             o.deployment.dense_tp1 = flag();
         else if (arg == "--dp-lm-head")
             o.deployment.dp_lm_head = flag();
+        else if (arg == "--page-size")
+            o.deployment.page_size = parse_count(arg, value());
         else if (arg == "--pp")
             o.deployment.pp = parse_count(arg, value());
         else if (arg == "--pp-partition")
@@ -441,6 +445,7 @@ CliOptions parse_arguments(int argc, char** argv) {
                             : o.deployment.dp_attention             ? "--dp-attention"
                             : o.deployment.dense_tp1                ? "--dense-tp1"
                             : o.deployment.dp_lm_head               ? "--dp-lm-head"
+                            : o.deployment.page_size != 0           ? "--page-size"
                                                                     : nullptr;
         if (needs) throw usage_error(std::string(needs) + " needs --engine vllm or sglang");
     } else {
@@ -448,10 +453,12 @@ CliOptions parse_arguments(int argc, char** argv) {
         if (o.gpu.gpu_memory == 0) throw usage_error("--engine needs --gpu-memory");
         if (o.deployment.redundant_experts != 0 && !o.deployment.expert_parallel)
             throw usage_error("--redundant-experts needs --ep");
-        if (!sglang && (o.deployment.dp_attention || o.deployment.dense_tp1 || o.deployment.dp_lm_head)) {
+        if (!sglang && (o.deployment.dp_attention || o.deployment.dense_tp1 || o.deployment.dp_lm_head ||
+                        o.deployment.page_size != 0)) {
             throw usage_error(std::string(o.deployment.dp_attention ? "--dp-attention"
                                           : o.deployment.dense_tp1  ? "--dense-tp1"
-                                                                    : "--dp-lm-head") +
+                                          : o.deployment.dp_lm_head ? "--dp-lm-head"
+                                                                    : "--page-size") +
                               " is SGLang's: give --engine sglang");
         }
         o.deployment.tp = o.report.tp;

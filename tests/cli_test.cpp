@@ -1171,6 +1171,10 @@ TEST_CASE("The tool's vLLM deployment: usage errors name the option", "[cli][dep
     CHECK(err("--preset deepseek-v3 --dp 2").find("--dp needs --engine vllm or sglang") != std::string::npos);
     CHECK(err("--preset deepseek-v3 --engine vllm --gpu-memory 80GB --dp-attention")
               .find("--dp-attention is SGLang's: give --engine sglang") != std::string::npos);
+    CHECK(err("--preset deepseek-v3 --engine vllm --gpu-memory 80GB --page-size 64")
+              .find("--page-size is SGLang's: give --engine sglang") != std::string::npos);
+    CHECK(err("--preset deepseek-v3 --page-size 64").find("--page-size needs --engine vllm or sglang") !=
+          std::string::npos);
     CHECK(err("--preset deepseek-v3 --engine vllm --gpu-memory 80GB --redundant-experts 8")
               .find("--redundant-experts needs --ep") != std::string::npos);
     CHECK(err("--preset deepseek-v3 --engine vllm --gpu-memory 80GB --gpu-util 1.5")

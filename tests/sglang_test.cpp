@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "catch.hpp"
@@ -193,6 +194,37 @@ TEST_CASE("SGLang's KV pool beside the weights: tokens, pages and requests", "[s
     CHECK(sglang_launch_command(dp8, b, EngineKvFormat::sglang_fp8, 131'072) ==
           "python -m sglang.launch_server --model-path MODEL --tp-size 8 --dp-size 8 --enable-dp-attention "
           "--mem-fraction-static 0.758 --context-length 131072 --kv-cache-dtype fp8_e4m3");
+}
+
+TEST_CASE("SGLang's --page-size: the pool in whole pages, a request in whole pages", "[sglang]") {
+    // With pages of 64 (FlashMLA's), SGLang rounds its token count down to whole pages and a
+    // request of 131,072 tokens takes 2,048 pages.
+    GpuBudget b{};
+    b.gpu_memory = h200;
+    b.memory_fraction = 0.886;
+    b.reserve = std::uint64_t{1} << 30;
+    b.context = 131'072;
+    Deployment d = sglang(8);
+    d.page_size = 64;
+    const auto usable = static_cast<std::uint64_t>(static_cast<double>(h200) * 0.886);
+    const std::uint64_t pages = (usable - tp_only(8) - b.reserve) / (576 * 61) / 64;
+    const DeploymentPlan p = plan_deployment(P::deepseek_v3, d, EngineKvFormat::sglang_fp8, b).value();
+    CHECK(p.entry.block == 64);
+    CHECK(p.kv_blocks == pages);
+    CHECK(p.kv_tokens == pages * 64);
+    CHECK(p.max_requests == pages / 2048);
+    CHECK(sglang_launch_command(d, b, EngineKvFormat::sglang_fp8, 131'072) ==
+          "python -m sglang.launch_server --model-path MODEL --tp-size 8 --page-size 64 --mem-fraction-static 0.886 "
+          "--context-length 131072 --kv-cache-dtype fp8_e4m3");
+    // V3.2's DSA pool takes pages of 64 only; vLLM has no such option here.
+    d.page_size = 32;
+    CHECK(plan_deployment(P::deepseek_v32, d, EngineKvFormat::sglang_fp8, b).error() ==
+          MemoryError::engine_option_invalid);
+    d.page_size = 64;
+    CHECK(plan_deployment(P::deepseek_v32, d, EngineKvFormat::sglang_fp8, b).has_value());
+    d.engine = Engine::vllm;
+    CHECK(weights_per_gpu(P::deepseek_v3, d).error() == MemoryError::engine_option_invalid);
+    CHECK(error_message(MemoryError::engine_option_invalid).find("a page size") != std::string_view::npos);
 }
 
 TEST_CASE("SGLang layouts refused, each with its reason", "[sglang]") {

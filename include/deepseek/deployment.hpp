@@ -130,7 +130,8 @@ constexpr Result<KvEntry, MemoryError> deployment_kv_entry(const C& c, const Dep
     return vllm_kv_entry(c, f, d.tp);
 }
 /// An SGLang format's entry on a GPU of SGLang deployment `d`: the latent and V3.2's indexer key
-/// per token per layer, in pages of page_size tokens. SGLang sizes its pool by these bytes (its
+/// per token per layer, in pages of page_size tokens (d.page_size, or SGLang's default; V3.2's
+/// DSA pool takes pages of 64 only: engine_option_invalid otherwise). SGLang sizes its pool by these bytes (its
 /// cell_size) and then adds a padding page per layer (engine_kv_cache_bytes), which the
 /// capacity leaves out as SGLang's does; with the MTP module loaded it scales the cell by (1 +
 /// mtp layers / layers), which is the entry times the layers and the MTP modules (equal, in
@@ -140,7 +141,8 @@ constexpr Result<KvEntry, MemoryError> deployment_kv_entry(const C& c, const Dep
     if (engine_of(f) != Engine::sglang || d.engine != Engine::sglang) return MemoryError::format_not_for_engine;
     const auto e = engine_kv_entry(c, f);
     if (!e) return e.error();
-    return KvEntry{checked_add(e->bytes, e->indexer_bytes, "KV entry"), e->block};
+    if (d.page_size != 0 && e->indexer_bytes != 0 && d.page_size != e->block) return MemoryError::engine_option_invalid;
+    return KvEntry{checked_add(e->bytes, e->indexer_bytes, "KV entry"), d.page_size != 0 ? d.page_size : e->block};
 }
 } // namespace detail
 
@@ -316,7 +318,7 @@ inline std::string fraction_text(double fraction) {
 /// the model's path): `--tp-size`, and when set `--pp-size` (after `SGLANG_PP_LAYER_PARTITION=...`
 /// with a layer partition), `--dp-size` with `--enable-dp-attention`, `--moe-dense-tp-size 1`,
 /// `--enable-dp-lm-head`, `--ep-size` (tp) with `--ep-num-redundant-experts`, the MTP draft as
-/// `--speculative-algorithm EAGLE` (SGLang's NEXTN), `--mem-fraction-static`, `--context-length`
+/// `--speculative-algorithm EAGLE` (SGLang's NEXTN), `--page-size`, `--mem-fraction-static`, `--context-length`
 /// and `--kv-cache-dtype fp8_e4m3` or `fp4_e2m1` for those formats. Multi-node flags
 /// (`--nnodes`, `--node-rank`, `--dist-init-addr`) are the user's.
 inline std::string sglang_launch_command(const Deployment& d, const GpuBudget& b, EngineKvFormat f,
@@ -331,6 +333,7 @@ inline std::string sglang_launch_command(const Deployment& d, const GpuBudget& b
     if (d.expert_parallel) out += " --ep-size " + std::to_string(d.tp);
     if (d.redundant_experts != 0) out += " --ep-num-redundant-experts " + std::to_string(d.redundant_experts);
     if (d.mtp) out += " --speculative-algorithm EAGLE";
+    if (d.page_size != 0) out += " --page-size " + std::to_string(d.page_size);
     out += " --mem-fraction-static " + detail::fraction_text(b.memory_fraction);
     out += " --context-length " + std::to_string(context);
     if (f == EngineKvFormat::sglang_fp8)

@@ -168,8 +168,8 @@ template <> struct enum_table<MemoryError> {
         return "this engine's layout of this model is not modelled (SGLang: DeepSeek V2, V3, V3.2 and Kimi-K2, MLA "
                "models without a vision encoder; not DeepSeek-V4)";
     case MemoryError::engine_option_invalid:
-        return "DP attention, a replicated dense MLP and a DP head are SGLang's options (the head's needs DP "
-               "attention)";
+        return "DP attention, a replicated dense MLP, a DP head and a page size are SGLang's options (the head's "
+               "needs DP attention; V3.2's DSA pool takes pages of 64 only)";
     case MemoryError::dp_attention_does_not_divide:
         return "SGLang's DP attention needs dp to divide tp (the attention groups are tp / dp GPUs each)";
     case MemoryError::format_not_for_engine:

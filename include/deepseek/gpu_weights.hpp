@@ -59,6 +59,10 @@ struct Deployment {
     /// SGLang's `--enable-dp-lm-head` (with dp_attention): the head split tp / dp ways, as the
     /// embedding, instead of tp.
     bool dp_lm_head = false;
+    /// SGLang's `--page-size`: tokens per page of its KV pool. 0: SGLang's default, 1 (64 for
+    /// V3.2's DSA pool, which takes no other). Give the size the attention backend forces when it
+    /// does (FlashMLA 64, CUTLASS MLA 128, TRT-LLM MLA 32 or 64).
+    std::uint64_t page_size = 0;
 };
 
 /// The GPUs one request's attention is split over: tp, or SGLang's tp / dp with DP attention.
@@ -404,7 +408,7 @@ constexpr MemoryError check_deployment(const C& c, const Deployment& d, std::uin
         }
         if (d.dp_attention && d.tp % d.dp != 0) return MemoryError::dp_attention_does_not_divide;
         if (d.dp_lm_head && !d.dp_attention) return MemoryError::engine_option_invalid;
-    } else if (d.dp_attention || d.dense_tp1 || d.dp_lm_head) {
+    } else if (d.dp_attention || d.dense_tp1 || d.dp_lm_head || d.page_size != 0) {
         return MemoryError::engine_option_invalid; // SGLang's switches
     }
     if constexpr (std::is_same_v<C, DeepseekOCR2Config> || std::is_same_v<C, KimiVLConfig>) {

@@ -67,12 +67,13 @@ template <class C> void exercise_memory(const C& c) {
         d.tp = tp, d.pp = pp, d.dp = dp, d.expert_parallel = ep, d.redundant_experts = redundant, d.mtp = mtp;
         return d;
     };
-    // SGLang's: DP attention over 8 with EP, and a pipeline of 3 replicated twice.
+    // SGLang's: DP attention over 8 with EP, and a pipeline of 3 replicated twice in pages of 64.
     Deployment dpa = layout(8, 1, 8, true, 0, false);
     dpa.engine = Engine::sglang;
     dpa.dp_attention = true;
     Deployment sglang_pp = layout(4, 3, 2, false, 0, false);
     sglang_pp.engine = Engine::sglang;
+    sglang_pp.page_size = 64; // FlashMLA's pages
     // Every engine's cache side by side: Results, throwing nothing.
     if constexpr (!std::is_same_v<C, DeepseekV4Config>) (void)kv_cache_by_engine(c, 131'072);
     const auto check_plans = [&](const Deployment& d, auto f) {
