@@ -104,6 +104,8 @@ Kimi-K2; not V4):
   --dp-attention         SGLang: --enable-dp-attention, dp attention groups inside --tp
   --dense-tp1            SGLang: --moe-dense-tp-size 1, the dense MLP layers replicated
   --dp-lm-head           SGLang: --enable-dp-lm-head, the head split as the embedding
+  --ep-size N            SGLang: --ep-size, the routed experts over N of the --tp GPUs, each
+                         split tp / N ways (implies --ep; default tp)
   --page-size N          SGLang: --page-size, tokens per page of its KV pool (default 1; 64
                          for V3.2); give what the attention backend forces (FlashMLA 64)
   --svg FILE             with --engine: draw each stage's GPU (weights by component, reserve,
@@ -389,7 +391,10 @@ CliOptions parse_arguments(int argc, char** argv) {
             o.deployment.dp_lm_head = flag();
         else if (arg == "--page-size")
             o.deployment.page_size = parse_count(arg, value());
-        else if (arg == "--pp")
+        else if (arg == "--ep-size") {
+            o.deployment.ep_size = parse_count(arg, value());
+            o.deployment.expert_parallel = true;
+        } else if (arg == "--pp")
             o.deployment.pp = parse_count(arg, value());
         else if (arg == "--pp-partition")
             o.deployment.layer_partition = parse_partition(arg, value());
@@ -446,6 +451,7 @@ CliOptions parse_arguments(int argc, char** argv) {
                             : o.deployment.dense_tp1                ? "--dense-tp1"
                             : o.deployment.dp_lm_head               ? "--dp-lm-head"
                             : o.deployment.page_size != 0           ? "--page-size"
+                            : o.deployment.ep_size != 0             ? "--ep-size"
                                                                     : nullptr;
         if (needs) throw usage_error(std::string(needs) + " needs --engine vllm or sglang");
     } else {
@@ -454,13 +460,17 @@ CliOptions parse_arguments(int argc, char** argv) {
         if (o.deployment.redundant_experts != 0 && !o.deployment.expert_parallel)
             throw usage_error("--redundant-experts needs --ep");
         if (!sglang && (o.deployment.dp_attention || o.deployment.dense_tp1 || o.deployment.dp_lm_head ||
-                        o.deployment.page_size != 0)) {
+                        o.deployment.page_size != 0 || o.deployment.ep_size != 0)) {
             throw usage_error(std::string(o.deployment.dp_attention ? "--dp-attention"
                                           : o.deployment.dense_tp1  ? "--dense-tp1"
                                           : o.deployment.dp_lm_head ? "--dp-lm-head"
-                                                                    : "--page-size") +
+                                          : o.deployment.page_size  ? "--page-size"
+                                                                    : "--ep-size") +
                               " is SGLang's: give --engine sglang");
         }
+        if (o.deployment.ep_size != 0 && o.report.tp % o.deployment.ep_size != 0)
+            throw usage_error("--ep-size: " + std::to_string(o.deployment.ep_size) + " does not divide --tp " +
+                              std::to_string(o.report.tp));
         o.deployment.tp = o.report.tp;
         o.deployment.mtp = o.report.mtp;
         o.gpu.context = o.report.context.value_or(0);
@@ -906,6 +916,7 @@ void print_gpu_weights(std::ostream& os, const deepseek::GpuWeights& w, const de
         os << "    " << name << bytes_and_human(w.of(e.first));
         if (e.first == deepseek::Part::routed_experts && d.expert_parallel)
             os << ", " << w.experts_per_gpu << " experts per MoE layer";
+        if (deepseek::expert_tp(d) != 1) os << ", each split " << deepseek::expert_tp(d) << " ways";
         os << "\n";
     }
     if (w.mtp != 0) os << "    mtp               " << bytes_and_human(w.mtp) << "\n";
@@ -960,7 +971,10 @@ std::string engine_name(const deepseek::Deployment& d) {
 /// "tp 8, pp 1, dp 8 with DP attention, expert parallel": the layout in words.
 std::string layout_words(const deepseek::Deployment& d) {
     return "tp " + std::to_string(d.tp) + ", pp " + std::to_string(d.pp) + ", dp " + std::to_string(d.dp) +
-           (d.dp_attention ? " with DP attention" : "") + (d.expert_parallel ? ", expert parallel" : "") +
+           (d.dp_attention ? " with DP attention" : "") +
+           (!d.expert_parallel ? ""
+            : d.ep_size != 0   ? ", expert parallel over " + std::to_string(d.ep_size)
+                               : ", expert parallel") +
            (d.dense_tp1 ? ", dense MLP replicated" : "") + (d.dp_lm_head ? ", DP head" : "");
 }
 

@@ -1171,6 +1171,10 @@ TEST_CASE("The tool's vLLM deployment: usage errors name the option", "[cli][dep
     CHECK(err("--preset deepseek-v3 --dp 2").find("--dp needs --engine vllm or sglang") != std::string::npos);
     CHECK(err("--preset deepseek-v3 --engine vllm --gpu-memory 80GB --dp-attention")
               .find("--dp-attention is SGLang's: give --engine sglang") != std::string::npos);
+    CHECK(err("--preset deepseek-v3 --engine sglang --tp 8 --ep-size 3 --gpu-memory 80GB")
+              .find("--ep-size: 3 does not divide --tp 8") != std::string::npos);
+    CHECK(err("--preset deepseek-v3 --engine vllm --gpu-memory 80GB --ep-size 1")
+              .find("--ep-size is SGLang's: give --engine sglang") != std::string::npos);
     CHECK(err("--preset deepseek-v3 --engine vllm --gpu-memory 80GB --page-size 64")
               .find("--page-size is SGLang's: give --engine sglang") != std::string::npos);
     CHECK(err("--preset deepseek-v3 --page-size 64").find("--page-size needs --engine vllm or sglang") !=

@@ -109,6 +109,42 @@ TEST_CASE("SGLang expert parallelism: --ep-size tp, with redundant experts", "[s
     CHECK(weights_per_gpu(P::deepseek_v3, ep).error() == MemoryError::ep_does_not_divide);
 }
 
+TEST_CASE("SGLang's --ep-size below tp: experts over ep GPUs, each split tp / ep ways", "[sglang]") {
+    // moe_tp_size = tp / ep (parallel_state.py): at tp 8 and --ep-size 4, 64 experts a GPU, each
+    // split 2 ways by its width, the same bytes as whole experts over 8 or each split 8 ways.
+    Deployment d = sglang(8);
+    d.expert_parallel = true;
+    d.ep_size = 4;
+    CHECK(expert_tp(d) == 2);
+    const GpuWeights w = weights_per_gpu(P::deepseek_v3, d).value();
+    CHECK(w.experts_per_gpu == 64);
+    CHECK(w.of(Part::routed_experts) == 58 * 64 * expert / 2);
+    CHECK(w.total() == tp_only(8));
+    // 32 redundant experts: 288 / 4 = 72 a GPU, each halved.
+    d.redundant_experts = 32;
+    CHECK(weights_per_gpu(P::deepseek_v3, d).value().of(Part::routed_experts) == 58 * 72 * expert / 2);
+    d.redundant_experts = 2; // 258 over 4 GPUs
+    CHECK(weights_per_gpu(P::deepseek_v3, d).error() == MemoryError::ep_does_not_divide);
+    d.redundant_experts = 0;
+    // Each GPU's share of an expert must be whole 128-blocks: 2,048 / 32 = 64 is not (tp 32, ep 1).
+    d.tp = 32;
+    d.ep_size = 1;
+    CHECK(weights_per_gpu(P::deepseek_v3, d).error() == MemoryError::fp8_block_split);
+    // ep must divide tp and needs expert parallelism; vLLM has no such option.
+    d.tp = 8;
+    d.ep_size = 3;
+    CHECK(weights_per_gpu(P::deepseek_v3, d).error() == MemoryError::engine_option_invalid);
+    d.ep_size = 4;
+    d.expert_parallel = false;
+    CHECK(weights_per_gpu(P::deepseek_v3, d).error() == MemoryError::engine_option_invalid);
+    d.expert_parallel = true;
+    CHECK(sglang_launch_command(d, GpuBudget{}, EngineKvFormat::sglang, 4096).find(" --ep-size 4 ") !=
+          std::string::npos);
+    d.engine = Engine::vllm;
+    CHECK(weights_per_gpu(P::deepseek_v3, d).error() == MemoryError::engine_option_invalid);
+    CHECK(expert_tp(d) == 1);
+}
+
 TEST_CASE("SGLang's MTP draft: one more MoE layer, sharing the target's embedding and head", "[sglang]") {
     // deepseek_nextn.py: the draft's decoder layer split as a target MoE layer, eh_proj a plain
     // Linear on every GPU (bf16 [H, 2H]), its norms whole; its embed_tokens and shared_head.head

@@ -317,7 +317,7 @@ inline std::string fraction_text(double fraction) {
 /// The `python -m sglang.launch_server` command line for an SGLang deployment (MODEL standing for
 /// the model's path): `--tp-size`, and when set `--pp-size` (after `SGLANG_PP_LAYER_PARTITION=...`
 /// with a layer partition), `--dp-size` with `--enable-dp-attention`, `--moe-dense-tp-size 1`,
-/// `--enable-dp-lm-head`, `--ep-size` (tp) with `--ep-num-redundant-experts`, the MTP draft as
+/// `--enable-dp-lm-head`, `--ep-size` (ep_size, or tp) with `--ep-num-redundant-experts`, the MTP draft as
 /// `--speculative-algorithm EAGLE` (SGLang's NEXTN), `--page-size`, `--mem-fraction-static`, `--context-length`
 /// and `--kv-cache-dtype fp8_e4m3` or `fp4_e2m1` for those formats. Multi-node flags
 /// (`--nnodes`, `--node-rank`, `--dist-init-addr`) are the user's.
@@ -330,7 +330,7 @@ inline std::string sglang_launch_command(const Deployment& d, const GpuBudget& b
     if (d.dp_attention) out += " --enable-dp-attention";
     if (d.dense_tp1) out += " --moe-dense-tp-size 1";
     if (d.dp_lm_head) out += " --enable-dp-lm-head";
-    if (d.expert_parallel) out += " --ep-size " + std::to_string(d.tp);
+    if (d.expert_parallel) out += " --ep-size " + std::to_string(d.ep_size != 0 ? d.ep_size : d.tp);
     if (d.redundant_experts != 0) out += " --ep-num-redundant-experts " + std::to_string(d.redundant_experts);
     if (d.mtp) out += " --speculative-algorithm EAGLE";
     if (d.page_size != 0) out += " --page-size " + std::to_string(d.page_size);

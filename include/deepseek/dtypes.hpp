@@ -142,9 +142,8 @@ template <> struct enum_table<MemoryError> {
         return "DeepSeek-V4's KV cache is none of the latent, expanded or mha layouts: size it in a V4KvFormat "
                "(demo_bf16, vllm_fp8, sglang_fp8, sglang_fp4_indexer, llamacpp_f16)";
     case MemoryError::ep_does_not_divide:
-        return "the expert-parallel size (vLLM: tp x dp; SGLang: tp) does not divide n_routed_experts plus the "
-               "redundant "
-               "experts";
+        return "the expert-parallel size (vLLM: tp x dp; SGLang: --ep-size, tp by default) does not divide "
+               "n_routed_experts plus the redundant experts";
     case MemoryError::fp8_block_split:
         return "a tensor-parallel share of an FP8 block-quantised weight is not a whole number of blocks (vLLM refuses "
                "it); use a smaller tp or expert parallelism";
@@ -168,8 +167,9 @@ template <> struct enum_table<MemoryError> {
         return "this engine's layout of this model is not modelled (SGLang: DeepSeek V2, V3, V3.2 and Kimi-K2, MLA "
                "models without a vision encoder; not DeepSeek-V4)";
     case MemoryError::engine_option_invalid:
-        return "DP attention, a replicated dense MLP, a DP head and a page size are SGLang's options (the head's "
-               "needs DP attention; V3.2's DSA pool takes pages of 64 only)";
+        return "DP attention, a replicated dense MLP, a DP head, a page size and an EP size are SGLang's options (the "
+               "head's needs DP attention; V3.2's DSA pool takes pages of 64 only; the EP size needs expert "
+               "parallelism and divides tp)";
     case MemoryError::dp_attention_does_not_divide:
         return "SGLang's DP attention needs dp to divide tp (the attention groups are tp / dp GPUs each)";
     case MemoryError::format_not_for_engine:

@@ -35,9 +35,13 @@ struct Deployment {
     std::uint64_t pp = 1;
     std::uint64_t dp = 1; ///< `--data-parallel-size`: replicas of the tp x pp GPUs (each holds its own requests)
     /// Expert parallelism: the routed experts spread whole over the GPUs instead of each being
-    /// split tp ways. vLLM's `--enable-expert-parallel`: over tp x dp GPUs; SGLang's `--ep-size`
-    /// equal to tp: over the tp GPUs.
+    /// split tp ways. vLLM's `--enable-expert-parallel`: over tp x dp GPUs; SGLang's `--ep-size`:
+    /// over ep_size of the tp GPUs.
     bool expert_parallel = false;
+    /// SGLang's `--ep-size` (with expert_parallel): the routed experts spread over ep_size GPUs,
+    /// each split tp / ep_size ways by its width (SGLang's moe_tp_size); ep_size divides tp. 0:
+    /// tp (whole experts).
+    std::uint64_t ep_size = 0;
     /// EPLB's `num_redundant_experts`: extra expert copies per MoE layer, spread with the others.
     std::uint64_t redundant_experts = 0;
     /// Load the MTP modules (speculative decoding). vLLM loads them only then; off by default.
@@ -64,6 +68,12 @@ struct Deployment {
     /// does (FlashMLA 64, CUTLASS MLA 128, TRT-LLM MLA 32 or 64).
     std::uint64_t page_size = 0;
 };
+
+/// The GPUs each routed expert is split over under expert parallelism: SGLang's moe_tp_size, tp
+/// / ep_size (1 when ep_size is tp or 0, and under vLLM).
+[[nodiscard]] constexpr std::uint64_t expert_tp(const Deployment& d) noexcept {
+    return d.engine == Engine::sglang && d.expert_parallel && d.ep_size != 0 ? d.tp / d.ep_size : 1;
+}
 
 /// The GPUs one request's attention is split over: tp, or SGLang's tp / dp with DP attention.
 [[nodiscard]] constexpr std::uint64_t attention_tp(const Deployment& d) noexcept {
@@ -243,8 +253,15 @@ template <class C> struct GpuWeightsSum {
             }
         }
         if (t.owner == Part::routed_experts) {
-            if (experts_per_gpu != 0) { // whole experts: n holds `copies` of them
-                n = n / t.copies * experts_per_gpu;
+            if (experts_per_gpu != 0) {             // n holds `copies` experts: experts_per_gpu of them, each
+                n = n / t.copies * experts_per_gpu; // whole, or split SGLang's moe_tp ways by width
+                const std::uint64_t ways = expert_tp(d);
+                if (ways == 1 || t.split == Split::replicated) return true;
+                if (n % ways != 0) {
+                    error = MemoryError::tp_does_not_divide;
+                    return false;
+                }
+                n /= ways;
                 return true;
             }
             if (t.split == Split::replicated || d.tp == 1) return true; // a per-expert scalar scale
@@ -408,7 +425,8 @@ constexpr MemoryError check_deployment(const C& c, const Deployment& d, std::uin
         }
         if (d.dp_attention && d.tp % d.dp != 0) return MemoryError::dp_attention_does_not_divide;
         if (d.dp_lm_head && !d.dp_attention) return MemoryError::engine_option_invalid;
-    } else if (d.dp_attention || d.dense_tp1 || d.dp_lm_head || d.page_size != 0) {
+        if (d.ep_size != 0 && (!d.expert_parallel || d.tp % d.ep_size != 0)) return MemoryError::engine_option_invalid;
+    } else if (d.dp_attention || d.dense_tp1 || d.dp_lm_head || d.page_size != 0 || d.ep_size != 0) {
         return MemoryError::engine_option_invalid; // SGLang's switches
     }
     if constexpr (std::is_same_v<C, DeepseekOCR2Config> || std::is_same_v<C, KimiVLConfig>) {
@@ -426,10 +444,15 @@ constexpr MemoryError check_deployment(const C& c, const Deployment& d, std::uin
     const std::uint64_t routed = value_or_zero(c.n_routed_experts);
     if (d.expert_parallel && routed != 0) {
         const std::uint64_t physical = checked_add(routed, d.redundant_experts, what);
-        // vLLM: EP size = TP x DP; SGLang: --ep-size tp.
-        const std::uint64_t ep = sglang ? d.tp : checked_mul(d.tp, d.dp, what);
+        // vLLM: EP size = TP x DP; SGLang: --ep-size, tp by default, each expert then split
+        // tp / ep_size ways (whole 128-blocks: "moe_intermediate_size ... must be divisible by
+        // moe_tp_size * block_n", moe_ep_setup.py).
+        const std::uint64_t ep = sglang ? d.tp / expert_tp(d) : checked_mul(d.tp, d.dp, what);
         if (physical % ep != 0) return MemoryError::ep_does_not_divide;
         w.experts_per_gpu = physical / ep;
+        if (expert_tp(d) != 1) {
+            if (const MemoryError e = expert_split_error(c, expert_tp(d)); e != MemoryError::none) return e;
+        }
     } else if (d.tp != 1) {
         if (const MemoryError e = expert_split_error(c, d.tp); e != MemoryError::none) return e;
     }
