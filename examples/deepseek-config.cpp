@@ -106,6 +106,8 @@ Kimi-K2; not V4):
   --dp-lm-head           SGLang: --enable-dp-lm-head, the head split as the embedding
   --ep-size N            SGLang: --ep-size, the routed experts over N of the --tp GPUs, each
                          split tp / N ways (implies --ep; default tp)
+  --deepep               SGLang: --moe-a2a-backend deepep, the experts over the --tp GPUs and
+                         the shared expert whole on each (implies --ep)
   --page-size N          SGLang: --page-size, tokens per page of its KV pool (default 1; 64
                          for V3.2); give what the attention backend forces (FlashMLA 64)
   --svg FILE             with --engine: draw each stage's GPU (weights by component, reserve,
@@ -391,7 +393,10 @@ CliOptions parse_arguments(int argc, char** argv) {
             o.deployment.dp_lm_head = flag();
         else if (arg == "--page-size")
             o.deployment.page_size = parse_count(arg, value());
-        else if (arg == "--ep-size") {
+        else if (arg == "--deepep") {
+            o.deployment.deepep = flag();
+            o.deployment.expert_parallel = true;
+        } else if (arg == "--ep-size") {
             o.deployment.ep_size = parse_count(arg, value());
             o.deployment.expert_parallel = true;
         } else if (arg == "--pp")
@@ -452,6 +457,7 @@ CliOptions parse_arguments(int argc, char** argv) {
                             : o.deployment.dp_lm_head               ? "--dp-lm-head"
                             : o.deployment.page_size != 0           ? "--page-size"
                             : o.deployment.ep_size != 0             ? "--ep-size"
+                            : o.deployment.deepep                   ? "--deepep"
                                                                     : nullptr;
         if (needs) throw usage_error(std::string(needs) + " needs --engine vllm or sglang");
     } else {
@@ -460,14 +466,17 @@ CliOptions parse_arguments(int argc, char** argv) {
         if (o.deployment.redundant_experts != 0 && !o.deployment.expert_parallel)
             throw usage_error("--redundant-experts needs --ep");
         if (!sglang && (o.deployment.dp_attention || o.deployment.dense_tp1 || o.deployment.dp_lm_head ||
-                        o.deployment.page_size != 0 || o.deployment.ep_size != 0)) {
+                        o.deployment.page_size != 0 || o.deployment.ep_size != 0 || o.deployment.deepep)) {
             throw usage_error(std::string(o.deployment.dp_attention ? "--dp-attention"
                                           : o.deployment.dense_tp1  ? "--dense-tp1"
                                           : o.deployment.dp_lm_head ? "--dp-lm-head"
                                           : o.deployment.page_size  ? "--page-size"
-                                                                    : "--ep-size") +
+                                          : o.deployment.ep_size    ? "--ep-size"
+                                                                    : "--deepep") +
                               " is SGLang's: give --engine sglang");
         }
+        if (o.deployment.deepep && o.deployment.ep_size != 0 && o.deployment.ep_size != o.report.tp)
+            throw usage_error("--deepep: DeepEP spreads the experts over --tp GPUs; drop --ep-size");
         if (o.deployment.ep_size != 0 && o.report.tp % o.deployment.ep_size != 0)
             throw usage_error("--ep-size: " + std::to_string(o.deployment.ep_size) + " does not divide --tp " +
                               std::to_string(o.report.tp));
@@ -975,7 +984,8 @@ std::string layout_words(const deepseek::Deployment& d) {
            (!d.expert_parallel ? ""
             : d.ep_size != 0   ? ", expert parallel over " + std::to_string(d.ep_size)
                                : ", expert parallel") +
-           (d.dense_tp1 ? ", dense MLP replicated" : "") + (d.dp_lm_head ? ", DP head" : "");
+           (d.deepep ? " (DeepEP)" : "") + (d.dense_tp1 ? ", dense MLP replicated" : "") +
+           (d.dp_lm_head ? ", DP head" : "");
 }
 
 /// One stacked bar per pipeline stage against the GPU's memory, bottom up: the weights by

@@ -1173,6 +1173,10 @@ TEST_CASE("The tool's vLLM deployment: usage errors name the option", "[cli][dep
               .find("--dp-attention is SGLang's: give --engine sglang") != std::string::npos);
     CHECK(err("--preset deepseek-v3 --engine sglang --tp 8 --ep-size 3 --gpu-memory 80GB")
               .find("--ep-size: 3 does not divide --tp 8") != std::string::npos);
+    CHECK(err("--preset deepseek-v3 --engine sglang --tp 8 --ep-size 4 --deepep --gpu-memory 80GB")
+              .find("--deepep: DeepEP spreads the experts over --tp GPUs; drop --ep-size") != std::string::npos);
+    CHECK(err("--preset deepseek-v3 --engine vllm --gpu-memory 80GB --deepep")
+              .find("--deepep is SGLang's: give --engine sglang") != std::string::npos);
     CHECK(err("--preset deepseek-v3 --engine vllm --gpu-memory 80GB --ep-size 1")
               .find("--ep-size is SGLang's: give --engine sglang") != std::string::npos);
     CHECK(err("--preset deepseek-v3 --engine vllm --gpu-memory 80GB --page-size 64")

@@ -145,6 +145,32 @@ TEST_CASE("SGLang's --ep-size below tp: experts over ep GPUs, each split tp / ep
     CHECK(expert_tp(d) == 1);
 }
 
+TEST_CASE("SGLang with DeepEP: the shared expert whole on every GPU, 2 GiB more kept", "[sglang]") {
+    // --moe-a2a-backend deepep sets the EP size to tp and builds the shared expert with tp 1
+    // (deepseek_v2.py: _shared_expert_use_tp1); server_args.py keeps 2,048 MiB more for its
+    // buffers, after the 10 GiB floor: H200 with DP attention over 8, 34,816 + 2,048 = 36,864 MiB
+    // -> (143,771 - 36,864) / 143,771 = 0.744.
+    Deployment d = sglang(8, 8, true);
+    d.expert_parallel = true;
+    d.deepep = true;
+    const GpuWeights w = weights_per_gpu(P::deepseek_v3, d).value();
+    CHECK(w.of(Part::shared_experts) == 58 * expert);
+    CHECK(w.total() == dp8_weights - 58 * expert / 8 + 58 * expert);
+    CHECK(sglang_mem_fraction_static(h200, d) == 0.744);
+    CHECK(sglang_launch_command(d, GpuBudget{}, EngineKvFormat::sglang, 4096)
+              .find("--ep-size 8 --moe-a2a-backend deepep") != std::string::npos);
+    // DeepEP needs expert parallelism over tp; vLLM has no such switch.
+    d.ep_size = 4;
+    CHECK(weights_per_gpu(P::deepseek_v3, d).error() == MemoryError::engine_option_invalid);
+    d.ep_size = 0;
+    d.expert_parallel = false;
+    CHECK(weights_per_gpu(P::deepseek_v3, d).error() == MemoryError::engine_option_invalid);
+    d = Deployment{};
+    d.expert_parallel = true;
+    d.deepep = true;
+    CHECK(weights_per_gpu(P::deepseek_v3, d).error() == MemoryError::engine_option_invalid);
+}
+
 TEST_CASE("SGLang's MTP draft: one more MoE layer, sharing the target's embedding and head", "[sglang]") {
     // deepseek_nextn.py: the draft's decoder layer split as a target MoE layer, eh_proj a plain
     // Linear on every GPU (bf16 [H, 2H]), its norms whole; its embed_tokens and shared_head.head

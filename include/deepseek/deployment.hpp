@@ -265,9 +265,8 @@ template <class F> constexpr void for_each_layout(std::uint64_t gpus, Engine eng
 /// x pp, and for the CUDA graphs 2 MiB per request of the decode graph's largest batch (512 at
 /// tp >= 4 from 60 GiB up), 4.5 MiB per request and attention group more with DP attention (3 and
 /// 1.5 when the batch is above 300), and 1.5 GiB for MLA's prefill graph; at least 10 GiB on a
-/// GPU above 60 GiB; and keeps the rest's share, rounded to 3 decimals. H200 at tp 8: 0.886;
-/// with DP attention over 8: 0.758. Other versions differ; give SGLang's figure from its log
-/// when it does.
+/// GPU above 60 GiB, and 2 GiB more with DeepEP; and keeps the rest's share, rounded to 3 decimals. H200 at tp 8:
+/// 0.886; with DP attention over 8: 0.758. Other versions differ; give SGLang's figure from its log when it does.
 [[nodiscard]] constexpr double sglang_mem_fraction_static(std::uint64_t gpu_memory, const Deployment& d) noexcept {
     const std::uint64_t mib = gpu_memory >> 20;
     if (mib == 0) return 0.0;
@@ -287,6 +286,7 @@ template <class F> constexpr void for_each_layout(std::uint64_t gpus, Engine eng
     if (d.dp_attention) twice += 2 * 3 * max_bs * d.dp + (max_bs > 300 ? 3 * max_bs * d.dp : 0);
     twice += 3 * 1024; // MLA's prefill graph, on by default on CUDA
     if (mib > 60 * 1024 && twice < 2 * 10 * 1024) twice = 2 * 10 * 1024;
+    if (d.deepep) twice += 2 * 2 * 1024; // DeepEP's all-to-all buffers in the decode graph, above the floor
     if (twice >= 2 * mib) return 0.0;
     // round((mib - reserve) / mib, 3), half to even, in exact integers.
     const std::uint64_t num = (2 * mib - twice) * 1000, den = 2 * mib;
@@ -317,7 +317,8 @@ inline std::string fraction_text(double fraction) {
 /// The `python -m sglang.launch_server` command line for an SGLang deployment (MODEL standing for
 /// the model's path): `--tp-size`, and when set `--pp-size` (after `SGLANG_PP_LAYER_PARTITION=...`
 /// with a layer partition), `--dp-size` with `--enable-dp-attention`, `--moe-dense-tp-size 1`,
-/// `--enable-dp-lm-head`, `--ep-size` (ep_size, or tp) with `--ep-num-redundant-experts`, the MTP draft as
+/// `--enable-dp-lm-head`, `--ep-size` (ep_size, or tp) with `--moe-a2a-backend deepep` and
+/// `--ep-num-redundant-experts`, the MTP draft as
 /// `--speculative-algorithm EAGLE` (SGLang's NEXTN), `--page-size`, `--mem-fraction-static`, `--context-length`
 /// and `--kv-cache-dtype fp8_e4m3` or `fp4_e2m1` for those formats. Multi-node flags
 /// (`--nnodes`, `--node-rank`, `--dist-init-addr`) are the user's.
@@ -331,6 +332,7 @@ inline std::string sglang_launch_command(const Deployment& d, const GpuBudget& b
     if (d.dense_tp1) out += " --moe-dense-tp-size 1";
     if (d.dp_lm_head) out += " --enable-dp-lm-head";
     if (d.expert_parallel) out += " --ep-size " + std::to_string(d.ep_size != 0 ? d.ep_size : d.tp);
+    if (d.deepep) out += " --moe-a2a-backend deepep";
     if (d.redundant_experts != 0) out += " --ep-num-redundant-experts " + std::to_string(d.redundant_experts);
     if (d.mtp) out += " --speculative-algorithm EAGLE";
     if (d.page_size != 0) out += " --page-size " + std::to_string(d.page_size);

@@ -167,9 +167,9 @@ template <> struct enum_table<MemoryError> {
         return "this engine's layout of this model is not modelled (SGLang: DeepSeek V2, V3, V3.2 and Kimi-K2, MLA "
                "models without a vision encoder; not DeepSeek-V4)";
     case MemoryError::engine_option_invalid:
-        return "DP attention, a replicated dense MLP, a DP head, a page size and an EP size are SGLang's options (the "
-               "head's needs DP attention; V3.2's DSA pool takes pages of 64 only; the EP size needs expert "
-               "parallelism and divides tp)";
+        return "DP attention, a replicated dense MLP, a DP head, a page size, an EP size and DeepEP are SGLang's "
+               "options (the head's needs DP attention; V3.2's DSA pool takes pages of 64 only; the EP size needs "
+               "expert parallelism and divides tp; DeepEP needs expert parallelism over tp)";
     case MemoryError::dp_attention_does_not_divide:
         return "SGLang's DP attention needs dp to divide tp (the attention groups are tp / dp GPUs each)";
     case MemoryError::format_not_for_engine:

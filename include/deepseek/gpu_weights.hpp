@@ -63,6 +63,10 @@ struct Deployment {
     /// SGLang's `--enable-dp-lm-head` (with dp_attention): the head split tp / dp ways, as the
     /// embedding, instead of tp.
     bool dp_lm_head = false;
+    /// SGLang's `--moe-a2a-backend deepep` (with expert_parallel; SGLang sets the EP size to tp):
+    /// DeepEP's all-to-all dispatch, with which each GPU holds the whole shared expert
+    /// (deepseek_v2.py: `_shared_expert_use_tp1`) and SGLang's default fraction keeps 2 GiB more.
+    bool deepep = false;
     /// SGLang's `--page-size`: tokens per page of its KV pool. 0: SGLang's default, 1 (64 for
     /// V3.2's DSA pool, which takes no other). Give the size the attention backend forces when it
     /// does (FlashMLA 64, CUTLASS MLA 128, TRT-LLM MLA 32 or 64).
@@ -311,6 +315,7 @@ template <class C> struct GpuWeightsSum {
         case Part::embedding: return attention_tp(d);
         case Part::lm_head: return d.dp_lm_head ? attention_tp(d) : d.tp;
         case Part::dense_mlp: return d.dense_tp1 ? 1 : d.tp;
+        case Part::shared_experts: return d.deepep ? 1 : d.tp;
         default: return d.tp;
         }
     }
@@ -426,7 +431,9 @@ constexpr MemoryError check_deployment(const C& c, const Deployment& d, std::uin
         if (d.dp_attention && d.tp % d.dp != 0) return MemoryError::dp_attention_does_not_divide;
         if (d.dp_lm_head && !d.dp_attention) return MemoryError::engine_option_invalid;
         if (d.ep_size != 0 && (!d.expert_parallel || d.tp % d.ep_size != 0)) return MemoryError::engine_option_invalid;
-    } else if (d.dp_attention || d.dense_tp1 || d.dp_lm_head || d.page_size != 0 || d.ep_size != 0) {
+        if (d.deepep && (!d.expert_parallel || (d.ep_size != 0 && d.ep_size != d.tp)))
+            return MemoryError::engine_option_invalid;
+    } else if (d.dp_attention || d.dense_tp1 || d.dp_lm_head || d.page_size != 0 || d.ep_size != 0 || d.deepep) {
         return MemoryError::engine_option_invalid; // SGLang's switches
     }
     if constexpr (std::is_same_v<C, DeepseekOCR2Config> || std::is_same_v<C, KimiVLConfig>) {

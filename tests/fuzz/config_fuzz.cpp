@@ -67,10 +67,11 @@ template <class C> void exercise_memory(const C& c) {
         d.tp = tp, d.pp = pp, d.dp = dp, d.expert_parallel = ep, d.redundant_experts = redundant, d.mtp = mtp;
         return d;
     };
-    // SGLang's: DP attention over 8 with EP, and a pipeline of 3 replicated twice in pages of 64.
+    // SGLang's: DP attention over 8 with DeepEP, and a pipeline of 3 replicated twice in pages of 64.
     Deployment dpa = layout(8, 1, 8, true, 0, false);
     dpa.engine = Engine::sglang;
     dpa.dp_attention = true;
+    dpa.deepep = true;
     Deployment sglang_pp = layout(4, 3, 2, false, 0, false);
     sglang_pp.engine = Engine::sglang;
     sglang_pp.page_size = 64; // FlashMLA's pages
