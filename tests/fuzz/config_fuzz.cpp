@@ -100,7 +100,7 @@ template <class C> void exercise_memory(const C& c) {
         (void)weights_per_gpu(c, d);
         for (const EngineKvFormat f : {EngineKvFormat::sglang, EngineKvFormat::sglang_fp8}) check_plans(d, f);
     }
-    for (const Deployment d : {layout(8, 1, 1, false, 0, false), layout(1, 1, 8, true, 32, true),
+    for (const Deployment& d : {layout(8, 1, 1, false, 0, false), layout(1, 1, 8, true, 32, true),
                                layout(4, 1, 4, true, 0, false), layout(8, 3, 1, false, 0, false)}) {
         (void)weights_per_gpu(c, d);
         for (const VllmKvFormat f :
