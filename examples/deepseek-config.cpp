@@ -1524,6 +1524,93 @@ template <class C> std::string plan_svg(const C& c, const std::vector<PlannedLay
 /// with and without expert parallelism, planned by plan_deployment; those that fit ranked by
 /// the requests of the context they hold at once (then fewer pipeline stages, smaller tp).
 /// Tensor parallelism stays within a node (--gpus-per-node), as vLLM's docs advise.
+/// plan for DeepSeek-V4: every vLLM layout of the GPUs whose weights vLLM lays out, ranked by the
+/// memory the deployment leaves for the cache (which is not modelled): each GPU's room, once per
+/// tensor-parallel group (the GPUs of one hold the same cache), room x pp x dp; then by fewer
+/// stages and less tensor parallelism. SGLang's V4 model is not modelled.
+int run_v4_plan(const deepseek::DeepseekV4Config& c, const PlanOptions& o, const std::string& what) {
+    if (o.svg) throw usage_error("--svg: DeepSeek-V4's cache in a deployment is not modelled");
+    struct V4Layout {
+        deepseek::Deployment d;
+        deepseek::GpuBudget b;
+        std::uint64_t weights = 0; ///< the largest stage's, per GPU
+        std::uint64_t room = 0;    ///< usable memory less those weights and the reserve
+        std::uint64_t cache = 0;   ///< room x pp x dp
+    };
+    std::vector<V4Layout> plans;
+    std::vector<std::pair<std::string, std::string>> refused;
+    for (const deepseek::Engine engine : o.engines) {
+        if (engine == deepseek::Engine::sglang) {
+            refused.emplace_back("sglang", "SGLang's DeepSeek-V4 model is not modelled");
+            continue;
+        }
+        deepseek::for_each_layout(o.gpus, engine, [&](const deepseek::Deployment& d) {
+            if (d.tp > o.gpus_per_node) {
+                refused.emplace_back(layout_name(d), "tensor parallelism across nodes (tp above " +
+                                                         std::to_string(o.gpus_per_node) + ")");
+                return;
+            }
+            const deepseek::GpuBudget b = engine_budget(o.budget, d, o.gpu_util_given, o.reserve_given);
+            std::uint64_t largest = 0;
+            for (std::uint64_t s = 0; s < d.pp; ++s) {
+                const auto w = deepseek::weights_per_gpu(c, d, s);
+                if (!w) {
+                    refused.emplace_back(layout_name(d), std::string(deepseek::error_message(w.error())));
+                    return;
+                }
+                largest = std::max(largest, w->total());
+            }
+            const std::uint64_t usable = deepseek::usable_memory(b);
+            if (largest + b.reserve > usable)
+                refused.emplace_back(layout_name(d), "does not fit: " + grouped(largest + b.reserve - usable) +
+                                                         " bytes short on a GPU");
+            else
+                plans.push_back(
+                    {d, b, largest, usable - largest - b.reserve, (usable - largest - b.reserve) * d.pp * d.dp});
+        });
+    }
+    std::stable_sort(plans.begin(), plans.end(), [](const V4Layout& a, const V4Layout& b) {
+        if (a.cache != b.cache) return a.cache > b.cache;
+        if (a.d.pp != b.d.pp) return a.d.pp < b.d.pp;
+        return a.d.tp < b.d.tp;
+    });
+    if (o.json) {
+        json out{{"plans", json::array()}, {"refused", json::array()}, {"kv_not_modelled", v4_kv_not_planned}};
+        for (const V4Layout& p : plans) out["plans"].push_back(v4_deployment_json(c, p.d, p.b));
+        for (const auto& [layout, reason] : refused) out["refused"].push_back({{"layout", layout}, {"reason", reason}});
+        std::cout << out.dump(2) << "\n";
+        return 0;
+    }
+    std::ostringstream os;
+    os << "plan: " << o.gpus << " GPUs of " << bytes_and_human(o.budget.gpu_memory) << ", vLLM, " << what << "\n";
+    os << "  DeepSeek-V4's cache in a deployment is not modelled (" << v4_kv_not_planned
+       << "): the layouts are ranked by the memory they leave for it, each GPU's room once per tp group\n";
+    os << "  rank  layout                        weights per GPU      room per GPU         room x pp x dp\n";
+    for (std::size_t i = 0; i < plans.size(); ++i) {
+        std::string rank = std::to_string(i + 1), layout = layout_name(plans[i].d),
+                    weights = human_bytes(plans[i].weights);
+        rank.resize(6, ' ');
+        layout.resize(30, ' ');
+        std::string room = human_bytes(plans[i].room);
+        weights.resize(21, ' ');
+        room.resize(21, ' ');
+        os << "  " << rank << layout << weights << room << human_bytes(plans[i].cache) << "\n";
+    }
+    if (plans.empty()) os << "  (no layout fits)\n";
+    os << "refused " << refused.size() << " layouts, e.g.:\n";
+    for (std::size_t i = 0; i < refused.size() && i < 10; ++i)
+        os << "  " << refused[i].first << ": " << refused[i].second << "\n";
+    if (!plans.empty()) {
+        const deepseek::GpuBudget& b = plans[0].b;
+        os << "best: "
+           << deepseek::vllm_launch_command(plans[0].d, b, deepseek::VllmKvFormat::fp8_ds_mla,
+                                            b.context != 0 ? b.context : deepseek::default_context(c))
+           << "\n";
+    }
+    std::cout << os.str();
+    return 0;
+}
+
 int run_plan(int argc, char** argv) {
     const PlanOptions o = parse_plan_arguments(argc, argv);
     const std::string preset = o.preset.value_or("deepseek-v3");
@@ -1531,11 +1618,8 @@ int run_plan(int argc, char** argv) {
         o.path ? deepseek::load_document(*o.path) : deepseek::Document{*deepseek::presets::find(preset)};
     return std::visit(
         [&](const auto& c) {
-            if constexpr (std::is_same_v<std::decay_t<decltype(c)>, deepseek::DeepseekV4Config>) {
-                // plan ranks layouts by the requests their caches hold
-                throw usage_error(std::string("plan: DeepSeek-V4's cache in a deployment is not modelled (") +
-                                  v4_kv_not_planned + "); lay out one deployment with --engine vllm for its weights");
-            }
+            if constexpr (std::is_same_v<std::decay_t<decltype(c)>, deepseek::DeepseekV4Config>)
+                return run_v4_plan(c, o, o.path ? *o.path : "preset " + preset);
             std::vector<PlannedLayout> plans;
             std::vector<std::pair<std::string, std::string>> refused;
             for (const deepseek::Engine engine : o.engines) {

@@ -1194,8 +1194,8 @@ TEST_CASE("The tool's vLLM deployment: usage errors name the option", "[cli][dep
           std::string::npos);
     CHECK(err("--preset deepseek-v4-pro --engine vllm --tp 8 --gpu-memory 141GB")
               .find("vLLM pads each GPU's share of these experts as its MoE backend decides") != std::string::npos);
-    CHECK(err("plan --preset deepseek-v4-flash --gpus 8 --gpu-memory 141GB")
-              .find("plan: DeepSeek-V4's cache in a deployment is not modelled") != std::string::npos);
+    CHECK(err("plan --preset deepseek-v4-flash --gpus 8 --gpu-memory 141GB --svg /dev/null")
+              .find("--svg: DeepSeek-V4's cache in a deployment is not modelled") != std::string::npos);
     CHECK(err("--preset deepseek-v4-flash --engine vllm --tp 8 --ep --gpu-memory 141GB --svg /dev/null")
               .find("--svg: DeepSeek-V4's cache in a deployment is not modelled") != std::string::npos);
 }
@@ -1227,6 +1227,36 @@ TEST_CASE("The tool's DeepSeek-V4 deployment: weights per GPU, and the cache sai
     CHECK(stages[0].at("layers") == json::array({0, 22}));
     CHECK(stages[1].at("layers") == json::array({22, 21}));
     CHECK(json::parse(pp.out).at("deployment").at("weights_bytes_per_gpu") == stages[0].at("weights_bytes"));
+}
+
+TEST_CASE("The tool's plan of DeepSeek-V4: vLLM layouts ranked by the memory left for the cache", "[cli][v4]") {
+    const Run r = run_cli("plan --preset deepseek-v4-flash --gpus 8 --gpu-memory 141GB --json");
+    REQUIRE(r.code == 0);
+    const json out = json::parse(r.out);
+    CHECK(out.at("kv_not_modelled").get<std::string>().find("has changed between its versions") != std::string::npos);
+    bool found = false, sglang_refused = false;
+    std::uint64_t previous = UINT64_MAX;
+    for (const json& p : out.at("plans")) {
+        CHECK(p.at("engine") == "vllm");
+        // Ranked by room x pp x dp, the room being the usable memory less weights and reserve.
+        const std::uint64_t room = p.at("usable").get<std::uint64_t>() -
+                                   p.at("weights_bytes_per_gpu").get<std::uint64_t>() -
+                                   p.at("reserve").get<std::uint64_t>();
+        const std::uint64_t cache = room * p.at("pp").get<std::uint64_t>() * p.at("dp").get<std::uint64_t>();
+        CHECK(cache <= previous);
+        previous = cache;
+        if (p.at("tp") == 8 && p.at("pp") == 1 && p.at("ep") == true) {
+            found = true;
+            CHECK(p.at("weights_bytes_per_gpu") == 20'644'900'892ULL); // deployment_test derives it
+        }
+    }
+    CHECK(found);
+    for (const json& x : out.at("refused"))
+        sglang_refused = sglang_refused || x.at("reason") == "SGLang's DeepSeek-V4 model is not modelled";
+    CHECK(sglang_refused);
+    const Run text = run_cli("plan --preset deepseek-v4-flash --gpus 8 --gpu-memory 141GB");
+    REQUIRE(text.code == 0);
+    CHECK(text.out.find("ranked by the memory they leave for it") != std::string::npos);
 }
 
 TEST_CASE("The tool's SGLang deployment: DP attention on 8 H200s, SGLang's own defaults", "[cli][sglang]") {

@@ -101,7 +101,7 @@ template <class C> void exercise_memory(const C& c) {
         for (const EngineKvFormat f : {EngineKvFormat::sglang, EngineKvFormat::sglang_fp8}) check_plans(d, f);
     }
     for (const Deployment& d : {layout(8, 1, 1, false, 0, false), layout(1, 1, 8, true, 32, true),
-                               layout(4, 1, 4, true, 0, false), layout(8, 3, 1, false, 0, false)}) {
+                                layout(4, 1, 4, true, 0, false), layout(8, 3, 1, false, 0, false)}) {
         (void)weights_per_gpu(c, d);
         for (const VllmKvFormat f :
              {VllmKvFormat::flashmla, VllmKvFormat::fp8_ds_mla, VllmKvFormat::cutlass_mla, VllmKvFormat::flash_attn}) {
