@@ -2,9 +2,8 @@
 // SPDX-License-Identifier: MIT
 //
 // Parameter counts, checkpoint bytes, per-rank weights, KV-cache bytes and context budgets,
-// all `constexpr` over the config types of config.hpp. Standard library only.
-//
-// Every count here is a sum over the one tensor walk of tensor_walk.hpp.
+// all `constexpr` over the config types of config.hpp. Standard library only. Every count here is
+// a sum over the one tensor walk of tensor_walk.hpp.
 //
 // Arithmetic is std::uint64_t and checked, and never wraps: an overflow in a constant expression
 // fails to compile. At run time the functions that return a SizeResult return it as the error
@@ -257,18 +256,24 @@ template <class C> struct CheckpointBytesSum {
             n = checked_add(n, checked_add(elements[i], mtp_elements[i], "stored elements"), "stored elements");
         return n;
     }
-    /// The bytes summed, with the MTP modules or without (a sum that counted them can give both:
-    /// make_report's checkpoint and its weights at tp 1 from one sum).
+    /// The bytes summed, with the MTP modules or without.
     constexpr SizeResult bytes(bool with_mtp = true) const {
+        std::uint64_t without_mtp = 0;
+        const SizeResult all = bytes_and_without_mtp(without_mtp);
+        return !all || with_mtp ? all : SizeResult{without_mtp};
+    }
+    /// bytes(true), and bytes(false) in `without_mtp`, from one pass over the storage classes (a
+    /// sum that counted the MTP modules gives both: make_report's checkpoint and tp-1 weights).
+    constexpr SizeResult bytes_and_without_mtp(std::uint64_t& without_mtp) const {
         if (error != MemoryError::none) return error;
         const char* const what = "checkpoint bytes";
-        std::uint64_t total = 0;
+        std::uint64_t total = without_mtp = 0;
         for (std::size_t i = 0; i < elements.size(); ++i) {
-            if (elements[i] == 0 && (!with_mtp || mtp_elements[i] == 0)) continue; // most classes are empty
-            const auto s = static_cast<Storage>(i);
-            const std::uint64_t n = with_mtp ? checked_add(elements[i], mtp_elements[i], what) : elements[i];
-            const std::uint64_t size = dtype_bits(storage_dtype(c, s)) / 8; // storage dtypes are whole bytes
-            total = checked_add(total, checked_mul(n, size, what), what);
+            if (elements[i] == 0 && mtp_elements[i] == 0) continue; // most classes are empty
+            const std::uint64_t size = dtype_bits(storage_dtype(c, static_cast<Storage>(i))) / 8; // whole bytes
+            const std::uint64_t main = checked_mul(elements[i], size, what);
+            without_mtp = checked_add(without_mtp, main, what);
+            total = checked_add(total, checked_add(main, checked_mul(mtp_elements[i], size, what), what), what);
         }
         return total;
     }

@@ -212,9 +212,11 @@ template <class C> constexpr Result<Report, MemoryError> make_report(const C& c,
         });
     r.params = model_breakdown(c, params);
     r.stored_elements = checkpoint.stored_elements();
-    if (r.quantization_modelled) r.checkpoint_bytes = *checkpoint.bytes(); // tp 1: nothing is split, no error
+    std::uint64_t without_mtp = 0; // tp 1: nothing is split, no error
+    const std::uint64_t all = *checkpoint.bytes_and_without_mtp(without_mtp);
+    if (r.quantization_modelled) r.checkpoint_bytes = all;
     const SizeResult weights = !released         ? bits_to_bytes(uniform_per_rank.bits())
-                               : options.tp == 1 ? checkpoint.bytes(options.mtp)
+                               : options.tp == 1 ? SizeResult{options.mtp ? all : without_mtp}
                                                  : released_per_rank.bytes();
     if (!weights) return weights.error();
     if (released || options.weights_dtype) r.weight_bytes = *weights;
