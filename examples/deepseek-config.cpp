@@ -923,9 +923,10 @@ void print_gpu_weights(std::ostream& os, const deepseek::GpuWeights& w, const de
         std::string name(e.second);
         name.resize(18, ' ');
         os << "    " << name << bytes_and_human(w.of(e.first));
-        if (e.first == deepseek::Part::routed_experts && d.expert_parallel)
+        if (e.first == deepseek::Part::routed_experts && d.expert_parallel) {
             os << ", " << w.experts_per_gpu << " experts per MoE layer";
-        if (deepseek::expert_tp(d) != 1) os << ", each split " << deepseek::expert_tp(d) << " ways";
+            if (deepseek::expert_tp(d) != 1) os << ", each split " << deepseek::expert_tp(d) << " ways";
+        }
         os << "\n";
     }
     if (w.mtp != 0) os << "    mtp               " << bytes_and_human(w.mtp) << "\n";
@@ -1096,6 +1097,11 @@ void print_deployment_plan(std::ostream& os, const C& c, const deepseek::Deploym
     os << "  launch            " << deepseek::launch_command(d, b, f, plan.context) << "\n";
 }
 
+/// The tokens per request of a budget: its context, or the model's default.
+template <class C> std::uint64_t budget_context(const C& c, const deepseek::GpuBudget& b) {
+    return b.context != 0 ? b.context : deepseek::default_context(c);
+}
+
 /// Why a DeepSeek-V4 deployment's cache is not planned (printed and in the JSON).
 constexpr const char* v4_kv_not_planned =
     "vLLM's block pool for DeepSeek-V4's sliding-window, compressed, indexer and compressor-state caches has changed "
@@ -1129,9 +1135,8 @@ void print_v4_deployment(std::ostream& os, const C& c, const deepseek::Deploymen
                << " per GPU\n";
     }
     os << "  KV cache          not modelled: " << v4_kv_not_planned << "\n";
-    const std::uint64_t context = b.context != 0 ? b.context : deepseek::default_context(c);
-    os << "  launch            " << deepseek::vllm_launch_command(d, b, deepseek::VllmKvFormat::fp8_ds_mla, context)
-       << "\n";
+    os << "  launch            "
+       << deepseek::vllm_launch_command(d, b, deepseek::VllmKvFormat::fp8_ds_mla, budget_context(c, b)) << "\n";
 }
 
 /// print_v4_deployment's JSON: the `deployment` object's layout and weight fields (each stage's,
@@ -1155,7 +1160,7 @@ template <class C> json v4_deployment_json(const C& c, const deepseek::Deploymen
         experts = w.experts_per_gpu;
     }
     const bool fits = largest + b.reserve <= usable;
-    const std::uint64_t context = b.context != 0 ? b.context : deepseek::default_context(c);
+    const std::uint64_t context = budget_context(c, b);
     return json{{"engine", std::string(deepseek::to_string(d.engine))},
                 {"tp", d.tp},
                 {"pp", d.pp},
@@ -1520,10 +1525,6 @@ template <class C> std::string plan_svg(const C& c, const std::vector<PlannedLay
     return svg_document(left + width + 260, top + height + 50, title, body);
 }
 
-/// `deepseek-config plan MODEL --gpus N --gpu-memory SIZE`: every tp x pp x dp layout of N GPUs,
-/// with and without expert parallelism, planned by plan_deployment; those that fit ranked by
-/// the requests of the context they hold at once (then fewer pipeline stages, smaller tp).
-/// Tensor parallelism stays within a node (--gpus-per-node), as vLLM's docs advise.
 /// plan for DeepSeek-V4: every vLLM layout of the GPUs whose weights vLLM lays out, ranked by the
 /// memory the deployment leaves for the cache (which is not modelled): each GPU's room, once per
 /// tensor-parallel group (the GPUs of one hold the same cache), room x pp x dp; then by fewer
@@ -1603,14 +1604,17 @@ int run_v4_plan(const deepseek::DeepseekV4Config& c, const PlanOptions& o, const
     if (!plans.empty()) {
         const deepseek::GpuBudget& b = plans[0].b;
         os << "best: "
-           << deepseek::vllm_launch_command(plans[0].d, b, deepseek::VllmKvFormat::fp8_ds_mla,
-                                            b.context != 0 ? b.context : deepseek::default_context(c))
+           << deepseek::vllm_launch_command(plans[0].d, b, deepseek::VllmKvFormat::fp8_ds_mla, budget_context(c, b))
            << "\n";
     }
     std::cout << os.str();
     return 0;
 }
 
+/// `deepseek-config plan MODEL --gpus N --gpu-memory SIZE`: every tp x pp x dp layout of N GPUs,
+/// with and without expert parallelism, planned by plan_deployment; those that fit ranked by
+/// the requests of the context they hold at once (then fewer pipeline stages, smaller tp).
+/// Tensor parallelism stays within a node (--gpus-per-node), as vLLM's docs advise.
 int run_plan(int argc, char** argv) {
     const PlanOptions o = parse_plan_arguments(argc, argv);
     const std::string preset = o.preset.value_or("deepseek-v3");

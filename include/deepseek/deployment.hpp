@@ -130,10 +130,10 @@ constexpr Result<KvEntry, MemoryError> deployment_kv_entry(const C& c, const Dep
     return vllm_kv_entry(c, f, d.tp);
 }
 /// An SGLang format's entry on a GPU of SGLang deployment `d`: the latent and V3.2's indexer key
-/// per token per layer, in pages of page_size tokens (d.page_size, or SGLang's default; V3.2's
-/// DSA pool takes pages of 64 only: engine_option_invalid otherwise). SGLang sizes its pool by these bytes (its
-/// cell_size) and then adds a padding page per layer (engine_kv_cache_bytes), which the
-/// capacity leaves out as SGLang's does; with the MTP module loaded it scales the cell by (1 +
+/// per token per layer, in pages of d.page_size tokens, or SGLang's default (V3.2's DSA pool
+/// takes pages of 64 only: engine_option_invalid otherwise). SGLang sizes its pool by these
+/// bytes (its cell_size) and then adds a padding page per layer (engine_kv_cache_bytes), which
+/// the capacity leaves out as SGLang's does; with the MTP module loaded it scales the cell by (1 +
 /// mtp layers / layers), which is the entry times the layers and the MTP modules (equal, in
 /// SGLang's floating point, for the models here).
 template <class C>
@@ -265,8 +265,9 @@ template <class F> constexpr void for_each_layout(std::uint64_t gpus, Engine eng
 /// x pp, and for the CUDA graphs 2 MiB per request of the decode graph's largest batch (512 at
 /// tp >= 4 from 60 GiB up), 4.5 MiB per request and attention group more with DP attention (3 and
 /// 1.5 when the batch is above 300), and 1.5 GiB for MLA's prefill graph; at least 10 GiB on a
-/// GPU above 60 GiB, and 2 GiB more with DeepEP; and keeps the rest's share, rounded to 3 decimals. H200 at tp 8:
-/// 0.886; with DP attention over 8: 0.758. Other versions differ; give SGLang's figure from its log when it does.
+/// GPU above 60 GiB, and 2 GiB more with DeepEP; and keeps the rest's share, rounded to 3
+/// decimals. H200 at tp 8: 0.886; with DP attention over 8: 0.758. Other versions differ; give
+/// SGLang's figure from its log when it does.
 [[nodiscard]] constexpr double sglang_mem_fraction_static(std::uint64_t gpu_memory, const Deployment& d) noexcept {
     const std::uint64_t mib = gpu_memory >> 20;
     if (mib == 0) return 0.0;
@@ -318,9 +319,9 @@ inline std::string fraction_text(double fraction) {
 /// the model's path): `--tp-size`, and when set `--pp-size` (after `SGLANG_PP_LAYER_PARTITION=...`
 /// with a layer partition), `--dp-size` with `--enable-dp-attention`, `--moe-dense-tp-size 1`,
 /// `--enable-dp-lm-head`, `--ep-size` (ep_size, or tp) with `--moe-a2a-backend deepep` and
-/// `--ep-num-redundant-experts`, the MTP draft as
-/// `--speculative-algorithm EAGLE` (SGLang's NEXTN), `--page-size`, `--mem-fraction-static`, `--context-length`
-/// and `--kv-cache-dtype fp8_e4m3` or `fp4_e2m1` for those formats. Multi-node flags
+/// `--ep-num-redundant-experts`, the MTP draft as `--speculative-algorithm EAGLE` (SGLang's
+/// NEXTN), `--page-size`, `--mem-fraction-static`, `--context-length` and `--kv-cache-dtype
+/// fp8_e4m3` or `fp4_e2m1` for those formats. Multi-node flags
 /// (`--nnodes`, `--node-rank`, `--dist-init-addr`) are the user's.
 inline std::string sglang_launch_command(const Deployment& d, const GpuBudget& b, EngineKvFormat f,
                                          std::uint64_t context) {
