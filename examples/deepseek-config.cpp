@@ -1097,29 +1097,56 @@ void print_deployment_plan(std::ostream& os, const C& c, const deepseek::Deploym
     os << "  launch            " << deepseek::launch_command(d, b, f, plan.context) << "\n";
 }
 
-/// The tokens per request of a budget: its context, or the model's default.
-template <class C> std::uint64_t budget_context(const C& c, const deepseek::GpuBudget& b) {
-    return b.context != 0 ? b.context : deepseek::default_context(c);
-}
-
 /// Why a DeepSeek-V4 deployment's cache is not planned (printed and in the JSON).
 constexpr const char* v4_kv_not_planned =
     "vLLM's block pool for DeepSeek-V4's sliding-window, compressed, indexer and compressor-state caches has changed "
     "between its versions, and a request's window blocks depend on max_num_batched_tokens and the scheduler (the "
     "report's KV cache per sequence gives the caches' bytes)";
 
-/// A vLLM deployment of DeepSeek-V4: the weights per GPU, stage by stage, the room each leaves,
-/// and the cache said not to be planned. Precondition: weights_per_gpu accepts `d`.
-template <class C>
-void print_v4_deployment(std::ostream& os, const C& c, const deepseek::Deployment& d, const deepseek::GpuBudget& b) {
-    const std::uint64_t usable = deepseek::usable_memory(b);
-    os << "\n"
-       << engine_name(d) << " deployment: " << deepseek::weights_per_gpu(c, d).value().gpus << " GPUs ("
-       << layout_words(d) << (d.mtp ? ", MTP loaded" : ", MTP not loaded") << ")\n";
-    os << "  GPU memory        " << bytes_and_human(b.gpu_memory) << ", usable " << bytes_and_human(usable) << " (x "
-       << b.memory_fraction << "), reserve " << bytes_and_human(b.reserve) << "\n";
+/// A vLLM deployment of DeepSeek-V4 as far as it is modelled: each stage's weights per GPU, the
+/// largest, and the room the largest leaves for the cache.
+struct V4Deployment {
+    deepseek::Deployment d;
+    deepseek::GpuBudget b;
+    std::vector<deepseek::GpuWeights> stages;
+    std::uint64_t largest = 0; ///< the largest stage's weights per GPU
+    std::uint64_t usable = 0;  ///< usable_memory(b)
+    [[nodiscard]] bool fits() const { return largest + b.reserve <= usable; }
+    /// The usable memory less the largest weights and the reserve (0 when it does not fit).
+    [[nodiscard]] std::uint64_t room() const { return fits() ? usable - largest - b.reserve : 0; }
+    /// The bytes missing when it does not fit.
+    [[nodiscard]] std::uint64_t shortfall() const { return fits() ? 0 : largest + b.reserve - usable; }
+};
+
+/// Lays DeepSeek-V4 out on deployment `d` (weights_per_gpu for every stage), or its error.
+template <class C> deepseek::Result<V4Deployment, deepseek::MemoryError>
+lay_out_v4(const C& c, const deepseek::Deployment& d, const deepseek::GpuBudget& b) {
+    V4Deployment out{d, b, {}, 0, deepseek::usable_memory(b)};
     for (std::uint64_t s = 0; s < d.pp; ++s) {
-        const deepseek::GpuWeights w = deepseek::weights_per_gpu(c, d, s).value();
+        const auto w = deepseek::weights_per_gpu(c, d, s);
+        if (!w) return w.error();
+        out.stages.push_back(*w);
+        out.largest = std::max(out.largest, w->total());
+    }
+    return out;
+}
+
+/// The launch line of a V4 deployment: vLLM's, with its FP8 cache.
+template <class C> std::string v4_launch(const C& c, const V4Deployment& v) {
+    return deepseek::vllm_launch_command(v.d, v.b, deepseek::VllmKvFormat::fp8_ds_mla, deepseek::plan_context(c, v.b));
+}
+
+/// A vLLM deployment of DeepSeek-V4: the weights per GPU, stage by stage, the room each leaves,
+/// and the cache said not to be planned.
+template <class C> void print_v4_deployment(std::ostream& os, const C& c, const V4Deployment& v) {
+    const deepseek::Deployment& d = v.d;
+    os << "\n"
+       << engine_name(d) << " deployment: " << v.stages[0].gpus << " GPUs (" << layout_words(d)
+       << (d.mtp ? ", MTP loaded" : ", MTP not loaded") << ")\n";
+    os << "  GPU memory        " << bytes_and_human(v.b.gpu_memory) << ", usable " << bytes_and_human(v.usable)
+       << " (x " << v.b.memory_fraction << "), reserve " << bytes_and_human(v.b.reserve) << "\n";
+    for (std::uint64_t s = 0; s < d.pp; ++s) {
+        const deepseek::GpuWeights& w = v.stages[s];
         if (d.pp == 1)
             os << "  weights per GPU   " << bytes_and_human(w.total()) << "\n";
         else
@@ -1127,40 +1154,29 @@ void print_v4_deployment(std::ostream& os, const C& c, const deepseek::Deploymen
                << (s == 0 ? ", with the embedding" : "") << (s + 1 == d.pp ? ", with the head" : "")
                << ": weights per GPU " << bytes_and_human(w.total()) << "\n";
         print_gpu_weights(os, w, d);
-        if (w.total() + b.reserve > usable)
+        if (w.total() + v.b.reserve > v.usable)
             os << "  does not fit      the weights and reserve exceed the usable memory by "
-               << bytes_and_human(w.total() + b.reserve - usable) << "\n";
+               << bytes_and_human(w.total() + v.b.reserve - v.usable) << "\n";
         else
-            os << (d.pp == 1 ? "  " : "    ") << "room for KV       " << bytes_and_human(usable - w.total() - b.reserve)
-               << " per GPU\n";
+            os << (d.pp == 1 ? "  " : "    ") << "room for KV       "
+               << bytes_and_human(v.usable - w.total() - v.b.reserve) << " per GPU\n";
     }
     os << "  KV cache          not modelled: " << v4_kv_not_planned << "\n";
-    os << "  launch            "
-       << deepseek::vllm_launch_command(d, b, deepseek::VllmKvFormat::fp8_ds_mla, budget_context(c, b)) << "\n";
+    os << "  launch            " << v4_launch(c, v) << "\n";
 }
 
 /// print_v4_deployment's JSON: the `deployment` object's layout and weight fields (each stage's,
 /// and the largest stage's as weights_bytes_per_gpu), and `kv_not_modelled`.
-template <class C> json v4_deployment_json(const C& c, const deepseek::Deployment& d, const deepseek::GpuBudget& b) {
-    const std::uint64_t usable = deepseek::usable_memory(b);
+template <class C> json v4_deployment_json(const C& c, const V4Deployment& v) {
+    const deepseek::Deployment& d = v.d;
     json stages = json::array();
-    std::uint64_t largest = 0, experts = 0;
     for (std::uint64_t s = 0; s < d.pp; ++s) {
-        const deepseek::GpuWeights w = deepseek::weights_per_gpu(c, d, s).value();
-        json components = json::object();
-        for (const auto& e : deepseek::enum_table<deepseek::Part>::entries) {
-            if (e.first != deepseek::Part::scale) components[std::string(e.second)] = w.of(e.first);
-        }
-        components["mtp"] = w.mtp;
+        const deepseek::GpuWeights& w = v.stages[s];
         stages.push_back(json{{"stage", s},
                               {"layers", json::array({w.layers.first, w.layers.count})},
                               {"weights_bytes", w.total()},
-                              {"weights_by_component", std::move(components)}});
-        if (w.total() > largest) largest = w.total();
-        experts = w.experts_per_gpu;
+                              {"weights_by_component", deepseek::gpu_weights_to_json(w)}});
     }
-    const bool fits = largest + b.reserve <= usable;
-    const std::uint64_t context = budget_context(c, b);
     return json{{"engine", std::string(deepseek::to_string(d.engine))},
                 {"tp", d.tp},
                 {"pp", d.pp},
@@ -1168,19 +1184,19 @@ template <class C> json v4_deployment_json(const C& c, const deepseek::Deploymen
                 {"ep", d.expert_parallel},
                 {"redundant_experts", d.redundant_experts},
                 {"mtp", d.mtp},
-                {"gpus", d.tp * d.pp * d.dp},
-                {"gpu_memory", b.gpu_memory},
-                {"memory_fraction", b.memory_fraction},
-                {"reserve", b.reserve},
-                {"usable", usable},
-                {"fits", fits},
-                {"shortfall", fits ? 0 : largest + b.reserve - usable},
-                {"weights_bytes_per_gpu", largest},
-                {"experts_per_gpu", experts},
+                {"gpus", v.stages[0].gpus},
+                {"gpu_memory", v.b.gpu_memory},
+                {"memory_fraction", v.b.memory_fraction},
+                {"reserve", v.b.reserve},
+                {"usable", v.usable},
+                {"fits", v.fits()},
+                {"shortfall", v.shortfall()},
+                {"weights_bytes_per_gpu", v.largest},
+                {"experts_per_gpu", v.stages[0].experts_per_gpu},
                 {"stages", std::move(stages)},
                 {"kv_not_modelled", v4_kv_not_planned},
-                {"context", context},
-                {"launch", deepseek::vllm_launch_command(d, b, deepseek::VllmKvFormat::fp8_ds_mla, context)}};
+                {"context", deepseek::plan_context(c, v.b)},
+                {"launch", v4_launch(c, v)}};
 }
 
 template <class C> int run(const C& c, const deepseek::Document& doc, const CliOptions& o, const std::string& source) {
@@ -1231,11 +1247,12 @@ template <class C> int run(const C& c, const deepseek::Document& doc, const CliO
                 if constexpr (v4) { // its weights, and the cache said not to be planned
                     if (e == deepseek::MemoryError::layout_not_for_v4) {
                         if (o.svg) throw usage_error("--svg: DeepSeek-V4's cache in a deployment is not modelled");
+                        const V4Deployment v = lay_out_v4(c, o.deployment, o.gpu).value(); // planned above
                         if (o.json) {
-                            deployment_json = v4_deployment_json(c, o.deployment, o.gpu);
+                            deployment_json = v4_deployment_json(c, v);
                         } else {
                             std::ostringstream text;
-                            print_v4_deployment(text, c, o.deployment, o.gpu);
+                            print_v4_deployment(text, c, v);
                             deployment_text = text.str();
                         }
                         return;
@@ -1456,6 +1473,16 @@ std::string layout_name(const deepseek::Deployment& d) {
            " dp " + std::to_string(d.dp) + (d.dp_attention ? " dpa" : "") + (d.expert_parallel ? " ep" : "");
 }
 
+/// Refuses (into `refused`) a vLLM layout whose tensor parallelism crosses nodes: vLLM's docs
+/// keep it within one. True when refused.
+bool refused_across_nodes(const deepseek::Deployment& d, const PlanOptions& o,
+                          std::vector<std::pair<std::string, std::string>>& refused) {
+    if (d.tp <= o.gpus_per_node) return false;
+    refused.emplace_back(layout_name(d),
+                         "tensor parallelism across nodes (tp above " + std::to_string(o.gpus_per_node) + ")");
+    return true;
+}
+
 /// A layout of `plan` with what it was planned with: the engine's cache format and budget.
 struct PlannedLayout {
     deepseek::Deployment d;
@@ -1531,14 +1558,7 @@ template <class C> std::string plan_svg(const C& c, const std::vector<PlannedLay
 /// stages and less tensor parallelism. SGLang's V4 model is not modelled.
 int run_v4_plan(const deepseek::DeepseekV4Config& c, const PlanOptions& o, const std::string& what) {
     if (o.svg) throw usage_error("--svg: DeepSeek-V4's cache in a deployment is not modelled");
-    struct V4Layout {
-        deepseek::Deployment d;
-        deepseek::GpuBudget b;
-        std::uint64_t weights = 0; ///< the largest stage's, per GPU
-        std::uint64_t room = 0;    ///< usable memory less those weights and the reserve
-        std::uint64_t cache = 0;   ///< room x pp x dp
-    };
-    std::vector<V4Layout> plans;
+    std::vector<V4Deployment> plans;
     std::vector<std::pair<std::string, std::string>> refused;
     for (const deepseek::Engine engine : o.engines) {
         if (engine == deepseek::Engine::sglang) {
@@ -1546,38 +1566,27 @@ int run_v4_plan(const deepseek::DeepseekV4Config& c, const PlanOptions& o, const
             continue;
         }
         deepseek::for_each_layout(o.gpus, engine, [&](const deepseek::Deployment& d) {
-            if (d.tp > o.gpus_per_node) {
-                refused.emplace_back(layout_name(d), "tensor parallelism across nodes (tp above " +
-                                                         std::to_string(o.gpus_per_node) + ")");
-                return;
-            }
-            const deepseek::GpuBudget b = engine_budget(o.budget, d, o.gpu_util_given, o.reserve_given);
-            std::uint64_t largest = 0;
-            for (std::uint64_t s = 0; s < d.pp; ++s) {
-                const auto w = deepseek::weights_per_gpu(c, d, s);
-                if (!w) {
-                    refused.emplace_back(layout_name(d), std::string(deepseek::error_message(w.error())));
-                    return;
-                }
-                largest = std::max(largest, w->total());
-            }
-            const std::uint64_t usable = deepseek::usable_memory(b);
-            if (largest + b.reserve > usable)
-                refused.emplace_back(layout_name(d), "does not fit: " + grouped(largest + b.reserve - usable) +
-                                                         " bytes short on a GPU");
+            if (refused_across_nodes(d, o, refused)) return;
+            const auto v = lay_out_v4(c, d, engine_budget(o.budget, d, o.gpu_util_given, o.reserve_given));
+            if (!v)
+                refused.emplace_back(layout_name(d), std::string(deepseek::error_message(v.error())));
+            else if (!v->fits())
+                refused.emplace_back(layout_name(d),
+                                     "does not fit: " + grouped(v->shortfall()) + " bytes short on a GPU");
             else
-                plans.push_back(
-                    {d, b, largest, usable - largest - b.reserve, (usable - largest - b.reserve) * d.pp * d.dp});
+                plans.push_back(*v);
         });
     }
-    std::stable_sort(plans.begin(), plans.end(), [](const V4Layout& a, const V4Layout& b) {
-        if (a.cache != b.cache) return a.cache > b.cache;
+    // The room for the cache, once per tensor-parallel group.
+    const auto cache = [](const V4Deployment& v) { return v.room() * v.d.pp * v.d.dp; };
+    std::stable_sort(plans.begin(), plans.end(), [&](const V4Deployment& a, const V4Deployment& b) {
+        if (cache(a) != cache(b)) return cache(a) > cache(b);
         if (a.d.pp != b.d.pp) return a.d.pp < b.d.pp;
         return a.d.tp < b.d.tp;
     });
     if (o.json) {
         json out{{"plans", json::array()}, {"refused", json::array()}, {"kv_not_modelled", v4_kv_not_planned}};
-        for (const V4Layout& p : plans) out["plans"].push_back(v4_deployment_json(c, p.d, p.b));
+        for (const V4Deployment& v : plans) out["plans"].push_back(v4_deployment_json(c, v));
         for (const auto& [layout, reason] : refused) out["refused"].push_back({{"layout", layout}, {"reason", reason}});
         std::cout << out.dump(2) << "\n";
         return 0;
@@ -1589,24 +1598,18 @@ int run_v4_plan(const deepseek::DeepseekV4Config& c, const PlanOptions& o, const
     os << "  rank  layout                        weights per GPU      room per GPU         room x pp x dp\n";
     for (std::size_t i = 0; i < plans.size(); ++i) {
         std::string rank = std::to_string(i + 1), layout = layout_name(plans[i].d),
-                    weights = human_bytes(plans[i].weights);
+                    weights = human_bytes(plans[i].largest), room = human_bytes(plans[i].room());
         rank.resize(6, ' ');
         layout.resize(30, ' ');
-        std::string room = human_bytes(plans[i].room);
         weights.resize(21, ' ');
         room.resize(21, ' ');
-        os << "  " << rank << layout << weights << room << human_bytes(plans[i].cache) << "\n";
+        os << "  " << rank << layout << weights << room << human_bytes(cache(plans[i])) << "\n";
     }
     if (plans.empty()) os << "  (no layout fits)\n";
     os << "refused " << refused.size() << " layouts, e.g.:\n";
     for (std::size_t i = 0; i < refused.size() && i < 10; ++i)
         os << "  " << refused[i].first << ": " << refused[i].second << "\n";
-    if (!plans.empty()) {
-        const deepseek::GpuBudget& b = plans[0].b;
-        os << "best: "
-           << deepseek::vllm_launch_command(plans[0].d, b, deepseek::VllmKvFormat::fp8_ds_mla, budget_context(c, b))
-           << "\n";
-    }
+    if (!plans.empty()) os << "best: " << v4_launch(c, plans[0]) << "\n";
     std::cout << os.str();
     return 0;
 }
@@ -1632,11 +1635,7 @@ int run_plan(int argc, char** argv) {
                     const bool sglang = engine == deepseek::Engine::sglang;
                     // vLLM's docs keep tensor parallelism within a node; SGLang runs it across
                     // nodes (--nnodes) for DeepSeek.
-                    if (!sglang && d.tp > o.gpus_per_node) {
-                        refused.emplace_back(layout_name(d), "tensor parallelism across nodes (tp above " +
-                                                                 std::to_string(o.gpus_per_node) + ")");
-                        return;
-                    }
+                    if (!sglang && refused_across_nodes(d, o, refused)) return;
                     const deepseek::GpuBudget b = engine_budget(o.budget, d, o.gpu_util_given, o.reserve_given);
                     const bool fp8 = o.kv_dtype && *o.kv_dtype == deepseek::Dtype::fp8;
                     const std::variant<deepseek::VllmKvFormat, deepseek::EngineKvFormat> format =

@@ -40,6 +40,15 @@ constexpr Deployment dp_attention8 = [] {
     d.dp_attention = true;
     return d;
 }();
+/// An H200 at SGLang's TP 8 fraction (0.886), a 1 GiB reserve, requests of 131,072 tokens.
+GpuBudget h200_tp8_budget() {
+    GpuBudget b{};
+    b.gpu_memory = h200;
+    b.memory_fraction = 0.886;
+    b.reserve = std::uint64_t{1} << 30;
+    b.context = 131'072;
+    return b;
+}
 constexpr GpuBudget h200_budget = [] {
     GpuBudget b{};
     b.gpu_memory = h200;
@@ -227,11 +236,7 @@ TEST_CASE("SGLang's default mem_fraction_static, by its server_args.py", "[sglan
 TEST_CASE("SGLang's KV pool beside the weights: tokens, pages and requests", "[sglang]") {
     // SGLang: rest = the fraction of the GPU - weights - (here) the reserve; tokens = rest /
     // cell_size, cell_size = 576 B x 61 layers (FP8), in pages of 1; requests = tokens / context.
-    GpuBudget b{};
-    b.gpu_memory = h200;
-    b.memory_fraction = 0.886;
-    b.reserve = std::uint64_t{1} << 30;
-    b.context = 131'072;
+    GpuBudget b = h200_tp8_budget();
     const auto usable = static_cast<std::uint64_t>(static_cast<double>(h200) * 0.886);
     const std::uint64_t tokens = (usable - tp_only(8) - b.reserve) / (576 * 61);
     const DeploymentPlan p = plan_deployment(P::deepseek_v3, sglang(8), EngineKvFormat::sglang_fp8, b).value();
@@ -261,11 +266,7 @@ TEST_CASE("SGLang's KV pool beside the weights: tokens, pages and requests", "[s
 TEST_CASE("SGLang's --page-size: the pool in whole pages, a request in whole pages", "[sglang]") {
     // With pages of 64 (FlashMLA's), SGLang rounds its token count down to whole pages and a
     // request of 131,072 tokens takes 2,048 pages.
-    GpuBudget b{};
-    b.gpu_memory = h200;
-    b.memory_fraction = 0.886;
-    b.reserve = std::uint64_t{1} << 30;
-    b.context = 131'072;
+    GpuBudget b = h200_tp8_budget();
     Deployment d = sglang(8);
     d.page_size = 64;
     const auto usable = static_cast<std::uint64_t>(static_cast<double>(h200) * 0.886);

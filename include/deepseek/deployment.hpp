@@ -93,6 +93,11 @@ struct DeploymentPlan {
     return static_cast<std::uint64_t>(static_cast<double>(b.gpu_memory) * b.memory_fraction);
 }
 
+/// Tokens per request of budget `b`: its context, or the model's default context.
+template <class C> [[nodiscard]] constexpr std::uint64_t plan_context(const C& c, const GpuBudget& b) {
+    return b.context != 0 ? b.context : default_context(c);
+}
+
 namespace detail {
 /// The KV cache beside weights `weights` and the reserve on one GPU with `kv_layers` layers of
 /// entry `p.entry`: fits, shortfall, kv_bytes_per_token, kv_blocks, kv_tokens (p.usable set).
@@ -114,10 +119,6 @@ constexpr void fill_gpu_cache(GpuPlan& p, std::uint64_t weights, std::uint64_t k
 /// stage when they are loaded.
 template <class C> constexpr std::uint64_t stage_kv_layers(const C& c, const Deployment& d, std::uint64_t s) {
     return pipeline_stage_layers(c, d, s).count + (d.mtp && s + 1 == d.pp ? mtp_layer_count(c) : 0);
-}
-/// Tokens per request: the budget's, or the model's default context.
-template <class C> constexpr std::uint64_t plan_context(const C& c, const GpuBudget& b) {
-    return b.context != 0 ? b.context : default_context(c);
 }
 /// Whether budget `b` is one: memory, and a fraction in (0, 1].
 constexpr bool budget_valid(const GpuBudget& b) {
@@ -171,7 +172,7 @@ template <class C, class Format, std::enable_if_t<detail::is_kv_format_v<Format>
         p.entry = *entry;
         p.stage = stage;
         p.usable = usable_memory(b);
-        p.context = detail::plan_context(c, b);
+        p.context = plan_context(c, b);
         detail::fill_gpu_cache(p, p.weights.total(), detail::stage_kv_layers(c, d, stage), b);
         if (!p.fits) return p;
         p.max_requests = p.kv_blocks / detail::ceil_div(p.context, p.entry.block);
@@ -201,7 +202,7 @@ template <class C, class Format, std::enable_if_t<detail::is_kv_format_v<Format>
         out.experts_per_gpu = w.experts_per_gpu;
         out.entry = *entry;
         out.usable = usable_memory(b);
-        out.context = detail::plan_context(c, b);
+        out.context = plan_context(c, b);
         out.fits = true;
         for (std::uint64_t s = 0; s < d.pp; ++s) {
             GpuPlan p{};

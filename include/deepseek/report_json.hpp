@@ -255,6 +255,17 @@ template <class D, std::enable_if_t<std::is_same_v<D, Document>, int> = 0>
     return out;
 }
 
+/// One GPU's weights by component as JSON (the deployment's `weights_by_component`): bytes by
+/// Part name (scales count with their weights, so no `scale`), and `mtp`.
+template <int N = 0> [[nodiscard]] detail::json_t<N> gpu_weights_to_json(const GpuWeights& w) {
+    detail::json_t<N> out = detail::json_t<N>::object();
+    for (const auto& e : enum_table<Part>::entries) {
+        if (e.first != Part::scale) out[std::string(e.second)] = w.of(e.first);
+    }
+    out["mtp"] = w.mtp;
+    return out;
+}
+
 /// A vLLM or SGLang deployment of `c` as JSON (the tool's `deployment` object): engine, tp, pp,
 /// dp, ep, dp_attention, dense_tp1 and dp_lm_head (SGLang's switches; false under vLLM),
 /// redundant_experts, mtp, gpus,
@@ -273,15 +284,10 @@ template <class C, class Format, int N = 0, std::enable_if_t<detail::is_kv_forma
     Json stages = Json::array();
     for (std::uint64_t s = 0; s < d.pp; ++s) {
         const GpuPlan p = plan_gpu(c, d, f, b, s).value();
-        Json components = Json::object();
-        for (const auto& e : enum_table<Part>::entries) {
-            if (e.first != Part::scale) components[std::string(e.second)] = p.weights.of(e.first);
-        }
-        components["mtp"] = p.weights.mtp;
         stages.push_back(Json{{"stage", p.stage},
                               {"layers", Json::array({p.weights.layers.first, p.weights.layers.count})},
                               {"weights_bytes", p.weights.total()},
-                              {"weights_by_component", std::move(components)},
+                              {"weights_by_component", gpu_weights_to_json<N>(p.weights)},
                               {"fits", p.fits},
                               {"shortfall", p.shortfall},
                               {"kv_bytes_per_token", p.kv_bytes_per_token},
