@@ -329,20 +329,38 @@ struct V4LayerKinds {
 namespace detail {
 /// Blocks [from, to) (decoder layers, then MTP blocks) by compress ratio, as v4_compress_ratio
 /// gives it: `count[k]` of ratio 0, 4 and 128 (k = 0, 1, 2), the first of each in `first[k]`.
-/// A file's compress_ratios list is read straight (its blocks past the list have ratio 0).
+/// A file's compress_ratios list is read straight (its blocks past the list have ratio 0). Both
+/// arrays start at 0.
 constexpr void v4_count_ratios(const DeepseekV4Config& c, std::uint64_t from, std::uint64_t to,
                                std::uint64_t (&count)[3], std::uint64_t (&first)[3]) noexcept {
+    const auto kind = [](std::uint64_t r) -> std::size_t { return r == 4 ? 1 : r == 128 ? 2 : 0; };
     const auto tally = [&](std::uint64_t i, std::uint64_t r) {
-        const std::size_t k = r == 4 ? 1 : r == 128 ? 2 : 0;
-        if (count[k]++ == 0) first[k] = i;
+        if (count[kind(r)]++ == 0) first[kind(r)] = i;
     };
     if (!c.compress_ratios) {
         for (std::uint64_t i = from; i < to; ++i) tally(i, v4_compress_ratio(c, i));
         return;
     }
+    // A file's list: counted without a branch per block, each kind's first found by a scan that
+    // stops there (the report reads this for every config).
     const auto& ratios = *c.compress_ratios;
     const std::uint64_t listed = to < ratios.size() ? to : ratios.size();
-    for (std::uint64_t i = from; i < listed; ++i) tally(i, ratios[i]);
+    std::uint64_t n4 = 0, n128 = 0; // locals: sums into `count` would be stored at every block
+    for (std::uint64_t i = from; i < listed; ++i) {
+        n4 += ratios[i] == 4 ? 1U : 0U;
+        n128 += ratios[i] == 128 ? 1U : 0U;
+    }
+    if (listed > from) count[0] += listed - from - n4 - n128;
+    count[1] += n4;
+    count[2] += n128;
+    for (std::size_t k = 0; k < 3; ++k) {
+        for (std::uint64_t i = from; count[k] != 0 && i < listed; ++i) {
+            if (kind(ratios[i]) == k) {
+                first[k] = i;
+                break;
+            }
+        }
+    }
     const std::uint64_t past = from > listed ? from : listed;
     if (past < to) {
         if (count[0] == 0) first[0] = past;

@@ -68,12 +68,16 @@ struct BreakdownSum {
     std::uint64_t routed_active = 0; ///< routed experts active per token: k of the E copies
 
     /// Adds `t`, whose `n` = t.elements() the caller computes once for all its sums.
-    constexpr void add(const TensorSpec& t, std::uint64_t n) {
+    constexpr void add(const TensorSpec& t, std::uint64_t n) { add(t, n, t.mtp_share(n)); }
+    /// The same with `in_mtp` = t.mtp_share(n), also computed once by the caller.
+    constexpr void add(const TensorSpec& t, std::uint64_t n, std::uint64_t in_mtp) {
         const char* const what = "parameter count";
         // Scales of quantised weights and stored buffers (Kimi's inv_freq) are not parameters.
         if (t.part == Part::scale || t.part == Part::buffer) return;
-        if (t.packing != 1) n = checked_mul(n, t.packing, what); // a packed weight's parameters
-        const std::uint64_t in_mtp = t.mtp_share(n);
+        if (t.packing != 1) { // a packed weight's parameters (in_mtp <= n: no overflow of its own)
+            n = checked_mul(n, t.packing, what);
+            in_mtp *= t.packing;
+        }
         if (in_mtp != 0) mtp = checked_add(mtp, in_mtp, what);
         if (in_mtp == n) return;
         std::uint64_t& sum = by_part[static_cast<std::size_t>(t.part)];
@@ -190,43 +194,6 @@ template <class C> [[nodiscard]] constexpr std::uint64_t stored_elements(const C
 // ---------------------------------------------------------------------------------------------
 
 namespace detail {
-/// The elements of `t` held by one of `tp` ranks, or nullopt when tp does not divide the split.
-constexpr Optional<std::uint64_t> rank_elements(const TensorSpec& t, std::uint64_t tp) {
-    Shape s = t.shape;
-    std::uint64_t copies = t.copies;
-    switch (t.split) {
-    case Split::replicated: break;
-    case Split::rows:
-        if (s.rank < 1 || s.dims[0] % tp != 0) return std::nullopt;
-        s.dims[0] /= tp;
-        break;
-    case Split::cols:
-        if (s.rank < 2 || s.dims[1] % tp != 0) return std::nullopt;
-        s.dims[1] /= tp;
-        break;
-    case Split::experts:
-        if (copies % tp != 0) return std::nullopt;
-        copies /= tp;
-        break;
-    }
-    return checked_mul(checked_mul(s.elements(), copies, "tensor elements"), t.layers, "tensor elements");
-}
-
-/// For the per-rank sums: sets `n` (t.elements() on entry) to what one of `tp` ranks holds of
-/// `t`. False when tp does not divide the tensor, which sets `error`; once it is set, every
-/// later tensor is skipped too. At tp 1 there is nothing to split.
-constexpr bool rank_share(const TensorSpec& t, std::uint64_t tp, MemoryError& error, std::uint64_t& n) {
-    if (tp == 1) return true;
-    if (error != MemoryError::none) return false;
-    const auto held = rank_elements(t, tp);
-    if (!held) {
-        error = MemoryError::tp_does_not_divide;
-        return false;
-    }
-    n = *held;
-    return true;
-}
-
 /// Sums the checkpoint bytes (each tensor at its storage dtype, FP8 scales included) held by one
 /// of `tp` ranks; tp 1 is the whole checkpoint. Precondition: tp > 0. The dtype of a tensor
 /// depends on its storage class alone, so elements are summed per class and turned into bytes
@@ -243,9 +210,12 @@ template <class C> struct CheckpointBytesSum {
     /// `n` = t.elements(), computed once by the caller for all its sums.
     constexpr void add(const TensorSpec& t, std::uint64_t n) {
         if (t.mtp && !mtp) return;
-        if (!rank_share(t, tp, error, n)) return;
+        if (rank_share(t, tp, error, n)) add_share(t, n, t.mtp_share(n));
+    }
+    /// Adds the `n` elements of `t` one rank holds (all of them at tp 1), `in_mtp` of them in
+    /// MTP modules (t.mtp_share(n)).
+    constexpr void add_share(const TensorSpec& t, std::uint64_t n, std::uint64_t in_mtp) {
         const std::size_t s = static_cast<std::size_t>(t.storage);
-        const std::uint64_t in_mtp = t.mtp_share(n);
         if (in_mtp != 0 && mtp) mtp_elements[s] = checked_add(mtp_elements[s], in_mtp, "checkpoint bytes");
         elements[s] = checked_add(elements[s], n - in_mtp, "checkpoint bytes");
     }
@@ -256,14 +226,14 @@ template <class C> struct CheckpointBytesSum {
             n = checked_add(n, checked_add(elements[i], mtp_elements[i], "stored elements"), "stored elements");
         return n;
     }
-    /// The bytes summed, with the MTP modules or without.
-    constexpr SizeResult bytes(bool with_mtp = true) const {
+    /// The bytes summed (the MTP modules' when counted).
+    constexpr SizeResult bytes() const {
         std::uint64_t without_mtp = 0;
-        const SizeResult all = bytes_and_without_mtp(without_mtp);
-        return !all || with_mtp ? all : SizeResult{without_mtp};
+        return bytes_and_without_mtp(without_mtp);
     }
-    /// bytes(true), and bytes(false) in `without_mtp`, from one pass over the storage classes (a
-    /// sum that counted the MTP modules gives both: make_report's checkpoint and tp-1 weights).
+    /// bytes(), and in `without_mtp` the bytes without the MTP modules, from one pass over the
+    /// storage classes (a sum that counted the MTP modules gives both: make_report's checkpoint
+    /// and tp-1 weights).
     constexpr SizeResult bytes_and_without_mtp(std::uint64_t& without_mtp) const {
         if (error != MemoryError::none) return error;
         const char* const what = "checkpoint bytes";

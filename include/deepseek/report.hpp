@@ -204,9 +204,9 @@ template <class C> constexpr Result<Report, MemoryError> make_report(const C& c,
     const bool uniform = !released, split = released && options.tp != 1; // at tp 1 the checkpoint gives it
     for_each_tensor_summed(
         c, [&params, &checkpoint, &uniform_per_rank, &released_per_rank, uniform, split](const TensorSpec& t) {
-            const std::uint64_t n = t.elements(); // once, for all the sums
-            params.add(t, n);
-            checkpoint.add(t, n);
+            const std::uint64_t n = t.elements(), in_mtp = t.mtp_share(n); // once, for all the sums
+            params.add(t, n, in_mtp);
+            checkpoint.add_share(t, n, in_mtp); // tp 1, every tensor counted: n is its share
             if (uniform) uniform_per_rank.add(t, n);
             if (split) released_per_rank.add(t, n);
         });

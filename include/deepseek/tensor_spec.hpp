@@ -140,6 +140,43 @@ struct TensorSpec {
 
 namespace detail {
 
+/// The elements of `t` held by one of `tp` ranks, or nullopt when tp does not divide the split.
+constexpr Optional<std::uint64_t> rank_elements(const TensorSpec& t, std::uint64_t tp) {
+    Shape s = t.shape;
+    std::uint64_t copies = t.copies;
+    switch (t.split) {
+    case Split::replicated: break;
+    case Split::rows:
+        if (s.rank < 1 || s.dims[0] % tp != 0) return std::nullopt;
+        s.dims[0] /= tp;
+        break;
+    case Split::cols:
+        if (s.rank < 2 || s.dims[1] % tp != 0) return std::nullopt;
+        s.dims[1] /= tp;
+        break;
+    case Split::experts:
+        if (copies % tp != 0) return std::nullopt;
+        copies /= tp;
+        break;
+    }
+    return checked_mul(checked_mul(s.elements(), copies, "tensor elements"), t.layers, "tensor elements");
+}
+
+/// For the per-rank sums: sets `n` (t.elements() on entry) to what one of `tp` ranks holds of
+/// `t`. False when tp does not divide the tensor, which sets `error`; once it is set, every
+/// later tensor is skipped too. At tp 1 there is nothing to split.
+constexpr bool rank_share(const TensorSpec& t, std::uint64_t tp, MemoryError& error, std::uint64_t& n) {
+    if (tp == 1) return true;
+    if (error != MemoryError::none) return false;
+    const auto held = rank_elements(t, tp);
+    if (!held) {
+        error = MemoryError::tp_does_not_divide;
+        return false;
+    }
+    n = *held;
+    return true;
+}
+
 template <class C> constexpr void require_config() noexcept {
     static_assert(is_config_v<C>, "deepseek memory helpers take a DeepSeek config type (DeepseekV2Config, "
                                   "DeepseekOCRConfig, DeepseekOCR2Config or DeepseekV3Config)");
@@ -234,11 +271,16 @@ template <class V> struct Emitter {
     constexpr Emitter(V& v, const Optional<WeightQuantization>& q, std::string_view prefix, std::uint64_t block,
                       bool mtp, std::uint64_t layers = 1)
         : visit(v), quant(q) {
+        scope(prefix, block, mtp, layers, mtp ? layers : 0);
+    }
+    /// Moves to another scope (TensorSpec's fields of the same names); each tensor writes the rest.
+    constexpr void scope(std::string_view prefix, std::uint64_t block, bool mtp, std::uint64_t layers,
+                         std::uint64_t mtp_layers) {
         spec.prefix = prefix;
         spec.block = block;
         spec.mtp = mtp;
         spec.layers = layers;
-        spec.mtp_layers = mtp ? layers : 0;
+        spec.mtp_layers = mtp_layers;
     }
 
     /// Visits `spec` (its name set by the caller) with this shape and storage.

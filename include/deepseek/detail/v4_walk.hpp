@@ -239,17 +239,14 @@ template <class V> constexpr void visit_v4_mtp_extras(V4Emitter<V>& w, const Dee
 
 /// The tensors in `parts` of block `index` (`layers.N.`, or for index >= num_hidden_layers
 /// `mtp.K.`), each standing for `layers` blocks that have them alike, of which `mtp_layers` are
-/// MTP blocks. The compression is that of `ratio`, the routing hash-routed or not by `hash`
-/// (block `index`'s own when visited one by one).
-template <class V> constexpr void visit_v4_blocks(const DeepseekV4Config& c, std::uint64_t index, V& visit,
+/// MTP blocks, emitted by `w` (moved to the block's scope). The compression is that of `ratio`,
+/// the routing hash-routed or not by `hash` (block `index`'s own when visited one by one).
+template <class V> constexpr void visit_v4_blocks(V4Emitter<V>& w, const DeepseekV4Config& c, std::uint64_t index,
                                                   std::uint64_t layers, std::uint64_t mtp_layers, unsigned parts,
                                                   std::uint64_t ratio, bool hash) {
     const bool mtp = index >= c.num_hidden_layers;
-    const V4Storage s = v4_storage(c);
-    Emitter<V> e{visit, no_quantization, mtp ? "mtp." : "layers.", mtp ? index - c.num_hidden_layers : index,
-                 mtp,   layers};
-    e.spec.mtp_layers = mtp_layers;
-    V4Emitter<V> w{e, s, c.weight_quantization, index};
+    w.e.scope(mtp ? "mtp." : "layers.", mtp ? index - c.num_hidden_layers : index, mtp, layers, mtp_layers);
+    w.layer = index;
     if ((parts & v4_attention) != 0) visit_v4_attention(w, c);
     if ((parts & v4_compression) != 0) visit_v4_compression(w, c, ratio);
     if ((parts & v4_mlp) != 0)
@@ -259,10 +256,18 @@ template <class V> constexpr void visit_v4_blocks(const DeepseekV4Config& c, std
     if (mtp && (parts & v4_mtp) != 0) visit_v4_mtp_extras(w, c);
 }
 
+/// Every tensor of block `index`, in order, emitted by `w`.
+template <class V> constexpr void visit_v4_layer(V4Emitter<V>& w, const DeepseekV4Config& c, std::uint64_t index) {
+    visit_v4_blocks(w, c, index, 1, index >= c.num_hidden_layers ? 1 : 0, v4_all_parts, v4_compress_ratio(c, index),
+                    is_hash_layer(c, index));
+}
+
 /// Every tensor of block `index`, in order.
 template <class V> constexpr void visit_v4_layer(const DeepseekV4Config& c, std::uint64_t index, V& visit) {
-    visit_v4_blocks(c, index, visit, 1, index >= c.num_hidden_layers ? 1 : 0, v4_all_parts, v4_compress_ratio(c, index),
-                    is_hash_layer(c, index));
+    const V4Storage s = v4_storage(c);
+    Emitter<V> e{visit, no_quantization, {}, no_block, false};
+    V4Emitter<V> w{e, s, c.weight_quantization, index};
+    visit_v4_layer(w, c, index);
 }
 
 /// Every tensor of a DeepSeek-V4 checkpoint: embed, the decoder layers, the MTP blocks, the final
@@ -272,21 +277,21 @@ template <class V> constexpr void visit_v4_layer(const DeepseekV4Config& c, std:
 /// the routing once per kind, for the decoder layers and for the MTP blocks apart.
 template <class V> constexpr void visit_v4_model(const DeepseekV4Config& c, V& visit, bool group_layers) {
     const V4Storage s = v4_storage(c);
-    Emitter<V> root{visit, no_quantization, {}, no_block, false};
-    V4Emitter<V> w{root, s, c.weight_quantization, 0};
+    Emitter<V> root{visit, no_quantization, {}, no_block, false}, in_blocks = root; // one each, for every block
+    V4Emitter<V> w{root, s, c.weight_quantization, 0}, b{in_blocks, s, c.weight_quantization, 0};
     const std::uint64_t D = c.hidden_size;
     w.tensor("embed.weight", shape2(c.vocab_size, D), Part::embedding, Storage::model, Split::rows);
     const std::uint64_t L = c.num_hidden_layers;
     const std::uint64_t blocks = checked_add(L, mtp_layers_of(c), "layer count");
     if (!group_layers) {
-        for (std::uint64_t i = 0; i < blocks; ++i) visit_v4_layer(c, i, visit);
+        for (std::uint64_t i = 0; i < blocks; ++i) visit_v4_layer(b, c, i);
     } else {
-        visit_v4_blocks(c, 0, visit, blocks, blocks - L, v4_attention, 0, false);
+        visit_v4_blocks(b, c, 0, blocks, blocks - L, v4_attention, 0, false);
         // The MoE likewise, in runs alike for a re-quantisation of some blocks' experts.
         for (std::uint64_t i = 0, next = 0; i < blocks; i = next) {
             next = c.weight_quantization ? c.weight_quantization->alike_until(i, blocks) : blocks;
             const std::uint64_t in_mtp = next > L ? next - (i > L ? i : L) : 0;
-            visit_v4_blocks(c, i, visit, next - i, in_mtp, v4_mlp, 0, false);
+            visit_v4_blocks(b, c, i, next - i, in_mtp, v4_mlp, 0, false);
         }
         for (const bool mtp : {false, true}) {
             // Blocks by compress ratio (0 adds nothing) and by routing.
@@ -295,7 +300,7 @@ template <class V> constexpr void visit_v4_model(const DeepseekV4Config& c, V& v
             v4_count_ratios(c, from, to, count, first);
             for (std::size_t k = 1; k < 3; ++k) {
                 if (count[k] != 0)
-                    visit_v4_blocks(c, first[k], visit, count[k], mtp ? count[k] : 0, v4_compression, k == 1 ? 4 : 128,
+                    visit_v4_blocks(b, c, first[k], count[k], mtp ? count[k] : 0, v4_compression, k == 1 ? 4 : 128,
                                     false);
             }
             // Hash routing: the decoder layers is_hash_layer names (MTP blocks never).
@@ -311,10 +316,10 @@ template <class V> constexpr void visit_v4_model(const DeepseekV4Config& c, V& v
                     if (n++ == 0) (h ? hash_first : other_first) = i;
                 }
             }
-            if (hash != 0) visit_v4_blocks(c, hash_first, visit, hash, 0, v4_routing, 0, true);
-            if (other != 0) visit_v4_blocks(c, other_first, visit, other, mtp ? other : 0, v4_routing, 0, false);
+            if (hash != 0) visit_v4_blocks(b, c, hash_first, hash, 0, v4_routing, 0, true);
+            if (other != 0) visit_v4_blocks(b, c, other_first, other, mtp ? other : 0, v4_routing, 0, false);
         }
-        if (blocks > L) visit_v4_blocks(c, L, visit, blocks - L, blocks - L, v4_mtp, 0, false);
+        if (blocks > L) visit_v4_blocks(b, c, L, blocks - L, blocks - L, v4_mtp, 0, false);
     }
     w.tensor("norm.weight", shape1(D), Part::norm);
     visit_v4_head_mixing(w, c);
