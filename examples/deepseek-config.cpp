@@ -111,7 +111,7 @@ Kimi-K2; not V4):
   --page-size N          SGLang: --page-size, tokens per page of its KV pool (default 1; 64
                          for V3.2); give what the attention backend forces (FlashMLA 64)
   --svg FILE             with --engine: draw each stage's GPU (weights by component, reserve,
-                         KV cache, unused memory) as an SVG file
+                         KV cache, unused memory; DeepSeek-V4: the room for its cache) as SVG
   --check-index FILE     compare a model.safetensors.index.json with the tensor manifest
                          (names and total_size); exit 1 on any difference
 
@@ -989,44 +989,52 @@ std::string layout_words(const deepseek::Deployment& d) {
            (d.dp_lm_head ? ", DP head" : "");
 }
 
-/// One stacked bar per pipeline stage against the GPU's memory, bottom up: the weights by
-/// component, the reserve, the KV cache (the blocks the engine gives every GPU), what is left of
-/// the usable memory, and what the engine is not given (above --gpu-util).
-template <class C, class Format> std::string deployment_svg(const C& c, const deepseek::DeploymentPlan& plan,
-                                                            const deepseek::Deployment& d, Format f,
-                                                            const deepseek::GpuBudget& b) {
-    const int bar_width = 90, column = 420, top = 50, height = 480;
-    const double scale = static_cast<double>(height) / static_cast<double>(b.gpu_memory);
+/// One segment of a stacked bar: what it is, its bytes, its colour.
+struct BarSegment {
+    std::string name;
+    std::uint64_t bytes;
+    std::string colour;
+};
+
+/// A pipeline stage's bar: its label and its segments, bottom up.
+struct StageBar {
+    std::string label;
+    std::vector<BarSegment> segments;
+};
+
+/// The segments of a GPU's weights, one per component that holds any (then the MTP modules').
+std::vector<BarSegment> weight_segments(const deepseek::GpuWeights& w) {
     const char* const colours[] = {"#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948",
                                    "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac", "#86bcb6", "#d4a6c8"};
+    std::vector<BarSegment> parts;
+    std::size_t next_colour = 0;
+    for (const auto& e : deepseek::enum_table<deepseek::Part>::entries) {
+        if (w.of(e.first) != 0) parts.push_back({std::string(e.second), w.of(e.first), colours[next_colour++ % 12]});
+    }
+    if (w.mtp != 0) parts.push_back({"mtp", w.mtp, colours[next_colour++ % 12]});
+    return parts;
+}
+
+/// The top of a bar: what is left of the usable memory above `held` bytes, and what the engine
+/// is not given (above --gpu-util).
+void add_unused(std::vector<BarSegment>& parts, std::uint64_t held, std::uint64_t usable, std::uint64_t gpu_memory,
+                const deepseek::Deployment& d) {
+    if (held < usable) parts.push_back({"unused", usable - held, "#eeeeee"});
+    if (usable < gpu_memory) parts.push_back({"not given to " + engine_name(d), gpu_memory - usable, "#dddddd"});
+}
+
+/// One stacked bar per pipeline stage against the GPU's memory, each segment labelled beside it
+/// when it is tall enough to point at.
+std::string stage_bars_svg(const std::vector<StageBar>& stages, std::uint64_t gpu_memory, const std::string& title) {
+    const int bar_width = 90, column = 420, top = 50, height = 480;
+    const double scale = static_cast<double>(height) / static_cast<double>(gpu_memory);
     std::string body;
-    for (std::uint64_t s = 0; s < d.pp; ++s) {
-        const deepseek::GpuPlan p = deepseek::plan_gpu(c, d, f, b, s).value(); // plan_deployment checked it
+    for (std::size_t s = 0; s < stages.size(); ++s) {
         const int x = 20 + static_cast<int>(s) * column;
-        struct Segment {
-            std::string name;
-            std::uint64_t bytes;
-            std::string colour;
-        };
-        std::vector<Segment> parts;
-        std::size_t next_colour = 0;
-        for (const auto& e : deepseek::enum_table<deepseek::Part>::entries) {
-            if (p.weights.of(e.first) != 0)
-                parts.push_back({std::string(e.second), p.weights.of(e.first), colours[next_colour++ % 12]});
-        }
-        if (p.weights.mtp != 0) parts.push_back({"mtp", p.weights.mtp, colours[next_colour++ % 12]});
-        parts.push_back({"reserve", b.reserve, "#999999"});
-        const std::uint64_t kv = plan.kv_blocks * p.entry.block * p.kv_bytes_per_token;
-        if (plan.fits) parts.push_back({"KV cache, " + grouped(plan.kv_tokens) + " tokens", kv, "#2ca02c"});
-        const std::uint64_t held = p.weights.total() + b.reserve + (plan.fits ? kv : 0);
-        if (held < p.usable) parts.push_back({"unused", p.usable - held, "#eeeeee"});
-        if (p.usable < b.gpu_memory)
-            parts.push_back({"not given to " + engine_name(d), b.gpu_memory - p.usable, "#dddddd"});
-        body += "<text x=\"" + std::to_string(x) + "\" y=\"" + std::to_string(top - 10) + "\">stage " +
-                std::to_string(s) + ": layers " + layer_range(p.weights.layers) + (p.fits ? "" : " (does not fit)") +
-                "</text>\n";
+        body += "<text x=\"" + std::to_string(x) + "\" y=\"" + std::to_string(top - 10) + "\">" +
+                xml_escaped(stages[s].label) + "</text>\n";
         double y = top + height;
-        for (const Segment& part : parts) {
+        for (const BarSegment& part : stages[s].segments) {
             const double h = static_cast<double>(part.bytes) * scale;
             y -= h;
             char rect[200];
@@ -1034,7 +1042,7 @@ template <class C, class Format> std::string deployment_svg(const C& c, const de
                           "<rect x=\"%d\" y=\"%.2f\" width=\"%d\" height=\"%.2f\" fill=\"%s\" stroke=\"#ffffff\"/>\n",
                           x, y, bar_width, h, part.colour.c_str());
             body += rect;
-            if (h >= 9.0) { // a label beside every segment tall enough to point at
+            if (h >= 9.0) {
                 char label_y[32];
                 std::snprintf(label_y, sizeof label_y, "%.2f", y + h / 2 + 4);
                 body += "<text x=\"" + std::to_string(x + bar_width + 6) + "\" y=\"" + label_y + "\">" +
@@ -1042,9 +1050,30 @@ template <class C, class Format> std::string deployment_svg(const C& c, const de
             }
         }
     }
-    const std::string title =
-        engine_name(d) + " deployment: " + layout_words(d) + "; " + grouped(b.gpu_memory) + " B per GPU";
-    return svg_document(20 + static_cast<int>(d.pp) * column, top + height + 20, title, body);
+    return svg_document(20 + static_cast<int>(stages.size()) * column, top + height + 20, title, body);
+}
+
+/// The deployment's bars, bottom up: the weights by component, the reserve, the KV cache (the
+/// blocks the engine gives every GPU), what is left of the usable memory, and what the engine is
+/// not given.
+template <class C, class Format> std::string deployment_svg(const C& c, const deepseek::DeploymentPlan& plan,
+                                                            const deepseek::Deployment& d, Format f,
+                                                            const deepseek::GpuBudget& b) {
+    std::vector<StageBar> stages;
+    for (std::uint64_t s = 0; s < d.pp; ++s) {
+        const deepseek::GpuPlan p = deepseek::plan_gpu(c, d, f, b, s).value(); // plan_deployment checked it
+        std::vector<BarSegment> parts = weight_segments(p.weights);
+        parts.push_back({"reserve", b.reserve, "#999999"});
+        const std::uint64_t kv = plan.kv_blocks * p.entry.block * p.kv_bytes_per_token;
+        if (plan.fits) parts.push_back({"KV cache, " + grouped(plan.kv_tokens) + " tokens", kv, "#2ca02c"});
+        add_unused(parts, p.weights.total() + b.reserve + (plan.fits ? kv : 0), p.usable, b.gpu_memory, d);
+        stages.push_back({"stage " + std::to_string(s) + ": layers " + layer_range(p.weights.layers) +
+                              (p.fits ? "" : " (does not fit)"),
+                          parts});
+    }
+    return stage_bars_svg(stages, b.gpu_memory,
+                          engine_name(d) + " deployment: " + layout_words(d) + "; " + grouped(b.gpu_memory) +
+                              " B per GPU");
 }
 
 template <class C, class Format>
@@ -1165,6 +1194,28 @@ template <class C> void print_v4_deployment(std::ostream& os, const C& c, const 
     os << "  launch            " << v4_launch(c, v) << "\n";
 }
 
+/// The deployment's bars for DeepSeek-V4 (deployment_svg's, with its cache not modelled): the
+/// weights by component, the reserve, the room each GPU leaves for the cache, and what the
+/// engine is not given.
+std::string v4_deployment_svg(const V4Deployment& v) {
+    const deepseek::Deployment& d = v.d;
+    std::vector<StageBar> stages;
+    for (std::uint64_t s = 0; s < d.pp; ++s) {
+        const deepseek::GpuWeights& w = v.stages[s];
+        std::vector<BarSegment> parts = weight_segments(w);
+        parts.push_back({"reserve", v.b.reserve, "#999999"});
+        const std::uint64_t held = w.total() + v.b.reserve;
+        if (held < v.usable) parts.push_back({"room for the KV cache (not modelled)", v.usable - held, "#c7e9c0"});
+        add_unused(parts, std::max(held, v.usable), v.usable, v.b.gpu_memory, d);
+        stages.push_back({"stage " + std::to_string(s) + ": layers " + layer_range(w.layers) +
+                              (held > v.usable ? " (does not fit)" : ""),
+                          parts});
+    }
+    return stage_bars_svg(stages, v.b.gpu_memory,
+                          engine_name(d) + " deployment: " + layout_words(d) + "; " + grouped(v.b.gpu_memory) +
+                              " B per GPU; KV cache not modelled");
+}
+
 /// print_v4_deployment's JSON: the `deployment` object's layout and weight fields (each stage's,
 /// and the largest stage's as weights_bytes_per_gpu), and `kv_not_modelled`.
 template <class C> json v4_deployment_json(const C& c, const V4Deployment& v) {
@@ -1246,8 +1297,8 @@ template <class C> int run(const C& c, const deepseek::Document& doc, const CliO
                 const deepseek::MemoryError e = planned.error();
                 if constexpr (v4) { // its weights, and the cache said not to be planned
                     if (e == deepseek::MemoryError::layout_not_for_v4) {
-                        if (o.svg) throw usage_error("--svg: DeepSeek-V4's cache in a deployment is not modelled");
                         const V4Deployment v = lay_out_v4(c, o.deployment, o.gpu).value(); // planned above
+                        if (o.svg) write_svg(*o.svg, v4_deployment_svg(v));
                         if (o.json) {
                             deployment_json = v4_deployment_json(c, v);
                         } else {

@@ -1196,8 +1196,6 @@ TEST_CASE("The tool's vLLM deployment: usage errors name the option", "[cli][dep
               .find("vLLM pads each GPU's share of these experts as its MoE backend decides") != std::string::npos);
     CHECK(err("plan --preset deepseek-v4-flash --gpus 8 --gpu-memory 141GB --svg /dev/null")
               .find("--svg: DeepSeek-V4's cache in a deployment is not modelled") != std::string::npos);
-    CHECK(err("--preset deepseek-v4-flash --engine vllm --tp 8 --ep --gpu-memory 141GB --svg /dev/null")
-              .find("--svg: DeepSeek-V4's cache in a deployment is not modelled") != std::string::npos);
 }
 
 TEST_CASE("The tool's DeepSeek-V4 deployment: weights per GPU, and the cache said not to be planned", "[cli][v4]") {
@@ -1481,6 +1479,33 @@ TEST_CASE("The tool's vLLM deployment: --svg draws each pipeline stage as valid 
     CHECK(svg == test_support::read_text(test_support::data_file("../../docs/images/deepseek-v3-tp8-pp2.svg")));
     CHECK(run_cli("--preset deepseek-v3 --svg " + quote(file.string())).err.find("--svg needs --engine vllm") !=
           std::string::npos);
+    if (std::system("xmllint --version > /dev/null 2>&1") != 0) {
+        std::cout << "SKIPPED: this test needs xmllint (libxml2-utils) to check the SVG is valid XML" << std::endl;
+        return;
+    }
+    CHECK(std::system(("xmllint --noout " + quote(file.string())).c_str()) == 0);
+}
+
+TEST_CASE("The tool's V4 deployment: --svg draws the weights, the reserve and the room for the cache",
+          "[cli][deployment][svg][v4]") {
+    const auto file = test_support::scratch_dir("svg") / "v4-flash-tp8-ep.svg";
+    std::filesystem::remove(file);
+    const Run r = run_cli("--preset deepseek-v4-flash --engine vllm --tp 8 --ep --gpu-memory 141GB --svg " +
+                          quote(file.string()));
+    REQUIRE(r.code == 0);
+    CHECK(r.out.find("wrote " + file.string()) != std::string::npos);
+    const std::string svg = test_support::read_text(file);
+    CHECK(svg.rfind("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\"", 0) == 0);
+    CHECK(svg.find("KV cache not modelled") != std::string::npos);
+    CHECK(svg.find("stage 0: layers 0-42") != std::string::npos);
+    // 20,644,900,892 bytes of weights a GPU (derived by hand in tests/deployment_test.cpp), the
+    // 4 GiB reserve, in vLLM's 0.9 of 141 GB: the rest is the room for the cache.
+    const std::uint64_t usable = 126'900'000'000, weights = 20'644'900'892, reserve = 4'294'967'296;
+    CHECK(svg.find("reserve: 4,294,967,296 B") != std::string::npos);
+    CHECK(svg.find("room for the KV cache (not modelled): " + grouped(usable - weights - reserve) + " B") !=
+          std::string::npos);
+    CHECK(svg.find("not given to vLLM: 14,100,000,000 B") != std::string::npos);
+    CHECK(svg.find("KV cache,") == std::string::npos); // no cache figure
     if (std::system("xmllint --version > /dev/null 2>&1") != 0) {
         std::cout << "SKIPPED: this test needs xmllint (libxml2-utils) to check the SVG is valid XML" << std::endl;
         return;
