@@ -112,10 +112,13 @@ TEST_CASE("Deployments vLLM refuses, each with its reason", "[deployment]") {
 TEST_CASE("Loading the MTP module adds it whole to one GPU's share", "[deployment]") {
     // V3's MTP module (layer 61): an MoE decoder layer (attention, router, shared and 256 routed
     // experts, norms) plus enorm, hnorm and shared_head.norm (bf16 [H]), eh_proj (bf16 [H, 2H]:
-    // outside the FP8 set) and its own copies of the embedding and the head, which the checkpoint
-    // stores as model.layers.61.embed_tokens and shared_head.head and vLLM's MTP model loads.
+    // outside the FP8 set). Not its copies of the embedding and the head, which the checkpoint
+    // stores as model.layers.61.embed_tokens and shared_head.head: vLLM's MTP model loads them,
+    // then its proposer deletes both and points the draft at the target's (load_model in
+    // vllm/v1/spec_decode/: "Detected MTP model. Sharing target model embedding weights", and
+    // shared_head.head replaced by the target's lm_head since #34385).
     constexpr std::uint64_t mtp_layer = attn_replicated + attn_split + layer_norms + router + expert + 256 * expert +
-                                        3 * H * 2 + H * 2 * H * 2 + embedding + head;
+                                        3 * H * 2 + H * 2 * H * 2;
     Deployment d{};
     d.mtp = true;
     const std::uint64_t with = weights_per_gpu(P::deepseek_v3, d).value().total();
@@ -378,7 +381,9 @@ TEST_CASE("One GPU with everything loaded holds the checkpoint as released (as v
     // DeepSeek-V4-Flash 159,609,485,896 (a header listing of its shards, docs/deepseek-v4.md).
     Deployment d{};
     d.mtp = true;
-    CHECK(weights_per_gpu(P::deepseek_v3, d).value().total() == 688'574'839'360);
+    // V3's MTP layer stores its own copies of the embedding and the head ([129280, 7168] bf16
+    // each), which vLLM frees for the target's.
+    CHECK(weights_per_gpu(P::deepseek_v3, d).value().total() == 688'574'839'360 - 2ULL * 129'280 * 7'168 * 2);
     // vLLM holds V4's three hash-routing tables [129280, 6], I64 in the file, as int32.
     CHECK(weights_per_gpu(P::deepseek_v4_flash, d).value().total() == 159'609'485'896 - 3 * 129'280 * 6 * 4);
     // A vision encoder's blocks are not decoder layers: all of them are held, CLIP-L's 24 and

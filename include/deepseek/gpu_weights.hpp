@@ -355,9 +355,11 @@ template <class C> struct GpuWeightsSum {
             return;
         }
         if (t.mtp && !d.mtp) return;
-        // SGLang's MTP draft skips its stored embedding and head and takes the target's
-        // (deepseek_weight_loader.py: "Use shared head and embed weights from target model").
-        if (t.mtp && d.engine == Engine::sglang && (t.owner == Part::embedding || t.owner == Part::lm_head)) return;
+        // The MTP draft holds the target's embedding and head, not its stored copies: SGLang
+        // skips them (deepseek_weight_loader.py: "Use shared head and embed weights from target
+        // model"); vLLM loads them, then deletes them for the target's (at pp 1, the only MTP
+        // layout modelled: v1/spec_decode's load_model since #28549 and #34385, early 2026).
+        if (t.mtp && (t.owner == Part::embedding || t.owner == Part::lm_head)) return;
         std::uint64_t n = t.elements() / t.layers; // one layer's (or the root tensor's)
         if (!gpu_share(t, n)) return;
         std::uint64_t element = storage_bytes[static_cast<std::size_t>(t.storage)];
