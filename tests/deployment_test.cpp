@@ -117,8 +117,8 @@ TEST_CASE("Loading the MTP module adds it whole to one GPU's share", "[deploymen
     // then its proposer deletes both and points the draft at the target's (load_model in
     // vllm/v1/spec_decode/: "Detected MTP model. Sharing target model embedding weights", and
     // shared_head.head replaced by the target's lm_head since #34385).
-    constexpr std::uint64_t mtp_layer = attn_replicated + attn_split + layer_norms + router + expert + 256 * expert +
-                                        3 * H * 2 + H * 2 * H * 2;
+    constexpr std::uint64_t mtp_layer =
+        attn_replicated + attn_split + layer_norms + router + expert + 256 * expert + 3 * H * 2 + H * 2 * H * 2;
     Deployment d{};
     d.mtp = true;
     const std::uint64_t with = weights_per_gpu(P::deepseek_v3, d).value().total();
