@@ -1053,6 +1053,16 @@ std::string stage_bars_svg(const std::vector<StageBar>& stages, std::uint64_t gp
     return svg_document(20 + static_cast<int>(stages.size()) * column, top + height + 20, title, body);
 }
 
+/// A deployment drawing's title: the engine, the layout and the GPU's memory.
+std::string deployment_title(const deepseek::Deployment& d, std::uint64_t gpu_memory) {
+    return engine_name(d) + " deployment: " + layout_words(d) + "; " + grouped(gpu_memory) + " B per GPU";
+}
+
+/// A stage's label: its index, its layers, and whether it fits.
+std::string stage_label(std::uint64_t s, const deepseek::LayerRange& layers, bool fits) {
+    return "stage " + std::to_string(s) + ": layers " + layer_range(layers) + (fits ? "" : " (does not fit)");
+}
+
 /// The deployment's bars, bottom up: the weights by component, the reserve, the KV cache (the
 /// blocks the engine gives every GPU), what is left of the usable memory, and what the engine is
 /// not given.
@@ -1067,13 +1077,9 @@ template <class C, class Format> std::string deployment_svg(const C& c, const de
         const std::uint64_t kv = plan.kv_blocks * p.entry.block * p.kv_bytes_per_token;
         if (plan.fits) parts.push_back({"KV cache, " + grouped(plan.kv_tokens) + " tokens", kv, "#2ca02c"});
         add_unused(parts, p.weights.total() + b.reserve + (plan.fits ? kv : 0), p.usable, b.gpu_memory, d);
-        stages.push_back({"stage " + std::to_string(s) + ": layers " + layer_range(p.weights.layers) +
-                              (p.fits ? "" : " (does not fit)"),
-                          parts});
+        stages.push_back({stage_label(s, p.weights.layers, p.fits), parts});
     }
-    return stage_bars_svg(stages, b.gpu_memory,
-                          engine_name(d) + " deployment: " + layout_words(d) + "; " + grouped(b.gpu_memory) +
-                              " B per GPU");
+    return stage_bars_svg(stages, b.gpu_memory, deployment_title(d, b.gpu_memory));
 }
 
 template <class C, class Format>
@@ -1207,13 +1213,9 @@ std::string v4_deployment_svg(const V4Deployment& v) {
         const std::uint64_t held = w.total() + v.b.reserve;
         if (held < v.usable) parts.push_back({"room for the KV cache (not modelled)", v.usable - held, "#c7e9c0"});
         add_unused(parts, std::max(held, v.usable), v.usable, v.b.gpu_memory, d);
-        stages.push_back({"stage " + std::to_string(s) + ": layers " + layer_range(w.layers) +
-                              (held > v.usable ? " (does not fit)" : ""),
-                          parts});
+        stages.push_back({stage_label(s, w.layers, held <= v.usable), parts});
     }
-    return stage_bars_svg(stages, v.b.gpu_memory,
-                          engine_name(d) + " deployment: " + layout_words(d) + "; " + grouped(v.b.gpu_memory) +
-                              " B per GPU; KV cache not modelled");
+    return stage_bars_svg(stages, v.b.gpu_memory, deployment_title(d, v.b.gpu_memory) + "; KV cache not modelled");
 }
 
 /// print_v4_deployment's JSON: the `deployment` object's layout and weight fields (each stage's,

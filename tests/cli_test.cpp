@@ -1460,16 +1460,33 @@ TEST_CASE("plan: both engines by default, SGLang's DP attention layouts among th
     CHECK(tp16);
 }
 
-TEST_CASE("The tool's vLLM deployment: --svg draws each pipeline stage as valid SVG", "[cli][deployment][svg]") {
-    const auto file = test_support::scratch_dir("svg") / "v3-tp8-pp2.svg";
+namespace {
+/// Runs the tool with `args` and --svg `file`, checks that it wrote an SVG document there, and
+/// returns the document.
+std::string drawn_svg(const std::string& args, const std::filesystem::path& file) {
     std::filesystem::remove(file);
-    const Run r =
-        run_cli("--preset deepseek-v3 --engine vllm --tp 8 --pp 2 --gpu-memory 141GB --context 131072 --svg " +
-                quote(file.string()));
+    const Run r = run_cli(args + " --svg " + quote(file.string()));
     REQUIRE(r.code == 0);
     CHECK(r.out.find("wrote " + file.string()) != std::string::npos);
     const std::string svg = test_support::read_text(file);
     CHECK(svg.rfind("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\"", 0) == 0);
+    return svg;
+}
+
+/// Checks with xmllint that `file` is well-formed XML (reported as skipped without xmllint).
+void check_valid_xml(const std::filesystem::path& file) {
+    if (std::system("xmllint --version > /dev/null 2>&1") != 0) {
+        std::cout << "SKIPPED: this test needs xmllint (libxml2-utils) to check the SVG is valid XML" << std::endl;
+        return;
+    }
+    CHECK(std::system(("xmllint --noout " + quote(file.string())).c_str()) == 0);
+}
+} // namespace
+
+TEST_CASE("The tool's vLLM deployment: --svg draws each pipeline stage as valid SVG", "[cli][deployment][svg]") {
+    const auto file = test_support::scratch_dir("svg") / "v3-tp8-pp2.svg";
+    const std::string svg =
+        drawn_svg("--preset deepseek-v3 --engine vllm --tp 8 --pp 2 --gpu-memory 141GB --context 131072", file);
     CHECK(svg.find("stage 0: layers 0-30") != std::string::npos);
     CHECK(svg.find("stage 1: layers 31-60") != std::string::npos);
     // 35,585 blocks of 64 tokens (derived by hand in tests/deployment_test.cpp) on every GPU.
@@ -1479,23 +1496,13 @@ TEST_CASE("The tool's vLLM deployment: --svg draws each pipeline stage as valid 
     CHECK(svg == test_support::read_text(test_support::data_file("../../docs/images/deepseek-v3-tp8-pp2.svg")));
     CHECK(run_cli("--preset deepseek-v3 --svg " + quote(file.string())).err.find("--svg needs --engine vllm") !=
           std::string::npos);
-    if (std::system("xmllint --version > /dev/null 2>&1") != 0) {
-        std::cout << "SKIPPED: this test needs xmllint (libxml2-utils) to check the SVG is valid XML" << std::endl;
-        return;
-    }
-    CHECK(std::system(("xmllint --noout " + quote(file.string())).c_str()) == 0);
+    check_valid_xml(file);
 }
 
 TEST_CASE("The tool's V4 deployment: --svg draws the weights, the reserve and the room for the cache",
           "[cli][deployment][svg][v4]") {
     const auto file = test_support::scratch_dir("svg") / "v4-flash-tp8-ep.svg";
-    std::filesystem::remove(file);
-    const Run r = run_cli("--preset deepseek-v4-flash --engine vllm --tp 8 --ep --gpu-memory 141GB --svg " +
-                          quote(file.string()));
-    REQUIRE(r.code == 0);
-    CHECK(r.out.find("wrote " + file.string()) != std::string::npos);
-    const std::string svg = test_support::read_text(file);
-    CHECK(svg.rfind("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\"", 0) == 0);
+    const std::string svg = drawn_svg("--preset deepseek-v4-flash --engine vllm --tp 8 --ep --gpu-memory 141GB", file);
     CHECK(svg.find("KV cache not modelled") != std::string::npos);
     CHECK(svg.find("stage 0: layers 0-42") != std::string::npos);
     // 20,644,900,892 bytes of weights a GPU (derived by hand in tests/deployment_test.cpp), the
@@ -1506,11 +1513,7 @@ TEST_CASE("The tool's V4 deployment: --svg draws the weights, the reserve and th
           std::string::npos);
     CHECK(svg.find("not given to vLLM: 14,100,000,000 B") != std::string::npos);
     CHECK(svg.find("KV cache,") == std::string::npos); // no cache figure
-    if (std::system("xmllint --version > /dev/null 2>&1") != 0) {
-        std::cout << "SKIPPED: this test needs xmllint (libxml2-utils) to check the SVG is valid XML" << std::endl;
-        return;
-    }
-    CHECK(std::system(("xmllint --noout " + quote(file.string())).c_str()) == 0);
+    check_valid_xml(file);
 }
 
 TEST_CASE("plan --svg: the requests of the five best layouts against the context, as valid SVG", "[cli][plan][svg]") {
@@ -1527,9 +1530,5 @@ TEST_CASE("plan --svg: the requests of the five best layouts against the context
     for (const char* label : {">4,096<", ">8,192<", ">16,384<", ">32,768<", ">65,536<", ">131,072<", ">163,840<"})
         CHECK(svg.find(label) != std::string::npos);
     CHECK(svg.find("tokens per request") != std::string::npos);
-    if (std::system("xmllint --version > /dev/null 2>&1") != 0) {
-        std::cout << "SKIPPED: this test needs xmllint (libxml2-utils) to check the SVG is valid XML" << std::endl;
-        return;
-    }
-    CHECK(std::system(("xmllint --noout " + quote(file.string())).c_str()) == 0);
+    check_valid_xml(file);
 }
