@@ -10,6 +10,9 @@
 #include "catch.hpp"
 #include "test_support.hpp"
 
+// One namespace per test file: the files of a batch share a translation unit (tests/CMakeLists.txt).
+namespace api_test {
+
 namespace fs = std::filesystem;
 using deepseek::AnyConfig;
 using deepseek::DeepseekOCRConfig;
@@ -281,3 +284,5 @@ TEST_CASE("The text forms of the document functions", "[api]") {
     CHECK(bad.error().pointer().empty());
     CHECK(bad.error().message().rfind("malformed JSON at line 1, column 30: ", 0) == 0);
 }
+
+} // namespace api_test

@@ -18,6 +18,9 @@
 #include "expected_figures.hpp"
 #include "test_support.hpp"
 
+// One namespace per test file: the files of a batch share a translation unit (tests/CMakeLists.txt).
+namespace cli_test {
+
 using nlohmann::json;
 namespace fs = std::filesystem;
 namespace X = expected;
@@ -1532,3 +1535,5 @@ TEST_CASE("plan --svg: the requests of the five best layouts against the context
     CHECK(svg.find("tokens per request") != std::string::npos);
     check_valid_xml(file);
 }
+
+} // namespace cli_test

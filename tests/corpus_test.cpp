@@ -8,6 +8,9 @@
 #include "catch.hpp"
 #include "test_support.hpp"
 
+// One namespace per test file: the files of a batch share a translation unit (tests/CMakeLists.txt).
+namespace corpus_test {
+
 using namespace deepseek;
 using nlohmann::json;
 
@@ -183,3 +186,5 @@ TEST_CASE("Corpus spot checks, values copied by hand from the files", "[corpus]"
         CHECK(c.max_position_embeddings == 32768);
     }
 }
+
+} // namespace corpus_test

@@ -7,6 +7,9 @@
 
 #include "catch.hpp"
 
+// One namespace per test file: the files of a batch share a translation unit (tests/CMakeLists.txt).
+namespace defaults_test {
+
 using namespace deepseek;
 
 // The types are literal: a config can be a constexpr value.
@@ -150,3 +153,5 @@ TEST_CASE("A key-less file takes the class defaults", "[defaults]") {
     const auto v3 = parse_config<DeepseekV3Config>(R"({"model_type": "deepseek_v3"})");
     CHECK(v3 == DeepseekV3Config{});
 }
+
+} // namespace defaults_test

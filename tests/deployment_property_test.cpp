@@ -12,6 +12,9 @@
 #include "catch.hpp"
 #include "v3_tensors.hpp"
 
+// One namespace per test file: the files of a batch share a translation unit (tests/CMakeLists.txt).
+namespace deployment_property_test {
+
 using namespace deepseek;
 using namespace v3_tensors;
 namespace P = deepseek::presets;
@@ -88,3 +91,5 @@ TEST_CASE("On every GPU of every layout, the KV blocks granted fit and one more 
     }
     CHECK(checked > 100); // the layouts that fit: enough to mean something
 }
+
+} // namespace deployment_property_test

@@ -14,6 +14,9 @@
 #include "catch.hpp"
 #include "v3_tensors.hpp"
 
+// One namespace per test file: the files of a batch share a translation unit (tests/CMakeLists.txt).
+namespace deployment_test {
+
 using namespace deepseek;
 namespace P = deepseek::presets;
 
@@ -751,3 +754,5 @@ TEST_CASE("Pipeline stages share out one GPU's weights: their sum is the pp 1 fi
     check(P::kimi_k2, 8);
     check(P::deepseek_v32, 8);
 }
+
+} // namespace deployment_test

@@ -68,7 +68,7 @@ message(STATUS "deepseek_config: ${_dsc_doc_blocks} ```cpp blocks of the documen
 
 add_library(docs_cpp_blocks OBJECT ${_dsc_doc_tus})
 target_link_libraries(docs_cpp_blocks PRIVATE deepseek_config::deepseek_config deepseek_config_warnings)
-# docs_test checks that it counts as many blocks as were compiled here.
-if(TARGET docs_test)
-  target_compile_definitions(docs_test PRIVATE DEEPSEEK_CONFIG_DOCS_CPP_BLOCKS=${_dsc_doc_blocks})
+# docs_test (in the tests_tool batch) checks that it counts as many blocks as were compiled here.
+if(TARGET tests_tool)
+  target_compile_definitions(tests_tool PRIVATE DEEPSEEK_CONFIG_DOCS_CPP_BLOCKS=${_dsc_doc_blocks})
 endif()

@@ -22,6 +22,9 @@
 #include "catch.hpp"
 #include "test_support.hpp"
 
+// One namespace per test file: the files of a batch share a translation unit (tests/CMakeLists.txt).
+namespace docs_test {
+
 namespace fs = std::filesystem;
 
 namespace {
@@ -202,3 +205,5 @@ TEST_CASE("The README names every public header", "[docs]") {
     }
     CHECK(headers > 0);
 }
+
+} // namespace docs_test

@@ -14,6 +14,9 @@
 
 #include "catch.hpp"
 
+// One namespace per test file: the files of a batch share a translation unit (tests/CMakeLists.txt).
+namespace engine_kv_test {
+
 using namespace deepseek;
 namespace P = deepseek::presets;
 
@@ -126,3 +129,5 @@ TEST_CASE("kv_cache_by_engine: every format that applies, side by side", "[engin
     CHECK(names(kv_cache_by_engine(P::deepseek_ocr, 8'192).value()) == S{"flash_attn", "flash_attn_fp8"});
     CHECK(kv_cache_by_engine(P::deepseek_v4_flash, 8'192).value().empty());
 }
+
+} // namespace engine_kv_test

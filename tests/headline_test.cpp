@@ -22,6 +22,9 @@
 #include "expected_figures.hpp"
 #include "queries.hpp"
 
+// One namespace per test file: the files of a batch share a translation unit (tests/CMakeLists.txt).
+namespace headline_test {
+
 using namespace deepseek;
 using namespace test_support;
 
@@ -229,3 +232,5 @@ TEST_CASE("README headline: one token more than the max context does not fit", "
     CHECK(fit(exact) == expected::v3_tp8_max_context_96gib);
     CHECK(fit(exact - 1) == expected::v3_tp8_max_context_96gib - 1);
 }
+
+} // namespace headline_test

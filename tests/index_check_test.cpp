@@ -20,6 +20,9 @@
 #include "expected_figures.hpp"
 #include "test_support.hpp"
 
+// One namespace per test file: the files of a batch share a translation unit (tests/CMakeLists.txt).
+namespace index_check_test {
+
 namespace fs = std::filesystem;
 namespace P = deepseek::presets;
 namespace X = expected;
@@ -268,3 +271,5 @@ TEST_CASE("The released indexes of DeepSeek-V2-Lite and DeepSeek-OCR match their
     CHECK(ocr.total_size == X::ocr_checkpoint_bytes);
     CHECK(ocr.match());
 }
+
+} // namespace index_check_test

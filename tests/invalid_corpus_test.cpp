@@ -21,6 +21,9 @@
 #include "queries.hpp"
 #include "test_support.hpp"
 
+// One namespace per test file: the files of a batch share a translation unit (tests/CMakeLists.txt).
+namespace invalid_corpus_test {
+
 using namespace deepseek;
 using namespace test_support;
 using nlohmann::json;
@@ -430,3 +433,5 @@ TEST_CASE("Every typed field with every wrong JSON type names that field", "[inv
                                                         {"num_attention_heads", 10},
                                                         {"num_key_value_heads", 10}});
 }
+
+} // namespace invalid_corpus_test

@@ -21,6 +21,9 @@
 #include "expected_figures.hpp"
 #include "test_support.hpp"
 
+// One namespace per test file: the files of a batch share a translation unit (tests/CMakeLists.txt).
+namespace kimi_test {
+
 using namespace deepseek;
 using nlohmann::json;
 using test_support::by_name;
@@ -217,3 +220,5 @@ TEST_CASE("Kimi corpus files: values, kept keys, and what the report does not mo
         CHECK(document_to_json(doc).at("text_config").at("model_type") == "kimi_k2");
     }
 }
+
+} // namespace kimi_test

@@ -17,6 +17,9 @@
 #include "expected_figures.hpp"
 #include "test_support.hpp"
 
+// One namespace per test file: the files of a batch share a translation unit (tests/CMakeLists.txt).
+namespace lenient_test {
+
 using namespace deepseek;
 using nlohmann::json;
 namespace X = expected;
@@ -158,3 +161,5 @@ TEST_CASE("Structural fields stay strict beside a lenient one", "[lenient]") {
         CHECK(e.kind() == ErrorKind::range);
     }
 }
+
+} // namespace lenient_test

@@ -10,6 +10,9 @@
 #include "expected_figures.hpp"
 #include "queries.hpp"
 
+// One namespace per test file: the files of a batch share a translation unit (tests/CMakeLists.txt).
+namespace memory_constexpr_test {
+
 using namespace deepseek;
 using namespace test_support;
 namespace P = deepseek::presets;
@@ -143,3 +146,5 @@ TEST_CASE("The V3 totals at run time equal the recorded figures") {
     CHECK(checkpoint_bytes(v3) == X::v3_checkpoint_bytes);
     CHECK(tensor_count(v3) == X::v3_tensors);
 }
+
+} // namespace memory_constexpr_test

@@ -14,6 +14,9 @@
 #include "queries.hpp"
 #include "test_support.hpp"
 
+// One namespace per test file: the files of a batch share a translation unit (tests/CMakeLists.txt).
+namespace memory_test {
+
 using namespace deepseek;
 using namespace test_support;
 namespace P = deepseek::presets;
@@ -429,3 +432,5 @@ TEST_CASE("presets equal the released config.json files") {
     CHECK(load_config<DeepseekV3Config>(file("deepseek-v3.json")) == P::deepseek_v3);
     CHECK(load_config<DeepseekOCRConfig>(file("deepseek-ocr.json")) == P::deepseek_ocr);
 }
+
+} // namespace memory_test

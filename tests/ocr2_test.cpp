@@ -25,6 +25,9 @@
 #include "queries.hpp"
 #include "test_support.hpp"
 
+// One namespace per test file: the files of a batch share a translation unit (tests/CMakeLists.txt).
+namespace ocr2_test {
+
 using namespace deepseek;
 namespace X = expected;
 
@@ -293,3 +296,5 @@ TEST_CASE("DeepSeek-OCR-2 pages: KV bytes, pages that fit, and the page budget",
     // A side of 0 is a range error.
     CHECK_THROWS_AS(page_budget(ocr2, {{0, 10, 1}}, pages_options, *report), Error);
 }
+
+} // namespace ocr2_test

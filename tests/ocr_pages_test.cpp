@@ -12,6 +12,9 @@
 #include "expected_figures.hpp"
 #include "queries.hpp"
 
+// One namespace per test file: the files of a batch share a translation unit (tests/CMakeLists.txt).
+namespace ocr_pages_test {
+
 using deepseek::AspectRule;
 using deepseek::Dtype;
 using deepseek::OcrMode;
@@ -277,3 +280,5 @@ TEST_CASE("OcrMode and AspectRule string tables", "[ocr]") {
     CHECK(spec.image_size == 640);
     CHECK(spec.crop);
 }
+
+} // namespace ocr_pages_test

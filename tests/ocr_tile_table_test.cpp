@@ -16,6 +16,9 @@
 #include "catch.hpp"
 #include "test_support.hpp"
 
+// One namespace per test file: the files of a batch share a translation unit (tests/CMakeLists.txt).
+namespace ocr_tile_table_test {
+
 using deepseek::AspectRule;
 using deepseek::ocr_tile_grid;
 using deepseek::TileGrid;
@@ -135,3 +138,5 @@ TEST_CASE("ocr_tile_grid matches the Python port on every page where the rules d
         }
     CHECK(has_example);
 }
+
+} // namespace ocr_tile_table_test

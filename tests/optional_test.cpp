@@ -11,6 +11,9 @@
 
 #include "catch.hpp"
 
+// One namespace per test file: the files of a batch share a translation unit (tests/CMakeLists.txt).
+namespace optional_test {
+
 using deepseek::Optional;
 
 namespace {
@@ -74,3 +77,5 @@ TEST_CASE("Optional: std::optional's interface on a config's fields", "[optional
     CHECK(copy->size() == 3);
     CHECK(copy == list);
 }
+
+} // namespace optional_test

@@ -4,6 +4,9 @@
 #include "catch.hpp"
 #include "test_support.hpp"
 
+// One namespace per test file: the files of a batch share a translation unit (tests/CMakeLists.txt).
+namespace parse_test {
+
 using namespace deepseek;
 using nlohmann::json;
 namespace fs = std::filesystem;
@@ -159,3 +162,5 @@ TEST_CASE("The non-throwing entry points return the config or the error", "[type
     CHECK(missing.error().kind() == ErrorKind::io);
     CHECK(missing.error().file() == "/no/such/dir/config.json");
 }
+
+} // namespace parse_test

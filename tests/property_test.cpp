@@ -10,6 +10,9 @@
 #include "catch.hpp"
 #include "test_support.hpp"
 
+// One namespace per test file: the files of a batch share a translation unit (tests/CMakeLists.txt).
+namespace property_test {
+
 using namespace deepseek;
 
 namespace {
@@ -204,3 +207,5 @@ TEST_CASE("The default configs round-trip too", "[property]") {
     check_round_trip(DeepseekOCRConfig{});
     check_round_trip(DeepseekOCR2Config{});
 }
+
+} // namespace property_test

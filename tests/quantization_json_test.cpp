@@ -17,6 +17,9 @@
 #include "expected_figures.hpp"
 #include "test_support.hpp"
 
+// One namespace per test file: the files of a batch share a translation unit (tests/CMakeLists.txt).
+namespace quantization_json_test {
+
 using namespace deepseek;
 using nlohmann::json;
 namespace fs = std::filesystem;
@@ -324,3 +327,5 @@ TEST_CASE("Kimi-K2.5's released files: INT4 in text_config, NVFP4 at the top lev
     CHECK(checkpoint_bytes(int4) - checkpoint_bytes(nvfp4) ==
           routed * 8 + shared_and_dense_bf16 - shared_and_dense_nvfp4);
 }
+
+} // namespace quantization_json_test

@@ -16,6 +16,9 @@
 #include "expected_figures.hpp"
 #include "test_support.hpp"
 
+// One namespace per test file: the files of a batch share a translation unit (tests/CMakeLists.txt).
+namespace quantization_test {
+
 using namespace deepseek;
 namespace P = deepseek::presets;
 namespace X = expected;
@@ -193,3 +196,5 @@ TEST_CASE("Quantised weights split over tensor-parallel ranks like their bf16 we
     q.tp = 7; // 7 divides nothing of V3
     CHECK(weight_bytes_per_rank(r1_fp4_v2, q).error() == MemoryError::tp_does_not_divide);
 }
+
+} // namespace quantization_test

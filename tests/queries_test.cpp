@@ -10,6 +10,9 @@
 
 #include "catch.hpp"
 
+// One namespace per test file: the files of a batch share a translation unit (tests/CMakeLists.txt).
+namespace queries_test {
+
 using namespace deepseek;
 namespace P = deepseek::presets;
 
@@ -80,3 +83,5 @@ TEST_CASE("moe_layer_count follows moe_layer_freq and first_k_dense_replace", "[
         CHECK(by_layer == k.expected_moe);
     }
 }
+
+} // namespace queries_test

@@ -9,6 +9,9 @@
 #include "catch.hpp"
 #include "expected_figures.hpp"
 
+// One namespace per test file: the files of a batch share a translation unit (tests/CMakeLists.txt).
+namespace report_constexpr_test {
+
 using namespace deepseek;
 namespace X = expected;
 
@@ -61,3 +64,5 @@ TEST_CASE("A report computed at run time equals the compile-time one", "[report]
     CHECK(at_run_time.weight_bytes == v3.weight_bytes);
     CHECK(at_run_time.max_context == v3.max_context);
 }
+
+} // namespace report_constexpr_test

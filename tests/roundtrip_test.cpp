@@ -7,6 +7,9 @@
 #include "catch.hpp"
 #include "test_support.hpp"
 
+// One namespace per test file: the files of a batch share a translation unit (tests/CMakeLists.txt).
+namespace roundtrip_test {
+
 using namespace deepseek;
 using nlohmann::json;
 namespace fs = std::filesystem;
@@ -164,3 +167,5 @@ TEST_CASE("Saving into a folder that does not exist is an io error naming the fi
         CHECK(e.file().find("no-such-folder") != std::string::npos);
     }
 }
+
+} // namespace roundtrip_test

@@ -16,6 +16,9 @@
 #include "catch.hpp"
 #include "test_support.hpp"
 
+// One namespace per test file: the files of a batch share a translation unit (tests/CMakeLists.txt).
+namespace safetensors_test {
+
 namespace fs = std::filesystem;
 using deepseek::ErrorKind;
 using deepseek::SafetensorsDtype;
@@ -544,3 +547,5 @@ TEST_CASE("The bad-file corpus: each hostile .safetensors file gives its pointer
         CHECK(r.error().file() == file.string());
     }
 }
+
+} // namespace safetensors_test

@@ -11,6 +11,9 @@
 #include "catch.hpp"
 #include "test_support.hpp"
 
+// One namespace per test file: the files of a batch share a translation unit (tests/CMakeLists.txt).
+namespace save_test {
+
 namespace fs = std::filesystem;
 
 namespace {
@@ -125,3 +128,5 @@ TEST_CASE("Saving into a missing folder is an io error naming the file", "[save]
     }
     CHECK(names_in(dir).empty());
 }
+
+} // namespace save_test

@@ -13,6 +13,9 @@
 #include "catch.hpp"
 #include "v3_tensors.hpp"
 
+// One namespace per test file: the files of a batch share a translation unit (tests/CMakeLists.txt).
+namespace sglang_test {
+
 using namespace deepseek;
 using namespace v3_tensors;
 namespace P = deepseek::presets;
@@ -314,3 +317,5 @@ TEST_CASE("SGLang layouts refused, each with its reason", "[sglang]") {
     CHECK(plan_gpu(P::deepseek_v3, sglang(8), EngineKvFormat::trtllm, b).error() == MemoryError::format_not_for_engine);
     CHECK(error_message(MemoryError::dp_attention_does_not_divide).find("dp to divide tp") != std::string::npos);
 }
+
+} // namespace sglang_test

@@ -17,6 +17,9 @@
 #include "expected_figures.hpp"
 #include "test_support.hpp"
 
+// One namespace per test file: the files of a batch share a translation unit (tests/CMakeLists.txt).
+namespace tensors_test {
+
 using namespace deepseek;
 namespace P = deepseek::presets;
 namespace X = expected;
@@ -234,3 +237,5 @@ TEST_CASE("tied embeddings and attention biases in the manifest") {
     CHECK(m.count("model.layers.0.self_attn.q_b_proj.bias") == 0);
     CHECK(m.count("model.layers.0.self_attn.kv_b_proj.bias") == 0);
 }
+
+} // namespace tensors_test

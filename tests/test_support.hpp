@@ -33,9 +33,11 @@ inline std::filesystem::path data_file(const std::string& name) {
     return std::filesystem::path(DEEPSEEK_CONFIG_TEST_DATA_DIR) / name;
 }
 
-/// A folder of this test executable's own (inside the build tree), created on first use.
-inline std::filesystem::path scratch_dir(const std::string& name) {
-    const auto dir = std::filesystem::path(DEEPSEEK_CONFIG_TEST_SCRATCH_DIR) / name;
+/// A folder of the calling test file's own (inside the build tree, named for the file: test files
+/// share an executable, see tests/CMakeLists.txt), created on first use. `file` is the caller's.
+inline std::filesystem::path scratch_dir(const std::string& name, const char* file = __builtin_FILE()) {
+    const auto dir =
+        std::filesystem::path(DEEPSEEK_CONFIG_TEST_SCRATCH_DIR) / std::filesystem::path(file).stem() / name;
     std::filesystem::create_directories(dir);
     return dir;
 }

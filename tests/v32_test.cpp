@@ -15,6 +15,9 @@
 #include "expected_figures.hpp"
 #include "test_support.hpp"
 
+// One namespace per test file: the files of a batch share a translation unit (tests/CMakeLists.txt).
+namespace v32_test {
+
 using namespace deepseek;
 namespace P = deepseek::presets;
 namespace X = expected;
@@ -122,3 +125,5 @@ TEST_CASE("V3.2: an indexer needs index_head_dim and a q latent", "[v32][validat
     CHECK(problems[0].pointer() == "/index_head_dim");
     CHECK(problems[1].pointer() == "/q_lora_rank");
 }
+
+} // namespace v32_test

@@ -27,6 +27,9 @@
 #include "expected_figures.hpp"
 #include "test_support.hpp"
 
+// One namespace per test file: the files of a batch share a translation unit (tests/CMakeLists.txt).
+namespace v4_test {
+
 using namespace deepseek;
 using nlohmann::json;
 using test_support::Row;
@@ -1276,3 +1279,5 @@ TEST_CASE("V4 -Base (expert_dtype fp8): FP8 experts and float32 block scales eve
         CHECK(it->second.dtype == row.dtype);
     }
 }
+
+} // namespace v4_test

@@ -13,6 +13,9 @@
 #include "catch.hpp"
 #include "test_support.hpp"
 
+// One namespace per test file: the files of a batch share a translation unit (tests/CMakeLists.txt).
+namespace validate_test {
+
 using namespace deepseek;
 using nlohmann::json;
 namespace fs = std::filesystem;
@@ -456,3 +459,10 @@ TEST_CASE("detect_config agrees with parse_config on every corpus file", "[valid
     }
     CHECK(files >= 20);
 }
+
+#undef V2
+#undef V3
+#undef OCR
+#undef OCR2
+
+} // namespace validate_test

@@ -4,6 +4,9 @@
 #include "catch.hpp"
 #include "test_support.hpp"
 
+// One namespace per test file: the files of a batch share a translation unit (tests/CMakeLists.txt).
+namespace validation_test {
+
 using namespace deepseek;
 using nlohmann::json;
 namespace fs = std::filesystem;
@@ -289,3 +292,5 @@ TEST_CASE("File errors name the file", "[validation][files]") {
         }
     }
 }
+
+} // namespace validation_test

@@ -20,6 +20,9 @@
 #include "expected_figures.hpp"
 #include "test_support.hpp"
 
+// One namespace per test file: the files of a batch share a translation unit (tests/CMakeLists.txt).
+namespace verify_test {
+
 using namespace deepseek;
 namespace P = deepseek::presets;
 namespace W = checkpoint_writer;
@@ -206,3 +209,5 @@ TEST_CASE("verify: as JSON, lists cut and counted", "[verify]") {
     CHECK(j.at("shards") == 4);
     CHECK(j.at("checkpoint_bytes") == X::v2_lite_checkpoint_bytes);
 }
+
+} // namespace verify_test

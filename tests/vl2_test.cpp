@@ -16,6 +16,9 @@
 #include "expected_figures.hpp"
 #include "test_support.hpp"
 
+// One namespace per test file: the files of a batch share a translation unit (tests/CMakeLists.txt).
+namespace vl2_test {
+
 using namespace deepseek;
 using nlohmann::json;
 using test_support::by_name;
@@ -194,3 +197,5 @@ TEST_CASE("deepseek-vl2-tiny.json loads as DeepseekVL2Config, equal to the prese
     CHECK(saved.at("language_config").at("architectures").at(0) == "DeepseekV2ForCausalLM");
     CHECK(parse_document(saved.dump()).config == doc.config);
 }
+
+} // namespace vl2_test
