@@ -106,6 +106,14 @@ TEST_CASE("Deployments vLLM refuses, each with its reason", "[deployment]") {
     d = Deployment{};
     d.tp = 3;
     CHECK(weights_per_gpu(P::deepseek_v3, d).error() == MemoryError::tp_does_not_divide);
+    // vLLM refuses any tp that does not divide the attention heads (config/model.py,
+    // verify_with_parallel_config), although every split tensor of V2-Lite would divide 32
+    // ways: its q_proj has 16 x 192 = 3,072 rows, kv_b_proj 16 x 256 = 4,096, o_proj 16 x 128 =
+    // 2,048 columns, the vocabulary 102,400 rows, the dense MLP 10,944 and the experts 1,408 wide.
+    d.tp = 32;
+    CHECK(weights_per_gpu(P::deepseek_v2_lite, d).error() == MemoryError::tp_does_not_divide);
+    d.tp = 16; // 16 heads: one a GPU
+    CHECK(weights_per_gpu(P::deepseek_v2_lite, d).has_value());
     d.tp = 0;
     CHECK(weights_per_gpu(P::deepseek_v3, d).error() == MemoryError::tp_zero);
     CHECK(error_message(MemoryError::fp8_block_split).find("not a whole number of blocks") != std::string_view::npos);

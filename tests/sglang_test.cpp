@@ -106,6 +106,16 @@ TEST_CASE("SGLang DP attention: the attention and embedding split over tp / dp, 
     CHECK(weights(lm_head) == dp8 + head - head / 8);
 }
 
+TEST_CASE("SGLang splits the heads over the attention group: tp / dp with DP attention", "[sglang]") {
+    // deepseek_v2.py's MLA attention asserts num_heads % attn_tp_size == 0. DeepSeek-V2-Lite has
+    // 16 heads; every other tensor it splits divides 32 ways (q_proj 3,072 rows, kv_b_proj 4,096,
+    // o_proj 2,048 columns, the vocabulary 102,400 rows, the MLPs 10,944 and 1,408 wide).
+    CHECK(weights_per_gpu(P::deepseek_v2_lite, sglang(32)).error() == MemoryError::tp_does_not_divide);
+    // --tp 32 --dp 2 --enable-dp-attention: attention groups of 16 GPUs, one head each.
+    CHECK(weights_per_gpu(P::deepseek_v2_lite, sglang(32, 2, true)).has_value());
+    CHECK(weights_per_gpu(P::deepseek_v2_lite, sglang(16)).has_value());
+}
+
 TEST_CASE("SGLang expert parallelism: --ep-size tp, with redundant experts", "[sglang]") {
     // 256 experts over 8 GPUs, 32 whole experts per MoE layer on each: the bytes of an 8-way split.
     Deployment ep = sglang(8);

@@ -438,13 +438,18 @@ constexpr MemoryError check_deployment(const C& c, const Deployment& d, std::uin
     } else if (d.dp_attention || d.dense_tp1 || d.dp_lm_head || d.page_size != 0 || d.ep_size != 0 || d.deepep) {
         return MemoryError::engine_option_invalid; // SGLang's switches
     }
+    // Both engines split the attention by heads and refuse a tp that does not divide them: vLLM
+    // for every model (config/model.py, verify_with_parallel_config: "Total number of attention
+    // heads (16) must be divisible by tensor parallel size (32)"), SGLang over the attention group
+    // (deepseek_v2.py, the MLA attention: assert num_heads % attn_tp_size == 0).
+    if (c.num_attention_heads % attention_tp(d) != 0) return MemoryError::tp_does_not_divide;
     if constexpr (std::is_same_v<C, DeepseekOCR2Config> || std::is_same_v<C, KimiVLConfig>) {
         if (d.tp > 1) return MemoryError::vision_tp_not_modelled; // vLLM's split of their encoders is not checked
     }
     if constexpr (std::is_same_v<C, DeepseekV4Config>) {
-        // vLLM's DeepSeek-V4 (deepseek_v4.py) asserts that tp divides the heads and the routed
-        // experts (even with expert parallelism), and gives each GPU o_groups / tp output groups.
-        if (d.tp > 1 && (c.num_attention_heads % d.tp != 0 || c.o_groups % d.tp != 0 || c.n_routed_experts % d.tp != 0))
+        // vLLM's DeepSeek-V4 (deepseek_v4.py) asserts, beside the heads above, that tp divides the
+        // routed experts (even with expert parallelism), and gives each GPU o_groups / tp output groups.
+        if (d.tp > 1 && (c.o_groups % d.tp != 0 || c.n_routed_experts % d.tp != 0))
             return MemoryError::tp_does_not_divide;
     }
     const char* const what = "weights per GPU";
