@@ -1252,6 +1252,22 @@ template <class C> json v4_deployment_json(const C& c, const V4Deployment& v) {
                 {"launch", v4_launch(c, v)}};
 }
 
+/// The tensor-parallel sizes from 1 to 256 for which `works(tp)` holds, as " (tp can be 1, 2, 4 here)",
+/// the hint after an error that a different tp would mend; "" when no size works.
+template <class F> std::string working_tp_hint(F&& works) {
+    std::string list;
+    for (std::uint64_t tp = 1; tp <= 256; ++tp)
+        if (works(tp)) list += (list.empty() ? "" : ", ") + std::to_string(tp);
+    return list.empty() ? std::string() : " (tp can be " + list + " here)";
+}
+
+/// Whether a deployment error is one that another tensor-parallel size may mend.
+bool tp_may_mend(deepseek::MemoryError e) {
+    using deepseek::MemoryError;
+    return e == MemoryError::tp_does_not_divide || e == MemoryError::fp8_block_split ||
+           e == MemoryError::moe_padding_not_modelled || e == MemoryError::ep_does_not_divide;
+}
+
 template <class C> int run(const C& c, const deepseek::Document& doc, const CliOptions& o, const std::string& source) {
     if ((o.tensors || o.check_index) && !deepseek::quantization_modelled(c)) {
         const UnmodelledCheckpoint why = unmodelled_checkpoint(c);
@@ -1278,7 +1294,11 @@ template <class C> int run(const C& c, const deepseek::Document& doc, const CliO
         const deepseek::MemoryError e = made.error();
         std::string what = std::string(deepseek::error_message(e));
         if (e == deepseek::MemoryError::tp_does_not_divide || e == deepseek::MemoryError::tp_zero) {
-            what = "--tp " + std::to_string(o.report.tp) + ": " + what;
+            what = "--tp " + std::to_string(o.report.tp) + ": " + what + working_tp_hint([&](std::uint64_t tp) {
+                       deepseek::ReportOptions other = o.report;
+                       other.tp = tp;
+                       return deepseek::make_report(c, other).has_value();
+                   });
         } else if (e == deepseek::MemoryError::overflow) {
             what = "--context, --batch or --budget: " + what;
         } else {
@@ -1311,7 +1331,17 @@ template <class C> int run(const C& c, const deepseek::Document& doc, const CliO
                         return;
                     }
                 }
-                throw usage_error("--engine " + engine + ": " + std::string(deepseek::error_message(e)));
+                std::string hint;
+                if (tp_may_mend(e)) {
+                    hint = working_tp_hint([&](std::uint64_t tp) {
+                        deepseek::Deployment other = o.deployment;
+                        other.tp = tp;
+                        const auto p = deepseek::plan_deployment(c, other, kv_format, o.gpu);
+                        // DeepSeek-V4: the weights laid out, then the cache said not to be planned
+                        return p.has_value() || (v4 && p.error() == deepseek::MemoryError::layout_not_for_v4);
+                    });
+                }
+                throw usage_error("--engine " + engine + ": " + std::string(deepseek::error_message(e)) + hint);
             }
             if (o.svg) write_svg(*o.svg, deployment_svg(c, *planned, o.deployment, kv_format, o.gpu));
             if (o.json) {

@@ -362,10 +362,23 @@ TEST_CASE("Errors: exit code, a message naming file and pointer, nothing on stdo
     expect(run_cli("--preset deepseek-ocr --kv-layout latent"), 2,
            "deepseek-config: --kv-layout latent: the latent and expanded KV layouts need an MLA model; use mha for "
            "use_mla false\n");
+    // The sizes that would work: DeepSeek-V3's 128 heads, and its 2,048-wide experts in FP8
+    // blocks of 128, whose tp share must be whole blocks: 2048 / tp a multiple of 128.
     expect(
         run_cli("--tp 3"), 2,
         "deepseek-config: --tp 3: the tensor-parallel size does not divide a split dimension (vocabulary rows, heads, "
-        "MLP width or routed experts)\n");
+        "MLP width or routed experts) (tp can be 1, 2, 4, 8, 16 here)\n");
+    // DeepSeek-OCR: 10 heads (1, 2, 5, 10) and experts 896 = 2^7 x 7 wide (not 5 or 10).
+    expect(
+        run_cli("--preset deepseek-ocr --tp 8"), 2,
+        "deepseek-config: --tp 8: the tensor-parallel size does not divide a split dimension (vocabulary rows, heads, "
+        "MLP width or routed experts) (tp can be 1, 2 here)\n");
+    // A deployment: vLLM needs tp to divide DeepSeek-V2-Lite's 16 heads; every tensor it splits
+    // would divide 32 and 64 ways (the MLPs 10,944 = 2^6 x 171 and 1,408 = 2^7 x 11 wide).
+    expect(
+        run_cli("--preset deepseek-v2-lite --tp 32 --engine vllm --gpu-memory 80GB"), 2,
+        "deepseek-config: --engine vllm: the tensor-parallel size does not divide a split dimension (vocabulary rows, "
+        "heads, MLP width or routed experts) (tp can be 1, 2, 4, 8, 16 here)\n");
     expect(run_cli("--context"), 2, "deepseek-config: --context needs a value\n");
     expect(run_cli("a.json b.json"), 2, "deepseek-config: more than one PATH given ('a.json' and 'b.json')\n");
     const std::string missing = (dir / "absent.json").string();
