@@ -411,6 +411,36 @@ TEST_CASE("One GPU with everything loaded holds the checkpoint as released (as v
     CHECK(weights_per_gpu(P::deepseek_v4_flash, d).value().experts_per_gpu == 32);
 }
 
+TEST_CASE("The engines pad the vocabulary to a multiple of 64 rows before splitting it", "[deployment]") {
+    // vLLM's and SGLang's VocabParallelEmbedding and ParallelLMHead (pad_vocab_size, padding 64):
+    // a DeepSeek-V2-Lite with one token more than the released 102,400 (a fine-tune's added
+    // token) holds 102,464 rows of 2,048 bf16 values in the embedding and in the head.
+    DeepseekV2Config c = P::deepseek_v2_lite;
+    c.vocab_size = 102'401;
+    constexpr std::uint64_t row = 2'048 * 2;
+    Deployment d{};
+    GpuWeights w = weights_per_gpu(c, d).value();
+    CHECK(w.of(Part::embedding) == 102'464 * row);
+    CHECK(w.of(Part::lm_head) == 102'464 * row);
+    // tp 8 splits the padded rows, 12,808 a GPU; 102,401 rows alone would not divide.
+    d.tp = 8;
+    w = weights_per_gpu(c, d).value();
+    CHECK(w.of(Part::embedding) == 12'808 * row);
+    CHECK(w.of(Part::lm_head) == 12'808 * row);
+    // SGLang's the same, the embedding over the attention group: --tp 8 --dp 8 --enable-dp-attention
+    // holds all 102,464 rows on every GPU.
+    d.engine = Engine::sglang;
+    d.dp = 8;
+    d.dp_attention = true;
+    w = weights_per_gpu(c, d).value();
+    CHECK(w.of(Part::embedding) == 102'464 * row);
+    CHECK(w.of(Part::lm_head) == 12'808 * row);
+    // The released vocabulary, a multiple of 64, is not padded: 102,400 / 8 rows a GPU.
+    d = Deployment{};
+    d.tp = 8;
+    CHECK(weights_per_gpu(P::deepseek_v2_lite, d).value().of(Part::embedding) == 12'800 * row);
+}
+
 TEST_CASE("What vLLM's loader skips is not held: Kimi-K2's rotary inv_freq buffers", "[deployment]") {
     // Kimi-K2's checkpoint stores self_attn.rotary_emb.inv_freq in each of its 61 layers, [56]
     // bf16 (7168 / 64 heads / 2, as its index lists them); vLLM skips them when loading (it

@@ -142,6 +142,10 @@ struct GpuWeights {
 
 namespace detail {
 
+/// vLLM and SGLang pad the vocabulary of the embedding and the head to a multiple of this many
+/// rows (vocab_parallel_embedding.py: DEFAULT_VOCAB_PADDING_SIZE).
+inline constexpr std::uint64_t vocab_padding = 64;
+
 /// vLLM pads DeepSeek-V4's per-GPU attention sinks to at least 64 heads for FlashMLA
 /// (deepseek_v4.py: padded_heads = max(n_local_heads, 64)).
 inline constexpr std::uint64_t v4_vllm_sink_heads = 64;
@@ -284,6 +288,20 @@ template <class C> struct GpuWeightsSum {
         }
         const Split split = vllm_split(t);
         const std::uint64_t ways = split_ways(t);
+        if ((t.owner == Part::embedding || t.owner == Part::lm_head) && t.shape.rank == 2 &&
+            t.shape.dims[0] == c.vocab_size) {
+            // Both engines pad the vocabulary to a multiple of 64 rows, even on one GPU, and
+            // split the padded rows (VocabParallelEmbedding and ParallelLMHead: pad_vocab_size,
+            // DEFAULT_VOCAB_PADDING_SIZE = 64; "divide" asserts that the ways divide them).
+            const char* const what = "weights per GPU";
+            const std::uint64_t padded = checked_mul(ceil_div(c.vocab_size, vocab_padding), vocab_padding, what);
+            if (padded % ways != 0) {
+                error = MemoryError::tp_does_not_divide;
+                return false;
+            }
+            n = checked_mul(padded / ways, t.shape.dims[1], what);
+            return true;
+        }
         if (ways == 1 || split == Split::replicated) return true;
         if (t.storage == Storage::fp8_linear && block_rows != 0 && t.shape.rank == 2) {
             const bool rows = split == Split::rows, cols = split == Split::cols;
