@@ -326,11 +326,34 @@ TEST_CASE("Summed over a TP group, DeepSeek-OCR's GPUs hold the model once and t
     const GpuWeights w = weights_per_gpu(P::deepseek_ocr, d).value();
     CHECK(2 * w.total() == 6'672'212'480 + held_whole);
     CHECK(w.of(Part::vision) == (sam + clip + projector - clip_split / 2) * 2);
-    // How vLLM splits DeepSeek-OCR-2's and Kimi-VL's encoders is not modelled: refused above tp 1.
+    // How vLLM splits DeepSeek-OCR-2's encoder is not modelled: refused above tp 1.
     CHECK(weights_per_gpu(P::deepseek_ocr2, d).error() == MemoryError::vision_tp_not_modelled);
-    CHECK(weights_per_gpu(P::kimi_vl_a3b, d).error() == MemoryError::vision_tp_not_modelled);
     d.tp = 1;
     CHECK(weights_per_gpu(P::deepseek_ocr2, d).has_value());
+}
+
+TEST_CASE("Kimi-VL's MoonViT under vLLM tensor parallelism: the blocks' projections split, the rest whole",
+          "[deployment]") {
+    // MoonViT (width 1,152, MLP 4,304, 27 blocks, 16 heads), per block: norm0 and norm1 (weight,
+    // bias), wqkv [3456, 1152] + bias, wo [1152, 1152] + bias, mlp.fc0 [4304, 1152] + bias,
+    // mlp.fc1 [1152, 4304] + bias.
+    constexpr std::uint64_t block =
+        4 * 1152 + 3456 * 1152 + 3456 + 1152 * 1152 + 1152 + 4304 * 1152 + 4304 + 1152 * 4304 + 1152;
+    // patch_embed.proj [1152, 3, 14, 14] + bias, pos_emb [64, 64, 1152], final_layernorm (weight,
+    // bias); the projector: pre_norm (weight, bias), linear_1 [4608, 4608] + bias (4608 = 1152 x
+    // the 2 x 2 merged patches), linear_2 [2048, 4608] + bias.
+    constexpr std::uint64_t whole = 1152 * 3 * 14 * 14 + 1152 + 64 * 64 * 1152 + 2 * 1152 + 2 * 1152 + 4608 * 4608 +
+                                    4608 + 2048 * 4608 + 2048;
+    Deployment d{};
+    CHECK(weights_per_gpu(P::kimi_vl_a3b, d).value().of(Part::vision) == (27 * block + whole) * 2); // bf16
+    // vLLM (moonvit.py): wqkv (QKVParallelLinear) and fc0 (ColumnParallelLinear) split by rows with
+    // their biases, wo and fc1 (RowParallelLinear) by columns, their biases whole; the patch
+    // embedding, position table, norms and projector (ReplicatedLinear) on every GPU.
+    constexpr std::uint64_t split = 3456 * 1152 + 3456 + 1152 * 1152 + 4304 * 1152 + 4304 + 1152 * 4304;
+    d.tp = 2;
+    CHECK(weights_per_gpu(P::kimi_vl_a3b, d).value().of(Part::vision) == (27 * (block - split / 2) + whole) * 2);
+    d.tp = 4;
+    CHECK(weights_per_gpu(P::kimi_vl_a3b, d).value().of(Part::vision) == (27 * (block - split * 3 / 4) + whole) * 2);
 }
 
 TEST_CASE("One GPU of DeepSeek-V3 on 8 x H200 under vLLM TP 8: KV capacity and requests", "[deployment][kv]") {

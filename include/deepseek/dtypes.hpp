@@ -155,8 +155,7 @@ template <> struct enum_table<MemoryError> {
                "places them is not modelled); use pp 1";
     case MemoryError::vision_tp_not_modelled:
         return "how vLLM splits this model's vision encoder over tensor-parallel GPUs is not modelled "
-               "(DeepSeek-OCR-2's "
-               "Qwen2 encoder, Kimi-VL's MoonViT); use tp 1";
+               "(DeepSeek-OCR-2's Qwen2 encoder); use tp 1";
     case MemoryError::pp_partition_invalid:
         return "the layer partition (VLLM_PP_LAYER_PARTITION) must give one count per pipeline stage, each at least "
                "1, adding up to the number of decoder layers";

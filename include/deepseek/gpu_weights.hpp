@@ -235,6 +235,18 @@ template <class C> struct GpuWeightsSum {
                 return t.suffix == "ffn.shared_experts.w2.weight" ? Split::cols : Split::rows;
             if (t.owner == Part::indexer) return Split::replicated;
         }
+        if constexpr (std::is_same_v<C, KimiVLConfig>) {
+            // Kimi-VL's MoonViT blocks (moonvit.py at 055e47c2): wqkv a QKVParallelLinear and fc0
+            // a ColumnParallelLinear, by rows with their biases; wo and fc1 RowParallelLinears,
+            // by columns, their biases whole. The patch embedding, position table, norms and the
+            // projector (ReplicatedLinear) are replicated.
+            if (t.part == Part::vision && t.prefix == "vision_tower.encoder.blocks.") {
+                const std::string_view s = t.suffix;
+                if (s == "wqkv.weight" || s == "wqkv.bias" || s == "mlp.fc0.weight" || s == "mlp.fc0.bias")
+                    return Split::rows;
+                if (s == "wo.weight" || s == "mlp.fc1.weight") return Split::cols;
+            }
+        }
         if constexpr (std::is_same_v<C, DeepseekOCRConfig>) {
             if (t.part == Part::vision && t.prefix == "model.vision_model.transformer.layers.") {
                 const std::string_view s = t.suffix;
@@ -461,8 +473,12 @@ constexpr MemoryError check_deployment(const C& c, const Deployment& d, std::uin
     // heads (16) must be divisible by tensor parallel size (32)"), SGLang over the attention group
     // (deepseek_v2.py, the MLA attention: assert num_heads % attn_tp_size == 0).
     if (c.num_attention_heads % attention_tp(d) != 0) return MemoryError::tp_does_not_divide;
-    if constexpr (std::is_same_v<C, DeepseekOCR2Config> || std::is_same_v<C, KimiVLConfig>) {
-        if (d.tp > 1) return MemoryError::vision_tp_not_modelled; // vLLM's split of their encoders is not checked
+    if constexpr (std::is_same_v<C, DeepseekOCR2Config>) {
+        if (d.tp > 1) return MemoryError::vision_tp_not_modelled; // vLLM's split of its encoder is not checked
+    }
+    if constexpr (std::is_same_v<C, KimiVLConfig>) {
+        // MoonViT's attention splits its heads tp ways (moonvit.py: divide(num_heads, tp_size)).
+        if (c.vision_config.num_attention_heads % d.tp != 0) return MemoryError::tp_does_not_divide;
     }
     if constexpr (std::is_same_v<C, DeepseekV4Config>) {
         // vLLM's DeepSeek-V4 (deepseek_v4.py) asserts, beside the heads above, that tp divides the
