@@ -342,8 +342,8 @@ TEST_CASE("Kimi-VL's MoonViT under vLLM tensor parallelism: the blocks' projecti
     // patch_embed.proj [1152, 3, 14, 14] + bias, pos_emb [64, 64, 1152], final_layernorm (weight,
     // bias); the projector: pre_norm (weight, bias), linear_1 [4608, 4608] + bias (4608 = 1152 x
     // the 2 x 2 merged patches), linear_2 [2048, 4608] + bias.
-    constexpr std::uint64_t whole = 1152 * 3 * 14 * 14 + 1152 + 64 * 64 * 1152 + 2 * 1152 + 2 * 1152 + 4608 * 4608 +
-                                    4608 + 2048 * 4608 + 2048;
+    constexpr std::uint64_t whole =
+        1152 * 3 * 14 * 14 + 1152 + 64 * 64 * 1152 + 2 * 1152 + 2 * 1152 + 4608 * 4608 + 4608 + 2048 * 4608 + 2048;
     Deployment d{};
     CHECK(weights_per_gpu(P::kimi_vl_a3b, d).value().of(Part::vision) == (27 * block + whole) * 2); // bf16
     // vLLM (moonvit.py): wqkv (QKVParallelLinear) and fc0 (ColumnParallelLinear) split by rows with
