@@ -326,10 +326,14 @@ TEST_CASE("Summed over a TP group, DeepSeek-OCR's GPUs hold the model once and t
     const GpuWeights w = weights_per_gpu(P::deepseek_ocr, d).value();
     CHECK(2 * w.total() == 6'672'212'480 + held_whole);
     CHECK(w.of(Part::vision) == (sam + clip + projector - clip_split / 2) * 2);
-    // How vLLM splits DeepSeek-OCR-2's encoder is not modelled: refused above tp 1.
-    CHECK(weights_per_gpu(P::deepseek_ocr2, d).error() == MemoryError::vision_tp_not_modelled);
-    d.tp = 1;
-    CHECK(weights_per_gpu(P::deepseek_ocr2, d).has_value());
+    // DeepSeek-OCR-2's Qwen2 encoder vLLM builds as a transformers Qwen2Model (deepencoder2.py),
+    // of plain Linear layers: whole on every GPU, like its SAM and projector. Its language model
+    // is DeepSeek-OCR's (the same tensors), so a GPU of TP 2 holds OCR-2's whole encoder and the
+    // same language-model share as a GPU of DeepSeek-OCR.
+    const std::uint64_t ocr2_vision = weights_per_gpu(P::deepseek_ocr2, Deployment{}).value().of(Part::vision);
+    const GpuWeights w2 = weights_per_gpu(P::deepseek_ocr2, d).value();
+    CHECK(w2.of(Part::vision) == ocr2_vision);
+    CHECK(w2.total() - w2.of(Part::vision) == w.total() - w.of(Part::vision));
 }
 
 TEST_CASE("Kimi-VL's MoonViT under vLLM tensor parallelism: the blocks' projections split, the rest whole",

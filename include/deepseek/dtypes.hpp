@@ -63,7 +63,6 @@ enum class MemoryError {
     fp8_block_split,           ///< a tensor-parallel share of an FP8 block-quantised weight is not whole blocks
     pp_too_many,               ///< more pipeline stages than decoder layers (or than max_pipeline_stages), or 0
     pp_not_modelled,           ///< pipeline stages of a model with an MTP module loaded or a vision encoder
-    vision_tp_not_modelled,    ///< tp > 1 for a vision encoder whose tensor-parallel split is not modelled
     pp_partition_invalid,      ///< a layer partition of other than pp stages, an empty stage, or other than every layer
     format_not_modelled,       ///< an engine's cache format whose layout for this model was not checked
     engine_not_modelled,       ///< an engine whose layout of this model is not modelled
@@ -96,7 +95,7 @@ template <> struct enum_table<KvLayout> {
     }};
 };
 template <> struct enum_table<MemoryError> {
-    static constexpr std::array<EnumEntry<MemoryError>, 21> entries{{
+    static constexpr std::array<EnumEntry<MemoryError>, 20> entries{{
         {MemoryError::none, "none"},
         {MemoryError::tp_zero, "tp_zero"},
         {MemoryError::tp_does_not_divide, "tp_does_not_divide"},
@@ -110,7 +109,6 @@ template <> struct enum_table<MemoryError> {
         {MemoryError::fp8_block_split, "fp8_block_split"},
         {MemoryError::pp_too_many, "pp_too_many"},
         {MemoryError::pp_not_modelled, "pp_not_modelled"},
-        {MemoryError::vision_tp_not_modelled, "vision_tp_not_modelled"},
         {MemoryError::pp_partition_invalid, "pp_partition_invalid"},
         {MemoryError::format_not_modelled, "format_not_modelled"},
         {MemoryError::engine_not_modelled, "engine_not_modelled"},
@@ -153,9 +151,6 @@ template <> struct enum_table<MemoryError> {
     case MemoryError::pp_not_modelled:
         return "pipeline stages are not modelled for a loaded MTP module or a vision encoder (where the engine "
                "places them is not modelled); use pp 1";
-    case MemoryError::vision_tp_not_modelled:
-        return "how vLLM splits this model's vision encoder over tensor-parallel GPUs is not modelled "
-               "(DeepSeek-OCR-2's Qwen2 encoder); use tp 1";
     case MemoryError::pp_partition_invalid:
         return "the layer partition (VLLM_PP_LAYER_PARTITION) must give one count per pipeline stage, each at least "
                "1, adding up to the number of decoder layers";
@@ -189,7 +184,6 @@ template <> struct enum_table<MemoryError> {
     case MemoryError::overflow: return ErrorKind::overflow;
     case MemoryError::quantization_not_modelled:
     case MemoryError::pp_not_modelled:
-    case MemoryError::vision_tp_not_modelled:
     case MemoryError::format_not_modelled:
     case MemoryError::engine_not_modelled:
     case MemoryError::moe_padding_not_modelled: return ErrorKind::not_modelled;

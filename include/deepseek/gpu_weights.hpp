@@ -222,9 +222,11 @@ template <class C> struct GpuWeightsSum {
     }
 
     /// How vLLM splits `t` over tensor-parallel GPUs: as the walk says (DeepSeek's inference
-    /// code), except DeepSeek-OCR's CLIP tower, which vLLM builds tensor-parallel (clip.py: the
-    /// qkv_proj and fc1 Linears split by output rows with their biases, out_proj and fc2 by input
-    /// columns, their biases whole) where the walk replicates the vision encoder; and two parts of
+    /// code; every vision encoder replicated, as vLLM builds SAM, SigLIP, the projectors and
+    /// DeepSeek-OCR-2's Qwen2 encoder: deepencoder2.py makes it a transformers Qwen2Model), except
+    /// DeepSeek-OCR's CLIP tower, which vLLM builds tensor-parallel (clip.py: the qkv_proj and fc1
+    /// Linears split by output rows with their biases, out_proj and fc2 by input columns, their
+    /// biases whole), Kimi-VL's MoonViT (below); and two parts of
     /// DeepSeek-V4 (models/deepseek_v4.py at 023da1fc): its shared expert, which the demo
     /// replicates, vLLM splits as an MLP (w1 and w3 a MergedColumnParallelLinear, by rows; w2 a
     /// RowParallelLinear, by columns), and its indexer's wq_b and weights_proj, which the demo
@@ -473,9 +475,6 @@ constexpr MemoryError check_deployment(const C& c, const Deployment& d, std::uin
     // heads (16) must be divisible by tensor parallel size (32)"), SGLang over the attention group
     // (deepseek_v2.py, the MLA attention: assert num_heads % attn_tp_size == 0).
     if (c.num_attention_heads % attention_tp(d) != 0) return MemoryError::tp_does_not_divide;
-    if constexpr (std::is_same_v<C, DeepseekOCR2Config>) {
-        if (d.tp > 1) return MemoryError::vision_tp_not_modelled; // vLLM's split of its encoder is not checked
-    }
     if constexpr (std::is_same_v<C, KimiVLConfig>) {
         // MoonViT's attention splits its heads tp ways (moonvit.py: divide(num_heads, tp_size)).
         if (c.vision_config.num_attention_heads % d.tp != 0) return MemoryError::tp_does_not_divide;
