@@ -1109,6 +1109,16 @@ TEST_CASE("The tool's vLLM deployment: two nodes as TP 8 x PP 2, stage by stage"
     CHECK(mtp.code == 2);
     CHECK(mtp.err.find("pipeline stages are not modelled for a loaded MTP module") != std::string::npos);
     CHECK(run_cli("--preset deepseek-v3 --pp 2").err.find("--pp needs --engine vllm") != std::string::npos);
+    // A vision model's stages each hold the whole encoder and projector, as vLLM loads them on
+    // every rank: Kimi-VL's MoonViT and projector are 447,545,840 bf16 values (27 blocks and the
+    // rest, summed in deployment_test.cpp's pipeline test).
+    const Run vl = run_cli("--preset kimi-vl-a3b --engine vllm --pp 2 --gpu-memory 80GB --json");
+    REQUIRE(vl.code == 0);
+    const json vd = json::parse(vl.out).at("deployment");
+    REQUIRE(vd.at("stages").size() == 2);
+    CHECK(vd.at("stages")[0].at("weights_by_component").at("vision") == 447'545'840ULL * 2);
+    CHECK(vd.at("stages")[1].at("weights_by_component").at("vision") == 447'545'840ULL * 2);
+    CHECK(vd.at("stages")[1].at("weights_by_component").at("embedding") == 0);
 }
 
 TEST_CASE("The tool's --kv-engines: one sequence's cache in every engine's format", "[cli][engine_kv]") {

@@ -720,18 +720,61 @@ TEST_CASE("Pipeline layouts that are refused, each with its reason", "[deploymen
     CHECK(weights_per_gpu(P::deepseek_v3, d).error() == MemoryError::pp_too_many);
     d.pp = 2;
     CHECK(weights_per_gpu(P::deepseek_v3, d, 2).error() == MemoryError::pp_too_many); // no stage 2
-    // Where vLLM puts the MTP module and a vision encoder under pipelining is not modelled.
+    // Where vLLM puts the MTP module under pipelining is not modelled.
     d.mtp = true;
     CHECK(weights_per_gpu(P::deepseek_v3, d).error() == MemoryError::pp_not_modelled);
-    d.mtp = false;
-    CHECK(weights_per_gpu(P::kimi_vl_a3b, d).error() == MemoryError::pp_not_modelled);
-    d.mtp = true; // DeepSeek-V4's MTP block likewise
+    // DeepSeek-V4's MTP block likewise
     CHECK(weights_per_gpu(P::deepseek_v4_flash, d).error() == MemoryError::pp_not_modelled);
     CHECK(error_kind_of(MemoryError::pp_not_modelled) == ErrorKind::not_modelled);
     CHECK(error_message(MemoryError::pp_too_many).find("pipeline-parallel size") != std::string_view::npos);
     // A model without MTP or vision pipelines with MTP asked for: nothing to place.
     d.mtp = true;
     CHECK(weights_per_gpu(P::deepseek_v2_lite, d).has_value());
+}
+
+TEST_CASE("vLLM's pipeline stages of a vision model: the encoder and projector on every stage", "[deployment][pp]") {
+    // vLLM builds the vision tower and projector in the model's __init__ with no pipeline check
+    // (deepseek_vl2.py, deepseek_ocr.py, deepseek_ocr2.py, kimi_vl.py) and loads them with
+    // AutoWeightsLoader on every stage; only the first stage runs them. Kimi-VL's MoonViT and
+    // projector in bf16, counted from the tensor list as in the tensor-parallel case above: 27
+    // blocks of norm0 and norm1 (weight, bias), wqkv [3456, 1152] + bias, wo [1152, 1152] + bias,
+    // fc0 [4304, 1152] + bias, fc1 [1152, 4304] + bias; the patch embedding [1152, 3, 14, 14] +
+    // bias, pos_emb [64, 64, 1152], final_layernorm, and the projector's pre_norm, linear_1
+    // [4608, 4608] + bias, linear_2 [2048, 4608] + bias.
+    constexpr std::uint64_t block =
+        4 * 1152 + 3456 * 1152 + 3456 + 1152 * 1152 + 1152 + 4304 * 1152 + 4304 + 1152 * 4304 + 1152;
+    constexpr std::uint64_t whole =
+        1152 * 3 * 14 * 14 + 1152 + 64 * 64 * 1152 + 2 * 1152 + 2 * 1152 + 4608 * 4608 + 4608 + 2048 * 4608 + 2048;
+    constexpr std::uint64_t vision = (27 * block + whole) * 2;
+    Deployment d{};
+    const GpuWeights one = weights_per_gpu(P::kimi_vl_a3b, d).value();
+    for (const std::uint64_t pp : {std::uint64_t{2}, std::uint64_t{3}, std::uint64_t{9}}) {
+        d.pp = pp;
+        std::uint64_t sum = 0;
+        for (std::uint64_t s = 0; s < pp; ++s) {
+            const GpuWeights w = weights_per_gpu(P::kimi_vl_a3b, d, s).value();
+            CHECK(w.of(Part::vision) == vision);
+            CHECK((w.of(Part::embedding) != 0) == (s == 0)); // the language model's embedding: first stage only
+            CHECK((w.of(Part::lm_head) != 0) == (s + 1 == pp));
+            sum += w.total();
+        }
+        // The stages add up to one GPU's weights, with the encoder held pp times instead of once.
+        CHECK(sum == one.total() + (pp - 1) * vision);
+        GpuBudget b{};
+        b.gpu_memory = 80'000'000'000;
+        const DeploymentPlan plan = plan_deployment(P::kimi_vl_a3b, d, VllmKvFormat::flashmla, b).value();
+        std::uint64_t largest = 0;
+        for (std::uint64_t s = 0; s < pp; ++s) {
+            const std::uint64_t t = weights_per_gpu(P::kimi_vl_a3b, d, s).value().total();
+            largest = t > largest ? t : largest;
+        }
+        CHECK(plan.weights_per_gpu == largest);
+    }
+    // The same for a model without MLA: DeepSeek-OCR's SAM, CLIP and projector (401,372,160 values
+    // in bf16, memory-formulas.md's "OCR DeepEncoder"), whole at tp 1, on both stages.
+    d.pp = 2;
+    CHECK(weights_per_gpu(P::deepseek_ocr, d, 0).value().of(Part::vision) == 401'372'160 * 2);
+    CHECK(weights_per_gpu(P::deepseek_ocr, d, 1).value().of(Part::vision) == 401'372'160 * 2);
 }
 
 TEST_CASE("VLLM_PP_LAYER_PARTITION: the stages hold the layers given, in order", "[deployment][pp]") {

@@ -382,10 +382,6 @@ template <class C> struct GpuWeightsSum {
         // vLLM's loader skips the rotary inv_freq buffers a checkpoint may hold (Kimi-K2's): it
         // computes them. (DeepSeek-V4's tid2eid, also a buffer, is loaded.)
         if (t.part == Part::buffer && t.suffix == "self_attn.rotary_emb.inv_freq") return;
-        if (t.part == Part::vision && d.pp > 1) {
-            error = MemoryError::pp_not_modelled;
-            return;
-        }
         if (t.mtp && !d.mtp) return;
         // The MTP draft holds the target's embedding and head, not its stored copies: SGLang
         // skips them (deepseek_weight_loader.py: "Use shared head and embed weights from target
@@ -402,12 +398,15 @@ template <class C> struct GpuWeightsSum {
         std::uint64_t& part = by_part[static_cast<std::size_t>(t.owner)];
         if (t.block == no_block || t.part == Part::vision) {
             // The model's root (the embedding on the first stage, the rest on the last), and the
-            // vision encoder (pp 1 only, checked above), whose blocks are not decoder layers: every
-            // one of its t.layers blocks is held, whatever the number of decoder layers.
+            // vision encoder, whose blocks are not decoder layers: every one of its t.layers
+            // blocks is held, whatever the number of decoder layers.
             const std::uint64_t all = checked_mul(bytes, t.layers, what);
-            if (std::is_same_v<C, DeepseekV4Config> && t.owner == Part::hyper_connections) {
-                // vLLM builds DeepSeek-V4's hc_head_* parameters on every stage (deepseek_v4.py:
-                // not a PPMissingLayer), though only the last uses them.
+            if (t.part == Part::vision || (std::is_same_v<C, DeepseekV4Config> && t.owner == Part::hyper_connections)) {
+                // vLLM builds these on every pipeline stage, though only one uses them: the
+                // vision encoder and projector of every vision model here (deepseek_vl2.py,
+                // deepseek_ocr.py, deepseek_ocr2.py, kimi_vl.py: built in __init__ with no
+                // pipeline check, loaded by AutoWeightsLoader, run on the first stage only), and
+                // DeepSeek-V4's hc_head_* parameters (deepseek_v4.py: not a PPMissingLayer).
                 for (std::uint64_t s = 0; s < d.pp; ++s) stage_bytes[s] = checked_add(stage_bytes[s], all, what);
                 part = checked_add(part, all, what);
                 return;
@@ -545,10 +544,11 @@ inline namespace DEEPSEEK_CONFIG_ABI_NAMESPACE {
 ///
 /// Errors: tp_zero (tp or dp 0), pp_too_many (pp 0, above the layers or max_pipeline_stages, or
 /// stage not below pp), pp_partition_invalid (a layer_partition of other than pp entries, an
-/// empty stage, or another number of layers), pp_not_modelled (pp > 1 with MTP loaded or a vision
-/// encoder), tp_does_not_divide (tp does not divide a split dimension), ep_does_not_divide
-/// (the experts do not spread evenly), fp8_block_split (vLLM refuses a tp share of an FP8 weight
-/// that is not whole 128-blocks: V3 at tp 32), quantization_not_modelled, overflow.
+/// empty stage, or another number of layers), pp_not_modelled (pp > 1 with MTP loaded; a vision
+/// encoder and its projector are on every stage, as vLLM loads them), tp_does_not_divide (tp
+/// does not divide a split dimension), ep_does_not_divide (the experts do not spread evenly),
+/// fp8_block_split (vLLM refuses a tp share of an FP8 weight that is not whole 128-blocks: V3 at
+/// tp 32), quantization_not_modelled, overflow.
 template <class C> [[nodiscard]] constexpr Result<GpuWeights, MemoryError>
 weights_per_gpu(const C& c, const Deployment& d, std::uint64_t stage = 0) {
     return detail::overflow_as_error([&]() -> Result<GpuWeights, MemoryError> {
