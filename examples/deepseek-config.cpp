@@ -110,6 +110,9 @@ Kimi-K2; not V4):
                          the shared expert whole on each (implies --ep)
   --page-size N          SGLang: --page-size, tokens per page of its KV pool (default 1; 64
                          for V3.2); give what the attention backend forces (FlashMLA 64)
+  --mm-encoder-tp-mode M vLLM: weights (default: the vision encoder split as vLLM splits it)
+                         or data (Kimi-VL's MoonViT whole on every GPU; the others' encoders
+                         do not support it, and vLLM keeps them as with weights)
   --svg FILE             with --engine: draw each stage's GPU (weights by component, reserve,
                          KV cache, unused memory; DeepSeek-V4: the room for its cache) as SVG
   --check-index FILE     compare a model.safetensors.index.json with the tensor manifest
@@ -176,6 +179,7 @@ struct CliOptions {
     bool engine = false;
     deepseek::Deployment deployment;
     deepseek::GpuBudget gpu;
+    bool mm_encoder_mode_given = false;                 ///< --mm-encoder-tp-mode, vLLM's
     bool gpu_util_given = false, reserve_given = false; ///< else the engine's defaults
 };
 
@@ -393,7 +397,13 @@ CliOptions parse_arguments(int argc, char** argv) {
             o.deployment.dp_lm_head = flag();
         else if (arg == "--page-size")
             o.deployment.page_size = parse_count(arg, value());
-        else if (arg == "--deepep") {
+        else if (arg == "--mm-encoder-tp-mode") {
+            const std::string mode = value();
+            if (mode != "data" && mode != "weights")
+                throw usage_error("--mm-encoder-tp-mode: data or weights, found '" + mode + "'");
+            o.deployment.mm_encoder_data = mode == "data";
+            o.mm_encoder_mode_given = true;
+        } else if (arg == "--deepep") {
             o.deployment.deepep = flag();
             o.deployment.expert_parallel = true;
         } else if (arg == "--ep-size") {
@@ -458,6 +468,7 @@ CliOptions parse_arguments(int argc, char** argv) {
                             : o.deployment.page_size != 0           ? "--page-size"
                             : o.deployment.ep_size != 0             ? "--ep-size"
                             : o.deployment.deepep                   ? "--deepep"
+                            : o.mm_encoder_mode_given               ? "--mm-encoder-tp-mode"
                                                                     : nullptr;
         if (needs) throw usage_error(std::string(needs) + " needs --engine vllm or sglang");
     } else {
@@ -475,6 +486,7 @@ CliOptions parse_arguments(int argc, char** argv) {
                                                                     : "--deepep") +
                               " is SGLang's: give --engine sglang");
         }
+        if (sglang && o.mm_encoder_mode_given) throw usage_error("--mm-encoder-tp-mode is vLLM's: give --engine vllm");
         if (o.deployment.deepep && o.deployment.ep_size != 0 && o.deployment.ep_size != o.report.tp)
             throw usage_error("--deepep: DeepEP spreads the experts over --tp GPUs; drop --ep-size");
         if (o.deployment.ep_size != 0 && o.report.tp % o.deployment.ep_size != 0)
@@ -986,7 +998,7 @@ std::string layout_words(const deepseek::Deployment& d) {
             : d.ep_size != 0   ? ", expert parallel over " + std::to_string(d.ep_size)
                                : ", expert parallel") +
            (d.deepep ? " (DeepEP)" : "") + (d.dense_tp1 ? ", dense MLP replicated" : "") +
-           (d.dp_lm_head ? ", DP head" : "");
+           (d.dp_lm_head ? ", DP head" : "") + (d.mm_encoder_data ? ", vision encoder whole on each GPU" : "");
 }
 
 /// One segment of a stacked bar: what it is, its bytes, its colour.

@@ -1121,6 +1121,26 @@ TEST_CASE("The tool's vLLM deployment: two nodes as TP 8 x PP 2, stage by stage"
     CHECK(vd.at("stages")[1].at("weights_by_component").at("embedding") == 0);
 }
 
+TEST_CASE("The tool's --mm-encoder-tp-mode data: Kimi-VL's MoonViT whole on every GPU", "[cli][deployment]") {
+    // At tp 2 the 27 blocks' wqkv, wo, fc0 and fc1 weights and the wqkv and fc0 biases (15,232,592
+    // values a block) are split by default and whole with data; the rest of the encoder (the
+    // whole 447,545,840 values less 27 x 15,232,592) is whole either way. bf16.
+    const json weights =
+        json::parse(run_cli("--preset kimi-vl-a3b --engine vllm --tp 2 --gpu-memory 80GB --json").out).at("deployment");
+    const Run data_run =
+        run_cli("--preset kimi-vl-a3b --engine vllm --tp 2 --gpu-memory 80GB --mm-encoder-tp-mode data --json");
+    REQUIRE(data_run.code == 0);
+    const json data = json::parse(data_run.out).at("deployment");
+    constexpr std::uint64_t split = 3456 * 1152 + 3456 + 1152 * 1152 + 4304 * 1152 + 4304 + 1152 * 4304;
+    static_assert(split == 15'232'592);
+    CHECK(weights.at("stages")[0].at("weights_by_component").at("vision") == (447'545'840ULL - 27 * split / 2) * 2);
+    CHECK(data.at("stages")[0].at("weights_by_component").at("vision") == 447'545'840ULL * 2);
+    CHECK(weights.at("mm_encoder_data") == false);
+    CHECK(data.at("mm_encoder_data") == true);
+    CHECK(data.at("launch").get<std::string>().find(" --mm-encoder-tp-mode data ") != std::string::npos);
+    CHECK(weights.at("launch").get<std::string>().find("--mm-encoder-tp-mode") == std::string::npos);
+}
+
 TEST_CASE("The tool's --kv-engines: one sequence's cache in every engine's format", "[cli][engine_kv]") {
     // DeepSeek-V3 at 32,768 tokens: 576 values per token per layer over 61 layers, bf16 in vLLM
     // (512 blocks of 64) and SGLang (with its padding page), FP4 in SGLang.
@@ -1209,6 +1229,12 @@ TEST_CASE("The tool's vLLM deployment: usage errors name the option", "[cli][dep
               .find("--page-size is SGLang's: give --engine sglang") != std::string::npos);
     CHECK(err("--preset deepseek-v3 --page-size 64").find("--page-size needs --engine vllm or sglang") !=
           std::string::npos);
+    CHECK(err("--preset kimi-vl-a3b --mm-encoder-tp-mode data")
+              .find("--mm-encoder-tp-mode needs --engine vllm or sglang") != std::string::npos);
+    CHECK(err("--preset kimi-vl-a3b --engine sglang --gpu-memory 80GB --mm-encoder-tp-mode weights")
+              .find("--mm-encoder-tp-mode is vLLM's: give --engine vllm") != std::string::npos);
+    CHECK(err("--preset kimi-vl-a3b --engine vllm --gpu-memory 80GB --mm-encoder-tp-mode tensor")
+              .find("--mm-encoder-tp-mode: data or weights, found 'tensor'") != std::string::npos);
     CHECK(err("--preset deepseek-v3 --engine vllm --gpu-memory 80GB --redundant-experts 8")
               .find("--redundant-experts needs --ep") != std::string::npos);
     CHECK(err("--preset deepseek-v3 --engine vllm --gpu-memory 80GB --gpu-util 1.5")

@@ -326,6 +326,11 @@ TEST_CASE("Summed over a TP group, DeepSeek-OCR's GPUs hold the model once and t
     const GpuWeights w = weights_per_gpu(P::deepseek_ocr, d).value();
     CHECK(2 * w.total() == 6'672'212'480 + held_whole);
     CHECK(w.of(Part::vision) == (sam + clip + projector - clip_split / 2) * 2);
+    // deepseek_ocr.py does not declare supports_encoder_tp_data: under --mm-encoder-tp-mode data
+    // vLLM warns, falls back to weights and splits CLIP all the same.
+    Deployment data = d;
+    data.mm_encoder_data = true;
+    CHECK(weights_per_gpu(P::deepseek_ocr, data).value().total() == w.total());
     // DeepSeek-OCR-2's Qwen2 encoder vLLM builds as a transformers Qwen2Model (deepencoder2.py),
     // of plain Linear layers: whole on every GPU, like its SAM and projector. Its language model
     // is DeepSeek-OCR's (the same tensors), so a GPU of TP 2 holds OCR-2's whole encoder and the
@@ -358,6 +363,56 @@ TEST_CASE("Kimi-VL's MoonViT under vLLM tensor parallelism: the blocks' projecti
     CHECK(weights_per_gpu(P::kimi_vl_a3b, d).value().of(Part::vision) == (27 * (block - split / 2) + whole) * 2);
     d.tp = 4;
     CHECK(weights_per_gpu(P::kimi_vl_a3b, d).value().of(Part::vision) == (27 * (block - split * 3 / 4) + whole) * 2);
+    // --mm-encoder-tp-mode data (kimi_vl.py declares supports_encoder_tp_data; moonvit.py builds
+    // every Linear with disable_tp): the whole encoder on each GPU, the language model unchanged.
+    const GpuWeights split4 = weights_per_gpu(P::kimi_vl_a3b, d).value();
+    d.mm_encoder_data = true;
+    const GpuWeights data4 = weights_per_gpu(P::kimi_vl_a3b, d).value();
+    CHECK(data4.of(Part::vision) == (27 * block + whole) * 2);
+    CHECK(data4.total() - data4.of(Part::vision) == split4.total() - split4.of(Part::vision));
+    // SGLang has no such switch: refused there, with the reason.
+    Deployment s{};
+    s.engine = Engine::sglang;
+    s.mm_encoder_data = true;
+    CHECK(weights_per_gpu(P::deepseek_v3, s).error() == MemoryError::engine_option_invalid);
+    CHECK(error_message(MemoryError::engine_option_invalid).find("--mm-encoder-tp-mode data) is vLLM's") !=
+          std::string_view::npos);
+}
+
+TEST_CASE("DeepSeek-VL2's SigLIP under vLLM tensor parallelism: its MLPs split, the rest whole", "[deployment]") {
+    // DeepSeek-VL2-Tiny's SigLIP-SO400M/14 (width 1,152, 27 blocks, MLP int(1152 x 3.7362) =
+    // 4,304) and its attention pool each hold a timm Mlp: fc1 [4304, 1152] + bias, fc2 [1152,
+    // 4304] + bias. vLLM (deepseek_vl2.py, patch_vit_for_tp, #21494) makes fc1 a
+    // ColumnParallelLinear (rows and bias split) and fc2 a RowParallelLinear (columns split, its
+    // bias whole) at tp > 1: 28 MLPs of split values. Everything else of the vision side (the
+    // attention, norms, patch embedding, position table, projector, separators) stays whole.
+    constexpr std::uint64_t mlp = 4304 * 1152 + 4304 + 1152 * 4304 + 1152;
+    constexpr std::uint64_t split = 28 * (mlp - 1152);
+    // The whole vision side, written out: patch_embed [1152, 3, 14, 14] + bias, pos_embed [1, 729,
+    // 1152]; per block norm1, norm2 (weight, bias), qkv [3456, 1152] + bias, proj [1152, 1152] +
+    // bias and the MLP; the final norm; the attention pool's latent [1, 1, 1152], q [1152, 1152] +
+    // bias, kv [2304, 1152] + bias, proj [1152, 1152] + bias, norm and MLP; the projector
+    // (downsample_mlp_gelu, depth 2: [1280, 4608] + bias, [1280, 1280] + bias) and the two
+    // separators [1280].
+    constexpr std::uint64_t block = 4 * 1152 + 3456 * 1152 + 3456 + 1152 * 1152 + 1152 + mlp;
+    constexpr std::uint64_t pool = 1152 + 1152 * 1152 + 1152 + 2304 * 1152 + 2304 + 1152 * 1152 + 1152 + 2 * 1152 + mlp;
+    constexpr std::uint64_t vision = 1152 * 3 * 14 * 14 + 1152 + 729 * 1152 + 27 * block + 2 * 1152 + pool +
+                                     1280 * 4608 + 1280 + 1280 * 1280 + 1280 + 2 * 1280;
+    Deployment d{};
+    CHECK(weights_per_gpu(P::deepseek_vl2_tiny, d).value().of(Part::vision) == vision * 2); // bf16, tp 1
+    d.tp = 2;
+    CHECK(weights_per_gpu(P::deepseek_vl2_tiny, d).value().of(Part::vision) == (vision - split / 2) * 2);
+    // deepseek_vl2.py does not declare supports_encoder_tp_data, so --mm-encoder-tp-mode data
+    // falls back to weights (and patch_vit_for_tp does not read the mode): the same split.
+    d.mm_encoder_data = true;
+    CHECK(weights_per_gpu(P::deepseek_vl2_tiny, d).value().of(Part::vision) == (vision - split / 2) * 2);
+    d.mm_encoder_data = false;
+    // vLLM's ColumnParallelLinear needs tp to divide fc1's 4,304 rows: VL2-Tiny's 10 heads allow
+    // tp 5 and 10, which its SigLIP does not (4,304 = 16 x 269).
+    d.tp = 5;
+    CHECK(weights_per_gpu(P::deepseek_vl2_tiny, d).error() == MemoryError::tp_does_not_divide);
+    d.tp = 10;
+    CHECK(weights_per_gpu(P::deepseek_vl2_tiny, d).error() == MemoryError::tp_does_not_divide);
 }
 
 TEST_CASE("One GPU of DeepSeek-V3 on 8 x H200 under vLLM TP 8: KV capacity and requests", "[deployment][kv]") {

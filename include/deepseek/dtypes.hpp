@@ -66,7 +66,7 @@ enum class MemoryError {
     pp_partition_invalid,      ///< a layer partition of other than pp stages, an empty stage, or other than every layer
     format_not_modelled,       ///< an engine's cache format whose layout for this model was not checked
     engine_not_modelled,       ///< an engine whose layout of this model is not modelled
-    engine_option_invalid,     ///< an option of another engine (SGLang's DP attention switches under vLLM)
+    engine_option_invalid,     ///< an option of another engine (SGLang's switches under vLLM, vLLM's under SGLang)
     dp_attention_does_not_divide, ///< SGLang's DP attention with a dp that does not divide tp
     format_not_for_engine,        ///< a cache format of another engine than the deployment's
     moe_padding_not_modelled,     ///< a tp share of DeepSeek-V4's experts that vLLM's MoE backends pad differently
@@ -163,7 +163,8 @@ template <> struct enum_table<MemoryError> {
     case MemoryError::engine_option_invalid:
         return "DP attention, a replicated dense MLP, a DP head, a page size, an EP size and DeepEP are SGLang's "
                "options (the head's needs DP attention; V3.2's DSA pool takes pages of 64 only; the EP size needs "
-               "expert parallelism and divides tp; DeepEP needs expert parallelism over tp)";
+               "expert parallelism and divides tp; DeepEP needs expert parallelism over tp); the vision encoder's "
+               "data mode (--mm-encoder-tp-mode data) is vLLM's";
     case MemoryError::dp_attention_does_not_divide:
         return "SGLang's DP attention needs dp to divide tp (the attention groups are tp / dp GPUs each)";
     case MemoryError::format_not_for_engine:

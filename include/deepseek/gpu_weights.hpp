@@ -71,6 +71,11 @@ struct Deployment {
     /// V3.2's DSA pool, which takes no other). Give the size the attention backend forces when it
     /// does (FlashMLA 64, CUTLASS MLA 128, TRT-LLM MLA 32 or 64).
     std::uint64_t page_size = 0;
+    /// vLLM's `--mm-encoder-tp-mode data`: a vision encoder that declares support for it
+    /// (`supports_encoder_tp_data`; here Kimi-VL's MoonViT) whole on every GPU, each GPU encoding
+    /// its own images, instead of split tp ways. DeepSeek-OCR, OCR-2 and VL2 do not declare it, so
+    /// vLLM warns and splits their encoders as without it. vLLM's only (SGLang: refused).
+    bool mm_encoder_data = false;
 };
 
 /// The GPUs each routed expert is split over under expert parallelism: SGLang's moe_tp_size, tp
@@ -222,12 +227,12 @@ template <class C> struct GpuWeightsSum {
     }
 
     /// How vLLM splits `t` over tensor-parallel GPUs: as the walk says (DeepSeek's inference
-    /// code; every vision encoder replicated, as vLLM builds SAM, SigLIP, the projectors and
+    /// code; every vision encoder replicated, as vLLM builds SAM, the projectors and
     /// DeepSeek-OCR-2's Qwen2 encoder: deepencoder2.py makes it a transformers Qwen2Model), except
     /// DeepSeek-OCR's CLIP tower, which vLLM builds tensor-parallel (clip.py: the qkv_proj and fc1
     /// Linears split by output rows with their biases, out_proj and fc2 by input columns, their
-    /// biases whole), Kimi-VL's MoonViT (below); and two parts of
-    /// DeepSeek-V4 (models/deepseek_v4.py at 023da1fc): its shared expert, which the demo
+    /// biases whole), the MLPs of DeepSeek-VL2's SigLIP and Kimi-VL's MoonViT (below); and two
+    /// parts of DeepSeek-V4 (models/deepseek_v4.py at 023da1fc): its shared expert, which the demo
     /// replicates, vLLM splits as an MLP (w1 and w3 a MergedColumnParallelLinear, by rows; w2 a
     /// RowParallelLinear, by columns), and its indexer's wq_b and weights_proj, which the demo
     /// splits by index heads, vLLM replicates (ReplicatedLinear).
@@ -241,12 +246,25 @@ template <class C> struct GpuWeightsSum {
             // Kimi-VL's MoonViT blocks (moonvit.py at 055e47c2): wqkv a QKVParallelLinear and fc0
             // a ColumnParallelLinear, by rows with their biases; wo and fc1 RowParallelLinears,
             // by columns, their biases whole. The patch embedding, position table, norms and the
-            // projector (ReplicatedLinear) are replicated.
-            if (t.part == Part::vision && t.prefix == "vision_tower.encoder.blocks.") {
+            // projector (ReplicatedLinear) are replicated. With --mm-encoder-tp-mode data every
+            // Linear is built with disable_tp: the blocks whole too.
+            if (t.part == Part::vision && t.prefix == "vision_tower.encoder.blocks." && !d.mm_encoder_data) {
                 const std::string_view s = t.suffix;
                 if (s == "wqkv.weight" || s == "wqkv.bias" || s == "mlp.fc0.weight" || s == "mlp.fc0.bias")
                     return Split::rows;
                 if (s == "wo.weight" || s == "mlp.fc1.weight") return Split::cols;
+            }
+        }
+        if constexpr (std::is_same_v<C, DeepseekVL2Config>) {
+            // DeepSeek-VL2's SigLIP (deepseek_vl2.py, patch_vit_for_tp, since vLLM #21494 of July
+            // 2025; replicated before): at tp > 1 every timm Mlp's fc1 becomes a
+            // ColumnParallelLinear, split by rows with its bias, and fc2 a RowParallelLinear, by
+            // columns, its bias whole; the blocks' and the attention pool's alike. The attention,
+            // norms, patch embedding and projector stay whole.
+            if (t.part == Part::vision && (t.prefix == "vision.blocks." || t.prefix == "vision.attn_pool.")) {
+                const std::string_view s = t.suffix;
+                if (s == "mlp.fc1.weight" || s == "mlp.fc1.bias") return Split::rows;
+                if (s == "mlp.fc2.weight") return Split::cols;
             }
         }
         if constexpr (std::is_same_v<C, DeepseekOCRConfig>) {
@@ -466,6 +484,7 @@ constexpr MemoryError check_deployment(const C& c, const Deployment& d, std::uin
         if (d.ep_size != 0 && (!d.expert_parallel || d.tp % d.ep_size != 0)) return MemoryError::engine_option_invalid;
         if (d.deepep && (!d.expert_parallel || (d.ep_size != 0 && d.ep_size != d.tp)))
             return MemoryError::engine_option_invalid;
+        if (d.mm_encoder_data) return MemoryError::engine_option_invalid; // vLLM's switch
     } else if (d.dp_attention || d.dense_tp1 || d.dp_lm_head || d.page_size != 0 || d.ep_size != 0 || d.deepep) {
         return MemoryError::engine_option_invalid; // SGLang's switches
     }
@@ -475,8 +494,10 @@ constexpr MemoryError check_deployment(const C& c, const Deployment& d, std::uin
     // (deepseek_v2.py, the MLA attention: assert num_heads % attn_tp_size == 0).
     if (c.num_attention_heads % attention_tp(d) != 0) return MemoryError::tp_does_not_divide;
     if constexpr (std::is_same_v<C, KimiVLConfig>) {
-        // MoonViT's attention splits its heads tp ways (moonvit.py: divide(num_heads, tp_size)).
-        if (c.vision_config.num_attention_heads % d.tp != 0) return MemoryError::tp_does_not_divide;
+        // MoonViT's attention splits its heads tp ways (moonvit.py: divide(num_heads, tp_size)),
+        // unless the encoder is whole on every GPU.
+        if (!d.mm_encoder_data && c.vision_config.num_attention_heads % d.tp != 0)
+            return MemoryError::tp_does_not_divide;
     }
     if constexpr (std::is_same_v<C, DeepseekV4Config>) {
         // vLLM's DeepSeek-V4 (deepseek_v4.py) asserts, beside the heads above, that tp divides the
