@@ -1094,6 +1094,11 @@ template <class C, class Format> std::string deployment_svg(const C& c, const de
     return stage_bars_svg(stages, b.gpu_memory, deployment_title(d, b.gpu_memory));
 }
 
+/// Why a deployment of a model whose vision encoder is not modelled gives upper bounds.
+constexpr const char* vision_not_counted =
+    "the vision encoder, which the engine loads, is not counted in the weights per GPU: the KV capacity and "
+    "requests are upper bounds";
+
 template <class C, class Format>
 void print_deployment_plan(std::ostream& os, const C& c, const deepseek::DeploymentPlan& plan,
                            const deepseek::Deployment& d, Format f, const deepseek::GpuBudget& b) {
@@ -1105,6 +1110,8 @@ void print_deployment_plan(std::ostream& os, const C& c, const deepseek::Deploym
     os << "  GPU memory        " << bytes_and_human(b.gpu_memory) << ", usable " << bytes_and_human(plan.usable)
        << " (x " << b.memory_fraction << (sglang ? ", mem_fraction_static" : "") << "), reserve "
        << bytes_and_human(b.reserve) << "\n";
+    if (!plan.vision_modelled) os << "  not modelled      " << vision_not_counted << "\n";
+    const char* const at_most = plan.vision_modelled ? "" : "at most ";
     std::uint64_t per_token = 0; // with one stage
     for (std::uint64_t s = 0; s < d.pp; ++s) {
         const deepseek::GpuPlan p = deepseek::plan_gpu(c, d, f, b, s).value(); // plan_deployment checked it
@@ -1130,13 +1137,14 @@ void print_deployment_plan(std::ostream& os, const C& c, const deepseek::Deploym
        << (plan.entry.block == 1 ? "" : "s");
     if (d.pp == 1) os << ", " << grouped(per_token) << " B per token";
     os << "\n";
-    os << "  KV capacity       " << grouped(plan.kv_blocks) << " " << unit << ", " << grouped(plan.kv_tokens)
+    os << "  KV capacity       " << at_most << grouped(plan.kv_blocks) << " " << unit << ", " << grouped(plan.kv_tokens)
        << " tokens"
        << (d.pp == 1
                ? " per GPU"
                : (sglang ? " (the fewest of any stage)" : " (the fewest of any stage: vLLM gives every GPU as many)"))
        << (sglang ? ", and a padding page per layer" : "") << "\n";
-    os << "  requests at once  " << grouped(plan.max_requests) << " of " << grouped(plan.context) << " tokens per "
+    os << "  requests at once  " << at_most << grouped(plan.max_requests) << " of " << grouped(plan.context)
+       << " tokens per "
        << (d.dp_attention ? "attention group"
            : d.pp == 1    ? "tp group"
                           : "pipeline")
@@ -1794,6 +1802,8 @@ int run_plan(int argc, char** argv) {
                        << " of " << grouped(plans[i].plan.context) << " tokens\n";
                 }
                 if (plans.empty()) os << "  (no layout fits)\n";
+                if (!plans.empty() && !plans[0].plan.vision_modelled)
+                    os << "not modelled: " << vision_not_counted << "\n";
                 os << "refused " << refused.size() << " layouts, e.g.:\n";
                 for (std::size_t i = 0; i < refused.size() && i < 10; ++i)
                     os << "  " << refused[i].first << ": " << refused[i].second << "\n";

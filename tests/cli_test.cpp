@@ -229,6 +229,24 @@ TEST_CASE("Option --save-config: a preset written as config.json loads back as t
     CHECK(written.at("n_routed_experts") == 64);
 }
 
+TEST_CASE("A deployment of Kimi-K2.5, whose vision tower is not modelled, gives upper bounds", "[cli][deployment]") {
+    REQUIRE_CORPUS();
+    const std::string args = corpus("2026/kimi-k2.5.json") + " --engine vllm --tp 8 --gpu-memory 141GB";
+    const Run text = run_cli(args);
+    REQUIRE(text.code == 0);
+    CHECK(text.out.find("  not modelled      the vision encoder, which the engine loads, is not counted in the "
+                        "weights per GPU: the KV capacity and requests are upper bounds") != std::string::npos);
+    CHECK(text.out.find("  KV capacity       at most ") != std::string::npos);
+    CHECK(text.out.find("  requests at once  at most ") != std::string::npos);
+    CHECK(json::parse(run_cli(args + " --json").out).at("deployment").at("vision_modelled") == false);
+    const Run plan = run_cli("plan " + corpus("2026/kimi-k2.5.json") + " --gpus 8 --gpu-memory 141GB --engine vllm");
+    CHECK(plan.out.find("not modelled: the vision encoder") != std::string::npos);
+    // A model whose encoder is modelled says nothing of the kind.
+    const Run vl = run_cli("--preset kimi-vl-a3b --engine vllm --gpu-memory 80GB");
+    CHECK(vl.out.find("not modelled") == std::string::npos);
+    CHECK(vl.out.find("at most") == std::string::npos);
+}
+
 TEST_CASE("Options: dtypes, layout, context, batch, tp, budget", "[cli]") {
     REQUIRE_CORPUS();
     SECTION("V3 KV at 32,768 tokens: 2,302,672,896 bytes (memory-formulas.md §5b)") {

@@ -355,6 +355,8 @@ TEST_CASE("Kimi-VL's MoonViT under vLLM tensor parallelism: the blocks' projecti
         1152 * 3 * 14 * 14 + 1152 + 64 * 64 * 1152 + 2 * 1152 + 2 * 1152 + 4608 * 4608 + 4608 + 2048 * 4608 + 2048;
     Deployment d{};
     CHECK(weights_per_gpu(P::kimi_vl_a3b, d).value().of(Part::vision) == (27 * block + whole) * 2); // bf16
+    CHECK(weights_per_gpu(P::kimi_vl_a3b, d).value().vision_modelled);
+    CHECK(weights_per_gpu(P::deepseek_v3, d).value().vision_modelled); // nothing to model
     // vLLM (moonvit.py): wqkv (QKVParallelLinear) and fc0 (ColumnParallelLinear) split by rows with
     // their biases, wo and fc1 (RowParallelLinear) by columns, their biases whole; the patch
     // embedding, position table, norms and projector (ReplicatedLinear) on every GPU.

@@ -197,6 +197,14 @@ TEST_CASE("Kimi corpus files: values, kept keys, and what the report does not mo
         CHECK(c.max_position_embeddings == 262144);
         CHECK_FALSE(vision_modelled(c));
         CHECK(param_breakdown(c).vision == 0);
+        // A deployment says so too: vLLM loads the tower, so the weights per GPU are short of it
+        // and the cache planned beside them is an upper bound.
+        Deployment d{};
+        d.tp = 8;
+        CHECK_FALSE(weights_per_gpu(c, d).value().vision_modelled);
+        GpuBudget b{};
+        b.gpu_memory = 141'000'000'000;
+        CHECK_FALSE(plan_deployment(c, d, VllmKvFormat::flashmla, b).value().vision_modelled);
         // The vision tower's keys are kept as read; the text_config's own model_type too.
         CHECK(doc.extra.at("vision_config").at("vt_num_hidden_layers") == 27);
         const json saved = document_to_json(doc);

@@ -86,6 +86,9 @@ struct DeploymentPlan {
     std::uint64_t context = 0;         ///< tokens per request
     std::uint64_t max_requests = 0;    ///< requests of `context` tokens at once on one pipeline
     std::uint64_t total_requests = 0;  ///< max_requests x dp
+    /// False when the vision encoder is not modelled (GpuWeights::vision_modelled): the weights
+    /// leave it out, so kv_blocks, kv_tokens and the requests are upper bounds.
+    bool vision_modelled = true;
 };
 
 /// What the engine may use of one GPU: floor(gpu_memory x memory_fraction).
@@ -200,6 +203,7 @@ template <class C, class Format, std::enable_if_t<detail::is_kv_format_v<Format>
         DeploymentPlan out{};
         out.gpus = w.gpus;
         out.experts_per_gpu = w.experts_per_gpu;
+        out.vision_modelled = w.vision_modelled;
         out.entry = *entry;
         out.usable = usable_memory(b);
         out.context = plan_context(c, b);

@@ -134,6 +134,10 @@ struct GpuWeights {
     /// by_part for Part::scale is 0), and the MTP modules are apart, in `mtp`.
     std::array<std::uint64_t, part_count> by_part{};
     std::uint64_t mtp = 0; ///< bytes of the MTP modules held (when loaded: Deployment::mtp)
+    /// False when the model's vision encoder is not modelled (vision_modelled: Kimi-K2.5's
+    /// MoonViT3d): the engine loads it, but it is not in these bytes, so they are short by its
+    /// share and a cache planned beside them is an upper bound.
+    bool vision_modelled = true;
 
     /// The bytes of one component.
     [[nodiscard]] constexpr std::uint64_t of(Part p) const noexcept { return by_part[static_cast<std::size_t>(p)]; }
@@ -506,6 +510,7 @@ constexpr MemoryError check_deployment(const C& c, const Deployment& d, std::uin
             return MemoryError::tp_does_not_divide;
     }
     const char* const what = "weights per GPU";
+    w.vision_modelled = vision_modelled(c);
     w.gpus = checked_mul(checked_mul(d.tp, d.pp, what), sglang && d.dp_attention ? 1 : d.dp, what);
     w.layers = pipeline_stage_layers(c, d, stage);
     const std::uint64_t routed = value_or_zero(c.n_routed_experts);
