@@ -113,6 +113,7 @@ Kimi-K2; not V4):
   --mm-encoder-tp-mode M vLLM: weights (default: the vision encoder split as vLLM splits it)
                          or data (Kimi-VL's MoonViT whole on every GPU; the others' encoders
                          do not support it, and vLLM keeps them as with weights)
+  --language-model-only  vLLM: text only, the vision encoder neither built nor loaded
   --svg FILE             with --engine: draw each stage's GPU (weights by component, reserve,
                          KV cache, unused memory; DeepSeek-V4: the room for its cache) as SVG
   --check-index FILE     compare a model.safetensors.index.json with the tensor manifest
@@ -397,6 +398,8 @@ CliOptions parse_arguments(int argc, char** argv) {
             o.deployment.dp_lm_head = flag();
         else if (arg == "--page-size")
             o.deployment.page_size = parse_count(arg, value());
+        else if (arg == "--language-model-only")
+            o.deployment.language_model_only = flag();
         else if (arg == "--mm-encoder-tp-mode") {
             const std::string mode = value();
             if (mode != "data" && mode != "weights")
@@ -469,6 +472,7 @@ CliOptions parse_arguments(int argc, char** argv) {
                             : o.deployment.ep_size != 0             ? "--ep-size"
                             : o.deployment.deepep                   ? "--deepep"
                             : o.mm_encoder_mode_given               ? "--mm-encoder-tp-mode"
+                            : o.deployment.language_model_only      ? "--language-model-only"
                                                                     : nullptr;
         if (needs) throw usage_error(std::string(needs) + " needs --engine vllm or sglang");
     } else {
@@ -486,7 +490,9 @@ CliOptions parse_arguments(int argc, char** argv) {
                                                                     : "--deepep") +
                               " is SGLang's: give --engine sglang");
         }
-        if (sglang && o.mm_encoder_mode_given) throw usage_error("--mm-encoder-tp-mode is vLLM's: give --engine vllm");
+        if (sglang && (o.mm_encoder_mode_given || o.deployment.language_model_only))
+            throw usage_error(std::string(o.mm_encoder_mode_given ? "--mm-encoder-tp-mode" : "--language-model-only") +
+                              " is vLLM's: give --engine vllm");
         if (o.deployment.deepep && o.deployment.ep_size != 0 && o.deployment.ep_size != o.report.tp)
             throw usage_error("--deepep: DeepEP spreads the experts over --tp GPUs; drop --ep-size");
         if (o.deployment.ep_size != 0 && o.report.tp % o.deployment.ep_size != 0)
@@ -998,7 +1004,8 @@ std::string layout_words(const deepseek::Deployment& d) {
             : d.ep_size != 0   ? ", expert parallel over " + std::to_string(d.ep_size)
                                : ", expert parallel") +
            (d.deepep ? " (DeepEP)" : "") + (d.dense_tp1 ? ", dense MLP replicated" : "") +
-           (d.dp_lm_head ? ", DP head" : "") + (d.mm_encoder_data ? ", vision encoder whole on each GPU" : "");
+           (d.dp_lm_head ? ", DP head" : "") + (d.mm_encoder_data ? ", vision encoder whole on each GPU" : "") +
+           (d.language_model_only ? ", language model only" : "");
 }
 
 /// One segment of a stacked bar: what it is, its bytes, its colour.

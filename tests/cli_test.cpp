@@ -241,6 +241,10 @@ TEST_CASE("A deployment of Kimi-K2.5, whose vision tower is not modelled, gives 
     CHECK(json::parse(run_cli(args + " --json").out).at("deployment").at("vision_modelled") == false);
     const Run plan = run_cli("plan " + corpus("2026/kimi-k2.5.json") + " --gpus 8 --gpu-memory 141GB --engine vllm");
     CHECK(plan.out.find("not modelled: the vision encoder") != std::string::npos);
+    // Served as text only, the tower is not loaded and nothing is left out.
+    const Run text_only = run_cli(args + " --language-model-only");
+    CHECK(text_only.out.find("not modelled      the vision encoder") == std::string::npos);
+    CHECK(text_only.out.find("at most") == std::string::npos);
     // A model whose encoder is modelled says nothing of the kind.
     const Run vl = run_cli("--preset kimi-vl-a3b --engine vllm --gpu-memory 80GB");
     CHECK(vl.out.find("not modelled") == std::string::npos);
@@ -1157,6 +1161,14 @@ TEST_CASE("The tool's --mm-encoder-tp-mode data: Kimi-VL's MoonViT whole on ever
     CHECK(data.at("mm_encoder_data") == true);
     CHECK(data.at("launch").get<std::string>().find(" --mm-encoder-tp-mode data ") != std::string::npos);
     CHECK(weights.at("launch").get<std::string>().find("--mm-encoder-tp-mode") == std::string::npos);
+    // --language-model-only: no encoder on any GPU, and the launch line says so.
+    const Run text_run =
+        run_cli("--preset kimi-vl-a3b --engine vllm --tp 2 --gpu-memory 80GB --language-model-only --json");
+    REQUIRE(text_run.code == 0);
+    const json text = json::parse(text_run.out).at("deployment");
+    CHECK(text.at("stages")[0].at("weights_by_component").at("vision") == 0);
+    CHECK(text.at("language_model_only") == true);
+    CHECK(text.at("launch").get<std::string>().find(" --language-model-only ") != std::string::npos);
 }
 
 TEST_CASE("The tool's --kv-engines: one sequence's cache in every engine's format", "[cli][engine_kv]") {
@@ -1251,6 +1263,11 @@ TEST_CASE("The tool's vLLM deployment: usage errors name the option", "[cli][dep
               .find("--mm-encoder-tp-mode needs --engine vllm or sglang") != std::string::npos);
     CHECK(err("--preset kimi-vl-a3b --engine sglang --gpu-memory 80GB --mm-encoder-tp-mode weights")
               .find("--mm-encoder-tp-mode is vLLM's: give --engine vllm") != std::string::npos);
+    CHECK(
+        err("--preset kimi-vl-a3b --language-model-only").find("--language-model-only needs --engine vllm or sglang") !=
+        std::string::npos);
+    CHECK(err("--preset kimi-vl-a3b --engine sglang --gpu-memory 80GB --language-model-only")
+              .find("--language-model-only is vLLM's: give --engine vllm") != std::string::npos);
     CHECK(err("--preset kimi-vl-a3b --engine vllm --gpu-memory 80GB --mm-encoder-tp-mode tensor")
               .find("--mm-encoder-tp-mode: data or weights, found 'tensor'") != std::string::npos);
     CHECK(err("--preset deepseek-v3 --engine vllm --gpu-memory 80GB --redundant-experts 8")

@@ -331,6 +331,14 @@ TEST_CASE("Summed over a TP group, DeepSeek-OCR's GPUs hold the model once and t
     Deployment data = d;
     data.mm_encoder_data = true;
     CHECK(weights_per_gpu(P::deepseek_ocr, data).value().total() == w.total());
+    // --language-model-only: SAM, CLIP, the projector and the two separators are not built (all
+    // inside _mark_tower_model in deepseek_ocr.py): a GPU of TP 2 holds the language model's
+    // share alone, (6,672,212,480 - 802,744,320 + the language model's replicated bytes) / 2.
+    Deployment text = d;
+    text.language_model_only = true;
+    const GpuWeights t2 = weights_per_gpu(P::deepseek_ocr, text).value();
+    CHECK(t2.of(Part::vision) == 0);
+    CHECK(2 * t2.total() == 6'672'212'480 - 401'372'160 * 2 + lm_replicated * 2);
     // DeepSeek-OCR-2's Qwen2 encoder vLLM builds as a transformers Qwen2Model (deepencoder2.py),
     // of plain Linear layers: whole on every GPU, like its SAM and projector. Its language model
     // is DeepSeek-OCR's (the same tensors), so a GPU of TP 2 holds OCR-2's whole encoder and the
@@ -377,8 +385,11 @@ TEST_CASE("Kimi-VL's MoonViT under vLLM tensor parallelism: the blocks' projecti
     s.engine = Engine::sglang;
     s.mm_encoder_data = true;
     CHECK(weights_per_gpu(P::deepseek_v3, s).error() == MemoryError::engine_option_invalid);
-    CHECK(error_message(MemoryError::engine_option_invalid).find("--mm-encoder-tp-mode data) is vLLM's") !=
-          std::string_view::npos);
+    s.mm_encoder_data = false;
+    s.language_model_only = true;
+    CHECK(weights_per_gpu(P::deepseek_v3, s).error() == MemoryError::engine_option_invalid);
+    CHECK(error_message(MemoryError::engine_option_invalid)
+              .find("--mm-encoder-tp-mode data) and --language-model-only are vLLM's") != std::string_view::npos);
 }
 
 TEST_CASE("DeepSeek-VL2's SigLIP under vLLM tensor parallelism: its MLPs split, the rest whole", "[deployment]") {
@@ -409,12 +420,23 @@ TEST_CASE("DeepSeek-VL2's SigLIP under vLLM tensor parallelism: its MLPs split, 
     d.mm_encoder_data = true;
     CHECK(weights_per_gpu(P::deepseek_vl2_tiny, d).value().of(Part::vision) == (vision - split / 2) * 2);
     d.mm_encoder_data = false;
-    // vLLM's ColumnParallelLinear needs tp to divide fc1's 4,304 rows: VL2-Tiny's 10 heads allow
-    // tp 5 and 10, which its SigLIP does not (4,304 = 16 x 269).
-    d.tp = 5;
-    CHECK(weights_per_gpu(P::deepseek_vl2_tiny, d).error() == MemoryError::tp_does_not_divide);
-    d.tp = 10;
-    CHECK(weights_per_gpu(P::deepseek_vl2_tiny, d).error() == MemoryError::tp_does_not_divide);
+    // --language-model-only: no tower on any GPU; the language model's share is what it was.
+    Deployment text = d;
+    text.language_model_only = true;
+    const GpuWeights with = weights_per_gpu(P::deepseek_vl2_tiny, d).value();
+    const GpuWeights without = weights_per_gpu(P::deepseek_vl2_tiny, text).value();
+    CHECK(without.of(Part::vision) == 0);
+    CHECK(without.total() == with.total() - with.of(Part::vision));
+    // vLLM's ColumnParallelLinear needs tp to divide fc1's rows. No released VL2 meets that limit
+    // before its language model's (VL2-Tiny's 10 heads and 896-wide experts allow tp 1 and 2;
+    // 4,304 = 16 x 269 allows 1 to 16), so an odd width shows it: int(1152 x 3.7353) = 4,303
+    // rows, refused at tp 2, and loaded when the tower is not built.
+    DeepseekVL2Config odd = P::deepseek_vl2_tiny;
+    odd.vision_config.mlp_ratio = 3.7353;
+    CHECK(weights_per_gpu(odd, d).error() == MemoryError::tp_does_not_divide);
+    CHECK(weights_per_gpu(odd, text).has_value());
+    d.tp = 1;
+    CHECK(weights_per_gpu(odd, d).has_value());
 }
 
 TEST_CASE("One GPU of DeepSeek-V3 on 8 x H200 under vLLM TP 8: KV capacity and requests", "[deployment][kv]") {
@@ -827,6 +849,10 @@ TEST_CASE("vLLM's pipeline stages of a vision model: the encoder and projector o
         }
         CHECK(plan.weights_per_gpu == largest);
     }
+    // --language-model-only: no stage holds the encoder.
+    d.language_model_only = true;
+    for (std::uint64_t s = 0; s < d.pp; ++s) CHECK(weights_per_gpu(P::kimi_vl_a3b, d, s).value().of(Part::vision) == 0);
+    d.language_model_only = false;
     // The same for a model without MLA: DeepSeek-OCR's SAM, CLIP and projector (401,372,160 values
     // in bf16, memory-formulas.md's "OCR DeepEncoder"), whole at tp 1, on both stages.
     d.pp = 2;

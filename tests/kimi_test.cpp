@@ -205,6 +205,11 @@ TEST_CASE("Kimi corpus files: values, kept keys, and what the report does not mo
         GpuBudget b{};
         b.gpu_memory = 141'000'000'000;
         CHECK_FALSE(plan_deployment(c, d, VllmKvFormat::flashmla, b).value().vision_modelled);
+        // Served as text only (--language-model-only: kimi_k25.py builds vision_tower and
+        // mm_projector inside _mark_tower_model), nothing is left out.
+        d.language_model_only = true;
+        CHECK(weights_per_gpu(c, d).value().vision_modelled);
+        CHECK(plan_deployment(c, d, VllmKvFormat::flashmla, b).value().vision_modelled);
         // The vision tower's keys are kept as read; the text_config's own model_type too.
         CHECK(doc.extra.at("vision_config").at("vt_num_hidden_layers") == 27);
         const json saved = document_to_json(doc);

@@ -357,7 +357,7 @@ inline std::string sglang_launch_command(const Deployment& d, const GpuBudget& b
 /// `--enable-expert-parallel`, EPLB's redundant experts (`--enable-eplb --eplb-config`, vLLM 0.11's spelling; older
 /// versions took `--num-redundant-experts`), `--gpu-memory-utilization`, `--max-model-len` and
 /// `--kv-cache-dtype fp8` for the FP8 formats. MTP is `--speculative-config` with the method
-/// `deepseek_mtp`; the encoder's data mode `--mm-encoder-tp-mode data`.
+/// `deepseek_mtp`; the encoder's data mode `--mm-encoder-tp-mode data`; `--language-model-only`.
 inline std::string vllm_launch_command(const Deployment& d, const GpuBudget& b, VllmKvFormat f, std::uint64_t context) {
     std::string out = detail::layer_partition_prefix("VLLM_PP_LAYER_PARTITION", d);
     out += "vllm serve MODEL --tensor-parallel-size " + std::to_string(d.tp);
@@ -368,6 +368,7 @@ inline std::string vllm_launch_command(const Deployment& d, const GpuBudget& b, 
         out += " --enable-eplb --eplb-config '{\"num_redundant_experts\":" + std::to_string(d.redundant_experts) + "}'";
     if (d.mtp) out += " --speculative-config '{\"method\":\"deepseek_mtp\",\"num_speculative_tokens\":1}'";
     if (d.mm_encoder_data) out += " --mm-encoder-tp-mode data";
+    if (d.language_model_only) out += " --language-model-only";
     out += " --gpu-memory-utilization " + detail::fraction_text(b.memory_fraction);
     out += " --max-model-len " + std::to_string(context);
     if (f == VllmKvFormat::flashmla_fp8 || f == VllmKvFormat::fp8_ds_mla || f == VllmKvFormat::cutlass_mla_fp8 ||

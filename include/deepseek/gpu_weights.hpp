@@ -76,6 +76,12 @@ struct Deployment {
     /// its own images, instead of split tp ways. DeepSeek-OCR, OCR-2 and VL2 do not declare it, so
     /// vLLM warns and splits their encoders as without it. vLLM's only (SGLang: refused).
     bool mm_encoder_data = false;
+    /// vLLM's `--language-model-only` (#34120, February 2026; the same as every modality's
+    /// `--limit-mm-per-prompt` at 0): the vision encoder, its projector and the image separators
+    /// are neither built nor loaded on any GPU (`_mark_tower_model`, in every DeepSeek and Kimi
+    /// vision model's vLLM code since #32605 and #32631, January 2026; earlier versions load them
+    /// regardless). vLLM's only (SGLang: refused).
+    bool language_model_only = false;
 };
 
 /// The GPUs each routed expert is split over under expert parallelism: SGLang's moe_tp_size, tp
@@ -404,6 +410,7 @@ template <class C> struct GpuWeightsSum {
         // vLLM's loader skips the rotary inv_freq buffers a checkpoint may hold (Kimi-K2's): it
         // computes them. (DeepSeek-V4's tid2eid, also a buffer, is loaded.)
         if (t.part == Part::buffer && t.suffix == "self_attn.rotary_emb.inv_freq") return;
+        if (t.part == Part::vision && d.language_model_only) return; // the tower is not built
         if (t.mtp && !d.mtp) return;
         // The MTP draft holds the target's embedding and head, not its stored copies: SGLang
         // skips them (deepseek_weight_loader.py: "Use shared head and embed weights from target
@@ -488,7 +495,7 @@ constexpr MemoryError check_deployment(const C& c, const Deployment& d, std::uin
         if (d.ep_size != 0 && (!d.expert_parallel || d.tp % d.ep_size != 0)) return MemoryError::engine_option_invalid;
         if (d.deepep && (!d.expert_parallel || (d.ep_size != 0 && d.ep_size != d.tp)))
             return MemoryError::engine_option_invalid;
-        if (d.mm_encoder_data) return MemoryError::engine_option_invalid; // vLLM's switch
+        if (d.mm_encoder_data || d.language_model_only) return MemoryError::engine_option_invalid; // vLLM's switches
     } else if (d.dp_attention || d.dense_tp1 || d.dp_lm_head || d.page_size != 0 || d.ep_size != 0 || d.deepep) {
         return MemoryError::engine_option_invalid; // SGLang's switches
     }
@@ -500,7 +507,7 @@ constexpr MemoryError check_deployment(const C& c, const Deployment& d, std::uin
     if constexpr (std::is_same_v<C, KimiVLConfig>) {
         // MoonViT's attention splits its heads tp ways (moonvit.py: divide(num_heads, tp_size)),
         // unless the encoder is whole on every GPU.
-        if (!d.mm_encoder_data && c.vision_config.num_attention_heads % d.tp != 0)
+        if (!d.mm_encoder_data && !d.language_model_only && c.vision_config.num_attention_heads % d.tp != 0)
             return MemoryError::tp_does_not_divide;
     }
     if constexpr (std::is_same_v<C, DeepseekV4Config>) {
@@ -510,7 +517,7 @@ constexpr MemoryError check_deployment(const C& c, const Deployment& d, std::uin
             return MemoryError::tp_does_not_divide;
     }
     const char* const what = "weights per GPU";
-    w.vision_modelled = vision_modelled(c);
+    w.vision_modelled = d.language_model_only || vision_modelled(c); // no tower, nothing left out
     w.gpus = checked_mul(checked_mul(d.tp, d.pp, what), sglang && d.dp_attention ? 1 : d.dp, what);
     w.layers = pipeline_stage_layers(c, d, stage);
     const std::uint64_t routed = value_or_zero(c.n_routed_experts);

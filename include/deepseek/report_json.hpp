@@ -268,7 +268,8 @@ template <int N = 0> [[nodiscard]] detail::json_t<N> gpu_weights_to_json(const G
 
 /// A vLLM or SGLang deployment of `c` as JSON (the tool's `deployment` object): engine, tp, pp,
 /// dp, ep, dp_attention, dense_tp1 and dp_lm_head (SGLang's switches; false under vLLM),
-/// mm_encoder_data (vLLM's --mm-encoder-tp-mode data), vision_modelled (false: the vision
+/// mm_encoder_data (vLLM's --mm-encoder-tp-mode data), language_model_only (vLLM's
+/// --language-model-only), vision_modelled (false: the vision
 /// encoder is not counted, and the capacity is an upper bound), redundant_experts, mtp, gpus,
 /// kv_format, gpu_memory, memory_fraction, reserve, usable, fits, shortfall (the largest of a
 /// stage), weights_bytes_per_gpu (the largest stage's), experts_per_gpu, kv_block, kv_blocks and
@@ -304,6 +305,7 @@ template <class C, class Format, int N = 0, std::enable_if_t<detail::is_kv_forma
                 {"dense_tp1", d.dense_tp1},
                 {"dp_lm_head", d.dp_lm_head},
                 {"mm_encoder_data", d.mm_encoder_data},
+                {"language_model_only", d.language_model_only},
                 {"vision_modelled", plan.vision_modelled},
                 {"redundant_experts", d.redundant_experts},
                 {"mtp", d.mtp},
