@@ -349,18 +349,22 @@ TEST_CASE("Summed over a TP group, DeepSeek-OCR's GPUs hold the model once and t
     CHECK(w2.total() - w2.of(Part::vision) == w.total() - w.of(Part::vision));
 }
 
+namespace kimi_vl_vision {
+// Kimi-VL's MoonViT (width 1,152, MLP 4,304, 27 blocks, 16 heads), per block: norm0 and norm1
+// (weight, bias), wqkv [3456, 1152] + bias, wo [1152, 1152] + bias, mlp.fc0 [4304, 1152] + bias,
+// mlp.fc1 [1152, 4304] + bias.
+constexpr std::uint64_t block =
+    4 * 1152 + 3456 * 1152 + 3456 + 1152 * 1152 + 1152 + 4304 * 1152 + 4304 + 1152 * 4304 + 1152;
+// The rest: patch_embed.proj [1152, 3, 14, 14] + bias, pos_emb [64, 64, 1152], final_layernorm
+// (weight, bias); the projector: pre_norm (weight, bias), linear_1 [4608, 4608] + bias (4608 =
+// 1152 x the 2 x 2 merged patches), linear_2 [2048, 4608] + bias.
+constexpr std::uint64_t whole =
+    1152 * 3 * 14 * 14 + 1152 + 64 * 64 * 1152 + 2 * 1152 + 2 * 1152 + 4608 * 4608 + 4608 + 2048 * 4608 + 2048;
+} // namespace kimi_vl_vision
+
 TEST_CASE("Kimi-VL's MoonViT under vLLM tensor parallelism: the blocks' projections split, the rest whole",
           "[deployment]") {
-    // MoonViT (width 1,152, MLP 4,304, 27 blocks, 16 heads), per block: norm0 and norm1 (weight,
-    // bias), wqkv [3456, 1152] + bias, wo [1152, 1152] + bias, mlp.fc0 [4304, 1152] + bias,
-    // mlp.fc1 [1152, 4304] + bias.
-    constexpr std::uint64_t block =
-        4 * 1152 + 3456 * 1152 + 3456 + 1152 * 1152 + 1152 + 4304 * 1152 + 4304 + 1152 * 4304 + 1152;
-    // patch_embed.proj [1152, 3, 14, 14] + bias, pos_emb [64, 64, 1152], final_layernorm (weight,
-    // bias); the projector: pre_norm (weight, bias), linear_1 [4608, 4608] + bias (4608 = 1152 x
-    // the 2 x 2 merged patches), linear_2 [2048, 4608] + bias.
-    constexpr std::uint64_t whole =
-        1152 * 3 * 14 * 14 + 1152 + 64 * 64 * 1152 + 2 * 1152 + 2 * 1152 + 4608 * 4608 + 4608 + 2048 * 4608 + 2048;
+    using kimi_vl_vision::block, kimi_vl_vision::whole; // written out from the tensor list above
     Deployment d{};
     CHECK(weights_per_gpu(P::kimi_vl_a3b, d).value().of(Part::vision) == (27 * block + whole) * 2); // bf16
     CHECK(weights_per_gpu(P::kimi_vl_a3b, d).value().vision_modelled);
@@ -815,16 +819,8 @@ TEST_CASE("vLLM's pipeline stages of a vision model: the encoder and projector o
     // vLLM builds the vision tower and projector in the model's __init__ with no pipeline check
     // (deepseek_vl2.py, deepseek_ocr.py, deepseek_ocr2.py, kimi_vl.py) and loads them with
     // AutoWeightsLoader on every stage; only the first stage runs them. Kimi-VL's MoonViT and
-    // projector in bf16, counted from the tensor list as in the tensor-parallel case above: 27
-    // blocks of norm0 and norm1 (weight, bias), wqkv [3456, 1152] + bias, wo [1152, 1152] + bias,
-    // fc0 [4304, 1152] + bias, fc1 [1152, 4304] + bias; the patch embedding [1152, 3, 14, 14] +
-    // bias, pos_emb [64, 64, 1152], final_layernorm, and the projector's pre_norm, linear_1
-    // [4608, 4608] + bias, linear_2 [2048, 4608] + bias.
-    constexpr std::uint64_t block =
-        4 * 1152 + 3456 * 1152 + 3456 + 1152 * 1152 + 1152 + 4304 * 1152 + 4304 + 1152 * 4304 + 1152;
-    constexpr std::uint64_t whole =
-        1152 * 3 * 14 * 14 + 1152 + 64 * 64 * 1152 + 2 * 1152 + 2 * 1152 + 4608 * 4608 + 4608 + 2048 * 4608 + 2048;
-    constexpr std::uint64_t vision = (27 * block + whole) * 2;
+    // projector in bf16, from the tensor list written out in kimi_vl_vision.
+    constexpr std::uint64_t vision = (27 * kimi_vl_vision::block + kimi_vl_vision::whole) * 2;
     Deployment d{};
     const GpuWeights one = weights_per_gpu(P::kimi_vl_a3b, d).value();
     for (const std::uint64_t pp : {std::uint64_t{2}, std::uint64_t{3}, std::uint64_t{9}}) {
