@@ -266,17 +266,19 @@ template <int N = 0> [[nodiscard]] detail::json_t<N> gpu_weights_to_json(const G
     return out;
 }
 
-/// A vLLM or SGLang deployment of `c` as JSON (the tool's `deployment` object): engine, tp, pp,
-/// dp, ep, dp_attention, dense_tp1 and dp_lm_head (SGLang's switches; false under vLLM),
+/// A vLLM or SGLang deployment of `c` as JSON (the tool's `deployment` object): engine, tp, pp, dp,
+/// ep, dp_attention, dense_tp1 and dp_lm_head (SGLang's switches; false under vLLM),
 /// mm_encoder_data (vLLM's --mm-encoder-tp-mode data), language_model_only (vLLM's
 /// --language-model-only), vision_modelled (false: the vision encoder is not counted, and the
-/// capacity is an upper bound), redundant_experts, mtp, gpus, kv_format, gpu_memory, memory_fraction, reserve, usable,
-/// fits, shortfall (the largest of a stage), weights_bytes_per_gpu (the largest stage's), experts_per_gpu, kv_block,
-/// kv_blocks and kv_capacity_tokens (the fewest of any stage, which vLLM gives every GPU), context, max_concurrency
-/// (requests of `context` tokens per pipeline), total_requests, launch; and `stages`, one per pipeline stage
-/// (plan_gpu): stage, layers ([first, count]), weights_bytes, weights_by_component (bytes by Part, scales with their
-/// weights, and `mtp`), fits, shortfall, kv_bytes_per_token, kv_blocks, kv_capacity_tokens. Precondition:
-/// plan_deployment(c, d, f, b) gave `plan` (so plan_gpu succeeds for every stage).
+/// capacity is an upper bound), redundant_experts, mtp, gpus, kv_format, gpu_memory,
+/// memory_fraction, reserve, usable, fits, shortfall (the largest of a stage),
+/// weights_bytes_per_gpu (the largest stage's), experts_per_gpu, kv_block, kv_blocks and
+/// kv_capacity_tokens (the fewest of any stage, which vLLM gives every GPU), context,
+/// max_concurrency (requests of `context` tokens per pipeline), total_requests, launch; and
+/// `stages`, one per pipeline stage (plan_gpu): stage, layers ([first, count]), weights_bytes,
+/// weights_by_component (bytes by Part, scales with their weights, and `mtp`), fits, shortfall,
+/// kv_bytes_per_token, kv_blocks, kv_capacity_tokens. Precondition: plan_deployment(c, d, f, b)
+/// gave `plan` (so plan_gpu succeeds for every stage).
 template <class C, class Format, int N = 0, std::enable_if_t<detail::is_kv_format_v<Format>, int> = 0>
 [[nodiscard]] detail::json_t<N> deployment_plan_to_json(const C& c, const DeploymentPlan& plan, const Deployment& d,
                                                         Format f, const GpuBudget& b) {
