@@ -955,6 +955,15 @@ std::string layer_range(const deepseek::LayerRange& r) {
                         : std::to_string(r.first) + "-" + std::to_string(r.first + r.count - 1);
 }
 
+/// "stage 1 (layers 31-60), with the head and the MTP draft" for stage `s` of a pipeline of
+/// `pp` stages whose GPUs hold `w`.
+std::string stage_title(std::uint64_t s, std::uint64_t pp, const deepseek::GpuWeights& w) {
+    std::string out = "stage " + std::to_string(s) + " (layers " + layer_range(w.layers) + ")";
+    if (s == 0) out += ", with the embedding";
+    if (s + 1 == pp) out += w.mtp != 0 ? ", with the head and the MTP draft" : ", with the head";
+    return out;
+}
+
 // ---- SVG drawings (plain SVG 1.1, written here) ----------------------------------------------
 
 /// `text` with XML's special characters escaped.
@@ -1126,9 +1135,8 @@ void print_deployment_plan(std::ostream& os, const C& c, const deepseek::Deploym
         if (d.pp == 1)
             os << "  weights per GPU   " << bytes_and_human(p.weights.total()) << "\n";
         else
-            os << "  stage " << s << " (layers " << layer_range(p.weights.layers) << ")"
-               << (s == 0 ? ", with the embedding" : "") << (s + 1 == d.pp ? ", with the head" : "")
-               << ": weights per GPU " << bytes_and_human(p.weights.total()) << "\n";
+            os << "  " << stage_title(s, d.pp, p.weights) << ": weights per GPU " << bytes_and_human(p.weights.total())
+               << "\n";
         print_gpu_weights(os, p.weights, d);
         if (!p.fits) {
             os << "  does not fit      the weights and reserve exceed the usable memory by "
@@ -1212,9 +1220,7 @@ template <class C> void print_v4_deployment(std::ostream& os, const C& c, const 
         if (d.pp == 1)
             os << "  weights per GPU   " << bytes_and_human(w.total()) << "\n";
         else
-            os << "  stage " << s << " (layers " << layer_range(w.layers) << ")"
-               << (s == 0 ? ", with the embedding" : "") << (s + 1 == d.pp ? ", with the head" : "")
-               << ": weights per GPU " << bytes_and_human(w.total()) << "\n";
+            os << "  " << stage_title(s, d.pp, w) << ": weights per GPU " << bytes_and_human(w.total()) << "\n";
         print_gpu_weights(os, w, d);
         if (w.total() + v.b.reserve > v.usable)
             os << "  does not fit      the weights and reserve exceed the usable memory by "

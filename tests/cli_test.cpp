@@ -1122,14 +1122,27 @@ TEST_CASE("The tool's vLLM deployment: two nodes as TP 8 x PP 2, stage by stage"
     const Run table = run_cli("--preset deepseek-v3 --engine vllm --tp 8 --pp 2 --gpu-memory 141GB");
     CHECK(table.out.find("stage 0 (layers 0-30), with the embedding: weights per GPU") != std::string::npos);
     CHECK(table.out.find("stage 1 (layers 31-60), with the head: weights per GPU") != std::string::npos);
-    // Refused: more stages than layers; MTP under pipelining (not modelled); --pp without --engine.
+    // With the MTP draft, vLLM's last stage holds it (its layer, cached there too, and its own
+    // embedding: deployment_test's pipeline MTP test derives the bytes); stage 0 is unchanged.
+    const Run mtp = run_cli("--preset deepseek-v3 --json --engine vllm --tp 8 --pp 2 --mtp --gpu-memory 141GB");
+    REQUIRE(mtp.code == 0);
+    const json md = json::parse(mtp.out).at("deployment");
+    CHECK(md.at("stages")[0].at("weights_bytes") == d.at("stages")[0].at("weights_bytes"));
+    CHECK(md.at("stages")[0].at("weights_by_component").at("mtp") == 0);
+    CHECK(md.at("stages")[1].at("weights_by_component").at("mtp") != 0);
+    CHECK(md.at("stages")[1].at("kv_bytes_per_token") == 31 * 1152);
+    CHECK(run_cli("--preset deepseek-v3 --engine vllm --tp 8 --pp 2 --mtp --gpu-memory 141GB")
+              .out.find("stage 1 (layers 31-60), with the head and the MTP draft: weights per GPU") !=
+          std::string::npos);
+    // Refused: more stages than layers; SGLang's MTP under pipelining (not modelled); --pp without --engine.
     const Run many = run_cli("--preset deepseek-v3 --engine vllm --pp 62 --gpu-memory 141GB");
     CHECK(many.code == 2);
     CHECK(many.err.find("--engine vllm: the pipeline-parallel size must be 1 to the number of decoder layers") !=
           std::string::npos);
-    const Run mtp = run_cli("--preset deepseek-v3 --engine vllm --pp 2 --mtp --gpu-memory 141GB");
-    CHECK(mtp.code == 2);
-    CHECK(mtp.err.find("pipeline stages are not modelled for a loaded MTP module") != std::string::npos);
+    const Run sglang_mtp = run_cli("--preset deepseek-v3 --engine sglang --tp 8 --pp 2 --mtp --gpu-memory 141GB");
+    CHECK(sglang_mtp.code == 2);
+    CHECK(sglang_mtp.err.find("--engine sglang: pipeline stages with the MTP module loaded are modelled for vLLM's "
+                              "DeepSeek-V2/V3 drafts only") != std::string::npos);
     CHECK(run_cli("--preset deepseek-v3 --pp 2").err.find("--pp needs --engine vllm") != std::string::npos);
     // A vision model's stages each hold the whole encoder and projector, as vLLM loads them on
     // every rank: Kimi-VL's MoonViT and projector are 447,545,840 bf16 values (27 blocks and the

@@ -803,16 +803,57 @@ TEST_CASE("Pipeline layouts that are refused, each with its reason", "[deploymen
     CHECK(weights_per_gpu(P::deepseek_v3, d).error() == MemoryError::pp_too_many);
     d.pp = 2;
     CHECK(weights_per_gpu(P::deepseek_v3, d, 2).error() == MemoryError::pp_too_many); // no stage 2
-    // Where vLLM puts the MTP module under pipelining is not modelled.
+    // What vLLM's DeepSeek-V4 draft holds for an embedding on the last stage (the checkpoint has
+    // none for it) is not modelled, nor where SGLang puts its draft.
     d.mtp = true;
-    CHECK(weights_per_gpu(P::deepseek_v3, d).error() == MemoryError::pp_not_modelled);
-    // DeepSeek-V4's MTP block likewise
     CHECK(weights_per_gpu(P::deepseek_v4_flash, d).error() == MemoryError::pp_not_modelled);
+    d.engine = Engine::sglang;
+    CHECK(weights_per_gpu(P::deepseek_v3, d).error() == MemoryError::pp_not_modelled);
+    d.engine = Engine::vllm;
     CHECK(error_kind_of(MemoryError::pp_not_modelled) == ErrorKind::not_modelled);
     CHECK(error_message(MemoryError::pp_too_many).find("pipeline-parallel size") != std::string_view::npos);
     // A model without MTP or vision pipelines with MTP asked for: nothing to place.
     d.mtp = true;
     CHECK(weights_per_gpu(P::deepseek_v2_lite, d).has_value());
+}
+
+TEST_CASE("vLLM's pipeline with the MTP draft: on the last stage, with its own embedding", "[deployment][pp]") {
+    // vLLM builds the drafter on the last PP rank only (gpu_model_runner.py: "we put the entire
+    // draft model on the last PP rank"). At pp 1 the draft shares the target's embedding and
+    // head; at pp > 1 it shares the head, which the last stage holds, and keeps the embedding the
+    // checkpoint stores for it (model.layers.61.embed_tokens, bf16 [vocab, H]), split tp ways
+    // (llm_base_proposer.py, _maybe_share_embeddings: shared only when the PP group is one GPU).
+    // V3 at TP 8 x PP 2: stage 1 holds layers 31-60, the final norm and head, and the MTP layer:
+    // an MoE decoder layer, enorm, hnorm, shared_head.norm (bf16 [H]) and eh_proj (bf16 [H, 2H],
+    // replicated), plus the embedding copy.
+    constexpr std::uint64_t stage1 = 30 * (attn_replicated + layer_norms) + 30 * router + final_norm +
+                                     (30 * attn_split + 30 * expert + head) / 8 + 30 * 256 * expert / 8;
+    constexpr std::uint64_t mtp = attn_replicated + layer_norms + router + 3 * H * 2 + H * 2 * H * 2 +
+                                  (attn_split + expert + embedding) / 8 + 256 * expert / 8;
+    Deployment d{};
+    d.tp = 8;
+    d.pp = 2;
+    d.mtp = true;
+    const GpuWeights w0 = weights_per_gpu(P::deepseek_v3, d, 0).value();
+    const GpuWeights w1 = weights_per_gpu(P::deepseek_v3, d, 1).value();
+    CHECK(w0.mtp == 0);
+    CHECK(w1.mtp == mtp);
+    CHECK(w1.total() == stage1 + mtp);
+    CHECK(w1.of(Part::embedding) == 0); // the draft's copy is in w1.mtp
+    d.mtp = false;
+    CHECK(weights_per_gpu(P::deepseek_v3, d, 0).value().total() == w0.total()); // stage 0 unchanged
+
+    // The draft's layer has its cache on the last stage: 31 layers there.
+    d.mtp = true;
+    GpuBudget b{};
+    b.gpu_memory = 141'000'000'000;
+    b.context = 131'072;
+    const GpuPlan p1 = plan_gpu(P::deepseek_v3, d, VllmKvFormat::flashmla, b, 1).value();
+    CHECK(p1.kv_layers == 31);
+    CHECK(p1.kv_blocks == (126'900'000'000 - stage1 - mtp - 4'294'967'296) / (31 * 1152 * 64));
+    const DeploymentPlan plan = plan_deployment(P::deepseek_v3, d, VllmKvFormat::flashmla, b).value();
+    CHECK(plan.weights_per_gpu == stage1 + mtp); // the last stage is now the larger
+    CHECK(plan.largest_stage == 1);
 }
 
 TEST_CASE("vLLM's pipeline stages of a vision model: the encoder and projector on every stage", "[deployment][pp]") {

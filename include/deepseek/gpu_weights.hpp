@@ -1,10 +1,8 @@
 // deepseek-config: typed DeepSeek model configs and exact memory arithmetic.
 // SPDX-License-Identifier: MIT
 //
-// What each GPU of a vLLM deployment holds in weights, by component, under tensor, pipeline,
-// data and expert parallelism (with EPLB's redundant experts), by vLLM's sharding rules
-// (docs/memory-model.md, "Weights per GPU"). deployment.hpp adds the KV cache beside them.
-// Standard library only.
+// What each GPU of a vLLM or SGLang deployment holds in weights, by component, by the engine's
+// sharding rules (docs/deployment.md); deployment.hpp adds the KV cache. Standard library only.
 #ifndef DEEPSEEK_CONFIG_GPU_WEIGHTS_HPP
 #define DEEPSEEK_CONFIG_GPU_WEIGHTS_HPP
 
@@ -414,9 +412,12 @@ template <class C> struct GpuWeightsSum {
         if (t.mtp && !d.mtp) return;
         // The MTP draft holds the target's embedding and head, not its stored copies: SGLang
         // skips them (deepseek_weight_loader.py: "Use shared head and embed weights from target
-        // model"); vLLM loads them, then deletes them for the target's (at pp 1, the only MTP
-        // layout modelled: v1/spec_decode's load_model since #28549 and #34385, early 2026).
-        if (t.mtp && (t.owner == Part::embedding || t.owner == Part::lm_head)) return;
+        // model"); vLLM loads them, then deletes them for the target's (v1/spec_decode's
+        // load_model since #28549 and #34385, early 2026), but for the embedding under
+        // pipelining: the draft is on the last stage (gpu_model_runner.py), without the
+        // target's embedding, and keeps its own (_maybe_share_embeddings: shared at pp 1 only).
+        if (t.mtp && t.owner == Part::lm_head) return;
+        if (t.mtp && t.owner == Part::embedding && !(d.engine == Engine::vllm && d.pp > 1)) return;
         std::uint64_t n = t.elements() / t.layers; // one layer's (or the root tensor's)
         if (!gpu_share(t, n)) return;
         std::uint64_t element = storage_bytes[static_cast<std::size_t>(t.storage)];
@@ -476,7 +477,11 @@ constexpr MemoryError check_deployment(const C& c, const Deployment& d, std::uin
         }
         if (layers != c.num_hidden_layers) return MemoryError::pp_partition_invalid;
     }
-    if (d.pp > 1 && d.mtp && mtp_layer_count(c) != 0) return MemoryError::pp_not_modelled;
+    // vLLM builds the MTP draft on the last stage (GpuWeightsSum::add); SGLang's draft and
+    // DeepSeek-V4's (no stored embedding for vLLM to load on that stage) are not modelled there.
+    const bool v4 = std::is_same_v<C, DeepseekV4Config>;
+    if (d.pp > 1 && d.mtp && mtp_layer_count(c) != 0 && (d.engine != Engine::vllm || v4))
+        return MemoryError::pp_not_modelled;
     if (!quantization_modelled(c)) return MemoryError::quantization_not_modelled;
     const bool sglang = d.engine == Engine::sglang;
     if (d.engine != Engine::vllm && !sglang) return MemoryError::engine_not_modelled;
@@ -565,23 +570,17 @@ template <class C> constexpr MemoryError walk_gpu_weights(GpuWeightsSum<C>& sum,
 
 inline namespace DEEPSEEK_CONFIG_ABI_NAMESPACE {
 
-/// The weight bytes one GPU of pipeline stage `stage` of vLLM deployment `d` holds, the
-/// checkpoint as released (DeepSeek's FP8 blocks with their scales, or as its quantisation
-/// stores it), by component; the MTP modules only when `d.mtp`. By vLLM's rules: tp splits the
-/// attention's q_b/kv_b/o projections, dense and shared MLPs, embedding and head and replicates
-/// the rest (q_a/kv_a projections, norms, router, V3.2's indexer); pp gives each stage its
-/// layers (pipeline_stage_layers), the embedding to the first and the final norm and head to the
-/// last; dp repeats the tp x pp GPUs; with expert parallelism the routed experts are spread
-/// whole over tp x dp GPUs, (n_routed_experts + redundant_experts) / (tp x dp) per MoE layer on
-/// each, and without it each expert is split tp ways.
-///
-/// Errors: tp_zero (tp or dp 0), pp_too_many (pp 0, above the layers or max_pipeline_stages, or
-/// stage not below pp), pp_partition_invalid (a layer_partition of other than pp entries, an
-/// empty stage, or another number of layers), pp_not_modelled (pp > 1 with MTP loaded; a vision
-/// encoder and its projector are on every stage, as vLLM loads them), tp_does_not_divide (tp
-/// does not divide a split dimension), ep_does_not_divide (the experts do not spread evenly),
-/// fp8_block_split (vLLM refuses a tp share of an FP8 weight that is not whole 128-blocks: V3 at
-/// tp 32), quantization_not_modelled, overflow.
+/// The weight bytes one GPU of pipeline stage `stage` of deployment `d` holds, the checkpoint as
+/// released (scales counted with their weights), by component, by d.engine's rules
+/// (docs/deployment.md): tp splits the attention's q_b/kv_b/o projections, dense and shared
+/// MLPs, embedding and head and replicates the rest; pp gives each stage its layers
+/// (pipeline_stage_layers), the embedding to the first, the final norm and head to the last;
+/// dp repeats the tp x pp GPUs; expert parallelism spreads whole routed experts (and EPLB's
+/// redundant ones) over the GPUs, else each is split tp ways. The MTP draft only when d.mtp,
+/// on the last stage. Errors: tp_zero, pp_too_many, pp_partition_invalid, pp_not_modelled
+/// (SGLang's or DeepSeek-V4's draft under pipelining), tp_does_not_divide, ep_does_not_divide,
+/// fp8_block_split (V3 at tp 32), moe_padding_not_modelled, engine_not_modelled,
+/// engine_option_invalid, dp_attention_does_not_divide, quantization_not_modelled, overflow.
 template <class C> [[nodiscard]] constexpr Result<GpuWeights, MemoryError>
 weights_per_gpu(const C& c, const Deployment& d, std::uint64_t stage = 0) {
     return detail::overflow_as_error([&]() -> Result<GpuWeights, MemoryError> {
