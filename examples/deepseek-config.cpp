@@ -120,10 +120,12 @@ Kimi-K2; not V4):
                          (names and total_size); exit 1 on any difference
 
 plan [MODEL | --preset NAME] --gpus N --gpu-memory SIZE: every tp x pp x dp layout of N GPUs
-under vLLM (with and without --ep), ranked by the requests of --context tokens held at once,
-and why the others were refused; --gpus-per-node N (default 8) keeps tp within a node;
---svg FILE draws the requests held at once against the context (4,096 tokens to the model's
-maximum) for the five best; --kv-dtype, --gpu-util, --reserve and --json as above
+under vLLM and SGLang (--engine vllm|sglang|all; with and without expert parallelism, and
+SGLang's DP attention), ranked by the requests of --context tokens held at once, and why the
+others were refused; --gpus-per-node N (default 8) keeps vLLM's tp within a node; --mtp plans
+each layout with the MTP draft loaded; --svg FILE draws the requests held at once against the
+context (4,096 tokens to the model's maximum) for the five best; --kv-dtype, --gpu-util,
+--reserve and --json as above
 
 verify MODEL_DIR: reads config.json and the header of every .safetensors shard of the
 folder (never the weights) and compares each tensor's name, shape and dtype with the
@@ -1527,6 +1529,7 @@ struct PlanOptions {
     bool gpu_util_given = false, reserve_given = false; ///< else each engine's defaults
     std::vector<deepseek::Engine> engines{deepseek::Engine::vllm, deepseek::Engine::sglang};
     bool json = false;
+    bool mtp = false;               ///< --mtp: every layout with the MTP draft loaded
     std::optional<std::string> svg; ///< --svg FILE: requests against context for the best layouts
 };
 
@@ -1540,6 +1543,8 @@ PlanOptions parse_plan_arguments(int argc, char** argv) {
         };
         if (arg == "--json")
             o.json = true;
+        else if (arg == "--mtp")
+            o.mtp = true;
         else if (arg == "--gpus")
             o.gpus = parse_count(arg, value());
         else if (arg == "--gpus-per-node")
@@ -1681,7 +1686,8 @@ int run_v4_plan(const deepseek::DeepseekV4Config& c, const PlanOptions& o, const
             refused.emplace_back("sglang", "SGLang's DeepSeek-V4 model is not modelled");
             continue;
         }
-        deepseek::for_each_layout(o.gpus, engine, [&](const deepseek::Deployment& d) {
+        deepseek::for_each_layout(o.gpus, engine, [&](deepseek::Deployment d) {
+            d.mtp = o.mtp;
             if (refused_across_nodes(d, o, refused)) return;
             const auto v = lay_out_v4(c, d, engine_budget(o.budget, d, o.gpu_util_given, o.reserve_given));
             if (!v)
@@ -1708,7 +1714,8 @@ int run_v4_plan(const deepseek::DeepseekV4Config& c, const PlanOptions& o, const
         return 0;
     }
     std::ostringstream os;
-    os << "plan: " << o.gpus << " GPUs of " << bytes_and_human(o.budget.gpu_memory) << ", vLLM, " << what << "\n";
+    os << "plan: " << o.gpus << " GPUs of " << bytes_and_human(o.budget.gpu_memory) << ", vLLM, " << what
+       << (o.mtp ? ", MTP draft loaded" : "") << "\n";
     os << "  DeepSeek-V4's cache in a deployment is not modelled (" << v4_kv_not_planned
        << "): the layouts are ranked by the memory they leave for it, each GPU's room once per tp group\n";
     os << "  rank  layout                        weights per GPU      room per GPU         room x pp x dp\n";
@@ -1746,8 +1753,9 @@ int run_plan(int argc, char** argv) {
             std::vector<PlannedLayout> plans;
             std::vector<std::pair<std::string, std::string>> refused;
             for (const deepseek::Engine engine : o.engines) {
-                deepseek::for_each_layout(o.gpus, engine, [&](const deepseek::Deployment& d) {
+                deepseek::for_each_layout(o.gpus, engine, [&](deepseek::Deployment d) {
                     if (d.expert_parallel && !c.n_routed_experts) return; // no experts to spread
+                    d.mtp = o.mtp;
                     const bool sglang = engine == deepseek::Engine::sglang;
                     // vLLM's docs keep tensor parallelism within a node; SGLang runs it across
                     // nodes (--nnodes) for DeepSeek.
@@ -1798,13 +1806,14 @@ int run_plan(int argc, char** argv) {
                    << (o.engines.size() == 2                    ? std::string("vLLM and SGLang")
                        : o.engines[0] == deepseek::Engine::vllm ? "vLLM"
                                                                 : "SGLang")
-                   << ", " << (o.path ? *o.path : "preset " + preset) << "\n";
-                os << "  rank  layout                        cache        weights per GPU      KV tokens    "
+                   << ", " << (o.path ? *o.path : "preset " + preset) << (o.mtp ? ", MTP draft loaded" : "") << "\n";
+                os << "  rank  layout                           cache        weights per GPU      KV tokens    "
                       "requests at once\n";
                 for (std::size_t i = 0; i < plans.size(); ++i) {
                     std::string layout = layout_name(plans[i].d), weights = human_bytes(plans[i].plan.weights_per_gpu);
                     std::string cache = format_name(plans[i]);
-                    layout.resize(30, ' ');
+                    layout.resize(layout.size() < 33 ? 33 : layout.size() + 1,
+                                  ' '); // "sglang tp 256 pp 1 dp 128 dpa ep"
                     cache.resize(13, ' ');
                     weights.resize(21, ' ');
                     std::string rank = std::to_string(i + 1);

@@ -1533,6 +1533,40 @@ TEST_CASE("plan: every vLLM layout of 16 GPUs for DeepSeek-V3, ranked, with the 
     CHECK(run_cli("plan --preset deepseek-v3 --gpus 8").code == 2);
 }
 
+TEST_CASE("plan --mtp: every layout with the MTP draft loaded, as the deployment gives it", "[cli][plan]") {
+    const Run r = run_cli("plan --preset deepseek-v3 --gpus 16 --gpu-memory 141GB --context 131072 --mtp --json");
+    REQUIRE(r.code == 0);
+    const json j = json::parse(r.out);
+    REQUIRE(!j.at("plans").empty());
+    bool two_nodes = false;
+    for (const json& p : j.at("plans")) {
+        CHECK(p.at("mtp") == true);
+        if (p.at("engine") == "vllm" && p.at("tp") == 8 && p.at("pp") == 2 && p.at("ep") == false) {
+            two_nodes = true; // the same as the deployment of that layout with --mtp
+            const Run one = run_cli("--preset deepseek-v3 --json --engine vllm --tp 8 --pp 2 --mtp --gpu-memory 141GB "
+                                    "--context 131072");
+            const json d = json::parse(one.out).at("deployment");
+            CHECK(p.at("stages") == d.at("stages"));
+            CHECK(p.at("kv_blocks") == d.at("kv_blocks"));
+        }
+    }
+    CHECK(two_nodes);
+    // SGLang's draft under pipelining is not modelled: refused with the reason.
+    bool sglang_pp = false;
+    for (const json& x : j.at("refused")) {
+        if (x.at("layout") == "sglang tp 8 pp 2 dp 1") {
+            sglang_pp = true;
+            CHECK(x.at("reason").get<std::string>().find("pipeline stages with the MTP module loaded") !=
+                  std::string::npos);
+        }
+    }
+    CHECK(sglang_pp);
+    const Run table = run_cli("plan --preset deepseek-v3 --gpus 16 --gpu-memory 141GB --mtp");
+    CHECK(table.out.find("vLLM and SGLang, preset deepseek-v3, MTP draft loaded\n") != std::string::npos);
+    // The layout column fits SGLang's longest names with a space to spare.
+    CHECK(table.out.find("sglang tp 16 pp 1 dp 16 dpa ep   sglang") != std::string::npos);
+}
+
 TEST_CASE("plan: both engines by default, SGLang's DP attention layouts among them", "[cli][plan][sglang]") {
     const Run r = run_cli("plan --preset deepseek-v3 --gpus 16 --gpu-memory 143771MiB --context 131072 --json");
     REQUIRE(r.code == 0);
