@@ -114,8 +114,13 @@ Kimi-K2; not V4):
                          or data (Kimi-VL's MoonViT whole on every GPU; the others' encoders
                          do not support it, and vLLM keeps them as with weights)
   --language-model-only  vLLM: text only, the vision encoder neither built nor loaded
+  --max-num-batched-tokens N
+                         vLLM, DeepSeek-V4: tokens per scheduled batch, which its windows'
+                         blocks must hold beside the window (default 8192)
+  --no-async-scheduling  vLLM, DeepSeek-V4: one batch in flight instead of two
   --svg FILE             with --engine: draw each stage's GPU (weights by component, reserve,
-                         KV cache, unused memory; DeepSeek-V4: the room for its cache) as SVG
+                         KV cache, unused memory; DeepSeek-V4 under pipelining: the room for
+                         its cache) as SVG
   --check-index FILE     compare a model.safetensors.index.json with the tensor manifest
                          (names and total_size); exit 1 on any difference
 
@@ -184,6 +189,8 @@ struct CliOptions {
     deepseek::GpuBudget gpu;
     bool mm_encoder_mode_given = false;                 ///< --mm-encoder-tp-mode, vLLM's
     bool gpu_util_given = false, reserve_given = false; ///< else the engine's defaults
+    deepseek::VllmScheduler scheduler;                  ///< what sizes DeepSeek-V4's cache under vLLM
+    bool scheduler_given = false;                       ///< --max-num-batched-tokens or --no-async-scheduling
 };
 
 /// The budget a deployment is planned with: `given` as the options set it, and where they left
@@ -402,7 +409,13 @@ CliOptions parse_arguments(int argc, char** argv) {
             o.deployment.page_size = parse_count(arg, value());
         else if (arg == "--language-model-only")
             o.deployment.language_model_only = flag();
-        else if (arg == "--mm-encoder-tp-mode") {
+        else if (arg == "--max-num-batched-tokens") {
+            o.scheduler.max_num_batched_tokens = parse_count(arg, value());
+            o.scheduler_given = true;
+        } else if (arg == "--no-async-scheduling") {
+            o.scheduler.async_scheduling = !flag();
+            o.scheduler_given = true;
+        } else if (arg == "--mm-encoder-tp-mode") {
             const std::string mode = value();
             if (mode != "data" && mode != "weights")
                 throw usage_error("--mm-encoder-tp-mode: data or weights, found '" + mode + "'");
@@ -475,7 +488,8 @@ CliOptions parse_arguments(int argc, char** argv) {
                             : o.deployment.deepep                   ? "--deepep"
                             : o.mm_encoder_mode_given               ? "--mm-encoder-tp-mode"
                             : o.deployment.language_model_only      ? "--language-model-only"
-                                                                    : nullptr;
+                            : o.scheduler_given ? "--max-num-batched-tokens and --no-async-scheduling"
+                                                : nullptr;
         if (needs) throw usage_error(std::string(needs) + " needs --engine vllm or sglang");
     } else {
         const bool sglang = o.deployment.engine == deepseek::Engine::sglang;
@@ -492,8 +506,10 @@ CliOptions parse_arguments(int argc, char** argv) {
                                                                     : "--deepep") +
                               " is SGLang's: give --engine sglang");
         }
-        if (sglang && (o.mm_encoder_mode_given || o.deployment.language_model_only))
-            throw usage_error(std::string(o.mm_encoder_mode_given ? "--mm-encoder-tp-mode" : "--language-model-only") +
+        if (sglang && (o.mm_encoder_mode_given || o.deployment.language_model_only || o.scheduler_given))
+            throw usage_error(std::string(o.mm_encoder_mode_given            ? "--mm-encoder-tp-mode"
+                                          : o.deployment.language_model_only ? "--language-model-only"
+                                                                             : "--max-num-batched-tokens") +
                               " is vLLM's: give --engine vllm");
         if (o.deployment.deepep && o.deployment.ep_size != 0 && o.deployment.ep_size != o.report.tp)
             throw usage_error("--deepep: DeepEP spreads the experts over --tp GPUs; drop --ep-size");
@@ -1169,20 +1185,25 @@ void print_deployment_plan(std::ostream& os, const C& c, const deepseek::Deploym
     os << "  launch            " << deepseek::launch_command(d, b, f, plan.context) << "\n";
 }
 
-/// Why a DeepSeek-V4 deployment's cache is not planned (printed and in the JSON).
+/// Why a DeepSeek-V4 deployment's cache is not planned under pipelining (printed and in the JSON).
 constexpr const char* v4_kv_not_planned =
-    "vLLM's block pool for DeepSeek-V4's sliding-window, compressed, indexer and compressor-state caches has changed "
-    "between its versions, and a request's window blocks depend on max_num_batched_tokens and the scheduler (the "
-    "report's KV cache per sequence gives the caches' bytes)";
+    "vLLM sizes DeepSeek-V4's pool stage by stage from groups of the whole model's layers, which is not modelled "
+    "under pipelining (the report's KV cache per sequence gives the caches' bytes)";
 
-/// A vLLM deployment of DeepSeek-V4 as far as it is modelled: each stage's weights per GPU, the
-/// largest, and the room the largest leaves for the cache.
+/// Which vLLM layout of DeepSeek-V4's pool is modelled (printed and in the JSON).
+constexpr const char* v4_pool_version =
+    "vLLM's packed grouping (kv_cache_planning.py at 4253bd44, vLLM 0.31; 0.20 to 0.25 lay the pool out otherwise)";
+
+/// A vLLM deployment of DeepSeek-V4: each stage's weights per GPU, the largest, the room the
+/// largest leaves for the cache, and at pp 1 the cache vLLM's pool gives (plan_v4_deployment).
 struct V4Deployment {
     deepseek::Deployment d;
     deepseek::GpuBudget b;
     std::vector<deepseek::GpuWeights> stages;
     std::uint64_t largest = 0; ///< the largest stage's weights per GPU
     std::uint64_t usable = 0;  ///< usable_memory(b)
+    deepseek::VllmScheduler scheduler{};
+    std::optional<deepseek::V4DeploymentPlan> kv{}; ///< pp 1 only
     [[nodiscard]] bool fits() const { return largest + b.reserve <= usable; }
     /// The usable memory less the largest weights and the reserve (0 when it does not fit).
     [[nodiscard]] std::uint64_t room() const { return fits() ? usable - largest - b.reserve : 0; }
@@ -1190,26 +1211,37 @@ struct V4Deployment {
     [[nodiscard]] std::uint64_t shortfall() const { return fits() ? 0 : largest + b.reserve - usable; }
 };
 
-/// Lays DeepSeek-V4 out on deployment `d` (weights_per_gpu for every stage), or its error.
+/// Lays DeepSeek-V4 out on deployment `d` (weights_per_gpu for every stage, and at pp 1 the
+/// cache: plan_v4_deployment), or its error.
 template <class C> deepseek::Result<V4Deployment, deepseek::MemoryError>
-lay_out_v4(const C& c, const deepseek::Deployment& d, const deepseek::GpuBudget& b) {
-    V4Deployment out{d, b, {}, 0, deepseek::usable_memory(b)};
-    for (std::uint64_t s = 0; s < d.pp; ++s) {
-        const auto w = deepseek::weights_per_gpu(c, d, s);
+lay_out_v4(const C& c, const deepseek::Deployment& d, const deepseek::GpuBudget& b, const deepseek::VllmScheduler& s) {
+    V4Deployment out{d, b, {}, 0, deepseek::usable_memory(b), s, std::nullopt};
+    for (std::uint64_t stage = 0; stage < d.pp; ++stage) {
+        const auto w = deepseek::weights_per_gpu(c, d, stage);
         if (!w) return w.error();
         out.stages.push_back(*w);
         out.largest = std::max(out.largest, w->total());
     }
+    if (d.pp == 1) {
+        const auto kv = deepseek::plan_v4_deployment(c, d, b, s);
+        if (!kv) return kv.error();
+        out.kv = *kv;
+    }
     return out;
 }
 
-/// The launch line of a V4 deployment: vLLM's, with its FP8 cache.
+/// The launch line of a V4 deployment: vLLM's, with its FP8 cache and the scheduler's settings
+/// the cache was planned with.
 template <class C> std::string v4_launch(const C& c, const V4Deployment& v) {
-    return deepseek::vllm_launch_command(v.d, v.b, deepseek::VllmKvFormat::fp8_ds_mla, deepseek::plan_context(c, v.b));
+    std::string out =
+        deepseek::vllm_launch_command(v.d, v.b, deepseek::VllmKvFormat::fp8_ds_mla, deepseek::plan_context(c, v.b));
+    out += " --max-num-batched-tokens " + std::to_string(v.scheduler.max_num_batched_tokens);
+    if (!v.scheduler.async_scheduling) out += " --no-async-scheduling";
+    return out;
 }
 
 /// A vLLM deployment of DeepSeek-V4: the weights per GPU, stage by stage, the room each leaves,
-/// and the cache said not to be planned.
+/// and at pp 1 the cache vLLM's pool gives (under pipelining, said not to be planned).
 template <class C> void print_v4_deployment(std::ostream& os, const C& c, const V4Deployment& v) {
     const deepseek::Deployment& d = v.d;
     os << "\n"
@@ -1231,7 +1263,24 @@ template <class C> void print_v4_deployment(std::ostream& os, const C& c, const 
             os << (d.pp == 1 ? "  " : "    ") << "room for KV       "
                << bytes_and_human(v.usable - w.total() - v.b.reserve) << " per GPU\n";
     }
-    os << "  KV cache          not modelled: " << v4_kv_not_planned << "\n";
+    if (!v.kv) {
+        os << "  KV cache          not modelled: " << v4_kv_not_planned << "\n";
+    } else if (v.kv->fits) {
+        const deepseek::V4DeploymentPlan& p = *v.kv;
+        std::uint64_t groups = 0;
+        for (const auto& k : p.pool.kinds) groups += k.groups;
+        os << "  KV cache          fp8_ds_mla in " << v4_pool_version << ": " << groups << " groups, blocks of "
+           << grouped(p.pool.block_bytes) << " B\n";
+        os << "  KV capacity       " << grouped(p.kv_blocks) << " blocks; a request of " << grouped(p.context)
+           << " tokens holds up to " << grouped(p.blocks_per_request) << " (its windows keep "
+           << grouped(p.in_flight_tokens) << " tokens in flight: --max-num-batched-tokens "
+           << v.scheduler.max_num_batched_tokens << (v.scheduler.async_scheduling ? " x 2, async scheduling" : "")
+           << ")\n";
+        os << "  GPU KV cache size " << grouped(p.kv_tokens) << " tokens (vLLM's figure: concurrency x "
+           << grouped(p.context) << ")\n";
+        os << "  requests at once  " << grouped(p.max_requests) << " of " << grouped(p.context) << " tokens per "
+           << (d.tp > 1 ? "tensor-parallel group" : "GPU") << ", " << grouped(p.total_requests) << " in all\n";
+    }
     os << "  launch            " << v4_launch(c, v) << "\n";
 }
 
@@ -1245,16 +1294,26 @@ std::string v4_deployment_svg(const V4Deployment& v) {
         const deepseek::GpuWeights& w = v.stages[s];
         std::vector<BarSegment> parts = weight_segments(w);
         parts.push_back({"reserve", v.b.reserve, "#999999"});
-        const std::uint64_t held = w.total() + v.b.reserve;
-        if (held < v.usable) parts.push_back({"room for the KV cache (not modelled)", v.usable - held, "#c7e9c0"});
-        add_unused(parts, std::max(held, v.usable), v.usable, v.b.gpu_memory, d);
+        std::uint64_t held = w.total() + v.b.reserve;
+        if (v.kv && v.kv->fits) {
+            const std::uint64_t kv = v.kv->kv_blocks * v.kv->pool.block_bytes;
+            parts.push_back({"KV cache, " + grouped(v.kv->kv_blocks) + " blocks", kv, "#2ca02c"});
+            held += kv;
+        } else if (held < v.usable) {
+            parts.push_back({"room for the KV cache (not modelled)", v.usable - held, "#c7e9c0"});
+        }
+        add_unused(parts, std::max(held, v.kv ? held : v.usable), v.usable, v.b.gpu_memory, d);
         stages.push_back({stage_label(s, w.layers, held <= v.usable), parts});
     }
-    return stage_bars_svg(stages, v.b.gpu_memory, deployment_title(d, v.b.gpu_memory) + "; KV cache not modelled");
+    return stage_bars_svg(stages, v.b.gpu_memory,
+                          deployment_title(d, v.b.gpu_memory) + (v.kv ? "" : "; KV cache not modelled"));
 }
 
 /// print_v4_deployment's JSON: the `deployment` object's layout and weight fields (each stage's,
-/// and the largest stage's as weights_bytes_per_gpu), and `kv_not_modelled`.
+/// and the largest stage's as weights_bytes_per_gpu), and at pp 1 the cache (`kv_format`,
+/// `kv_pool` {layout, block_bytes, groups, max_num_batched_tokens, async_scheduling,
+/// in_flight_tokens}, `kv_blocks`, `kv_blocks_per_request`, `kv_capacity_tokens`,
+/// `max_concurrency`, `total_requests`), under pipelining `kv_not_modelled`.
 template <class C> json v4_deployment_json(const C& c, const V4Deployment& v) {
     const deepseek::Deployment& d = v.d;
     json stages = json::array();
@@ -1265,26 +1324,45 @@ template <class C> json v4_deployment_json(const C& c, const V4Deployment& v) {
                               {"weights_bytes", w.total()},
                               {"weights_by_component", deepseek::gpu_weights_to_json(w)}});
     }
-    return json{{"engine", std::string(deepseek::to_string(d.engine))},
-                {"tp", d.tp},
-                {"pp", d.pp},
-                {"dp", d.dp},
-                {"ep", d.expert_parallel},
-                {"redundant_experts", d.redundant_experts},
-                {"mtp", d.mtp},
-                {"gpus", v.stages[0].gpus},
-                {"gpu_memory", v.b.gpu_memory},
-                {"memory_fraction", v.b.memory_fraction},
-                {"reserve", v.b.reserve},
-                {"usable", v.usable},
-                {"fits", v.fits()},
-                {"shortfall", v.shortfall()},
-                {"weights_bytes_per_gpu", v.largest},
-                {"experts_per_gpu", v.stages[0].experts_per_gpu},
-                {"stages", std::move(stages)},
-                {"kv_not_modelled", v4_kv_not_planned},
-                {"context", deepseek::plan_context(c, v.b)},
-                {"launch", v4_launch(c, v)}};
+    json out{{"engine", std::string(deepseek::to_string(d.engine))},
+             {"tp", d.tp},
+             {"pp", d.pp},
+             {"dp", d.dp},
+             {"ep", d.expert_parallel},
+             {"redundant_experts", d.redundant_experts},
+             {"mtp", d.mtp},
+             {"gpus", v.stages[0].gpus},
+             {"gpu_memory", v.b.gpu_memory},
+             {"memory_fraction", v.b.memory_fraction},
+             {"reserve", v.b.reserve},
+             {"usable", v.usable},
+             {"fits", v.fits()},
+             {"shortfall", v.shortfall()},
+             {"weights_bytes_per_gpu", v.largest},
+             {"experts_per_gpu", v.stages[0].experts_per_gpu},
+             {"stages", std::move(stages)},
+             {"context", deepseek::plan_context(c, v.b)},
+             {"launch", v4_launch(c, v)}};
+    if (!v.kv) {
+        out["kv_not_modelled"] = v4_kv_not_planned;
+        return out;
+    }
+    const deepseek::V4DeploymentPlan& p = *v.kv;
+    std::uint64_t groups = 0;
+    for (const auto& k : p.pool.kinds) groups += k.groups;
+    out["kv_format"] = "fp8_ds_mla";
+    out["kv_pool"] = json{{"layout", v4_pool_version},
+                          {"block_bytes", p.pool.block_bytes},
+                          {"groups", groups},
+                          {"max_num_batched_tokens", v.scheduler.max_num_batched_tokens},
+                          {"async_scheduling", v.scheduler.async_scheduling},
+                          {"in_flight_tokens", p.in_flight_tokens}};
+    out["kv_blocks"] = p.kv_blocks;
+    out["kv_blocks_per_request"] = p.blocks_per_request;
+    out["kv_capacity_tokens"] = p.kv_tokens;
+    out["max_concurrency"] = p.max_requests;
+    out["total_requests"] = p.total_requests;
+    return out;
 }
 
 /// The tensor-parallel sizes from 1 to 256 for which `works(tp)` holds, as " (tp can be 1, 2, 4 here)",
@@ -1348,13 +1426,19 @@ template <class C> int run(const C& c, const deepseek::Document& doc, const CliO
     std::optional<json> deployment_json;
     if (o.engine) {
         const std::string engine(deepseek::to_string(o.deployment.engine));
+        if (!v4 && o.scheduler_given)
+            throw usage_error("--max-num-batched-tokens and --no-async-scheduling size DeepSeek-V4's cache only");
         const auto lay_out = [&](auto kv_format) {
             const auto planned = deepseek::plan_deployment(c, o.deployment, kv_format, o.gpu);
             if (!planned) {
                 const deepseek::MemoryError e = planned.error();
                 if constexpr (v4) { // its weights, and the cache said not to be planned
                     if (e == deepseek::MemoryError::layout_not_for_v4) {
-                        const V4Deployment v = lay_out_v4(c, o.deployment, o.gpu).value(); // planned above
+                        const auto laid = lay_out_v4(c, o.deployment, o.gpu, o.scheduler);
+                        if (!laid)
+                            throw usage_error("--engine " + engine + ": " +
+                                              std::string(deepseek::error_message(laid.error())));
+                        const V4Deployment& v = *laid;
                         if (o.svg) write_svg(*o.svg, v4_deployment_svg(v));
                         if (o.json) {
                             deployment_json = v4_deployment_json(c, v);
@@ -1673,12 +1757,13 @@ template <class C> std::string plan_svg(const C& c, const std::vector<PlannedLay
     return svg_document(left + width + 260, top + height + 50, title, body);
 }
 
-/// plan for DeepSeek-V4: every vLLM layout of the GPUs whose weights vLLM lays out, ranked by the
-/// memory the deployment leaves for the cache (which is not modelled): each GPU's room, once per
-/// tensor-parallel group (the GPUs of one hold the same cache), room x pp x dp; then by fewer
-/// stages and less tensor parallelism. SGLang's V4 model is not modelled.
+/// plan for DeepSeek-V4: every vLLM layout of the GPUs whose weights vLLM lays out. Those
+/// without pipelining first, ranked by the requests of the context vLLM's pool holds at once
+/// (plan_v4_deployment; then smaller tp); then the pipelined ones, whose cache is not modelled,
+/// by the memory they leave for it: each GPU's room, once per tensor-parallel group (the GPUs of
+/// one hold the same cache), room x pp x dp. SGLang's V4 model is not modelled.
 int run_v4_plan(const deepseek::DeepseekV4Config& c, const PlanOptions& o, const std::string& what) {
-    if (o.svg) throw usage_error("--svg: DeepSeek-V4's cache in a deployment is not modelled");
+    if (o.svg) throw usage_error("--svg: plan's drawing of DeepSeek-V4 is not made");
     std::vector<V4Deployment> plans;
     std::vector<std::pair<std::string, std::string>> refused;
     for (const deepseek::Engine engine : o.engines) {
@@ -1689,7 +1774,8 @@ int run_v4_plan(const deepseek::DeepseekV4Config& c, const PlanOptions& o, const
         deepseek::for_each_layout(o.gpus, engine, [&](deepseek::Deployment d) {
             d.mtp = o.mtp;
             if (refused_across_nodes(d, o, refused)) return;
-            const auto v = lay_out_v4(c, d, engine_budget(o.budget, d, o.gpu_util_given, o.reserve_given));
+            deepseek::GpuBudget b = engine_budget(o.budget, d, o.gpu_util_given, o.reserve_given);
+            const auto v = lay_out_v4(c, d, b, deepseek::VllmScheduler{});
             if (!v)
                 refused.emplace_back(layout_name(d), std::string(deepseek::error_message(v.error())));
             else if (!v->fits())
@@ -1702,23 +1788,26 @@ int run_v4_plan(const deepseek::DeepseekV4Config& c, const PlanOptions& o, const
     // The room for the cache, once per tensor-parallel group.
     const auto cache = [](const V4Deployment& v) { return v.room() * v.d.pp * v.d.dp; };
     std::stable_sort(plans.begin(), plans.end(), [&](const V4Deployment& a, const V4Deployment& b) {
-        if (cache(a) != cache(b)) return cache(a) > cache(b);
+        if (a.kv.has_value() != b.kv.has_value()) return a.kv.has_value();
+        if (a.kv && a.kv->total_requests != b.kv->total_requests) return a.kv->total_requests > b.kv->total_requests;
+        if (!a.kv && cache(a) != cache(b)) return cache(a) > cache(b);
         if (a.d.pp != b.d.pp) return a.d.pp < b.d.pp;
         return a.d.tp < b.d.tp;
     });
     if (o.json) {
-        json out{{"plans", json::array()}, {"refused", json::array()}, {"kv_not_modelled", v4_kv_not_planned}};
+        json out{{"plans", json::array()}, {"refused", json::array()}};
         for (const V4Deployment& v : plans) out["plans"].push_back(v4_deployment_json(c, v));
         for (const auto& [layout, reason] : refused) out["refused"].push_back({{"layout", layout}, {"reason", reason}});
         std::cout << out.dump(2) << "\n";
         return 0;
     }
+    const std::uint64_t context = deepseek::plan_context(c, o.budget);
     std::ostringstream os;
     os << "plan: " << o.gpus << " GPUs of " << bytes_and_human(o.budget.gpu_memory) << ", vLLM, " << what
        << (o.mtp ? ", MTP draft loaded" : "") << "\n";
-    os << "  DeepSeek-V4's cache in a deployment is not modelled (" << v4_kv_not_planned
-       << "): the layouts are ranked by the memory they leave for it, each GPU's room once per tp group\n";
-    os << "  rank  layout                        weights per GPU      room per GPU         room x pp x dp\n";
+    os << "  the cache in " << v4_pool_version << ", --max-num-batched-tokens 8192 with async scheduling; under "
+       << "pipelining not modelled (ranked last, by the room they leave for it)\n";
+    os << "  rank  layout                        weights per GPU      room per GPU         requests at once\n";
     for (std::size_t i = 0; i < plans.size(); ++i) {
         std::string rank = std::to_string(i + 1), layout = layout_name(plans[i].d),
                     weights = human_bytes(plans[i].largest), room = human_bytes(plans[i].room());
@@ -1726,7 +1815,10 @@ int run_v4_plan(const deepseek::DeepseekV4Config& c, const PlanOptions& o, const
         layout.resize(30, ' ');
         weights.resize(21, ' ');
         room.resize(21, ' ');
-        os << "  " << rank << layout << weights << room << human_bytes(cache(plans[i])) << "\n";
+        os << "  " << rank << layout << weights << room
+           << (plans[i].kv ? grouped(plans[i].kv->total_requests) + " of " + grouped(context) + " tokens"
+                           : "not modelled (room x pp x dp " + human_bytes(cache(plans[i])) + ")")
+           << "\n";
     }
     if (plans.empty()) os << "  (no layout fits)\n";
     os << "refused " << refused.size() << " layouts, e.g.:\n";

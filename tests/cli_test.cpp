@@ -1296,27 +1296,55 @@ TEST_CASE("The tool's vLLM deployment: usage errors name the option", "[cli][dep
     CHECK(err("--preset deepseek-v4-pro --engine vllm --tp 8 --gpu-memory 141GB")
               .find("vLLM pads each GPU's share of these experts as its MoE backend decides") != std::string::npos);
     CHECK(err("plan --preset deepseek-v4-flash --gpus 8 --gpu-memory 141GB --svg /dev/null")
-              .find("--svg: DeepSeek-V4's cache in a deployment is not modelled") != std::string::npos);
+              .find("--svg: plan's drawing of DeepSeek-V4 is not made") != std::string::npos);
 }
 
-TEST_CASE("The tool's DeepSeek-V4 deployment: weights per GPU, and the cache said not to be planned", "[cli][v4]") {
+TEST_CASE("The tool's DeepSeek-V4 deployment: weights per GPU, and vLLM's pool beside them", "[cli][v4]") {
     // V4-Flash over vLLM TP 8 with expert parallelism holds 20,644,900,892 bytes a GPU (derived
     // from its tensors in deployment_test); 141 GB x 0.9 less that and the 4 GiB reserve is the
-    // room left for the cache.
+    // room left for the cache, in blocks of 1,002,240 bytes (deployment_test derives the block);
+    // a request of 32,768 tokens holds its compressed group's 128 blocks and its windows' (2 x
+    // 259, 4,099 and 2,065 with 16,384 tokens in flight).
     const Run r = run_cli("--preset deepseek-v4-flash --json --engine vllm --tp 8 --ep --gpu-memory 141GB");
     REQUIRE(r.code == 0);
     const json d = json::parse(r.out).at("deployment");
+    constexpr std::uint64_t room = 126'900'000'000 - 20'644'900'892 - 4'294'967'296, blocks = room / 1'002'240;
+    constexpr std::uint64_t per_request = 128 + 2 * 259 + 4'099 + 2'065;
     CHECK(d.at("weights_bytes_per_gpu") == 20'644'900'892ULL);
     CHECK(d.at("experts_per_gpu") == 32);
     CHECK(d.at("fits") == true);
-    CHECK(d.at("kv_not_modelled").get<std::string>().find("has changed between its versions") != std::string::npos);
+    CHECK(d.at("kv_format") == "fp8_ds_mla");
+    CHECK(d.at("kv_pool").at("block_bytes") == 1'002'240);
+    CHECK(d.at("kv_pool").at("groups") == 5);
+    CHECK(d.at("kv_pool").at("in_flight_tokens") == 16'384);
+    CHECK(d.at("kv_blocks") == blocks);
+    CHECK(d.at("kv_blocks_per_request") == per_request);
+    CHECK(d.at("max_concurrency") == blocks / per_request);
+    CHECK(d.at("kv_capacity_tokens") == blocks * 32'768 / per_request);
+    CHECK(d.count("kv_not_modelled") == 0);
     CHECK(d.at("launch").get<std::string>().find("--enable-expert-parallel") != std::string::npos);
-    CHECK(d.at("launch").get<std::string>().find("--kv-cache-dtype fp8") != std::string::npos);
+    CHECK(d.at("launch").get<std::string>().find("--kv-cache-dtype fp8 --max-num-batched-tokens 8192") !=
+          std::string::npos);
     const Run text = run_cli("--preset deepseek-v4-flash --engine vllm --tp 8 --ep --gpu-memory 141GB");
     REQUIRE(text.code == 0);
     CHECK(text.out.find("weights per GPU   20,644,900,892 B") != std::string::npos);
-    CHECK(text.out.find("room for KV       101,960,131,812 B") != std::string::npos); // 126.9e9 - weights - 4 GiB
-    CHECK(text.out.find("KV cache          not modelled: vLLM's block pool for DeepSeek-V4's") != std::string::npos);
+    CHECK(text.out.find("room for KV       101,960,131,812 B") != std::string::npos);
+    CHECK(text.out.find("KV cache          fp8_ds_mla in vLLM's packed grouping") != std::string::npos);
+    CHECK(text.out.find("requests at once  14 of 32,768 tokens per tensor-parallel group, 14 in all") !=
+          std::string::npos);
+    // One batch in flight: a request holds fewer window blocks, so more fit.
+    const Run sync = run_cli("--preset deepseek-v4-flash --json --engine vllm --tp 8 --ep --gpu-memory 141GB "
+                             "--max-num-batched-tokens 4096 --no-async-scheduling");
+    REQUIRE(sync.code == 0);
+    const json ds = json::parse(sync.out).at("deployment");
+    CHECK(ds.at("kv_blocks_per_request") ==
+          128 + 2 * ((127 + 4'096 + 63) / 64 + 1) + ((7 + 4'096 + 3) / 4 + 1) + ((127 + 4'096 + 7) / 8 + 1));
+    CHECK(ds.at("launch").get<std::string>().find("--max-num-batched-tokens 4096 --no-async-scheduling") !=
+          std::string::npos);
+    CHECK(run_cli("--preset deepseek-v3 --engine vllm --gpu-memory 141GB --no-async-scheduling")
+              .err.find("size DeepSeek-V4's cache only") != std::string::npos);
+    CHECK(run_cli("--preset deepseek-v4-flash --engine sglang --gpu-memory 141GB --max-num-batched-tokens 4096")
+              .err.find("--max-num-batched-tokens is vLLM's") != std::string::npos);
     // Two pipeline stages: each stage's weights (deployment_test derives them), the largest as
     // weights_bytes_per_gpu.
     const Run pp = run_cli("--preset deepseek-v4-flash --json --engine vllm --tp 8 --pp 2 --ep --gpu-memory 141GB");
@@ -1326,36 +1354,51 @@ TEST_CASE("The tool's DeepSeek-V4 deployment: weights per GPU, and the cache sai
     CHECK(stages[0].at("layers") == json::array({0, 22}));
     CHECK(stages[1].at("layers") == json::array({22, 21}));
     CHECK(json::parse(pp.out).at("deployment").at("weights_bytes_per_gpu") == stages[0].at("weights_bytes"));
+    CHECK(json::parse(pp.out).at("deployment").at("kv_not_modelled").get<std::string>().find("under pipelining") !=
+          std::string::npos);
 }
 
-TEST_CASE("The tool's plan of DeepSeek-V4: vLLM layouts ranked by the memory left for the cache", "[cli][v4]") {
+TEST_CASE("The tool's plan of DeepSeek-V4: vLLM layouts ranked by requests, pipelines by the room they leave",
+          "[cli][v4]") {
     const Run r = run_cli("plan --preset deepseek-v4-flash --gpus 8 --gpu-memory 141GB --json");
     REQUIRE(r.code == 0);
     const json out = json::parse(r.out);
-    CHECK(out.at("kv_not_modelled").get<std::string>().find("has changed between its versions") != std::string::npos);
-    bool found = false, sglang_refused = false;
-    std::uint64_t previous = UINT64_MAX;
+    bool found = false, sglang_refused = false, pipelines = false;
+    std::uint64_t previous_requests = UINT64_MAX, previous_cache = UINT64_MAX;
     for (const json& p : out.at("plans")) {
         CHECK(p.at("engine") == "vllm");
-        // Ranked by room x pp x dp, the room being the usable memory less weights and reserve.
-        const std::uint64_t room = p.at("usable").get<std::uint64_t>() -
-                                   p.at("weights_bytes_per_gpu").get<std::uint64_t>() -
-                                   p.at("reserve").get<std::uint64_t>();
-        const std::uint64_t cache = room * p.at("pp").get<std::uint64_t>() * p.at("dp").get<std::uint64_t>();
-        CHECK(cache <= previous);
-        previous = cache;
+        if (p.at("pp") == 1) {
+            // Ranked by requests at once; before every pipelined layout.
+            CHECK_FALSE(pipelines);
+            const auto requests = p.at("total_requests").get<std::uint64_t>();
+            CHECK(requests <= previous_requests);
+            previous_requests = requests;
+        } else {
+            // Then by room x pp x dp, the room being the usable memory less weights and reserve.
+            pipelines = true;
+            CHECK(p.count("kv_not_modelled") == 1);
+            const std::uint64_t room = p.at("usable").get<std::uint64_t>() -
+                                       p.at("weights_bytes_per_gpu").get<std::uint64_t>() -
+                                       p.at("reserve").get<std::uint64_t>();
+            const std::uint64_t cache = room * p.at("pp").get<std::uint64_t>() * p.at("dp").get<std::uint64_t>();
+            CHECK(cache <= previous_cache);
+            previous_cache = cache;
+        }
         if (p.at("tp") == 8 && p.at("pp") == 1 && p.at("ep") == true) {
             found = true;
             CHECK(p.at("weights_bytes_per_gpu") == 20'644'900'892ULL); // deployment_test derives it
+            CHECK(p.at("kv_blocks") == (126'900'000'000 - 20'644'900'892 - 4'294'967'296) / 1'002'240);
         }
     }
     CHECK(found);
+    CHECK(pipelines);
     for (const json& x : out.at("refused"))
         sglang_refused = sglang_refused || x.at("reason") == "SGLang's DeepSeek-V4 model is not modelled";
     CHECK(sglang_refused);
     const Run text = run_cli("plan --preset deepseek-v4-flash --gpus 8 --gpu-memory 141GB");
     REQUIRE(text.code == 0);
-    CHECK(text.out.find("ranked by the memory they leave for it") != std::string::npos);
+    CHECK(text.out.find("under pipelining not modelled (ranked last, by the room they leave for it)") !=
+          std::string::npos);
 }
 
 TEST_CASE("The tool's SGLang deployment: DP attention on 8 H200s, SGLang's own defaults", "[cli][sglang]") {
@@ -1634,21 +1677,29 @@ TEST_CASE("The tool's vLLM deployment: --svg draws each pipeline stage as valid 
     check_valid_xml(file);
 }
 
-TEST_CASE("The tool's V4 deployment: --svg draws the weights, the reserve and the room for the cache",
+TEST_CASE("The tool's V4 deployment: --svg draws the weights, the reserve and the cache",
           "[cli][deployment][svg][v4]") {
     const auto file = test_support::scratch_dir("svg") / "v4-flash-tp8-ep.svg";
     const std::string svg = drawn_svg("--preset deepseek-v4-flash --engine vllm --tp 8 --ep --gpu-memory 141GB", file);
-    CHECK(svg.find("KV cache not modelled") != std::string::npos);
+    CHECK(svg.find("KV cache not modelled") == std::string::npos);
     CHECK(svg.find("stage 0: layers 0-42") != std::string::npos);
     // 20,644,900,892 bytes of weights a GPU (derived by hand in tests/deployment_test.cpp), the
-    // 4 GiB reserve, in vLLM's 0.9 of 141 GB: the rest is the room for the cache.
+    // 4 GiB reserve, in vLLM's 0.9 of 141 GB: the rest holds whole blocks of 1,002,240 bytes, and
+    // less than a block is unused.
     const std::uint64_t usable = 126'900'000'000, weights = 20'644'900'892, reserve = 4'294'967'296;
+    const std::uint64_t blocks = (usable - weights - reserve) / 1'002'240;
     CHECK(svg.find("reserve: 4,294,967,296 B") != std::string::npos);
-    CHECK(svg.find("room for the KV cache (not modelled): " + grouped(usable - weights - reserve) + " B") !=
+    CHECK(svg.find("KV cache, " + grouped(blocks) + " blocks: " + grouped(blocks * 1'002'240) + " B") !=
           std::string::npos);
     CHECK(svg.find("not given to vLLM: 14,100,000,000 B") != std::string::npos);
-    CHECK(svg.find("KV cache,") == std::string::npos); // no cache figure
     check_valid_xml(file);
+    // Under pipelining the cache is not modelled: the room each stage leaves.
+    const auto piped = test_support::scratch_dir("svg") / "v4-flash-tp4-pp2.svg";
+    const std::string two =
+        drawn_svg("--preset deepseek-v4-flash --engine vllm --tp 4 --pp 2 --ep --gpu-memory 141GB", piped);
+    CHECK(two.find("KV cache not modelled") != std::string::npos);
+    CHECK(two.find("room for the KV cache (not modelled): ") != std::string::npos);
+    check_valid_xml(piped);
 }
 
 TEST_CASE("plan --svg: the requests of the five best layouts against the context, as valid SVG", "[cli][plan][svg]") {

@@ -690,6 +690,99 @@ TEST_CASE("vLLM's pipeline stages of DeepSeek-V4-Flash: its layer kinds split wh
     CHECK(first.total() + last.total() == weights_per_gpu(P::deepseek_v4_flash, d).value().total() + head_mixing);
 }
 
+// vLLM's pool for DeepSeek-V4 (fp8_ds_mla, vLLM 0.31's packed grouping), its pages written out by
+// hand: a compressed entry of 584 bytes (448 FP8, 64 BF16 RoPE values, 7 scales, a pad), an
+// indexer key of 132, compressor states of float32, every page rounded up to 576 bytes.
+namespace v4_pool {
+constexpr std::uint64_t align(std::uint64_t n) { return (n + 575) / 576 * 576; }
+constexpr std::uint64_t c4_entries = align(64 * 584), c128_entries = align(2 * 584), c4_keys = align(64 * 132);
+constexpr std::uint64_t window = align(64 * 584); // 64 tokens a block
+constexpr std::uint64_t c4_state = align(4 * 2 * 2 * 512 * 4), c4_key_state = align(4 * 2 * 2 * 128 * 4);
+constexpr std::uint64_t c128_state = align(8 * 2 * 512 * 4);
+static_assert(c4_entries == 37'440 && c128_entries == 1'728 && c4_keys == 8'640 && window == 37'440);
+static_assert(c4_state == 32'832 && c4_key_state == 8'640 && c128_state == 32'832);
+} // namespace v4_pool
+
+TEST_CASE("vLLM's pool for DeepSeek-V4: its block, and a request's blocks, by hand", "[deployment][v4][kv]") {
+    using namespace v4_pool;
+    // V4-Flash: 21 ratio-4 layers, 20 ratio-128, 2 window-only. The compressed entries and keys
+    // are one bucket of unequal counts (21, 20, 21): one group. The 43 windows, the ratio-4 states
+    // (21 and 21) and the ratio-128 states (20) are buckets of equal counts; the one of two page
+    // sizes sets the floor, 21, and 22 pads [43, 21, 20] least (1 + 1 + 2): the windows make two
+    // groups (22 and 21), the others one each. A block is the widest group's pages.
+    const VllmV4Pool flash = vllm_v4_pool(P::deepseek_v4_flash, false);
+    constexpr std::uint64_t compressed_group = 21 * c4_entries + 20 * c128_entries + 21 * c4_keys;
+    static_assert(compressed_group == 1'002'240);
+    static_assert(compressed_group > 22 * window && compressed_group > 21 * (c4_state + c4_key_state) &&
+                  compressed_group > 20 * c128_state);
+    CHECK(flash.block_bytes == compressed_group);
+    // With the MTP block's window (44): 22 still pads least (0 + 1 + 2); the block is the same.
+    CHECK(vllm_v4_pool(P::deepseek_v4_flash, true).block_bytes == compressed_group);
+    // A request of 262,144 tokens with 16,384 in flight (8,192 a batch, two with async
+    // scheduling): the compressed group a block per 256 tokens, each window group its window
+    // less one plus the tokens in flight, in its blocks, and one more.
+    const std::uint64_t in_flight = vllm_in_flight_tokens(VllmScheduler{});
+    CHECK(in_flight == 16'384);
+    constexpr std::uint64_t per_request =
+        262'144 / 256 + 2 * ((127 + 16'384 + 63) / 64 + 1) + ((7 + 16'384 + 3) / 4 + 1) + ((127 + 16'384 + 7) / 8 + 1);
+    static_assert(per_request == 7'706);
+    CHECK(vllm_v4_blocks_per_request(flash, 262'144, in_flight) == per_request);
+    // Without async scheduling, one batch in flight; a short request's windows are its tokens.
+    CHECK(vllm_v4_blocks_per_request(flash, 262'144, vllm_in_flight_tokens({8192, false})) ==
+          1'024 + 2 * ((127 + 8'192 + 63) / 64 + 1) + ((7 + 8'192 + 3) / 4 + 1) + ((127 + 8'192 + 7) / 8 + 1));
+    CHECK(vllm_v4_blocks_per_request(flash, 4'096, in_flight) == 16 + 2 * (64 + 1) + (1'024 + 1) + (512 + 1));
+    // V4-Pro: 30 ratio-4 layers and 31 ratio-128; 31 pads [61, 30, 31] least (1 + 1 + 0).
+    constexpr std::uint64_t pro_group = 30 * c4_entries + 31 * c128_entries + 30 * c4_keys;
+    static_assert(pro_group > 31 * window && pro_group > 30 * (c4_state + c4_key_state) && pro_group > 31 * c128_state);
+    CHECK(vllm_v4_pool(P::deepseek_v4_pro, false).block_bytes == pro_group);
+    static_assert(vllm_v4_pool(P::deepseek_v4_flash, false).block_bytes == 1'002'240); // at compile time
+}
+
+TEST_CASE("vLLM's pool for DeepSeek-V4 reproduces a vLLM 0.31 log", "[deployment][v4][kv]") {
+    // vLLM 0.31.1rc1.dev50+g554340f3d serving V4-Flash on 8 x H100 (TP 8, expert parallelism,
+    // --max-model-len 262144, --max-num-batched-tokens 8192, fp8 cache, async scheduling by
+    // default) logged "Available KV cache memory: 47.43 GiB" and "GPU KV cache size: 1,728,531
+    // tokens" (tant2tls/Deepseek-serving, docs/model-setup.md). Give a GPU that leaves the cache
+    // 47.4289 GiB (printed 47.43), weights and reserve beside it:
+    Deployment d{};
+    d.tp = 8;
+    d.expert_parallel = true;
+    const std::uint64_t weights = weights_per_gpu(P::deepseek_v4_flash, d).value().total();
+    const std::uint64_t room = 50'926'300'000;
+    CHECK((room * 100 + (std::uint64_t{1} << 29)) >> 30 == 4'743); // GiB to two decimals
+    GpuBudget b{};
+    b.gpu_memory = weights + b.reserve + room;
+    b.memory_fraction = 1.0;
+    b.context = 262'144;
+    const V4DeploymentPlan p = plan_v4_deployment(P::deepseek_v4_flash, d, b).value();
+    CHECK(p.fits);
+    CHECK(p.kv_blocks == room / 1'002'240);
+    CHECK(p.blocks_per_request == 7'706);
+    CHECK(p.kv_tokens == 1'728'531); // the log's figure
+    CHECK(p.max_requests == 6);      // 6.59 at once
+    CHECK(p.total_requests == 6);
+    CHECK(p.gpus == 8);
+    // Each data-parallel group holds its own requests (with expert parallelism over 16 GPUs, each
+    // holds fewer experts, so more fit).
+    d.dp = 2;
+    const V4DeploymentPlan two = plan_v4_deployment(P::deepseek_v4_flash, d, b).value();
+    CHECK(two.total_requests == 2 * two.max_requests);
+    CHECK(two.max_requests >= 6);
+    // A GPU a byte short of the weights and reserve does not fit.
+    d.dp = 1;
+    b.gpu_memory = weights + b.reserve - 1;
+    const V4DeploymentPlan short_one = plan_v4_deployment(P::deepseek_v4_flash, d, b).value();
+    CHECK_FALSE(short_one.fits);
+    CHECK(short_one.shortfall == 1);
+    CHECK(short_one.kv_blocks == 0);
+    // Not modelled: the pool of pipeline stages; SGLang's V4 model.
+    d.pp = 2;
+    CHECK(plan_v4_deployment(P::deepseek_v4_flash, d, b).error() == MemoryError::pp_not_modelled);
+    d.pp = 1;
+    d.engine = Engine::sglang;
+    CHECK(plan_v4_deployment(P::deepseek_v4_flash, d, b).error() == MemoryError::engine_not_modelled);
+}
+
 TEST_CASE("vLLM pads a GPU's share of DeepSeek-V4's FP4 experts as its MoE backend does", "[deployment][v4]") {
     // Mxfp4MoEMethod rounds each GPU's expert width up to a multiple of 128 (Marlin, DeepGEMM)
     // or 256 (FlashInfer TRT-LLM). A width of 3,584 over 8 GPUs is 448 a GPU: 512 either way, so

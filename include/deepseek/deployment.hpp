@@ -18,6 +18,7 @@
 #include "engine_kv.hpp"
 #include "error.hpp"
 #include "gpu_weights.hpp"
+#include "kv_v4.hpp"
 #include "memory.hpp"
 #include "overflow.hpp"
 #include "report.hpp"
@@ -224,6 +225,83 @@ template <class C, class Format, std::enable_if_t<detail::is_kv_format_v<Format>
         out.max_requests = out.kv_blocks / detail::ceil_div(out.context, out.entry.block);
         out.total_requests = detail::checked_mul(out.max_requests, d.dp, "deployment plan");
         return out;
+    });
+}
+
+/// vLLM's scheduler settings that size DeepSeek-V4's cache (vllm_v4_blocks_per_request).
+struct VllmScheduler {
+    /// `--max-num-batched-tokens`: 8192, vLLM's default for `vllm serve` on a GPU of 70 GiB or
+    /// more (smaller GPUs get less: give it).
+    std::uint64_t max_num_batched_tokens = 8192;
+    bool async_scheduling = true; ///< vLLM's default; `--no-async-scheduling` turns it off
+};
+
+/// The tokens in flight at pp 1 (VllmConfig.max_in_flight_tokens): one batch, two with async
+/// scheduling.
+[[nodiscard]] constexpr std::uint64_t vllm_in_flight_tokens(const VllmScheduler& s) {
+    return detail::checked_mul(s.async_scheduling ? 2 : 1, s.max_num_batched_tokens, "KV cache bytes");
+}
+
+/// A vLLM deployment of DeepSeek-V4 and its cache: vLLM's pool (vllm_v4_pool, fp8_ds_mla) beside
+/// the weights and the reserve on every GPU. Each GPU holds the whole cache of its requests (one
+/// K=V head: tensor parallelism does not split it), so a tensor-parallel group holds
+/// max_requests, and each data-parallel group as many.
+struct V4DeploymentPlan {
+    std::uint64_t gpus = 1;               ///< tp x dp
+    std::uint64_t usable = 0;             ///< floor(gpu_memory x memory_fraction)
+    bool fits = false;                    ///< weights + reserve <= usable
+    std::uint64_t shortfall = 0;          ///< when not: the bytes missing
+    std::uint64_t weights_per_gpu = 0;    ///< weights_per_gpu(c, d).total()
+    VllmV4Pool pool{};                    ///< the pool's groups and block
+    std::uint64_t in_flight_tokens = 0;   ///< vllm_in_flight_tokens
+    std::uint64_t kv_blocks = 0;          ///< floor((usable - weights - reserve) / pool.block_bytes)
+    std::uint64_t context = 0;            ///< tokens per request (vLLM's max_model_len)
+    std::uint64_t blocks_per_request = 0; ///< vllm_v4_blocks_per_request at context
+    /// floor(kv_blocks / blocks_per_request): vLLM's "Maximum concurrency for N tokens per
+    /// request", whole.
+    std::uint64_t max_requests = 0;
+    std::uint64_t total_requests = 0; ///< max_requests x dp
+    /// vLLM's "GPU KV cache size" for this model: kv_blocks / blocks_per_request x context tokens,
+    /// truncated (vLLM prints the concurrency times max_model_len).
+    std::uint64_t kv_tokens = 0;
+};
+
+/// DeepSeek-V4 on vLLM deployment `d` with budget `b` and scheduler `s` (V4DeploymentPlan). Not
+/// an error: a layout whose weights and reserve do not fit (`fits` false). Errors: those of
+/// weights_per_gpu, engine_not_modelled (SGLang), pp_not_modelled (pipeline stages: each
+/// stage's pool is not modelled), tp_zero (a budget of 0 bytes), overflow.
+[[nodiscard]] constexpr Result<V4DeploymentPlan, MemoryError>
+plan_v4_deployment(const DeepseekV4Config& c, const Deployment& d, const GpuBudget& b, const VllmScheduler& s = {}) {
+    const auto weights = weights_per_gpu(c, d);
+    if (!weights) return weights.error();
+    if (d.engine != Engine::vllm) return MemoryError::engine_not_modelled;
+    if (d.pp != 1) return MemoryError::pp_not_modelled;
+    if (!detail::budget_valid(b)) return MemoryError::tp_zero;
+    return detail::overflow_as_error([&]() -> Result<V4DeploymentPlan, MemoryError> {
+        const char* const what = "deployment plan";
+        V4DeploymentPlan p{};
+        p.gpus = weights->gpus;
+        p.usable = usable_memory(b);
+        p.weights_per_gpu = weights->total();
+        p.pool = vllm_v4_pool(c, d.mtp);
+        p.in_flight_tokens = vllm_in_flight_tokens(s);
+        p.context = plan_context(c, b);
+        p.blocks_per_request = vllm_v4_blocks_per_request(p.pool, p.context, p.in_flight_tokens);
+        const std::uint64_t held = detail::checked_add(p.weights_per_gpu, b.reserve, what);
+        p.fits = held <= p.usable;
+        if (!p.fits) {
+            p.shortfall = held - p.usable;
+            return p;
+        }
+        if (p.pool.block_bytes == 0 || p.blocks_per_request == 0) return p; // no layer: check_deployment refuses it
+        p.kv_blocks = (p.usable - held) / p.pool.block_bytes;
+        p.max_requests = p.kv_blocks / p.blocks_per_request;
+        p.total_requests = detail::checked_mul(p.max_requests, d.dp, what);
+        // kv_blocks x context / blocks_per_request without overflow: whole and remainder parts.
+        const std::uint64_t whole = p.kv_blocks / p.blocks_per_request, rest = p.kv_blocks % p.blocks_per_request;
+        p.kv_tokens = detail::checked_add(detail::checked_mul(whole, p.context, what),
+                                          detail::checked_mul(rest, p.context, what) / p.blocks_per_request, what);
+        return p;
     });
 }
 

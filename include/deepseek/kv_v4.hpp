@@ -202,6 +202,144 @@ constexpr std::uint64_t v4_kv_growth(const DeepseekV4Config& c, const V4LayerKin
     return detail::v4_kv_growth(c, v4_layer_kinds(c), f, false);
 }
 
+/// vLLM's block pool for DeepSeek-V4's cache in its fp8_ds_mla format, as vLLM lays it out since
+/// its generic packed grouping (v1/core/kv_cache_planning.py at 4253bd44; vLLM 0.31): every cache
+/// of every layer is a "layer" of the pool, bucketed by how it holds tokens:
+/// - compressed entries and indexer keys (a block per 256 tokens: 256 / r entries of a ratio-r
+///   layer, 64 indexer keys of a ratio-4 layer);
+/// - each layer's sliding window, the MTP blocks' too (64 tokens a block, window sliding_window);
+/// - ratio-4 compressor states, main and indexer (4 tokens a block, window 8);
+/// - ratio-128 compressor states (8 tokens a block, window 128),
+/// each page rounded up to 576 bytes. A bucket whose page sizes all count the same layers is split
+/// into groups of about equal layers (_approximate_gcd, floored by the largest such bucket of
+/// several page sizes); a block holds one page of each layer of the widest group, and each group
+/// takes its own blocks from the one pool. Earlier vLLM versions (0.20 to 0.25, and between 0.26
+/// and 0.30 in ways not checked) lay it out otherwise.
+struct VllmV4Pool {
+    /// One kind of group: how many groups, tokens per block, and the window (0: a block per
+    /// block_tokens tokens of the whole request).
+    struct Kind {
+        std::uint64_t groups = 0;
+        std::uint64_t block_tokens = 0;
+        std::uint64_t window = 0;
+    };
+    std::uint64_t block_bytes = 0; ///< one block of the pool: the pages of its widest group
+    std::array<Kind, 4> kinds{};   ///< compressed and indexer, sliding window, ratio-4 state, ratio-128 state
+};
+
+namespace detail {
+/// Bytes of a page of `rows` rows of `bytes` each, rounded up as fp8_ds_mla's pages are.
+constexpr std::uint64_t vllm_v4_page(std::uint64_t rows, std::uint64_t bytes) {
+    return round_up(checked_mul(rows, bytes, "KV cache bytes"), vllm_v4_page_align);
+}
+/// vLLM's _approximate_gcd: the d from lower_bound to the largest value that pads the values up
+/// to multiples of d the least (ties: the larger d).
+constexpr std::uint64_t approximate_gcd(const std::array<std::uint64_t, 4>& values, std::size_t n,
+                                        std::uint64_t lower_bound) {
+    std::uint64_t max_d = 0;
+    for (std::size_t i = 0; i < n; ++i) max_d = values[i] > max_d ? values[i] : max_d;
+    const std::uint64_t min_d = lower_bound > 1 ? lower_bound : 1;
+    if (min_d > max_d) return min_d;
+    std::uint64_t best_d = min_d, best_pad = ~std::uint64_t{0};
+    for (std::uint64_t d = min_d; d <= max_d; ++d) {
+        std::uint64_t pad = 0;
+        for (std::size_t i = 0; i < n; ++i) pad += (d - values[i] % d) % d;
+        if (pad <= best_pad) best_pad = pad, best_d = d; // ties go to the larger d
+    }
+    return best_d;
+}
+} // namespace detail
+
+/// vLLM's pool for DeepSeek-V4 `c`, the MTP blocks' caches with it when `mtp` (VllmV4Pool).
+[[nodiscard]] constexpr VllmV4Pool vllm_v4_pool(const DeepseekV4Config& c, bool mtp) {
+    const char* const what = "KV cache bytes";
+    std::uint64_t count[3] = {0, 0, 0}, first[3] = {0, 0, 0}; // layers of ratio 0, 4, 128
+    const std::uint64_t blocks = c.num_hidden_layers + (mtp ? c.num_nextn_predict_layers : 0);
+    detail::v4_count_ratios(c, 0, blocks, count, first);
+    const std::uint64_t n4 = count[1], n128 = count[2];
+    const std::uint64_t entry = v4_kv_entry_bytes(c, V4KvFormat::vllm_fp8);
+    const std::uint64_t key = v4_indexer_entry_bytes(c, V4KvFormat::vllm_fp8);
+    const std::uint64_t state_4 = detail::checked_mul(4 * 4, c.head_dim, what); // 2 coff d floats
+    const std::uint64_t index_state_4 = detail::checked_mul(4 * 4, c.index_head_dim, what);
+    const std::uint64_t state_128 = detail::checked_mul(2 * 4, c.head_dim, what);
+    // Each bucket's page sizes and the layers of each (a page size met twice counts once).
+    struct Bucket {
+        std::array<std::uint64_t, 3> page{}, layers{};
+        std::size_t sizes = 0;
+        constexpr void add(std::uint64_t p, std::uint64_t n) {
+            if (n == 0) return;
+            for (std::size_t i = 0; i < sizes; ++i)
+                if (page[i] == p) return (void)(layers[i] += n);
+            page[sizes] = p, layers[sizes] = n, ++sizes;
+        }
+        [[nodiscard]] constexpr std::uint64_t most() const {
+            std::uint64_t m = 0;
+            for (std::size_t i = 0; i < sizes; ++i) m = layers[i] > m ? layers[i] : m;
+            return m;
+        }
+        [[nodiscard]] constexpr bool balanced() const {
+            for (std::size_t i = 1; i < sizes; ++i)
+                if (layers[i] != layers[0]) return false;
+            return sizes != 0;
+        }
+    };
+    std::array<Bucket, 4> b{};
+    b[0].add(detail::vllm_v4_page(detail::vllm_v4_block_tokens / 4, entry), n4);
+    b[0].add(detail::vllm_v4_page(detail::vllm_v4_block_tokens / 128, entry), n128);
+    b[0].add(detail::vllm_v4_page(detail::vllm_v4_block_tokens / 4, key), n4);
+    b[1].add(detail::vllm_v4_page(detail::vllm_v4_window_block_tokens, entry), blocks);
+    b[2].add(detail::vllm_v4_page(4, state_4), n4);
+    b[2].add(detail::vllm_v4_page(4, index_state_4), n4);
+    b[3].add(detail::vllm_v4_page(8, state_128), n128);
+    // The repeats per group: the largest balanced bucket of several page sizes sets the floor.
+    std::uint64_t floor = 0;
+    std::array<std::uint64_t, 4> balanced{};
+    std::size_t n_balanced = 0;
+    for (const Bucket& k : b) {
+        if (!k.balanced()) continue;
+        balanced[n_balanced++] = k.most();
+        if (k.sizes > 1 && k.most() > floor) floor = k.most();
+    }
+    const std::uint64_t repeats = floor != 0 ? detail::approximate_gcd(balanced, n_balanced, floor) : 0;
+    VllmV4Pool pool{};
+    const std::uint64_t tokens[4] = {detail::vllm_v4_block_tokens, detail::vllm_v4_window_block_tokens, 4, 8};
+    const std::uint64_t window[4] = {0, c.sliding_window, 8, 128};
+    for (std::size_t i = 0; i < b.size(); ++i) {
+        if (b[i].sizes == 0) continue;
+        const std::uint64_t groups = repeats != 0 && b[i].balanced() ? detail::ceil_div(b[i].most(), repeats) : 1;
+        std::uint64_t widest = 0; // the first group: a page of every size for ceil(layers / groups) layers
+        for (std::size_t j = 0; j < b[i].sizes; ++j)
+            widest = detail::checked_add(
+                widest, detail::checked_mul(detail::ceil_div(b[i].layers[j], groups), b[i].page[j], what), what);
+        pool.block_bytes = widest > pool.block_bytes ? widest : pool.block_bytes;
+        pool.kinds[i] = {groups, tokens[i], window[i]};
+    }
+    return pool;
+}
+
+/// The blocks of pool `p` one request of `tokens` tokens may hold (vLLM's admission count, which
+/// sizes its concurrency): per group of compressed caches ceil(tokens / 256); per group of a
+/// window W in blocks of B tokens ceil(min(W - 1 + in_flight, tokens) / B) + 1, as a window's
+/// blocks are freed only once the tokens still in flight (max_num_batched_tokens per batch, two
+/// batches with async scheduling: VllmConfig.max_in_flight_tokens) have left it.
+[[nodiscard]] constexpr std::uint64_t vllm_v4_blocks_per_request(const VllmV4Pool& p, std::uint64_t tokens,
+                                                                 std::uint64_t in_flight) {
+    const char* const what = "KV cache bytes";
+    std::uint64_t n = 0;
+    for (const VllmV4Pool::Kind& k : p.kinds) {
+        if (k.groups == 0) continue;
+        std::uint64_t per = 0;
+        if (k.window == 0) {
+            per = detail::ceil_div(tokens, k.block_tokens);
+        } else {
+            const std::uint64_t held = detail::checked_add(k.window - 1, in_flight, what);
+            per = detail::ceil_div(held < tokens ? held : tokens, k.block_tokens) + 1;
+        }
+        n = detail::checked_add(n, detail::checked_mul(per, k.groups, what), what);
+    }
+    return n;
+}
+
 } // namespace deepseek
 
 #endif // DEEPSEEK_CONFIG_KV_V4_HPP
