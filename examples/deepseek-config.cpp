@@ -116,7 +116,8 @@ Kimi-K2; not V4):
   --language-model-only  vLLM: text only, the vision encoder neither built nor loaded
   --max-num-batched-tokens N
                          vLLM, DeepSeek-V4: tokens per scheduled batch, which its windows'
-                         blocks must hold beside the window (default 8192)
+                         blocks must hold beside the window (default vLLM's: 8192 on a GPU
+                         of 70 GiB or more, else 2048)
   --no-async-scheduling  vLLM, DeepSeek-V4: one batch in flight instead of two
   --svg FILE             with --engine: draw each stage's GPU (weights by component, reserve,
                          KV cache, unused memory; DeepSeek-V4 under pipelining: the room for
@@ -191,6 +192,7 @@ struct CliOptions {
     bool gpu_util_given = false, reserve_given = false; ///< else the engine's defaults
     deepseek::VllmScheduler scheduler;                  ///< what sizes DeepSeek-V4's cache under vLLM
     bool scheduler_given = false;                       ///< --max-num-batched-tokens or --no-async-scheduling
+    bool batched_tokens_given = false;                  ///< else vLLM's default for the GPU's memory
 };
 
 /// The budget a deployment is planned with: `given` as the options set it, and where they left
@@ -411,6 +413,7 @@ CliOptions parse_arguments(int argc, char** argv) {
             o.deployment.language_model_only = flag();
         else if (arg == "--max-num-batched-tokens") {
             o.scheduler.max_num_batched_tokens = parse_count(arg, value());
+            o.batched_tokens_given = true;
             o.scheduler_given = true;
         } else if (arg == "--no-async-scheduling") {
             o.scheduler.async_scheduling = !flag();
@@ -520,6 +523,8 @@ CliOptions parse_arguments(int argc, char** argv) {
         o.deployment.mtp = o.report.mtp;
         o.gpu.context = o.report.context.value_or(0);
         o.gpu = engine_budget(o.gpu, o.deployment, o.gpu_util_given, o.reserve_given);
+        if (!o.batched_tokens_given)
+            o.scheduler.max_num_batched_tokens = deepseek::vllm_default_max_num_batched_tokens(o.gpu.gpu_memory);
         if (sglang && !(o.gpu.memory_fraction > 0.0))
             throw usage_error("--gpu-memory: too small for SGLang's reserve; give --gpu-util");
     }
@@ -1775,7 +1780,8 @@ int run_v4_plan(const deepseek::DeepseekV4Config& c, const PlanOptions& o, const
             d.mtp = o.mtp;
             if (refused_across_nodes(d, o, refused)) return;
             deepseek::GpuBudget b = engine_budget(o.budget, d, o.gpu_util_given, o.reserve_given);
-            const auto v = lay_out_v4(c, d, b, deepseek::VllmScheduler{});
+            const deepseek::VllmScheduler s{deepseek::vllm_default_max_num_batched_tokens(b.gpu_memory), true};
+            const auto v = lay_out_v4(c, d, b, s);
             if (!v)
                 refused.emplace_back(layout_name(d), std::string(deepseek::error_message(v.error())));
             else if (!v->fits())
@@ -1805,8 +1811,9 @@ int run_v4_plan(const deepseek::DeepseekV4Config& c, const PlanOptions& o, const
     std::ostringstream os;
     os << "plan: " << o.gpus << " GPUs of " << bytes_and_human(o.budget.gpu_memory) << ", vLLM, " << what
        << (o.mtp ? ", MTP draft loaded" : "") << "\n";
-    os << "  the cache in " << v4_pool_version << ", --max-num-batched-tokens 8192 with async scheduling; under "
-       << "pipelining not modelled (ranked last, by the room they leave for it)\n";
+    os << "  the cache in " << v4_pool_version << ", --max-num-batched-tokens "
+       << deepseek::vllm_default_max_num_batched_tokens(o.budget.gpu_memory)
+       << " with async scheduling; under pipelining not modelled (ranked last, by the room they leave for it)\n";
     os << "  rank  layout                        weights per GPU      room per GPU         requests at once\n";
     for (std::size_t i = 0; i < plans.size(); ++i) {
         std::string rank = std::to_string(i + 1), layout = layout_name(plans[i].d),

@@ -1341,6 +1341,11 @@ TEST_CASE("The tool's DeepSeek-V4 deployment: weights per GPU, and vLLM's pool b
           128 + 2 * ((127 + 4'096 + 63) / 64 + 1) + ((7 + 4'096 + 3) / 4 + 1) + ((127 + 4'096 + 7) / 8 + 1));
     CHECK(ds.at("launch").get<std::string>().find("--max-num-batched-tokens 4096 --no-async-scheduling") !=
           std::string::npos);
+    // vLLM's default batch is 2,048 tokens on a GPU under 70 GiB (EngineArgs.get_batch_defaults).
+    const Run small = run_cli("--preset deepseek-v4-flash --json --engine vllm --tp 8 --ep --gpu-memory 48GB");
+    REQUIRE(small.code == 0);
+    CHECK(json::parse(small.out).at("deployment").at("kv_pool").at("max_num_batched_tokens") == 2'048);
+    CHECK(json::parse(small.out).at("deployment").at("kv_pool").at("in_flight_tokens") == 4'096);
     CHECK(run_cli("--preset deepseek-v3 --engine vllm --gpu-memory 141GB --no-async-scheduling")
               .err.find("size DeepSeek-V4's cache only") != std::string::npos);
     CHECK(run_cli("--preset deepseek-v4-flash --engine sglang --gpu-memory 141GB --max-num-batched-tokens 4096")

@@ -723,6 +723,9 @@ TEST_CASE("vLLM's pool for DeepSeek-V4: its block, and a request's blocks, by ha
     // less one plus the tokens in flight, in its blocks, and one more.
     const std::uint64_t in_flight = vllm_in_flight_tokens(VllmScheduler{});
     CHECK(in_flight == 16'384);
+    // vLLM's default batch for `vllm serve`: 8,192 tokens from 70 GiB of GPU memory, else 2,048.
+    CHECK(vllm_default_max_num_batched_tokens(std::uint64_t{70} << 30) == 8'192);
+    CHECK(vllm_default_max_num_batched_tokens((std::uint64_t{70} << 30) - 1) == 2'048);
     constexpr std::uint64_t per_request =
         262'144 / 256 + 2 * ((127 + 16'384 + 63) / 64 + 1) + ((7 + 16'384 + 3) / 4 + 1) + ((127 + 16'384 + 7) / 8 + 1);
     static_assert(per_request == 7'706);
@@ -759,7 +762,10 @@ TEST_CASE("vLLM's pool for DeepSeek-V4 reproduces a vLLM 0.31 log", "[deployment
     CHECK(p.kv_blocks == room / 1'002'240);
     CHECK(p.blocks_per_request == 7'706);
     CHECK(p.kv_tokens == 1'728'531); // the log's figure
-    CHECK(p.max_requests == 6);      // 6.59 at once
+    // The blocks fit beside weights and reserve, and one more would not.
+    CHECK(p.kv_blocks * p.pool.block_bytes + weights + b.reserve <= p.usable);
+    CHECK((p.kv_blocks + 1) * p.pool.block_bytes + weights + b.reserve > p.usable);
+    CHECK(p.max_requests == 6); // 6.59 at once
     CHECK(p.total_requests == 6);
     CHECK(p.gpus == 8);
     // Each data-parallel group holds its own requests (with expert parallelism over 16 GPUs, each

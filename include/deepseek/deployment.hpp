@@ -231,10 +231,17 @@ template <class C, class Format, std::enable_if_t<detail::is_kv_format_v<Format>
 /// vLLM's scheduler settings that size DeepSeek-V4's cache (vllm_v4_blocks_per_request).
 struct VllmScheduler {
     /// `--max-num-batched-tokens`: 8192, vLLM's default for `vllm serve` on a GPU of 70 GiB or
-    /// more (smaller GPUs get less: give it).
+    /// more (vllm_default_max_num_batched_tokens).
     std::uint64_t max_num_batched_tokens = 8192;
     bool async_scheduling = true; ///< vLLM's default; `--no-async-scheduling` turns it off
 };
+
+/// vLLM's default `--max-num-batched-tokens` for `vllm serve` on a GPU of `gpu_memory` bytes
+/// (EngineArgs.get_batch_defaults): 8192 from 70 GiB up, else 2048. An A100 gets 2048 whatever
+/// its memory (vLLM checks the name): give it.
+[[nodiscard]] constexpr std::uint64_t vllm_default_max_num_batched_tokens(std::uint64_t gpu_memory) noexcept {
+    return gpu_memory >= (std::uint64_t{70} << 30) ? 8192 : 2048;
+}
 
 /// The tokens in flight at pp 1 (VllmConfig.max_in_flight_tokens): one batch, two with async
 /// scheduling.
