@@ -117,6 +117,17 @@ template <class C> void exercise_memory(const C& c) {
                 (void)v4_max_context_tokens(c, f, 4, std::uint64_t{80} << 30);
             } catch (const ArithmeticOverflow&) {}
         }
+        // vLLM's pool beside the weights: a Result, throwing nothing; its blocks fit.
+        for (const Deployment& d : {layout(8, 1, 1, true, 0, false), layout(1, 1, 1, false, 0, true)}) {
+            GpuBudget b{};
+            b.gpu_memory = std::uint64_t{141} * 1000 * 1000 * 1000;
+            b.context = 131'072;
+            const auto p = plan_v4_deployment(c, d, b);
+            if (p && p->fits && p->weights_per_gpu + b.reserve + p->kv_blocks * p->pool.block_bytes > p->usable)
+                die("plan_v4_deployment: weights, reserve and KV blocks exceed the usable memory");
+            if (p && p->fits && p->blocks_per_request != 0 && p->max_requests * p->blocks_per_request > p->kv_blocks)
+                die("plan_v4_deployment: more requests than the blocks hold");
+        }
         ReportOptions budget{};
         budget.budget = std::uint64_t{1} << 40;
         budget.batch = 8;
