@@ -259,9 +259,10 @@ constexpr std::uint64_t approximate_gcd(const std::array<std::uint64_t, 4>& valu
     const std::uint64_t n4 = count[1], n128 = count[2];
     const std::uint64_t entry = v4_kv_entry_bytes(c, V4KvFormat::vllm_fp8);
     const std::uint64_t key = v4_indexer_entry_bytes(c, V4KvFormat::vllm_fp8);
-    const std::uint64_t state_4 = detail::checked_mul(4 * 4, c.head_dim, what); // 2 coff d floats
-    const std::uint64_t index_state_4 = detail::checked_mul(4 * 4, c.index_head_dim, what);
-    const std::uint64_t state_128 = detail::checked_mul(2 * 4, c.head_dim, what);
+    // A compressor state's bytes a token: 2 coff d float32 values (coff 2 at ratio 4, else 1).
+    const std::uint64_t state_4 = detail::checked_mul(2 * 2 * 4, c.head_dim, what);
+    const std::uint64_t index_state_4 = detail::checked_mul(2 * 2 * 4, c.index_head_dim, what);
+    const std::uint64_t state_128 = detail::checked_mul(2 * 1 * 4, c.head_dim, what);
     // Each bucket's page sizes and the layers of each (a page size met twice counts once).
     struct Bucket {
         std::array<std::uint64_t, 3> page{}, layers{};
