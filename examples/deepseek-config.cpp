@@ -131,7 +131,7 @@ SGLang's DP attention), ranked by the requests of --context tokens held at once,
 others were refused; --gpus-per-node N (default 8) keeps vLLM's tp within a node; --mtp plans
 each layout with the MTP draft loaded; --svg FILE draws the requests held at once against the
 context (4,096 tokens to the model's maximum) for the five best; --kv-dtype, --gpu-util,
---reserve and --json as above
+--reserve, --max-num-batched-tokens, --no-async-scheduling and --json as above
 
 verify MODEL_DIR: reads config.json and the header of every .safetensors shard of the
 folder (never the weights) and compares each tensor's name, shape and dtype with the
@@ -1618,8 +1618,10 @@ struct PlanOptions {
     bool gpu_util_given = false, reserve_given = false; ///< else each engine's defaults
     std::vector<deepseek::Engine> engines{deepseek::Engine::vllm, deepseek::Engine::sglang};
     bool json = false;
-    bool mtp = false;               ///< --mtp: every layout with the MTP draft loaded
-    std::optional<std::string> svg; ///< --svg FILE: requests against context for the best layouts
+    bool mtp = false;                                    ///< --mtp: every layout with the MTP draft loaded
+    std::optional<std::string> svg;                      ///< --svg FILE: requests against context for the best layouts
+    std::optional<std::uint64_t> max_num_batched_tokens; ///< DeepSeek-V4: else vLLM's default for the GPU
+    bool async_scheduling = true;                        ///< DeepSeek-V4: --no-async-scheduling
 };
 
 PlanOptions parse_plan_arguments(int argc, char** argv) {
@@ -1634,6 +1636,10 @@ PlanOptions parse_plan_arguments(int argc, char** argv) {
             o.json = true;
         else if (arg == "--mtp")
             o.mtp = true;
+        else if (arg == "--max-num-batched-tokens")
+            o.max_num_batched_tokens = parse_count(arg, value());
+        else if (arg == "--no-async-scheduling")
+            o.async_scheduling = false;
         else if (arg == "--gpus")
             o.gpus = parse_count(arg, value());
         else if (arg == "--gpus-per-node")
@@ -1780,7 +1786,9 @@ int run_v4_plan(const deepseek::DeepseekV4Config& c, const PlanOptions& o, const
             d.mtp = o.mtp;
             if (refused_across_nodes(d, o, refused)) return;
             deepseek::GpuBudget b = engine_budget(o.budget, d, o.gpu_util_given, o.reserve_given);
-            const deepseek::VllmScheduler s{deepseek::vllm_default_max_num_batched_tokens(b.gpu_memory), true};
+            const deepseek::VllmScheduler s{
+                o.max_num_batched_tokens.value_or(deepseek::vllm_default_max_num_batched_tokens(b.gpu_memory)),
+                o.async_scheduling};
             const auto v = lay_out_v4(c, d, b, s);
             if (!v)
                 refused.emplace_back(layout_name(d), std::string(deepseek::error_message(v.error())));
@@ -1812,8 +1820,9 @@ int run_v4_plan(const deepseek::DeepseekV4Config& c, const PlanOptions& o, const
     os << "plan: " << o.gpus << " GPUs of " << bytes_and_human(o.budget.gpu_memory) << ", vLLM, " << what
        << (o.mtp ? ", MTP draft loaded" : "") << "\n";
     os << "  the cache in " << v4_pool_version << ", --max-num-batched-tokens "
-       << deepseek::vllm_default_max_num_batched_tokens(o.budget.gpu_memory)
-       << " with async scheduling; under pipelining not modelled (ranked last, by the room they leave for it)\n";
+       << o.max_num_batched_tokens.value_or(deepseek::vllm_default_max_num_batched_tokens(o.budget.gpu_memory))
+       << (o.async_scheduling ? " with" : " without")
+       << " async scheduling; under pipelining not modelled (ranked last, by the room they leave for it)\n";
     os << "  rank  layout                        weights per GPU      room per GPU         requests at once\n";
     for (std::size_t i = 0; i < plans.size(); ++i) {
         std::string rank = std::to_string(i + 1), layout = layout_name(plans[i].d),
@@ -1849,6 +1858,9 @@ int run_plan(int argc, char** argv) {
         [&](const auto& c) {
             if constexpr (std::is_same_v<std::decay_t<decltype(c)>, deepseek::DeepseekV4Config>)
                 return run_v4_plan(c, o, o.path ? *o.path : "preset " + preset);
+            if (o.max_num_batched_tokens || !o.async_scheduling)
+                throw usage_error(
+                    "plan: --max-num-batched-tokens and --no-async-scheduling size DeepSeek-V4's cache only");
             std::vector<PlannedLayout> plans;
             std::vector<std::pair<std::string, std::string>> refused;
             for (const deepseek::Engine engine : o.engines) {

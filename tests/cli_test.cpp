@@ -1400,6 +1400,14 @@ TEST_CASE("The tool's plan of DeepSeek-V4: vLLM layouts ranked by requests, pipe
     for (const json& x : out.at("refused"))
         sglang_refused = sglang_refused || x.at("reason") == "SGLang's DeepSeek-V4 model is not modelled";
     CHECK(sglang_refused);
+    // The scheduler's settings reach every layout: one batch of 4,096 tokens in flight.
+    const Run sync = run_cli("plan --preset deepseek-v4-flash --gpus 8 --gpu-memory 141GB --json "
+                             "--max-num-batched-tokens 4096 --no-async-scheduling");
+    REQUIRE(sync.code == 0);
+    for (const json& p : json::parse(sync.out).at("plans"))
+        if (p.at("pp") == 1) CHECK(p.at("kv_pool").at("in_flight_tokens") == 4'096);
+    CHECK(run_cli("plan --preset deepseek-v3 --gpus 8 --gpu-memory 141GB --no-async-scheduling")
+              .err.find("size DeepSeek-V4's cache only") != std::string::npos);
     const Run text = run_cli("plan --preset deepseek-v4-flash --gpus 8 --gpu-memory 141GB");
     REQUIRE(text.code == 0);
     CHECK(text.out.find("under pipelining not modelled (ranked last, by the room they leave for it)") !=
