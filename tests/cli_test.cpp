@@ -1404,7 +1404,8 @@ TEST_CASE("The tool's plan of DeepSeek-V4: vLLM layouts ranked by requests, pipe
     const Run sync = run_cli("plan --preset deepseek-v4-flash --gpus 8 --gpu-memory 141GB --json "
                              "--max-num-batched-tokens 4096 --no-async-scheduling");
     REQUIRE(sync.code == 0);
-    for (const json& p : json::parse(sync.out).at("plans"))
+    const json sync_plans = json::parse(sync.out).at("plans");
+    for (const json& p : sync_plans)
         if (p.at("pp") == 1) CHECK(p.at("kv_pool").at("in_flight_tokens") == 4'096);
     CHECK(run_cli("plan --preset deepseek-v3 --gpus 8 --gpu-memory 141GB --no-async-scheduling")
               .err.find("size DeepSeek-V4's cache only") != std::string::npos);
