@@ -188,12 +188,18 @@ struct CliOptions {
     bool engine = false;
     deepseek::Deployment deployment;
     deepseek::GpuBudget gpu;
-    bool mm_encoder_mode_given = false;                 ///< --mm-encoder-tp-mode, vLLM's
-    bool gpu_util_given = false, reserve_given = false; ///< else the engine's defaults
-    deepseek::VllmScheduler scheduler;                  ///< what sizes DeepSeek-V4's cache under vLLM
-    bool scheduler_given = false;                       ///< --max-num-batched-tokens or --no-async-scheduling
-    bool batched_tokens_given = false;                  ///< else vLLM's default for the GPU's memory
+    bool mm_encoder_mode_given = false;                  ///< --mm-encoder-tp-mode, vLLM's
+    bool gpu_util_given = false, reserve_given = false;  ///< else the engine's defaults
+    std::optional<std::uint64_t> max_num_batched_tokens; ///< DeepSeek-V4 under vLLM: else vLLM's default
+    bool async_scheduling = true;                        ///< DeepSeek-V4 under vLLM: --no-async-scheduling
+    [[nodiscard]] bool scheduler_given() const { return max_num_batched_tokens || !async_scheduling; }
 };
+
+/// The vLLM scheduler a DeepSeek-V4 deployment is planned with: the batch given, else vLLM's
+/// default for a GPU of `gpu_memory` bytes.
+deepseek::VllmScheduler v4_scheduler(std::optional<std::uint64_t> batched, bool async, std::uint64_t gpu_memory) {
+    return {batched.value_or(deepseek::vllm_default_max_num_batched_tokens(gpu_memory)), async};
+}
 
 /// The budget a deployment is planned with: `given` as the options set it, and where they left
 /// the fraction or the reserve unset, the engine's defaults. vLLM's are GpuBudget's own (0.9, 4
@@ -412,12 +418,9 @@ CliOptions parse_arguments(int argc, char** argv) {
         else if (arg == "--language-model-only")
             o.deployment.language_model_only = flag();
         else if (arg == "--max-num-batched-tokens") {
-            o.scheduler.max_num_batched_tokens = parse_count(arg, value());
-            o.batched_tokens_given = true;
-            o.scheduler_given = true;
+            o.max_num_batched_tokens = parse_count(arg, value());
         } else if (arg == "--no-async-scheduling") {
-            o.scheduler.async_scheduling = !flag();
-            o.scheduler_given = true;
+            o.async_scheduling = !flag();
         } else if (arg == "--mm-encoder-tp-mode") {
             const std::string mode = value();
             if (mode != "data" && mode != "weights")
@@ -491,8 +494,8 @@ CliOptions parse_arguments(int argc, char** argv) {
                             : o.deployment.deepep                   ? "--deepep"
                             : o.mm_encoder_mode_given               ? "--mm-encoder-tp-mode"
                             : o.deployment.language_model_only      ? "--language-model-only"
-                            : o.scheduler_given ? "--max-num-batched-tokens and --no-async-scheduling"
-                                                : nullptr;
+                            : o.scheduler_given() ? "--max-num-batched-tokens and --no-async-scheduling"
+                                                  : nullptr;
         if (needs) throw usage_error(std::string(needs) + " needs --engine vllm or sglang");
     } else {
         const bool sglang = o.deployment.engine == deepseek::Engine::sglang;
@@ -509,7 +512,7 @@ CliOptions parse_arguments(int argc, char** argv) {
                                                                     : "--deepep") +
                               " is SGLang's: give --engine sglang");
         }
-        if (sglang && (o.mm_encoder_mode_given || o.deployment.language_model_only || o.scheduler_given))
+        if (sglang && (o.mm_encoder_mode_given || o.deployment.language_model_only || o.scheduler_given()))
             throw usage_error(std::string(o.mm_encoder_mode_given            ? "--mm-encoder-tp-mode"
                                           : o.deployment.language_model_only ? "--language-model-only"
                                                                              : "--max-num-batched-tokens") +
@@ -523,8 +526,6 @@ CliOptions parse_arguments(int argc, char** argv) {
         o.deployment.mtp = o.report.mtp;
         o.gpu.context = o.report.context.value_or(0);
         o.gpu = engine_budget(o.gpu, o.deployment, o.gpu_util_given, o.reserve_given);
-        if (!o.batched_tokens_given)
-            o.scheduler.max_num_batched_tokens = deepseek::vllm_default_max_num_batched_tokens(o.gpu.gpu_memory);
         if (sglang && !(o.gpu.memory_fraction > 0.0))
             throw usage_error("--gpu-memory: too small for SGLang's reserve; give --gpu-util");
     }
@@ -1272,10 +1273,8 @@ template <class C> void print_v4_deployment(std::ostream& os, const C& c, const 
         os << "  KV cache          not modelled: " << v4_kv_not_planned << "\n";
     } else if (v.kv->fits) {
         const deepseek::V4DeploymentPlan& p = *v.kv;
-        std::uint64_t groups = 0;
-        for (const auto& k : p.pool.kinds) groups += k.groups;
-        os << "  KV cache          fp8_ds_mla in " << v4_pool_version << ": " << groups << " groups, blocks of "
-           << grouped(p.pool.block_bytes) << " B\n";
+        os << "  KV cache          fp8_ds_mla in " << v4_pool_version << ": " << p.pool.groups()
+           << " groups, blocks of " << grouped(p.pool.block_bytes) << " B\n";
         os << "  KV capacity       " << grouped(p.kv_blocks) << " blocks; a request of " << grouped(p.context)
            << " tokens holds up to " << grouped(p.blocks_per_request) << " (its windows keep "
            << grouped(p.in_flight_tokens) << " tokens in flight: --max-num-batched-tokens "
@@ -1307,7 +1306,7 @@ std::string v4_deployment_svg(const V4Deployment& v) {
         } else if (held < v.usable) {
             parts.push_back({"room for the KV cache (not modelled)", v.usable - held, "#c7e9c0"});
         }
-        add_unused(parts, std::max(held, v.kv ? held : v.usable), v.usable, v.b.gpu_memory, d);
+        add_unused(parts, v.kv ? held : std::max(held, v.usable), v.usable, v.b.gpu_memory, d);
         stages.push_back({stage_label(s, w.layers, held <= v.usable), parts});
     }
     return stage_bars_svg(stages, v.b.gpu_memory,
@@ -1353,12 +1352,10 @@ template <class C> json v4_deployment_json(const C& c, const V4Deployment& v) {
         return out;
     }
     const deepseek::V4DeploymentPlan& p = *v.kv;
-    std::uint64_t groups = 0;
-    for (const auto& k : p.pool.kinds) groups += k.groups;
     out["kv_format"] = "fp8_ds_mla";
     out["kv_pool"] = json{{"layout", v4_pool_version},
                           {"block_bytes", p.pool.block_bytes},
-                          {"groups", groups},
+                          {"groups", p.pool.groups()},
                           {"max_num_batched_tokens", v.scheduler.max_num_batched_tokens},
                           {"async_scheduling", v.scheduler.async_scheduling},
                           {"in_flight_tokens", p.in_flight_tokens}};
@@ -1431,7 +1428,7 @@ template <class C> int run(const C& c, const deepseek::Document& doc, const CliO
     std::optional<json> deployment_json;
     if (o.engine) {
         const std::string engine(deepseek::to_string(o.deployment.engine));
-        if (!v4 && o.scheduler_given)
+        if (!v4 && o.scheduler_given())
             throw usage_error("--max-num-batched-tokens and --no-async-scheduling size DeepSeek-V4's cache only");
         const auto lay_out = [&](auto kv_format) {
             const auto planned = deepseek::plan_deployment(c, o.deployment, kv_format, o.gpu);
@@ -1439,7 +1436,9 @@ template <class C> int run(const C& c, const deepseek::Document& doc, const CliO
                 const deepseek::MemoryError e = planned.error();
                 if constexpr (v4) { // its weights, and the cache said not to be planned
                     if (e == deepseek::MemoryError::layout_not_for_v4) {
-                        const auto laid = lay_out_v4(c, o.deployment, o.gpu, o.scheduler);
+                        const auto laid =
+                            lay_out_v4(c, o.deployment, o.gpu,
+                                       v4_scheduler(o.max_num_batched_tokens, o.async_scheduling, o.gpu.gpu_memory));
                         if (!laid)
                             throw usage_error("--engine " + engine + ": " +
                                               std::string(deepseek::error_message(laid.error())));
@@ -1786,10 +1785,8 @@ int run_v4_plan(const deepseek::DeepseekV4Config& c, const PlanOptions& o, const
             d.mtp = o.mtp;
             if (refused_across_nodes(d, o, refused)) return;
             deepseek::GpuBudget b = engine_budget(o.budget, d, o.gpu_util_given, o.reserve_given);
-            const deepseek::VllmScheduler s{
-                o.max_num_batched_tokens.value_or(deepseek::vllm_default_max_num_batched_tokens(b.gpu_memory)),
-                o.async_scheduling};
-            const auto v = lay_out_v4(c, d, b, s);
+            const auto v =
+                lay_out_v4(c, d, b, v4_scheduler(o.max_num_batched_tokens, o.async_scheduling, b.gpu_memory));
             if (!v)
                 refused.emplace_back(layout_name(d), std::string(deepseek::error_message(v.error())));
             else if (!v->fits())
@@ -1820,7 +1817,7 @@ int run_v4_plan(const deepseek::DeepseekV4Config& c, const PlanOptions& o, const
     os << "plan: " << o.gpus << " GPUs of " << bytes_and_human(o.budget.gpu_memory) << ", vLLM, " << what
        << (o.mtp ? ", MTP draft loaded" : "") << "\n";
     os << "  the cache in " << v4_pool_version << ", --max-num-batched-tokens "
-       << o.max_num_batched_tokens.value_or(deepseek::vllm_default_max_num_batched_tokens(o.budget.gpu_memory))
+       << v4_scheduler(o.max_num_batched_tokens, o.async_scheduling, o.budget.gpu_memory).max_num_batched_tokens
        << (o.async_scheduling ? " with" : " without")
        << " async scheduling; under pipelining not modelled (ranked last, by the room they leave for it)\n";
     os << "  rank  layout                        weights per GPU      room per GPU         requests at once\n";

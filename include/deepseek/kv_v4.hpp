@@ -69,6 +69,10 @@ inline constexpr std::uint64_t vllm_v4_window_block_tokens = 64;
 constexpr std::uint64_t round_up(std::uint64_t n, std::uint64_t to) {
     return checked_mul(ceil_div(n, to), to, "KV cache bytes");
 }
+/// Bytes of a vLLM page of `rows` rows of `bytes` each, rounded up to vllm_v4_page_align.
+constexpr std::uint64_t vllm_v4_page(std::uint64_t rows, std::uint64_t bytes) {
+    return round_up(checked_mul(rows, bytes, "KV cache bytes"), vllm_v4_page_align);
+}
 } // namespace detail
 
 /// Bytes of one compressed (or window) entry of the main cache in a format: vLLM and SGLang
@@ -134,17 +138,13 @@ constexpr V4KvBytes v4_kv_bytes(const DeepseekV4Config& c, const V4LayerKinds& k
     if (f == V4KvFormat::vllm_fp8) {
         const std::uint64_t blocks = ceil_div(tokens, vllm_v4_block_tokens);
         const std::uint64_t window_blocks = ceil_div(c.sliding_window, vllm_v4_window_block_tokens) + 1;
-        const std::uint64_t window_page =
-            round_up(checked_mul(vllm_v4_window_block_tokens, entry, what), vllm_v4_page_align);
+        const std::uint64_t window_page = vllm_v4_page(vllm_v4_window_block_tokens, entry);
         b.window = checked_mul(checked_mul(window_blocks, window_page, what), c.num_hidden_layers, what);
-        const auto block_page = [&](std::uint64_t rows, std::uint64_t bytes) {
-            return round_up(checked_mul(rows, bytes, what), vllm_v4_page_align);
-        };
-        b.compressed_sparse = checked_mul(checked_mul(blocks, block_page(vllm_v4_block_tokens / 4, entry), what),
+        b.compressed_sparse = checked_mul(checked_mul(blocks, vllm_v4_page(vllm_v4_block_tokens / 4, entry), what),
                                           kinds.compressed_sparse, what);
-        b.heavily_compressed = checked_mul(checked_mul(blocks, block_page(vllm_v4_block_tokens / 128, entry), what),
+        b.heavily_compressed = checked_mul(checked_mul(blocks, vllm_v4_page(vllm_v4_block_tokens / 128, entry), what),
                                            kinds.heavily_compressed, what);
-        b.indexer = checked_mul(checked_mul(blocks, block_page(vllm_v4_block_tokens / 4, key), what),
+        b.indexer = checked_mul(checked_mul(blocks, vllm_v4_page(vllm_v4_block_tokens / 4, key), what),
                                 kinds.compressed_sparse, what);
     } else {
         b.window = checked_mul(checked_mul(c.sliding_window, entry, what), c.num_hidden_layers, what);
@@ -225,13 +225,15 @@ struct VllmV4Pool {
     };
     std::uint64_t block_bytes = 0; ///< one block of the pool: the pages of its widest group
     std::array<Kind, 4> kinds{};   ///< compressed and indexer, sliding window, ratio-4 state, ratio-128 state
+    /// The groups of every kind.
+    [[nodiscard]] constexpr std::uint64_t groups() const noexcept {
+        std::uint64_t n = 0;
+        for (const Kind& k : kinds) n += k.groups;
+        return n;
+    }
 };
 
 namespace detail {
-/// Bytes of a page of `rows` rows of `bytes` each, rounded up as fp8_ds_mla's pages are.
-constexpr std::uint64_t vllm_v4_page(std::uint64_t rows, std::uint64_t bytes) {
-    return round_up(checked_mul(rows, bytes, "KV cache bytes"), vllm_v4_page_align);
-}
 /// vLLM's _approximate_gcd: the d from lower_bound to the largest value that pads the values up
 /// to multiples of d the least (ties: the larger d).
 constexpr std::uint64_t approximate_gcd(const std::array<std::uint64_t, 4>& values, std::size_t n,
