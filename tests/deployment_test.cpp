@@ -781,12 +781,87 @@ TEST_CASE("vLLM's pool for DeepSeek-V4 reproduces a vLLM 0.31 log", "[deployment
     CHECK_FALSE(short_one.fits);
     CHECK(short_one.shortfall == 1);
     CHECK(short_one.kv_blocks == 0);
-    // Not modelled: the pool of pipeline stages; SGLang's V4 model.
-    d.pp = 2;
-    CHECK(plan_v4_deployment(P::deepseek_v4_flash, d, b).error() == MemoryError::pp_not_modelled);
-    d.pp = 1;
+    // Not modelled: SGLang's V4 model.
     d.engine = Engine::sglang;
     CHECK(plan_v4_deployment(P::deepseek_v4_flash, d, b).error() == MemoryError::engine_not_modelled);
+}
+
+TEST_CASE("vLLM's pool for DeepSeek-V4 under pipelining: each stage's block, the fewest blocks",
+          "[deployment][v4][kv]") {
+    using namespace v4_pool;
+    // vLLM groups the whole model's layers (get_kv_cache_configs), as at pp 1: one group of the
+    // compressed entries and keys, two of the 43 windows, one of each kind of state. Each stage's
+    // block is one page of each of its own layers of its widest group. V4-Flash at pp 2: layers
+    // 0-21 (2 window-only, 10 ratio-4 at 2, 4, ..., 20, 10 ratio-128) and 22-42 (11 and 10).
+    Deployment d{};
+    d.tp = 8;
+    d.pp = 2;
+    constexpr std::uint64_t block0 = 10 * (c4_entries + c4_keys) + 10 * c128_entries; // the compressed group
+    constexpr std::uint64_t block1 = 11 * (c4_entries + c4_keys) + 10 * c128_entries;
+    static_assert(block0 == 478'080 && block1 == 524'160);
+    static_assert(block0 > 11 * window && block0 > 10 * (c4_state + c4_key_state) && block0 > 10 * c128_state);
+    static_assert(block1 > 11 * window && block1 > 11 * (c4_state + c4_key_state) && block1 > 10 * c128_state);
+    CHECK(vllm_v4_stage_block(P::deepseek_v4_flash, d, 0) == block0);
+    CHECK(vllm_v4_stage_block(P::deepseek_v4_flash, d, 1) == block1);
+    // A split bucket deals its layers out in turn (layers[i::n], _get_packed_kv_cache_groups):
+    // with VLLM_PP_LAYER_PARTITION=2,41 stage 0 holds the two window-only layers, one in each
+    // window group, so its block is one window page (two, were the groups runs of layers).
+    Deployment split = d;
+    REQUIRE(split.layer_partition.push_back(2));
+    REQUIRE(split.layer_partition.push_back(41));
+    CHECK(vllm_v4_stage_block(P::deepseek_v4_flash, split, 0) == window);
+    CHECK(vllm_v4_stage_block(P::deepseek_v4_flash, split, 1) == 1'002'240); // every compressed layer
+    // In flight: a batch a stage, one more with async scheduling on vLLM's V2 model runner
+    // (VllmConfig.max_concurrent_batches); the V1 runner adds none under pipelining.
+    CHECK(vllm_in_flight_tokens(VllmScheduler{}, 2) == 3 * 8'192);
+    CHECK(vllm_in_flight_tokens(VllmScheduler{8'192, true, false}, 2) == 2 * 8'192);
+    CHECK(vllm_in_flight_tokens(VllmScheduler{8'192, false, true}, 4) == 4 * 8'192);
+    CHECK(vllm_in_flight_tokens(VllmScheduler{8'192, true, false}, 1) == 2 * 8'192);
+    // On 80 GiB GPUs at 0.9: each stage's room (its weights derived above) in its own blocks; every
+    // GPU gets the fewest; a request of 262,144 tokens holds its compressed group's 1,024 blocks
+    // and its windows' with 24,576 tokens in flight.
+    GpuBudget b{};
+    b.gpu_memory = std::uint64_t{80} << 30;
+    b.context = 262'144;
+    const V4DeploymentPlan p = plan_v4_deployment(P::deepseek_v4_flash, d, b).value();
+    const std::uint64_t usable = (std::uint64_t{72} << 30);
+    const std::uint64_t w0 = weights_per_gpu(P::deepseek_v4_flash, d, 0).value().total();
+    const std::uint64_t w1 = weights_per_gpu(P::deepseek_v4_flash, d, 1).value().total();
+    const std::uint64_t blocks0 = (usable - w0 - b.reserve) / block0, blocks1 = (usable - w1 - b.reserve) / block1;
+    CHECK(p.usable == usable);
+    CHECK(p.fits);
+    CHECK(p.gpus == 16);
+    CHECK(p.weights_per_gpu == w0);
+    CHECK(p.largest_stage == 0);
+    CHECK(blocks1 < blocks0);
+    CHECK(p.kv_blocks == blocks1);
+    CHECK(p.smallest_stage == 1);
+    CHECK(p.in_flight_tokens == 24'576);
+    constexpr std::uint64_t per_request =
+        1'024 + 2 * ((127 + 24'576 + 63) / 64 + 1) + ((7 + 24'576 + 3) / 4 + 1) + ((127 + 24'576 + 7) / 8 + 1);
+    static_assert(per_request == 11'034);
+    CHECK(p.blocks_per_request == per_request);
+    CHECK(p.max_requests == blocks1 / per_request);
+    CHECK(p.kv_tokens == blocks1 * 262'144 / per_request);
+    // Every stage's blocks fit beside its weights and the reserve; one more would not on stage 1.
+    CHECK(p.kv_blocks * block0 + w0 + b.reserve <= usable);
+    CHECK(p.kv_blocks * block1 + w1 + b.reserve <= usable);
+    CHECK((p.kv_blocks + 1) * block1 + w1 + b.reserve > usable);
+    // A stage that does not fit: the largest shortfall, no blocks.
+    b.gpu_memory = w0 + b.reserve; // stage 0 fits at fraction 1, stage 1's are smaller
+    b.memory_fraction = 1.0;
+    const V4DeploymentPlan tight = plan_v4_deployment(P::deepseek_v4_flash, d, b).value();
+    CHECK(tight.fits);
+    CHECK(tight.kv_blocks == 0);
+    b.gpu_memory = w0 + b.reserve - 5;
+    const V4DeploymentPlan short_one = plan_v4_deployment(P::deepseek_v4_flash, d, b).value();
+    CHECK_FALSE(short_one.fits);
+    CHECK(short_one.shortfall == 5);
+    CHECK(short_one.kv_blocks == 0);
+    CHECK(short_one.max_requests == 0);
+    static_assert(plan_v4_deployment(P::deepseek_v4_flash, Deployment{8, 2}, GpuBudget{std::uint64_t{80} << 30})
+                      .value()
+                      .fits); // at compile time
 }
 
 TEST_CASE("vLLM pads a GPU's share of DeepSeek-V4's FP4 experts as its MoE backend does", "[deployment][v4]") {

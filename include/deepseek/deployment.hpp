@@ -124,6 +124,14 @@ constexpr void fill_gpu_cache(GpuPlan& p, std::uint64_t weights, std::uint64_t k
 template <class C> constexpr std::uint64_t stage_kv_layers(const C& c, const Deployment& d, std::uint64_t s) {
     return pipeline_stage_layers(c, d, s).count + (d.mtp && s + 1 == d.pp ? mtp_layer_count(c) : 0);
 }
+/// The blocks of DeepSeek-V4 `c` on stage `stage` of deployment `d`: its decoder layers, and the
+/// MTP blocks on the last stage when d.mtp, as [first, second).
+constexpr std::array<std::uint64_t, 2> v4_stage_blocks(const DeepseekV4Config& c, const Deployment& d,
+                                                       std::uint64_t stage) {
+    const LayerRange r = pipeline_stage_layers(c, d, stage);
+    const std::uint64_t mtp = d.mtp && stage + 1 == d.pp ? c.num_nextn_predict_layers : 0;
+    return {r.first, r.first + r.count + mtp};
+}
 /// Whether budget `b` is one: memory, and a fraction in (0, 1].
 constexpr bool budget_valid(const GpuBudget& b) {
     return b.gpu_memory != 0 && b.memory_fraction > 0.0 && b.memory_fraction <= 1.0;
@@ -234,6 +242,10 @@ struct VllmScheduler {
     /// more (vllm_default_max_num_batched_tokens).
     std::uint64_t max_num_batched_tokens = 8192;
     bool async_scheduling = true; ///< vLLM's default; `--no-async-scheduling` turns it off
+    /// vLLM's model runner V2 (`VLLM_USE_V2_MODEL_RUNNER`), which keeps one more batch in flight
+    /// under pipelining with async scheduling: vLLM's default for DeepSeek-V4 on CUDA in the
+    /// newest code read (vllm/config/vllm.py at 000fc94b); 0.27 ran it on the V1 runner.
+    bool model_runner_v2 = true;
 };
 
 /// vLLM's default `--max-num-batched-tokens` for `vllm serve` on a GPU of `gpu_memory` bytes
@@ -243,25 +255,32 @@ struct VllmScheduler {
     return gpu_memory >= (std::uint64_t{70} << 30) ? 8192 : 2048;
 }
 
-/// The tokens in flight at pp 1 (VllmConfig.max_in_flight_tokens): one batch, two with async
-/// scheduling.
-[[nodiscard]] constexpr std::uint64_t vllm_in_flight_tokens(const VllmScheduler& s) {
-    return detail::checked_mul(s.async_scheduling ? 2 : 1, s.max_num_batched_tokens, "KV cache bytes");
+/// The tokens in flight with `pp` pipeline stages (VllmConfig.max_concurrent_batches x
+/// max_num_batched_tokens): pp batches, one more with async scheduling at pp 1 or on the V2
+/// model runner (the V1 runner does not overlap async scheduling with pipelining).
+[[nodiscard]] constexpr std::uint64_t vllm_in_flight_tokens(const VllmScheduler& s, std::uint64_t pp = 1) {
+    const bool one_more = s.async_scheduling && (pp == 1 || s.model_runner_v2);
+    return detail::checked_mul(detail::checked_add(pp, one_more ? 1 : 0, "KV cache bytes"), s.max_num_batched_tokens,
+                               "KV cache bytes");
 }
 
 /// A vLLM deployment of DeepSeek-V4 and its cache: vLLM's pool (vllm_v4_pool, fp8_ds_mla) beside
 /// the weights and the reserve on every GPU. Each GPU holds the whole cache of its requests (one
 /// K=V head: tensor parallelism does not split it), so a tensor-parallel group holds
-/// max_requests, and each data-parallel group as many.
+/// max_requests, and each data-parallel group as many. Under pipelining each stage's block holds
+/// its own layers' pages (vllm_v4_stage_block), and every stage gets the fewest blocks of any
+/// (get_kv_cache_configs), as for the other models (DeploymentPlan).
 struct V4DeploymentPlan {
-    std::uint64_t gpus = 1;               ///< tp x dp
+    std::uint64_t gpus = 1;               ///< tp x pp x dp
     std::uint64_t usable = 0;             ///< floor(gpu_memory x memory_fraction)
-    bool fits = false;                    ///< weights + reserve <= usable
-    std::uint64_t shortfall = 0;          ///< when not: the bytes missing
-    std::uint64_t weights_per_gpu = 0;    ///< weights_per_gpu(c, d).total()
-    VllmV4Pool pool{};                    ///< the pool's groups and block
-    std::uint64_t in_flight_tokens = 0;   ///< vllm_in_flight_tokens
-    std::uint64_t kv_blocks = 0;          ///< floor((usable - weights - reserve) / pool.block_bytes)
+    bool fits = false;                    ///< every stage's weights + reserve <= usable
+    std::uint64_t shortfall = 0;          ///< when not: the largest shortfall of a stage
+    std::uint64_t largest_stage = 0;      ///< the stage with the most weight bytes
+    std::uint64_t weights_per_gpu = 0;    ///< its weights per GPU
+    VllmV4Pool pool{};                    ///< the pool's groups, and the whole model's block
+    std::uint64_t smallest_stage = 0;     ///< the stage with room for the fewest blocks
+    std::uint64_t in_flight_tokens = 0;   ///< vllm_in_flight_tokens at d.pp
+    std::uint64_t kv_blocks = 0;          ///< the smallest stage's floor((usable - weights - reserve) / its block)
     std::uint64_t context = 0;            ///< tokens per request (vLLM's max_model_len)
     std::uint64_t blocks_per_request = 0; ///< vllm_v4_blocks_per_request at context
     /// floor(kv_blocks / blocks_per_request): vLLM's "Maximum concurrency for N tokens per
@@ -273,35 +292,57 @@ struct V4DeploymentPlan {
     std::uint64_t kv_tokens = 0;
 };
 
-/// DeepSeek-V4 on vLLM deployment `d` with budget `b` and scheduler `s` (V4DeploymentPlan). Not
-/// an error: a layout whose weights and reserve do not fit (`fits` false). Errors: those of
-/// weights_per_gpu, engine_not_modelled (SGLang), pp_not_modelled (pipeline stages: each
-/// stage's pool is not modelled), tp_zero (a budget of 0 bytes), overflow.
+/// The bytes of a block of vLLM's pool for DeepSeek-V4 `c` on a GPU of stage `stage` of
+/// deployment `d`: its layers' pages (vllm_v4_stage_block_bytes), the MTP blocks' on the last
+/// stage when d.mtp; at pp 1, vllm_v4_pool(c, d.mtp).block_bytes.
+[[nodiscard]] constexpr std::uint64_t vllm_v4_stage_block(const DeepseekV4Config& c, const Deployment& d,
+                                                          std::uint64_t stage) {
+    const std::array<std::uint64_t, 2> r = detail::v4_stage_blocks(c, d, stage);
+    return vllm_v4_stage_block_bytes(c, vllm_v4_pool(c, d.mtp), r[0], r[1]);
+}
+
+/// DeepSeek-V4 on vLLM deployment `d` with budget `b` and scheduler `s` (V4DeploymentPlan): every
+/// stage's weights from one walk of the model (weights_per_gpu's rules), each stage's room for
+/// its blocks, and the fewest of any stage. Not an error: a layout whose weights and reserve do
+/// not fit (`fits` false). Errors: those of weights_per_gpu, engine_not_modelled (SGLang),
+/// tp_zero (a budget of 0 bytes), overflow.
 [[nodiscard]] constexpr Result<V4DeploymentPlan, MemoryError>
 plan_v4_deployment(const DeepseekV4Config& c, const Deployment& d, const GpuBudget& b, const VllmScheduler& s = {}) {
-    const auto weights = weights_per_gpu(c, d);
-    if (!weights) return weights.error();
-    if (d.engine != Engine::vllm) return MemoryError::engine_not_modelled;
-    if (d.pp != 1) return MemoryError::pp_not_modelled;
-    if (!detail::budget_valid(b)) return MemoryError::tp_zero;
     return detail::overflow_as_error([&]() -> Result<V4DeploymentPlan, MemoryError> {
         const char* const what = "deployment plan";
+        GpuWeights w{};
+        if (const MemoryError e = detail::check_deployment(c, d, 0, w); e != MemoryError::none) return e;
+        detail::GpuWeightsSum<DeepseekV4Config> sum{c, d, w.experts_per_gpu, 0};
+        if (const MemoryError e = detail::walk_gpu_weights(sum, w); e != MemoryError::none) return e;
+        if (d.engine != Engine::vllm) return MemoryError::engine_not_modelled;
+        if (!detail::budget_valid(b)) return MemoryError::tp_zero;
         V4DeploymentPlan p{};
-        p.gpus = weights->gpus;
+        p.gpus = w.gpus;
         p.usable = usable_memory(b);
-        p.weights_per_gpu = weights->total();
         p.pool = vllm_v4_pool(c, d.mtp);
-        p.in_flight_tokens = vllm_in_flight_tokens(s);
+        p.in_flight_tokens = vllm_in_flight_tokens(s, d.pp);
         p.context = plan_context(c, b);
         p.blocks_per_request = vllm_v4_blocks_per_request(p.pool, p.context, p.in_flight_tokens);
-        const std::uint64_t held = detail::checked_add(p.weights_per_gpu, b.reserve, what);
-        p.fits = held <= p.usable;
+        p.fits = true;
+        for (std::uint64_t stage = 0; stage < d.pp; ++stage) {
+            const std::uint64_t weights = sum.stage_bytes[stage];
+            if (weights > p.weights_per_gpu) p.weights_per_gpu = weights, p.largest_stage = stage;
+            const std::uint64_t held = detail::checked_add(weights, b.reserve, what);
+            if (held > p.usable) {
+                p.fits = false;
+                if (held - p.usable > p.shortfall) p.shortfall = held - p.usable;
+                continue;
+            }
+            const std::array<std::uint64_t, 2> r = detail::v4_stage_blocks(c, d, stage);
+            const std::uint64_t block = vllm_v4_stage_block_bytes(c, p.pool, r[0], r[1]);
+            const std::uint64_t blocks = block == 0 ? 0 : (p.usable - held) / block;
+            if (stage == 0 || blocks < p.kv_blocks) p.kv_blocks = blocks, p.smallest_stage = stage;
+        }
         if (!p.fits) {
-            p.shortfall = held - p.usable;
+            p.kv_blocks = 0, p.smallest_stage = 0;
             return p;
         }
         if (p.pool.block_bytes == 0 || p.blocks_per_request == 0) return p; // no layer: check_deployment refuses it
-        p.kv_blocks = (p.usable - held) / p.pool.block_bytes;
         p.max_requests = p.kv_blocks / p.blocks_per_request;
         p.total_requests = detail::checked_mul(p.max_requests, d.dp, what);
         // kv_blocks x context / blocks_per_request without overflow: whole and remainder parts.

@@ -213,8 +213,9 @@ constexpr std::uint64_t v4_kv_growth(const DeepseekV4Config& c, const V4LayerKin
 /// each page rounded up to 576 bytes. A bucket whose page sizes all count the same layers is split
 /// into groups of about equal layers (_approximate_gcd, floored by the largest such bucket of
 /// several page sizes); a block holds one page of each layer of the widest group, and each group
-/// takes its own blocks from the one pool. Earlier vLLM versions (0.20 to 0.25, and between 0.26
-/// and 0.30 in ways not checked) lay it out otherwise.
+/// takes its own blocks from the one pool. Under pipelining the groups are the whole model's and
+/// each stage's block its own (vllm_v4_stage_block_bytes). Earlier vLLM versions (0.20 to 0.25,
+/// and between 0.26 and 0.30 in ways not checked) lay it out otherwise.
 struct VllmV4Pool {
     /// One kind of group: how many groups, tokens per block, and the window (0: a block per
     /// block_tokens tokens of the whole request).
@@ -223,7 +224,7 @@ struct VllmV4Pool {
         std::uint64_t block_tokens = 0;
         std::uint64_t window = 0;
     };
-    std::uint64_t block_bytes = 0; ///< one block of the pool: the pages of its widest group
+    std::uint64_t block_bytes = 0; ///< one block: the pages of the widest group, every layer held (pp 1)
     std::array<Kind, 4> kinds{};   ///< compressed and indexer, sliding window, ratio-4 state, ratio-128 state
     /// The groups of every kind.
     [[nodiscard]] constexpr std::uint64_t groups() const noexcept {
@@ -252,53 +253,104 @@ constexpr std::uint64_t approximate_gcd(const std::array<std::uint64_t, 4>& valu
 }
 } // namespace detail
 
-/// vLLM's pool for DeepSeek-V4 `c`, the MTP blocks' caches with it when `mtp` (VllmV4Pool).
-[[nodiscard]] constexpr VllmV4Pool vllm_v4_pool(const DeepseekV4Config& c, bool mtp) {
+namespace detail {
+/// One bucket of vLLM's pool: its page sizes and the layers of each (a page size met twice
+/// counts once, as vLLM keys the bucket's layers by page size).
+struct VllmV4Bucket {
+    std::array<std::uint64_t, 3> page{}, layers{};
+    std::size_t sizes = 0;
+    constexpr void add(std::uint64_t p, std::uint64_t n) {
+        if (n == 0) return;
+        for (std::size_t i = 0; i < sizes; ++i)
+            if (page[i] == p) return (void)(layers[i] += n);
+        page[sizes] = p, layers[sizes] = n, ++sizes;
+    }
+    /// The layers of page size `p` (0 when none).
+    [[nodiscard]] constexpr std::uint64_t of(std::uint64_t p) const {
+        for (std::size_t i = 0; i < sizes; ++i)
+            if (page[i] == p) return layers[i];
+        return 0;
+    }
+    [[nodiscard]] constexpr std::uint64_t most() const {
+        std::uint64_t m = 0;
+        for (std::size_t i = 0; i < sizes; ++i) m = layers[i] > m ? layers[i] : m;
+        return m;
+    }
+    [[nodiscard]] constexpr bool balanced() const {
+        for (std::size_t i = 1; i < sizes; ++i)
+            if (layers[i] != layers[0]) return false;
+        return sizes != 0;
+    }
+};
+
+/// The buckets of vLLM's pool (VllmV4Pool::kinds' order) for blocks [from, to) of `c`: decoder
+/// layers, then the MTP blocks, which hold a window only (vLLM gives them compress ratio 1).
+constexpr std::array<VllmV4Bucket, 4> vllm_v4_buckets(const DeepseekV4Config& c, std::uint64_t from, std::uint64_t to) {
     const char* const what = "KV cache bytes";
     std::uint64_t count[3] = {0, 0, 0}, first[3] = {0, 0, 0}; // layers of ratio 0, 4, 128
-    const std::uint64_t blocks = c.num_hidden_layers + (mtp ? c.num_nextn_predict_layers : 0);
-    detail::v4_count_ratios(c, 0, blocks, count, first);
+    if (from < c.num_hidden_layers)
+        v4_count_ratios(c, from, to < c.num_hidden_layers ? to : c.num_hidden_layers, count, first);
     const std::uint64_t n4 = count[1], n128 = count[2];
     const std::uint64_t entry = v4_kv_entry_bytes(c, V4KvFormat::vllm_fp8);
     const std::uint64_t key = v4_indexer_entry_bytes(c, V4KvFormat::vllm_fp8);
     // A compressor state's bytes a token: 2 coff d float32 values (coff 2 at ratio 4, else 1).
-    const std::uint64_t state_4 = detail::checked_mul(2 * 2 * 4, c.head_dim, what);
-    const std::uint64_t index_state_4 = detail::checked_mul(2 * 2 * 4, c.index_head_dim, what);
-    const std::uint64_t state_128 = detail::checked_mul(2 * 1 * 4, c.head_dim, what);
-    // Each bucket's page sizes and the layers of each (a page size met twice counts once).
-    struct Bucket {
-        std::array<std::uint64_t, 3> page{}, layers{};
-        std::size_t sizes = 0;
-        constexpr void add(std::uint64_t p, std::uint64_t n) {
-            if (n == 0) return;
-            for (std::size_t i = 0; i < sizes; ++i)
-                if (page[i] == p) return (void)(layers[i] += n);
-            page[sizes] = p, layers[sizes] = n, ++sizes;
+    const std::uint64_t state_4 = checked_mul(2 * 2 * 4, c.head_dim, what);
+    const std::uint64_t index_state_4 = checked_mul(2 * 2 * 4, c.index_head_dim, what);
+    const std::uint64_t state_128 = checked_mul(2 * 1 * 4, c.head_dim, what);
+    std::array<VllmV4Bucket, 4> b{};
+    b[0].add(vllm_v4_page(vllm_v4_block_tokens / 4, entry), n4);
+    b[0].add(vllm_v4_page(vllm_v4_block_tokens / 128, entry), n128);
+    b[0].add(vllm_v4_page(vllm_v4_block_tokens / 4, key), n4);
+    b[1].add(vllm_v4_page(vllm_v4_window_block_tokens, entry), to > from ? to - from : 0);
+    b[2].add(vllm_v4_page(4, state_4), n4);
+    b[2].add(vllm_v4_page(4, index_state_4), n4);
+    b[3].add(vllm_v4_page(8, state_128), n128);
+    return b;
+}
+
+/// The k below `x` with k mod `n` = `g` (0 <= g < n).
+constexpr std::uint64_t residues_below(std::uint64_t x, std::uint64_t g, std::uint64_t n) {
+    return x > g ? (x - g - 1) / n + 1 : 0;
+}
+} // namespace detail
+
+/// The bytes of one block of pool `p` (vllm_v4_pool of `c`) on a pipeline stage holding blocks
+/// [from, to) (decoder layers, then the MTP blocks): vLLM groups the whole model's layers, gives
+/// each stage the groups' layers it holds (_project_kv_cache_groups_to_worker), and makes its
+/// block one page of each of those layers of the widest group (_get_kv_cache_bytes_per_block).
+/// A bucket split into n groups deals its layers out in turn, the k-th layer of each page size to
+/// group k mod n, so a stage's share of a group depends on where the stage begins. The whole
+/// model's range gives p.block_bytes.
+[[nodiscard]] constexpr std::uint64_t vllm_v4_stage_block_bytes(const DeepseekV4Config& c, const VllmV4Pool& p,
+                                                                std::uint64_t from, std::uint64_t to) {
+    const char* const what = "KV cache bytes";
+    const std::array<detail::VllmV4Bucket, 4> before = detail::vllm_v4_buckets(c, 0, from);
+    const std::array<detail::VllmV4Bucket, 4> held = detail::vllm_v4_buckets(c, from, to);
+    std::uint64_t widest = 0;
+    for (std::size_t i = 0; i < held.size(); ++i) {
+        const std::uint64_t n = p.kinds[i].groups;
+        for (std::uint64_t g = 0; g < n; ++g) {
+            std::uint64_t bytes = 0;
+            for (std::size_t j = 0; j < held[i].sizes; ++j) {
+                const std::uint64_t start = before[i].of(held[i].page[j]), end = start + held[i].layers[j];
+                const std::uint64_t layers = detail::residues_below(end, g, n) - detail::residues_below(start, g, n);
+                bytes = detail::checked_add(bytes, detail::checked_mul(layers, held[i].page[j], what), what);
+            }
+            widest = bytes > widest ? bytes : widest;
         }
-        [[nodiscard]] constexpr std::uint64_t most() const {
-            std::uint64_t m = 0;
-            for (std::size_t i = 0; i < sizes; ++i) m = layers[i] > m ? layers[i] : m;
-            return m;
-        }
-        [[nodiscard]] constexpr bool balanced() const {
-            for (std::size_t i = 1; i < sizes; ++i)
-                if (layers[i] != layers[0]) return false;
-            return sizes != 0;
-        }
-    };
-    std::array<Bucket, 4> b{};
-    b[0].add(detail::vllm_v4_page(detail::vllm_v4_block_tokens / 4, entry), n4);
-    b[0].add(detail::vllm_v4_page(detail::vllm_v4_block_tokens / 128, entry), n128);
-    b[0].add(detail::vllm_v4_page(detail::vllm_v4_block_tokens / 4, key), n4);
-    b[1].add(detail::vllm_v4_page(detail::vllm_v4_window_block_tokens, entry), blocks);
-    b[2].add(detail::vllm_v4_page(4, state_4), n4);
-    b[2].add(detail::vllm_v4_page(4, index_state_4), n4);
-    b[3].add(detail::vllm_v4_page(8, state_128), n128);
+    }
+    return widest;
+}
+
+/// vLLM's pool for DeepSeek-V4 `c`, the MTP blocks' caches with it when `mtp` (VllmV4Pool).
+[[nodiscard]] constexpr VllmV4Pool vllm_v4_pool(const DeepseekV4Config& c, bool mtp) {
+    const std::uint64_t blocks = c.num_hidden_layers + (mtp ? c.num_nextn_predict_layers : 0);
+    const std::array<detail::VllmV4Bucket, 4> b = detail::vllm_v4_buckets(c, 0, blocks);
     // The repeats per group: the largest balanced bucket of several page sizes sets the floor.
     std::uint64_t floor = 0;
     std::array<std::uint64_t, 4> balanced{};
     std::size_t n_balanced = 0;
-    for (const Bucket& k : b) {
+    for (const detail::VllmV4Bucket& k : b) {
         if (!k.balanced()) continue;
         balanced[n_balanced++] = k.most();
         if (k.sizes > 1 && k.most() > floor) floor = k.most();
@@ -310,13 +362,9 @@ constexpr std::uint64_t approximate_gcd(const std::array<std::uint64_t, 4>& valu
     for (std::size_t i = 0; i < b.size(); ++i) {
         if (b[i].sizes == 0) continue;
         const std::uint64_t groups = repeats != 0 && b[i].balanced() ? detail::ceil_div(b[i].most(), repeats) : 1;
-        std::uint64_t widest = 0; // the first group: a page of every size for ceil(layers / groups) layers
-        for (std::size_t j = 0; j < b[i].sizes; ++j)
-            widest = detail::checked_add(
-                widest, detail::checked_mul(detail::ceil_div(b[i].layers[j], groups), b[i].page[j], what), what);
-        pool.block_bytes = widest > pool.block_bytes ? widest : pool.block_bytes;
         pool.kinds[i] = {groups, tokens[i], window[i]};
     }
+    pool.block_bytes = vllm_v4_stage_block_bytes(c, pool, 0, blocks);
     return pool;
 }
 

@@ -117,14 +117,19 @@ template <class C> void exercise_memory(const C& c) {
                 (void)v4_max_context_tokens(c, f, 4, std::uint64_t{80} << 30);
             } catch (const ArithmeticOverflow&) {}
         }
-        // vLLM's pool beside the weights: a Result, throwing nothing; its blocks fit.
-        for (const Deployment& d : {layout(8, 1, 1, true, 0, false), layout(1, 1, 1, false, 0, true)}) {
+        // vLLM's pool beside the weights: a Result, throwing nothing; every stage's blocks fit.
+        for (const Deployment& d :
+             {layout(8, 1, 1, true, 0, false), layout(1, 1, 1, false, 0, true), layout(4, 3, 1, true, 0, false)}) {
             GpuBudget b{};
             b.gpu_memory = std::uint64_t{141} * 1000 * 1000 * 1000;
             b.context = 131'072;
             const auto p = plan_v4_deployment(c, d, b);
-            if (p && p->fits && p->weights_per_gpu + b.reserve + p->kv_blocks * p->pool.block_bytes > p->usable)
-                die("plan_v4_deployment: weights, reserve and KV blocks exceed the usable memory");
+            for (std::uint64_t s = 0; p && p->fits && s < d.pp; ++s) {
+                const auto w = weights_per_gpu(c, d, s);
+                if (!w) die("plan_v4_deployment planned a stage weights_per_gpu refuses");
+                if (w->total() + b.reserve + p->kv_blocks * vllm_v4_stage_block(c, d, s) > p->usable)
+                    die("plan_v4_deployment: a stage's weights, reserve and KV blocks exceed the usable memory");
+            }
             if (p && p->fits && p->blocks_per_request != 0 && p->max_requests * p->blocks_per_request > p->kv_blocks)
                 die("plan_v4_deployment: more requests than the blocks hold");
         }
