@@ -118,7 +118,10 @@ Kimi-K2; not V4):
                          vLLM, DeepSeek-V4: tokens per scheduled batch, which its windows'
                          blocks must hold beside the window (default vLLM's: 8192 on a GPU
                          of 70 GiB or more, else 2048)
-  --no-async-scheduling  vLLM, DeepSeek-V4: one batch in flight instead of two
+  --no-async-scheduling  vLLM, DeepSeek-V4: one batch in flight instead of two (under
+                         pipelining: one a stage, with none more)
+  --model-runner V       vLLM, DeepSeek-V4 under pipelining: v2 (default: vLLM's V2 model
+                         runner keeps one batch more in flight with async scheduling) or v1
   --svg FILE             with --engine: draw each stage's GPU (weights by component, reserve,
                          KV cache, unused memory; DeepSeek-V4 under pipelining: the room for
                          its cache) as SVG
@@ -131,7 +134,7 @@ SGLang's DP attention), ranked by the requests of --context tokens held at once,
 others were refused; --gpus-per-node N (default 8) keeps vLLM's tp within a node; --mtp plans
 each layout with the MTP draft loaded; --svg FILE draws the requests held at once against the
 context (4,096 tokens to the model's maximum) for the five best; --kv-dtype, --gpu-util,
---reserve, --max-num-batched-tokens, --no-async-scheduling and --json as above
+--reserve, --max-num-batched-tokens, --no-async-scheduling, --model-runner and --json as above
 
 verify MODEL_DIR: reads config.json and the header of every .safetensors shard of the
 folder (never the weights) and compares each tensor's name, shape and dtype with the
@@ -192,13 +195,23 @@ struct CliOptions {
     bool gpu_util_given = false, reserve_given = false;  ///< else the engine's defaults
     std::optional<std::uint64_t> max_num_batched_tokens; ///< DeepSeek-V4 under vLLM: else vLLM's default
     bool async_scheduling = true;                        ///< DeepSeek-V4 under vLLM: --no-async-scheduling
-    [[nodiscard]] bool scheduler_given() const { return max_num_batched_tokens || !async_scheduling; }
+    bool model_runner_v2 = true;                         ///< DeepSeek-V4 under vLLM: --model-runner
+    [[nodiscard]] bool scheduler_given() const {
+        return max_num_batched_tokens || !async_scheduling || !model_runner_v2;
+    }
 };
 
 /// The vLLM scheduler a DeepSeek-V4 deployment is planned with: the batch given, else vLLM's
 /// default for a GPU of `gpu_memory` bytes.
-deepseek::VllmScheduler v4_scheduler(std::optional<std::uint64_t> batched, bool async, std::uint64_t gpu_memory) {
-    return {batched.value_or(deepseek::vllm_default_max_num_batched_tokens(gpu_memory)), async};
+deepseek::VllmScheduler v4_scheduler(std::optional<std::uint64_t> batched, bool async, bool v2,
+                                     std::uint64_t gpu_memory) {
+    return {batched.value_or(deepseek::vllm_default_max_num_batched_tokens(gpu_memory)), async, v2};
+}
+
+/// `--model-runner`'s value: true for v2, false for v1.
+bool parse_model_runner(const std::string& value) {
+    if (value != "v1" && value != "v2") throw usage_error("--model-runner: v1 or v2, found '" + value + "'");
+    return value == "v2";
 }
 
 /// The budget a deployment is planned with: `given` as the options set it, and where they left
@@ -421,6 +434,8 @@ CliOptions parse_arguments(int argc, char** argv) {
             o.max_num_batched_tokens = parse_count(arg, value());
         } else if (arg == "--no-async-scheduling") {
             o.async_scheduling = !flag();
+        } else if (arg == "--model-runner") {
+            o.model_runner_v2 = parse_model_runner(value());
         } else if (arg == "--mm-encoder-tp-mode") {
             const std::string mode = value();
             if (mode != "data" && mode != "weights")
@@ -1192,46 +1207,39 @@ void print_deployment_plan(std::ostream& os, const C& c, const deepseek::Deploym
 }
 
 /// Why a DeepSeek-V4 deployment's cache is not planned under pipelining (printed and in the JSON).
-constexpr const char* v4_kv_not_planned =
-    "vLLM sizes DeepSeek-V4's pool stage by stage from groups of the whole model's layers, which is not modelled "
-    "under pipelining (the report's KV cache per sequence gives the caches' bytes)";
-
 /// Which vLLM layout of DeepSeek-V4's pool is modelled (printed and in the JSON).
 constexpr const char* v4_pool_version =
     "vLLM's packed grouping (kv_cache_planning.py at 4253bd44, vLLM 0.31; 0.20 to 0.25 lay the pool out otherwise)";
 
-/// A vLLM deployment of DeepSeek-V4: each stage's weights per GPU, the largest, the room the
-/// largest leaves for the cache, and at pp 1 the cache vLLM's pool gives (plan_v4_deployment).
+/// A vLLM deployment of DeepSeek-V4: each stage's weights per GPU and block of the pool, and the
+/// cache vLLM's pool gives (plan_v4_deployment).
 struct V4Deployment {
     deepseek::Deployment d;
     deepseek::GpuBudget b;
-    std::vector<deepseek::GpuWeights> stages;
-    std::uint64_t largest = 0; ///< the largest stage's weights per GPU
-    std::uint64_t usable = 0;  ///< usable_memory(b)
     deepseek::VllmScheduler scheduler{};
-    std::optional<deepseek::V4DeploymentPlan> kv{}; ///< pp 1 only
-    [[nodiscard]] bool fits() const { return largest + b.reserve <= usable; }
-    /// The usable memory less the largest weights and the reserve (0 when it does not fit).
-    [[nodiscard]] std::uint64_t room() const { return fits() ? usable - largest - b.reserve : 0; }
-    /// The bytes missing when it does not fit.
-    [[nodiscard]] std::uint64_t shortfall() const { return fits() ? 0 : largest + b.reserve - usable; }
+    std::vector<deepseek::GpuWeights> stages;
+    std::vector<std::uint64_t> block_bytes; ///< each stage's block of the pool (vllm_v4_stage_block)
+    deepseek::V4DeploymentPlan kv{};
+    /// A stage's room for the cache: its usable memory less its weights and the reserve (0 when
+    /// they do not fit).
+    [[nodiscard]] std::uint64_t room(std::uint64_t s) const {
+        const std::uint64_t held = stages[s].total() + b.reserve;
+        return held <= kv.usable ? kv.usable - held : 0;
+    }
 };
 
-/// Lays DeepSeek-V4 out on deployment `d` (weights_per_gpu for every stage, and at pp 1 the
-/// cache: plan_v4_deployment), or its error.
+/// Lays DeepSeek-V4 out on deployment `d` (weights_per_gpu and vllm_v4_stage_block for every
+/// stage, and the cache: plan_v4_deployment), or its error.
 template <class C> deepseek::Result<V4Deployment, deepseek::MemoryError>
 lay_out_v4(const C& c, const deepseek::Deployment& d, const deepseek::GpuBudget& b, const deepseek::VllmScheduler& s) {
-    V4Deployment out{d, b, {}, 0, deepseek::usable_memory(b), s, std::nullopt};
+    const auto kv = deepseek::plan_v4_deployment(c, d, b, s);
+    if (!kv) return kv.error();
+    V4Deployment out{d, b, s, {}, {}, *kv};
     for (std::uint64_t stage = 0; stage < d.pp; ++stage) {
         const auto w = deepseek::weights_per_gpu(c, d, stage);
         if (!w) return w.error();
         out.stages.push_back(*w);
-        out.largest = std::max(out.largest, w->total());
-    }
-    if (d.pp == 1) {
-        const auto kv = deepseek::plan_v4_deployment(c, d, b, s);
-        if (!kv) return kv.error();
-        out.kv = *kv;
+        out.block_bytes.push_back(deepseek::vllm_v4_stage_block(c, d, stage));
     }
     return out;
 }
@@ -1243,18 +1251,34 @@ template <class C> std::string v4_launch(const C& c, const V4Deployment& v) {
         deepseek::vllm_launch_command(v.d, v.b, deepseek::VllmKvFormat::fp8_ds_mla, deepseek::plan_context(c, v.b));
     out += " --max-num-batched-tokens " + std::to_string(v.scheduler.max_num_batched_tokens);
     if (!v.scheduler.async_scheduling) out += " --no-async-scheduling";
+    if (v.d.pp > 1 && v.scheduler.async_scheduling)
+        out = std::string("VLLM_USE_V2_MODEL_RUNNER=") + (v.scheduler.model_runner_v2 ? "1 " : "0 ") + out;
     return out;
 }
 
-/// A vLLM deployment of DeepSeek-V4: the weights per GPU, stage by stage, the room each leaves,
-/// and at pp 1 the cache vLLM's pool gives (under pipelining, said not to be planned).
+/// Why a V4 deployment keeps its tokens in flight: "--max-num-batched-tokens N" and the batches.
+std::string v4_in_flight_words(const V4Deployment& v) {
+    const deepseek::VllmScheduler& s = v.scheduler;
+    const std::uint64_t batches = v.kv.in_flight_tokens / s.max_num_batched_tokens;
+    std::string out = "--max-num-batched-tokens " + std::to_string(s.max_num_batched_tokens);
+    if (v.d.pp == 1) return out + (s.async_scheduling ? " x 2, async scheduling" : "");
+    out += " x " + std::to_string(batches) + ": one a stage";
+    if (!s.async_scheduling) return out;
+    return out + (s.model_runner_v2 ? " and one more, async scheduling on vLLM's V2 model runner"
+                                    : ", none more on vLLM's V1 model runner");
+}
+
+/// A vLLM deployment of DeepSeek-V4: the weights per GPU and the pool's block, stage by stage,
+/// and the cache vLLM's pool gives.
 template <class C> void print_v4_deployment(std::ostream& os, const C& c, const V4Deployment& v) {
     const deepseek::Deployment& d = v.d;
+    const deepseek::V4DeploymentPlan& p = v.kv;
     os << "\n"
-       << engine_name(d) << " deployment: " << v.stages[0].gpus << " GPUs (" << layout_words(d)
+       << engine_name(d) << " deployment: " << p.gpus << " GPUs (" << layout_words(d)
        << (d.mtp ? ", MTP loaded" : ", MTP not loaded") << ")\n";
-    os << "  GPU memory        " << bytes_and_human(v.b.gpu_memory) << ", usable " << bytes_and_human(v.usable)
+    os << "  GPU memory        " << bytes_and_human(v.b.gpu_memory) << ", usable " << bytes_and_human(p.usable)
        << " (x " << v.b.memory_fraction << "), reserve " << bytes_and_human(v.b.reserve) << "\n";
+    const std::string indent = d.pp == 1 ? "  " : "    ";
     for (std::uint64_t s = 0; s < d.pp; ++s) {
         const deepseek::GpuWeights& w = v.stages[s];
         if (d.pp == 1)
@@ -1262,35 +1286,38 @@ template <class C> void print_v4_deployment(std::ostream& os, const C& c, const 
         else
             os << "  " << stage_title(s, d.pp, w) << ": weights per GPU " << bytes_and_human(w.total()) << "\n";
         print_gpu_weights(os, w, d);
-        if (w.total() + v.b.reserve > v.usable)
-            os << "  does not fit      the weights and reserve exceed the usable memory by "
-               << bytes_and_human(w.total() + v.b.reserve - v.usable) << "\n";
+        if (w.total() + v.b.reserve > p.usable)
+            os << indent << "does not fit      the weights and reserve exceed the usable memory by "
+               << bytes_and_human(w.total() + v.b.reserve - p.usable) << "\n";
         else
-            os << (d.pp == 1 ? "  " : "    ") << "room for KV       "
-               << bytes_and_human(v.usable - w.total() - v.b.reserve) << " per GPU\n";
+            os << indent << "room for KV       " << bytes_and_human(v.room(s)) << " per GPU, blocks of "
+               << grouped(v.block_bytes[s]) << " B: " << grouped(v.room(s) / v.block_bytes[s]) << "\n";
     }
-    if (!v.kv) {
-        os << "  KV cache          not modelled: " << v4_kv_not_planned << "\n";
-    } else if (v.kv->fits) {
-        const deepseek::V4DeploymentPlan& p = *v.kv;
-        os << "  KV cache          fp8_ds_mla in " << v4_pool_version << ": " << p.pool.groups()
-           << " groups, blocks of " << grouped(p.pool.block_bytes) << " B\n";
-        os << "  KV capacity       " << grouped(p.kv_blocks) << " blocks; a request of " << grouped(p.context)
-           << " tokens holds up to " << grouped(p.blocks_per_request) << " (its windows keep "
-           << grouped(p.in_flight_tokens) << " tokens in flight: --max-num-batched-tokens "
-           << v.scheduler.max_num_batched_tokens << (v.scheduler.async_scheduling ? " x 2, async scheduling" : "")
-           << ")\n";
-        os << "  GPU KV cache size " << grouped(p.kv_tokens) << " tokens (vLLM's figure: concurrency x "
-           << grouped(p.context) << ")\n";
-        os << "  requests at once  " << grouped(p.max_requests) << " of " << grouped(p.context) << " tokens per "
-           << (d.tp > 1 ? "tensor-parallel group" : "GPU") << ", " << grouped(p.total_requests) << " in all\n";
+    os << "  KV cache          fp8_ds_mla in " << v4_pool_version << ": " << p.pool.groups() << " groups"
+       << (d.pp == 1 ? ", blocks of " + grouped(p.pool.block_bytes) + " B"
+                     : " of the whole model's layers, each stage's block its own layers' pages")
+       << "\n";
+    if (!p.fits) {
+        os << "  launch            " << v4_launch(c, v) << "\n";
+        return;
     }
+    os << "  KV capacity       " << grouped(p.kv_blocks) << " blocks"
+       << (d.pp > 1 ? " on every GPU (stage " + std::to_string(p.smallest_stage) + "'s, the fewest)" : "")
+       << "; a request of " << grouped(p.context) << " tokens holds up to " << grouped(p.blocks_per_request)
+       << " (its windows keep " << grouped(p.in_flight_tokens) << " tokens in flight: " << v4_in_flight_words(v)
+       << ")\n";
+    os << "  GPU KV cache size " << grouped(p.kv_tokens) << " tokens (vLLM's figure: concurrency x "
+       << grouped(p.context) << ")\n";
+    os << "  requests at once  " << grouped(p.max_requests) << " of " << grouped(p.context) << " tokens per "
+       << (d.pp > 1   ? "pipeline"
+           : d.tp > 1 ? "tensor-parallel group"
+                      : "GPU")
+       << ", " << grouped(p.total_requests) << " in all\n";
     os << "  launch            " << v4_launch(c, v) << "\n";
 }
 
-/// The deployment's bars for DeepSeek-V4 (deployment_svg's, with its cache not modelled): the
-/// weights by component, the reserve, the room each GPU leaves for the cache, and what the
-/// engine is not given.
+/// The deployment's bars for DeepSeek-V4: the weights by component, the reserve, the pool's
+/// blocks on each stage's GPU, and what the engine is not given.
 std::string v4_deployment_svg(const V4Deployment& v) {
     const deepseek::Deployment& d = v.d;
     std::vector<StageBar> stages;
@@ -1299,72 +1326,67 @@ std::string v4_deployment_svg(const V4Deployment& v) {
         std::vector<BarSegment> parts = weight_segments(w);
         parts.push_back({"reserve", v.b.reserve, "#999999"});
         std::uint64_t held = w.total() + v.b.reserve;
-        if (v.kv && v.kv->fits) {
-            const std::uint64_t kv = v.kv->kv_blocks * v.kv->pool.block_bytes;
-            parts.push_back({"KV cache, " + grouped(v.kv->kv_blocks) + " blocks", kv, "#2ca02c"});
+        if (v.kv.fits) {
+            const std::uint64_t kv = v.kv.kv_blocks * v.block_bytes[s];
+            parts.push_back({"KV cache, " + grouped(v.kv.kv_blocks) + " blocks", kv, "#2ca02c"});
             held += kv;
-        } else if (held < v.usable) {
-            parts.push_back({"room for the KV cache (not modelled)", v.usable - held, "#c7e9c0"});
         }
-        add_unused(parts, v.kv ? held : std::max(held, v.usable), v.usable, v.b.gpu_memory, d);
-        stages.push_back({stage_label(s, w.layers, held <= v.usable), parts});
+        add_unused(parts, held, v.kv.usable, v.b.gpu_memory, d);
+        stages.push_back({stage_label(s, w.layers, w.total() + v.b.reserve <= v.kv.usable), parts});
     }
-    return stage_bars_svg(stages, v.b.gpu_memory,
-                          deployment_title(d, v.b.gpu_memory) + (v.kv ? "" : "; KV cache not modelled"));
+    return stage_bars_svg(stages, v.b.gpu_memory, deployment_title(d, v.b.gpu_memory));
 }
 
-/// print_v4_deployment's JSON: the `deployment` object's layout and weight fields (each stage's,
-/// and the largest stage's as weights_bytes_per_gpu), and at pp 1 the cache (`kv_format`,
-/// `kv_pool` {layout, block_bytes, groups, max_num_batched_tokens, async_scheduling,
-/// in_flight_tokens}, `kv_blocks`, `kv_blocks_per_request`, `kv_capacity_tokens`,
-/// `max_concurrency`, `total_requests`), under pipelining `kv_not_modelled`.
+/// print_v4_deployment's JSON: the `deployment` object's layout and weight fields (each stage's
+/// with its `kv_block_bytes`, and the largest stage's as weights_bytes_per_gpu), and the cache:
+/// `kv_format`, `kv_pool` {layout, block_bytes, groups, max_num_batched_tokens,
+/// async_scheduling, model_runner, in_flight_tokens}, `kv_blocks` (every GPU's), `smallest_stage`,
+/// `kv_blocks_per_request`, `kv_capacity_tokens`, `max_concurrency`, `total_requests`.
 template <class C> json v4_deployment_json(const C& c, const V4Deployment& v) {
     const deepseek::Deployment& d = v.d;
+    const deepseek::V4DeploymentPlan& p = v.kv;
     json stages = json::array();
     for (std::uint64_t s = 0; s < d.pp; ++s) {
         const deepseek::GpuWeights& w = v.stages[s];
         stages.push_back(json{{"stage", s},
                               {"layers", json::array({w.layers.first, w.layers.count})},
                               {"weights_bytes", w.total()},
-                              {"weights_by_component", deepseek::gpu_weights_to_json(w)}});
+                              {"weights_by_component", deepseek::gpu_weights_to_json(w)},
+                              {"kv_block_bytes", v.block_bytes[s]}});
     }
-    json out{{"engine", std::string(deepseek::to_string(d.engine))},
-             {"tp", d.tp},
-             {"pp", d.pp},
-             {"dp", d.dp},
-             {"ep", d.expert_parallel},
-             {"redundant_experts", d.redundant_experts},
-             {"mtp", d.mtp},
-             {"gpus", v.stages[0].gpus},
-             {"gpu_memory", v.b.gpu_memory},
-             {"memory_fraction", v.b.memory_fraction},
-             {"reserve", v.b.reserve},
-             {"usable", v.usable},
-             {"fits", v.fits()},
-             {"shortfall", v.shortfall()},
-             {"weights_bytes_per_gpu", v.largest},
-             {"experts_per_gpu", v.stages[0].experts_per_gpu},
-             {"stages", std::move(stages)},
-             {"context", deepseek::plan_context(c, v.b)},
-             {"launch", v4_launch(c, v)}};
-    if (!v.kv) {
-        out["kv_not_modelled"] = v4_kv_not_planned;
-        return out;
-    }
-    const deepseek::V4DeploymentPlan& p = *v.kv;
-    out["kv_format"] = "fp8_ds_mla";
-    out["kv_pool"] = json{{"layout", v4_pool_version},
-                          {"block_bytes", p.pool.block_bytes},
-                          {"groups", p.pool.groups()},
-                          {"max_num_batched_tokens", v.scheduler.max_num_batched_tokens},
-                          {"async_scheduling", v.scheduler.async_scheduling},
-                          {"in_flight_tokens", p.in_flight_tokens}};
-    out["kv_blocks"] = p.kv_blocks;
-    out["kv_blocks_per_request"] = p.blocks_per_request;
-    out["kv_capacity_tokens"] = p.kv_tokens;
-    out["max_concurrency"] = p.max_requests;
-    out["total_requests"] = p.total_requests;
-    return out;
+    return json{{"engine", std::string(deepseek::to_string(d.engine))},
+                {"tp", d.tp},
+                {"pp", d.pp},
+                {"dp", d.dp},
+                {"ep", d.expert_parallel},
+                {"redundant_experts", d.redundant_experts},
+                {"mtp", d.mtp},
+                {"gpus", p.gpus},
+                {"gpu_memory", v.b.gpu_memory},
+                {"memory_fraction", v.b.memory_fraction},
+                {"reserve", v.b.reserve},
+                {"usable", p.usable},
+                {"fits", p.fits},
+                {"shortfall", p.shortfall},
+                {"weights_bytes_per_gpu", p.weights_per_gpu},
+                {"experts_per_gpu", v.stages[0].experts_per_gpu},
+                {"stages", std::move(stages)},
+                {"context", p.context},
+                {"launch", v4_launch(c, v)},
+                {"kv_format", "fp8_ds_mla"},
+                {"kv_pool", json{{"layout", v4_pool_version},
+                                 {"block_bytes", p.pool.block_bytes},
+                                 {"groups", p.pool.groups()},
+                                 {"max_num_batched_tokens", v.scheduler.max_num_batched_tokens},
+                                 {"async_scheduling", v.scheduler.async_scheduling},
+                                 {"model_runner", v.scheduler.model_runner_v2 ? "v2" : "v1"},
+                                 {"in_flight_tokens", p.in_flight_tokens}}},
+                {"kv_blocks", p.kv_blocks},
+                {"smallest_stage", p.smallest_stage},
+                {"kv_blocks_per_request", p.blocks_per_request},
+                {"kv_capacity_tokens", p.kv_tokens},
+                {"max_concurrency", p.max_requests},
+                {"total_requests", p.total_requests}};
 }
 
 /// The tensor-parallel sizes from 1 to 256 for which `works(tp)` holds, as " (tp can be 1, 2, 4 here)",
@@ -1429,16 +1451,17 @@ template <class C> int run(const C& c, const deepseek::Document& doc, const CliO
     if (o.engine) {
         const std::string engine(deepseek::to_string(o.deployment.engine));
         if (!v4 && o.scheduler_given())
-            throw usage_error("--max-num-batched-tokens and --no-async-scheduling size DeepSeek-V4's cache only");
+            throw usage_error(
+                "--max-num-batched-tokens, --no-async-scheduling and --model-runner size DeepSeek-V4's cache only");
         const auto lay_out = [&](auto kv_format) {
             const auto planned = deepseek::plan_deployment(c, o.deployment, kv_format, o.gpu);
             if (!planned) {
                 const deepseek::MemoryError e = planned.error();
                 if constexpr (v4) { // its weights, and the cache said not to be planned
                     if (e == deepseek::MemoryError::layout_not_for_v4) {
-                        const auto laid =
-                            lay_out_v4(c, o.deployment, o.gpu,
-                                       v4_scheduler(o.max_num_batched_tokens, o.async_scheduling, o.gpu.gpu_memory));
+                        const auto laid = lay_out_v4(c, o.deployment, o.gpu,
+                                                     v4_scheduler(o.max_num_batched_tokens, o.async_scheduling,
+                                                                  o.model_runner_v2, o.gpu.gpu_memory));
                         if (!laid)
                             throw usage_error("--engine " + engine + ": " +
                                               std::string(deepseek::error_message(laid.error())));
@@ -1621,6 +1644,7 @@ struct PlanOptions {
     std::optional<std::string> svg;                      ///< --svg FILE: requests against context for the best layouts
     std::optional<std::uint64_t> max_num_batched_tokens; ///< DeepSeek-V4: else vLLM's default for the GPU
     bool async_scheduling = true;                        ///< DeepSeek-V4: --no-async-scheduling
+    bool model_runner_v2 = true;                         ///< DeepSeek-V4: --model-runner
 };
 
 PlanOptions parse_plan_arguments(int argc, char** argv) {
@@ -1639,6 +1663,8 @@ PlanOptions parse_plan_arguments(int argc, char** argv) {
             o.max_num_batched_tokens = parse_count(arg, value());
         else if (arg == "--no-async-scheduling")
             o.async_scheduling = false;
+        else if (arg == "--model-runner")
+            o.model_runner_v2 = parse_model_runner(value());
         else if (arg == "--gpus")
             o.gpus = parse_count(arg, value());
         else if (arg == "--gpus-per-node")
@@ -1767,11 +1793,9 @@ template <class C> std::string plan_svg(const C& c, const std::vector<PlannedLay
     return svg_document(left + width + 260, top + height + 50, title, body);
 }
 
-/// plan for DeepSeek-V4: every vLLM layout of the GPUs whose weights vLLM lays out. Those
-/// without pipelining first, ranked by the requests of the context vLLM's pool holds at once
-/// (plan_v4_deployment; then smaller tp); then the pipelined ones, whose cache is not modelled,
-/// by the memory they leave for it: each GPU's room, once per tensor-parallel group (the GPUs of
-/// one hold the same cache), room x pp x dp. SGLang's V4 model is not modelled.
+/// plan for DeepSeek-V4: every vLLM layout of the GPUs whose weights vLLM lays out, ranked by
+/// the requests of the context vLLM's pool holds at once (plan_v4_deployment), then fewer
+/// pipeline stages, then smaller tp. SGLang's V4 model is not modelled.
 int run_v4_plan(const deepseek::DeepseekV4Config& c, const PlanOptions& o, const std::string& what) {
     if (o.svg) throw usage_error("--svg: plan's drawing of DeepSeek-V4 is not made");
     std::vector<V4Deployment> plans;
@@ -1785,23 +1809,19 @@ int run_v4_plan(const deepseek::DeepseekV4Config& c, const PlanOptions& o, const
             d.mtp = o.mtp;
             if (refused_across_nodes(d, o, refused)) return;
             deepseek::GpuBudget b = engine_budget(o.budget, d, o.gpu_util_given, o.reserve_given);
-            const auto v =
-                lay_out_v4(c, d, b, v4_scheduler(o.max_num_batched_tokens, o.async_scheduling, b.gpu_memory));
+            const auto v = lay_out_v4(
+                c, d, b, v4_scheduler(o.max_num_batched_tokens, o.async_scheduling, o.model_runner_v2, b.gpu_memory));
             if (!v)
                 refused.emplace_back(layout_name(d), std::string(deepseek::error_message(v.error())));
-            else if (!v->fits())
+            else if (!v->kv.fits)
                 refused.emplace_back(layout_name(d),
-                                     "does not fit: " + grouped(v->shortfall()) + " bytes short on a GPU");
+                                     "does not fit: " + grouped(v->kv.shortfall) + " bytes short on a GPU");
             else
                 plans.push_back(*v);
         });
     }
-    // The room for the cache, once per tensor-parallel group.
-    const auto cache = [](const V4Deployment& v) { return v.room() * v.d.pp * v.d.dp; };
     std::stable_sort(plans.begin(), plans.end(), [&](const V4Deployment& a, const V4Deployment& b) {
-        if (a.kv.has_value() != b.kv.has_value()) return a.kv.has_value();
-        if (a.kv && a.kv->total_requests != b.kv->total_requests) return a.kv->total_requests > b.kv->total_requests;
-        if (!a.kv && cache(a) != cache(b)) return cache(a) > cache(b);
+        if (a.kv.total_requests != b.kv.total_requests) return a.kv.total_requests > b.kv.total_requests;
         if (a.d.pp != b.d.pp) return a.d.pp < b.d.pp;
         return a.d.tp < b.d.tp;
     });
@@ -1817,21 +1837,22 @@ int run_v4_plan(const deepseek::DeepseekV4Config& c, const PlanOptions& o, const
     os << "plan: " << o.gpus << " GPUs of " << bytes_and_human(o.budget.gpu_memory) << ", vLLM, " << what
        << (o.mtp ? ", MTP draft loaded" : "") << "\n";
     os << "  the cache in " << v4_pool_version << ", --max-num-batched-tokens "
-       << v4_scheduler(o.max_num_batched_tokens, o.async_scheduling, o.budget.gpu_memory).max_num_batched_tokens
-       << (o.async_scheduling ? " with" : " without")
-       << " async scheduling; under pipelining not modelled (ranked last, by the room they leave for it)\n";
+       << v4_scheduler(o.max_num_batched_tokens, o.async_scheduling, o.model_runner_v2, o.budget.gpu_memory)
+              .max_num_batched_tokens
+       << (o.async_scheduling ? " with" : " without") << " async scheduling"
+       << (o.async_scheduling ? std::string(", vLLM's ") + (o.model_runner_v2 ? "V2" : "V1") + " model runner" : "")
+       << "\n";
     os << "  rank  layout                        weights per GPU      room per GPU         requests at once\n";
     for (std::size_t i = 0; i < plans.size(); ++i) {
-        std::string rank = std::to_string(i + 1), layout = layout_name(plans[i].d),
-                    weights = human_bytes(plans[i].largest), room = human_bytes(plans[i].room());
+        const V4Deployment& v = plans[i];
+        std::string rank = std::to_string(i + 1), layout = layout_name(v.d),
+                    weights = human_bytes(v.kv.weights_per_gpu), room = human_bytes(v.room(v.kv.largest_stage));
         rank.resize(6, ' ');
         layout.resize(30, ' ');
         weights.resize(21, ' ');
         room.resize(21, ' ');
-        os << "  " << rank << layout << weights << room
-           << (plans[i].kv ? grouped(plans[i].kv->total_requests) + " of " + grouped(context) + " tokens"
-                           : "not modelled (room x pp x dp " + human_bytes(cache(plans[i])) + ")")
-           << "\n";
+        os << "  " << rank << layout << weights << room << grouped(v.kv.total_requests) << " of " << grouped(context)
+           << " tokens\n";
     }
     if (plans.empty()) os << "  (no layout fits)\n";
     os << "refused " << refused.size() << " layouts, e.g.:\n";
@@ -1855,9 +1876,9 @@ int run_plan(int argc, char** argv) {
         [&](const auto& c) {
             if constexpr (std::is_same_v<std::decay_t<decltype(c)>, deepseek::DeepseekV4Config>)
                 return run_v4_plan(c, o, o.path ? *o.path : "preset " + preset);
-            if (o.max_num_batched_tokens || !o.async_scheduling)
-                throw usage_error(
-                    "plan: --max-num-batched-tokens and --no-async-scheduling size DeepSeek-V4's cache only");
+            if (o.max_num_batched_tokens || !o.async_scheduling || !o.model_runner_v2)
+                throw usage_error("plan: --max-num-batched-tokens, --no-async-scheduling and --model-runner size "
+                                  "DeepSeek-V4's cache only");
             std::vector<PlannedLayout> plans;
             std::vector<std::pair<std::string, std::string>> refused;
             for (const deepseek::Engine engine : o.engines) {

@@ -5,6 +5,7 @@
 #include <deepseek/version.hpp>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
@@ -1351,44 +1352,63 @@ TEST_CASE("The tool's DeepSeek-V4 deployment: weights per GPU, and vLLM's pool b
     CHECK(run_cli("--preset deepseek-v4-flash --engine sglang --gpu-memory 141GB --max-num-batched-tokens 4096")
               .err.find("--max-num-batched-tokens is vLLM's") != std::string::npos);
     // Two pipeline stages: each stage's weights (deployment_test derives them), the largest as
-    // weights_bytes_per_gpu.
+    // weights_bytes_per_gpu; each stage's block its own layers' pages (layers 0-21: 10 ratio-4
+    // and 10 ratio-128 layers, their compressed group the widest; layers 22-42: 11 and 10; pages
+    // as deployment_test writes them out), and every GPU the fewest blocks of either stage. Three
+    // batches in flight (one a stage, one more with async scheduling on the V2 model runner).
     const Run pp = run_cli("--preset deepseek-v4-flash --json --engine vllm --tp 8 --pp 2 --ep --gpu-memory 141GB");
     REQUIRE(pp.code == 0);
-    const json stages = json::parse(pp.out).at("deployment").at("stages");
+    const json pd = json::parse(pp.out).at("deployment");
+    const json& stages = pd.at("stages");
     REQUIRE(stages.size() == 2);
     CHECK(stages[0].at("layers") == json::array({0, 22}));
     CHECK(stages[1].at("layers") == json::array({22, 21}));
-    CHECK(json::parse(pp.out).at("deployment").at("weights_bytes_per_gpu") == stages[0].at("weights_bytes"));
-    CHECK(json::parse(pp.out).at("deployment").at("kv_not_modelled").get<std::string>().find("under pipelining") !=
-          std::string::npos);
+    CHECK(pd.at("weights_bytes_per_gpu") == stages[0].at("weights_bytes"));
+    CHECK(stages[0].at("kv_block_bytes") == 10 * (37'440 + 8'640) + 10 * 1'728);
+    CHECK(stages[1].at("kv_block_bytes") == 11 * (37'440 + 8'640) + 10 * 1'728);
+    const auto stage_room = [&](std::size_t s) {
+        return 126'900'000'000 - stages[s].at("weights_bytes").get<std::uint64_t>() - 4'294'967'296;
+    };
+    const std::uint64_t fewest = std::min(stage_room(0) / 478'080, stage_room(1) / 524'160);
+    CHECK(pd.at("kv_blocks") == fewest);
+    CHECK(pd.at("kv_pool").at("in_flight_tokens") == 3 * 8'192);
+    CHECK(pd.at("kv_pool").at("model_runner") == "v2");
+    constexpr std::uint64_t per_request_pp =
+        128 + 2 * ((127 + 24'576 + 63) / 64 + 1) + ((7 + 24'576 + 3) / 4 + 1) + ((127 + 24'576 + 7) / 8 + 1);
+    CHECK(pd.at("kv_blocks_per_request") == per_request_pp);
+    CHECK(pd.at("max_concurrency") == fewest / per_request_pp);
+    CHECK(pd.count("kv_not_modelled") == 0);
+    CHECK(pd.at("launch").get<std::string>().rfind("VLLM_USE_V2_MODEL_RUNNER=1 vllm serve", 0) == 0);
+    // vLLM's V1 model runner keeps no batch more than the stages with async scheduling.
+    const Run v1 = run_cli(
+        "--preset deepseek-v4-flash --json --engine vllm --tp 8 --pp 2 --ep --gpu-memory 141GB --model-runner v1");
+    REQUIRE(v1.code == 0);
+    CHECK(json::parse(v1.out).at("deployment").at("kv_pool").at("in_flight_tokens") == 2 * 8'192);
+    CHECK(json::parse(v1.out).at("deployment").at("kv_blocks_per_request") == per_request);
+    CHECK(run_cli("--preset deepseek-v4-flash --engine vllm --tp 8 --gpu-memory 141GB --model-runner v3")
+              .err.find("--model-runner: v1 or v2, found 'v3'") != std::string::npos);
+    CHECK(run_cli("--preset deepseek-v3 --engine vllm --gpu-memory 141GB --model-runner v1")
+              .err.find("size DeepSeek-V4's cache only") != std::string::npos);
+    const Run pp_text = run_cli("--preset deepseek-v4-flash --engine vllm --tp 8 --pp 2 --ep --gpu-memory 141GB");
+    REQUIRE(pp_text.code == 0);
+    CHECK(pp_text.out.find("blocks of 524,160 B: " + grouped(stage_room(1) / 524'160)) != std::string::npos);
+    CHECK(pp_text.out.find("blocks on every GPU (stage ") != std::string::npos);
+    CHECK(pp_text.out.find("tokens per pipeline") != std::string::npos);
 }
 
-TEST_CASE("The tool's plan of DeepSeek-V4: vLLM layouts ranked by requests, pipelines by the room they leave",
-          "[cli][v4]") {
+TEST_CASE("The tool's plan of DeepSeek-V4: vLLM layouts ranked by requests", "[cli][v4]") {
     const Run r = run_cli("plan --preset deepseek-v4-flash --gpus 8 --gpu-memory 141GB --json");
     REQUIRE(r.code == 0);
     const json out = json::parse(r.out);
     bool found = false, sglang_refused = false, pipelines = false;
-    std::uint64_t previous_requests = UINT64_MAX, previous_cache = UINT64_MAX;
+    std::uint64_t previous_requests = UINT64_MAX;
     for (const json& p : out.at("plans")) {
         CHECK(p.at("engine") == "vllm");
-        if (p.at("pp") == 1) {
-            // Ranked by requests at once; before every pipelined layout.
-            CHECK_FALSE(pipelines);
-            const auto requests = p.at("total_requests").get<std::uint64_t>();
-            CHECK(requests <= previous_requests);
-            previous_requests = requests;
-        } else {
-            // Then by room x pp x dp, the room being the usable memory less weights and reserve.
-            pipelines = true;
-            CHECK(p.count("kv_not_modelled") == 1);
-            const std::uint64_t room = p.at("usable").get<std::uint64_t>() -
-                                       p.at("weights_bytes_per_gpu").get<std::uint64_t>() -
-                                       p.at("reserve").get<std::uint64_t>();
-            const std::uint64_t cache = room * p.at("pp").get<std::uint64_t>() * p.at("dp").get<std::uint64_t>();
-            CHECK(cache <= previous_cache);
-            previous_cache = cache;
-        }
+        // Ranked by requests at once, pipelined layouts among the others.
+        const auto requests = p.at("total_requests").get<std::uint64_t>();
+        CHECK(requests <= previous_requests);
+        previous_requests = requests;
+        pipelines = pipelines || p.at("pp") != 1;
         if (p.at("tp") == 8 && p.at("pp") == 1 && p.at("ep") == true) {
             found = true;
             CHECK(p.at("weights_bytes_per_gpu") == 20'644'900'892ULL); // deployment_test derives it
@@ -1406,13 +1426,12 @@ TEST_CASE("The tool's plan of DeepSeek-V4: vLLM layouts ranked by requests, pipe
     REQUIRE(sync.code == 0);
     const json sync_plans = json::parse(sync.out).at("plans");
     for (const json& p : sync_plans)
-        if (p.at("pp") == 1) CHECK(p.at("kv_pool").at("in_flight_tokens") == 4'096);
+        CHECK(p.at("kv_pool").at("in_flight_tokens") == 4'096 * p.at("pp").get<std::uint64_t>());
     CHECK(run_cli("plan --preset deepseek-v3 --gpus 8 --gpu-memory 141GB --no-async-scheduling")
               .err.find("size DeepSeek-V4's cache only") != std::string::npos);
     const Run text = run_cli("plan --preset deepseek-v4-flash --gpus 8 --gpu-memory 141GB");
     REQUIRE(text.code == 0);
-    CHECK(text.out.find("under pipelining not modelled (ranked last, by the room they leave for it)") !=
-          std::string::npos);
+    CHECK(text.out.find("async scheduling, vLLM's V2 model runner") != std::string::npos);
 }
 
 TEST_CASE("The tool's SGLang deployment: DP attention on 8 H200s, SGLang's own defaults", "[cli][sglang]") {
@@ -1707,12 +1726,17 @@ TEST_CASE("The tool's V4 deployment: --svg draws the weights, the reserve and th
           std::string::npos);
     CHECK(svg.find("not given to vLLM: 14,100,000,000 B") != std::string::npos);
     check_valid_xml(file);
-    // Under pipelining the cache is not modelled: the room each stage leaves.
+    // Under pipelining every stage holds the same blocks, each of its own layers' pages (layers
+    // 22-42: 11 ratio-4 and 10 ratio-128 layers, 524,160 bytes; deployment_test derives it).
     const auto piped = test_support::scratch_dir("svg") / "v4-flash-tp4-pp2.svg";
     const std::string two =
         drawn_svg("--preset deepseek-v4-flash --engine vllm --tp 4 --pp 2 --ep --gpu-memory 141GB", piped);
-    CHECK(two.find("KV cache not modelled") != std::string::npos);
-    CHECK(two.find("room for the KV cache (not modelled): ") != std::string::npos);
+    const Run pj = run_cli("--preset deepseek-v4-flash --json --engine vllm --tp 4 --pp 2 --ep --gpu-memory 141GB");
+    REQUIRE(pj.code == 0);
+    const std::uint64_t piped_blocks = json::parse(pj.out).at("deployment").at("kv_blocks").get<std::uint64_t>();
+    CHECK(two.find("KV cache not modelled") == std::string::npos);
+    CHECK(two.find("KV cache, " + grouped(piped_blocks) + " blocks: " + grouped(piped_blocks * 524'160) + " B") !=
+          std::string::npos);
     check_valid_xml(piped);
 }
 
