@@ -786,6 +786,94 @@ TEST_CASE("vLLM's pool for DeepSeek-V4 reproduces a vLLM 0.31 log", "[deployment
     CHECK(plan_v4_deployment(P::deepseek_v4_flash, d, b).error() == MemoryError::engine_not_modelled);
 }
 
+TEST_CASE("vLLM 0.23 to 0.25's pool for DeepSeek-V4 reproduces two vLLM logs", "[deployment][v4][kv]") {
+    using namespace v4_pool;
+    // vLLM 0.23 to 0.25 group the compressed caches (21 + 20 + 21 layers; 21 of the commonest
+    // page), the windows (43), the ratio-4 states (21 + 21) and the ratio-128 states (20) by
+    // tuples: 22 pads [21, 43, 21, 20] least from 21, so the windows make two groups (22 and
+    // 21). Every page is padded up to the next compressed-cache page (the states' 32,832 bytes
+    // to 37,440), and a block is one page of each slot: 22 of 37,440 (a window group), 21 of
+    // 8,640 (the keys, the indexer states), 20 of 1,728.
+    constexpr std::uint64_t block = 22 * c4_entries + 21 * c4_keys + 20 * c128_entries;
+    static_assert(block == 1'039'680);
+    static_assert(c4_state == 32'832 && c128_state == 32'832 && c4_entries == 37'440 && c4_key_state == 8'640);
+    const VllmV4Pool old = vllm_v4_pool(P::deepseek_v4_flash, false, VllmRelease::v0_23);
+    CHECK(old.block_bytes == block);
+    CHECK(old.groups() == 5);
+    CHECK(vllm_v4_pool(P::deepseek_v4_flash, true, VllmRelease::v0_23).block_bytes == block); // 44 windows: 22, 22
+    // Its log divides by a request's bytes over the compressed group's page (one page of each
+    // compressed cache, 1,002,240 bytes), rounded up; its windows keep one batch in flight. Each
+    // layer's pages: a block per 256 tokens of its compressed caches; per window or state, its
+    // window less one plus the batch, in its blocks, and one more, each page padded (a state's
+    // 32,832 bytes to 37,440).
+    constexpr std::uint64_t group_page = 21 * c4_entries + 20 * c128_entries + 21 * c4_keys;
+    const auto request_bytes = [](std::uint64_t tokens, std::uint64_t batch, std::uint64_t windows) {
+        const auto held = [&](std::uint64_t w, std::uint64_t b) {
+            const std::uint64_t t = w - 1 + batch < tokens ? w - 1 + batch : tokens;
+            return (t + b - 1) / b + 1;
+        };
+        return (tokens + 255) / 256 * group_page + windows * held(128, 64) * window +
+               21 * held(8, 4) * (c4_entries + c4_key_state) + 20 * held(128, 8) * c4_entries;
+    };
+    const std::uint64_t per_131k = (request_bytes(131'072, 8'192, 43) + group_page - 1) / group_page;
+    CHECK(per_131k == 3'481);
+    CHECK(vllm_v4_reported_blocks_per_request(P::deepseek_v4_flash, false, VllmRelease::v0_23, 131'072, 8'192) ==
+          per_131k);
+    // vLLM 0.23.0, V4-Flash on 2 x H200 NVL (TP 2, --max-model-len 131072, fp8 cache, the default
+    // batch of 8,192; uv-xiao/pto-cu, docs/in_progress/nvidia_backend/
+    // vllm_remote_128k_context_health_probe.md): "Available KV cache memory: 32.08 GiB", "GPU KV
+    // cache size: 1,247,687 tokens", "Maximum concurrency for 131,072 tokens per request: 9.52x".
+    // Of the block counts that print as 32.08 GiB (33,125 to 33,136), 33,136 gives the figure.
+    Deployment d{};
+    d.tp = 2;
+    const auto plan = [&](bool mtp, std::uint64_t room, std::uint64_t context, std::uint64_t batch) {
+        Deployment m = d;
+        m.mtp = mtp;
+        GpuBudget b{};
+        b.gpu_memory = weights_per_gpu(P::deepseek_v4_flash, m).value().total() + b.reserve + room;
+        b.memory_fraction = 1.0;
+        b.context = context;
+        VllmScheduler s{};
+        s.max_num_batched_tokens = batch;
+        s.release = VllmRelease::v0_23;
+        return plan_v4_deployment(P::deepseek_v4_flash, m, b, s).value();
+    };
+    const std::uint64_t room_023 = 33'136 * block + 1;
+    CHECK((room_023 * 100 + (std::uint64_t{1} << 29)) >> 30 == 3'208); // 32.08 GiB
+    const V4DeploymentPlan p023 = plan(false, room_023, 131'072, 8'192);
+    CHECK(p023.kv_blocks == 33'136);
+    CHECK(p023.in_flight_tokens == 8'192); // async scheduling does not double it here
+    CHECK(p023.reported_blocks_per_request == 3'481);
+    CHECK(p023.kv_tokens == 1'247'687); // the log's figure
+    // The blocks a request holds, group by group: 512 compressed, 2 x 131 window, 2,051 and 1,041
+    // state blocks; vLLM admits 8 at once where it logs 9.52.
+    CHECK(p023.blocks_per_request == 512 + 2 * 131 + 2'051 + 1'041);
+    CHECK(p023.max_requests == 33'136 / 3'866);
+    // vLLM 0.25.0, V4-Flash on 2 x RTX PRO 6000 (TP 2, --max-model-len 1048576,
+    // --max-num-batched-tokens 4096, MTP with 2 speculative tokens; AzallazA/ds4-vllm-0.25-test,
+    // README.md): "Available KV cache memory: 10.29 GiB", "GPU KV cache size: 1,993,100 tokens",
+    // "Maximum concurrency for 1,048,576 tokens per request: 1.90x". The MTP block's window makes
+    // 44; of the counts that print as 10.29 GiB (10,621 to 10,632), 10,631 gives the figure.
+    const std::uint64_t per_1m = (request_bytes(1'048'576, 4'096, 44) + group_page - 1) / group_page;
+    CHECK(per_1m == 5'593);
+    const std::uint64_t room_025 = 10'631 * block;
+    CHECK((room_025 * 100 + (std::uint64_t{1} << 29)) >> 30 == 1'029); // 10.29 GiB
+    const V4DeploymentPlan p025 = plan(true, room_025, 1'048'576, 4'096);
+    CHECK(p025.kv_blocks == 10'631);
+    CHECK(p025.reported_blocks_per_request == per_1m);
+    CHECK(p025.kv_tokens == 1'993'100); // the log's figure
+    // Under pipelining this layout is not modelled.
+    d.pp = 2;
+    VllmScheduler s{};
+    s.release = VllmRelease::v0_23;
+    GpuBudget b{};
+    b.gpu_memory = std::uint64_t{141} << 30;
+    CHECK(plan_v4_deployment(P::deepseek_v4_flash, d, b, s).error() == MemoryError::pp_not_modelled);
+    // From 0.31 the log divides by the blocks a request holds.
+    CHECK(vllm_v4_reported_blocks_per_request(P::deepseek_v4_flash, false, VllmRelease::v0_31, 262'144, 16'384) ==
+          7'706);
+}
+
 TEST_CASE("vLLM's pool for DeepSeek-V4 under pipelining: each stage's block, the fewest blocks",
           "[deployment][v4][kv]") {
     using namespace v4_pool;

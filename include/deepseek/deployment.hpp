@@ -236,7 +236,8 @@ template <class C, class Format, std::enable_if_t<detail::is_kv_format_v<Format>
     });
 }
 
-/// vLLM's scheduler settings that size DeepSeek-V4's cache (vllm_v4_blocks_per_request).
+/// vLLM's settings that size DeepSeek-V4's cache: its release (the pool's layout) and its
+/// scheduler's (the tokens in flight, vllm_v4_blocks_per_request).
 struct VllmScheduler {
     /// `--max-num-batched-tokens`: 8192, vLLM's default for `vllm serve` on a GPU of 70 GiB or
     /// more (vllm_default_max_num_batched_tokens).
@@ -246,6 +247,7 @@ struct VllmScheduler {
     /// under pipelining with async scheduling: vLLM's default for DeepSeek-V4 on CUDA in the
     /// newest code read (vllm/config/vllm.py at 000fc94b); 0.27 ran it on the V1 runner.
     bool model_runner_v2 = true;
+    VllmRelease release = VllmRelease::v0_31; ///< whose pool layout (vllm_v4_pool)
 };
 
 /// vLLM's default `--max-num-batched-tokens` for `vllm serve` on a GPU of `gpu_memory` bytes
@@ -257,8 +259,10 @@ struct VllmScheduler {
 
 /// The tokens in flight with `pp` pipeline stages (VllmConfig.max_concurrent_batches x
 /// max_num_batched_tokens): pp batches, one more with async scheduling at pp 1 or on the V2
-/// model runner (the V1 runner does not overlap async scheduling with pipelining).
+/// model runner (the V1 runner does not overlap async scheduling with pipelining). vLLM 0.23 to
+/// 0.25 sized a window by one batch (max_num_batched_tokens), whatever the scheduling.
 [[nodiscard]] constexpr std::uint64_t vllm_in_flight_tokens(const VllmScheduler& s, std::uint64_t pp = 1) {
+    if (s.release == VllmRelease::v0_23) return s.max_num_batched_tokens;
     const bool one_more = s.async_scheduling && (pp == 1 || s.model_runner_v2);
     return detail::checked_mul(detail::checked_add(pp, one_more ? 1 : 0, "KV cache bytes"), s.max_num_batched_tokens,
                                "KV cache bytes");
@@ -283,29 +287,35 @@ struct V4DeploymentPlan {
     std::uint64_t kv_blocks = 0;          ///< the smallest stage's floor((usable - weights - reserve) / its block)
     std::uint64_t context = 0;            ///< tokens per request (vLLM's max_model_len)
     std::uint64_t blocks_per_request = 0; ///< vllm_v4_blocks_per_request at context
-    /// floor(kv_blocks / blocks_per_request): vLLM's "Maximum concurrency for N tokens per
-    /// request", whole.
+    /// What vLLM's log divides by (vllm_v4_reported_blocks_per_request): blocks_per_request from
+    /// 0.31, fewer in 0.23 to 0.25 (an estimate by bytes).
+    std::uint64_t reported_blocks_per_request = 0;
+    /// floor(kv_blocks / blocks_per_request): the requests of `context` tokens whose blocks fit
+    /// at once; from 0.31 vLLM's "Maximum concurrency for N tokens per request", whole.
     std::uint64_t max_requests = 0;
     std::uint64_t total_requests = 0; ///< max_requests x dp
-    /// vLLM's "GPU KV cache size" for this model: kv_blocks / blocks_per_request x context tokens,
-    /// truncated (vLLM prints the concurrency times max_model_len).
+    /// vLLM's "GPU KV cache size": kv_blocks / reported_blocks_per_request x context tokens,
+    /// truncated (vLLM prints its concurrency times max_model_len).
     std::uint64_t kv_tokens = 0;
 };
 
 /// The bytes of a block of vLLM's pool for DeepSeek-V4 `c` on a GPU of stage `stage` of
-/// deployment `d`: its layers' pages (vllm_v4_stage_block_bytes), the MTP blocks' on the last
-/// stage when d.mtp; at pp 1, vllm_v4_pool(c, d.mtp).block_bytes.
+/// deployment `d`: at pp 1 vllm_v4_pool(c, d.mtp, r).block_bytes; under pipelining (vLLM 0.31)
+/// its layers' pages (vllm_v4_stage_block_bytes), the MTP blocks' on the last stage when d.mtp.
 [[nodiscard]] constexpr std::uint64_t vllm_v4_stage_block(const DeepseekV4Config& c, const Deployment& d,
-                                                          std::uint64_t stage) {
-    const std::array<std::uint64_t, 2> r = detail::v4_stage_blocks(c, d, stage);
-    return vllm_v4_stage_block_bytes(c, vllm_v4_pool(c, d.mtp), r[0], r[1]);
+                                                          std::uint64_t stage, VllmRelease r = VllmRelease::v0_31) {
+    const VllmV4Pool pool = vllm_v4_pool(c, d.mtp, r);
+    if (d.pp == 1) return pool.block_bytes;
+    const std::array<std::uint64_t, 2> blocks = detail::v4_stage_blocks(c, d, stage);
+    return vllm_v4_stage_block_bytes(c, pool, blocks[0], blocks[1]);
 }
 
 /// DeepSeek-V4 on vLLM deployment `d` with budget `b` and scheduler `s` (V4DeploymentPlan): every
 /// stage's weights from one walk of the model (weights_per_gpu's rules), each stage's room for
 /// its blocks, and the fewest of any stage. Not an error: a layout whose weights and reserve do
 /// not fit (`fits` false). Errors: those of weights_per_gpu, engine_not_modelled (SGLang),
-/// tp_zero (a budget of 0 bytes), overflow.
+/// pp_not_modelled (vLLM 0.23 to 0.25 under pipelining), tp_zero (a budget of 0 bytes),
+/// overflow.
 [[nodiscard]] constexpr Result<V4DeploymentPlan, MemoryError>
 plan_v4_deployment(const DeepseekV4Config& c, const Deployment& d, const GpuBudget& b, const VllmScheduler& s = {}) {
     return detail::overflow_as_error([&]() -> Result<V4DeploymentPlan, MemoryError> {
@@ -315,14 +325,17 @@ plan_v4_deployment(const DeepseekV4Config& c, const Deployment& d, const GpuBudg
         detail::GpuWeightsSum<DeepseekV4Config> sum{c, d, w.experts_per_gpu, 0};
         if (const MemoryError e = detail::walk_gpu_weights(sum, w); e != MemoryError::none) return e;
         if (d.engine != Engine::vllm) return MemoryError::engine_not_modelled;
+        if (d.pp > 1 && s.release == VllmRelease::v0_23) return MemoryError::pp_not_modelled;
         if (!detail::budget_valid(b)) return MemoryError::tp_zero;
         V4DeploymentPlan p{};
         p.gpus = w.gpus;
         p.usable = usable_memory(b);
-        p.pool = vllm_v4_pool(c, d.mtp);
+        p.pool = vllm_v4_pool(c, d.mtp, s.release);
         p.in_flight_tokens = vllm_in_flight_tokens(s, d.pp);
         p.context = plan_context(c, b);
         p.blocks_per_request = vllm_v4_blocks_per_request(p.pool, p.context, p.in_flight_tokens);
+        p.reported_blocks_per_request =
+            vllm_v4_reported_blocks_per_request(c, d.mtp, s.release, p.context, p.in_flight_tokens);
         p.fits = true;
         for (std::uint64_t stage = 0; stage < d.pp; ++stage) {
             const std::uint64_t weights = sum.stage_bytes[stage];
@@ -334,7 +347,8 @@ plan_v4_deployment(const DeepseekV4Config& c, const Deployment& d, const GpuBudg
                 continue;
             }
             const std::array<std::uint64_t, 2> r = detail::v4_stage_blocks(c, d, stage);
-            const std::uint64_t block = vllm_v4_stage_block_bytes(c, p.pool, r[0], r[1]);
+            const std::uint64_t block =
+                d.pp == 1 ? p.pool.block_bytes : vllm_v4_stage_block_bytes(c, p.pool, r[0], r[1]);
             const std::uint64_t blocks = block == 0 ? 0 : (p.usable - held) / block;
             if (stage == 0 || blocks < p.kv_blocks) p.kv_blocks = blocks, p.smallest_stage = stage;
         }
@@ -342,13 +356,14 @@ plan_v4_deployment(const DeepseekV4Config& c, const Deployment& d, const GpuBudg
             p.kv_blocks = 0, p.smallest_stage = 0;
             return p;
         }
-        if (p.pool.block_bytes == 0 || p.blocks_per_request == 0) return p; // no layer: check_deployment refuses it
+        if (p.pool.block_bytes == 0 || p.blocks_per_request == 0 || p.reported_blocks_per_request == 0)
+            return p; // no layer: check_deployment refuses it
         p.max_requests = p.kv_blocks / p.blocks_per_request;
         p.total_requests = detail::checked_mul(p.max_requests, d.dp, what);
-        // kv_blocks x context / blocks_per_request without overflow: whole and remainder parts.
-        const std::uint64_t whole = p.kv_blocks / p.blocks_per_request, rest = p.kv_blocks % p.blocks_per_request;
+        // kv_blocks x context / reported_blocks_per_request without overflow: whole and remainder parts.
+        const std::uint64_t per = p.reported_blocks_per_request, whole = p.kv_blocks / per, rest = p.kv_blocks % per;
         p.kv_tokens = detail::checked_add(detail::checked_mul(whole, p.context, what),
-                                          detail::checked_mul(rest, p.context, what) / p.blocks_per_request, what);
+                                          detail::checked_mul(rest, p.context, what) / per, what);
         return p;
     });
 }

@@ -62,7 +62,7 @@ enum class MemoryError {
     ep_does_not_divide,        ///< the routed experts (and redundant ones) do not spread evenly over the EP size
     fp8_block_split,           ///< a tensor-parallel share of an FP8 block-quantised weight is not whole blocks
     pp_too_many,               ///< more pipeline stages than decoder layers (or than max_pipeline_stages), or 0
-    pp_not_modelled,           ///< pipeline stages with an MTP module loaded (SGLang's, V4's)
+    pp_not_modelled,           ///< pipeline stages with an MTP module loaded (SGLang's, V4's); V4's pool of vLLM 0.23
     pp_partition_invalid,      ///< a layer partition of other than pp stages, an empty stage, or other than every layer
     format_not_modelled,       ///< an engine's cache format whose layout for this model was not checked
     engine_not_modelled,       ///< an engine whose layout of this model is not modelled
@@ -151,7 +151,8 @@ template <> struct enum_table<MemoryError> {
     case MemoryError::pp_not_modelled:
         return "pipeline stages with the MTP module loaded are modelled for vLLM's DeepSeek-V2/V3 drafts only "
                "(where SGLang places its draft, and what vLLM's DeepSeek-V4 draft holds for an embedding on the "
-               "last stage, are not); use pp 1, or leave MTP unloaded";
+               "last stage, are not), and DeepSeek-V4's cache under pipelining for vLLM 0.31's pool only; use "
+               "pp 1, or leave MTP unloaded";
     case MemoryError::pp_partition_invalid:
         return "the layer partition (VLLM_PP_LAYER_PARTITION) must give one count per pipeline stage, each at least "
                "1, adding up to the number of decoder layers";

@@ -202,6 +202,20 @@ constexpr std::uint64_t v4_kv_growth(const DeepseekV4Config& c, const V4LayerKin
     return detail::v4_kv_growth(c, v4_layer_kinds(c), f, false);
 }
 
+/// The vLLM releases whose layout of DeepSeek-V4's pool is modelled (vllm_v4_pool). 0.26 to 0.30
+/// are between the two in ways not checked.
+enum class VllmRelease {
+    /// 0.23 to 0.25: the compressed caches one group, each window and state kind another, split
+    /// into groups of about equal layer tuples (_get_kv_cache_groups_uniform_groups); every page
+    /// padded up to the next compressed-cache page size, and a block one page of each slot
+    /// (_bucket_layers_by_page_size, #44454): 1,039,680 bytes for V4-Flash. Its log's
+    /// concurrency is a request's bytes over the compressed group's page
+    /// (vllm_v4_reported_blocks_per_request); its windows keep one batch in flight.
+    v0_23,
+    /// 0.31 (and the newest code read): the packed grouping below, 1,002,240 bytes for V4-Flash.
+    v0_31,
+};
+
 /// vLLM's block pool for DeepSeek-V4's cache in its fp8_ds_mla format, as vLLM lays it out since
 /// its generic packed grouping (v1/core/kv_cache_planning.py at 4253bd44; vLLM 0.31): every cache
 /// of every layer is a "layer" of the pool, bucketed by how it holds tokens:
@@ -214,8 +228,8 @@ constexpr std::uint64_t v4_kv_growth(const DeepseekV4Config& c, const V4LayerKin
 /// into groups of about equal layers (_approximate_gcd, floored by the largest such bucket of
 /// several page sizes); a block holds one page of each layer of the widest group, and each group
 /// takes its own blocks from the one pool. Under pipelining the groups are the whole model's and
-/// each stage's block its own (vllm_v4_stage_block_bytes). Earlier vLLM versions (0.20 to 0.25,
-/// and between 0.26 and 0.30 in ways not checked) lay it out otherwise.
+/// each stage's block its own (vllm_v4_stage_block_bytes). vLLM 0.23 to 0.25 lay it out
+/// otherwise (VllmRelease::v0_23), and 0.26 to 0.30 in ways not checked.
 struct VllmV4Pool {
     /// One kind of group: how many groups, tokens per block, and the window (0: a block per
     /// block_tokens tokens of the whole request).
@@ -342,10 +356,65 @@ constexpr std::uint64_t residues_below(std::uint64_t x, std::uint64_t g, std::ui
     return widest;
 }
 
-/// vLLM's pool for DeepSeek-V4 `c`, the MTP blocks' caches with it when `mtp` (VllmV4Pool).
-[[nodiscard]] constexpr VllmV4Pool vllm_v4_pool(const DeepseekV4Config& c, bool mtp) {
+namespace detail {
+/// Page size `x` padded as vLLM 0.23 to 0.25 pad it: up to the smallest page of the compressed
+/// caches (bucket `b0`) at least as large, else as it is.
+constexpr std::uint64_t vllm_v4_padded_0_23(const VllmV4Bucket& b0, std::uint64_t x) {
+    std::uint64_t best = 0;
+    for (std::size_t i = 0; i < b0.sizes; ++i)
+        if (b0.page[i] >= x && (best == 0 || b0.page[i] < best)) best = b0.page[i];
+    return best != 0 ? best : x;
+}
+
+/// vLLM 0.23 to 0.25's pool (VllmRelease::v0_23) of buckets `b`: each bucket a group of
+/// ceil(tuples / n) groups, a bucket's tuples the layers of its commonest page size and n the
+/// _approximate_gcd of every bucket's tuples from the compressed caches' up; a block one page of
+/// each slot, a page size's slots the most layers of it (padded) in one group.
+constexpr VllmV4Pool vllm_v4_pool_0_23(const DeepseekV4Config& c, const std::array<VllmV4Bucket, 4>& b) {
+    const char* const what = "KV cache bytes";
+    std::array<std::uint64_t, 4> tuples{};
+    std::size_t n_tuples = 0;
+    for (const VllmV4Bucket& k : b)
+        if (k.sizes != 0) tuples[n_tuples++] = k.most();
+    const std::uint64_t repeats = n_tuples != 0 ? approximate_gcd(tuples, n_tuples, tuples[0]) : 1;
+    VllmV4Pool pool{};
+    const std::uint64_t tokens[4] = {vllm_v4_block_tokens, vllm_v4_window_block_tokens, 4, 8};
+    const std::uint64_t window[4] = {0, c.sliding_window, 8, 128};
+    // Per padded page size (at most the buckets' seven), its slots: the most layers of it in one
+    // group of a bucket.
+    std::array<std::uint64_t, 8> page{}, slots{};
+    std::size_t sizes = 0;
+    for (std::size_t i = 0; i < b.size(); ++i) {
+        if (b[i].sizes == 0) continue;
+        const std::uint64_t groups = ceil_div(b[i].most(), repeats);
+        pool.kinds[i] = {groups, tokens[i], window[i]};
+        std::array<std::uint64_t, 3> padded{}, in_group{}; // one group of this bucket
+        for (std::size_t j = 0; j < b[i].sizes; ++j) {
+            padded[j] = vllm_v4_padded_0_23(b[0], b[i].page[j]);
+            for (std::size_t k = 0; k < b[i].sizes; ++k)
+                if (vllm_v4_padded_0_23(b[0], b[i].page[k]) == padded[j])
+                    in_group[j] += ceil_div(b[i].layers[k], groups);
+        }
+        for (std::size_t j = 0; j < b[i].sizes; ++j) {
+            std::size_t at = 0;
+            while (at < sizes && page[at] != padded[j]) ++at;
+            if (at == sizes) page[sizes++] = padded[j];
+            slots[at] = in_group[j] > slots[at] ? in_group[j] : slots[at];
+        }
+    }
+    for (std::size_t j = 0; j < sizes; ++j)
+        pool.block_bytes = checked_add(pool.block_bytes, checked_mul(page[j], slots[j], what), what);
+    return pool;
+}
+} // namespace detail
+
+/// vLLM's pool for DeepSeek-V4 `c`, the MTP blocks' caches with it when `mtp`, as vLLM release
+/// `r` lays it out (VllmV4Pool).
+[[nodiscard]] constexpr VllmV4Pool vllm_v4_pool(const DeepseekV4Config& c, bool mtp,
+                                                VllmRelease r = VllmRelease::v0_31) {
     const std::uint64_t blocks = c.num_hidden_layers + (mtp ? c.num_nextn_predict_layers : 0);
     const std::array<detail::VllmV4Bucket, 4> b = detail::vllm_v4_buckets(c, 0, blocks);
+    if (r == VllmRelease::v0_23) return detail::vllm_v4_pool_0_23(c, b);
     // The repeats per group: the largest balanced bucket of several page sizes sets the floor.
     std::uint64_t floor = 0;
     std::array<std::uint64_t, 4> balanced{};
@@ -389,6 +458,38 @@ constexpr std::uint64_t residues_below(std::uint64_t x, std::uint64_t g, std::ui
         n = detail::checked_add(n, detail::checked_mul(per, k.groups, what), what);
     }
     return n;
+}
+
+/// The blocks per request vLLM's log divides by ("Maximum concurrency for N tokens per request"
+/// is the pool's blocks over it; "GPU KV cache size" that times N) for a request of `tokens`
+/// tokens of `c` with `in_flight` tokens in flight, in release `r`'s pool for `mtp`. From 0.31
+/// the blocks the request holds (vllm_v4_blocks_per_request). In 0.23 to 0.25 an estimate by
+/// bytes: the request's pages of every layer, padded as that pool pads them, over the compressed
+/// group's page (one page of each compressed cache), rounded up; the request holds more blocks
+/// than that (vllm_v4_blocks_per_request), so vLLM admits fewer requests than it logs.
+[[nodiscard]] constexpr std::uint64_t vllm_v4_reported_blocks_per_request(const DeepseekV4Config& c, bool mtp,
+                                                                          VllmRelease r, std::uint64_t tokens,
+                                                                          std::uint64_t in_flight) {
+    const VllmV4Pool p = vllm_v4_pool(c, mtp, r);
+    if (r == VllmRelease::v0_31) return vllm_v4_blocks_per_request(p, tokens, in_flight);
+    const char* const what = "KV cache bytes";
+    const std::array<detail::VllmV4Bucket, 4> b =
+        detail::vllm_v4_buckets(c, 0, c.num_hidden_layers + (mtp ? c.num_nextn_predict_layers : 0));
+    std::uint64_t bytes = 0, group_page = 0;
+    for (std::size_t i = 0; i < b.size(); ++i) {
+        if (b[i].sizes == 0) continue;
+        std::uint64_t pages = 0; // one page of each layer of the bucket, padded
+        for (std::size_t j = 0; j < b[i].sizes; ++j)
+            pages = detail::checked_add(
+                pages, detail::checked_mul(detail::vllm_v4_padded_0_23(b[0], b[i].page[j]), b[i].layers[j], what),
+                what);
+        if (i == 0) group_page = pages;
+        VllmV4Pool one{}; // the pages one layer of this bucket holds for the request
+        one.kinds[0] = {1, p.kinds[i].block_tokens, p.kinds[i].window};
+        bytes = detail::checked_add(
+            bytes, detail::checked_mul(vllm_v4_blocks_per_request(one, tokens, in_flight), pages, what), what);
+    }
+    return group_page == 0 ? 0 : detail::ceil_div(bytes, group_page);
 }
 
 } // namespace deepseek

@@ -132,6 +132,12 @@ template <class C> void exercise_memory(const C& c) {
             }
             if (p && p->fits && p->blocks_per_request != 0 && p->max_requests * p->blocks_per_request > p->kv_blocks)
                 die("plan_v4_deployment: more requests than the blocks hold");
+            // vLLM 0.23 to 0.25's pool at pp 1: its blocks fit too.
+            VllmScheduler old{};
+            old.release = VllmRelease::v0_23;
+            const auto q = plan_v4_deployment(c, d, b, old);
+            if (q && q->fits && q->weights_per_gpu + b.reserve + q->kv_blocks * q->pool.block_bytes > q->usable)
+                die("plan_v4_deployment (vLLM 0.23): weights, reserve and KV blocks exceed the usable memory");
         }
         ReportOptions budget{};
         budget.budget = std::uint64_t{1} << 40;
