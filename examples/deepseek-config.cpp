@@ -122,6 +122,8 @@ Kimi-K2; not V4):
                          pipelining: one a stage, with none more)
   --model-runner V       vLLM, DeepSeek-V4 under pipelining: v2 (default: vLLM's V2 model
                          runner keeps one batch more in flight with async scheduling) or v1
+  --vllm-version V       vLLM, DeepSeek-V4: the release whose pool layout to model, 0.31 or
+                         later (default) or 0.23 to 0.25 (pp 1 only)
   --svg FILE             with --engine: draw each stage's GPU (weights by component, reserve,
                          KV cache, unused memory; DeepSeek-V4 under pipelining: the room for
                          its cache) as SVG
@@ -134,7 +136,8 @@ SGLang's DP attention), ranked by the requests of --context tokens held at once,
 others were refused; --gpus-per-node N (default 8) keeps vLLM's tp within a node; --mtp plans
 each layout with the MTP draft loaded; --svg FILE draws the requests held at once against the
 context (4,096 tokens to the model's maximum) for the five best; --kv-dtype, --gpu-util,
---reserve, --max-num-batched-tokens, --no-async-scheduling, --model-runner and --json as above
+--reserve, --max-num-batched-tokens, --no-async-scheduling, --model-runner, --vllm-version
+and --json as above
 
 verify MODEL_DIR: reads config.json and the header of every .safetensors shard of the
 folder (never the weights) and compares each tensor's name, shape and dtype with the
@@ -196,16 +199,33 @@ struct CliOptions {
     std::optional<std::uint64_t> max_num_batched_tokens; ///< DeepSeek-V4 under vLLM: else vLLM's default
     bool async_scheduling = true;                        ///< DeepSeek-V4 under vLLM: --no-async-scheduling
     bool model_runner_v2 = true;                         ///< DeepSeek-V4 under vLLM: --model-runner
+    std::optional<deepseek::VllmRelease> vllm_release;   ///< DeepSeek-V4 under vLLM: --vllm-version
     [[nodiscard]] bool scheduler_given() const {
-        return max_num_batched_tokens || !async_scheduling || !model_runner_v2;
+        return max_num_batched_tokens || !async_scheduling || !model_runner_v2 || vllm_release;
     }
 };
 
 /// The vLLM scheduler a DeepSeek-V4 deployment is planned with: the batch given, else vLLM's
 /// default for a GPU of `gpu_memory` bytes.
 deepseek::VllmScheduler v4_scheduler(std::optional<std::uint64_t> batched, bool async, bool v2,
-                                     std::uint64_t gpu_memory) {
-    return {batched.value_or(deepseek::vllm_default_max_num_batched_tokens(gpu_memory)), async, v2};
+                                     std::optional<deepseek::VllmRelease> release, std::uint64_t gpu_memory) {
+    return {batched.value_or(deepseek::vllm_default_max_num_batched_tokens(gpu_memory)), async, v2,
+            release.value_or(deepseek::VllmRelease::v0_31)};
+}
+
+/// `--vllm-version`'s value: the release whose pool layout is modelled for it (0.23 to 0.25, or
+/// 0.31 and later; 0.26 to 0.30 and earlier releases are refused).
+deepseek::VllmRelease parse_vllm_version(const std::string& value) {
+    unsigned major = 0, minor = 0;
+    char dot = 0;
+    std::istringstream in(value);
+    if (!(in >> major >> dot >> minor) || dot != '.')
+        throw usage_error("--vllm-version: a version such as 0.31 or 0.25.1, found '" + value + "'");
+    if (major == 0 && minor >= 23 && minor <= 25) return deepseek::VllmRelease::v0_23;
+    if (major > 0 || minor >= 31) return deepseek::VllmRelease::v0_31;
+    throw usage_error("--vllm-version " + value +
+                      ": DeepSeek-V4's pool is modelled as vLLM 0.23 to 0.25 and 0.31 or later lay it out; 0.26 to "
+                      "0.30 are not checked, and earlier releases not modelled");
 }
 
 /// `--model-runner`'s value: true for v2, false for v1.
@@ -436,6 +456,8 @@ CliOptions parse_arguments(int argc, char** argv) {
             o.async_scheduling = !flag();
         } else if (arg == "--model-runner") {
             o.model_runner_v2 = parse_model_runner(value());
+        } else if (arg == "--vllm-version") {
+            o.vllm_release = parse_vllm_version(value());
         } else if (arg == "--mm-encoder-tp-mode") {
             const std::string mode = value();
             if (mode != "data" && mode != "weights")
@@ -509,8 +531,9 @@ CliOptions parse_arguments(int argc, char** argv) {
                             : o.deployment.deepep                   ? "--deepep"
                             : o.mm_encoder_mode_given               ? "--mm-encoder-tp-mode"
                             : o.deployment.language_model_only      ? "--language-model-only"
-                            : o.scheduler_given() ? "--max-num-batched-tokens and --no-async-scheduling"
-                                                  : nullptr;
+                            : o.scheduler_given()
+                                ? "--max-num-batched-tokens, --no-async-scheduling, --model-runner and --vllm-version"
+                                : nullptr;
         if (needs) throw usage_error(std::string(needs) + " needs --engine vllm or sglang");
     } else {
         const bool sglang = o.deployment.engine == deepseek::Engine::sglang;
@@ -1206,10 +1229,13 @@ void print_deployment_plan(std::ostream& os, const C& c, const deepseek::Deploym
     os << "  launch            " << deepseek::launch_command(d, b, f, plan.context) << "\n";
 }
 
-/// Why a DeepSeek-V4 deployment's cache is not planned under pipelining (printed and in the JSON).
-/// Which vLLM layout of DeepSeek-V4's pool is modelled (printed and in the JSON).
-constexpr const char* v4_pool_version =
-    "vLLM's packed grouping (kv_cache_planning.py at 4253bd44, vLLM 0.31; 0.20 to 0.25 lay the pool out otherwise)";
+/// Which vLLM layout of DeepSeek-V4's pool is modelled for release `r` (printed and in the JSON).
+const char* v4_pool_version(deepseek::VllmRelease r) {
+    return r == deepseek::VllmRelease::v0_23
+               ? "vLLM 0.23 to 0.25's groups of layer tuples (kv_cache_utils.py, _get_kv_cache_groups_uniform_groups "
+                 "and #44454's slots)"
+               : "vLLM's packed grouping (kv_cache_planning.py at 4253bd44, vLLM 0.31; 0.23 to 0.25: --vllm-version)";
+}
 
 /// A vLLM deployment of DeepSeek-V4: each stage's weights per GPU and block of the pool, and the
 /// cache vLLM's pool gives (plan_v4_deployment).
@@ -1239,7 +1265,7 @@ lay_out_v4(const C& c, const deepseek::Deployment& d, const deepseek::GpuBudget&
         const auto w = deepseek::weights_per_gpu(c, d, stage);
         if (!w) return w.error();
         out.stages.push_back(*w);
-        out.block_bytes.push_back(deepseek::vllm_v4_stage_block(c, d, stage));
+        out.block_bytes.push_back(deepseek::vllm_v4_stage_block(c, d, stage, s.release));
     }
     return out;
 }
@@ -1261,6 +1287,7 @@ std::string v4_in_flight_words(const V4Deployment& v) {
     const deepseek::VllmScheduler& s = v.scheduler;
     const std::uint64_t batches = v.kv.in_flight_tokens / s.max_num_batched_tokens;
     std::string out = "--max-num-batched-tokens " + std::to_string(s.max_num_batched_tokens);
+    if (s.release == deepseek::VllmRelease::v0_23) return out + ", one batch in vLLM 0.23 to 0.25";
     if (v.d.pp == 1) return out + (s.async_scheduling ? " x 2, async scheduling" : "");
     out += " x " + std::to_string(batches) + ": one a stage";
     if (!s.async_scheduling) return out;
@@ -1293,7 +1320,8 @@ template <class C> void print_v4_deployment(std::ostream& os, const C& c, const 
             os << indent << "room for KV       " << bytes_and_human(v.room(s)) << " per GPU, blocks of "
                << grouped(v.block_bytes[s]) << " B: " << grouped(v.room(s) / v.block_bytes[s]) << "\n";
     }
-    os << "  KV cache          fp8_ds_mla in " << v4_pool_version << ": " << p.pool.groups() << " groups"
+    os << "  KV cache          fp8_ds_mla in " << v4_pool_version(v.scheduler.release) << ": " << p.pool.groups()
+       << " groups"
        << (d.pp == 1 ? ", blocks of " + grouped(p.pool.block_bytes) + " B"
                      : " of the whole model's layers, each stage's block its own layers' pages")
        << "\n";
@@ -1307,7 +1335,12 @@ template <class C> void print_v4_deployment(std::ostream& os, const C& c, const 
        << " (its windows keep " << grouped(p.in_flight_tokens) << " tokens in flight: " << v4_in_flight_words(v)
        << ")\n";
     os << "  GPU KV cache size " << grouped(p.kv_tokens) << " tokens (vLLM's figure: concurrency x "
-       << grouped(p.context) << ")\n";
+       << grouped(p.context)
+       << (p.reported_blocks_per_request != p.blocks_per_request
+               ? "; its concurrency counts " + grouped(p.reported_blocks_per_request) +
+                     " blocks a request, an estimate by bytes"
+               : std::string())
+       << ")\n";
     os << "  requests at once  " << grouped(p.max_requests) << " of " << grouped(p.context) << " tokens per "
        << (d.pp > 1   ? "pipeline"
            : d.tp > 1 ? "tensor-parallel group"
@@ -1354,39 +1387,42 @@ template <class C> json v4_deployment_json(const C& c, const V4Deployment& v) {
                               {"weights_by_component", deepseek::gpu_weights_to_json(w)},
                               {"kv_block_bytes", v.block_bytes[s]}});
     }
-    return json{{"engine", std::string(deepseek::to_string(d.engine))},
-                {"tp", d.tp},
-                {"pp", d.pp},
-                {"dp", d.dp},
-                {"ep", d.expert_parallel},
-                {"redundant_experts", d.redundant_experts},
-                {"mtp", d.mtp},
-                {"gpus", p.gpus},
-                {"gpu_memory", v.b.gpu_memory},
-                {"memory_fraction", v.b.memory_fraction},
-                {"reserve", v.b.reserve},
-                {"usable", p.usable},
-                {"fits", p.fits},
-                {"shortfall", p.shortfall},
-                {"weights_bytes_per_gpu", p.weights_per_gpu},
-                {"experts_per_gpu", v.stages[0].experts_per_gpu},
-                {"stages", std::move(stages)},
-                {"context", p.context},
-                {"launch", v4_launch(c, v)},
-                {"kv_format", "fp8_ds_mla"},
-                {"kv_pool", json{{"layout", v4_pool_version},
-                                 {"block_bytes", p.pool.block_bytes},
-                                 {"groups", p.pool.groups()},
-                                 {"max_num_batched_tokens", v.scheduler.max_num_batched_tokens},
-                                 {"async_scheduling", v.scheduler.async_scheduling},
-                                 {"model_runner", v.scheduler.model_runner_v2 ? "v2" : "v1"},
-                                 {"in_flight_tokens", p.in_flight_tokens}}},
-                {"kv_blocks", p.kv_blocks},
-                {"smallest_stage", p.smallest_stage},
-                {"kv_blocks_per_request", p.blocks_per_request},
-                {"kv_capacity_tokens", p.kv_tokens},
-                {"max_concurrency", p.max_requests},
-                {"total_requests", p.total_requests}};
+    return json{
+        {"engine", std::string(deepseek::to_string(d.engine))},
+        {"tp", d.tp},
+        {"pp", d.pp},
+        {"dp", d.dp},
+        {"ep", d.expert_parallel},
+        {"redundant_experts", d.redundant_experts},
+        {"mtp", d.mtp},
+        {"gpus", p.gpus},
+        {"gpu_memory", v.b.gpu_memory},
+        {"memory_fraction", v.b.memory_fraction},
+        {"reserve", v.b.reserve},
+        {"usable", p.usable},
+        {"fits", p.fits},
+        {"shortfall", p.shortfall},
+        {"weights_bytes_per_gpu", p.weights_per_gpu},
+        {"experts_per_gpu", v.stages[0].experts_per_gpu},
+        {"stages", std::move(stages)},
+        {"context", p.context},
+        {"launch", v4_launch(c, v)},
+        {"kv_format", "fp8_ds_mla"},
+        {"kv_pool", json{{"layout", v4_pool_version(v.scheduler.release)},
+                         {"vllm_release", v.scheduler.release == deepseek::VllmRelease::v0_23 ? "0.23-0.25" : "0.31"},
+                         {"block_bytes", p.pool.block_bytes},
+                         {"groups", p.pool.groups()},
+                         {"max_num_batched_tokens", v.scheduler.max_num_batched_tokens},
+                         {"async_scheduling", v.scheduler.async_scheduling},
+                         {"model_runner", v.scheduler.model_runner_v2 ? "v2" : "v1"},
+                         {"in_flight_tokens", p.in_flight_tokens}}},
+        {"kv_blocks", p.kv_blocks},
+        {"smallest_stage", p.smallest_stage},
+        {"kv_blocks_per_request", p.blocks_per_request},
+        {"kv_blocks_per_request_reported", p.reported_blocks_per_request},
+        {"kv_capacity_tokens", p.kv_tokens},
+        {"max_concurrency", p.max_requests},
+        {"total_requests", p.total_requests}};
 }
 
 /// The tensor-parallel sizes from 1 to 256 for which `works(tp)` holds, as " (tp can be 1, 2, 4 here)",
@@ -1451,8 +1487,8 @@ template <class C> int run(const C& c, const deepseek::Document& doc, const CliO
     if (o.engine) {
         const std::string engine(deepseek::to_string(o.deployment.engine));
         if (!v4 && o.scheduler_given())
-            throw usage_error(
-                "--max-num-batched-tokens, --no-async-scheduling and --model-runner size DeepSeek-V4's cache only");
+            throw usage_error("--max-num-batched-tokens, --no-async-scheduling, --model-runner and --vllm-version "
+                              "size DeepSeek-V4's cache only");
         const auto lay_out = [&](auto kv_format) {
             const auto planned = deepseek::plan_deployment(c, o.deployment, kv_format, o.gpu);
             if (!planned) {
@@ -1461,7 +1497,7 @@ template <class C> int run(const C& c, const deepseek::Document& doc, const CliO
                     if (e == deepseek::MemoryError::layout_not_for_v4) {
                         const auto laid = lay_out_v4(c, o.deployment, o.gpu,
                                                      v4_scheduler(o.max_num_batched_tokens, o.async_scheduling,
-                                                                  o.model_runner_v2, o.gpu.gpu_memory));
+                                                                  o.model_runner_v2, o.vllm_release, o.gpu.gpu_memory));
                         if (!laid)
                             throw usage_error("--engine " + engine + ": " +
                                               std::string(deepseek::error_message(laid.error())));
@@ -1645,6 +1681,7 @@ struct PlanOptions {
     std::optional<std::uint64_t> max_num_batched_tokens; ///< DeepSeek-V4: else vLLM's default for the GPU
     bool async_scheduling = true;                        ///< DeepSeek-V4: --no-async-scheduling
     bool model_runner_v2 = true;                         ///< DeepSeek-V4: --model-runner
+    std::optional<deepseek::VllmRelease> vllm_release;   ///< DeepSeek-V4: --vllm-version
 };
 
 PlanOptions parse_plan_arguments(int argc, char** argv) {
@@ -1665,6 +1702,8 @@ PlanOptions parse_plan_arguments(int argc, char** argv) {
             o.async_scheduling = false;
         else if (arg == "--model-runner")
             o.model_runner_v2 = parse_model_runner(value());
+        else if (arg == "--vllm-version")
+            o.vllm_release = parse_vllm_version(value());
         else if (arg == "--gpus")
             o.gpus = parse_count(arg, value());
         else if (arg == "--gpus-per-node")
@@ -1809,8 +1848,9 @@ int run_v4_plan(const deepseek::DeepseekV4Config& c, const PlanOptions& o, const
             d.mtp = o.mtp;
             if (refused_across_nodes(d, o, refused)) return;
             deepseek::GpuBudget b = engine_budget(o.budget, d, o.gpu_util_given, o.reserve_given);
-            const auto v = lay_out_v4(
-                c, d, b, v4_scheduler(o.max_num_batched_tokens, o.async_scheduling, o.model_runner_v2, b.gpu_memory));
+            const auto v = lay_out_v4(c, d, b,
+                                      v4_scheduler(o.max_num_batched_tokens, o.async_scheduling, o.model_runner_v2,
+                                                   o.vllm_release, b.gpu_memory));
             if (!v)
                 refused.emplace_back(layout_name(d), std::string(deepseek::error_message(v.error())));
             else if (!v->kv.fits)
@@ -1836,8 +1876,10 @@ int run_v4_plan(const deepseek::DeepseekV4Config& c, const PlanOptions& o, const
     std::ostringstream os;
     os << "plan: " << o.gpus << " GPUs of " << bytes_and_human(o.budget.gpu_memory) << ", vLLM, " << what
        << (o.mtp ? ", MTP draft loaded" : "") << "\n";
-    os << "  the cache in " << v4_pool_version << ", --max-num-batched-tokens "
-       << v4_scheduler(o.max_num_batched_tokens, o.async_scheduling, o.model_runner_v2, o.budget.gpu_memory)
+    os << "  the cache in " << v4_pool_version(o.vllm_release.value_or(deepseek::VllmRelease::v0_31))
+       << ", --max-num-batched-tokens "
+       << v4_scheduler(o.max_num_batched_tokens, o.async_scheduling, o.model_runner_v2, o.vllm_release,
+                       o.budget.gpu_memory)
               .max_num_batched_tokens
        << (o.async_scheduling ? " with" : " without") << " async scheduling"
        << (o.async_scheduling ? std::string(", vLLM's ") + (o.model_runner_v2 ? "V2" : "V1") + " model runner" : "")
@@ -1876,9 +1918,9 @@ int run_plan(int argc, char** argv) {
         [&](const auto& c) {
             if constexpr (std::is_same_v<std::decay_t<decltype(c)>, deepseek::DeepseekV4Config>)
                 return run_v4_plan(c, o, o.path ? *o.path : "preset " + preset);
-            if (o.max_num_batched_tokens || !o.async_scheduling || !o.model_runner_v2)
-                throw usage_error("plan: --max-num-batched-tokens, --no-async-scheduling and --model-runner size "
-                                  "DeepSeek-V4's cache only");
+            if (o.max_num_batched_tokens || !o.async_scheduling || !o.model_runner_v2 || o.vllm_release)
+                throw usage_error("plan: --max-num-batched-tokens, --no-async-scheduling, --model-runner and "
+                                  "--vllm-version size DeepSeek-V4's cache only");
             std::vector<PlannedLayout> plans;
             std::vector<std::pair<std::string, std::string>> refused;
             for (const deepseek::Engine engine : o.engines) {

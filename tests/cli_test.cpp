@@ -1347,6 +1347,32 @@ TEST_CASE("The tool's DeepSeek-V4 deployment: weights per GPU, and vLLM's pool b
     REQUIRE(small.code == 0);
     CHECK(json::parse(small.out).at("deployment").at("kv_pool").at("max_num_batched_tokens") == 2'048);
     CHECK(json::parse(small.out).at("deployment").at("kv_pool").at("in_flight_tokens") == 4'096);
+    // vLLM 0.23 to 0.25's pool (deployment_test derives it and reproduces two logs): blocks of
+    // 1,039,680 bytes, one batch in flight, the log's concurrency by bytes (3,481 blocks a
+    // 131,072-token request) where the request holds 3,866.
+    const Run old = run_cli("--preset deepseek-v4-flash --json --engine vllm --tp 2 --gpu-memory 143771MiB "
+                            "--gpu-util 0.78 --context 131072 --vllm-version 0.23.0");
+    REQUIRE(old.code == 0);
+    const json dold = json::parse(old.out).at("deployment");
+    const std::uint64_t old_room = static_cast<std::uint64_t>(143'771.0 * 1'048'576 * 0.78) -
+                                   dold.at("weights_bytes_per_gpu").get<std::uint64_t>() - 4'294'967'296;
+    CHECK(dold.at("kv_pool").at("block_bytes") == 1'039'680);
+    CHECK(dold.at("kv_pool").at("vllm_release") == "0.23-0.25");
+    CHECK(dold.at("kv_pool").at("in_flight_tokens") == 8'192);
+    CHECK(dold.at("kv_blocks") == old_room / 1'039'680);
+    CHECK(dold.at("kv_blocks_per_request") == 512 + 2 * 131 + 2'051 + 1'041);
+    CHECK(dold.at("kv_blocks_per_request_reported") == 3'481);
+    CHECK(dold.at("kv_capacity_tokens") == old_room / 1'039'680 * 131'072 / 3'481);
+    CHECK(dold.at("max_concurrency") == old_room / 1'039'680 / 3'866);
+    CHECK(run_cli("--preset deepseek-v4-flash --engine vllm --gpu-memory 141GB --vllm-version 0.28")
+              .err.find("--vllm-version 0.28: DeepSeek-V4's pool is modelled as vLLM 0.23 to 0.25") !=
+          std::string::npos);
+    CHECK(run_cli("--preset deepseek-v4-flash --engine vllm --gpu-memory 141GB --vllm-version latest")
+              .err.find("--vllm-version: a version such as 0.31 or 0.25.1, found 'latest'") != std::string::npos);
+    CHECK(run_cli("--preset deepseek-v4-flash --engine vllm --tp 2 --pp 2 --gpu-memory 141GB --vllm-version 0.25")
+              .err.find("for vLLM 0.31's pool only") != std::string::npos);
+    CHECK(run_cli("--preset deepseek-v3 --engine vllm --gpu-memory 141GB --vllm-version 0.23")
+              .err.find("size DeepSeek-V4's cache only") != std::string::npos);
     CHECK(run_cli("--preset deepseek-v3 --engine vllm --gpu-memory 141GB --no-async-scheduling")
               .err.find("size DeepSeek-V4's cache only") != std::string::npos);
     CHECK(run_cli("--preset deepseek-v4-flash --engine sglang --gpu-memory 141GB --max-num-batched-tokens 4096")
