@@ -1771,24 +1771,22 @@ struct PlannedLayout {
     deepseek::DeploymentPlan plan;
 };
 
-/// The requests each layout of `layouts` holds at once (all its GPUs) against the context, from
-/// 4,096 tokens to the model's maximum by doubling (and the maximum itself), one line each.
-template <class C> std::string plan_svg(const C& c, const std::vector<PlannedLayout>& layouts) {
+/// plan --svg's contexts for model `c`: 4,096 tokens, doubling below its maximum, and the maximum.
+template <class C> std::vector<std::uint64_t> plan_contexts(const C& c) {
     std::vector<std::uint64_t> contexts;
     for (std::uint64_t n = 4096; n < c.max_position_embeddings; n *= 2) contexts.push_back(n);
     contexts.push_back(c.max_position_embeddings);
-    std::vector<std::vector<std::uint64_t>> requests(layouts.size());
+    return contexts;
+}
+
+/// plan --svg's drawing: one line per layout, `requests[l][i]` the requests layout `names[l]`
+/// holds at once at `contexts[i]` tokens each, on `gpus` GPUs of `gpu_memory` bytes.
+std::string requests_svg(const std::vector<std::uint64_t>& contexts, const std::vector<std::string>& names,
+                         const std::vector<std::vector<std::uint64_t>>& requests, std::uint64_t gpus,
+                         std::uint64_t gpu_memory) {
     std::uint64_t most = 1;
-    for (std::size_t l = 0; l < layouts.size(); ++l) {
-        for (const std::uint64_t n : contexts) {
-            deepseek::GpuBudget b = layouts[l].budget;
-            b.context = n;
-            const auto planned =
-                std::visit([&](auto f) { return deepseek::plan_deployment(c, layouts[l].d, f, b); }, layouts[l].format);
-            requests[l].push_back(planned && planned->fits ? planned->total_requests : 0);
-            if (requests[l].back() > most) most = requests[l].back();
-        }
-    }
+    for (const auto& line : requests)
+        for (const std::uint64_t r : line) most = std::max(most, r);
     const int left = 70, top = 40, width = 560, height = 320;
     const char* const colours[] = {"#4e79a7", "#f28e2b", "#e15759", "#59a14f", "#b07aa1"};
     const auto x_of = [&](std::size_t i) {
@@ -1813,7 +1811,7 @@ template <class C> std::string plan_svg(const C& c, const std::vector<PlannedLay
     body += buffer;
     body += "<text x=\"" + std::to_string(left + width / 2) + "\" y=\"" + std::to_string(top + height + 36) +
             "\" text-anchor=\"middle\">tokens per request</text>\n";
-    for (std::size_t l = 0; l < layouts.size(); ++l) {
+    for (std::size_t l = 0; l < names.size(); ++l) {
         std::string points;
         for (std::size_t i = 0; i < contexts.size(); ++i) {
             std::snprintf(buffer, sizeof buffer, "%s%.1f,%.1f", i == 0 ? "" : " ", x_of(i), y_of(requests[l][i]));
@@ -1823,20 +1821,58 @@ template <class C> std::string plan_svg(const C& c, const std::vector<PlannedLay
                 colours[l % 5] + "\"/>\n";
         std::snprintf(buffer, sizeof buffer, "<text x=\"%d\" y=\"%zu\" fill=\"%s\">", left + width + 12,
                       top + 14 + 18 * l, colours[l % 5]);
-        body += buffer + xml_escaped(layout_name(layouts[l].d)) + ": " + grouped(requests[l].front()) + " at " +
+        body += buffer + xml_escaped(names[l]) + ": " + grouped(requests[l].front()) + " at " +
                 grouped(contexts.front()) + "</text>\n";
     }
-    const std::string title = "requests held at once against tokens per request, " +
-                              std::to_string(layouts.empty() ? 0 : layouts[0].plan.gpus) + " GPUs of " +
-                              grouped(layouts.empty() ? 0 : layouts[0].budget.gpu_memory) + " B";
+    const std::string title = "requests held at once against tokens per request, " + std::to_string(gpus) +
+                              " GPUs of " + grouped(gpu_memory) + " B";
     return svg_document(left + width + 260, top + height + 50, title, body);
+}
+
+/// The requests each layout of `layouts` holds at once (all its GPUs) against the context, from
+/// 4,096 tokens to the model's maximum by doubling (and the maximum itself), one line each.
+template <class C> std::string plan_svg(const C& c, const std::vector<PlannedLayout>& layouts) {
+    const std::vector<std::uint64_t> contexts = plan_contexts(c);
+    std::vector<std::string> names;
+    std::vector<std::vector<std::uint64_t>> requests(layouts.size());
+    for (std::size_t l = 0; l < layouts.size(); ++l) {
+        names.push_back(layout_name(layouts[l].d));
+        for (const std::uint64_t n : contexts) {
+            deepseek::GpuBudget b = layouts[l].budget;
+            b.context = n;
+            const auto planned =
+                std::visit([&](auto f) { return deepseek::plan_deployment(c, layouts[l].d, f, b); }, layouts[l].format);
+            requests[l].push_back(planned && planned->fits ? planned->total_requests : 0);
+        }
+    }
+    return requests_svg(contexts, names, requests, layouts.empty() ? 0 : layouts[0].plan.gpus,
+                        layouts.empty() ? 0 : layouts[0].budget.gpu_memory);
+}
+
+/// plan_svg for DeepSeek-V4's layouts: the requests vLLM's pool holds at once at each context
+/// (plan_v4_deployment; the pool's blocks do not depend on the context, the blocks a request
+/// holds do).
+std::string v4_plan_svg(const deepseek::DeepseekV4Config& c, const std::vector<V4Deployment>& layouts) {
+    const std::vector<std::uint64_t> contexts = plan_contexts(c);
+    std::vector<std::string> names;
+    std::vector<std::vector<std::uint64_t>> requests(layouts.size());
+    for (std::size_t l = 0; l < layouts.size(); ++l) {
+        names.push_back(layout_name(layouts[l].d));
+        for (const std::uint64_t n : contexts) {
+            deepseek::GpuBudget b = layouts[l].b;
+            b.context = n;
+            const auto planned = deepseek::plan_v4_deployment(c, layouts[l].d, b, layouts[l].scheduler);
+            requests[l].push_back(planned && planned->fits ? planned->total_requests : 0);
+        }
+    }
+    return requests_svg(contexts, names, requests, layouts.empty() ? 0 : layouts[0].kv.gpus,
+                        layouts.empty() ? 0 : layouts[0].b.gpu_memory);
 }
 
 /// plan for DeepSeek-V4: every vLLM layout of the GPUs whose weights vLLM lays out, ranked by
 /// the requests of the context vLLM's pool holds at once (plan_v4_deployment), then fewer
 /// pipeline stages, then smaller tp. SGLang's V4 model is not modelled.
 int run_v4_plan(const deepseek::DeepseekV4Config& c, const PlanOptions& o, const std::string& what) {
-    if (o.svg) throw usage_error("--svg: plan's drawing of DeepSeek-V4 is not made");
     std::vector<V4Deployment> plans;
     std::vector<std::pair<std::string, std::string>> refused;
     for (const deepseek::Engine engine : o.engines) {
@@ -1865,6 +1901,11 @@ int run_v4_plan(const deepseek::DeepseekV4Config& c, const PlanOptions& o, const
         if (a.d.pp != b.d.pp) return a.d.pp < b.d.pp;
         return a.d.tp < b.d.tp;
     });
+    if (o.svg)
+        write_svg(*o.svg,
+                  v4_plan_svg(c, std::vector<V4Deployment>(
+                                     plans.begin(), plans.begin() + static_cast<std::ptrdiff_t>(
+                                                                        std::min<std::size_t>(plans.size(), 5)))));
     if (o.json) {
         json out{{"plans", json::array()}, {"refused", json::array()}};
         for (const V4Deployment& v : plans) out["plans"].push_back(v4_deployment_json(c, v));

@@ -1296,8 +1296,6 @@ TEST_CASE("The tool's vLLM deployment: usage errors name the option", "[cli][dep
           std::string::npos);
     CHECK(err("--preset deepseek-v4-pro --engine vllm --tp 8 --gpu-memory 141GB")
               .find("vLLM pads each GPU's share of these experts as its MoE backend decides") != std::string::npos);
-    CHECK(err("plan --preset deepseek-v4-flash --gpus 8 --gpu-memory 141GB --svg /dev/null")
-              .find("--svg: plan's drawing of DeepSeek-V4 is not made") != std::string::npos);
 }
 
 TEST_CASE("The tool's DeepSeek-V4 deployment: weights per GPU, and vLLM's pool beside them", "[cli][v4]") {
@@ -1764,6 +1762,37 @@ TEST_CASE("The tool's V4 deployment: --svg draws the weights, the reserve and th
     CHECK(two.find("KV cache, " + grouped(piped_blocks) + " blocks: " + grouped(piped_blocks * 524'160) + " B") !=
           std::string::npos);
     check_valid_xml(piped);
+}
+
+TEST_CASE("plan --svg for DeepSeek-V4: the five best layouts' requests against the context", "[cli][plan][svg][v4]") {
+    const auto file = test_support::scratch_dir("svg") / "v4-flash-plan-8.svg";
+    std::filesystem::remove(file);
+    const Run r = run_cli("plan --preset deepseek-v4-flash --gpus 8 --gpu-memory 141GB --svg " + quote(file.string()));
+    REQUIRE(r.code == 0);
+    const std::string svg = test_support::read_text(file);
+    std::size_t lines = 0, at = 0;
+    while ((at = svg.find("<polyline", at)) != std::string::npos) ++lines, ++at;
+    CHECK(lines == 5);
+    // The x axis from 4,096 tokens by doubling to V4's 1,048,576: nine labels.
+    for (const char* label : {">4,096<", ">8,192<", ">16,384<", ">32,768<", ">65,536<", ">131,072<", ">262,144<",
+                              ">524,288<", ">1,048,576<"})
+        CHECK(svg.find(label) != std::string::npos);
+    // Each label gives the layout's requests at 4,096 tokens, as its deployment at that context
+    // plans them (deployment_test derives the pool and a request's blocks by hand).
+    const Run best = run_cli("plan --preset deepseek-v4-flash --gpus 8 --gpu-memory 141GB --json");
+    REQUIRE(best.code == 0);
+    const json first = json::parse(best.out).at("plans").at(0);
+    const Run at_4k =
+        run_cli("--preset deepseek-v4-flash --json --engine vllm --gpu-memory 141GB --context 4096"
+                " --tp " +
+                std::to_string(first.at("tp").get<std::uint64_t>()) + " --pp " +
+                std::to_string(first.at("pp").get<std::uint64_t>()) + " --dp " +
+                std::to_string(first.at("dp").get<std::uint64_t>()) + (first.at("ep").get<bool>() ? " --ep" : ""));
+    REQUIRE(at_4k.code == 0);
+    const std::uint64_t requests = json::parse(at_4k.out).at("deployment").at("total_requests").get<std::uint64_t>();
+    CHECK(requests > 0);
+    CHECK(svg.find(": " + grouped(requests) + " at 4,096<") != std::string::npos);
+    check_valid_xml(file);
 }
 
 TEST_CASE("plan --svg: the requests of the five best layouts against the context, as valid SVG", "[cli][plan][svg]") {
