@@ -92,4 +92,41 @@ TEST_CASE("On every GPU of every layout, the KV blocks granted fit and one more 
     CHECK(checked > 100); // the layouts that fit: enough to mean something
 }
 
+TEST_CASE("DeepSeek-V4 under vLLM: on every stage of every layout the blocks fit, and one more would not on the "
+          "smallest",
+          "[deployment][v4][kv]") {
+    // Every vLLM layout of 8, 16 and 32 GPUs for V4-Flash and V4-Pro, on 80 GiB and 141 GB GPUs:
+    // every stage holds the pipeline's blocks of its own block (vllm_v4_stage_block) beside its
+    // weights and the reserve; the stage with the fewest could not hold one more; no stage's
+    // block is wider than the whole model's, and at pp 1 it is the whole model's.
+    std::uint64_t checked = 0;
+    const auto check = [&](const DeepseekV4Config& c, const Deployment& d, const GpuBudget& b) {
+        const auto p = plan_v4_deployment(c, d, b);
+        if (!p || !p->fits) return;
+        for (std::uint64_t s = 0; s < d.pp; ++s) {
+            const std::uint64_t held = weights_per_gpu(c, d, s).value().total() + b.reserve;
+            const std::uint64_t block = vllm_v4_stage_block(c, d, s);
+            CHECK(block <= p->pool.block_bytes);
+            if (d.pp == 1) CHECK(block == p->pool.block_bytes);
+            CHECK(p->kv_blocks * block + held <= p->usable);
+            if (s == p->smallest_stage) CHECK((p->kv_blocks + 1) * block + held > p->usable);
+        }
+        CHECK(p->max_requests * p->blocks_per_request <= p->kv_blocks);
+        CHECK(p->kv_blocks < (p->max_requests + 1) * p->blocks_per_request);
+        ++checked;
+    };
+    for (const std::uint64_t memory : {std::uint64_t{80} << 30, std::uint64_t{141'000'000'000}}) {
+        GpuBudget b{};
+        b.gpu_memory = memory;
+        b.context = 131'072;
+        for (const std::uint64_t gpus : {std::uint64_t{8}, std::uint64_t{16}, std::uint64_t{32}}) {
+            for_each_layout(gpus, Engine::vllm, [&](const Deployment& d) {
+                check(P::deepseek_v4_flash, d, b);
+                check(P::deepseek_v4_pro, d, b);
+            });
+        }
+    }
+    CHECK(checked > 100);
+}
+
 } // namespace deployment_property_test
