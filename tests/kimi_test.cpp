@@ -125,6 +125,38 @@ TEST_CASE("Kimi configs: detection, saving and validation", "[kimi][dispatch]") 
             CHECK(std::string(e.what()).find("a Kimi-VL file needs a text_config object") != std::string::npos);
         }
     }
+    SECTION("Kimi-K2.5's vision_config: typed keys, their errors by place") {
+        const auto error_of = [](const std::string& vision) {
+            try {
+                (void)parse_config(
+                    R"({"model_type":"kimi_k25","text_config":{"num_hidden_layers":2},"vision_config":)" + vision +
+                    "}");
+            } catch (const Error& e) {
+                return std::make_pair(std::string(e.pointer()), std::string(e.what()));
+            }
+            return std::make_pair(std::string("no error"), std::string());
+        };
+        const auto [deep, deep_what] = error_of(R"({"vt_num_hidden_layers":5000})");
+        CHECK(deep == "/vision_config/vt_num_hidden_layers");
+        CHECK(deep_what.find("must be at most 4096 layers, the limit of this reader, found 5000") != std::string::npos);
+        const auto [typed, typed_what] = error_of(R"({"vt_hidden_size":"1152"})");
+        CHECK(typed == "/vision_config/vt_hidden_size");
+        CHECK(typed_what.find("expected an integer") != std::string::npos);
+        // Unset, mm_hidden_size is vt_hidden_size (KimiK25VisionConfig: None); the projector's
+        // pre_norm follows it.
+        const auto c = std::get<KimiK25Config>(
+            parse_config(R"({"model_type":"kimi_k25","text_config":{},"vision_config":{"vt_hidden_size":1024}})"));
+        CHECK_FALSE(c.vision_config.mm_hidden_size.has_value());
+        const auto tensors = by_name(tensor_manifest(c));
+        CHECK(tensors.at("mm_projector.pre_norm.weight").shape.dims[0] == 1024);
+        CHECK(tensors.at("mm_projector.proj.0.weight").shape.dims[0] == 4 * 1024);
+        // Validation names the place of a vision key too.
+        KimiK25Config big = c;
+        big.vision_config.vt_num_hidden_layers = 1'000'000'000;
+        const auto problems = validate(big);
+        REQUIRE(problems.size() == 1);
+        CHECK(problems.front().pointer() == "/vision_config/vt_num_hidden_layers");
+    }
     SECTION("saving writes text_config and vision_config; reading it back gives the same config") {
         const json out = config_to_json(presets::kimi_vl_a3b);
         CHECK(out.at("model_type") == "kimi_vl");
@@ -195,23 +227,52 @@ TEST_CASE("Kimi corpus files: values, kept keys, and what the report does not mo
         CHECK(c.num_attention_heads == 64);
         CHECK(c.vocab_size == 163840);
         CHECK(c.max_position_embeddings == 262144);
-        CHECK_FALSE(vision_modelled(c));
-        CHECK(param_breakdown(c).vision == 0);
-        // A deployment says so too: vLLM loads the tower, so the weights per GPU are short of it
-        // and the cache planned beside them is an upper bound.
+        // MoonViT3d (modeling_kimi_k25.py) with H = 1152, I = 4304, 27 blocks, written out: per
+        // block two LayerNorms (4H), wqkv [3H, H] with bias, wo [H, H] with bias, fc0 [I, H] and
+        // fc1 [H, I] with biases; a Conv2d patch embedding [H, 3, 14, 14] with bias, a stored
+        // [64, 64, H] position table (its time axis is a fixed table, not stored), a final
+        // LayerNorm; the projector a LayerNorm over a patch (2H), proj.0 [4H, 4H] and proj.2
+        // [7168, 4H] with biases.
+        constexpr std::uint64_t H = 1152, I = 4304, T = 7168;
+        constexpr std::uint64_t block = 4 * H + (3 * H * H + 3 * H) + (H * H + H) + (I * H + I) + (H * I + H);
+        static_assert(block == 15'239'504);
+        constexpr std::uint64_t tower = 27 * block + (H * 3 * 14 * 14 + H) + 64 * 64 * H + 2 * H;
+        constexpr std::uint64_t projector = 2 * H + (4 * H * 4 * H + 4 * H) + (T * 4 * H + T);
+        static_assert(tower == 416'866'032 && projector == 54'277'888);
+        CHECK(vision_modelled(c));
+        CHECK(param_breakdown(c).vision == tower + projector);
+        // Stored in BF16, outside the language model's quantisation: the checkpoint is the
+        // language model's (the same config as a bare DeepseekV3Config) and these bytes.
+        CHECK(checkpoint_bytes(c) - checkpoint_bytes(static_cast<const DeepseekV3Config&>(c)) ==
+              2 * (tower + projector));
+        std::size_t vision_tensors = 0;
+        for (const auto& t : tensor_manifest(c)) vision_tensors += t.part == Part::vision ? 1 : 0;
+        CHECK(vision_tensors == 27 * 12 + 3 + 2 + 6);
+        // vLLM at tp 8 (kimi_k25_vit.py): wqkv and fc0 split by rows with their biases, wo and
+        // fc1 by columns with their biases whole; the rest replicated; BF16.
         Deployment d{};
         d.tp = 8;
-        CHECK_FALSE(weights_per_gpu(c, d).value().vision_modelled);
-        GpuBudget b{};
-        b.gpu_memory = 141'000'000'000;
-        CHECK_FALSE(plan_deployment(c, d, VllmKvFormat::flashmla, b).value().vision_modelled);
-        // Served as text only (--language-model-only: kimi_k25.py builds vision_tower and
-        // mm_projector inside _mark_tower_model), nothing is left out.
-        d.language_model_only = true;
+        constexpr std::uint64_t split = 27 * (3 * H * H + 3 * H + I * H + I + H * H + H * I);
+        constexpr std::uint64_t whole = tower + projector - split;
+        static_assert(split == 411'279'984 && whole == 59'863'936);
+        CHECK(weights_per_gpu(c, d).value().of(Part::vision) == 2 * (split / 8 + whole));
         CHECK(weights_per_gpu(c, d).value().vision_modelled);
-        CHECK(plan_deployment(c, d, VllmKvFormat::flashmla, b).value().vision_modelled);
-        // The vision tower's keys are kept as read; the text_config's own model_type too.
-        CHECK(doc.extra.at("vision_config").at("vt_num_hidden_layers") == 27);
+        // --mm-encoder-tp-mode data: the whole encoder on every GPU.
+        d.mm_encoder_data = true;
+        CHECK(weights_per_gpu(c, d).value().of(Part::vision) == 2 * (tower + projector));
+        // Its 16 heads split tp ways: tp 32 is refused (the language model's 64 heads allow it).
+        d.mm_encoder_data = false;
+        d.tp = 32;
+        CHECK(weights_per_gpu(c, d).error() == MemoryError::tp_does_not_divide);
+        // Served as text only (--language-model-only: kimi_k25.py builds vision_tower and
+        // mm_projector inside _mark_tower_model), no tower on any GPU.
+        d.tp = 8;
+        d.language_model_only = true;
+        CHECK(weights_per_gpu(c, d).value().of(Part::vision) == 0);
+        // The vision tower's typed keys; the others kept as read; the text_config's own model_type too.
+        CHECK(c.vision_config.vt_num_hidden_layers == 27);
+        CHECK(c.vision_config.mm_hidden_size == Optional<std::uint64_t>(1152));
+        CHECK(doc.extra.at("vision_config").at("merge_type") == "sd2_tpool");
         const json saved = document_to_json(doc);
         const json file_json = json::parse(test_support::read_text(test_support::corpus_file(file)));
         CHECK(saved.at("model_type") == "kimi_k25");
@@ -220,13 +281,13 @@ TEST_CASE("Kimi corpus files: values, kept keys, and what the report does not mo
         const auto tensors = by_name(tensor_manifest(c));
         CHECK(tensors.count("language_model.model.embed_tokens.weight") == 1);
         CHECK(tensors.count("language_model.model.layers.0.self_attn.rotary_emb.inv_freq") == 0);
-        // The report says the vision encoder is not counted, never a silent 0.
+        // The report counts the vision encoder, and says nothing is left out of it.
         const json report = report_to_json(doc, make_report(c, ReportOptions{}).value(), "k2.5");
-        CHECK(report.at("params").at("vision_modelled") == false);
-        const auto& notes = report.at("not_modelled");
-        CHECK(std::any_of(notes.begin(), notes.end(), [](const json& note) {
-            return note.get<std::string>().rfind("vision encoder: not counted", 0) == 0;
-        }));
+        CHECK(report.at("params").at("vision_modelled") == true);
+        CHECK(report.at("params").at("vision") == tower + projector);
+        const json notes = report.value("not_modelled", json::array());
+        CHECK(std::none_of(notes.begin(), notes.end(),
+                           [](const json& note) { return note.get<std::string>().rfind("vision encoder", 0) == 0; }));
     }
     SECTION("text_config's model_type of Kimi-K2.5 is kept on saving") {
         const Document doc = load_document(test_support::corpus_file("2026/kimi-k2.5.json"));

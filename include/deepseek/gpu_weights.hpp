@@ -138,9 +138,9 @@ struct GpuWeights {
     /// by_part for Part::scale is 0), and the MTP modules are apart, in `mtp`.
     std::array<std::uint64_t, part_count> by_part{};
     std::uint64_t mtp = 0; ///< bytes of the MTP modules held (when loaded: Deployment::mtp)
-    /// False when the model's vision encoder is not modelled (vision_modelled: Kimi-K2.5's
-    /// MoonViT3d): the engine loads it, but it is not in these bytes, so they are short by its
-    /// share and a cache planned beside them is an upper bound.
+    /// False when the model's vision encoder is not modelled (vision_modelled: DeepSeek-VL2 with
+    /// tile_tag "1D", say): the engine loads it, but it is not in these bytes, so they are short
+    /// by its share and a cache planned beside them is an upper bound.
     bool vision_modelled = true;
 
     /// The bytes of one component.
@@ -250,8 +250,9 @@ template <class C> struct GpuWeightsSum {
                 return t.suffix == "ffn.shared_experts.w2.weight" ? Split::cols : Split::rows;
             if (t.owner == Part::indexer) return Split::replicated;
         }
-        if constexpr (std::is_same_v<C, KimiVLConfig>) {
-            // Kimi-VL's MoonViT blocks (moonvit.py at 055e47c2): wqkv a QKVParallelLinear and fc0
+        if constexpr (std::is_same_v<C, KimiVLConfig> || std::is_same_v<C, KimiK25Config>) {
+            // Kimi-VL's MoonViT blocks (moonvit.py at 055e47c2), and Kimi-K2.5's alike
+            // (kimi_k25_vit.py at 055e47c2): wqkv a QKVParallelLinear and fc0
             // a ColumnParallelLinear, by rows with their biases; wo and fc1 RowParallelLinears,
             // by columns, their biases whole. The patch embedding, position table, norms and the
             // projector (ReplicatedLinear) are replicated. With --mm-encoder-tp-mode data every
@@ -434,7 +435,7 @@ template <class C> struct GpuWeightsSum {
             if (t.part == Part::vision || (std::is_same_v<C, DeepseekV4Config> && t.owner == Part::hyper_connections)) {
                 // vLLM builds these on every pipeline stage, though only one uses them: the
                 // vision encoder and projector of every vision model here (deepseek_vl2.py,
-                // deepseek_ocr.py, deepseek_ocr2.py, kimi_vl.py: built in __init__ with no
+                // deepseek_ocr.py, deepseek_ocr2.py, kimi_vl.py, kimi_k25.py: built in __init__ with no
                 // pipeline check, loaded by AutoWeightsLoader, run on the first stage only), and
                 // DeepSeek-V4's hc_head_* parameters (deepseek_v4.py: not a PPMissingLayer).
                 for (std::uint64_t s = 0; s < d.pp; ++s) stage_bytes[s] = checked_add(stage_bytes[s], all, what);
@@ -509,10 +510,10 @@ constexpr MemoryError check_deployment(const C& c, const Deployment& d, std::uin
     // heads (16) must be divisible by tensor parallel size (32)"), SGLang over the attention group
     // (deepseek_v2.py, the MLA attention: assert num_heads % attn_tp_size == 0).
     if (c.num_attention_heads % attention_tp(d) != 0) return MemoryError::tp_does_not_divide;
-    if constexpr (std::is_same_v<C, KimiVLConfig>) {
-        // MoonViT's attention splits its heads tp ways (moonvit.py: divide(num_heads, tp_size)),
-        // unless the encoder is whole on every GPU.
-        if (!d.mm_encoder_data && !d.language_model_only && c.vision_config.num_attention_heads % d.tp != 0)
+    if constexpr (std::is_same_v<C, KimiVLConfig> || std::is_same_v<C, KimiK25Config>) {
+        // MoonViT splits its heads tp ways (moonvit.py, kimi_k25_vit.py: divide(num_heads, tp_size))
+        // unless whole on every GPU. (Newer vLLM keeps Kimi-K2.5's whole then; refused here.)
+        if (!d.mm_encoder_data && !d.language_model_only && detail::moonvit_shape(c).heads % d.tp != 0)
             return MemoryError::tp_does_not_divide;
     }
     if constexpr (std::is_same_v<C, DeepseekV4Config>) {

@@ -48,7 +48,7 @@ struct ParamBreakdown {
     std::uint64_t shared_experts = 0;    ///< 3 H (S I_e) per MoE layer
     std::uint64_t norms = 0;             ///< two RMSNorms per layer + the final norm
     std::uint64_t indexer = 0;           ///< V3.2's DSA indexer, every decoder layer (MTP apart)
-    std::uint64_t vision = 0;            ///< vision encoder, projector and separators (OCR, OCR-2, VL2, Kimi-VL)
+    std::uint64_t vision = 0;            ///< vision encoder, projector and separators (OCR, OCR-2, VL2, Kimi)
     std::uint64_t hyper_connections = 0; ///< DeepSeek-V4's mHC mixing weights (hc_*), MTP apart
     std::uint64_t mtp = 0;               ///< V3 MTP modules as stored
     std::uint64_t total = 0;             ///< sum of the fields above except mtp

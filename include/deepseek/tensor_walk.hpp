@@ -104,15 +104,11 @@ template <class C> [[nodiscard]] constexpr std::uint64_t mha_head_dim(const C& c
 /// encoder its type does not build: a DeepseekOCRConfig whose model_name is not deeplip_b_l, a
 /// DeepseekOCR2Config whose model_name is not deepencoderv2 or that has no `qwen2-0-5b` tower
 /// (its width shapes the whole encoder); for a DeepSeek-VL2 config whose tile_tag is "1D" (its
-/// tile indicators are not modelled); and for Kimi-K2.5 (its MoonViT3d tower is not modelled).
-/// Their figures cover the language model alone. Models without vision return true (there is
-/// nothing to model).
+/// tile indicators are not modelled). Their figures cover the language model alone. Models without vision return true
+/// (there is nothing to model).
 template <class C> [[nodiscard]] constexpr bool vision_modelled(const C& c) noexcept {
     detail::require_config<C>();
-    if constexpr (std::is_same_v<C, KimiK25Config>) {
-        (void)c;
-        return false;
-    } else if constexpr (std::is_same_v<C, DeepseekVL2Config>) {
+    if constexpr (std::is_same_v<C, DeepseekVL2Config>) {
         return c.tile_tag == TileTag::two_d;
     } else if constexpr (std::is_same_v<C, DeepseekOCR2Config>) {
         return c.vision_config.model_name == VisionModelName::deepencoderv2 &&
@@ -391,8 +387,8 @@ template <class C, class V> constexpr void visit_v2_v3_model(const C& c, V& visi
         if (vision_modelled(c)) for_each_ocr2_vision_tensor(c, visit, group_layers);
     } else if constexpr (std::is_same_v<C, DeepseekVL2Config>) {
         if (vision_modelled(c)) for_each_vl2_vision_tensor(c, visit, group_layers);
-    } else if constexpr (std::is_same_v<C, KimiVLConfig>) {
-        for_each_kimi_vl_vision_tensor(c, visit, group_layers);
+    } else if constexpr (std::is_same_v<C, KimiVLConfig> || std::is_same_v<C, KimiK25Config>) {
+        for_each_moonvit_tensor(c, visit, group_layers);
     }
 }
 

@@ -206,6 +206,8 @@ template <class PointerOf, class Sink> class ConfigChecker {
             require_layer_count(tower.layers, Place{&at, "layers"});
         } else if constexpr (std::is_same_v<T, MoonViTConfig>) {
             require_layer_count(tower.num_hidden_layers, Place{&at, "num_hidden_layers"});
+        } else if constexpr (std::is_same_v<T, MoonViT3dConfig>) {
+            require_layer_count(tower.vt_num_hidden_layers, Place{&at, "vt_num_hidden_layers"});
         } else {
             (void)tower;
             (void)at;

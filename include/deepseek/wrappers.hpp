@@ -59,6 +59,25 @@ struct MoonViTConfig {
     std::array<std::uint64_t, 2> merge_kernel_size{2, 2};
 };
 
+/// `vision_config` of Kimi-K2.5: MoonViT3d, its `vt_*` keys and the projector's, with the defaults
+/// of its KimiK25VisionConfig (the released model's values). The time axis of its position
+/// embedding (init_pos_emb_time) is a fixed table, computed, not stored.
+struct MoonViT3dConfig {
+    std::uint64_t patch_size = 14;
+    std::uint64_t init_pos_emb_height = 64;
+    std::uint64_t init_pos_emb_width = 64;
+    std::uint64_t init_pos_emb_time = 4;
+    std::uint64_t vt_num_attention_heads = 16;
+    std::uint64_t vt_num_hidden_layers = 27;
+    std::uint64_t vt_hidden_size = 1152;
+    std::uint64_t vt_intermediate_size = 4304;
+    /// Patches merged into one token, [height, width].
+    std::array<std::uint64_t, 2> merge_kernel_size{2, 2};
+    /// The projector's input per patch; unset (None): vt_hidden_size.
+    Optional<std::uint64_t> mm_hidden_size{};
+    std::uint64_t text_hidden_size = 7168; ///< the projector's output: the language model's width
+};
+
 // ---------------------------------------------------------------------------------------------
 // The config classes.
 // ---------------------------------------------------------------------------------------------
@@ -93,10 +112,11 @@ struct KimiVLConfig : DeepseekV3Config {
 };
 
 /// Moonshot's Kimi-K2.5 (`KimiK25Config`, `model_type` "kimi_k25"): a DeepseekV3Config (Kimi-K2's
-/// shape) inside `text_config`. Its vision tower (MoonViT3d, the `vt_*` keys of `vision_config`)
-/// is not modelled: its keys are kept as read, and its parameters are not counted.
+/// shape) inside `text_config`, and MoonViT3d's `vision_config` at the top level.
 struct KimiK25Config : DeepseekV3Config {
     static constexpr std::string_view model_type = "kimi_k25";
+
+    MoonViT3dConfig vision_config{};
 };
 
 template <> struct is_config<DeepseekVL2Config> : std::true_type {};
@@ -169,6 +189,22 @@ template <> struct field_list<MoonViTConfig> {
     }
 };
 
+template <> struct field_list<MoonViT3dConfig> {
+    template <class V> static constexpr void visit(V&& v) {
+        v("patch_size", &MoonViT3dConfig::patch_size);
+        v("init_pos_emb_height", &MoonViT3dConfig::init_pos_emb_height);
+        v("init_pos_emb_width", &MoonViT3dConfig::init_pos_emb_width);
+        v("init_pos_emb_time", &MoonViT3dConfig::init_pos_emb_time);
+        v("vt_num_attention_heads", &MoonViT3dConfig::vt_num_attention_heads);
+        v("vt_num_hidden_layers", &MoonViT3dConfig::vt_num_hidden_layers);
+        v("vt_hidden_size", &MoonViT3dConfig::vt_hidden_size);
+        v("vt_intermediate_size", &MoonViT3dConfig::vt_intermediate_size);
+        v("merge_kernel_size", &MoonViT3dConfig::merge_kernel_size);
+        v("mm_hidden_size", &MoonViT3dConfig::mm_hidden_size);
+        v("text_hidden_size", &MoonViT3dConfig::text_hidden_size);
+    }
+};
+
 /// `wrapper_field_list<C>::visit(v)`: the typed keys of a wrapper's file outside its language
 /// model's keys (none for a type without any).
 template <class C> struct wrapper_field_list {
@@ -185,6 +221,9 @@ template <> struct wrapper_field_list<DeepseekVL2Config> {
 };
 template <> struct wrapper_field_list<KimiVLConfig> {
     template <class V> static constexpr void visit(V&& v) { v("vision_config", &KimiVLConfig::vision_config); }
+};
+template <> struct wrapper_field_list<KimiK25Config> {
+    template <class V> static constexpr void visit(V&& v) { v("vision_config", &KimiK25Config::vision_config); }
 };
 
 /// A wrapper's fields: its language model's, then its own.

@@ -193,6 +193,8 @@ template <class T, class Json> void read_struct(const Json& object, const Path& 
         require_layer_count(out.layers, Path(pointer, "layers"));
     } else if constexpr (std::is_same_v<T, MoonViTConfig>) {
         require_layer_count(out.num_hidden_layers, Path(pointer, "num_hidden_layers"));
+    } else if constexpr (std::is_same_v<T, MoonViT3dConfig>) {
+        require_layer_count(out.vt_num_hidden_layers, Path(pointer, "vt_num_hidden_layers"));
     }
 }
 
