@@ -1830,43 +1830,45 @@ std::string requests_svg(const std::vector<std::uint64_t>& contexts, const std::
 }
 
 /// The requests each layout of `layouts` holds at once (all its GPUs) against the context, from
-/// 4,096 tokens to the model's maximum by doubling (and the maximum itself), one line each.
-template <class C> std::string plan_svg(const C& c, const std::vector<PlannedLayout>& layouts) {
+/// 4,096 tokens to the model's maximum by doubling (and the maximum itself), one line each:
+/// `requests_at(layout, context)` for each point.
+template <class C, class L, class F> std::string plan_svg_of(const C& c, const std::vector<L>& layouts, F&& requests_at,
+                                                             std::uint64_t gpus, std::uint64_t gpu_memory) {
     const std::vector<std::uint64_t> contexts = plan_contexts(c);
     std::vector<std::string> names;
     std::vector<std::vector<std::uint64_t>> requests(layouts.size());
     for (std::size_t l = 0; l < layouts.size(); ++l) {
         names.push_back(layout_name(layouts[l].d));
-        for (const std::uint64_t n : contexts) {
-            deepseek::GpuBudget b = layouts[l].budget;
-            b.context = n;
-            const auto planned =
-                std::visit([&](auto f) { return deepseek::plan_deployment(c, layouts[l].d, f, b); }, layouts[l].format);
-            requests[l].push_back(planned && planned->fits ? planned->total_requests : 0);
-        }
+        for (const std::uint64_t n : contexts) requests[l].push_back(requests_at(layouts[l], n));
     }
-    return requests_svg(contexts, names, requests, layouts.empty() ? 0 : layouts[0].plan.gpus,
-                        layouts.empty() ? 0 : layouts[0].budget.gpu_memory);
+    return requests_svg(contexts, names, requests, gpus, gpu_memory);
 }
 
-/// plan_svg for DeepSeek-V4's layouts: the requests vLLM's pool holds at once at each context
+/// plan --svg for the layouts plan_deployment planned.
+template <class C> std::string plan_svg(const C& c, const std::vector<PlannedLayout>& layouts) {
+    const auto at = [&](const PlannedLayout& layout, std::uint64_t context) -> std::uint64_t {
+        deepseek::GpuBudget b = layout.budget;
+        b.context = context;
+        const auto planned =
+            std::visit([&](auto f) { return deepseek::plan_deployment(c, layout.d, f, b); }, layout.format);
+        return planned && planned->fits ? planned->total_requests : 0;
+    };
+    return plan_svg_of(c, layouts, at, layouts.empty() ? 0 : layouts[0].plan.gpus,
+                       layouts.empty() ? 0 : layouts[0].budget.gpu_memory);
+}
+
+/// plan --svg for DeepSeek-V4's layouts: the requests vLLM's pool holds at once at each context
 /// (plan_v4_deployment; the pool's blocks do not depend on the context, the blocks a request
 /// holds do).
 std::string v4_plan_svg(const deepseek::DeepseekV4Config& c, const std::vector<V4Deployment>& layouts) {
-    const std::vector<std::uint64_t> contexts = plan_contexts(c);
-    std::vector<std::string> names;
-    std::vector<std::vector<std::uint64_t>> requests(layouts.size());
-    for (std::size_t l = 0; l < layouts.size(); ++l) {
-        names.push_back(layout_name(layouts[l].d));
-        for (const std::uint64_t n : contexts) {
-            deepseek::GpuBudget b = layouts[l].b;
-            b.context = n;
-            const auto planned = deepseek::plan_v4_deployment(c, layouts[l].d, b, layouts[l].scheduler);
-            requests[l].push_back(planned && planned->fits ? planned->total_requests : 0);
-        }
-    }
-    return requests_svg(contexts, names, requests, layouts.empty() ? 0 : layouts[0].kv.gpus,
-                        layouts.empty() ? 0 : layouts[0].b.gpu_memory);
+    const auto at = [&](const V4Deployment& layout, std::uint64_t context) -> std::uint64_t {
+        deepseek::GpuBudget b = layout.b;
+        b.context = context;
+        const auto planned = deepseek::plan_v4_deployment(c, layout.d, b, layout.scheduler);
+        return planned && planned->fits ? planned->total_requests : 0;
+    };
+    return plan_svg_of(c, layouts, at, layouts.empty() ? 0 : layouts[0].kv.gpus,
+                       layouts.empty() ? 0 : layouts[0].b.gpu_memory);
 }
 
 /// plan for DeepSeek-V4: every vLLM layout of the GPUs whose weights vLLM lays out, ranked by
