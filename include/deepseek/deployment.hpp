@@ -124,13 +124,15 @@ constexpr void fill_gpu_cache(GpuPlan& p, std::uint64_t weights, std::uint64_t k
 template <class C> constexpr std::uint64_t stage_kv_layers(const C& c, const Deployment& d, std::uint64_t s) {
     return pipeline_stage_layers(c, d, s).count + (d.mtp && s + 1 == d.pp ? mtp_layer_count(c) : 0);
 }
-/// The blocks of DeepSeek-V4 `c` on stage `stage` of deployment `d`: its decoder layers, and the
-/// MTP blocks on the last stage when d.mtp, as [first, second).
-constexpr std::array<std::uint64_t, 2> v4_stage_blocks(const DeepseekV4Config& c, const Deployment& d,
-                                                       std::uint64_t stage) {
+/// The block of pool `pool` (vllm_v4_pool of `c`) on stage `stage` of deployment `d`: the pool's
+/// own at pp 1 (whatever its release), else the pages of the stage's decoder layers, and of the
+/// MTP blocks on the last stage when d.mtp (vllm_v4_stage_block_bytes).
+constexpr std::uint64_t v4_stage_block(const DeepseekV4Config& c, const Deployment& d, const VllmV4Pool& pool,
+                                       std::uint64_t stage) {
+    if (d.pp == 1) return pool.block_bytes;
     const LayerRange r = pipeline_stage_layers(c, d, stage);
     const std::uint64_t mtp = d.mtp && stage + 1 == d.pp ? c.num_nextn_predict_layers : 0;
-    return {r.first, r.first + r.count + mtp};
+    return vllm_v4_stage_block_bytes(c, pool, r.first, r.first + r.count + mtp);
 }
 /// Whether budget `b` is one: memory, and a fraction in (0, 1].
 constexpr bool budget_valid(const GpuBudget& b) {
@@ -304,10 +306,7 @@ struct V4DeploymentPlan {
 /// its layers' pages (vllm_v4_stage_block_bytes), the MTP blocks' on the last stage when d.mtp.
 [[nodiscard]] constexpr std::uint64_t vllm_v4_stage_block(const DeepseekV4Config& c, const Deployment& d,
                                                           std::uint64_t stage, VllmRelease r = VllmRelease::v0_31) {
-    const VllmV4Pool pool = vllm_v4_pool(c, d.mtp, r);
-    if (d.pp == 1) return pool.block_bytes;
-    const std::array<std::uint64_t, 2> blocks = detail::v4_stage_blocks(c, d, stage);
-    return vllm_v4_stage_block_bytes(c, pool, blocks[0], blocks[1]);
+    return detail::v4_stage_block(c, d, vllm_v4_pool(c, d.mtp, r), stage);
 }
 
 /// DeepSeek-V4 on vLLM deployment `d` with budget `b` and scheduler `s` (V4DeploymentPlan): every
@@ -346,9 +345,7 @@ plan_v4_deployment(const DeepseekV4Config& c, const Deployment& d, const GpuBudg
                 if (held - p.usable > p.shortfall) p.shortfall = held - p.usable;
                 continue;
             }
-            const std::array<std::uint64_t, 2> r = detail::v4_stage_blocks(c, d, stage);
-            const std::uint64_t block =
-                d.pp == 1 ? p.pool.block_bytes : vllm_v4_stage_block_bytes(c, p.pool, r[0], r[1]);
+            const std::uint64_t block = detail::v4_stage_block(c, d, p.pool, stage);
             const std::uint64_t blocks = block == 0 ? 0 : (p.usable - held) / block;
             if (stage == 0 || blocks < p.kv_blocks) p.kv_blocks = blocks, p.smallest_stage = stage;
         }

@@ -322,6 +322,15 @@ constexpr std::array<VllmV4Bucket, 4> vllm_v4_buckets(const DeepseekV4Config& c,
     return b;
 }
 
+/// Bucket `i`'s kind of group (VllmV4Pool::kinds' order) with `groups` groups: tokens a block and
+/// window, 256 tokens and none for the compressed caches, 64 and sliding_window for the windows,
+/// 4 and 8 for the ratio-4 states, 8 and 128 for the ratio-128 states.
+constexpr VllmV4Pool::Kind vllm_v4_kind(const DeepseekV4Config& c, std::size_t i, std::uint64_t groups) {
+    const std::uint64_t tokens[4] = {vllm_v4_block_tokens, vllm_v4_window_block_tokens, 4, 8};
+    const std::uint64_t window[4] = {0, c.sliding_window, 8, 128};
+    return {groups, tokens[i], window[i]};
+}
+
 /// The k below `x` with k mod `n` = `g` (0 <= g < n).
 constexpr std::uint64_t residues_below(std::uint64_t x, std::uint64_t g, std::uint64_t n) {
     return x > g ? (x - g - 1) / n + 1 : 0;
@@ -378,8 +387,6 @@ constexpr VllmV4Pool vllm_v4_pool_0_23(const DeepseekV4Config& c, const std::arr
         if (k.sizes != 0) tuples[n_tuples++] = k.most();
     const std::uint64_t repeats = n_tuples != 0 ? approximate_gcd(tuples, n_tuples, tuples[0]) : 1;
     VllmV4Pool pool{};
-    const std::uint64_t tokens[4] = {vllm_v4_block_tokens, vllm_v4_window_block_tokens, 4, 8};
-    const std::uint64_t window[4] = {0, c.sliding_window, 8, 128};
     // Per padded page size (at most the buckets' seven), its slots: the most layers of it in one
     // group of a bucket.
     std::array<std::uint64_t, 8> page{}, slots{};
@@ -387,7 +394,7 @@ constexpr VllmV4Pool vllm_v4_pool_0_23(const DeepseekV4Config& c, const std::arr
     for (std::size_t i = 0; i < b.size(); ++i) {
         if (b[i].sizes == 0) continue;
         const std::uint64_t groups = ceil_div(b[i].most(), repeats);
-        pool.kinds[i] = {groups, tokens[i], window[i]};
+        pool.kinds[i] = vllm_v4_kind(c, i, groups);
         std::array<std::uint64_t, 3> padded{}, in_group{}; // one group of this bucket
         for (std::size_t j = 0; j < b[i].sizes; ++j) {
             padded[j] = vllm_v4_padded_0_23(b[0], b[i].page[j]);
@@ -426,12 +433,10 @@ constexpr VllmV4Pool vllm_v4_pool_0_23(const DeepseekV4Config& c, const std::arr
     }
     const std::uint64_t repeats = floor != 0 ? detail::approximate_gcd(balanced, n_balanced, floor) : 0;
     VllmV4Pool pool{};
-    const std::uint64_t tokens[4] = {detail::vllm_v4_block_tokens, detail::vllm_v4_window_block_tokens, 4, 8};
-    const std::uint64_t window[4] = {0, c.sliding_window, 8, 128};
     for (std::size_t i = 0; i < b.size(); ++i) {
         if (b[i].sizes == 0) continue;
         const std::uint64_t groups = repeats != 0 && b[i].balanced() ? detail::ceil_div(b[i].most(), repeats) : 1;
-        pool.kinds[i] = {groups, tokens[i], window[i]};
+        pool.kinds[i] = detail::vllm_v4_kind(c, i, groups);
     }
     pool.block_bytes = vllm_v4_stage_block_bytes(c, pool, 0, blocks);
     return pool;
@@ -470,8 +475,7 @@ constexpr VllmV4Pool vllm_v4_pool_0_23(const DeepseekV4Config& c, const std::arr
 [[nodiscard]] constexpr std::uint64_t vllm_v4_reported_blocks_per_request(const DeepseekV4Config& c, bool mtp,
                                                                           VllmRelease r, std::uint64_t tokens,
                                                                           std::uint64_t in_flight) {
-    const VllmV4Pool p = vllm_v4_pool(c, mtp, r);
-    if (r == VllmRelease::v0_31) return vllm_v4_blocks_per_request(p, tokens, in_flight);
+    if (r == VllmRelease::v0_31) return vllm_v4_blocks_per_request(vllm_v4_pool(c, mtp, r), tokens, in_flight);
     const char* const what = "KV cache bytes";
     const std::array<detail::VllmV4Bucket, 4> b =
         detail::vllm_v4_buckets(c, 0, c.num_hidden_layers + (mtp ? c.num_nextn_predict_layers : 0));
@@ -485,7 +489,7 @@ constexpr VllmV4Pool vllm_v4_pool_0_23(const DeepseekV4Config& c, const std::arr
                 what);
         if (i == 0) group_page = pages;
         VllmV4Pool one{}; // the pages one layer of this bucket holds for the request
-        one.kinds[0] = {1, p.kinds[i].block_tokens, p.kinds[i].window};
+        one.kinds[0] = detail::vllm_v4_kind(c, i, 1);
         bytes = detail::checked_add(
             bytes, detail::checked_mul(vllm_v4_blocks_per_request(one, tokens, in_flight), pages, what), what);
     }
