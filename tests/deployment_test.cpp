@@ -968,6 +968,15 @@ TEST_CASE("vLLM pads a GPU's share of DeepSeek-V4's FP4 experts as its MoE backe
     // expert parallelism the experts are whole (384 / 8 = 48 a GPU).
     CHECK(weights_per_gpu(P::deepseek_v4_pro, d).error() == MemoryError::moe_padding_not_modelled);
     CHECK(error_kind_of(MemoryError::moe_padding_not_modelled) == ErrorKind::not_modelled);
+    // On Hopper vLLM picks Marlin (DeepGEMM's FP4 kernels need Blackwell), which rounds to 128:
+    // 384 is whole, so each of the 384 experts holds w1 and w3 [384, 7168] and w2 [7168, 384],
+    // unpadded, on each of the 61 layers.
+    d.gpu_arch = GpuArch::hopper;
+    const std::uint64_t pro_expert = 2 * (384 * 7168 / 2 + 384 * 7168 / 32) + (7168 * 384 / 2 + 7168 * 384 / 32);
+    CHECK(weights_per_gpu(P::deepseek_v4_pro, d).value().of(Part::routed_experts) == 61 * 384 * pro_expert);
+    d.gpu_arch = GpuArch::blackwell;
+    CHECK(weights_per_gpu(P::deepseek_v4_pro, d).error() == MemoryError::moe_padding_not_modelled);
+    d.gpu_arch = GpuArch::unspecified;
     d.expert_parallel = true;
     CHECK(weights_per_gpu(P::deepseek_v4_pro, d).value().experts_per_gpu == 48);
     // At tp 16 its shared expert's share, 192 rows, is not whole 128-blocks: vLLM refuses it.

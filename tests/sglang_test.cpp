@@ -314,7 +314,10 @@ TEST_CASE("SGLang layouts refused, each with its reason", "[sglang]") {
     // Models whose SGLang layout is not modelled: without MLA, with a vision encoder, DeepSeek-V4.
     CHECK(weights_per_gpu(P::deepseek_ocr, sglang(1)).error() == MemoryError::engine_not_modelled);
     CHECK(weights_per_gpu(P::kimi_vl_a3b, sglang(1)).error() == MemoryError::engine_not_modelled);
-    CHECK(weights_per_gpu(P::deepseek_v4_flash, sglang(8)).error() == MemoryError::engine_not_modelled);
+    // DeepSeek-V4 is modelled on Hopper only (sglang_v4_pool_test): its scales differ by generation.
+    CHECK(weights_per_gpu(P::deepseek_v4_flash, sglang(8)).error() == MemoryError::gpu_arch_not_modelled);
+    CHECK(error_kind_of(MemoryError::gpu_arch_not_modelled) == ErrorKind::not_modelled);
+    CHECK(error_message(MemoryError::gpu_arch_not_modelled).find("hopper") != std::string_view::npos);
     CHECK(weights_per_gpu(P::kimi_k2, sglang(8)).has_value());
     CHECK(error_kind_of(MemoryError::engine_not_modelled) == ErrorKind::not_modelled);
     // A cache format of the other engine.

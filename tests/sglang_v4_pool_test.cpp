@@ -6,6 +6,7 @@
 // rounded up, and the rings set aside), checks that they print as the log's figure, and checks
 // that one byte fewer loses a page.
 #include <deepseek/presets.hpp>
+#include <deepseek/sglang_v4_deployment.hpp>
 #include <deepseek/sglang_v4_pool.hpp>
 
 #include <cmath>
@@ -238,6 +239,178 @@ TEST_CASE("SGLang V4: settings SGLang refuses, and no room", "[sglang_v4]") {
     CHECK(none.c128_state_fixed_bytes == 2'715'811'840);
     CHECK((none.full == 0 && none.swa == 0 && none.c4 == 0 && none.c128 == 0 && none.c4_state == 0 &&
            none.c128_state == 0));
+}
+
+namespace {
+
+constexpr std::uint64_t cdiv(std::uint64_t a, std::uint64_t b) { return (a + b - 1) / b; }
+
+/// An FP8 Linear [o, i] as SGLang holds it on Hopper: e4m3 weights and a float32 scale per 128 x 128.
+constexpr std::uint64_t fp8_linear(std::uint64_t o, std::uint64_t i) { return o * i + cdiv(o, 128) * cdiv(i, 128) * 4; }
+
+/// One decoder layer of DeepSeek-V4 `c` on a GPU of SGLang on Hopper with the Marlin MoE runner,
+/// written out from models/deepseek_v4.py (000328a8): `tp` GPUs, `a` of them splitting the
+/// attention, the shared expert whole when `shared_whole`.
+std::uint64_t hopper_layer(const DeepseekV4Config& c, std::uint64_t layer, std::uint64_t tp, std::uint64_t a,
+                           bool shared_whole) {
+    const std::uint64_t H = c.hidden_size, heads = c.num_attention_heads, hd = c.head_dim, ql = c.q_lora_rank;
+    const std::uint64_t og = c.o_groups, ol = c.o_lora_rank, E = c.n_routed_experts, I = c.moe_intermediate_size;
+    const std::uint64_t hc = c.hc_mult, ih = c.index_n_heads, ihd = c.index_head_dim;
+    std::uint64_t b = 0;
+    b += fp8_linear(ql, H) + fp8_linear(hd, H); // wq_a, wkv (fused as wqkv_a), replicated
+    b += ql * 2 + hd * 2;                       // q_norm, kv_norm (BF16)
+    b += fp8_linear(heads * hd / a, ql);        // wq_b, by heads over the attention group
+    b += (og * ol / a) * (heads * hd / og) * 2; // wo_a, dequantised to BF16, its scale dropped
+    b += fp8_linear(H, og * ol / a);            // wo_b, by columns
+    b += heads * 4;                             // attn_sink, float32, whole
+    const std::uint64_t r = v4_compress_ratio(c, layer);
+    if (r != 0) { // the compressor: wkv and wgate BF16, ape and norm float32
+        const std::uint64_t coff = r == 4 ? 2 : 1;
+        b += 2 * (coff * hd) * H * 2 + r * coff * hd * 4 + hd * 4;
+    }
+    if (r == 4) { // the indexer, replicated: wq_b FP8, weights_proj BF16, its own ratio-4 compressor
+        b += fp8_linear(ih * ihd, ql) + ih * H * 2;
+        b += 2 * (2 * ihd) * H * 2 + 4 * 2 * ihd * 4 + ihd * 4;
+    }
+    b += 2 * (((2 + hc) * hc) * (hc * H) * 4 + (2 + hc) * hc * 4 + 3 * 4); // hc_attn_*, hc_ffn_* (float32)
+    b += 2 * H * 2;                                                        // attn_norm, ffn_norm
+    b += E * H * 2;                                                        // the gate (BF16)
+    b += layer < 3 ? c.vocab_size * c.num_experts_per_tok * 4 : E * 4;     // tid2eid as int32, or the bias
+    const std::uint64_t it = I / tp;                                       // each routed expert split by width
+    const std::uint64_t scales = E * (2 * it * H / 32 + H * it / 32);
+    b += E * (2 * it * H / 2 + H * it / 2) + scales * (1 + 4); // FP4, Marlin's UE8M0 scales and the float32 ones
+    b += shared_whole ? 2 * fp8_linear(I, H) + fp8_linear(H, I) : 2 * fp8_linear(I / tp, H) + fp8_linear(H, I / tp);
+    return b;
+}
+
+/// A pipeline stage of SGLang (the remainder of layers to the last stages): its layers, the
+/// embedding on the first, the head, final norm and hc_head_* on the last.
+std::uint64_t hopper_stage(const DeepseekV4Config& c, std::uint64_t tp, std::uint64_t pp, std::uint64_t stage,
+                           bool shared_whole) {
+    const std::uint64_t L = c.num_hidden_layers, per = L / pp, extra = L % pp;
+    std::uint64_t first = 0;
+    for (std::uint64_t s = 0; s < stage; ++s) first += per + (s >= pp - extra ? 1 : 0);
+    const std::uint64_t count = per + (stage >= pp - extra ? 1 : 0);
+    std::uint64_t b = 0;
+    for (std::uint64_t l = first; l < first + count; ++l) b += hopper_layer(c, l, tp, tp, shared_whole);
+    const std::uint64_t vocab_share = c.vocab_size / tp * c.hidden_size * 2;
+    if (stage == 0) b += vocab_share;
+    if (stage + 1 == pp)
+        b += vocab_share + c.hidden_size * 2 + c.hc_mult * c.hc_mult * c.hidden_size * 4 + c.hc_mult * 4 + 4;
+    return b;
+}
+
+Deployment sglang_hopper(std::uint64_t tp, std::uint64_t pp = 1) {
+    Deployment d{};
+    d.engine = Engine::sglang;
+    d.gpu_arch = GpuArch::hopper;
+    d.tp = tp;
+    d.pp = pp;
+    return d;
+}
+
+} // namespace
+
+TEST_CASE("SGLang V4 on Hopper: the weights a GPU holds, written out by hand, and published logs", "[sglang_v4]") {
+    // V4-Pro at tp 8: 61 layers of the above, and an eighth of the embedding and of the head.
+    const std::uint64_t pro8 = hopper_stage(P::deepseek_v4_pro, 8, 1, 0, false);
+    CHECK(weights_per_gpu(P::deepseek_v4_pro, sglang_hopper(8)).value().total() == pro8);
+    // Published: 8 x H200, lmsysorg/sglang:deepseek-v4-hopper, --tp 8 (SemiAnalysisAI/InferenceX
+    // #2128): "Load weight end ... mem usage=125.65 GB". The tensors are 124.93 GiB; the rest
+    // (0.72 GiB) is what SGLang builds beside them (each layer's freqs_cis buffer, two shared
+    // 256 MiB tables; Marlin's workspace), which the reserve covers.
+    const double gap = 125.65 - static_cast<double>(pro8) / (1 << 30);
+    CHECK((gap > 0 && gap < 1));
+    // Without Marlin's float32 scale copies they would be 22.5 GiB fewer, far below the log.
+    const std::uint64_t stale = std::uint64_t{61} * 384 * (2 * 384 * 7168 / 32 + 7168 * 384 / 32) * 4;
+    CHECK(static_cast<double>(pro8 - stale) / (1 << 30) < 125.65 - 20);
+
+    // V4-Pro on 4 nodes of 8 H800s, --tp 8 --pp-size 4, SGLANG_SHARED_EXPERT_TP1=1, sglang
+    // v0.5.12.post1 (the published report above): 32.02, 31.79, 31.83 and 34.03 GB of weights on
+    // stages 0 to 3 (15, 15, 15 and 16 layers). The tensors: 0.30 to 0.39 GiB fewer a stage.
+    Deployment pp4 = sglang_hopper(8, 4);
+    pp4.shared_expert_tp1 = true;
+    const double logged[] = {32.02, 31.79, 31.83, 34.03};
+    for (std::uint64_t s = 0; s < 4; ++s) {
+        const std::uint64_t by_hand = hopper_stage(P::deepseek_v4_pro, 8, 4, s, true);
+        CHECK(weights_per_gpu(P::deepseek_v4_pro, pp4, s).value().total() == by_hand);
+        const double stage_gap = logged[s] - static_cast<double>(by_hand) / (1 << 30);
+        CHECK((stage_gap > 0.25 && stage_gap < 0.45));
+    }
+    // V4-Flash at tp 4 and tp 8.
+    CHECK(weights_per_gpu(P::deepseek_v4_flash, sglang_hopper(4)).value().total() ==
+          hopper_stage(P::deepseek_v4_flash, 4, 1, 0, false));
+    CHECK(weights_per_gpu(P::deepseek_v4_flash, sglang_hopper(8)).value().total() ==
+          hopper_stage(P::deepseek_v4_flash, 8, 1, 0, false));
+
+    // Refused: no generation, or Blackwell; V4-Pro at tp 16 with its shared expert split (192
+    // rows, no whole FP8 blocks: SGLang needs SGLANG_SHARED_EXPERT_TP1); V4-Flash at tp 16 (8
+    // output groups over 16 GPUs).
+    Deployment none = sglang_hopper(8);
+    none.gpu_arch = GpuArch::unspecified;
+    CHECK(weights_per_gpu(P::deepseek_v4_pro, none).error() == MemoryError::gpu_arch_not_modelled);
+    none.gpu_arch = GpuArch::blackwell;
+    CHECK(weights_per_gpu(P::deepseek_v4_pro, none).error() == MemoryError::gpu_arch_not_modelled);
+    CHECK(weights_per_gpu(P::deepseek_v4_pro, sglang_hopper(16)).error() == MemoryError::fp8_block_split);
+    CHECK(weights_per_gpu(P::deepseek_v4_flash, sglang_hopper(16)).error() == MemoryError::tp_does_not_divide);
+    // vLLM has no such switch.
+    Deployment vllm{};
+    vllm.tp = 8;
+    vllm.shared_expert_tp1 = true;
+    CHECK(weights_per_gpu(P::deepseek_v4_pro, vllm).error() == MemoryError::engine_option_invalid);
+}
+
+TEST_CASE("SGLang V4 on Hopper: a deployment's pool and requests", "[sglang_v4]") {
+    // V4-Flash on 4 H200s (143,771 MiB), --tp 4 --mem-fraction-static 0.88, a 1 GiB reserve:
+    // available = floor(143,771 MiB x 0.88) - weights - 1 GiB, then SGLang's pool from it.
+    GpuBudget b{};
+    b.gpu_memory = std::uint64_t{143'771} << 20;
+    b.memory_fraction = 0.88;
+    b.reserve = std::uint64_t{1} << 30;
+    b.context = 262'144;
+    const std::uint64_t weights = hopper_stage(P::deepseek_v4_flash, 4, 1, 0, false);
+    const auto usable = static_cast<std::uint64_t>(static_cast<double>(b.gpu_memory) * 0.88);
+    const SglangV4DeploymentPlan p = plan_sglang_v4_deployment(P::deepseek_v4_flash, sglang_hopper(4), b).value();
+    CHECK(p.fits);
+    CHECK(p.weights_per_gpu == weights);
+    CHECK(p.available_bytes == usable - weights - b.reserve);
+    // 256 requests' ratio-128 rings (33,152 rows of 4,096 bytes on 20 layers), then 7,705.45
+    // bytes a full token, in pages of 256; a 262,144-token request takes 1,024 pages.
+    const std::uint64_t rings = std::uint64_t{33'152} * 4'096 * 20;
+    CHECK(p.pool.c128_state_fixed_bytes == rings);
+    const auto full = static_cast<std::uint64_t>(static_cast<double>(p.available_bytes - rings) / 7'705.45) / 256 * 256;
+    CHECK(p.pool.full == full);
+    CHECK(p.pages_per_request == 1'024);
+    CHECK(p.max_requests == full / 256 / 1'024);
+    CHECK(p.total_requests == p.max_requests);
+    // Short requests: at most the 256 SGLang's V4 hook allows a worker.
+    b.context = 1'024;
+    CHECK(plan_sglang_v4_deployment(P::deepseek_v4_flash, sglang_hopper(4), b).value().max_requests == 256);
+    b.context = 262'144;
+
+    // V4-Pro on 8 H200s at tp 8 holds more than 0.88 of them: it does not fit, as sglang PR
+    // #25923 reports ("Marlin fails to start the server on Pro at TP=8 on a single H200 node").
+    const std::uint64_t pro = hopper_stage(P::deepseek_v4_pro, 8, 1, 0, false);
+    const SglangV4DeploymentPlan no = plan_sglang_v4_deployment(P::deepseek_v4_pro, sglang_hopper(8), b).value();
+    CHECK(!no.fits);
+    CHECK(no.shortfall == pro + b.reserve - usable);
+
+    // Pipelined (V4-Pro on 4 x 8 H200s at tp 8), the stages share the smallest free memory (the
+    // last stage's, with the head), and every stage takes the smallest full pool: the last
+    // stage's, whose 16 layers cost the most a full token.
+    Deployment pp4 = sglang_hopper(8, 4);
+    pp4.shared_expert_tp1 = true;
+    const SglangV4DeploymentPlan q = plan_sglang_v4_deployment(P::deepseek_v4_pro, pp4, b).value();
+    CHECK(q.largest_stage == 3);
+    CHECK(q.available_bytes == usable - hopper_stage(P::deepseek_v4_pro, 8, 4, 3, true) - b.reserve);
+    CHECK(q.smallest_stage == 3);
+    // vLLM's planner is plan_v4_deployment; a page size SGLang does not take on GPUs is refused.
+    Deployment vllm{};
+    vllm.tp = 8;
+    CHECK(plan_sglang_v4_deployment(P::deepseek_v4_pro, vllm, b).error() == MemoryError::engine_not_modelled);
+    Deployment pages = sglang_hopper(4);
+    pages.page_size = 64;
+    CHECK(plan_sglang_v4_deployment(P::deepseek_v4_flash, pages, b).error() == MemoryError::engine_option_invalid);
 }
 
 // The pool is arithmetic a compiler can do: the Ascend TP 4 run of 2026-08-07 above, from the

@@ -317,13 +317,13 @@ struct V4DeploymentPlan {
 /// overflow.
 [[nodiscard]] constexpr Result<V4DeploymentPlan, MemoryError>
 plan_v4_deployment(const DeepseekV4Config& c, const Deployment& d, const GpuBudget& b, const VllmScheduler& s = {}) {
+    if (d.engine != Engine::vllm) return MemoryError::engine_not_modelled; // SGLang: plan_sglang_v4_deployment
     return detail::overflow_as_error([&]() -> Result<V4DeploymentPlan, MemoryError> {
         const char* const what = "deployment plan";
         GpuWeights w{};
         if (const MemoryError e = detail::check_deployment(c, d, 0, w); e != MemoryError::none) return e;
         detail::GpuWeightsSum<DeepseekV4Config> sum{c, d, w.experts_per_gpu, 0};
         if (const MemoryError e = detail::walk_gpu_weights(sum, w); e != MemoryError::none) return e;
-        if (d.engine != Engine::vllm) return MemoryError::engine_not_modelled;
         if (d.pp > 1 && s.release == VllmRelease::v0_23) return MemoryError::pp_not_modelled;
         if (!detail::budget_valid(b)) return MemoryError::tp_zero;
         V4DeploymentPlan p{};

@@ -48,6 +48,24 @@ template <> struct enum_table<Engine> {
     }};
 };
 
+/// A GPU's generation, where an engine holds a model's weights differently on it: SGLang's
+/// DeepSeek-V4 (float32 block scales and the Marlin MoE runner on Hopper), and vLLM's MoE backend
+/// for DeepSeek-V4's FP4 experts (Marlin on Hopper, which pads a GPU's share of an expert to a
+/// multiple of 128). `unspecified` where it does not matter, or is not known.
+enum class GpuArch {
+    unspecified,
+    hopper,    ///< SM90: H100, H200, H800, H20
+    blackwell, ///< SM100: B200, B300, GB200, GB300
+};
+
+template <> struct enum_table<GpuArch> {
+    static constexpr std::array<EnumEntry<GpuArch>, 3> entries{{
+        {GpuArch::unspecified, "unspecified"},
+        {GpuArch::hopper, "hopper"},
+        {GpuArch::blackwell, "blackwell"},
+    }};
+};
+
 /// Why a memory figure could not be computed.
 enum class MemoryError {
     none,
@@ -70,6 +88,7 @@ enum class MemoryError {
     dp_attention_does_not_divide, ///< SGLang's DP attention with a dp that does not divide tp
     format_not_for_engine,        ///< a cache format of another engine than the deployment's
     moe_padding_not_modelled,     ///< a tp share of DeepSeek-V4's experts that vLLM's MoE backends pad differently
+    gpu_arch_not_modelled,        ///< SGLang's DeepSeek-V4 on a GPU generation other than Hopper, or none given
 };
 
 template <> struct enum_table<Dtype> {
@@ -95,7 +114,7 @@ template <> struct enum_table<KvLayout> {
     }};
 };
 template <> struct enum_table<MemoryError> {
-    static constexpr std::array<EnumEntry<MemoryError>, 20> entries{{
+    static constexpr std::array<EnumEntry<MemoryError>, 21> entries{{
         {MemoryError::none, "none"},
         {MemoryError::tp_zero, "tp_zero"},
         {MemoryError::tp_does_not_divide, "tp_does_not_divide"},
@@ -116,6 +135,7 @@ template <> struct enum_table<MemoryError> {
         {MemoryError::dp_attention_does_not_divide, "dp_attention_does_not_divide"},
         {MemoryError::format_not_for_engine, "format_not_for_engine"},
         {MemoryError::moe_padding_not_modelled, "moe_padding_not_modelled"},
+        {MemoryError::gpu_arch_not_modelled, "gpu_arch_not_modelled"},
     }};
 };
 
@@ -160,10 +180,11 @@ template <> struct enum_table<MemoryError> {
         return "this engine cache format is not modelled for a model with DeepSeek-V3.2's indexer (SGLang's and "
                "TensorRT-LLM's FP4 caches, llama.cpp's K-and-V cache); use another format";
     case MemoryError::engine_not_modelled:
-        return "this engine's layout of this model is not modelled (SGLang: DeepSeek V2, V3, V3.2 and Kimi-K2, MLA "
-               "models without a vision encoder; not DeepSeek-V4)";
+        return "this engine's layout of this model is not modelled (SGLang: DeepSeek V2, V3, V3.2, Kimi-K2 and "
+               "DeepSeek-V4, language models; not those with a vision encoder)";
     case MemoryError::engine_option_invalid:
-        return "DP attention, a replicated dense MLP, a DP head, a page size, an EP size and DeepEP are SGLang's "
+        return "DP attention, a replicated dense MLP, a DP head, a page size, an EP size, DeepEP and a whole shared "
+               "expert are SGLang's "
                "options (the head's needs DP attention; V3.2's DSA pool takes pages of 64 only; the EP size needs "
                "expert parallelism and divides tp; DeepEP needs expert parallelism over tp); the vision encoder's "
                "data mode (--mm-encoder-tp-mode data) and --language-model-only are vLLM's";
@@ -174,8 +195,13 @@ template <> struct enum_table<MemoryError> {
                "sglang, sglang_fp8 or sglang_fp4)";
     case MemoryError::moe_padding_not_modelled:
         return "vLLM pads each GPU's share of these experts as its MoE backend decides (DeepSeek-V4's FP4 experts: to "
-               "a multiple of 128 on Hopper, of 256 on Blackwell, which differ here; re-quantised experts: not "
-               "checked); use expert parallelism, or a tp whose share is a multiple of 256";
+               "a multiple of 128 on Hopper, of 256 with FlashInfer's TRT-LLM backend on Blackwell, which differ "
+               "here; re-quantised experts: not checked); give the GPU generation hopper, use expert parallelism, "
+               "or a tp whose share is a multiple of 256";
+    case MemoryError::gpu_arch_not_modelled:
+        return "SGLang holds DeepSeek-V4's weights by GPU generation (float32 block scales and the Marlin MoE runner "
+               "on Hopper; DeepGEMM's repacked scales or FlashInfer's MoE on Blackwell, not modelled): give the "
+               "generation, hopper (Deployment::gpu_arch)";
     }
     return {};
 }
@@ -189,7 +215,8 @@ template <> struct enum_table<MemoryError> {
     case MemoryError::pp_not_modelled:
     case MemoryError::format_not_modelled:
     case MemoryError::engine_not_modelled:
-    case MemoryError::moe_padding_not_modelled: return ErrorKind::not_modelled;
+    case MemoryError::moe_padding_not_modelled:
+    case MemoryError::gpu_arch_not_modelled: return ErrorKind::not_modelled;
     default: return ErrorKind::invalid_query;
     }
 }

@@ -11,6 +11,7 @@
 #include <type_traits>
 
 #include "config.hpp"
+#include "detail/v4_engine_rules.hpp"
 #include "dtypes.hpp"
 #include "error.hpp"
 #include "memory.hpp"
@@ -65,6 +66,9 @@ struct Deployment {
     /// DeepEP's all-to-all dispatch, with which each GPU holds the whole shared expert
     /// (deepseek_v2.py: `_shared_expert_use_tp1`) and SGLang's default fraction keeps 2 GiB more.
     bool deepep = false;
+    /// SGLang's `SGLANG_SHARED_EXPERT_TP1=1`: each GPU holds the whole shared expert, as with
+    /// DeepEP (for DeepSeek-V4, whose shared expert's share is no whole FP8 blocks at tp 16).
+    bool shared_expert_tp1 = false;
     /// SGLang's `--page-size`: tokens per page of its KV pool. 0: SGLang's default, 1 (64 for
     /// V3.2's DSA pool, which takes no other). Give the size the attention backend forces when it
     /// does (FlashMLA 64, CUTLASS MLA 128, TRT-LLM MLA 32 or 64).
@@ -80,6 +84,10 @@ struct Deployment {
     /// vision model's vLLM code since #32605 and #32631, January 2026; earlier versions load them
     /// regardless). vLLM's only (SGLang: refused).
     bool language_model_only = false;
+    /// The GPUs' generation, where an engine's weights depend on it (GpuArch): SGLang's
+    /// DeepSeek-V4 is modelled on Hopper only, and vLLM's FP4 experts of DeepSeek-V4 padded as
+    /// Hopper's Marlin backend pads them (otherwise only where every backend agrees).
+    GpuArch gpu_arch = GpuArch::unspecified;
 };
 
 /// The GPUs each routed expert is split over under expert parallelism: SGLang's moe_tp_size, tp
@@ -159,40 +167,26 @@ namespace detail {
 /// rows (vocab_parallel_embedding.py: DEFAULT_VOCAB_PADDING_SIZE).
 inline constexpr std::uint64_t vocab_padding = 64;
 
-/// vLLM pads DeepSeek-V4's per-GPU attention sinks to at least 64 heads for FlashMLA
-/// (deepseek_v4.py: padded_heads = max(n_local_heads, 64)).
-inline constexpr std::uint64_t v4_vllm_sink_heads = 64;
-
-/// The width of one FP4 (MXFP4) routed expert of DeepSeek-V4 on each of `tp` GPUs as vLLM
-/// allocates it: moe_intermediate_size / tp rounded up to a multiple of 128 by the Marlin
-/// (Hopper) and DeepGEMM backends and of 256 by FlashInfer's TRT-LLM backend (Blackwell's
-/// default), in Mxfp4MoEMethod at the V4 release (vLLM 0a65d466); 0 when the two roundings differ
-/// (V4-Pro at tp 8: 384, or 512 on Blackwell), which the backend decides. Each of w1, w3 and w2
-/// and their scales grows with the width: the padding is allocated memory.
-constexpr std::uint64_t v4_vllm_expert_width(const DeepseekV4Config& c, std::uint64_t tp) {
-    const std::uint64_t share = c.moe_intermediate_size / tp;
-    const std::uint64_t by_128 = ceil_div(share, 128) * 128, by_256 = ceil_div(share, 256) * 256;
-    return by_128 == by_256 ? by_128 : 0;
-}
-
 /// Whether vLLM can split each routed expert `tp` ways (without expert parallelism): tp must
 /// divide its width, and in DeepSeek's FP8 blocks each share must be whole blocks (vLLM: "The
 /// output_size of gate's and up's weight = 64 is not divisible by weight quantization block_n =
 /// 128"). The other split weights are checked by GpuWeightsSum.
-template <class C> constexpr MemoryError expert_split_error(const C& c, std::uint64_t tp) {
+template <class C> constexpr MemoryError expert_split_error(const C& c, const Deployment& d, std::uint64_t tp) {
     if constexpr (std::is_same_v<C, DeepseekV4Config>) {
         // DeepSeek-V4: FP8 experts need whole blocks, as above; FP4 experts a width whose padding
-        // the MoE backends agree on (v4_vllm_expert_width); ModelOpt's re-quantised experts go
-        // through another MoE method, whose split is not checked.
+        // is known (v4_expert_width); ModelOpt's re-quantised experts go through another MoE
+        // method, whose split is not checked.
         const std::uint64_t width = c.moe_intermediate_size;
         if (width % tp != 0) return MemoryError::tp_does_not_divide;
         const V4Storage s = v4_storage(c);
         if (tp != 1 && c.weight_quantization) return MemoryError::moe_padding_not_modelled;
-        if (s.fp8 && s.fp4_experts && v4_vllm_expert_width(c, tp) == 0) return MemoryError::moe_padding_not_modelled;
+        if (s.fp8 && s.fp4_experts && v4_expert_width(c, d.engine, d.gpu_arch, tp) == 0)
+            return MemoryError::moe_padding_not_modelled;
         if (s.fp8 && !s.fp4_experts && ((width / tp) % s.b0 != 0 || (width / tp) % s.b1 != 0))
             return MemoryError::fp8_block_split;
         return MemoryError::none;
     } else {
+        (void)d;
         if (!c.n_routed_experts) return MemoryError::none;
         const std::uint64_t width = c.moe_intermediate_size;
         if (width % tp != 0) return MemoryError::tp_does_not_divide;
@@ -206,10 +200,9 @@ template <class C> constexpr MemoryError expert_split_error(const C& c, std::uin
     }
 }
 
-/// Sums what the GPUs of a deployment hold, tensor by tensor, by vLLM's rules: a stage's layers
-/// (and the embedding on the first stage, the final norm and head on the last); a routed
-/// expert's tensors whole for the GPU's experts_per_gpu experts (expert parallelism) or a tp-th
-/// of each; every other tensor split by tp or replicated, checked against DeepSeek's FP8 blocks.
+/// Sums what the GPUs of a deployment hold, tensor by tensor, by the engine's rules: a stage's
+/// layers (the embedding on the first stage, the final norm and head on the last); a routed
+/// expert's tensors whole (expert parallelism) or split; the rest split or replicated.
 /// Each tensor's bytes per layer on one GPU are worked out once; they go by component to the
 /// `stage` asked for (`by_part`, `mtp_bytes`), and in total to every stage (`stage_bytes`), a run
 /// of layers alike at a time, so one walk gives a whole pipeline.
@@ -239,11 +232,10 @@ template <class C> struct GpuWeightsSum {
     /// DeepSeek-OCR-2's Qwen2 encoder: deepencoder2.py makes it a transformers Qwen2Model), except
     /// DeepSeek-OCR's CLIP tower, which vLLM builds tensor-parallel (clip.py: the qkv_proj and fc1
     /// Linears split by output rows with their biases, out_proj and fc2 by input columns, their
-    /// biases whole), the MLPs of DeepSeek-VL2's SigLIP and Kimi-VL's MoonViT (below); and two
-    /// parts of DeepSeek-V4 (models/deepseek_v4.py at 023da1fc): its shared expert, which the demo
-    /// replicates, vLLM splits as an MLP (w1 and w3 a MergedColumnParallelLinear, by rows; w2 a
-    /// RowParallelLinear, by columns), and its indexer's wq_b and weights_proj, which the demo
-    /// splits by index heads, vLLM replicates (ReplicatedLinear).
+    /// biases whole), the MLPs of DeepSeek-VL2's SigLIP and Kimi-VL's MoonViT (below); and two of
+    /// DeepSeek-V4's (deepseek_v4.py at 023da1fc; SGLang's alike): its shared expert, replicated by
+    /// the demo, split as an MLP (w1, w3 by rows; w2 by columns), and its indexer's wq_b and
+    /// weights_proj, split by index heads in the demo, replicated (ReplicatedLinear).
     constexpr Split vllm_split(const TensorSpec& t) const noexcept {
         if constexpr (std::is_same_v<C, DeepseekV4Config>) {
             if (t.owner == Part::shared_experts)
@@ -292,7 +284,9 @@ template <class C> struct GpuWeightsSum {
     /// `error` set) when it does not split.
     constexpr bool gpu_share(const TensorSpec& t, std::uint64_t& n) {
         if constexpr (std::is_same_v<C, DeepseekV4Config>) {
-            if (t.suffix == "attn.attn_sink") { // vLLM: max(heads / tp, 64) float32, padded for FlashMLA
+            // vLLM: max(heads / tp, 64) for FlashMLA; SGLang: every head's ([H] float32).
+            if (t.suffix == "attn.attn_sink") {
+                if (d.engine == Engine::sglang) return true;
                 if (n % d.tp != 0) {
                     error = MemoryError::tp_does_not_divide;
                     return false;
@@ -304,25 +298,18 @@ template <class C> struct GpuWeightsSum {
         if (t.owner == Part::routed_experts) {
             if (experts_per_gpu != 0) {             // n holds `copies` experts: experts_per_gpu of them, each
                 n = n / t.copies * experts_per_gpu; // whole, or split SGLang's moe_tp ways by width
-                const std::uint64_t ways = expert_tp(d);
-                if (ways == 1 || t.split == Split::replicated) return true;
-                if (n % ways != 0) {
-                    error = MemoryError::tp_does_not_divide;
-                    return false;
-                }
-                n /= ways;
-                return true;
             }
-            if (t.split == Split::replicated || d.tp == 1) return true; // a per-expert scalar scale
-            if (n % d.tp != 0) {
+            const std::uint64_t ways = experts_per_gpu != 0 ? expert_tp(d) : d.tp;
+            if (ways == 1 || t.split == Split::replicated) return true; // whole, or a per-expert scalar scale
+            if (n % ways != 0) {
                 error = MemoryError::tp_does_not_divide;
                 return false;
             }
-            n /= d.tp; // each expert split by width (expert_split_error checked the width)
+            n /= ways; // each expert split by width (expert_split_error checked the width)
             if constexpr (std::is_same_v<C, DeepseekV4Config>) {
-                if (v4_storage(c).fp4_experts) { // the width padded as Mxfp4MoEMethod pads it
-                    const std::uint64_t share = c.moe_intermediate_size / d.tp;
-                    n = n / share * v4_vllm_expert_width(c, d.tp);
+                if (v4_storage(c).fp4_experts) { // the width padded as the MoE backend pads it
+                    const std::uint64_t share = c.moe_intermediate_size / ways;
+                    n = n / share * v4_expert_width(c, d.engine, d.gpu_arch, ways);
                 }
             }
             return true;
@@ -370,11 +357,13 @@ template <class C> struct GpuWeightsSum {
     constexpr std::uint64_t split_ways(const TensorSpec& t) const noexcept {
         if (d.engine != Engine::sglang) return d.tp;
         switch (t.owner) {
-        case Part::attention:
-        case Part::embedding: return attention_tp(d);
+        case Part::attention: return attention_tp(d);
+        // DeepSeek-V4's embedding is whole on every GPU under DP attention (deepseek_v4.py:
+        // VocabParallelEmbedding(enable_tp=not is_dp_attention_enabled())).
+        case Part::embedding: return std::is_same_v<C, DeepseekV4Config> && d.dp_attention ? 1 : attention_tp(d);
         case Part::lm_head: return d.dp_lm_head ? attention_tp(d) : d.tp;
         case Part::dense_mlp: return d.dense_tp1 ? 1 : d.tp;
-        case Part::shared_experts: return d.deepep ? 1 : d.tp;
+        case Part::shared_experts: return d.deepep || d.shared_expert_tp1 ? 1 : d.tp;
         default: return d.tp;
         }
     }
@@ -425,6 +414,11 @@ template <class C> struct GpuWeightsSum {
         // vLLM holds DeepSeek-V4's hash-routing table, I64 in the checkpoint, as int32 (deepseek_v4.py:
         // hash_indices_dtype, int64 only for the MegaMoE backend, which is not the default).
         if (std::is_same_v<C, DeepseekV4Config> && t.suffix == "ffn.gate.tid2eid") element = 4;
+        // SGLang's DeepSeek-V4 on Hopper holds several tensors otherwise (sglang_v4_hopper_element).
+        if (std::is_same_v<C, DeepseekV4Config> && d.engine == Engine::sglang) {
+            element = sglang_v4_hopper_element(t, element);
+            if (element == 0) return;
+        }
         const std::uint64_t bytes = checked_mul(n, element, what);
         std::uint64_t& part = by_part[static_cast<std::size_t>(t.owner)];
         if (t.block == no_block || t.part == Part::vision) {
@@ -432,12 +426,13 @@ template <class C> struct GpuWeightsSum {
             // vision encoder, whose blocks are not decoder layers: every one of its t.layers
             // blocks is held, whatever the number of decoder layers.
             const std::uint64_t all = checked_mul(bytes, t.layers, what);
-            if (t.part == Part::vision || (std::is_same_v<C, DeepseekV4Config> && t.owner == Part::hyper_connections)) {
+            if (t.part == Part::vision || (std::is_same_v<C, DeepseekV4Config> && t.owner == Part::hyper_connections &&
+                                           d.engine == Engine::vllm)) {
                 // vLLM builds these on every pipeline stage, though only one uses them: the
                 // vision encoder and projector of every vision model here (deepseek_vl2.py,
                 // deepseek_ocr.py, deepseek_ocr2.py, kimi_vl.py, kimi_k25.py: built in __init__ with no
                 // pipeline check, loaded by AutoWeightsLoader, run on the first stage only), and
-                // DeepSeek-V4's hc_head_* parameters (deepseek_v4.py: not a PPMissingLayer).
+                // V4's hc_head_* parameters (deepseek_v4.py: not a PPMissingLayer; SGLang's: last stage).
                 for (std::uint64_t s = 0; s < d.pp; ++s) stage_bytes[s] = checked_add(stage_bytes[s], all, what);
                 part = checked_add(part, all, what);
                 return;
@@ -488,10 +483,14 @@ constexpr MemoryError check_deployment(const C& c, const Deployment& d, std::uin
     if (d.engine != Engine::vllm && !sglang) return MemoryError::engine_not_modelled;
     if (sglang) {
         // SGLang's layout is modelled for its DeepSeek-V2/V3 model code on an MLA model without
-        // a vision encoder: DeepSeek V2, V3, V3.2, R1 and Kimi-K2.
+        // a vision encoder (DeepSeek V2, V3, V3.2, R1 and Kimi-K2), and for its DeepSeek-V4 code
+        // on Hopper, where it holds o_groups / attention-tp output groups a GPU.
         constexpr bool language_only = std::is_same_v<C, DeepseekV2Config> || std::is_same_v<C, DeepseekV3Config> ||
                                        std::is_same_v<C, KimiK2Config>;
-        if constexpr (!language_only) {
+        if constexpr (std::is_same_v<C, DeepseekV4Config>) {
+            if (d.gpu_arch != GpuArch::hopper) return MemoryError::gpu_arch_not_modelled;
+            if (c.o_groups % attention_tp(d) != 0) return MemoryError::tp_does_not_divide;
+        } else if constexpr (!language_only) {
             return MemoryError::engine_not_modelled;
         } else {
             if (!uses_mla(c)) return MemoryError::engine_not_modelled;
@@ -502,7 +501,8 @@ constexpr MemoryError check_deployment(const C& c, const Deployment& d, std::uin
         if (d.deepep && (!d.expert_parallel || (d.ep_size != 0 && d.ep_size != d.tp)))
             return MemoryError::engine_option_invalid;
         if (d.mm_encoder_data || d.language_model_only) return MemoryError::engine_option_invalid; // vLLM's switches
-    } else if (d.dp_attention || d.dense_tp1 || d.dp_lm_head || d.page_size != 0 || d.ep_size != 0 || d.deepep) {
+    } else if (d.dp_attention || d.dense_tp1 || d.dp_lm_head || d.page_size != 0 || d.ep_size != 0 || d.deepep ||
+               d.shared_expert_tp1) {
         return MemoryError::engine_option_invalid; // SGLang's switches
     }
     // Both engines split the attention by heads and refuse a tp that does not divide them: vLLM
@@ -519,7 +519,7 @@ constexpr MemoryError check_deployment(const C& c, const Deployment& d, std::uin
     if constexpr (std::is_same_v<C, DeepseekV4Config>) {
         // vLLM's DeepSeek-V4 (deepseek_v4.py) asserts, beside the heads above, that tp divides the
         // routed experts (even with expert parallelism), and gives each GPU o_groups / tp output groups.
-        if (d.tp > 1 && (c.o_groups % d.tp != 0 || c.n_routed_experts % d.tp != 0))
+        if (!sglang && d.tp > 1 && (c.o_groups % d.tp != 0 || c.n_routed_experts % d.tp != 0))
             return MemoryError::tp_does_not_divide;
     }
     const char* const what = "weights per GPU";
@@ -536,10 +536,10 @@ constexpr MemoryError check_deployment(const C& c, const Deployment& d, std::uin
         if (physical % ep != 0) return MemoryError::ep_does_not_divide;
         w.experts_per_gpu = physical / ep;
         if (expert_tp(d) != 1) {
-            if (const MemoryError e = expert_split_error(c, expert_tp(d)); e != MemoryError::none) return e;
+            if (const MemoryError e = expert_split_error(c, d, expert_tp(d)); e != MemoryError::none) return e;
         }
     } else if (d.tp != 1) {
-        if (const MemoryError e = expert_split_error(c, d.tp); e != MemoryError::none) return e;
+        if (const MemoryError e = expert_split_error(c, d, d.tp); e != MemoryError::none) return e;
     }
     return MemoryError::none;
 }

@@ -163,6 +163,29 @@ struct SglangV4Layers {
     return detail::checked_mul(detail::checked_mul(padded, row_bytes, what), n.ratio128, what);
 }
 
+/// Pool `p` (its bytes a full token, rings and requests set) sized from `full_tokens` full
+/// tokens, as SGLang's `_compute_dsv4_sizes` and `finalize_with_max_running_requests` size it:
+/// the full pool in whole pages, the window pool its ratio in whole pages, the compressed pools a
+/// quarter and 1/128, the compressor states' rows. SGLang sizes every pipeline stage's pools so
+/// from the smallest full pool of any stage. No page: every pool 0.
+[[nodiscard]] constexpr SglangV4Pool sglang_v4_pool_sizes(const DeepseekV4Config& c, const SglangV4Settings& s,
+                                                          SglangV4Pool p, std::uint64_t full_tokens) {
+    const char* const what = "SGLang pool";
+    p.full = s.page_size == 0 ? 0 : full_tokens / s.page_size * s.page_size;
+    if (p.full == 0 || c.sliding_window == 0)
+        return SglangV4Pool{p.bytes_per_full_token, p.c128_state_fixed_bytes, p.requests};
+    const double swa = static_cast<double>(p.full) * s.swa_full_tokens_ratio; // int(full x ratio)
+    p.swa = static_cast<std::uint64_t>(swa) / s.page_size * s.page_size;
+    p.c4 = p.full / 4;
+    p.c128 = p.full / 128;
+    p.c4_state = detail::checked_mul(p.swa / c.sliding_window, sglang_v4_ring(4, s.speculative), what);
+    const std::uint64_t ring128 = sglang_v4_ring(128, s.speculative);
+    p.c128_state = s.sizing == SglangV4Sizing::token_state
+                       ? detail::checked_mul(p.swa / c.sliding_window, ring128, what)
+                       : detail::checked_mul(p.requests + 1, ring128, what);
+    return p;
+}
+
 /// SGLang's DeepSeek-V4 pool on a GPU holding decoder layers [first, first + count) with
 /// `available_bytes` left for its caches (SGLang's `available_bytes`: the free memory after the
 /// weights less (1 - mem_fraction_static) of the free memory before them), by
@@ -207,18 +230,7 @@ struct SglangV4Layers {
         p.c128_state_fixed_bytes = sglang_v4_c128_state_bytes(c, s, n, p.requests);
         const std::uint64_t room =
             available_bytes > p.c128_state_fixed_bytes ? available_bytes - p.c128_state_fixed_bytes : 0;
-        p.full = tokens_for(room) / s.page_size * s.page_size;
-        if (p.full == 0) return SglangV4Pool{p.bytes_per_full_token, p.c128_state_fixed_bytes, p.requests};
-        const double swa = static_cast<double>(p.full) * s.swa_full_tokens_ratio; // int(full x ratio)
-        p.swa = static_cast<std::uint64_t>(swa) / s.page_size * s.page_size;
-        p.c4 = p.full / 4;
-        p.c128 = p.full / 128;
-        p.c4_state = detail::checked_mul(p.swa / c.sliding_window, sglang_v4_ring(4, s.speculative), "SGLang pool");
-        const std::uint64_t ring128 = sglang_v4_ring(128, s.speculative);
-        p.c128_state = s.sizing == SglangV4Sizing::token_state
-                           ? detail::checked_mul(p.swa / c.sliding_window, ring128, "SGLang pool")
-                           : detail::checked_mul(p.requests + 1, ring128, "SGLang pool");
-        return p;
+        return sglang_v4_pool_sizes(c, s, p, tokens_for(room));
     });
 }
 
