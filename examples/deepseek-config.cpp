@@ -16,6 +16,7 @@
 #include <deepseek/presets.hpp>
 #include <deepseek/report.hpp>
 #include <deepseek/report_json.hpp>
+#include <deepseek/sglang_v4_deployment.hpp>
 #include <deepseek/tensors.hpp>
 #include <deepseek/verify.hpp>
 #include <deepseek/version.hpp>
@@ -81,8 +82,8 @@ options:
   --kv-engines           the KV cache of one sequence of --context tokens in each engine's
                          format: vLLM, SGLang, TensorRT-LLM, llama.cpp (not DeepSeek-V4)
 
-A deployment (vLLM: DeepSeek V2, V3, V3.2, OCR, OCR-2, VL2, Kimi; SGLang: V2, V3, V3.2,
-Kimi-K2; not V4):
+A deployment (vLLM: DeepSeek V2, V3, V3.2, V4, OCR, OCR-2, VL2, Kimi; SGLang: V2, V3, V3.2,
+Kimi-K2, and V4 on Hopper):
   --engine E             vllm or sglang: print what each GPU holds under --tp, --pp, --dp and
                          --ep by that engine's rules: the weights by component, the KV cache
                          that fits beside them in --kv-dtype (fp8: FP8 cache), the requests of
@@ -109,7 +110,11 @@ Kimi-K2; not V4):
   --deepep               SGLang: --moe-a2a-backend deepep, the experts over the --tp GPUs and
                          the shared expert whole on each (implies --ep)
   --page-size N          SGLang: --page-size, tokens per page of its KV pool (default 1; 64
-                         for V3.2); give what the attention backend forces (FlashMLA 64)
+                         for V3.2, 256 for V4); give what the attention backend forces (FlashMLA 64)
+  --shared-expert-tp1    SGLang: SGLANG_SHARED_EXPERT_TP1=1, the shared expert whole on each GPU
+  --gpu-arch A           the GPUs' generation, hopper or blackwell: SGLang's DeepSeek-V4 is
+                         modelled on hopper (its Marlin MoE runner); vLLM pads V4's FP4 experts
+                         as Hopper's Marlin backend does
   --mm-encoder-tp-mode M vLLM: weights (default: the vision encoder split as vLLM splits it)
                          or data (Kimi-VL's MoonViT whole on every GPU; the others' encoders
                          do not support it, and vLLM keeps them as with weights)
@@ -136,8 +141,9 @@ SGLang's DP attention), ranked by the requests of --context tokens held at once,
 others were refused; --gpus-per-node N (default 8) keeps vLLM's tp within a node; --mtp plans
 each layout with the MTP draft loaded; --svg FILE draws the requests held at once against the
 context (4,096 tokens to the model's maximum) for the five best; --kv-dtype, --gpu-util,
---reserve, --max-num-batched-tokens, --no-async-scheduling, --model-runner, --vllm-version
-and --json as above
+--reserve, --gpu-arch, --max-num-batched-tokens, --no-async-scheduling, --model-runner,
+--vllm-version and --json as above (SGLang's DeepSeek-V4 needs --gpu-arch hopper and
+--gpu-util)
 
 verify MODEL_DIR: reads config.json and the header of every .safetensors shard of the
 folder (never the weights) and compares each tensor's name, shape and dtype with the
@@ -229,6 +235,13 @@ deepseek::VllmRelease parse_vllm_version(const std::string& value) {
 }
 
 /// `--model-runner`'s value: true for v2, false for v1.
+/// --gpu-arch A: hopper or blackwell.
+deepseek::GpuArch parse_gpu_arch(const std::string& value) {
+    if (value == "hopper") return deepseek::GpuArch::hopper;
+    if (value == "blackwell") return deepseek::GpuArch::blackwell;
+    throw usage_error("--gpu-arch: hopper or blackwell, found '" + value + "'");
+}
+
 bool parse_model_runner(const std::string& value) {
     if (value != "v1" && value != "v2") throw usage_error("--model-runner: v1 or v2, found '" + value + "'");
     return value == "v2";
@@ -448,6 +461,10 @@ CliOptions parse_arguments(int argc, char** argv) {
             o.deployment.dp_lm_head = flag();
         else if (arg == "--page-size")
             o.deployment.page_size = parse_count(arg, value());
+        else if (arg == "--shared-expert-tp1")
+            o.deployment.shared_expert_tp1 = flag();
+        else if (arg == "--gpu-arch")
+            o.deployment.gpu_arch = parse_gpu_arch(value());
         else if (arg == "--language-model-only")
             o.deployment.language_model_only = flag();
         else if (arg == "--max-num-batched-tokens") {
@@ -517,20 +534,22 @@ CliOptions parse_arguments(int argc, char** argv) {
     }
     if (o.svg && !o.engine) throw usage_error("--svg needs --engine vllm or sglang");
     if (!o.engine) {
-        const char* needs = o.gpu.gpu_memory != 0                   ? "--gpu-memory"
-                            : o.deployment.pp != 1                  ? "--pp"
-                            : !o.deployment.layer_partition.empty() ? "--pp-partition"
-                            : o.deployment.dp != 1                  ? "--dp"
-                            : o.deployment.expert_parallel          ? "--ep"
-                            : o.deployment.redundant_experts        ? "--redundant-experts"
-                            : o.deployment.dp_attention             ? "--dp-attention"
-                            : o.deployment.dense_tp1                ? "--dense-tp1"
-                            : o.deployment.dp_lm_head               ? "--dp-lm-head"
-                            : o.deployment.page_size != 0           ? "--page-size"
-                            : o.deployment.ep_size != 0             ? "--ep-size"
-                            : o.deployment.deepep                   ? "--deepep"
-                            : o.mm_encoder_mode_given               ? "--mm-encoder-tp-mode"
-                            : o.deployment.language_model_only      ? "--language-model-only"
+        const char* needs = o.gpu.gpu_memory != 0                                     ? "--gpu-memory"
+                            : o.deployment.pp != 1                                    ? "--pp"
+                            : !o.deployment.layer_partition.empty()                   ? "--pp-partition"
+                            : o.deployment.dp != 1                                    ? "--dp"
+                            : o.deployment.expert_parallel                            ? "--ep"
+                            : o.deployment.redundant_experts                          ? "--redundant-experts"
+                            : o.deployment.dp_attention                               ? "--dp-attention"
+                            : o.deployment.dense_tp1                                  ? "--dense-tp1"
+                            : o.deployment.dp_lm_head                                 ? "--dp-lm-head"
+                            : o.deployment.page_size != 0                             ? "--page-size"
+                            : o.deployment.ep_size != 0                               ? "--ep-size"
+                            : o.deployment.deepep                                     ? "--deepep"
+                            : o.deployment.shared_expert_tp1                          ? "--shared-expert-tp1"
+                            : o.deployment.gpu_arch != deepseek::GpuArch::unspecified ? "--gpu-arch"
+                            : o.mm_encoder_mode_given                                 ? "--mm-encoder-tp-mode"
+                            : o.deployment.language_model_only                        ? "--language-model-only"
                             : o.scheduler_given()
                                 ? "--max-num-batched-tokens, --no-async-scheduling, --model-runner and --vllm-version"
                                 : nullptr;
@@ -541,13 +560,15 @@ CliOptions parse_arguments(int argc, char** argv) {
         if (o.deployment.redundant_experts != 0 && !o.deployment.expert_parallel)
             throw usage_error("--redundant-experts needs --ep");
         if (!sglang && (o.deployment.dp_attention || o.deployment.dense_tp1 || o.deployment.dp_lm_head ||
-                        o.deployment.page_size != 0 || o.deployment.ep_size != 0 || o.deployment.deepep)) {
+                        o.deployment.page_size != 0 || o.deployment.ep_size != 0 || o.deployment.deepep ||
+                        o.deployment.shared_expert_tp1)) {
             throw usage_error(std::string(o.deployment.dp_attention ? "--dp-attention"
                                           : o.deployment.dense_tp1  ? "--dense-tp1"
                                           : o.deployment.dp_lm_head ? "--dp-lm-head"
                                           : o.deployment.page_size  ? "--page-size"
                                           : o.deployment.ep_size    ? "--ep-size"
-                                                                    : "--deepep") +
+                                          : o.deployment.deepep     ? "--deepep"
+                                                                    : "--shared-expert-tp1") +
                               " is SGLang's: give --engine sglang");
         }
         if (sglang && (o.mm_encoder_mode_given || o.deployment.language_model_only || o.scheduler_given()))
@@ -1425,6 +1446,154 @@ template <class C> json v4_deployment_json(const C& c, const V4Deployment& v) {
         {"total_requests", p.total_requests}};
 }
 
+/// An SGLang deployment of DeepSeek-V4 on Hopper: each stage's weights per GPU and SGLang's pool
+/// (plan_sglang_v4_deployment).
+struct SglangV4Deployment {
+    deepseek::Deployment d;
+    deepseek::GpuBudget b;
+    std::vector<deepseek::GpuWeights> stages;
+    deepseek::SglangV4DeploymentPlan kv{};
+};
+
+template <class C> deepseek::Result<SglangV4Deployment, deepseek::MemoryError>
+lay_out_sglang_v4(const C& c, const deepseek::Deployment& d, const deepseek::GpuBudget& b) {
+    const auto kv = deepseek::plan_sglang_v4_deployment(c, d, b);
+    if (!kv) return kv.error();
+    SglangV4Deployment out{d, b, {}, *kv};
+    for (std::uint64_t stage = 0; stage < d.pp; ++stage) {
+        const auto w = deepseek::weights_per_gpu(c, d, stage);
+        if (!w) return w.error();
+        out.stages.push_back(*w);
+    }
+    return out;
+}
+
+std::string sglang_v4_launch(const SglangV4Deployment& v) {
+    return deepseek::sglang_v4_launch_command(v.d, v.b, deepseek::SglangV4Settings{}, v.kv.context);
+}
+
+/// An SGLang deployment of DeepSeek-V4: the weights per GPU stage by stage, what SGLang has left
+/// for its caches and how its pool divides it, and the requests at once.
+void print_sglang_v4_deployment(std::ostream& os, const SglangV4Deployment& v) {
+    const deepseek::Deployment& d = v.d;
+    const deepseek::SglangV4DeploymentPlan& p = v.kv;
+    os << "\n"
+       << engine_name(d) << " deployment: " << p.gpus << " GPUs (" << layout_words(d)
+       << (d.mtp ? ", MTP loaded" : ", MTP not loaded") << "), Hopper, Marlin MoE runner\n";
+    os << "  GPU memory        " << bytes_and_human(v.b.gpu_memory) << ", usable " << bytes_and_human(p.usable)
+       << " (x " << v.b.memory_fraction << ", mem_fraction_static), reserve " << bytes_and_human(v.b.reserve) << "\n";
+    const std::string indent = d.pp == 1 ? "  " : "    ";
+    for (std::uint64_t s = 0; s < d.pp; ++s) {
+        const deepseek::GpuWeights& w = v.stages[s];
+        if (d.pp == 1)
+            os << "  weights per GPU   " << bytes_and_human(w.total()) << "\n";
+        else
+            os << "  " << stage_title(s, d.pp, w) << ": weights per GPU " << bytes_and_human(w.total()) << "\n";
+        print_gpu_weights(os, w, d);
+        if (w.total() + v.b.reserve > p.usable)
+            os << indent << "does not fit      the weights and reserve exceed the usable memory by "
+               << bytes_and_human(w.total() + v.b.reserve - p.usable) << "\n";
+    }
+    os << "  as SGLang holds   FP8 scales as float32, wo_a as BF16, and the routed experts' float32 scales\n"
+       << "                    beside the UE8M0 copies Marlin makes of them (sglang PR #29797 would drop them)\n";
+    if (!p.fits) {
+        os << "  launch            " << sglang_v4_launch(v) << "\n";
+        return;
+    }
+    const deepseek::SglangV4Pool& pool = p.pool;
+    os << "  available         " << bytes_and_human(p.available_bytes)
+       << " per GPU (usable less the largest stage's weights and the reserve)\n";
+    os << "  KV pool           SGLang's DSV4 pool: " << fixed2(pool.bytes_per_full_token) << " B a full token"
+       << (d.pp > 1 ? " (stage " + std::to_string(p.smallest_stage) + "'s layers, the fewest tokens)" : "")
+       << ", after " << bytes_and_human(pool.c128_state_fixed_bytes) << " of ratio-128 state for "
+       << grouped(pool.requests) << " requests\n";
+    os << "  pool sizes        full " << grouped(pool.full) << ", swa " << grouped(pool.swa) << ", c4 "
+       << grouped(pool.c4) << ", c128 " << grouped(pool.c128) << ", c4_state " << grouped(pool.c4_state)
+       << ", c128_state " << grouped(pool.c128_state) << "\n";
+    os << "  requests at once  " << grouped(p.max_requests) << " of " << grouped(p.context) << " tokens per "
+       << (d.dp_attention ? "DP-attention group"
+           : d.pp > 1     ? "pipeline"
+           : d.tp > 1     ? "tensor-parallel group"
+                          : "GPU")
+       << ", " << grouped(p.total_requests) << " in all (" << grouped(p.pages_per_request)
+       << " pages of 256 tokens each; at most " << grouped(pool.requests) << ")\n";
+    os << "  launch            " << sglang_v4_launch(v) << "\n";
+}
+
+/// The deployment's bars for DeepSeek-V4 under SGLang: the weights by component, the reserve,
+/// the bytes SGLang has for its caches (the same on every GPU), and what it is not given.
+std::string sglang_v4_deployment_svg(const SglangV4Deployment& v) {
+    std::vector<StageBar> stages;
+    for (std::uint64_t s = 0; s < v.d.pp; ++s) {
+        const deepseek::GpuWeights& w = v.stages[s];
+        std::vector<BarSegment> parts = weight_segments(w);
+        parts.push_back({"reserve", v.b.reserve, "#999999"});
+        std::uint64_t held = w.total() + v.b.reserve;
+        if (v.kv.fits) {
+            parts.push_back(
+                {"SGLang's caches, " + grouped(v.kv.pool.full) + " full tokens", v.kv.available_bytes, "#2ca02c"});
+            held += v.kv.available_bytes;
+        }
+        add_unused(parts, held, v.kv.usable, v.b.gpu_memory, v.d);
+        stages.push_back({stage_label(s, w.layers, w.total() + v.b.reserve <= v.kv.usable), parts});
+    }
+    return stage_bars_svg(stages, v.b.gpu_memory, deployment_title(v.d, v.b.gpu_memory));
+}
+
+/// print_sglang_v4_deployment's JSON: the `deployment` object's layout and weight fields, and
+/// `gpu_arch`, `moe_runner`, `available_bytes`, `kv_pool` {bytes_per_full_token,
+/// c128_state_fixed_bytes, requests, full, swa, c4, c128, c4_state, c128_state}, `smallest_stage`,
+/// `kv_capacity_tokens` (the full pool), `max_concurrency`, `total_requests`.
+json sglang_v4_deployment_json(const SglangV4Deployment& v) {
+    const deepseek::Deployment& d = v.d;
+    const deepseek::SglangV4DeploymentPlan& p = v.kv;
+    json stages = json::array();
+    for (std::uint64_t s = 0; s < d.pp; ++s) {
+        const deepseek::GpuWeights& w = v.stages[s];
+        stages.push_back(json{{"stage", s},
+                              {"layers", json::array({w.layers.first, w.layers.count})},
+                              {"weights_bytes", w.total()},
+                              {"weights_by_component", deepseek::gpu_weights_to_json(w)}});
+    }
+    const deepseek::SglangV4Pool& pool = p.pool;
+    return json{{"engine", std::string(deepseek::to_string(d.engine))},
+                {"tp", d.tp},
+                {"pp", d.pp},
+                {"dp", d.dp},
+                {"ep", d.expert_parallel},
+                {"dp_attention", d.dp_attention},
+                {"redundant_experts", d.redundant_experts},
+                {"mtp", d.mtp},
+                {"gpu_arch", std::string(deepseek::to_string(d.gpu_arch))},
+                {"moe_runner", "marlin"},
+                {"gpus", p.gpus},
+                {"gpu_memory", v.b.gpu_memory},
+                {"memory_fraction", v.b.memory_fraction},
+                {"reserve", v.b.reserve},
+                {"usable", p.usable},
+                {"fits", p.fits},
+                {"shortfall", p.shortfall},
+                {"weights_bytes_per_gpu", p.weights_per_gpu},
+                {"experts_per_gpu", v.stages[0].experts_per_gpu},
+                {"stages", std::move(stages)},
+                {"context", p.context},
+                {"launch", sglang_v4_launch(v)},
+                {"available_bytes", p.available_bytes},
+                {"kv_pool", json{{"bytes_per_full_token", pool.bytes_per_full_token},
+                                 {"c128_state_fixed_bytes", pool.c128_state_fixed_bytes},
+                                 {"requests", pool.requests},
+                                 {"full", pool.full},
+                                 {"swa", pool.swa},
+                                 {"c4", pool.c4},
+                                 {"c128", pool.c128},
+                                 {"c4_state", pool.c4_state},
+                                 {"c128_state", pool.c128_state}}},
+                {"smallest_stage", p.smallest_stage},
+                {"kv_capacity_tokens", pool.full},
+                {"max_concurrency", p.max_requests},
+                {"total_requests", p.total_requests}};
+}
+
 /// The tensor-parallel sizes from 1 to 256 for which `works(tp)` holds, as " (tp can be 1, 2, 4 here)",
 /// the hint after an error that a different tp would mend; "" when no size works.
 template <class F> std::string working_tp_hint(F&& works) {
@@ -1494,6 +1663,25 @@ template <class C> int run(const C& c, const deepseek::Document& doc, const CliO
             if (!planned) {
                 const deepseek::MemoryError e = planned.error();
                 if constexpr (v4) { // its weights, and the cache said not to be planned
+                    if (e == deepseek::MemoryError::layout_not_for_v4 &&
+                        o.deployment.engine == deepseek::Engine::sglang) {
+                        if (!o.gpu_util_given)
+                            throw usage_error("--engine sglang: SGLang's default --mem-fraction-static for "
+                                              "DeepSeek-V4 is not modelled; give --gpu-util F");
+                        const auto laid = lay_out_sglang_v4(c, o.deployment, o.gpu);
+                        if (!laid)
+                            throw usage_error("--engine " + engine + ": " +
+                                              std::string(deepseek::error_message(laid.error())));
+                        if (o.svg) write_svg(*o.svg, sglang_v4_deployment_svg(*laid));
+                        if (o.json) {
+                            deployment_json = sglang_v4_deployment_json(*laid);
+                        } else {
+                            std::ostringstream text;
+                            print_sglang_v4_deployment(text, *laid);
+                            deployment_text = text.str();
+                        }
+                        return;
+                    }
                     if (e == deepseek::MemoryError::layout_not_for_v4) {
                         const auto laid = lay_out_v4(c, o.deployment, o.gpu,
                                                      v4_scheduler(o.max_num_batched_tokens, o.async_scheduling,
@@ -1664,7 +1852,7 @@ int run_verify(int argc, char** argv) {
         doc.config);
 }
 
-// ---- plan: every vLLM layout of a number of GPUs ------------------------------------------------
+// ---- plan: every layout of a number of GPUs ------------------------------------------------
 
 struct PlanOptions {
     std::optional<std::string> path;
@@ -1682,6 +1870,7 @@ struct PlanOptions {
     bool async_scheduling = true;                        ///< DeepSeek-V4: --no-async-scheduling
     bool model_runner_v2 = true;                         ///< DeepSeek-V4: --model-runner
     std::optional<deepseek::VllmRelease> vllm_release;   ///< DeepSeek-V4: --vllm-version
+    deepseek::GpuArch gpu_arch = deepseek::GpuArch::unspecified; ///< --gpu-arch
 };
 
 PlanOptions parse_plan_arguments(int argc, char** argv) {
@@ -1704,6 +1893,8 @@ PlanOptions parse_plan_arguments(int argc, char** argv) {
             o.model_runner_v2 = parse_model_runner(value());
         else if (arg == "--vllm-version")
             o.vllm_release = parse_vllm_version(value());
+        else if (arg == "--gpu-arch")
+            o.gpu_arch = parse_gpu_arch(value());
         else if (arg == "--gpus")
             o.gpus = parse_count(arg, value());
         else if (arg == "--gpus-per-node")
@@ -1857,93 +2048,166 @@ template <class C> std::string plan_svg(const C& c, const std::vector<PlannedLay
                        layouts.empty() ? 0 : layouts[0].budget.gpu_memory);
 }
 
-/// plan --svg for DeepSeek-V4's layouts: the requests vLLM's pool holds at once at each context
-/// (plan_v4_deployment; the pool's blocks do not depend on the context, the blocks a request
-/// holds do).
-std::string v4_plan_svg(const deepseek::DeepseekV4Config& c, const std::vector<V4Deployment>& layouts) {
-    const auto at = [&](const V4Deployment& layout, std::uint64_t context) -> std::uint64_t {
-        deepseek::GpuBudget b = layout.b;
+/// One layout of plan for DeepSeek-V4: vLLM's (V4Deployment) or SGLang's on Hopper
+/// (SglangV4Deployment).
+struct V4PlanRow {
+    deepseek::Deployment d;
+    std::variant<V4Deployment, SglangV4Deployment> laid;
+    [[nodiscard]] std::uint64_t weights_per_gpu() const {
+        return std::visit([](const auto& v) { return v.kv.weights_per_gpu; }, laid);
+    }
+    [[nodiscard]] std::uint64_t total_requests() const {
+        return std::visit([](const auto& v) { return v.kv.total_requests; }, laid);
+    }
+    /// The largest stage's room for the caches: usable less its weights and the reserve
+    /// (SGLang's available bytes).
+    [[nodiscard]] std::uint64_t room() const {
+        if (const auto* v = std::get_if<V4Deployment>(&laid)) return v->room(v->kv.largest_stage);
+        return std::get<SglangV4Deployment>(laid).kv.available_bytes;
+    }
+    /// The requests the layout holds at once with `context` tokens each (0 when it does not fit).
+    [[nodiscard]] std::uint64_t requests_at(const deepseek::DeepseekV4Config& c, std::uint64_t context) const {
+        if (const auto* v = std::get_if<V4Deployment>(&laid)) {
+            deepseek::GpuBudget b = v->b;
+            b.context = context;
+            const auto planned = deepseek::plan_v4_deployment(c, v->d, b, v->scheduler);
+            return planned && planned->fits ? planned->total_requests : 0;
+        }
+        deepseek::GpuBudget b = std::get<SglangV4Deployment>(laid).b;
         b.context = context;
-        const auto planned = deepseek::plan_v4_deployment(c, layout.d, b, layout.scheduler);
+        const auto planned = deepseek::plan_sglang_v4_deployment(c, d, b);
         return planned && planned->fits ? planned->total_requests : 0;
-    };
-    return plan_svg_of(c, layouts, at, layouts.empty() ? 0 : layouts[0].kv.gpus,
-                       layouts.empty() ? 0 : layouts[0].b.gpu_memory);
+    }
+    [[nodiscard]] std::string launch(const deepseek::DeepseekV4Config& c) const {
+        if (const auto* v = std::get_if<V4Deployment>(&laid)) return v4_launch(c, *v);
+        return sglang_v4_launch(std::get<SglangV4Deployment>(laid));
+    }
+    [[nodiscard]] json to_json(const deepseek::DeepseekV4Config& c) const {
+        if (const auto* v = std::get_if<V4Deployment>(&laid)) return v4_deployment_json(c, *v);
+        return sglang_v4_deployment_json(std::get<SglangV4Deployment>(laid));
+    }
+};
+
+/// plan --svg for DeepSeek-V4's layouts: the requests each engine's pool holds at once at each
+/// context (the pool does not depend on the context, the pages a request holds do).
+std::string v4_plan_svg(const deepseek::DeepseekV4Config& c, const std::vector<V4PlanRow>& layouts,
+                        const deepseek::GpuBudget& given) {
+    const auto at = [&](const V4PlanRow& layout, std::uint64_t context) { return layout.requests_at(c, context); };
+    std::uint64_t gpus = 0;
+    if (!layouts.empty()) gpus = std::visit([](const auto& v) { return v.kv.gpus; }, layouts[0].laid);
+    return plan_svg_of(c, layouts, at, gpus, given.gpu_memory);
 }
 
-/// plan for DeepSeek-V4: every vLLM layout of the GPUs whose weights vLLM lays out, ranked by
-/// the requests of the context vLLM's pool holds at once (plan_v4_deployment), then fewer
-/// pipeline stages, then smaller tp. SGLang's V4 model is not modelled.
+/// Why plan lays out no SGLang layout of DeepSeek-V4 with options `o`, or empty: SGLang's V4 is
+/// modelled on Hopper (--gpu-arch hopper), with the fraction given (its default for V4 is not
+/// modelled).
+std::string sglang_v4_plan_refusal(const PlanOptions& o) {
+    if (o.gpu_arch != deepseek::GpuArch::hopper)
+        return "SGLang's DeepSeek-V4 is modelled on Hopper (its Marlin MoE runner): give --gpu-arch hopper";
+    if (!o.gpu_util_given)
+        return "SGLang's default --mem-fraction-static for DeepSeek-V4 is not modelled: give --gpu-util F";
+    return {};
+}
+
+/// plan for DeepSeek-V4: every layout of the GPUs whose weights the engines lay out (vLLM's,
+/// and SGLang's on Hopper), ranked by the requests of the context each engine's pool holds at
+/// once (plan_v4_deployment, plan_sglang_v4_deployment), then fewer pipeline stages, then
+/// smaller tp.
 int run_v4_plan(const deepseek::DeepseekV4Config& c, const PlanOptions& o, const std::string& what) {
-    std::vector<V4Deployment> plans;
+    std::vector<V4PlanRow> plans;
     std::vector<std::pair<std::string, std::string>> refused;
+    const auto refuse_unfit = [&](const deepseek::Deployment& d, std::uint64_t shortfall) {
+        refused.emplace_back(layout_name(d), "does not fit: " + grouped(shortfall) + " bytes short on a GPU");
+    };
     for (const deepseek::Engine engine : o.engines) {
-        if (engine == deepseek::Engine::sglang) {
-            refused.emplace_back("sglang", "SGLang's DeepSeek-V4 model is not modelled");
+        const bool sglang = engine == deepseek::Engine::sglang;
+        if (sglang && !sglang_v4_plan_refusal(o).empty()) {
+            refused.emplace_back("sglang", sglang_v4_plan_refusal(o));
             continue;
         }
         deepseek::for_each_layout(o.gpus, engine, [&](deepseek::Deployment d) {
             d.mtp = o.mtp;
-            if (refused_across_nodes(d, o, refused)) return;
-            deepseek::GpuBudget b = engine_budget(o.budget, d, o.gpu_util_given, o.reserve_given);
+            d.gpu_arch = o.gpu_arch;
+            // vLLM's docs keep tensor parallelism within a node; SGLang runs it across nodes.
+            if (!sglang && refused_across_nodes(d, o, refused)) return;
+            const deepseek::GpuBudget b = engine_budget(o.budget, d, o.gpu_util_given, o.reserve_given);
+            if (sglang) {
+                const auto v = lay_out_sglang_v4(c, d, b);
+                if (!v)
+                    refused.emplace_back(layout_name(d), std::string(deepseek::error_message(v.error())));
+                else if (!v->kv.fits)
+                    refuse_unfit(d, v->kv.shortfall);
+                else
+                    plans.push_back({d, *v});
+                return;
+            }
             const auto v = lay_out_v4(c, d, b,
                                       v4_scheduler(o.max_num_batched_tokens, o.async_scheduling, o.model_runner_v2,
                                                    o.vllm_release, b.gpu_memory));
             if (!v)
                 refused.emplace_back(layout_name(d), std::string(deepseek::error_message(v.error())));
             else if (!v->kv.fits)
-                refused.emplace_back(layout_name(d),
-                                     "does not fit: " + grouped(v->kv.shortfall) + " bytes short on a GPU");
+                refuse_unfit(d, v->kv.shortfall);
             else
-                plans.push_back(*v);
+                plans.push_back({d, *v});
         });
     }
-    std::stable_sort(plans.begin(), plans.end(), [&](const V4Deployment& a, const V4Deployment& b) {
-        if (a.kv.total_requests != b.kv.total_requests) return a.kv.total_requests > b.kv.total_requests;
+    std::stable_sort(plans.begin(), plans.end(), [&](const V4PlanRow& a, const V4PlanRow& b) {
+        if (a.total_requests() != b.total_requests()) return a.total_requests() > b.total_requests();
         if (a.d.pp != b.d.pp) return a.d.pp < b.d.pp;
         return a.d.tp < b.d.tp;
     });
     if (o.svg)
-        write_svg(*o.svg,
-                  v4_plan_svg(c, std::vector<V4Deployment>(
-                                     plans.begin(), plans.begin() + static_cast<std::ptrdiff_t>(
-                                                                        std::min<std::size_t>(plans.size(), 5)))));
+        write_svg(*o.svg, v4_plan_svg(c,
+                                      std::vector<V4PlanRow>(
+                                          plans.begin(), plans.begin() + static_cast<std::ptrdiff_t>(
+                                                                             std::min<std::size_t>(plans.size(), 5))),
+                                      o.budget));
     if (o.json) {
         json out{{"plans", json::array()}, {"refused", json::array()}};
-        for (const V4Deployment& v : plans) out["plans"].push_back(v4_deployment_json(c, v));
+        for (const V4PlanRow& v : plans) out["plans"].push_back(v.to_json(c));
         for (const auto& [layout, reason] : refused) out["refused"].push_back({{"layout", layout}, {"reason", reason}});
         std::cout << out.dump(2) << "\n";
         return 0;
     }
     const std::uint64_t context = deepseek::plan_context(c, o.budget);
+    const bool any_vllm = std::find(o.engines.begin(), o.engines.end(), deepseek::Engine::vllm) != o.engines.end();
+    const bool any_sglang = std::find(o.engines.begin(), o.engines.end(), deepseek::Engine::sglang) != o.engines.end();
     std::ostringstream os;
-    os << "plan: " << o.gpus << " GPUs of " << bytes_and_human(o.budget.gpu_memory) << ", vLLM, " << what
-       << (o.mtp ? ", MTP draft loaded" : "") << "\n";
-    os << "  the cache in " << v4_pool_version(o.vllm_release.value_or(deepseek::VllmRelease::v0_31))
-       << ", --max-num-batched-tokens "
-       << v4_scheduler(o.max_num_batched_tokens, o.async_scheduling, o.model_runner_v2, o.vllm_release,
-                       o.budget.gpu_memory)
-              .max_num_batched_tokens
-       << (o.async_scheduling ? " with" : " without") << " async scheduling"
-       << (o.async_scheduling ? std::string(", vLLM's ") + (o.model_runner_v2 ? "V2" : "V1") + " model runner" : "")
-       << "\n";
+    os << "plan: " << o.gpus << " GPUs of " << bytes_and_human(o.budget.gpu_memory) << ", "
+       << (any_vllm && any_sglang ? "vLLM and SGLang"
+           : any_vllm             ? "vLLM"
+                                  : "SGLang")
+       << ", " << what << (o.mtp ? ", MTP draft loaded" : "") << "\n";
+    if (any_vllm)
+        os << "  vLLM: the cache in " << v4_pool_version(o.vllm_release.value_or(deepseek::VllmRelease::v0_31))
+           << ", --max-num-batched-tokens "
+           << v4_scheduler(o.max_num_batched_tokens, o.async_scheduling, o.model_runner_v2, o.vllm_release,
+                           o.budget.gpu_memory)
+                  .max_num_batched_tokens
+           << (o.async_scheduling ? " with" : " without") << " async scheduling"
+           << (o.async_scheduling ? std::string(", vLLM's ") + (o.model_runner_v2 ? "V2" : "V1") + " model runner" : "")
+           << "\n";
+    if (any_sglang && sglang_v4_plan_refusal(o).empty())
+        os << "  SGLang: on Hopper with the Marlin MoE runner, the DSV4 pool (pool_configurator.py at 003fca80): "
+              "--swa-full-tokens-ratio 0.1, pages of 256, 256 requests a worker at most\n";
     os << "  rank  layout                        weights per GPU      room per GPU         requests at once\n";
     for (std::size_t i = 0; i < plans.size(); ++i) {
-        const V4Deployment& v = plans[i];
-        std::string rank = std::to_string(i + 1), layout = layout_name(v.d),
-                    weights = human_bytes(v.kv.weights_per_gpu), room = human_bytes(v.room(v.kv.largest_stage));
+        const V4PlanRow& v = plans[i];
+        std::string rank = std::to_string(i + 1), layout = layout_name(v.d), weights = human_bytes(v.weights_per_gpu()),
+                    room = human_bytes(v.room());
         rank.resize(6, ' ');
-        layout.resize(30, ' ');
+        layout.resize(layout.size() < 30 ? 30 : layout.size() + 1, ' ');
         weights.resize(21, ' ');
         room.resize(21, ' ');
-        os << "  " << rank << layout << weights << room << grouped(v.kv.total_requests) << " of " << grouped(context)
+        os << "  " << rank << layout << weights << room << grouped(v.total_requests()) << " of " << grouped(context)
            << " tokens\n";
     }
     if (plans.empty()) os << "  (no layout fits)\n";
     os << "refused " << refused.size() << " layouts, e.g.:\n";
     for (std::size_t i = 0; i < refused.size() && i < 10; ++i)
         os << "  " << refused[i].first << ": " << refused[i].second << "\n";
-    if (!plans.empty()) os << "best: " << v4_launch(c, plans[0]) << "\n";
+    if (!plans.empty()) os << "best: " << plans[0].launch(c) << "\n";
     std::cout << os.str();
     return 0;
 }
@@ -1970,6 +2234,7 @@ int run_plan(int argc, char** argv) {
                 deepseek::for_each_layout(o.gpus, engine, [&](deepseek::Deployment d) {
                     if (d.expert_parallel && !c.n_routed_experts) return; // no experts to spread
                     d.mtp = o.mtp;
+                    d.gpu_arch = o.gpu_arch;
                     const bool sglang = engine == deepseek::Engine::sglang;
                     // vLLM's docs keep tensor parallelism within a node; SGLang runs it across
                     // nodes (--nnodes) for DeepSeek.

@@ -1321,6 +1321,67 @@ TEST_CASE("The tool's vLLM deployment: usage errors name the option", "[cli][dep
               .find("vLLM pads each GPU's share of these experts as its MoE backend decides") != std::string::npos);
 }
 
+TEST_CASE("The tool's DeepSeek-V4 deployment under SGLang on Hopper", "[cli][v4]") {
+    // V4-Flash over SGLang TP 4 on Hopper holds 49,000,298,844 bytes a GPU (sglang_v4_pool_test
+    // writes its tensors out by hand). 141 GB x 0.88 less that and the 1 GiB reserve is SGLang's
+    // available memory; 256 requests' ratio-128 rings (33,152 rows of 4,096 bytes on 20 layers)
+    // come off it, and the rest at 7,705.45 bytes a full token, in pages of 256, is the full pool:
+    // (74,005,959,332 - 2,715,811,840) / 7,705.45 = 9,251,918 tokens, 9,251,840 in pages. A
+    // 262,144-token request takes 1,024 pages: 35 at once.
+    const Run r = run_cli("--preset deepseek-v4-flash --json --engine sglang --tp 4 --gpu-arch hopper "
+                          "--gpu-memory 141GB --gpu-util 0.88 --context 262144");
+    REQUIRE(r.code == 0);
+    const json d = json::parse(r.out).at("deployment");
+    CHECK(d.at("weights_bytes_per_gpu") == 49'000'298'844ULL);
+    CHECK(d.at("gpu_arch") == "hopper");
+    CHECK(d.at("moe_runner") == "marlin");
+    CHECK(d.at("available_bytes") == 124'080'000'000ULL - 49'000'298'844ULL - 1'073'741'824ULL);
+    CHECK(d.at("kv_pool").at("c128_state_fixed_bytes") == 33'152ULL * 4'096 * 20);
+    CHECK(d.at("kv_pool").at("full") == 9'251'840);
+    CHECK(d.at("kv_pool").at("swa") == 925'184); // 925,184.0 in pages of 256
+    CHECK(d.at("kv_capacity_tokens") == 9'251'840);
+    CHECK(d.at("max_concurrency") == 35);
+    CHECK(d.at("launch").get<std::string>().find("--tp-size 4 --mem-fraction-static 0.88 --context-length 262144 "
+                                                 "--moe-runner-backend marlin") != std::string::npos);
+    const Run text = run_cli("--preset deepseek-v4-flash --engine sglang --tp 4 --gpu-arch hopper "
+                             "--gpu-memory 141GB --gpu-util 0.88 --context 262144");
+    REQUIRE(text.code == 0);
+    CHECK(text.out.find("KV pool           SGLang's DSV4 pool: 7705.45 B a full token") != std::string::npos);
+    CHECK(text.out.find("requests at once  35 of 262,144 tokens per tensor-parallel group, 35 in all") !=
+          std::string::npos);
+    // The whole shared expert: SGLang's environment switch, before the command.
+    const Run tp1 = run_cli("--preset deepseek-v4-pro --json --engine sglang --tp 8 --pp 4 --shared-expert-tp1 "
+                            "--gpu-arch hopper --gpu-memory 80GiB --gpu-util 0.9");
+    REQUIRE(tp1.code == 0);
+    CHECK(json::parse(tp1.out)
+              .at("deployment")
+              .at("launch")
+              .get<std::string>()
+              .rfind("SGLANG_SHARED_EXPERT_TP1=1 python -m sglang.launch_server", 0) == 0);
+
+    const auto err = [](const std::string& args) {
+        const Run e = run_cli(args);
+        CHECK(e.code == 2);
+        return e.err;
+    };
+    CHECK(err("--preset deepseek-v4-flash --engine sglang --tp 4 --gpu-memory 141GB --gpu-util 0.88")
+              .find("SGLang holds DeepSeek-V4's weights by GPU generation") != std::string::npos);
+    CHECK(err("--preset deepseek-v4-flash --engine sglang --tp 4 --gpu-memory 141GB --gpu-arch blackwell "
+              "--gpu-util 0.88")
+              .find("give the generation, hopper") != std::string::npos);
+    CHECK(err("--preset deepseek-v4-flash --engine sglang --tp 4 --gpu-memory 141GB --gpu-arch hopper")
+              .find("SGLang's default --mem-fraction-static for DeepSeek-V4 is not modelled; give --gpu-util") !=
+          std::string::npos);
+    CHECK(err("--preset deepseek-v4-flash --engine sglang --tp 4 --gpu-memory 141GB --gpu-arch ampere")
+              .find("--gpu-arch: hopper or blackwell, found 'ampere'") != std::string::npos);
+    CHECK(err("--preset deepseek-v4-flash --engine vllm --tp 4 --gpu-memory 141GB --shared-expert-tp1")
+              .find("--shared-expert-tp1 is SGLang's: give --engine sglang") != std::string::npos);
+    CHECK(err("--preset deepseek-v4-flash --gpu-arch hopper").find("--gpu-arch needs --engine vllm or sglang") !=
+          std::string::npos);
+    // vLLM on Hopper: V4-Pro at tp 8 is laid out (Marlin's padding, 384 a GPU, unpadded).
+    CHECK(run_cli("--preset deepseek-v4-pro --engine vllm --tp 8 --gpu-arch hopper --gpu-memory 141GB").code == 0);
+}
+
 TEST_CASE("The tool's DeepSeek-V4 deployment: weights per GPU, and vLLM's pool beside them", "[cli][v4]") {
     // V4-Flash over vLLM TP 8 with expert parallelism holds 20,644,900,892 bytes a GPU (derived
     // from its tensors in deployment_test); 141 GB x 0.9 less that and the 4 GiB reserve is the
@@ -1464,8 +1525,11 @@ TEST_CASE("The tool's plan of DeepSeek-V4: vLLM layouts ranked by requests", "[c
     }
     CHECK(found);
     CHECK(pipelines);
+    // SGLang's V4 is modelled on Hopper only: without --gpu-arch hopper its layouts are refused at once.
     for (const json& x : out.at("refused"))
-        sglang_refused = sglang_refused || x.at("reason") == "SGLang's DeepSeek-V4 model is not modelled";
+        sglang_refused = sglang_refused || (x.at("layout") == "sglang" &&
+                                            x.at("reason") == "SGLang's DeepSeek-V4 is modelled on Hopper (its Marlin "
+                                                              "MoE runner): give --gpu-arch hopper");
     CHECK(sglang_refused);
     // The scheduler's settings reach every layout: one batch of 4,096 tokens in flight.
     const Run sync = run_cli("plan --preset deepseek-v4-flash --gpus 8 --gpu-memory 141GB --json "
@@ -1479,6 +1543,57 @@ TEST_CASE("The tool's plan of DeepSeek-V4: vLLM layouts ranked by requests", "[c
     const Run text = run_cli("plan --preset deepseek-v4-flash --gpus 8 --gpu-memory 141GB");
     REQUIRE(text.code == 0);
     CHECK(text.out.find("async scheduling, vLLM's V2 model runner") != std::string::npos);
+}
+
+TEST_CASE("The tool's plan of DeepSeek-V4 under SGLang on Hopper", "[cli][v4][sglang]") {
+    // V4-Flash on four H200s at a fraction of 0.88, 262,144-token requests: the TP 4 layout is
+    // the one sglang_v4_pool_test writes out by hand (49,000,298,844 bytes a GPU) and the
+    // deployment test sizes to 35 requests at once (9,251,840 full tokens, 1,024 pages a request).
+    const Run r = run_cli("plan --preset deepseek-v4-flash --gpus 4 --gpu-memory 141GB --gpu-arch hopper "
+                          "--gpu-util 0.88 --context 262144 --json");
+    REQUIRE(r.code == 0);
+    const json out = json::parse(r.out);
+    bool found = false, vllm = false, dp_attention = false;
+    std::uint64_t previous_requests = UINT64_MAX;
+    for (const json& p : out.at("plans")) {
+        const auto requests = p.at("total_requests").get<std::uint64_t>();
+        CHECK(requests <= previous_requests); // one ranking over both engines
+        previous_requests = requests;
+        vllm = vllm || p.at("engine") == "vllm";
+        if (p.at("engine") != "sglang") continue;
+        CHECK(p.at("gpu_arch") == "hopper");
+        CHECK(p.at("memory_fraction") == 0.88);
+        dp_attention = dp_attention || p.at("dp_attention") == true;
+        if (p.at("tp") == 4 && p.at("pp") == 1 && p.at("dp") == 1 && p.at("ep") == false) {
+            found = true;
+            CHECK(p.at("weights_bytes_per_gpu") == 49'000'298'844ULL);
+            CHECK(p.at("kv_capacity_tokens") == 9'251'840);
+            CHECK(p.at("total_requests") == 35);
+        }
+    }
+    CHECK(found);
+    CHECK(vllm);
+    CHECK(dp_attention);
+    // Without the fraction SGLang's V4 layouts are refused, naming the option.
+    const Run no_util = run_cli("plan --preset deepseek-v4-flash --gpus 4 --gpu-memory 141GB --gpu-arch hopper "
+                                "--engine sglang --json");
+    REQUIRE(no_util.code == 0);
+    const json refused = json::parse(no_util.out).at("refused");
+    REQUIRE(refused.size() == 1);
+    CHECK(refused[0].at("reason") ==
+          "SGLang's default --mem-fraction-static for DeepSeek-V4 is not modelled: give --gpu-util F");
+    // V4-Pro at TP 8 does not fit 8 H200s at 0.88 under SGLang (sglang PR #25923 found the same).
+    const Run pro = run_cli("plan --preset deepseek-v4-pro --gpus 8 --gpu-memory 141GB --gpu-arch hopper "
+                            "--gpu-util 0.88 --engine sglang --json");
+    REQUIRE(pro.code == 0);
+    bool tp8_short = false;
+    const json pro_out = json::parse(pro.out);
+    for (const json& x : pro_out.at("refused"))
+        tp8_short = tp8_short || (x.at("layout") == "sglang tp 8 pp 1 dp 1" &&
+                                  x.at("reason").get<std::string>().rfind("does not fit: ", 0) == 0);
+    CHECK(tp8_short);
+    CHECK(run_cli("plan --preset deepseek-v4-flash --gpus 4 --gpu-memory 141GB --gpu-arch ampere")
+              .err.find("--gpu-arch: hopper or blackwell, found 'ampere'") != std::string::npos);
 }
 
 TEST_CASE("The tool's SGLang deployment: DP attention on 8 H200s, SGLang's own defaults", "[cli][sglang]") {

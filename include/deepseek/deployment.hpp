@@ -459,8 +459,9 @@ inline std::string fraction_text(double fraction) {
 } // namespace detail
 
 /// The `python -m sglang.launch_server` command line for an SGLang deployment (MODEL standing for
-/// the model's path): `--tp-size`, and when set `--pp-size` (after `SGLANG_PP_LAYER_PARTITION=...`
-/// with a layer partition), `--dp-size` with `--enable-dp-attention`, `--moe-dense-tp-size 1`,
+/// the model's path), after `SGLANG_SHARED_EXPERT_TP1=1` with shared_expert_tp1: `--tp-size`, and when set `--pp-size`
+/// (after `SGLANG_PP_LAYER_PARTITION=...` with a layer partition), `--dp-size` with `--enable-dp-attention`,
+/// `--moe-dense-tp-size 1`,
 /// `--enable-dp-lm-head`, `--ep-size` (ep_size, or tp) with `--moe-a2a-backend deepep` and
 /// `--ep-num-redundant-experts`, the MTP draft as `--speculative-algorithm EAGLE` (SGLang's
 /// NEXTN), `--page-size`, `--mem-fraction-static`, `--context-length` and `--kv-cache-dtype
@@ -469,6 +470,7 @@ inline std::string fraction_text(double fraction) {
 inline std::string sglang_launch_command(const Deployment& d, const GpuBudget& b, EngineKvFormat f,
                                          std::uint64_t context) {
     std::string out = detail::layer_partition_prefix("SGLANG_PP_LAYER_PARTITION", d);
+    if (d.shared_expert_tp1) out += "SGLANG_SHARED_EXPERT_TP1=1 ";
     out += "python -m sglang.launch_server --model-path MODEL --tp-size " + std::to_string(d.tp);
     if (d.pp != 1) out += " --pp-size " + std::to_string(d.pp);
     if (d.dp != 1) out += " --dp-size " + std::to_string(d.dp);

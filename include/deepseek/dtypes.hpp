@@ -201,7 +201,7 @@ template <> struct enum_table<MemoryError> {
     case MemoryError::gpu_arch_not_modelled:
         return "SGLang holds DeepSeek-V4's weights by GPU generation (float32 block scales and the Marlin MoE runner "
                "on Hopper; DeepGEMM's repacked scales or FlashInfer's MoE on Blackwell, not modelled): give the "
-               "generation, hopper (Deployment::gpu_arch)";
+               "generation, hopper (Deployment::gpu_arch; the tool's --gpu-arch)";
     }
     return {};
 }

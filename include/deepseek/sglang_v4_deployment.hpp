@@ -8,6 +8,7 @@
 #define DEEPSEEK_CONFIG_SGLANG_V4_DEPLOYMENT_HPP
 
 #include <cstdint>
+#include <string>
 
 #include "deployment.hpp"
 #include "sglang_v4_pool.hpp"
@@ -96,6 +97,20 @@ plan_sglang_v4_deployment(const DeepseekV4Config& c, const Deployment& d, const 
         p.total_requests = detail::checked_mul(p.max_requests, d.dp, what);
         return p;
     });
+}
+
+/// The SGLang command line for DeepSeek-V4 deployment `d` (sglang_launch_command) with the MoE
+/// runner its weights were laid out for (`--moe-runner-backend marlin`: SGLang's default for V4's
+/// FP4 experts on Hopper is not modelled) and the pool's settings when they are not SGLang's
+/// defaults (`--swa-full-tokens-ratio`, `--max-running-requests`).
+inline std::string sglang_v4_launch_command(const Deployment& d, const GpuBudget& b, const SglangV4Settings& s,
+                                            std::uint64_t context) {
+    std::string out = sglang_launch_command(d, b, EngineKvFormat::sglang, context) + " --moe-runner-backend marlin";
+    if (s.swa_full_tokens_ratio != SglangV4Settings{}.swa_full_tokens_ratio)
+        out += " --swa-full-tokens-ratio " + detail::fraction_text(s.swa_full_tokens_ratio);
+    if (s.max_running_requests != SglangV4Settings{}.max_running_requests && s.max_running_requests != 0)
+        out += " --max-running-requests " + std::to_string(s.max_running_requests);
+    return out;
 }
 
 } // namespace DEEPSEEK_CONFIG_ABI_NAMESPACE
