@@ -5,6 +5,7 @@
 // indexer from ../shared/reference/next-capabilities.md §1.3).
 #include <deepseek/deployment.hpp>
 #include <deepseek/presets.hpp>
+#include <deepseek/sglang_v4_deployment.hpp>
 
 #include <cstdint>
 #include <string>
@@ -121,6 +122,61 @@ TEST_CASE("DeepSeek-V4 under vLLM: on every stage of every layout the blocks fit
         b.context = 131'072;
         for (const std::uint64_t gpus : {std::uint64_t{8}, std::uint64_t{16}, std::uint64_t{32}}) {
             for_each_layout(gpus, Engine::vllm, [&](const Deployment& d) {
+                check(P::deepseek_v4_flash, d, b);
+                check(P::deepseek_v4_pro, d, b);
+            });
+        }
+    }
+    CHECK(checked > 100);
+}
+
+TEST_CASE("DeepSeek-V4 under SGLang on Hopper: every layout's pool fills the available bytes to the page, on the "
+          "stage that holds the fewest",
+          "[deployment][v4][sglang]") {
+    // Every SGLang layout of 8, 16 and 32 GPUs for V4-Flash and V4-Pro, on 80 GiB and 141 GB
+    // GPUs at a fraction of 0.9: the available bytes are the usable less the largest stage's
+    // weights and the reserve; the full pool and the rings set aside fit them, and one more page
+    // would not, on the stage with the smallest pool, whose sizes every stage takes; the
+    // requests fill the pool's pages to the last whole request, or SGLang's limit.
+    std::uint64_t checked = 0;
+    const auto check = [&](const DeepseekV4Config& c, const Deployment& d, const GpuBudget& b) {
+        const auto p = plan_sglang_v4_deployment(c, d, b);
+        if (!p || !p->fits) return;
+        std::uint64_t largest = 0;
+        for (std::uint64_t s = 0; s < d.pp; ++s) {
+            const std::uint64_t w = weights_per_gpu(c, d, s).value().total();
+            largest = w > largest ? w : largest;
+        }
+        CHECK(p->weights_per_gpu == largest);
+        CHECK(p->available_bytes + largest + b.reserve == p->usable);
+        const SglangV4Settings settings = sglang_v4_settings(d);
+        const double room = static_cast<double>(p->available_bytes - p->pool.c128_state_fixed_bytes);
+        CHECK(static_cast<double>(p->pool.full) * p->pool.bytes_per_full_token <= room);
+        CHECK(p->pool.full % settings.page_size == 0);
+        for (std::uint64_t s = 0; s < d.pp; ++s) {
+            const LayerRange r = pipeline_stage_layers(c, d, s);
+            const SglangV4Pool own = sglang_v4_pool(c, p->available_bytes, settings, r.first, r.count).value();
+            CHECK(p->pool.full <= own.full);
+            if (s == p->smallest_stage) {
+                CHECK(own.full == p->pool.full);
+                CHECK(static_cast<double>(own.full + settings.page_size) * own.bytes_per_full_token > room);
+            }
+        }
+        const std::uint64_t pages = p->pool.full / settings.page_size;
+        CHECK(p->max_requests * p->pages_per_request <= pages);
+        CHECK((p->max_requests == p->pool.requests || (p->max_requests + 1) * p->pages_per_request > pages));
+        CHECK(p->total_requests == p->max_requests * d.dp);
+        ++checked;
+    };
+    for (const std::uint64_t memory : {std::uint64_t{80} << 30, std::uint64_t{141'000'000'000}}) {
+        GpuBudget b{};
+        b.gpu_memory = memory;
+        b.memory_fraction = 0.9;
+        b.reserve = std::uint64_t{1} << 30;
+        b.context = 131'072;
+        for (const std::uint64_t gpus : {std::uint64_t{8}, std::uint64_t{16}, std::uint64_t{32}}) {
+            for_each_layout(gpus, Engine::sglang, [&](Deployment d) {
+                d.gpu_arch = GpuArch::hopper;
                 check(P::deepseek_v4_flash, d, b);
                 check(P::deepseek_v4_pro, d, b);
             });
