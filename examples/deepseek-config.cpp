@@ -1316,31 +1316,44 @@ std::string v4_in_flight_words(const V4Deployment& v) {
                                     : ", none more on vLLM's V1 model runner");
 }
 
-/// A vLLM deployment of DeepSeek-V4: the weights per GPU and the pool's block, stage by stage,
-/// and the cache vLLM's pool gives.
-template <class C> void print_v4_deployment(std::ostream& os, const C& c, const V4Deployment& v) {
-    const deepseek::Deployment& d = v.d;
-    const deepseek::V4DeploymentPlan& p = v.kv;
+/// The head of a DeepSeek-V4 deployment's table, either engine's: the layout (`engine_words`
+/// after it: the GPUs' generation), the memory (`fraction_words` after the fraction), then each
+/// stage's weights by component, and "does not fit" for a stage whose weights and reserve exceed
+/// the usable memory, or else what `room_line(stage, indent)` prints.
+template <class F>
+void print_v4_stages(std::ostream& os, const deepseek::Deployment& d, const deepseek::GpuBudget& b, std::uint64_t gpus,
+                     std::uint64_t usable, const std::vector<deepseek::GpuWeights>& stages,
+                     const std::string& engine_words, const std::string& fraction_words, F&& room_line) {
     os << "\n"
-       << engine_name(d) << " deployment: " << p.gpus << " GPUs (" << layout_words(d)
-       << (d.mtp ? ", MTP loaded" : ", MTP not loaded") << ")\n";
-    os << "  GPU memory        " << bytes_and_human(v.b.gpu_memory) << ", usable " << bytes_and_human(p.usable)
-       << " (x " << v.b.memory_fraction << "), reserve " << bytes_and_human(v.b.reserve) << "\n";
+       << engine_name(d) << " deployment: " << gpus << " GPUs (" << layout_words(d)
+       << (d.mtp ? ", MTP loaded" : ", MTP not loaded") << ")" << engine_words << "\n";
+    os << "  GPU memory        " << bytes_and_human(b.gpu_memory) << ", usable " << bytes_and_human(usable) << " (x "
+       << b.memory_fraction << fraction_words << "), reserve " << bytes_and_human(b.reserve) << "\n";
     const std::string indent = d.pp == 1 ? "  " : "    ";
     for (std::uint64_t s = 0; s < d.pp; ++s) {
-        const deepseek::GpuWeights& w = v.stages[s];
+        const deepseek::GpuWeights& w = stages[s];
         if (d.pp == 1)
             os << "  weights per GPU   " << bytes_and_human(w.total()) << "\n";
         else
             os << "  " << stage_title(s, d.pp, w) << ": weights per GPU " << bytes_and_human(w.total()) << "\n";
         print_gpu_weights(os, w, d);
-        if (w.total() + v.b.reserve > p.usable)
+        if (w.total() + b.reserve > usable)
             os << indent << "does not fit      the weights and reserve exceed the usable memory by "
-               << bytes_and_human(w.total() + v.b.reserve - p.usable) << "\n";
+               << bytes_and_human(w.total() + b.reserve - usable) << "\n";
         else
-            os << indent << "room for KV       " << bytes_and_human(v.room(s)) << " per GPU, blocks of "
-               << grouped(v.block_bytes[s]) << " B: " << grouped(v.room(s) / v.block_bytes[s]) << "\n";
+            room_line(s, indent);
     }
+}
+
+/// A vLLM deployment of DeepSeek-V4: the weights per GPU and the pool's block, stage by stage,
+/// and the cache vLLM's pool gives.
+template <class C> void print_v4_deployment(std::ostream& os, const C& c, const V4Deployment& v) {
+    const deepseek::Deployment& d = v.d;
+    const deepseek::V4DeploymentPlan& p = v.kv;
+    print_v4_stages(os, d, v.b, p.gpus, p.usable, v.stages, "", "", [&](std::uint64_t s, const std::string& indent) {
+        os << indent << "room for KV       " << bytes_and_human(v.room(s)) << " per GPU, blocks of "
+           << grouped(v.block_bytes[s]) << " B: " << grouped(v.room(s) / v.block_bytes[s]) << "\n";
+    });
     os << "  KV cache          fp8_ds_mla in " << v4_pool_version(v.scheduler.release) << ": " << p.pool.groups()
        << " groups"
        << (d.pp == 1 ? ", blocks of " + grouped(p.pool.block_bytes) + " B"
@@ -1391,43 +1404,56 @@ std::string v4_deployment_svg(const V4Deployment& v) {
     return stage_bars_svg(stages, v.b.gpu_memory, deployment_title(d, v.b.gpu_memory));
 }
 
+/// The layout and weight fields of a DeepSeek-V4 deployment's JSON object, either engine's
+/// (plan `p`: plan_v4_deployment's or plan_sglang_v4_deployment's): engine, tp, pp, dp, ep,
+/// dp_attention, redundant_experts, mtp, gpus, the memory, fits and shortfall, the largest stage's
+/// weights, each stage's {stage, layers, weights_bytes, weights_by_component} with what
+/// `stage_extra(s, object)` adds, the context and the launch line.
+template <class Plan, class F> json v4_layout_json(const deepseek::Deployment& d, const deepseek::GpuBudget& b,
+                                                   const Plan& p, const std::vector<deepseek::GpuWeights>& weights,
+                                                   const std::string& launch, F&& stage_extra) {
+    json stages = json::array();
+    for (std::uint64_t s = 0; s < d.pp; ++s) {
+        const deepseek::GpuWeights& w = weights[s];
+        json stage{{"stage", s},
+                   {"layers", json::array({w.layers.first, w.layers.count})},
+                   {"weights_bytes", w.total()},
+                   {"weights_by_component", deepseek::gpu_weights_to_json(w)}};
+        stage_extra(s, stage);
+        stages.push_back(std::move(stage));
+    }
+    return json{{"engine", std::string(deepseek::to_string(d.engine))},
+                {"tp", d.tp},
+                {"pp", d.pp},
+                {"dp", d.dp},
+                {"ep", d.expert_parallel},
+                {"dp_attention", d.dp_attention},
+                {"redundant_experts", d.redundant_experts},
+                {"mtp", d.mtp},
+                {"gpus", p.gpus},
+                {"gpu_memory", b.gpu_memory},
+                {"memory_fraction", b.memory_fraction},
+                {"reserve", b.reserve},
+                {"usable", p.usable},
+                {"fits", p.fits},
+                {"shortfall", p.shortfall},
+                {"weights_bytes_per_gpu", p.weights_per_gpu},
+                {"experts_per_gpu", weights[0].experts_per_gpu},
+                {"stages", std::move(stages)},
+                {"context", p.context},
+                {"launch", launch}};
+}
+
 /// print_v4_deployment's JSON: the `deployment` object's layout and weight fields (each stage's
 /// with its `kv_block_bytes`, and the largest stage's as weights_bytes_per_gpu), and the cache:
 /// `kv_format`, `kv_pool` {layout, block_bytes, groups, max_num_batched_tokens,
 /// async_scheduling, model_runner, in_flight_tokens}, `kv_blocks` (every GPU's), `smallest_stage`,
 /// `kv_blocks_per_request`, `kv_capacity_tokens`, `max_concurrency`, `total_requests`.
 template <class C> json v4_deployment_json(const C& c, const V4Deployment& v) {
-    const deepseek::Deployment& d = v.d;
     const deepseek::V4DeploymentPlan& p = v.kv;
-    json stages = json::array();
-    for (std::uint64_t s = 0; s < d.pp; ++s) {
-        const deepseek::GpuWeights& w = v.stages[s];
-        stages.push_back(json{{"stage", s},
-                              {"layers", json::array({w.layers.first, w.layers.count})},
-                              {"weights_bytes", w.total()},
-                              {"weights_by_component", deepseek::gpu_weights_to_json(w)},
-                              {"kv_block_bytes", v.block_bytes[s]}});
-    }
-    return json{
-        {"engine", std::string(deepseek::to_string(d.engine))},
-        {"tp", d.tp},
-        {"pp", d.pp},
-        {"dp", d.dp},
-        {"ep", d.expert_parallel},
-        {"redundant_experts", d.redundant_experts},
-        {"mtp", d.mtp},
-        {"gpus", p.gpus},
-        {"gpu_memory", v.b.gpu_memory},
-        {"memory_fraction", v.b.memory_fraction},
-        {"reserve", v.b.reserve},
-        {"usable", p.usable},
-        {"fits", p.fits},
-        {"shortfall", p.shortfall},
-        {"weights_bytes_per_gpu", p.weights_per_gpu},
-        {"experts_per_gpu", v.stages[0].experts_per_gpu},
-        {"stages", std::move(stages)},
-        {"context", p.context},
-        {"launch", v4_launch(c, v)},
+    json out = v4_layout_json(v.d, v.b, p, v.stages, v4_launch(c, v),
+                              [&](std::uint64_t s, json& stage) { stage["kv_block_bytes"] = v.block_bytes[s]; });
+    out.update(json{
         {"kv_format", "fp8_ds_mla"},
         {"kv_pool", json{{"layout", v4_pool_version(v.scheduler.release)},
                          {"vllm_release", v.scheduler.release == deepseek::VllmRelease::v0_23 ? "0.23-0.25" : "0.31"},
@@ -1443,7 +1469,8 @@ template <class C> json v4_deployment_json(const C& c, const V4Deployment& v) {
         {"kv_blocks_per_request_reported", p.reported_blocks_per_request},
         {"kv_capacity_tokens", p.kv_tokens},
         {"max_concurrency", p.max_requests},
-        {"total_requests", p.total_requests}};
+        {"total_requests", p.total_requests}});
+    return out;
 }
 
 /// An SGLang deployment of DeepSeek-V4 on Hopper: each stage's weights per GPU and SGLang's pool
@@ -1477,23 +1504,8 @@ std::string sglang_v4_launch(const SglangV4Deployment& v) {
 void print_sglang_v4_deployment(std::ostream& os, const SglangV4Deployment& v) {
     const deepseek::Deployment& d = v.d;
     const deepseek::SglangV4DeploymentPlan& p = v.kv;
-    os << "\n"
-       << engine_name(d) << " deployment: " << p.gpus << " GPUs (" << layout_words(d)
-       << (d.mtp ? ", MTP loaded" : ", MTP not loaded") << "), Hopper, Marlin MoE runner\n";
-    os << "  GPU memory        " << bytes_and_human(v.b.gpu_memory) << ", usable " << bytes_and_human(p.usable)
-       << " (x " << v.b.memory_fraction << ", mem_fraction_static), reserve " << bytes_and_human(v.b.reserve) << "\n";
-    const std::string indent = d.pp == 1 ? "  " : "    ";
-    for (std::uint64_t s = 0; s < d.pp; ++s) {
-        const deepseek::GpuWeights& w = v.stages[s];
-        if (d.pp == 1)
-            os << "  weights per GPU   " << bytes_and_human(w.total()) << "\n";
-        else
-            os << "  " << stage_title(s, d.pp, w) << ": weights per GPU " << bytes_and_human(w.total()) << "\n";
-        print_gpu_weights(os, w, d);
-        if (w.total() + v.b.reserve > p.usable)
-            os << indent << "does not fit      the weights and reserve exceed the usable memory by "
-               << bytes_and_human(w.total() + v.b.reserve - p.usable) << "\n";
-    }
+    print_v4_stages(os, d, v.b, p.gpus, p.usable, v.stages, ", Hopper, Marlin MoE runner", ", mem_fraction_static",
+                    [](std::uint64_t, const std::string&) {}); // SGLang's room is the same on every GPU: below
     os << "  as SGLang holds   FP8 scales as float32, wo_a as BF16, and the routed experts' float32 scales\n"
        << "                    beside the UE8M0 copies Marlin makes of them (sglang PR #29797 would drop them)\n";
     if (!p.fits) {
@@ -1545,53 +1557,26 @@ std::string sglang_v4_deployment_svg(const SglangV4Deployment& v) {
 /// c128_state_fixed_bytes, requests, full, swa, c4, c128, c4_state, c128_state}, `smallest_stage`,
 /// `kv_capacity_tokens` (the full pool), `max_concurrency`, `total_requests`.
 json sglang_v4_deployment_json(const SglangV4Deployment& v) {
-    const deepseek::Deployment& d = v.d;
     const deepseek::SglangV4DeploymentPlan& p = v.kv;
-    json stages = json::array();
-    for (std::uint64_t s = 0; s < d.pp; ++s) {
-        const deepseek::GpuWeights& w = v.stages[s];
-        stages.push_back(json{{"stage", s},
-                              {"layers", json::array({w.layers.first, w.layers.count})},
-                              {"weights_bytes", w.total()},
-                              {"weights_by_component", deepseek::gpu_weights_to_json(w)}});
-    }
     const deepseek::SglangV4Pool& pool = p.pool;
-    return json{{"engine", std::string(deepseek::to_string(d.engine))},
-                {"tp", d.tp},
-                {"pp", d.pp},
-                {"dp", d.dp},
-                {"ep", d.expert_parallel},
-                {"dp_attention", d.dp_attention},
-                {"redundant_experts", d.redundant_experts},
-                {"mtp", d.mtp},
-                {"gpu_arch", std::string(deepseek::to_string(d.gpu_arch))},
-                {"moe_runner", "marlin"},
-                {"gpus", p.gpus},
-                {"gpu_memory", v.b.gpu_memory},
-                {"memory_fraction", v.b.memory_fraction},
-                {"reserve", v.b.reserve},
-                {"usable", p.usable},
-                {"fits", p.fits},
-                {"shortfall", p.shortfall},
-                {"weights_bytes_per_gpu", p.weights_per_gpu},
-                {"experts_per_gpu", v.stages[0].experts_per_gpu},
-                {"stages", std::move(stages)},
-                {"context", p.context},
-                {"launch", sglang_v4_launch(v)},
-                {"available_bytes", p.available_bytes},
-                {"kv_pool", json{{"bytes_per_full_token", pool.bytes_per_full_token},
-                                 {"c128_state_fixed_bytes", pool.c128_state_fixed_bytes},
-                                 {"requests", pool.requests},
-                                 {"full", pool.full},
-                                 {"swa", pool.swa},
-                                 {"c4", pool.c4},
-                                 {"c128", pool.c128},
-                                 {"c4_state", pool.c4_state},
-                                 {"c128_state", pool.c128_state}}},
-                {"smallest_stage", p.smallest_stage},
-                {"kv_capacity_tokens", pool.full},
-                {"max_concurrency", p.max_requests},
-                {"total_requests", p.total_requests}};
+    json out = v4_layout_json(v.d, v.b, p, v.stages, sglang_v4_launch(v), [](std::uint64_t, json&) {});
+    out.update(json{{"gpu_arch", std::string(deepseek::to_string(v.d.gpu_arch))},
+                    {"moe_runner", "marlin"},
+                    {"available_bytes", p.available_bytes},
+                    {"kv_pool", json{{"bytes_per_full_token", pool.bytes_per_full_token},
+                                     {"c128_state_fixed_bytes", pool.c128_state_fixed_bytes},
+                                     {"requests", pool.requests},
+                                     {"full", pool.full},
+                                     {"swa", pool.swa},
+                                     {"c4", pool.c4},
+                                     {"c128", pool.c128},
+                                     {"c4_state", pool.c4_state},
+                                     {"c128_state", pool.c128_state}}},
+                    {"smallest_stage", p.smallest_stage},
+                    {"kv_capacity_tokens", pool.full},
+                    {"max_concurrency", p.max_requests},
+                    {"total_requests", p.total_requests}});
+    return out;
 }
 
 /// The tensor-parallel sizes from 1 to 256 for which `works(tp)` holds, as " (tp can be 1, 2, 4 here)",
@@ -2116,8 +2101,15 @@ std::string sglang_v4_plan_refusal(const PlanOptions& o) {
 int run_v4_plan(const deepseek::DeepseekV4Config& c, const PlanOptions& o, const std::string& what) {
     std::vector<V4PlanRow> plans;
     std::vector<std::pair<std::string, std::string>> refused;
-    const auto refuse_unfit = [&](const deepseek::Deployment& d, std::uint64_t shortfall) {
-        refused.emplace_back(layout_name(d), "does not fit: " + grouped(shortfall) + " bytes short on a GPU");
+    // A layout laid out (lay_out_v4's or lay_out_sglang_v4's result): planned, or refused with why.
+    const auto admit = [&](const deepseek::Deployment& d, const auto& laid) {
+        if (!laid)
+            refused.emplace_back(layout_name(d), std::string(deepseek::error_message(laid.error())));
+        else if (!laid->kv.fits)
+            refused.emplace_back(layout_name(d),
+                                 "does not fit: " + grouped(laid->kv.shortfall) + " bytes short on a GPU");
+        else
+            plans.push_back({d, *laid});
     };
     for (const deepseek::Engine engine : o.engines) {
         const bool sglang = engine == deepseek::Engine::sglang;
@@ -2131,25 +2123,10 @@ int run_v4_plan(const deepseek::DeepseekV4Config& c, const PlanOptions& o, const
             // vLLM's docs keep tensor parallelism within a node; SGLang runs it across nodes.
             if (!sglang && refused_across_nodes(d, o, refused)) return;
             const deepseek::GpuBudget b = engine_budget(o.budget, d, o.gpu_util_given, o.reserve_given);
-            if (sglang) {
-                const auto v = lay_out_sglang_v4(c, d, b);
-                if (!v)
-                    refused.emplace_back(layout_name(d), std::string(deepseek::error_message(v.error())));
-                else if (!v->kv.fits)
-                    refuse_unfit(d, v->kv.shortfall);
-                else
-                    plans.push_back({d, *v});
-                return;
-            }
-            const auto v = lay_out_v4(c, d, b,
-                                      v4_scheduler(o.max_num_batched_tokens, o.async_scheduling, o.model_runner_v2,
-                                                   o.vllm_release, b.gpu_memory));
-            if (!v)
-                refused.emplace_back(layout_name(d), std::string(deepseek::error_message(v.error())));
-            else if (!v->kv.fits)
-                refuse_unfit(d, v->kv.shortfall);
-            else
-                plans.push_back({d, *v});
+            if (sglang) return admit(d, lay_out_sglang_v4(c, d, b));
+            admit(d, lay_out_v4(c, d, b,
+                                v4_scheduler(o.max_num_batched_tokens, o.async_scheduling, o.model_runner_v2,
+                                             o.vllm_release, b.gpu_memory)));
         });
     }
     std::stable_sort(plans.begin(), plans.end(), [&](const V4PlanRow& a, const V4PlanRow& b) {
