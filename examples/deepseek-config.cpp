@@ -83,7 +83,7 @@ options:
                          format: vLLM, SGLang, TensorRT-LLM, llama.cpp (not DeepSeek-V4)
 
 A deployment (vLLM: DeepSeek V2, V3, V3.2, V4, OCR, OCR-2, VL2, Kimi; SGLang: V2, V3, V3.2,
-Kimi-K2, and V4 on Hopper):
+Kimi, and V4 on Hopper):
   --engine E             vllm or sglang: print what each GPU holds under --tp, --pp, --dp and
                          --ep by that engine's rules: the weights by component, the KV cache
                          that fits beside them in --kv-dtype (fp8: FP8 cache), the requests of
@@ -251,6 +251,14 @@ bool parse_model_runner(const std::string& value) {
 /// the fraction or the reserve unset, the engine's defaults. vLLM's are GpuBudget's own (0.9, 4
 /// GiB); SGLang's are its mem_fraction_static for the GPU and layout (which keeps its graphs and
 /// activations out) and a 1 GiB reserve.
+/// The vision models SGLang lays out (Kimi-VL and Kimi-K2.5, with MoonViT), whose default
+/// --mem-fraction-static SGLang adjusts for the vision tower (adjust_mem_fraction_for_vlm): not
+/// modelled, so the tool asks for the fraction.
+template <class C> inline constexpr bool sglang_vision_model =
+    std::is_same_v<C, deepseek::KimiVLConfig> || std::is_same_v<C, deepseek::KimiK25Config>;
+constexpr std::string_view sglang_vlm_fraction_not_modelled =
+    "SGLang's default --mem-fraction-static for a vision model (adjust_mem_fraction_for_vlm) is not modelled";
+
 deepseek::GpuBudget engine_budget(deepseek::GpuBudget given, const deepseek::Deployment& d, bool fraction_given,
                                   bool reserve_given) {
     if (d.engine != deepseek::Engine::sglang) return given;
@@ -1643,6 +1651,9 @@ template <class C> int run(const C& c, const deepseek::Document& doc, const CliO
         if (!v4 && o.scheduler_given())
             throw usage_error("--max-num-batched-tokens, --no-async-scheduling, --model-runner and --vllm-version "
                               "size DeepSeek-V4's cache only");
+        if (o.deployment.engine == deepseek::Engine::sglang && !o.gpu_util_given && sglang_vision_model<C>)
+            throw usage_error("--engine sglang: " + std::string(sglang_vlm_fraction_not_modelled) +
+                              "; give --gpu-util F");
         const auto lay_out = [&](auto kv_format) {
             const auto planned = deepseek::plan_deployment(c, o.deployment, kv_format, o.gpu);
             if (!planned) {
@@ -2208,6 +2219,12 @@ int run_plan(int argc, char** argv) {
             std::vector<PlannedLayout> plans;
             std::vector<std::pair<std::string, std::string>> refused;
             for (const deepseek::Engine engine : o.engines) {
+                if (engine == deepseek::Engine::sglang && !o.gpu_util_given &&
+                    sglang_vision_model<std::decay_t<decltype(c)>>) {
+                    refused.emplace_back("sglang",
+                                         std::string(sglang_vlm_fraction_not_modelled) + ": give --gpu-util F");
+                    continue;
+                }
                 deepseek::for_each_layout(o.gpus, engine, [&](deepseek::Deployment d) {
                     if (d.expert_parallel && !c.n_routed_experts) return; // no experts to spread
                     d.mtp = o.mtp;

@@ -270,6 +270,40 @@ TEST_CASE("A deployment of Kimi-K2.5 holds its MoonViT3d, no upper bound", "[cli
     CHECK(k25.out.find("not modelled") == std::string::npos);
     CHECK(k25.out.find("at most") == std::string::npos);
     CHECK(k25.out.find("    vision            222,547,868 B") != std::string::npos);
+    // Under SGLang the tower's MLP is whole (kimi_test derives 691,301,888 bytes at tp 8); SGLang's
+    // default fraction for a vision model is not modelled, so the tool asks for it.
+    const Run sglang =
+        run_cli(corpus("2026/kimi-k2.5.json") + " --engine sglang --tp 8 --gpu-memory 141GB --gpu-util 0.85");
+    REQUIRE(sglang.code == 0);
+    CHECK(sglang.out.find("    vision            691,301,888 B") != std::string::npos);
+    const Run no_util = run_cli(corpus("2026/kimi-k2.5.json") + " --engine sglang --tp 8 --gpu-memory 141GB");
+    CHECK(no_util.code == 2);
+    CHECK(no_util.err.find("--engine sglang: SGLang's default --mem-fraction-static for a vision model "
+                           "(adjust_mem_fraction_for_vlm) is not modelled; give --gpu-util F") != std::string::npos);
+    const Run pp =
+        run_cli(corpus("2026/kimi-k2.5.json") + " --engine sglang --tp 8 --pp 2 --gpu-memory 141GB --gpu-util 0.85");
+    CHECK(pp.code == 2);
+    CHECK(pp.err.find("SGLang's Kimi-VL and Kimi-K2.5 not at all") != std::string::npos);
+}
+
+TEST_CASE("plan: SGLang's Kimi-VL layouts with the fraction given, refused in one line without",
+          "[cli][plan][sglang]") {
+    const Run r = run_cli("plan --preset kimi-vl-a3b --gpus 4 --gpu-memory 80GiB --gpu-util 0.85 --json");
+    REQUIRE(r.code == 0);
+    const json out = json::parse(r.out);
+    bool sglang = false;
+    for (const json& p : out.at("plans")) {
+        if (p.at("engine") != "sglang") continue;
+        sglang = true;
+        CHECK(p.at("pp") == 1); // SGLang's pipeline stages for a vision model are refused
+    }
+    CHECK(sglang);
+    const Run no_util = run_cli("plan --preset kimi-vl-a3b --gpus 4 --gpu-memory 80GiB --engine sglang --json");
+    REQUIRE(no_util.code == 0);
+    const json refused = json::parse(no_util.out).at("refused");
+    REQUIRE(refused.size() == 1);
+    CHECK(refused[0].at("reason") == "SGLang's default --mem-fraction-static for a vision model "
+                                     "(adjust_mem_fraction_for_vlm) is not modelled: give --gpu-util F");
 }
 
 TEST_CASE("Options: dtypes, layout, context, batch, tp, budget", "[cli]") {

@@ -384,7 +384,7 @@ TEST_CASE("Kimi-VL's MoonViT under vLLM tensor parallelism: the blocks' projecti
     const GpuWeights data4 = weights_per_gpu(P::kimi_vl_a3b, d).value();
     CHECK(data4.of(Part::vision) == (27 * block + whole) * 2);
     CHECK(data4.total() - data4.of(Part::vision) == split4.total() - split4.of(Part::vision));
-    // SGLang has no such switch: refused there, with the reason.
+    // SGLang's own switch (--mm-enable-dp-encoder) is not modelled: refused there, with the reason.
     Deployment s{};
     s.engine = Engine::sglang;
     s.mm_encoder_data = true;

@@ -269,6 +269,41 @@ TEST_CASE("Kimi corpus files: values, kept keys, and what the report does not mo
         d.tp = 8;
         d.language_model_only = true;
         CHECK(weights_per_gpu(c, d).value().of(Part::vision) == 0);
+        // SGLang at tp 8 (kimi_k25.py at 00a239e5): the attention alike (VisionAttention's
+        // qkv_proj by rows with its bias, proj by columns, its bias whole), the MLP whole
+        // (MLP2's two nn.Linear), the rest replicated; over the attention group, so with DP
+        // attention over 4 it is split 2 ways. The language model as SGLang's DeepSeek-V3 code
+        // holds it, which at plain tp is vLLM's bytes.
+        const GpuWeights vllm8 = [&] {
+            Deployment v{};
+            v.tp = 8;
+            return weights_per_gpu(c, v).value();
+        }();
+        constexpr std::uint64_t attention = 27 * (3 * H * H + 3 * H + H * H);
+        Deployment s{};
+        s.engine = Engine::sglang;
+        s.tp = 8;
+        const GpuWeights sglang8 = weights_per_gpu(c, s).value();
+        CHECK(sglang8.of(Part::vision) == 2 * (attention / 8 + tower + projector - attention));
+        CHECK(sglang8.of(Part::vision) == 691'301'888);
+        CHECK(sglang8.total() - sglang8.of(Part::vision) == vllm8.total() - vllm8.of(Part::vision));
+        s.dp = 4;
+        s.dp_attention = true;
+        CHECK(weights_per_gpu(c, s).value().of(Part::vision) == 2 * (attention / 2 + tower + projector - attention));
+        // tp 32: the language model's 64 heads allow it, the tower's 16 do not; over 2 DP-attention
+        // groups the tower is split 16 ways and allowed. Pipeline stages are not modelled.
+        s.tp = 32;
+        s.dp = 1;
+        s.dp_attention = false;
+        CHECK(weights_per_gpu(c, s).error() == MemoryError::tp_does_not_divide);
+        s.dp = 2;
+        s.dp_attention = true;
+        CHECK(weights_per_gpu(c, s).has_value());
+        s.tp = 8;
+        s.dp = 1;
+        s.dp_attention = false;
+        s.pp = 2;
+        CHECK(weights_per_gpu(c, s).error() == MemoryError::pp_not_modelled);
         // The vision tower's typed keys; the others kept as read; the text_config's own model_type too.
         CHECK(c.vision_config.vt_num_hidden_layers == 27);
         CHECK(c.vision_config.mm_hidden_size == Optional<std::uint64_t>(1152));

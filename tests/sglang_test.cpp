@@ -303,6 +303,40 @@ TEST_CASE("SGLang's --page-size: the pool in whole pages, a request in whole pag
     CHECK(error_message(MemoryError::engine_option_invalid).find("a page size") != std::string_view::npos);
 }
 
+TEST_CASE("Kimi-VL under SGLang: MoonViT split over the attention group, the language model as DeepSeek-V2's",
+          "[sglang][kimi]") {
+    // Kimi-VL's MoonViT (width 1,152, MLP 4,304, 27 blocks, 16 heads), per block: norm0 and norm1
+    // (weight, bias), wqkv [3456, 1152] + bias, wo [1152, 1152] + bias, mlp.fc0 [4304, 1152] +
+    // bias, mlp.fc1 [1152, 4304] + bias; the rest: patch_embed.proj [1152, 3, 14, 14] + bias,
+    // pos_emb [64, 64, 1152], final_layernorm, the projector's pre_norm, linear_1 [4608, 4608] +
+    // bias and linear_2 [2048, 4608] + bias. All BF16.
+    constexpr std::uint64_t block =
+        4 * 1152 + 3456 * 1152 + 3456 + 1152 * 1152 + 1152 + 4304 * 1152 + 4304 + 1152 * 4304 + 1152;
+    constexpr std::uint64_t whole =
+        1152 * 3 * 14 * 14 + 1152 + 64 * 64 * 1152 + 2 * 1152 + 2 * 1152 + 4608 * 4608 + 4608 + 2048 * 4608 + 2048;
+    // SGLang (kimi_vl_moonvit.py at 00e1106f): VisionAttention's qkv_proj and MLP2's fc0 by rows
+    // with their biases, proj and fc1 by columns with their biases whole, over the attention
+    // group; the patch embedding, position table, norms and projector (nn.Linear) whole.
+    constexpr std::uint64_t split = 3456 * 1152 + 3456 + 1152 * 1152 + 4304 * 1152 + 4304 + 1152 * 4304;
+    CHECK(weights_per_gpu(P::kimi_vl_a3b, sglang(1)).value().of(Part::vision) == (27 * block + whole) * 2);
+    const GpuWeights tp2 = weights_per_gpu(P::kimi_vl_a3b, sglang(2)).value();
+    CHECK(tp2.of(Part::vision) == (27 * (block - split / 2) + whole) * 2);
+    CHECK(tp2.vision_modelled);
+    // DP attention over 2 of 4 GPUs: attention groups of 2, the tower split 2 ways.
+    CHECK(weights_per_gpu(P::kimi_vl_a3b, sglang(4, 2, true)).value().of(Part::vision) ==
+          (27 * (block - split / 2) + whole) * 2);
+    // The language model (SGLang's DeepseekV2ForCausalLM) at plain tp holds vLLM's bytes.
+    Deployment vllm2{};
+    vllm2.tp = 2;
+    const GpuWeights v2 = weights_per_gpu(P::kimi_vl_a3b, vllm2).value();
+    CHECK(tp2.total() - tp2.of(Part::vision) == v2.total() - v2.of(Part::vision));
+    // Which pipeline stages build the tower was not read: refused.
+    Deployment pp2 = sglang(2);
+    pp2.pp = 2;
+    CHECK(weights_per_gpu(P::kimi_vl_a3b, pp2).error() == MemoryError::pp_not_modelled);
+    CHECK(error_message(MemoryError::pp_not_modelled).find("SGLang's Kimi-VL and Kimi-K2.5") != std::string_view::npos);
+}
+
 TEST_CASE("SGLang layouts refused, each with its reason", "[sglang]") {
     CHECK(weights_per_gpu(P::deepseek_v3, sglang(8, 3, true)).error() == MemoryError::dp_attention_does_not_divide);
     Deployment dp_head = sglang(8);
@@ -311,9 +345,10 @@ TEST_CASE("SGLang layouts refused, each with its reason", "[sglang]") {
     Deployment vllm_with_sglang_switch{};
     vllm_with_sglang_switch.dense_tp1 = true;
     CHECK(weights_per_gpu(P::deepseek_v3, vllm_with_sglang_switch).error() == MemoryError::engine_option_invalid);
-    // Models whose SGLang layout is not modelled: without MLA, with a vision encoder, DeepSeek-V4.
+    // Models whose SGLang layout is not modelled: without MLA (DeepSeek-OCR, VL2-tiny), with a
+    // vision encoder other than MoonViT.
     CHECK(weights_per_gpu(P::deepseek_ocr, sglang(1)).error() == MemoryError::engine_not_modelled);
-    CHECK(weights_per_gpu(P::kimi_vl_a3b, sglang(1)).error() == MemoryError::engine_not_modelled);
+    CHECK(weights_per_gpu(P::deepseek_vl2_tiny, sglang(1)).error() == MemoryError::engine_not_modelled);
     // DeepSeek-V4 is modelled on Hopper only (sglang_v4_pool_test): its scales differ by generation.
     CHECK(weights_per_gpu(P::deepseek_v4_flash, sglang(8)).error() == MemoryError::gpu_arch_not_modelled);
     CHECK(error_kind_of(MemoryError::gpu_arch_not_modelled) == ErrorKind::not_modelled);

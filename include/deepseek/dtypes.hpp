@@ -171,7 +171,8 @@ template <> struct enum_table<MemoryError> {
     case MemoryError::pp_not_modelled:
         return "pipeline stages with the MTP module loaded are modelled for vLLM's DeepSeek-V2/V3 drafts only "
                "(where SGLang places its draft, and what vLLM's DeepSeek-V4 draft holds for an embedding on the "
-               "last stage, are not), and DeepSeek-V4's cache under pipelining for vLLM 0.31's pool only; use "
+               "last stage, are not), DeepSeek-V4's cache under pipelining for vLLM 0.31's pool only, and "
+               "SGLang's Kimi-VL and Kimi-K2.5 not at all (which stages build the vision tower was not read); use "
                "pp 1, or leave MTP unloaded";
     case MemoryError::pp_partition_invalid:
         return "the layer partition (VLLM_PP_LAYER_PARTITION) must give one count per pipeline stage, each at least "

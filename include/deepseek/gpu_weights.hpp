@@ -12,6 +12,7 @@
 
 #include "config.hpp"
 #include "detail/v4_engine_rules.hpp"
+#include "detail/vision_split.hpp"
 #include "dtypes.hpp"
 #include "error.hpp"
 #include "memory.hpp"
@@ -227,56 +228,18 @@ template <class C> struct GpuWeightsSum {
             storage_bytes[i] = dtype_bits(storage_dtype(c, static_cast<Storage>(i))) / 8; // whole bytes
     }
 
-    /// How vLLM splits `t` over tensor-parallel GPUs: as the walk says (DeepSeek's inference
-    /// code; every vision encoder replicated, as vLLM builds SAM, the projectors and
-    /// DeepSeek-OCR-2's Qwen2 encoder: deepencoder2.py makes it a transformers Qwen2Model), except
-    /// DeepSeek-OCR's CLIP tower, which vLLM builds tensor-parallel (clip.py: the qkv_proj and fc1
-    /// Linears split by output rows with their biases, out_proj and fc2 by input columns, their
-    /// biases whole), the MLPs of DeepSeek-VL2's SigLIP and Kimi-VL's MoonViT (below); and two of
-    /// DeepSeek-V4's (deepseek_v4.py at 023da1fc; SGLang's alike): its shared expert, replicated by
-    /// the demo, split as an MLP (w1, w3 by rows; w2 by columns), and its indexer's wq_b and
-    /// weights_proj, split by index heads in the demo, replicated (ReplicatedLinear).
-    constexpr Split vllm_split(const TensorSpec& t) const noexcept {
+    /// How the engine splits `t` over tensor-parallel GPUs: as the walk says (DeepSeek's inference
+    /// code), except the vision encoders' tensors (engine_vision_split) and two of DeepSeek-V4's
+    /// (deepseek_v4.py at 023da1fc; SGLang's alike): its shared expert, replicated by the demo,
+    /// split as an MLP (w1, w3 by rows; w2 by columns), and its indexer's wq_b and weights_proj,
+    /// split by index heads in the demo, replicated (ReplicatedLinear).
+    constexpr Split engine_split(const TensorSpec& t) const noexcept {
         if constexpr (std::is_same_v<C, DeepseekV4Config>) {
             if (t.owner == Part::shared_experts)
                 return t.suffix == "ffn.shared_experts.w2.weight" ? Split::cols : Split::rows;
             if (t.owner == Part::indexer) return Split::replicated;
         }
-        if constexpr (std::is_same_v<C, KimiVLConfig> || std::is_same_v<C, KimiK25Config>) {
-            // Kimi-VL's MoonViT blocks (moonvit.py at 055e47c2), and Kimi-K2.5's alike
-            // (kimi_k25_vit.py at 055e47c2): wqkv a QKVParallelLinear and fc0
-            // a ColumnParallelLinear, by rows with their biases; wo and fc1 RowParallelLinears,
-            // by columns, their biases whole. The patch embedding, position table, norms and the
-            // projector (ReplicatedLinear) are replicated. With --mm-encoder-tp-mode data every
-            // Linear is built with disable_tp: the blocks whole too.
-            if (t.part == Part::vision && t.prefix == "vision_tower.encoder.blocks." && !d.mm_encoder_data) {
-                const std::string_view s = t.suffix;
-                if (s == "wqkv.weight" || s == "wqkv.bias" || s == "mlp.fc0.weight" || s == "mlp.fc0.bias")
-                    return Split::rows;
-                if (s == "wo.weight" || s == "mlp.fc1.weight") return Split::cols;
-            }
-        }
-        if constexpr (std::is_same_v<C, DeepseekVL2Config>) {
-            // DeepSeek-VL2's SigLIP (deepseek_vl2.py, patch_vit_for_tp, since vLLM #21494 of July
-            // 2025; replicated before): at tp > 1 every timm Mlp's fc1 becomes a
-            // ColumnParallelLinear, split by rows with its bias, and fc2 a RowParallelLinear, by
-            // columns, its bias whole; the blocks' and the attention pool's alike. The attention,
-            // norms, patch embedding and projector stay whole.
-            if (t.part == Part::vision && (t.prefix == "vision.blocks." || t.prefix == "vision.attn_pool.")) {
-                const std::string_view s = t.suffix;
-                if (s == "mlp.fc1.weight" || s == "mlp.fc1.bias") return Split::rows;
-                if (s == "mlp.fc2.weight") return Split::cols;
-            }
-        }
-        if constexpr (std::is_same_v<C, DeepseekOCRConfig>) {
-            if (t.part == Part::vision && t.prefix == "model.vision_model.transformer.layers.") {
-                const std::string_view s = t.suffix;
-                if (s == "self_attn.qkv_proj.weight" || s == "self_attn.qkv_proj.bias" || s == "mlp.fc1.weight" ||
-                    s == "mlp.fc1.bias")
-                    return Split::rows;
-                if (s == "self_attn.out_proj.weight" || s == "mlp.fc2.weight") return Split::cols;
-            }
-        }
+        if (t.part == Part::vision) return engine_vision_split<C>(t, d.engine, d.mm_encoder_data);
         return t.split;
     }
 
@@ -314,7 +277,7 @@ template <class C> struct GpuWeightsSum {
             }
             return true;
         }
-        const Split split = vllm_split(t);
+        const Split split = engine_split(t);
         const std::uint64_t ways = split_ways(t);
         if ((t.owner == Part::embedding || t.owner == Part::lm_head) && t.shape.rank == 2 &&
             t.shape.dims[0] == c.vocab_size) {
@@ -353,7 +316,8 @@ template <class C> struct GpuWeightsSum {
     /// How many ways the engine splits `t` (a tensor the walk splits, not a routed expert's):
     /// vLLM tp. SGLang (deepseek_v2.py): the attention's q_b/kv_b/o projections and the
     /// embedding over the attention group (attention_tp), the head over tp or with dp_lm_head the
-    /// attention group, the dense MLP tp ways or with dense_tp1 not at all, the rest tp ways.
+    /// attention group, the dense MLP tp ways or with dense_tp1 not at all, the rest tp ways; the
+    /// vision encoder over the attention group (VisionAttention and MLP2 take attn_tp_size).
     constexpr std::uint64_t split_ways(const TensorSpec& t) const noexcept {
         if (d.engine != Engine::sglang) return d.tp;
         switch (t.owner) {
@@ -363,6 +327,7 @@ template <class C> struct GpuWeightsSum {
         case Part::embedding: return std::is_same_v<C, DeepseekV4Config> && d.dp_attention ? 1 : attention_tp(d);
         case Part::lm_head: return d.dp_lm_head ? attention_tp(d) : d.tp;
         case Part::dense_mlp: return d.dense_tp1 ? 1 : d.tp;
+        case Part::vision: return attention_tp(d);
         case Part::shared_experts: return d.deepep || d.shared_expert_tp1 ? 1 : d.tp;
         default: return d.tp;
         }
@@ -483,14 +448,17 @@ constexpr MemoryError check_deployment(const C& c, const Deployment& d, std::uin
     if (d.engine != Engine::vllm && !sglang) return MemoryError::engine_not_modelled;
     if (sglang) {
         // SGLang's layout is modelled for its DeepSeek-V2/V3 model code on an MLA model without
-        // a vision encoder (DeepSeek V2, V3, V3.2, R1 and Kimi-K2), and for its DeepSeek-V4 code
-        // on Hopper, where it holds o_groups / attention-tp output groups a GPU.
-        constexpr bool language_only = std::is_same_v<C, DeepseekV2Config> || std::is_same_v<C, DeepseekV3Config> ||
-                                       std::is_same_v<C, KimiK2Config>;
+        // a vision encoder (DeepSeek V2, V3, V3.2, R1 and Kimi-K2) or with MoonViT (Kimi-VL and
+        // Kimi-K2.5, whose towers' place on pipeline stages was not read), and for its
+        // DeepSeek-V4 code on Hopper, where it holds o_groups / attention-tp output groups a GPU.
+        constexpr bool moonvit = std::is_same_v<C, KimiVLConfig> || std::is_same_v<C, KimiK25Config>;
+        constexpr bool v2_code = std::is_same_v<C, DeepseekV2Config> || std::is_same_v<C, DeepseekV3Config> ||
+                                 std::is_same_v<C, KimiK2Config> || moonvit;
+        if (moonvit && d.pp > 1) return MemoryError::pp_not_modelled;
         if constexpr (std::is_same_v<C, DeepseekV4Config>) {
             if (d.gpu_arch != GpuArch::hopper) return MemoryError::gpu_arch_not_modelled;
             if (c.o_groups % attention_tp(d) != 0) return MemoryError::tp_does_not_divide;
-        } else if constexpr (!language_only) {
+        } else if constexpr (!v2_code) {
             return MemoryError::engine_not_modelled;
         } else {
             if (!uses_mla(c)) return MemoryError::engine_not_modelled;
@@ -513,7 +481,7 @@ constexpr MemoryError check_deployment(const C& c, const Deployment& d, std::uin
     if constexpr (std::is_same_v<C, KimiVLConfig> || std::is_same_v<C, KimiK25Config>) {
         // MoonViT splits its heads tp ways (moonvit.py, kimi_k25_vit.py: divide(num_heads, tp_size))
         // unless whole on every GPU. (Newer vLLM keeps Kimi-K2.5's whole then; refused here.)
-        if (!d.mm_encoder_data && !d.language_model_only && detail::moonvit_shape(c).heads % d.tp != 0)
+        if (!d.mm_encoder_data && !d.language_model_only && detail::moonvit_shape(c).heads % attention_tp(d) != 0)
             return MemoryError::tp_does_not_divide;
     }
     if constexpr (std::is_same_v<C, DeepseekV4Config>) {
