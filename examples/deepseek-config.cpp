@@ -112,6 +112,9 @@ Kimi, and V4 on Hopper):
   --page-size N          SGLang: --page-size, tokens per page of its KV pool (default 1; 64
                          for V3.2, 256 for V4); give what the attention backend forces (FlashMLA 64)
   --shared-expert-tp1    SGLang: SGLANG_SHARED_EXPERT_TP1=1, the shared expert whole on each GPU
+  --marlin-scales-dropped
+                         SGLang, DeepSeek-V4: the experts' float32 scales deleted after Marlin's
+                         repack (sglang PR #29797; newer deepseek-v4-hopper images)
   --gpu-arch A           the GPUs' generation, hopper or blackwell: SGLang's DeepSeek-V4 is
                          modelled on hopper (its Marlin MoE runner); vLLM pads V4's FP4 experts
                          as Hopper's Marlin backend does
@@ -141,8 +144,8 @@ SGLang's DP attention), ranked by the requests of --context tokens held at once,
 others were refused; --gpus-per-node N (default 8) keeps vLLM's tp within a node; --mtp plans
 each layout with the MTP draft loaded; --svg FILE draws the requests held at once against the
 context (4,096 tokens to the model's maximum) for the five best; --kv-dtype, --gpu-util,
---reserve, --gpu-arch, --max-num-batched-tokens, --no-async-scheduling, --model-runner,
---vllm-version and --json as above (SGLang's DeepSeek-V4 needs --gpu-arch hopper and
+--reserve, --gpu-arch, --marlin-scales-dropped, --max-num-batched-tokens,
+--no-async-scheduling, --model-runner, --vllm-version and --json as above (SGLang's DeepSeek-V4 needs --gpu-arch hopper and
 --gpu-util)
 
 verify MODEL_DIR: reads config.json and the header of every .safetensors shard of the
@@ -471,6 +474,8 @@ CliOptions parse_arguments(int argc, char** argv) {
             o.deployment.page_size = parse_count(arg, value());
         else if (arg == "--shared-expert-tp1")
             o.deployment.shared_expert_tp1 = flag();
+        else if (arg == "--marlin-scales-dropped")
+            o.deployment.marlin_scales_dropped = flag();
         else if (arg == "--gpu-arch")
             o.deployment.gpu_arch = parse_gpu_arch(value());
         else if (arg == "--language-model-only")
@@ -555,6 +560,7 @@ CliOptions parse_arguments(int argc, char** argv) {
                             : o.deployment.ep_size != 0                               ? "--ep-size"
                             : o.deployment.deepep                                     ? "--deepep"
                             : o.deployment.shared_expert_tp1                          ? "--shared-expert-tp1"
+                            : o.deployment.marlin_scales_dropped                      ? "--marlin-scales-dropped"
                             : o.deployment.gpu_arch != deepseek::GpuArch::unspecified ? "--gpu-arch"
                             : o.mm_encoder_mode_given                                 ? "--mm-encoder-tp-mode"
                             : o.deployment.language_model_only                        ? "--language-model-only"
@@ -569,14 +575,15 @@ CliOptions parse_arguments(int argc, char** argv) {
             throw usage_error("--redundant-experts needs --ep");
         if (!sglang && (o.deployment.dp_attention || o.deployment.dense_tp1 || o.deployment.dp_lm_head ||
                         o.deployment.page_size != 0 || o.deployment.ep_size != 0 || o.deployment.deepep ||
-                        o.deployment.shared_expert_tp1)) {
-            throw usage_error(std::string(o.deployment.dp_attention ? "--dp-attention"
-                                          : o.deployment.dense_tp1  ? "--dense-tp1"
-                                          : o.deployment.dp_lm_head ? "--dp-lm-head"
-                                          : o.deployment.page_size  ? "--page-size"
-                                          : o.deployment.ep_size    ? "--ep-size"
-                                          : o.deployment.deepep     ? "--deepep"
-                                                                    : "--shared-expert-tp1") +
+                        o.deployment.shared_expert_tp1 || o.deployment.marlin_scales_dropped)) {
+            throw usage_error(std::string(o.deployment.dp_attention        ? "--dp-attention"
+                                          : o.deployment.dense_tp1         ? "--dense-tp1"
+                                          : o.deployment.dp_lm_head        ? "--dp-lm-head"
+                                          : o.deployment.page_size         ? "--page-size"
+                                          : o.deployment.ep_size           ? "--ep-size"
+                                          : o.deployment.deepep            ? "--deepep"
+                                          : o.deployment.shared_expert_tp1 ? "--shared-expert-tp1"
+                                                                           : "--marlin-scales-dropped") +
                               " is SGLang's: give --engine sglang");
         }
         if (sglang && (o.mm_encoder_mode_given || o.deployment.language_model_only || o.scheduler_given()))
@@ -1514,8 +1521,13 @@ void print_sglang_v4_deployment(std::ostream& os, const SglangV4Deployment& v) {
     const deepseek::SglangV4DeploymentPlan& p = v.kv;
     print_v4_stages(os, d, v.b, p.gpus, p.usable, v.stages, ", Hopper, Marlin MoE runner", ", mem_fraction_static",
                     [](std::uint64_t, const std::string&) {}); // SGLang's room is the same on every GPU: below
-    os << "  as SGLang holds   FP8 scales as float32, wo_a as BF16, and the routed experts' float32 scales\n"
-       << "                    beside the UE8M0 copies Marlin makes of them (sglang PR #29797 would drop them)\n";
+    if (d.marlin_scales_dropped)
+        os << "  as SGLang holds   FP8 scales as float32, wo_a as BF16; the routed experts' UE8M0 scales as Marlin\n"
+           << "                    repacks them, the float32 ones dropped (sglang PR #29797, newer images)\n";
+    else
+        os << "  as SGLang holds   FP8 scales as float32, wo_a as BF16, and the routed experts' float32 scales\n"
+           << "                    beside the UE8M0 copies Marlin makes of them (sglang PR #29797 drops them,\n"
+           << "                    as newer deepseek-v4-hopper images do: --marlin-scales-dropped)\n";
     if (!p.fits) {
         os << "  launch            " << sglang_v4_launch(v) << "\n";
         return;
@@ -1570,6 +1582,7 @@ json sglang_v4_deployment_json(const SglangV4Deployment& v) {
     json out = v4_layout_json(v.d, v.b, p, v.stages, sglang_v4_launch(v), [](std::uint64_t, json&) {});
     out.update(json{{"gpu_arch", std::string(deepseek::to_string(v.d.gpu_arch))},
                     {"moe_runner", "marlin"},
+                    {"marlin_scales_dropped", v.d.marlin_scales_dropped},
                     {"available_bytes", p.available_bytes},
                     {"kv_pool", json{{"bytes_per_full_token", pool.bytes_per_full_token},
                                      {"c128_state_fixed_bytes", pool.c128_state_fixed_bytes},
@@ -1867,6 +1880,7 @@ struct PlanOptions {
     bool model_runner_v2 = true;                         ///< DeepSeek-V4: --model-runner
     std::optional<deepseek::VllmRelease> vllm_release;   ///< DeepSeek-V4: --vllm-version
     deepseek::GpuArch gpu_arch = deepseek::GpuArch::unspecified; ///< --gpu-arch
+    bool marlin_scales_dropped = false;                          ///< --marlin-scales-dropped (SGLang, V4)
 };
 
 PlanOptions parse_plan_arguments(int argc, char** argv) {
@@ -1891,6 +1905,8 @@ PlanOptions parse_plan_arguments(int argc, char** argv) {
             o.vllm_release = parse_vllm_version(value());
         else if (arg == "--gpu-arch")
             o.gpu_arch = parse_gpu_arch(value());
+        else if (arg == "--marlin-scales-dropped")
+            o.marlin_scales_dropped = true;
         else if (arg == "--gpus")
             o.gpus = parse_count(arg, value());
         else if (arg == "--gpus-per-node")
@@ -2131,6 +2147,7 @@ int run_v4_plan(const deepseek::DeepseekV4Config& c, const PlanOptions& o, const
         deepseek::for_each_layout(o.gpus, engine, [&](deepseek::Deployment d) {
             d.mtp = o.mtp;
             d.gpu_arch = o.gpu_arch;
+            d.marlin_scales_dropped = sglang && o.marlin_scales_dropped;
             // vLLM's docs keep tensor parallelism within a node; SGLang runs it across nodes.
             if (!sglang && refused_across_nodes(d, o, refused)) return;
             const deepseek::GpuBudget b = engine_budget(o.budget, d, o.gpu_util_given, o.reserve_given);
@@ -2213,6 +2230,8 @@ int run_plan(int argc, char** argv) {
         [&](const auto& c) {
             if constexpr (std::is_same_v<std::decay_t<decltype(c)>, deepseek::DeepseekV4Config>)
                 return run_v4_plan(c, o, o.path ? *o.path : "preset " + preset);
+            if (o.marlin_scales_dropped)
+                throw usage_error("plan: --marlin-scales-dropped is for SGLang's DeepSeek-V4 only");
             if (o.max_num_batched_tokens || !o.async_scheduling || !o.model_runner_v2 || o.vllm_release)
                 throw usage_error("plan: --max-num-batched-tokens, --no-async-scheduling, --model-runner and "
                                   "--vllm-version size DeepSeek-V4's cache only");

@@ -1393,11 +1393,26 @@ TEST_CASE("The tool's DeepSeek-V4 deployment under SGLang on Hopper", "[cli][v4]
               .get<std::string>()
               .rfind("SGLANG_SHARED_EXPERT_TP1=1 python -m sglang.launch_server", 0) == 0);
 
+    // Newer images delete the experts' float32 scales after Marlin's repack: 256 experts x 43
+    // layers x (2 x 512 x 4,096 / 32 + 4,096 x 512 / 32) entries of 4 bytes fewer.
+    const Run dropped = run_cli("--preset deepseek-v4-flash --json --engine sglang --tp 4 --gpu-arch hopper "
+                                "--gpu-memory 141GB --gpu-util 0.88 --context 262144 --marlin-scales-dropped");
+    REQUIRE(dropped.code == 0);
+    const json dd = json::parse(dropped.out).at("deployment");
+    CHECK(dd.at("weights_bytes_per_gpu") ==
+          49'000'298'844ULL - 256ULL * 43 * (2 * 512 * 4'096 / 32 + 4'096 * 512 / 32) * 4);
+    CHECK(dd.at("marlin_scales_dropped") == true);
+    CHECK(d.at("marlin_scales_dropped") == false);
+
     const auto err = [](const std::string& args) {
         const Run e = run_cli(args);
         CHECK(e.code == 2);
         return e.err;
     };
+    CHECK(err("--preset deepseek-v4-flash --engine vllm --tp 4 --gpu-memory 141GB --marlin-scales-dropped")
+              .find("--marlin-scales-dropped is SGLang's: give --engine sglang") != std::string::npos);
+    CHECK(err("plan --preset deepseek-v3 --gpus 8 --gpu-memory 141GB --marlin-scales-dropped")
+              .find("plan: --marlin-scales-dropped is for SGLang's DeepSeek-V4 only") != std::string::npos);
     CHECK(err("--preset deepseek-v4-flash --engine sglang --tp 4 --gpu-memory 141GB --gpu-util 0.88")
               .find("SGLang holds DeepSeek-V4's weights by GPU generation") != std::string::npos);
     CHECK(err("--preset deepseek-v4-flash --engine sglang --tp 4 --gpu-memory 141GB --gpu-arch blackwell "

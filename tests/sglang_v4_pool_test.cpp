@@ -324,6 +324,21 @@ TEST_CASE("SGLang V4 on Hopper: the weights a GPU holds, written out by hand, an
     // Without Marlin's float32 scale copies they would be 22.5 GiB fewer, far below the log.
     const std::uint64_t stale = std::uint64_t{61} * 384 * (2 * 384 * 7168 / 32 + 7168 * 384 / 32) * 4;
     CHECK(static_cast<double>(pro8 - stale) / (1 << 30) < 125.65 - 20);
+    // sglang PR #29797 deletes them after the repack (Deployment::marlin_scales_dropped): those
+    // bytes fewer, 102.41 GiB. InferenceX #2128's closing comment (2026-09-09) found "~103-104
+    // GB/GPU" with a newer deepseek-v4-hopper image: 0.6 to 1.6 above, as the 0.72 above.
+    Deployment dropped = sglang_hopper(8);
+    dropped.marlin_scales_dropped = true;
+    const std::uint64_t pro8_dropped = weights_per_gpu(P::deepseek_v4_pro, dropped).value().total();
+    CHECK(pro8_dropped == pro8 - stale);
+    const double dropped_gib = static_cast<double>(pro8_dropped) / (1 << 30);
+    CHECK((dropped_gib > 103.0 - 1 && dropped_gib < 103.0));
+    // A switch of SGLang's DeepSeek-V4 only.
+    Deployment v3 = sglang_hopper(8);
+    v3.marlin_scales_dropped = true;
+    CHECK(weights_per_gpu(P::deepseek_v3, v3).error() == MemoryError::engine_option_invalid);
+    v3.engine = Engine::vllm;
+    CHECK(weights_per_gpu(P::deepseek_v4_pro, v3).error() == MemoryError::engine_option_invalid);
 
     // V4-Pro on 4 nodes of 8 H800s, --tp 8 --pp-size 4, SGLANG_SHARED_EXPERT_TP1=1, sglang
     // v0.5.12.post1 (the published report above): 32.02, 31.79, 31.83 and 34.03 GB of weights on

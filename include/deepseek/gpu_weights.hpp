@@ -89,6 +89,11 @@ struct Deployment {
     /// DeepSeek-V4 is modelled on Hopper only, and vLLM's FP4 experts of DeepSeek-V4 padded as
     /// Hopper's Marlin backend pads them (otherwise only where every backend agrees).
     GpuArch gpu_arch = GpuArch::unspecified;
+    /// SGLang's DeepSeek-V4 on Hopper: the routed experts' float32 scales deleted once Marlin has
+    /// repacked them (sglang PR #29797; the deepseek-v4-hopper images of September 2026 load
+    /// about 22 GB less for V4-Pro at tp 8). False, as in the code read (models/deepseek_v4.py at
+    /// 000328a8): they stay beside Marlin's copies.
+    bool marlin_scales_dropped = false;
 };
 
 /// The GPUs each routed expert is split over under expert parallelism: SGLang's moe_tp_size, tp
@@ -381,7 +386,7 @@ template <class C> struct GpuWeightsSum {
         if (std::is_same_v<C, DeepseekV4Config> && t.suffix == "ffn.gate.tid2eid") element = 4;
         // SGLang's DeepSeek-V4 on Hopper holds several tensors otherwise (sglang_v4_hopper_element).
         if (std::is_same_v<C, DeepseekV4Config> && d.engine == Engine::sglang) {
-            element = sglang_v4_hopper_element(t, element);
+            element = sglang_v4_hopper_element(t, element, d.marlin_scales_dropped);
             if (element == 0) return;
         }
         const std::uint64_t bytes = checked_mul(n, element, what);
@@ -462,6 +467,7 @@ constexpr MemoryError check_deployment(const C& c, const Deployment& d, std::uin
             return MemoryError::engine_not_modelled;
         } else {
             if (!uses_mla(c)) return MemoryError::engine_not_modelled;
+            if (d.marlin_scales_dropped) return MemoryError::engine_option_invalid; // DeepSeek-V4's
         }
         if (d.dp_attention && d.tp % d.dp != 0) return MemoryError::dp_attention_does_not_divide;
         if (d.dp_lm_head && !d.dp_attention) return MemoryError::engine_option_invalid;
@@ -470,7 +476,7 @@ constexpr MemoryError check_deployment(const C& c, const Deployment& d, std::uin
             return MemoryError::engine_option_invalid;
         if (d.mm_encoder_data || d.language_model_only) return MemoryError::engine_option_invalid; // vLLM's switches
     } else if (d.dp_attention || d.dense_tp1 || d.dp_lm_head || d.page_size != 0 || d.ep_size != 0 || d.deepep ||
-               d.shared_expert_tp1) {
+               d.shared_expert_tp1 || d.marlin_scales_dropped) {
         return MemoryError::engine_option_invalid; // SGLang's switches
     }
     // Both engines split the attention by heads and refuse a tp that does not divide them: vLLM

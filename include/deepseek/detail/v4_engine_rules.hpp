@@ -48,13 +48,17 @@ constexpr std::uint64_t v4_expert_width(const DeepseekV4Config& c, Engine engine
 ///   preparation (prepare_moe_mxfp4_layer_for_marlin) repacks into a new UE8M0 tensor, leaving the
 ///   float32 one in place: 1 + 4 bytes. Published logs show it: V4-Pro at tp 8 on 8 x H200 loads
 ///   125.65 GiB, where the stored tensors come to 102.4 GiB and the float32 copies to 22.5 more.
+///   With `float32_scales_dropped` (sglang PR #29797, which deletes them after the repack; newer
+///   deepseek-v4-hopper images load ~103-104 GB there), 1 byte.
 /// - The compressors' norms: float32 (weight_dtype=torch.float32), BF16 in the checkpoint.
 /// - The hash layers' tid2eid: int32 (HashTopK), I64 in the checkpoint.
-constexpr std::uint64_t sglang_v4_hopper_element(const TensorSpec& t, std::uint64_t stored) noexcept {
+constexpr std::uint64_t sglang_v4_hopper_element(const TensorSpec& t, std::uint64_t stored,
+                                                 bool float32_scales_dropped) noexcept {
     const bool wo_a = t.suffix == "attn.wo_a.weight";
     if (t.part == Part::scale) {
         if (wo_a) return 0;
-        return t.owner == Part::routed_experts ? 1 + 4 : 4;
+        if (t.owner == Part::routed_experts) return float32_scales_dropped ? 1 : 1 + 4;
+        return 4;
     }
     if (wo_a) return 2;
     if (t.suffix == "attn.compressor.norm.weight" || t.suffix == "attn.indexer.compressor.norm.weight") return 4;
