@@ -1130,14 +1130,18 @@ struct StageBar {
 
 /// The segments of a GPU's weights, one per component that holds any (then the MTP modules').
 std::vector<BarSegment> weight_segments(const deepseek::GpuWeights& w) {
-    const char* const colours[] = {"#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948",
-                                   "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac", "#86bcb6", "#d4a6c8"};
+    // One colour a component, the same on every stage's bar; the MTP module's last.
+    constexpr std::array<const char*, 15> colours = {"#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f",
+                                                     "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac",
+                                                     "#86bcb6", "#d4a6c8", "#8cd17d", "#499894", "#f1ce63"};
+    static_assert(deepseek::part_count + 1 <= colours.size());
     std::vector<BarSegment> parts;
-    std::size_t next_colour = 0;
+    std::size_t colour = 0;
     for (const auto& e : deepseek::enum_table<deepseek::Part>::entries) {
-        if (w.of(e.first) != 0) parts.push_back({std::string(e.second), w.of(e.first), colours[next_colour++ % 12]});
+        if (w.of(e.first) != 0) parts.push_back({std::string(e.second), w.of(e.first), colours[colour]});
+        ++colour;
     }
-    if (w.mtp != 0) parts.push_back({"mtp", w.mtp, colours[next_colour++ % 12]});
+    if (w.mtp != 0) parts.push_back({"mtp", w.mtp, colours[deepseek::part_count]});
     return parts;
 }
 
