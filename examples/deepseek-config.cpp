@@ -237,7 +237,6 @@ deepseek::VllmRelease parse_vllm_version(const std::string& value) {
                       "0.30 are not checked, and earlier releases not modelled");
 }
 
-/// `--model-runner`'s value: true for v2, false for v1.
 /// --gpu-arch A: hopper or blackwell.
 deepseek::GpuArch parse_gpu_arch(const std::string& value) {
     if (value == "hopper") return deepseek::GpuArch::hopper;
@@ -245,6 +244,7 @@ deepseek::GpuArch parse_gpu_arch(const std::string& value) {
     throw usage_error("--gpu-arch: hopper or blackwell, found '" + value + "'");
 }
 
+/// `--model-runner`'s value: true for v2, false for v1.
 bool parse_model_runner(const std::string& value) {
     if (value != "v1" && value != "v2") throw usage_error("--model-runner: v1 or v2, found '" + value + "'");
     return value == "v2";
@@ -261,6 +261,9 @@ template <class C> inline constexpr bool sglang_vision_model =
     std::is_same_v<C, deepseek::KimiVLConfig> || std::is_same_v<C, deepseek::KimiK25Config>;
 constexpr std::string_view sglang_vlm_fraction_not_modelled =
     "SGLang's default --mem-fraction-static for a vision model (adjust_mem_fraction_for_vlm) is not modelled";
+/// SGLang's default --mem-fraction-static for DeepSeek-V4 is not modelled either.
+constexpr std::string_view sglang_v4_fraction_not_modelled =
+    "SGLang's default --mem-fraction-static for DeepSeek-V4 is not modelled";
 
 deepseek::GpuBudget engine_budget(deepseek::GpuBudget given, const deepseek::Deployment& d, bool fraction_given,
                                   bool reserve_given) {
@@ -1294,19 +1297,29 @@ struct V4Deployment {
     }
 };
 
-/// Lays DeepSeek-V4 out on deployment `d` (weights_per_gpu and vllm_v4_stage_block for every
+/// The weights per GPU of every pipeline stage of deployment `d` (weights_per_gpu), or the error.
+template <class C> deepseek::Result<std::vector<deepseek::GpuWeights>, deepseek::MemoryError>
+stage_weights(const C& c, const deepseek::Deployment& d) {
+    std::vector<deepseek::GpuWeights> stages;
+    for (std::uint64_t stage = 0; stage < d.pp; ++stage) {
+        const auto w = deepseek::weights_per_gpu(c, d, stage);
+        if (!w) return w.error();
+        stages.push_back(*w);
+    }
+    return stages;
+}
+
+/// Lays DeepSeek-V4 out on deployment `d` (stage_weights and vllm_v4_stage_block for every
 /// stage, and the cache: plan_v4_deployment), or its error.
 template <class C> deepseek::Result<V4Deployment, deepseek::MemoryError>
 lay_out_v4(const C& c, const deepseek::Deployment& d, const deepseek::GpuBudget& b, const deepseek::VllmScheduler& s) {
     const auto kv = deepseek::plan_v4_deployment(c, d, b, s);
     if (!kv) return kv.error();
-    V4Deployment out{d, b, s, {}, {}, *kv};
-    for (std::uint64_t stage = 0; stage < d.pp; ++stage) {
-        const auto w = deepseek::weights_per_gpu(c, d, stage);
-        if (!w) return w.error();
-        out.stages.push_back(*w);
+    const auto stages = stage_weights(c, d);
+    if (!stages) return stages.error();
+    V4Deployment out{d, b, s, *stages, {}, *kv};
+    for (std::uint64_t stage = 0; stage < d.pp; ++stage)
         out.block_bytes.push_back(deepseek::vllm_v4_stage_block(c, d, stage, s.release));
-    }
     return out;
 }
 
@@ -1501,17 +1514,15 @@ struct SglangV4Deployment {
     deepseek::SglangV4DeploymentPlan kv{};
 };
 
+/// Lays DeepSeek-V4 out on SGLang deployment `d` (stage_weights, and the pool:
+/// plan_sglang_v4_deployment), or its error.
 template <class C> deepseek::Result<SglangV4Deployment, deepseek::MemoryError>
 lay_out_sglang_v4(const C& c, const deepseek::Deployment& d, const deepseek::GpuBudget& b) {
     const auto kv = deepseek::plan_sglang_v4_deployment(c, d, b);
     if (!kv) return kv.error();
-    SglangV4Deployment out{d, b, {}, *kv};
-    for (std::uint64_t stage = 0; stage < d.pp; ++stage) {
-        const auto w = deepseek::weights_per_gpu(c, d, stage);
-        if (!w) return w.error();
-        out.stages.push_back(*w);
-    }
-    return out;
+    const auto stages = stage_weights(c, d);
+    if (!stages) return stages.error();
+    return SglangV4Deployment{d, b, *stages, *kv};
 }
 
 std::string sglang_v4_launch(const SglangV4Deployment& v) {
@@ -1551,8 +1562,8 @@ void print_sglang_v4_deployment(std::ostream& os, const SglangV4Deployment& v) {
            : d.pp > 1     ? "pipeline"
            : d.tp > 1     ? "tensor-parallel group"
                           : "GPU")
-       << ", " << grouped(p.total_requests) << " in all (" << grouped(p.pages_per_request)
-       << " pages of 256 tokens each; at most " << grouped(pool.requests) << ")\n";
+       << ", " << grouped(p.total_requests) << " in all (" << grouped(p.pages_per_request) << " pages of "
+       << deepseek::sglang_v4_settings(d).page_size << " tokens each; at most " << grouped(pool.requests) << ")\n";
     os << "  launch            " << sglang_v4_launch(v) << "\n";
 }
 
@@ -1679,8 +1690,8 @@ template <class C> int run(const C& c, const deepseek::Document& doc, const CliO
                     if (e == deepseek::MemoryError::layout_not_for_v4 &&
                         o.deployment.engine == deepseek::Engine::sglang) {
                         if (!o.gpu_util_given)
-                            throw usage_error("--engine sglang: SGLang's default --mem-fraction-static for "
-                                              "DeepSeek-V4 is not modelled; give --gpu-util F");
+                            throw usage_error("--engine sglang: " + std::string(sglang_v4_fraction_not_modelled) +
+                                              "; give --gpu-util F");
                         const auto laid = lay_out_sglang_v4(c, o.deployment, o.gpu);
                         if (!laid)
                             throw usage_error("--engine " + engine + ": " +
@@ -2120,8 +2131,7 @@ std::string v4_plan_svg(const deepseek::DeepseekV4Config& c, const std::vector<V
 std::string sglang_v4_plan_refusal(const PlanOptions& o) {
     if (o.gpu_arch != deepseek::GpuArch::hopper)
         return "SGLang's DeepSeek-V4 is modelled on Hopper (its Marlin MoE runner): give --gpu-arch hopper";
-    if (!o.gpu_util_given)
-        return "SGLang's default --mem-fraction-static for DeepSeek-V4 is not modelled: give --gpu-util F";
+    if (!o.gpu_util_given) return std::string(sglang_v4_fraction_not_modelled) + ": give --gpu-util F";
     return {};
 }
 

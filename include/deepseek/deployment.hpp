@@ -459,14 +459,13 @@ inline std::string fraction_text(double fraction) {
 } // namespace detail
 
 /// The `python -m sglang.launch_server` command line for an SGLang deployment (MODEL standing for
-/// the model's path), after `SGLANG_SHARED_EXPERT_TP1=1` with shared_expert_tp1: `--tp-size`, and when set `--pp-size`
-/// (after `SGLANG_PP_LAYER_PARTITION=...` with a layer partition), `--dp-size` with `--enable-dp-attention`,
-/// `--moe-dense-tp-size 1`,
-/// `--enable-dp-lm-head`, `--ep-size` (ep_size, or tp) with `--moe-a2a-backend deepep` and
-/// `--ep-num-redundant-experts`, the MTP draft as `--speculative-algorithm EAGLE` (SGLang's
-/// NEXTN), `--page-size`, `--mem-fraction-static`, `--context-length` and `--kv-cache-dtype
-/// fp8_e4m3` or `fp4_e2m1` for those formats. Multi-node flags
-/// (`--nnodes`, `--node-rank`, `--dist-init-addr`) are the user's.
+/// the model's path), after `SGLANG_SHARED_EXPERT_TP1=1` with shared_expert_tp1: `--tp-size`, and
+/// when set `--pp-size` (after `SGLANG_PP_LAYER_PARTITION=...` with a layer partition),
+/// `--dp-size` with `--enable-dp-attention`, `--moe-dense-tp-size 1`, `--enable-dp-lm-head`,
+/// `--ep-size` (ep_size, or tp) with `--moe-a2a-backend deepep` and `--ep-num-redundant-experts`,
+/// the MTP draft as `--speculative-algorithm EAGLE` (SGLang's NEXTN), `--page-size`,
+/// `--mem-fraction-static`, `--context-length` and `--kv-cache-dtype fp8_e4m3` or `fp4_e2m1` for
+/// those formats. Multi-node flags (`--nnodes`, `--node-rank`, `--dist-init-addr`) are the user's.
 inline std::string sglang_launch_command(const Deployment& d, const GpuBudget& b, EngineKvFormat f,
                                          std::uint64_t context) {
     std::string out = detail::layer_partition_prefix("SGLANG_PP_LAYER_PARTITION", d);
