@@ -349,6 +349,8 @@ TEST_CASE("SGLang layouts refused, each with its reason", "[sglang]") {
     // vision encoder other than MoonViT.
     CHECK(weights_per_gpu(P::deepseek_ocr, sglang(1)).error() == MemoryError::engine_not_modelled);
     CHECK(weights_per_gpu(P::deepseek_vl2_tiny, sglang(1)).error() == MemoryError::engine_not_modelled);
+    CHECK(error_message(MemoryError::engine_not_modelled).find("not DeepSeek-OCR, OCR-2 or VL2") !=
+          std::string_view::npos);
     // DeepSeek-V4 is modelled on Hopper only (sglang_v4_pool_test): its scales differ by generation.
     CHECK(weights_per_gpu(P::deepseek_v4_flash, sglang(8)).error() == MemoryError::gpu_arch_not_modelled);
     CHECK(error_kind_of(MemoryError::gpu_arch_not_modelled) == ErrorKind::not_modelled);

@@ -181,8 +181,8 @@ template <> struct enum_table<MemoryError> {
         return "this engine cache format is not modelled for a model with DeepSeek-V3.2's indexer (SGLang's and "
                "TensorRT-LLM's FP4 caches, llama.cpp's K-and-V cache); use another format";
     case MemoryError::engine_not_modelled:
-        return "this engine's layout of this model is not modelled (SGLang: DeepSeek V2, V3, V3.2, Kimi-K2 and "
-               "DeepSeek-V4, language models; not those with a vision encoder)";
+        return "this engine's layout of this model is not modelled (SGLang: DeepSeek V2, V3, V3.2, Kimi-K2, Kimi-VL "
+               "and Kimi-K2.5, and DeepSeek-V4 on Hopper; not DeepSeek-OCR, OCR-2 or VL2)";
     case MemoryError::engine_option_invalid:
         return "DP attention, a replicated dense MLP, a DP head, a page size, an EP size, DeepEP, a whole shared "
                "expert and Marlin's dropped float32 scales are SGLang's options (the last for DeepSeek-V4 only; the "
