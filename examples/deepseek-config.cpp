@@ -254,11 +254,10 @@ bool parse_model_runner(const std::string& value) {
 /// the fraction or the reserve unset, the engine's defaults. vLLM's are GpuBudget's own (0.9, 4
 /// GiB); SGLang's are its mem_fraction_static for the GPU and layout (which keeps its graphs and
 /// activations out) and a 1 GiB reserve.
-/// The vision models SGLang lays out (Kimi-VL and Kimi-K2.5, with MoonViT), whose default
+/// The vision models (DeepSeek-OCR, OCR-2, VL2, Kimi-VL, Kimi-K2.5), whose default
 /// --mem-fraction-static SGLang adjusts for the vision tower (adjust_mem_fraction_for_vlm): not
 /// modelled, so the tool asks for the fraction.
-template <class C> inline constexpr bool sglang_vision_model =
-    std::is_same_v<C, deepseek::KimiVLConfig> || std::is_same_v<C, deepseek::KimiK25Config>;
+template <class C> inline constexpr bool sglang_vision_model = deepseek::detail::has_vision_tower_v<C>;
 constexpr std::string_view sglang_vlm_fraction_not_modelled =
     "SGLang's default --mem-fraction-static for a vision model (adjust_mem_fraction_for_vlm) is not modelled";
 /// SGLang's default --mem-fraction-static for DeepSeek-V4 is not modelled either.
@@ -1012,7 +1011,6 @@ template <class Budget> void print_pages(std::ostream& os, const Budget& b, cons
 
 std::string bytes_and_human(std::uint64_t n) { return grouped(n) + " B (" + human_bytes(n) + ")"; }
 
-/// One GPU's weights by component (those it holds any of).
 /// --kv-engines: each engine's cache for one sequence of the context.
 void print_kv_engines(std::ostream& os, const deepseek::FixedVector<deepseek::EngineKvRow, 16>& rows,
                       std::uint64_t tokens) {
@@ -1029,13 +1027,19 @@ void print_kv_engines(std::ostream& os, const deepseek::FixedVector<deepseek::En
              << grouped(row.bytes) << " bytes)";
         os << line.str() << "\n";
     }
-    bool others = false;
-    for (const deepseek::EngineKvRow& row : rows) others = others || row.engine != deepseek::Engine::vllm;
-    if (!others) os << "  sglang, trtllm, llama.cpp: not modelled for a model without MLA\n";
+    // Without MLA: vLLM's cache, SGLang's MHA pool where its DeepSeek-V1 code serves the model.
+    std::string missing;
+    for (const deepseek::Engine e : {deepseek::Engine::sglang, deepseek::Engine::trtllm, deepseek::Engine::llama_cpp}) {
+        bool found = false;
+        for (const deepseek::EngineKvRow& row : rows) found = found || row.engine == e;
+        if (!found) missing += (missing.empty() ? "" : ", ") + std::string(deepseek::to_string(e));
+    }
+    if (!missing.empty()) os << "  " << missing << ": not modelled for a model without MLA\n";
     os << "  (unit: vLLM's block, SGLang's page with one padding page per layer, TensorRT-LLM's block, "
           "llama.cpp's 256-cell padding)\n";
 }
 
+/// One GPU's weights by component (those it holds any of).
 void print_gpu_weights(std::ostream& os, const deepseek::GpuWeights& w, const deepseek::Deployment& d) {
     for (const auto& e : deepseek::enum_table<deepseek::Part>::entries) {
         if (w.of(e.first) == 0) continue;

@@ -1260,10 +1260,14 @@ TEST_CASE("The tool's --kv-engines: one sequence's cache in every engine's forma
     CHECK(rows[11].at("bytes_per_token_per_layer") == (576 + 512) * 2);
     const Run table = run_cli("--preset deepseek-v3.2 --kv-engines --context 32768");
     CHECK(table.out.find("sglang_fp8       656 + 132 indexer") != std::string::npos);
-    // A model without MLA: vLLM's FlashAttention cache, the other engines said to be not modelled.
+    // A model without MLA: vLLM's FlashAttention cache, SGLang's MHA pool (2 x 10 heads x 128 x 2
+    // B, 8,193 rows with the padding page, 12 layers), the other engines said to be not modelled.
     const Run ocr = run_cli("--preset deepseek-ocr --kv-engines");
     CHECK(ocr.out.find("flash_attn") != std::string::npos);
-    CHECK(ocr.out.find("sglang, trtllm, llama.cpp: not modelled for a model without MLA") != std::string::npos);
+    CHECK(ocr.out.find("sglang     sglang           5,120") != std::string::npos);
+    CHECK(ocr.out.find("503,377,920 bytes") != std::string::npos); // 8,193 x 5,120 x 12
+    CHECK(ocr.out.find("trtllm, llama.cpp: not modelled for a model without MLA") != std::string::npos);
+    CHECK(ocr.out.find("sglang, trtllm") == std::string::npos);
     // DeepSeek-V4: a usage error pointing to its own formats.
     const Run v4 = run_cli("--preset deepseek-v4-flash --kv-engines");
     CHECK(v4.code == 2);
@@ -1677,10 +1681,23 @@ TEST_CASE("The tool's SGLang deployment: DP attention on 8 H200s, SGLang's own d
                            .at("deployment");
     CHECK(given.at("memory_fraction") == 0.8);
     CHECK(given.at("reserve") == 2ULL << 30);
-    // Refused: a model SGLang's layout is not modelled for; DP attention that does not divide tp.
+    // DeepSeek-OCR: SGLang's default fraction for a vision model is not modelled, so the tool asks
+    // for one; given, a GPU of tp 2 holds (6,672,212,480 + 804,610,560) / 2 B (sglang_test.cpp).
     const Run ocr = run_cli("--preset deepseek-ocr --engine sglang --gpu-memory 80GB");
     CHECK(ocr.code == 2);
-    CHECK(ocr.err.find("--engine sglang: this engine's layout of this model is not modelled") != std::string::npos);
+    CHECK(ocr.err.find("--engine sglang: SGLang's default --mem-fraction-static for a vision model") !=
+          std::string::npos);
+    const json ocr2 =
+        json::parse(
+            run_cli("--preset deepseek-ocr --engine sglang --tp 2 --gpu-memory 80GB --gpu-util 0.85 --json").out)
+            .at("deployment");
+    CHECK(ocr2.at("weights_bytes_per_gpu") == 3'738'411'520ULL);
+    CHECK(ocr2.at("launch") == "python -m sglang.launch_server --model-path MODEL --tp-size 2 --mem-fraction-static "
+                               "0.85 --context-length 8192");
+    const Run ocr_pp = run_cli("--preset deepseek-ocr --engine sglang --pp 2 --gpu-memory 80GB --gpu-util 0.85");
+    CHECK(ocr_pp.code == 2);
+    CHECK(ocr_pp.err.find("runs no pipeline stages") != std::string::npos);
+    // Refused: DP attention that does not divide tp.
     const Run dp3 = run_cli("--preset deepseek-v3 --engine sglang --tp 8 --dp 3 --dp-attention --gpu-memory 80GB");
     CHECK(dp3.code == 2);
     CHECK(dp3.err.find("SGLang's DP attention needs dp to divide tp") != std::string::npos);

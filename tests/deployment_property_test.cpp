@@ -11,6 +11,7 @@
 #include <string>
 
 #include "catch.hpp"
+#include "ocr_tensors.hpp"
 #include "v3_tensors.hpp"
 
 // One namespace per test file: the files of a batch share a translation unit (tests/CMakeLists.txt).
@@ -56,11 +57,20 @@ TEST_CASE("Summed over a TP group, both engines' GPUs hold the model once and th
             CHECK(tp * weights(P::deepseek_v2_lite, engine, tp) == lite_whole + (tp - 1) * lite_replicated);
         }
     }
+    // DeepSeek-OCR (ocr_tensors.hpp), at the tp its 10 heads and 896-wide experts allow: SGLang
+    // keeps its vision side whole, vLLM splits CLIP's projections.
+    namespace O = ocr_tensors;
+    for (const std::uint64_t tp : {std::uint64_t{1}, std::uint64_t{2}}) {
+        INFO("tp " << tp);
+        CHECK(tp * weights(P::deepseek_ocr, Engine::sglang, tp) == O::whole + (tp - 1) * O::replicated);
+        CHECK(tp * weights(P::deepseek_ocr, Engine::vllm, tp) ==
+              O::whole + (tp - 1) * (O::replicated - 2 * O::clip_split));
+    }
 }
 
 TEST_CASE("On every GPU of every layout, the KV blocks granted fit and one more would not", "[deployment][sglang]") {
-    // Every layout of 8 and 16 GPUs of both engines, for V2-Lite, DeepSeek-OCR (vLLM), V3 and
-    // V3.2, on 80 GB GPUs: what plan_gpu grants each stage's GPU.
+    // Every layout of 8 and 16 GPUs of both engines, for V2-Lite, DeepSeek-OCR, V3 and V3.2, on
+    // 80 GB GPUs: what plan_gpu grants each stage's GPU.
     GpuBudget b{};
     b.gpu_memory = 80'000'000'000;
     b.context = 32'768;
@@ -86,6 +96,7 @@ TEST_CASE("On every GPU of every layout, the KV blocks granted fit and one more 
         });
         for_each_layout(gpus, Engine::sglang, [&](const Deployment& d) {
             check(P::deepseek_v2_lite, d, EngineKvFormat::sglang);
+            check(P::deepseek_ocr, d, EngineKvFormat::sglang);
             check(P::deepseek_v3, d, EngineKvFormat::sglang_fp8);
             check(P::deepseek_v32, d, EngineKvFormat::sglang_fp8);
         });

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "catch.hpp"
+#include "ocr_tensors.hpp"
 #include "v3_tensors.hpp"
 
 // One namespace per test file: the files of a batch share a translation unit (tests/CMakeLists.txt).
@@ -163,10 +164,8 @@ namespace {
 // heads (no GQA), head_dim 1280 / 10 = 128, bf16. vLLM runs it with the Llama-style
 // DeepseekAttention (qk_nope_head_dim and qk_rope_head_dim are 0): each GPU caches K and V, 128
 // values each, of max(1, 10 / tp) KV heads, in blocks of 16 tokens (vLLM's default on CUDA).
-constexpr std::uint64_t ocr_layers = 12, ocr_head_dim = 128;
-constexpr std::uint64_t ocr_kv_layer(std::uint64_t kv_heads_per_gpu, std::uint64_t value_bytes) {
-    return 2 * kv_heads_per_gpu * ocr_head_dim * value_bytes; // K and V
-}
+constexpr std::uint64_t ocr_layers = ocr_tensors::layers;
+constexpr auto ocr_kv_layer = ocr_tensors::kv_layer; // K and V of the GPU's heads
 static_assert(vllm_kv_entry(P::deepseek_ocr, VllmKvFormat::flash_attn, 2).value().bytes == 2560); // at compile time
 
 // A DeepSeek-OCR with grouped-query attention (2 KV heads for its 10 heads), which no released
@@ -230,6 +229,26 @@ TEST_CASE("vLLM's cache of a model without MLA: K and V of each GPU's KV heads",
     CHECK(vllm_launch_command(d, b, VllmKvFormat::flash_attn, 8192).find("--kv-cache-dtype") == std::string::npos);
 }
 
+TEST_CASE("Fewer KV heads than GPUs: each GPU holds one whole K and V head, as QKVParallelLinear does",
+          "[deployment]") {
+    // An OCR language model with 1 KV head (no released model has one) at tp 2, under either
+    // engine: per layer q_proj [5 x 128, 1280], k_proj and v_proj [128, 1280] (the one head,
+    // copied), o_proj [1280, 5 x 128], bf16, over 12 layers. Split as 10 heads' rows would give
+    // half a head each.
+    constexpr std::uint64_t layer = (640 * 1280 + 128 * 1280 + 128 * 1280 + 1280 * 640) * 2;
+    static_assert(12 * layer == 47'185'920);
+    for (const Engine engine : {Engine::vllm, Engine::sglang}) {
+        Deployment d{};
+        d.engine = engine;
+        d.tp = 2;
+        CHECK(weights_per_gpu(ocr_with_kv_heads(1), d).value().of(Part::attention) == 12 * layer);
+        // 2 KV heads over 2 GPUs: one each, the same bytes; 3 KV heads over 2: refused, as both
+        // engines' QKVParallelLinear asserts.
+        CHECK(weights_per_gpu(ocr_with_kv_heads(2), d).value().of(Part::attention) == 12 * layer);
+        CHECK(weights_per_gpu(ocr_with_kv_heads(3), d).error() == MemoryError::tp_does_not_divide);
+    }
+}
+
 TEST_CASE("DeepSeek-OCR on one 80 GB GPU and on two under vLLM TP 2: KV capacity and requests", "[deployment][kv]") {
     // 80 GB (80e9 bytes), --gpu-memory-utilization 0.9: 72e9 usable; a 4 GiB reserve; FlashAttention
     // bf16; requests of 8,192 tokens (its max_position_embeddings), 512 blocks of 16 each.
@@ -285,47 +304,17 @@ TEST_CASE("DeepSeek-OCR on one 80 GB GPU and on two under vLLM TP 2: KV capacity
 
 TEST_CASE("Summed over a TP group, DeepSeek-OCR's GPUs hold the model once and the replicated tensors tp times",
           "[deployment]") {
-    // DeepSeek-OCR, bf16, 6,672,212,480 bytes as released (its index's total_size, 2,710 tensors).
-    // Replicated under TP by weights_per_gpu's rules, written out from its tensor list:
-    // the language model's input and post-attention norms [1280] in each of 12 layers, the router
-    // [64, 1280] of the 11 MoE layers and the final norm [1280]; and the whole vision side:
-    constexpr std::uint64_t hidden = 1280;
-    constexpr std::uint64_t lm_replicated = 12 * 2 * hidden + 11 * 64 * hidden + hidden;
-    // SAM ViT-B (width 768, MLP 3,072, 12 blocks: 8 windowed with rel_pos tables [27, 64], 4
-    // global with [127, 64]): patch_embed [768, 3, 16, 16] + bias, pos_embed [1, 64, 64, 768];
-    // per block norm1, norm2 (weight, bias), qkv [2304, 768] + bias, proj [768, 768] + bias, lin1
-    // [3072, 768] + bias, lin2 [768, 3072] + bias; the neck (conv [256, 768, 1, 1], LayerNorm2d
-    // [256] x 2, conv [256, 256, 3, 3], LayerNorm2d [256] x 2), net_2 [512, 256, 3, 3], net_3
-    // [1024, 512, 3, 3].
-    constexpr std::uint64_t sam_block =
-        4 * 768 + 2304 * 768 + 2304 + 768 * 768 + 768 + 3072 * 768 + 3072 + 768 * 3072 + 768;
-    constexpr std::uint64_t sam = 768 * 3 * 16 * 16 + 768 + 64 * 64 * 768 + 12 * sam_block + 8 * 2 * 27 * 64 +
-                                  4 * 2 * 127 * 64 + 256 * 768 + 2 * 256 + 256 * 256 * 9 + 2 * 256 + 512 * 256 * 9 +
-                                  1024 * 512 * 9;
-    // CLIP-L (width 1,024, MLP 4,096, 24 layers): class_embedding [1024], patch_embedding
-    // [1024, 3, 14, 14], position_embedding [257, 1024], pre_layrnorm (weight, bias); per layer
-    // layer_norm1, layer_norm2 (weight, bias), qkv_proj [3072, 1024] + bias, out_proj [1024, 1024] +
-    // bias, fc1 [4096, 1024] + bias, fc2 [1024, 4096] + bias.
-    constexpr std::uint64_t clip_layer =
-        4 * 1024 + 3072 * 1024 + 3072 + 1024 * 1024 + 1024 + 4096 * 1024 + 4096 + 1024 * 4096 + 1024;
-    constexpr std::uint64_t clip = 1024 + 1024 * 3 * 14 * 14 + 257 * 1024 + 2 * 1024 + 24 * clip_layer;
-    // The projector [1280, 2048] + bias, image_newline and view_seperator [1280].
-    constexpr std::uint64_t projector = hidden * 2048 + 3 * hidden;
-    static_assert(sam + clip + projector == 401'372'160); // memory-formulas.md: "OCR DeepEncoder 401,372,160"
-    constexpr std::uint64_t ocr_replicated = (lm_replicated + sam + clip + projector) * 2; // bf16
-    static_assert(ocr_replicated == 804'610'560);
-    // vLLM (clip.py) builds CLIP tensor-parallel: qkv_proj (weight and bias), out_proj's weight,
-    // fc1 (weight and bias) and fc2's weight are split, 24 x 12,590,080 values, not replicated.
-    constexpr std::uint64_t clip_split = 24 * (3072 * 1024 + 3072 + 1024 * 1024 + 4096 * 1024 + 4096 + 1024 * 4096);
-    static_assert(clip_split * 2 == 604'323'840);
-    static_assert(ocr_replicated - clip_split * 2 == 200'286'720);
-    constexpr std::uint64_t held_whole = ocr_replicated - clip_split * 2;
+    // DeepSeek-OCR's tensors by hand (ocr_tensors.hpp). Under vLLM every GPU holds whole the
+    // language model's norms and routers, SAM, the projector and the separators; CLIP is split.
+    namespace O = ocr_tensors;
+    static_assert(O::replicated - O::clip_split * 2 == 200'286'720);
+    constexpr std::uint64_t held_whole = O::replicated - O::clip_split * 2;
     static_assert((6'672'212'480 + held_whole) / 2 == 3'436'249'600); // one GPU of TP 2
     Deployment d{};
     d.tp = 2;
     const GpuWeights w = weights_per_gpu(P::deepseek_ocr, d).value();
     CHECK(2 * w.total() == 6'672'212'480 + held_whole);
-    CHECK(w.of(Part::vision) == (sam + clip + projector - clip_split / 2) * 2);
+    CHECK(w.of(Part::vision) == (O::sam + O::clip + O::projector - O::clip_split / 2) * 2);
     // deepseek_ocr.py does not declare supports_encoder_tp_data: under --mm-encoder-tp-mode data
     // vLLM warns, falls back to weights and splits CLIP all the same.
     Deployment data = d;
@@ -338,7 +327,7 @@ TEST_CASE("Summed over a TP group, DeepSeek-OCR's GPUs hold the model once and t
     text.language_model_only = true;
     const GpuWeights t2 = weights_per_gpu(P::deepseek_ocr, text).value();
     CHECK(t2.of(Part::vision) == 0);
-    CHECK(2 * t2.total() == 6'672'212'480 - 401'372'160 * 2 + lm_replicated * 2);
+    CHECK(2 * t2.total() == 6'672'212'480 - 401'372'160 * 2 + O::lm_replicated * 2);
     // DeepSeek-OCR-2's Qwen2 encoder vLLM builds as a transformers Qwen2Model (deepencoder2.py),
     // of plain Linear layers: whole on every GPU, like its SAM and projector. Its language model
     // is DeepSeek-OCR's (the same tensors), so a GPU of TP 2 holds OCR-2's whole encoder and the

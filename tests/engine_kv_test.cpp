@@ -99,9 +99,47 @@ TEST_CASE("What each engine allocates for a number of tokens: pages, padding and
           MemoryError::overflow);
 }
 
+TEST_CASE("SGLang's MHA pool for its DeepSeek-V1 code: K and V of each GPU's KV heads", "[engine_kv]") {
+    // DeepSeek-OCR (10 heads, 10 KV heads, hidden 1280: heads of 128; v_head_dim 0, which SGLang
+    // takes as 128): 2 x 10 x 128 values per token per layer, 5,120 B at bf16, 2,560 at fp8_e4m3;
+    // at tp 2 five heads a GPU. Pages of 1.
+    CHECK(engine_kv_entry(P::deepseek_ocr, EngineKvFormat::sglang).value().bytes == 2 * 10 * 128 * 2);
+    CHECK(engine_kv_entry(P::deepseek_ocr, EngineKvFormat::sglang_fp8).value().bytes == 2 * 10 * 128);
+    CHECK(engine_kv_entry(P::deepseek_ocr, EngineKvFormat::sglang, 2).value().bytes == 2 * 5 * 128 * 2);
+    CHECK(engine_kv_entry(P::deepseek_ocr, EngineKvFormat::sglang, 2).value().block == 1);
+    CHECK(engine_kv_entry(P::deepseek_vl2_tiny, EngineKvFormat::sglang).value().bytes == 5'120);
+    CHECK(engine_kv_entry(P::deepseek_ocr2, EngineKvFormat::sglang_fp8, 2).value().bytes == 1'280);
+    // The pool: 100 tokens and SGLang's padding page, in each of 12 layers.
+    CHECK(engine_kv_cache_bytes(P::deepseek_ocr, EngineKvFormat::sglang, 100, 2).value() == (100 + 1) * 2'560 * 12);
+    // One KV head over 10 GPUs: each holds the head (get_num_kv_heads: max(1, 1 / 10)).
+    DeepseekOCRConfig mqa = P::deepseek_ocr;
+    mqa.num_key_value_heads = 1;
+    CHECK(engine_kv_entry(mqa, EngineKvFormat::sglang, 10).value().bytes == 2 * 128 * 2);
+    // Refused: tp not dividing the heads (4 of 10), or 0; 3 KV heads over 2 GPUs; a v_head_dim
+    // other than the head width (SGLang sizes the pool by it, the attention writes 128); the FP4
+    // pool without MLA.
+    CHECK(engine_kv_entry(P::deepseek_ocr, EngineKvFormat::sglang, 4).error() == MemoryError::tp_does_not_divide);
+    CHECK(engine_kv_entry(P::deepseek_ocr, EngineKvFormat::sglang, 0).error() == MemoryError::tp_zero);
+    DeepseekOCRConfig three = P::deepseek_ocr;
+    three.num_key_value_heads = 3;
+    CHECK(engine_kv_entry(three, EngineKvFormat::sglang, 2).error() == MemoryError::tp_does_not_divide);
+    DeepseekOCRConfig v64 = P::deepseek_ocr;
+    v64.v_head_dim = 64;
+    CHECK(engine_kv_entry(v64, EngineKvFormat::sglang).error() == MemoryError::format_not_modelled);
+    v64.v_head_dim = 128; // the head width: as 0
+    CHECK(engine_kv_entry(v64, EngineKvFormat::sglang).value().bytes == 5'120);
+    CHECK(engine_kv_entry(P::deepseek_ocr, EngineKvFormat::sglang_fp4).error() == MemoryError::format_not_modelled);
+    CHECK(error_message(MemoryError::format_not_modelled).find("SGLang's FP4 pool") != std::string_view::npos);
+}
+
 TEST_CASE("Models the engine formats do not model are refused with their reason", "[engine_kv]") {
-    // DeepSeek-OCR's language model has no MLA: these engines' MHA caches are not modelled.
-    CHECK(engine_kv_entry(P::deepseek_ocr, EngineKvFormat::sglang).error() == MemoryError::layout_needs_mla);
+    // Without MLA: TensorRT-LLM's and llama.cpp's MHA caches are not modelled, nor SGLang's pool
+    // for a DeepSeek-V2 config (which SGLang's DeepseekV2ForCausalLM takes as MLA).
+    CHECK(engine_kv_entry(P::deepseek_ocr, EngineKvFormat::trtllm).error() == MemoryError::layout_needs_mla);
+    CHECK(engine_kv_entry(P::deepseek_ocr, EngineKvFormat::llama_cpp).error() == MemoryError::layout_needs_mla);
+    DeepseekV2Config lite_mha = P::deepseek_v2_lite;
+    lite_mha.use_mla = false;
+    CHECK(engine_kv_entry(lite_mha, EngineKvFormat::sglang).error() == MemoryError::layout_needs_mla);
     // DeepSeek-V4: its cache has its own formats (kv_v4.hpp).
     CHECK(engine_kv_entry(P::deepseek_v4_flash, EngineKvFormat::trtllm).error() == MemoryError::layout_not_for_v4);
 }
@@ -125,8 +163,9 @@ TEST_CASE("kv_cache_by_engine: every format that applies, side by side", "[engin
     CHECK(names(v32) ==
           S{"flashmla", "fp8_ds_mla", "nvfp4_ds_mla", "sglang", "sglang_fp8", "trtllm", "trtllm_fp8", "llama_cpp"});
     CHECK(v32[1].bytes_per_token_per_layer == 656 + 132);
-    // DeepSeek-OCR: only vLLM's FlashAttention cache; DeepSeek-V4: none.
-    CHECK(names(kv_cache_by_engine(P::deepseek_ocr, 8'192).value()) == S{"flash_attn", "flash_attn_fp8"});
+    // DeepSeek-OCR: vLLM's FlashAttention cache and SGLang's MHA pool; DeepSeek-V4: none.
+    CHECK(names(kv_cache_by_engine(P::deepseek_ocr, 8'192).value()) ==
+          S{"flash_attn", "flash_attn_fp8", "sglang", "sglang_fp8"});
     CHECK(kv_cache_by_engine(P::deepseek_v4_flash, 8'192).value().empty());
 }
 

@@ -11,6 +11,8 @@
 #include <vector>
 
 #include "catch.hpp"
+#include "expected_figures.hpp"
+#include "ocr_tensors.hpp"
 #include "v3_tensors.hpp"
 
 // One namespace per test file: the files of a batch share a translation unit (tests/CMakeLists.txt).
@@ -337,6 +339,108 @@ TEST_CASE("Kimi-VL under SGLang: MoonViT split over the attention group, the lan
     CHECK(error_message(MemoryError::pp_not_modelled).find("SGLang's Kimi-VL and Kimi-K2.5") != std::string_view::npos);
 }
 
+TEST_CASE("DeepSeek-OCR, OCR-2 and VL2-tiny under SGLang: its DeepSeek-V1 code, the vision side whole",
+          "[sglang][ocr]") {
+    // SGLang serves them with models/deepseek.py (no MLA): attention split by heads, every expert on
+    // every GPU split by width, embedding and head by vocabulary, tp ways; the router and norms
+    // whole. deepseek_ocr.py builds SAM, CLIP, the projector and the separators of torch modules:
+    // whole. So a GPU of tp 2 holds half the model plus half of what stays whole
+    // (ocr_tensors.hpp): (6,672,212,480 + 804,610,560) / 2.
+    namespace O = ocr_tensors;
+    constexpr std::uint64_t ocr_tp2 = (O::whole + O::replicated) / 2;
+    static_assert(ocr_tp2 == 3'738'411'520);
+    const GpuWeights w = weights_per_gpu(P::deepseek_ocr, sglang(2)).value();
+    CHECK(w.total() == ocr_tp2);
+    CHECK(w.of(Part::vision) == (O::sam + O::clip + O::projector) * 2);
+    CHECK(w.vision_modelled);
+    CHECK(weights_per_gpu(P::deepseek_ocr, sglang(1)).value().total() == O::whole);
+    // OCR-2: the same language model; SAM, the Qwen2 encoder, the projector and view_seperator
+    // (454,385,280 values, ocr2_test.cpp) whole.
+    constexpr std::uint64_t ocr2_whole = (O::lm_replicated + expected::ocr2_vision_params) * 2;
+    CHECK(2 * weights_per_gpu(P::deepseek_ocr2, sglang(2)).value().total() ==
+          expected::ocr2_bf16_checkpoint_bytes + ocr2_whole);
+    // VL2-tiny (6,741,002,880 B, every tensor bf16): DeepSeek-OCR's language-model shape, and
+    // whole its timm SigLIP (428,225,600 values), the projector (layers.0 [1280, 4608] + bias,
+    // layers.2 [1280, 1280] + bias) and image_newline and view_seperator [1280].
+    constexpr std::uint64_t tiny_whole =
+        (O::lm_replicated + expected::vl2_vision_tower_params + 1280 * 4608 + 1280 + 1280 * 1280 + 1280 + 2 * 1280) * 2;
+    CHECK(2 * weights_per_gpu(P::deepseek_vl2_tiny, sglang(2)).value().total() ==
+          2 * expected::vl2_tiny_params + tiny_whole);
+
+    // Its KV pool (MHATokenToKVPool): K and V of 10 / 2 heads of 128 at bf16, 2,560 B per token per
+    // layer, 12 layers, pages of 1. An 80 GB GPU at a fraction of 0.85, a 1 GiB reserve, requests
+    // of 8,192 tokens; dp 2 replicas hold twice the requests.
+    GpuBudget b{};
+    b.gpu_memory = 80'000'000'000;
+    b.memory_fraction = 0.85;
+    b.reserve = std::uint64_t{1} << 30;
+    b.context = 8'192;
+    const auto usable = static_cast<std::uint64_t>(static_cast<double>(b.gpu_memory) * 0.85);
+    const std::uint64_t tokens = (usable - ocr_tp2 - b.reserve) / (12 * O::kv_layer(5, 2));
+    const DeploymentPlan p = plan_deployment(P::deepseek_ocr, sglang(2, 2), EngineKvFormat::sglang, b).value();
+    CHECK(p.gpus == 4);
+    CHECK(p.entry.bytes == 2'560);
+    CHECK(p.entry.block == 1);
+    CHECK(p.kv_tokens == tokens);
+    CHECK(p.max_requests == tokens / 8'192);
+    CHECK(p.total_requests == tokens / 8'192 * 2);
+    CHECK(plan_deployment(P::deepseek_ocr, sglang(2), EngineKvFormat::sglang_fp8, b).value().entry.bytes == 1'280);
+    CHECK(sglang_launch_command(sglang(2, 2), b, EngineKvFormat::sglang, 8'192) ==
+          "python -m sglang.launch_server --model-path MODEL --tp-size 2 --dp-size 2 --mem-fraction-static 0.85 "
+          "--context-length 8192");
+
+    // What deepseek.py does not run: pipeline stages (model_runner.py's assert), expert
+    // parallelism, DP attention, --moe-dense-tp-size 1, and tp above the routed experts; 4 GPUs
+    // do not divide 10 heads.
+    Deployment pp2 = sglang(2);
+    pp2.pp = 2;
+    Deployment ep = sglang(2);
+    ep.expert_parallel = true;
+    Deployment dense = sglang(2);
+    dense.dense_tp1 = true;
+    for (const Deployment& d : {pp2, ep, dense, sglang(2, 2, true)}) {
+        CHECK(weights_per_gpu(P::deepseek_ocr, d).error() == MemoryError::engine_layout_unsupported);
+        CHECK(weights_per_gpu(P::deepseek_vl2_tiny, d).error() == MemoryError::engine_layout_unsupported);
+    }
+    DeepseekOCRConfig one_expert = P::deepseek_ocr;
+    one_expert.n_routed_experts = 1;
+    CHECK(weights_per_gpu(one_expert, sglang(2)).error() == MemoryError::engine_layout_unsupported);
+    CHECK(weights_per_gpu(P::deepseek_ocr, sglang(4)).error() == MemoryError::tp_does_not_divide);
+    CHECK(error_message(MemoryError::engine_layout_unsupported).find("no pipeline stages") != std::string_view::npos);
+    CHECK(error_message(MemoryError::engine_layout_unsupported).find("DP attention") != std::string_view::npos);
+    CHECK(error_kind_of(MemoryError::engine_layout_unsupported) == ErrorKind::invalid_query);
+}
+
+TEST_CASE("DeepSeek-VL2 with MLA under SGLang: its DeepSeek-V2 code, SigLIP whole, no pipeline", "[sglang]") {
+    // deepseek_vl2.py builds DeepseekV2ForCausalLM when use_mla is set (VL2-small, VL2): here
+    // VL2-tiny's shape with MLA attention. The language model holds at tp 2 what vLLM's does, the
+    // tower the whole of tp 1's (timm, not split as vLLM splits its MLPs).
+    DeepseekVL2Config mla = P::deepseek_vl2_tiny;
+    mla.use_mla = true;
+    mla.kv_lora_rank = 512;
+    mla.qk_nope_head_dim = 128;
+    mla.qk_rope_head_dim = 64;
+    mla.v_head_dim = 128;
+    const GpuWeights s2 = weights_per_gpu(mla, sglang(2)).value();
+    Deployment vllm2{};
+    vllm2.tp = 2;
+    const GpuWeights v2 = weights_per_gpu(mla, vllm2).value();
+    CHECK(s2.total() - s2.of(Part::vision) == v2.total() - v2.of(Part::vision));
+    CHECK(s2.of(Part::vision) == weights_per_gpu(mla, sglang(1)).value().of(Part::vision));
+    CHECK(s2.of(Part::vision) > v2.of(Part::vision));
+    // SGLang's parallelisms apply (expert parallelism here); pipeline stages do not.
+    Deployment ep = sglang(2);
+    ep.expert_parallel = true;
+    CHECK(weights_per_gpu(mla, ep).has_value());
+    Deployment pp2 = sglang(2);
+    pp2.pp = 2;
+    CHECK(weights_per_gpu(mla, pp2).error() == MemoryError::engine_layout_unsupported);
+    // The MLA pool: 576 values at bf16.
+    GpuBudget b{};
+    b.gpu_memory = 80'000'000'000;
+    CHECK(plan_deployment(mla, sglang(2), EngineKvFormat::sglang, b).value().entry.bytes == 1'152);
+}
+
 TEST_CASE("SGLang layouts refused, each with its reason", "[sglang]") {
     CHECK(weights_per_gpu(P::deepseek_v3, sglang(8, 3, true)).error() == MemoryError::dp_attention_does_not_divide);
     Deployment dp_head = sglang(8);
@@ -345,11 +449,19 @@ TEST_CASE("SGLang layouts refused, each with its reason", "[sglang]") {
     Deployment vllm_with_sglang_switch{};
     vllm_with_sglang_switch.dense_tp1 = true;
     CHECK(weights_per_gpu(P::deepseek_v3, vllm_with_sglang_switch).error() == MemoryError::engine_option_invalid);
-    // Models whose SGLang layout is not modelled: without MLA (DeepSeek-OCR, VL2-tiny), with a
-    // vision encoder other than MoonViT.
-    CHECK(weights_per_gpu(P::deepseek_ocr, sglang(1)).error() == MemoryError::engine_not_modelled);
-    CHECK(weights_per_gpu(P::deepseek_vl2_tiny, sglang(1)).error() == MemoryError::engine_not_modelled);
-    CHECK(error_message(MemoryError::engine_not_modelled).find("not DeepSeek-OCR, OCR-2 or VL2") !=
+    // Models whose SGLang layout is not modelled: a DeepSeek-V2 config without MLA (SGLang's
+    // DeepseekV2ForCausalLM takes it as MLA), an OCR config with noaux_tc routing (SGLang's
+    // DeepseekV3ForCausalLM over it), a VL2 whose tile_tag SGLang does not build ("1D").
+    DeepseekV2Config lite_mha = P::deepseek_v2_lite;
+    lite_mha.use_mla = false;
+    CHECK(weights_per_gpu(lite_mha, sglang(1)).error() == MemoryError::engine_not_modelled);
+    DeepseekOCRConfig noaux = P::deepseek_ocr;
+    noaux.topk_method = TopkMethod::noaux_tc;
+    CHECK(weights_per_gpu(noaux, sglang(1)).error() == MemoryError::engine_not_modelled);
+    DeepseekVL2Config one_d = P::deepseek_vl2_tiny;
+    one_d.tile_tag = TileTag::one_d;
+    CHECK(weights_per_gpu(one_d, sglang(1)).error() == MemoryError::engine_not_modelled);
+    CHECK(error_message(MemoryError::engine_not_modelled).find("nor an OCR config with noaux_tc routing") !=
           std::string_view::npos);
     // DeepSeek-V4 is modelled on Hopper only (sglang_v4_pool_test): its scales differ by generation.
     CHECK(weights_per_gpu(P::deepseek_v4_flash, sglang(8)).error() == MemoryError::gpu_arch_not_modelled);

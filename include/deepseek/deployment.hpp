@@ -145,8 +145,8 @@ constexpr Result<KvEntry, MemoryError> deployment_kv_entry(const C& c, const Dep
     return vllm_kv_entry(c, f, d.tp);
 }
 /// An SGLang format's entry on a GPU of SGLang deployment `d`: the latent and V3.2's indexer key
-/// per token per layer, in pages of d.page_size tokens, or SGLang's default (V3.2's DSA pool
-/// takes pages of 64 only: engine_option_invalid otherwise). SGLang sizes its pool by these
+/// (without MLA, K and V of the GPU's KV heads) per token per layer, in pages of d.page_size tokens, or SGLang's
+/// default (V3.2's DSA pool takes pages of 64 only: engine_option_invalid otherwise). SGLang sizes its pool by these
 /// bytes (its cell_size) and then adds a padding page per layer (engine_kv_cache_bytes), which
 /// the capacity leaves out as SGLang's does; with the MTP module loaded it scales the cell by (1 +
 /// mtp layers / layers), which is the entry times the layers and the MTP modules (equal, in
@@ -154,7 +154,7 @@ constexpr Result<KvEntry, MemoryError> deployment_kv_entry(const C& c, const Dep
 template <class C>
 constexpr Result<KvEntry, MemoryError> deployment_kv_entry(const C& c, const Deployment& d, EngineKvFormat f) {
     if (engine_of(f) != Engine::sglang || d.engine != Engine::sglang) return MemoryError::format_not_for_engine;
-    const auto e = engine_kv_entry(c, f);
+    const auto e = engine_kv_entry(c, f, attention_tp(d));
     if (!e) return e.error();
     if (d.page_size != 0 && e->indexer_bytes != 0 && d.page_size != e->block) return MemoryError::engine_option_invalid;
     return KvEntry{checked_add(e->bytes, e->indexer_bytes, "KV entry"), d.page_size != 0 ? d.page_size : e->block};

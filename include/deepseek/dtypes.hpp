@@ -89,6 +89,7 @@ enum class MemoryError {
     format_not_for_engine,        ///< a cache format of another engine than the deployment's
     moe_padding_not_modelled,     ///< a tp share of DeepSeek-V4's experts that vLLM's MoE backends pad differently
     gpu_arch_not_modelled,        ///< SGLang's DeepSeek-V4 on a GPU generation other than Hopper, or none given
+    engine_layout_unsupported,    ///< a layout the engine's code for this model does not run (SGLang's OCR and VL2)
 };
 
 template <> struct enum_table<Dtype> {
@@ -114,7 +115,7 @@ template <> struct enum_table<KvLayout> {
     }};
 };
 template <> struct enum_table<MemoryError> {
-    static constexpr std::array<EnumEntry<MemoryError>, 21> entries{{
+    static constexpr std::array<EnumEntry<MemoryError>, 22> entries{{
         {MemoryError::none, "none"},
         {MemoryError::tp_zero, "tp_zero"},
         {MemoryError::tp_does_not_divide, "tp_does_not_divide"},
@@ -136,6 +137,7 @@ template <> struct enum_table<MemoryError> {
         {MemoryError::format_not_for_engine, "format_not_for_engine"},
         {MemoryError::moe_padding_not_modelled, "moe_padding_not_modelled"},
         {MemoryError::gpu_arch_not_modelled, "gpu_arch_not_modelled"},
+        {MemoryError::engine_layout_unsupported, "engine_layout_unsupported"},
     }};
 };
 
@@ -179,10 +181,12 @@ template <> struct enum_table<MemoryError> {
                "1, adding up to the number of decoder layers";
     case MemoryError::format_not_modelled:
         return "this engine cache format is not modelled for a model with DeepSeek-V3.2's indexer (SGLang's and "
-               "TensorRT-LLM's FP4 caches, llama.cpp's K-and-V cache); use another format";
+               "TensorRT-LLM's FP4 caches, llama.cpp's K-and-V cache), nor for one without MLA (SGLang's FP4 pool, "
+               "and its MHA pool when v_head_dim is neither 0 nor the head width); use another format";
     case MemoryError::engine_not_modelled:
-        return "this engine's layout of this model is not modelled (SGLang: DeepSeek V2, V3, V3.2, Kimi-K2, Kimi-VL "
-               "and Kimi-K2.5, and DeepSeek-V4 on Hopper; not DeepSeek-OCR, OCR-2 or VL2)";
+        return "this engine's layout of this model is not modelled (SGLang: DeepSeek V2, V3, V3.2, Kimi-K2, Kimi-VL, "
+               "Kimi-K2.5, DeepSeek-OCR, OCR-2 and VL2 with their vision encoders as released, and DeepSeek-V4 on "
+               "Hopper; not a DeepSeek-V2 config without MLA, nor an OCR config with noaux_tc routing)";
     case MemoryError::engine_option_invalid:
         return "DP attention, a replicated dense MLP, a DP head, a page size, an EP size, DeepEP, a whole shared "
                "expert and Marlin's dropped float32 scales are SGLang's options (the last for DeepSeek-V4 only; the "
@@ -203,6 +207,11 @@ template <> struct enum_table<MemoryError> {
         return "SGLang holds DeepSeek-V4's weights by GPU generation (float32 block scales and the Marlin MoE runner "
                "on Hopper; DeepGEMM's repacked scales or FlashInfer's MoE on Blackwell, not modelled): give the "
                "generation, hopper (Deployment::gpu_arch; the tool's --gpu-arch)";
+    case MemoryError::engine_layout_unsupported:
+        return "SGLang's code for DeepSeek-OCR, OCR-2 and VL2 runs no pipeline stages (\"Pipeline Parallel is not "
+               "compatible with this model\"), and its DeepSeek-V1 code (OCR, OCR-2, VL2-tiny: no MLA) no expert "
+               "parallelism, DP attention, --moe-dense-tp-size, DeepEP or whole shared expert, nor a tp above the "
+               "routed experts; use tp and dp";
     }
     return {};
 }

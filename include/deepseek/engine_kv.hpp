@@ -15,6 +15,7 @@
 #include <type_traits>
 
 #include "config.hpp"
+#include "detail/sglang_code.hpp"
 #include "dtypes.hpp"
 #include "enums.hpp"
 #include "error.hpp"
@@ -90,6 +91,7 @@ constexpr std::uint64_t fp8_ds_mla_bytes(std::uint64_t latent, std::uint64_t rop
     const char* const what = "KV entry";
     return checked_add(checked_add(latent, ceil_div(latent, 128) * 4, what), checked_mul(rope, 2, what), what);
 }
+
 } // namespace detail
 
 inline namespace DEEPSEEK_CONFIG_ABI_NAMESPACE {
@@ -167,15 +169,20 @@ template <class C>
 
 } // namespace DEEPSEEK_CONFIG_ABI_NAMESPACE
 
-/// The MLA cache formats of SGLang, TensorRT-LLM and llama.cpp. Every one holds the latent
-/// (kv_lora_rank) and the rope key (qk_rope_head_dim) of each token in each layer, the same on
-/// every tensor-parallel GPU, and with DP attention each attention-DP rank holds its own requests.
+/// The cache formats of SGLang, TensorRT-LLM and llama.cpp. For an MLA model every one holds the
+/// latent (kv_lora_rank) and the rope key (qk_rope_head_dim) of each token in each layer, the same
+/// on every tensor-parallel GPU, and with DP attention each attention-DP rank holds its own
+/// requests. For a model without MLA only SGLang's sglang and sglang_fp8 are modelled: the
+/// MHATokenToKVPool of its DeepSeek-V1 code, K and V of the GPU's KV heads.
 enum class EngineKvFormat {
     /// SGLang's MLATokenToKVPool at the model dtype (V3: 576 x 2 = 1,152 B); V3.2's
-    /// DSATokenToKVPool the same, with its indexer key (132 B) in a pool of its own.
+    /// DSATokenToKVPool the same, with its indexer key (132 B) in a pool of its own. Without MLA
+    /// (DeepSeek-OCR, OCR-2, VL2-tiny): MHATokenToKVPool, K and V of max(1, kv heads / tp) heads
+    /// of 128 (DeepSeek-OCR at tp 1: 10 x 256 x 2 = 5,120 B).
     sglang,
     /// SGLang, `--kv-cache-dtype fp8_e4m3`: one byte each, kept as uint8 (576 B); V3.2's DSA pool
     /// in FlashMLA's FP8 layout: latent e4m3, a float32 scale per 128, rope key bf16 (656 B).
+    /// Without MLA: the MHA pool at one byte a value (DeepSeek-OCR at tp 1: 2,560 B).
     sglang_fp8,
     /// SGLang's MLATokenToKVPoolFP4: e2m1 two a byte and a one-byte scale per 16 (288 + 36 = 324 B).
     sglang_fp4,
@@ -247,23 +254,53 @@ constexpr std::uint64_t whole_blocks_bytes(std::uint64_t tokens, std::uint64_t b
 /// An FP4 entry of `n` values: two a byte, and a one-byte scale per 16 (SGLang's
 /// MLATokenToKVPoolFP4, TensorRT-LLM's NVFP4 cache). 576 values: 288 + 36 = 324.
 constexpr std::uint64_t fp4_entry_bytes(std::uint64_t n) noexcept { return ceil_div(n, 2) + ceil_div(n, 16); }
+
+/// SGLang's MHATokenToKVPool for its DeepSeek-V1 code (models/deepseek.py): K and V of the GPU's
+/// KV heads. deepseek.py asserts that tp divides the heads, and the KV heads or, when there are
+/// fewer than tp, that they divide tp; each GPU then holds max(1, kv heads / tp) of them
+/// (model_config.py, get_num_kv_heads), each head_dim = hidden / heads wide for K, and as wide for
+/// V: SGLang takes a v_head_dim of 0 (DeepSeek-OCR's, VL2-tiny's) as head_dim
+/// (_override_v_head_dim_if_zero), and sizes the pool by (head_dim + v_head_dim) a head
+/// (pool_configurator.py at 003fca80), so another v_head_dim is format_not_modelled. Pages of 1.
+template <class C>
+constexpr Result<EngineKvEntry, MemoryError> sglang_mha_entry(const C& c, EngineKvFormat f, std::uint64_t tp) {
+    if (f == EngineKvFormat::sglang_fp4) return MemoryError::format_not_modelled;
+    const std::uint64_t heads = c.num_attention_heads, kv_heads = c.num_key_value_heads;
+    if (heads % tp != 0 || kv_heads == 0) return MemoryError::tp_does_not_divide;
+    if (kv_heads >= tp ? kv_heads % tp != 0 : tp % kv_heads != 0) return MemoryError::tp_does_not_divide;
+    const std::uint64_t head_dim = mha_head_dim(c);
+    if (c.v_head_dim != 0 && c.v_head_dim != head_dim) return MemoryError::format_not_modelled;
+    return overflow_as_error([&]() -> Result<EngineKvEntry, MemoryError> {
+        const std::uint64_t value_bytes = f == EngineKvFormat::sglang_fp8 ? 1 : dtype_bits(model_dtype(c)) / 8;
+        const std::uint64_t per_gpu = kv_heads >= tp ? kv_heads / tp : 1;
+        EngineKvEntry e{};
+        e.bytes = checked_mul(checked_mul(per_gpu, 2 * head_dim, "KV entry"), value_bytes, "KV entry");
+        return e; // block 1: SGLang's default page size
+    });
+}
 } // namespace detail
 
 inline namespace DEEPSEEK_CONFIG_ABI_NAMESPACE {
 
-/// The entry of format `f` for `c` (the same on every tensor-parallel GPU). Errors:
-/// layout_needs_mla (a model without MLA: these engines' MHA caches are not modelled),
+/// The entry of format `f` for `c` on one GPU of an attention group of `tp` GPUs (an MLA entry is
+/// the same at any tp). Errors: layout_needs_mla (a model without MLA in a format other than
+/// SGLang's MHA pool, which only SGLang's DeepSeek-V1 code allocates: sglang_mha_entry),
 /// layout_not_for_v4 (DeepSeek-V4: kv_v4.hpp), format_not_modelled (sglang_fp4, trtllm_nvfp4 or
 /// llama_cpp_kv for a model with V3.2's indexer: how those engines store it there was not
-/// checked, or the engine had no V3.2 then), overflow.
-template <class C>
-[[nodiscard]] constexpr Result<EngineKvEntry, MemoryError> engine_kv_entry(const C& c, EngineKvFormat f) {
+/// checked, or the engine had no V3.2 then), tp_zero, tp_does_not_divide, overflow.
+template <class C> [[nodiscard]] constexpr Result<EngineKvEntry, MemoryError>
+engine_kv_entry(const C& c, EngineKvFormat f, std::uint64_t tp = 1) {
     detail::require_config<C>();
     if constexpr (std::is_same_v<C, DeepseekV4Config>) {
-        (void)c, (void)f;
+        (void)c, (void)f, (void)tp;
         return MemoryError::layout_not_for_v4;
     } else {
-        if (!uses_mla(c)) return MemoryError::layout_needs_mla;
+        if (tp == 0) return MemoryError::tp_zero;
+        if (!uses_mla(c)) {
+            if (engine_of(f) != Engine::sglang || detail::sglang_code(c) != detail::SglangCode::deepseek_v1)
+                return MemoryError::layout_needs_mla;
+            return detail::sglang_mha_entry(c, f, tp);
+        }
         const std::uint64_t indexer = indexer_key_bytes_per_token_per_layer(c);
         if (indexer != 0 &&
             (f == EngineKvFormat::sglang_fp4 || f == EngineKvFormat::trtllm_nvfp4 || f == EngineKvFormat::llama_cpp_kv))
@@ -314,9 +351,9 @@ template <class C>
     }
 }
 
-/// Bytes the engine allocates on one GPU for a cache that holds `tokens` tokens in every decoder
-/// layer (the MTP module's cache, which SGLang and TensorRT-LLM add when it is loaded, is not
-/// counted):
+/// Bytes the engine allocates on one GPU of an attention group of `tp` GPUs for a cache that
+/// holds `tokens` tokens in every decoder layer (the MTP module's cache, which SGLang and TensorRT-LLM add when it is
+/// loaded, is not counted):
 /// - SGLang: a pool of S = tokens rounded up to whole pages, each layer's buffer S + one page of
 ///   rows (a padding page; SGLang's own token budget leaves it out), and V3.2's indexer keys in
 ///   (S + page + 1) / page pages of their own per layer;
@@ -325,8 +362,8 @@ template <class C>
 ///   `-np` sequences has its own padded share).
 /// Errors: those of engine_kv_entry.
 template <class C> [[nodiscard]] constexpr Result<std::uint64_t, MemoryError>
-engine_kv_cache_bytes(const C& c, EngineKvFormat f, std::uint64_t tokens) {
-    const auto entry = engine_kv_entry(c, f);
+engine_kv_cache_bytes(const C& c, EngineKvFormat f, std::uint64_t tokens, std::uint64_t tp = 1) {
+    const auto entry = engine_kv_entry(c, f, tp);
     if (!entry) return entry.error();
     return detail::overflow_as_error([&]() -> Result<std::uint64_t, MemoryError> {
         const char* const what = "KV cache bytes";
@@ -358,7 +395,7 @@ struct EngineKvRow {
 
 /// Every engine's cache format that applies to `c`, with what it allocates on one GPU for one
 /// sequence of `tokens` tokens (vLLM: whole blocks, vllm_kv_entry at tp 1; the others:
-/// engine_kv_cache_bytes). A format that does not apply (an MLA format for a model without MLA,
+/// engine_kv_cache_bytes at tp 1). A format that does not apply (an MLA format for a model without MLA,
 /// the sparse formats for a model without V3.2's indexer, ...) has no row. DeepSeek-V4 has none
 /// (kv_v4.hpp sizes its cache). Errors: overflow.
 template <class C> [[nodiscard]] constexpr Result<FixedVector<EngineKvRow, 16>, MemoryError>

@@ -11,6 +11,7 @@
 #include <type_traits>
 
 #include "config.hpp"
+#include "detail/sglang_code.hpp"
 #include "detail/v4_engine_rules.hpp"
 #include "detail/vision_split.hpp"
 #include "dtypes.hpp"
@@ -299,6 +300,20 @@ template <class C> struct GpuWeightsSum {
             return true;
         }
         if (ways == 1 || split == Split::replicated) return true;
+        if constexpr (std::is_base_of_v<DeepseekV2Config, C>) {
+            // Without MLA both engines build k and v into a QKVParallelLinear: its KV heads split
+            // over the GPUs when tp divides them, else (tp a multiple of them) one whole head each.
+            const std::uint64_t kv = c.num_key_value_heads;
+            if (t.owner == Part::attention &&
+                (t.suffix.rfind("self_attn.k_proj.", 0) == 0 || t.suffix.rfind("self_attn.v_proj.", 0) == 0)) {
+                if (kv == 0 || (kv >= ways ? kv % ways : ways % kv) != 0) {
+                    error = MemoryError::tp_does_not_divide;
+                    return false;
+                }
+                n /= kv >= ways ? ways : kv;
+                return true;
+            }
+        }
         if (t.storage == Storage::fp8_linear && block_rows != 0 && t.shape.rank == 2) {
             const bool rows = split == Split::rows, cols = split == Split::cols;
             const std::uint64_t dim = rows ? t.shape.dims[0] : t.shape.dims[1];
@@ -452,22 +467,29 @@ constexpr MemoryError check_deployment(const C& c, const Deployment& d, std::uin
     const bool sglang = d.engine == Engine::sglang;
     if (d.engine != Engine::vllm && !sglang) return MemoryError::engine_not_modelled;
     if (sglang) {
-        // SGLang's layout is modelled for its DeepSeek-V2/V3 model code on an MLA model without
-        // a vision encoder (DeepSeek V2, V3, V3.2, R1 and Kimi-K2) or with MoonViT (Kimi-VL and
-        // Kimi-K2.5, whose towers' place on pipeline stages was not read), and for its
-        // DeepSeek-V4 code on Hopper, where it holds o_groups / attention-tp output groups a GPU.
+        // SGLang's layout is modelled for the code sglang_code names: DeepSeek-V2/V3's (Kimi's MoonViT
+        // on no pipeline), DeepSeek-V1's (tp and dp only), DeepSeek-V4's on Hopper.
         constexpr bool moonvit = std::is_same_v<C, KimiVLConfig> || std::is_same_v<C, KimiK25Config>;
-        constexpr bool v2_code = std::is_same_v<C, DeepseekV2Config> || std::is_same_v<C, DeepseekV3Config> ||
-                                 std::is_same_v<C, KimiK2Config> || moonvit;
+        const SglangCode code = sglang_code(c);
+        if (code == SglangCode::none) return MemoryError::engine_not_modelled;
         if (moonvit && d.pp > 1) return MemoryError::pp_not_modelled;
+        if constexpr (std::is_base_of_v<DeepseekOCRConfig, C> || std::is_same_v<C, DeepseekVL2Config>) {
+            // deepseek_ocr.py and deepseek_vl2.py build the released encoders only; their forward takes
+            // no pp_proxy_tensors ("Pipeline Parallel is not compatible with this model").
+            if (!vision_modelled(c)) return MemoryError::engine_not_modelled;
+            if (d.pp > 1) return MemoryError::engine_layout_unsupported;
+        }
+        if (code == SglangCode::deepseek_v1) {
+            // deepseek.py: all over the tp group, no FusedMoE or switches; raises if tp > experts.
+            if (d.expert_parallel || d.dp_attention || d.dense_tp1 || d.deepep || d.shared_expert_tp1 ||
+                (c.n_routed_experts && d.tp > value_or_zero(c.n_routed_experts)))
+                return MemoryError::engine_layout_unsupported;
+        }
         if constexpr (std::is_same_v<C, DeepseekV4Config>) {
             if (d.gpu_arch != GpuArch::hopper) return MemoryError::gpu_arch_not_modelled;
             if (c.o_groups % attention_tp(d) != 0) return MemoryError::tp_does_not_divide;
-        } else if constexpr (!v2_code) {
-            return MemoryError::engine_not_modelled;
-        } else {
-            if (!uses_mla(c)) return MemoryError::engine_not_modelled;
-            if (d.marlin_scales_dropped) return MemoryError::engine_option_invalid; // DeepSeek-V4's
+        } else if (d.marlin_scales_dropped) {
+            return MemoryError::engine_option_invalid; // DeepSeek-V4's
         }
         if (d.dp_attention && d.tp % d.dp != 0) return MemoryError::dp_attention_does_not_divide;
         if (d.dp_lm_head && !d.dp_attention) return MemoryError::engine_option_invalid;

@@ -19,9 +19,9 @@ namespace detail {
 
 /// How `engine` splits vision tensor `t` of a model of type C: as the walk says (replicated: the
 /// encoders whole on every GPU, as vLLM and SGLang build SAM, the projectors and DeepSeek-OCR-2's
-/// Qwen2 encoder, which vLLM's deepencoder2.py makes a transformers Qwen2Model), except for the
-/// tensors below. `encoder_whole`: vLLM's `--mm-encoder-tp-mode data`, every MoonViT Linear built
-/// with disable_tp.
+/// Qwen2 encoder, which vLLM's deepencoder2.py and SGLang's deepencoder2.py make a transformers
+/// Qwen2Model), except for the tensors below. `encoder_whole`: vLLM's `--mm-encoder-tp-mode data`, every MoonViT Linear
+/// built with disable_tp.
 template <class C>
 constexpr Split engine_vision_split(const TensorSpec& t, Engine engine, bool encoder_whole) noexcept {
     const std::string_view s = t.suffix;
@@ -41,6 +41,8 @@ constexpr Split engine_vision_split(const TensorSpec& t, Engine engine, bool enc
         if (s == "mlp.fc0.weight" || s == "mlp.fc0.bias") return Split::rows;
         if (s == "mlp.fc1.weight") return Split::cols;
     } else if constexpr (std::is_same_v<C, DeepseekVL2Config>) {
+        // SGLang builds VL2's SigLIP with timm (deepseek_vl2.py at 3d7da5a4: timm.create_model), whole.
+        if (engine != Engine::vllm) return t.split;
         // vLLM: DeepSeek-VL2's SigLIP (deepseek_vl2.py, patch_vit_for_tp, since vLLM #21494 of July
         // 2025; replicated before): at tp > 1 every timm Mlp's fc1 becomes a ColumnParallelLinear,
         // split by rows with its bias, and fc2 a RowParallelLinear, by columns, its bias whole;
@@ -51,6 +53,9 @@ constexpr Split engine_vision_split(const TensorSpec& t, Engine engine, bool enc
             if (s == "mlp.fc2.weight") return Split::cols;
         }
     } else if constexpr (std::is_same_v<C, DeepseekOCRConfig>) {
+        // SGLang builds OCR's CLIP of torch Linears (deepseek_ocr.py at b4ea46ff: NoTPAttention,
+        // NoTPFeedForward), whole.
+        if (engine != Engine::vllm) return t.split;
         // vLLM: DeepSeek-OCR's CLIP tower, tensor-parallel (clip.py: the qkv_proj and fc1 Linears
         // split by output rows with their biases, out_proj and fc2 by input columns, their biases
         // whole).
