@@ -274,7 +274,8 @@ constexpr Result<EngineKvEntry, MemoryError> sglang_mha_entry(const C& c, Engine
         const std::uint64_t value_bytes = f == EngineKvFormat::sglang_fp8 ? 1 : dtype_bits(model_dtype(c)) / 8;
         const std::uint64_t per_gpu = kv_heads >= tp ? kv_heads / tp : 1;
         EngineKvEntry e{};
-        e.bytes = checked_mul(checked_mul(per_gpu, 2 * head_dim, "KV entry"), value_bytes, "KV entry");
+        e.bytes = checked_mul(checked_mul(per_gpu, checked_mul(2, head_dim, "KV entry"), "KV entry"), value_bytes,
+                              "KV entry");
         return e; // block 1: SGLang's default page size
     });
 }
