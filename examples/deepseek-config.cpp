@@ -250,10 +250,6 @@ bool parse_model_runner(const std::string& value) {
     return value == "v2";
 }
 
-/// The budget a deployment is planned with: `given` as the options set it, and where they left
-/// the fraction or the reserve unset, the engine's defaults. vLLM's are GpuBudget's own (0.9, 4
-/// GiB); SGLang's are its mem_fraction_static for the GPU and layout (which keeps its graphs and
-/// activations out) and a 1 GiB reserve.
 /// The vision models (DeepSeek-OCR, OCR-2, VL2, Kimi-VL, Kimi-K2.5), whose default
 /// --mem-fraction-static SGLang adjusts for the vision tower (adjust_mem_fraction_for_vlm): not
 /// modelled, so the tool asks for the fraction.
@@ -264,6 +260,10 @@ constexpr std::string_view sglang_vlm_fraction_not_modelled =
 constexpr std::string_view sglang_v4_fraction_not_modelled =
     "SGLang's default --mem-fraction-static for DeepSeek-V4 is not modelled";
 
+/// The budget a deployment is planned with: `given` as the options set it, and where they left
+/// the fraction or the reserve unset, the engine's defaults. vLLM's are GpuBudget's own (0.9, 4
+/// GiB); SGLang's are its mem_fraction_static for the GPU and layout (which keeps its graphs and
+/// activations out) and a 1 GiB reserve.
 deepseek::GpuBudget engine_budget(deepseek::GpuBudget given, const deepseek::Deployment& d, bool fraction_given,
                                   bool reserve_given) {
     if (d.engine != deepseek::Engine::sglang) return given;

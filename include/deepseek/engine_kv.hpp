@@ -123,11 +123,10 @@ template <class C>
             // fewer KV heads than GPUs, that they divide tp. Each GPU then caches max(1, n_kv / tp) KV
             // heads: the heads are split over min(tp, n_kv) GPUs and copied on the others. K and V are
             // both head_dim wide (no padding), in a FullAttentionSpec: block x heads x (K + V) x dtype.
-            const std::uint64_t kv_heads = c.num_key_value_heads;
-            if (c.num_attention_heads % tp != 0 || kv_heads == 0) return MemoryError::tp_does_not_divide;
-            if (kv_heads < tp && tp % kv_heads != 0) return MemoryError::tp_does_not_divide;
-            const SizeResult elements =
-                kv_elements_per_token_per_layer_per_rank(c, KvLayout::mha, kv_heads < tp ? kv_heads : tp);
+            const std::uint64_t per_gpu = detail::mha_kv_heads_per_gpu(c, tp);
+            if (c.num_attention_heads % tp != 0 || per_gpu == 0) return MemoryError::tp_does_not_divide;
+            const SizeResult elements = // K and V of per_gpu heads: the KV heads over kv / per_gpu ranks
+                kv_elements_per_token_per_layer_per_rank(c, KvLayout::mha, c.num_key_value_heads / per_gpu);
             if (!elements) return elements.error();
             return detail::overflow_as_error([&]() -> Result<KvEntry, MemoryError> {
                 KvEntry e{};
@@ -265,17 +264,16 @@ constexpr std::uint64_t fp4_entry_bytes(std::uint64_t n) noexcept { return ceil_
 template <class C>
 constexpr Result<EngineKvEntry, MemoryError> sglang_mha_entry(const C& c, EngineKvFormat f, std::uint64_t tp) {
     if (f == EngineKvFormat::sglang_fp4) return MemoryError::format_not_modelled;
-    const std::uint64_t heads = c.num_attention_heads, kv_heads = c.num_key_value_heads;
-    if (heads % tp != 0 || kv_heads == 0) return MemoryError::tp_does_not_divide;
-    if (kv_heads >= tp ? kv_heads % tp != 0 : tp % kv_heads != 0) return MemoryError::tp_does_not_divide;
-    const std::uint64_t head_dim = mha_head_dim(c);
-    if (c.v_head_dim != 0 && c.v_head_dim != head_dim) return MemoryError::format_not_modelled;
+    const std::uint64_t per_gpu = mha_kv_heads_per_gpu(c, tp);
+    if (c.num_attention_heads % tp != 0 || per_gpu == 0) return MemoryError::tp_does_not_divide;
+    if (c.v_head_dim != 0 && c.v_head_dim != mha_head_dim(c)) return MemoryError::format_not_modelled;
+    const SizeResult elements = // K and V of per_gpu heads, as vllm_kv_entry's
+        kv_elements_per_token_per_layer_per_rank(c, KvLayout::mha, c.num_key_value_heads / per_gpu);
+    if (!elements) return elements.error();
+    const std::uint64_t value_bytes = f == EngineKvFormat::sglang_fp8 ? 1 : dtype_bits(model_dtype(c)) / 8;
     return overflow_as_error([&]() -> Result<EngineKvEntry, MemoryError> {
-        const std::uint64_t value_bytes = f == EngineKvFormat::sglang_fp8 ? 1 : dtype_bits(model_dtype(c)) / 8;
-        const std::uint64_t per_gpu = kv_heads >= tp ? kv_heads / tp : 1;
         EngineKvEntry e{};
-        e.bytes = checked_mul(checked_mul(per_gpu, checked_mul(2, head_dim, "KV entry"), "KV entry"), value_bytes,
-                              "KV entry");
+        e.bytes = checked_mul(*elements, value_bytes, "KV entry");
         return e; // block 1: SGLang's default page size
     });
 }

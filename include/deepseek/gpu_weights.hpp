@@ -303,14 +303,14 @@ template <class C> struct GpuWeightsSum {
         if constexpr (std::is_base_of_v<DeepseekV2Config, C>) {
             // Without MLA both engines build k and v into a QKVParallelLinear: its KV heads split
             // over the GPUs when tp divides them, else (tp a multiple of them) one whole head each.
-            const std::uint64_t kv = c.num_key_value_heads;
             if (t.owner == Part::attention &&
                 (t.suffix.rfind("self_attn.k_proj.", 0) == 0 || t.suffix.rfind("self_attn.v_proj.", 0) == 0)) {
-                if (kv == 0 || (kv >= ways ? kv % ways : ways % kv) != 0) {
+                const std::uint64_t per_gpu = mha_kv_heads_per_gpu(c, ways);
+                if (per_gpu == 0) {
                     error = MemoryError::tp_does_not_divide;
                     return false;
                 }
-                n /= kv >= ways ? ways : kv;
+                n = n / c.num_key_value_heads * per_gpu;
                 return true;
             }
         }

@@ -100,6 +100,17 @@ template <class C> [[nodiscard]] constexpr std::uint64_t mha_head_dim(const C& c
     return c.num_attention_heads == 0 ? 0 : c.hidden_size / c.num_attention_heads;
 }
 
+namespace detail {
+/// The KV heads one of `tp` GPUs holds without MLA, as vLLM's and SGLang's QKVParallelLinear
+/// split them: kv / tp when tp divides them, one (a copy) when they divide tp, 0 when neither.
+template <class C> constexpr std::uint64_t mha_kv_heads_per_gpu(const C& c, std::uint64_t tp) noexcept {
+    const std::uint64_t kv = c.num_key_value_heads;
+    if (tp == 0 || kv == 0) return 0;
+    if (kv >= tp) return kv % tp == 0 ? kv / tp : 0;
+    return tp % kv == 0 ? 1 : 0;
+}
+} // namespace detail
+
 /// Whether the vision encoder of the model is counted. False for an OCR config naming an
 /// encoder its type does not build: a DeepseekOCRConfig whose model_name is not deeplip_b_l, a
 /// DeepseekOCR2Config whose model_name is not deepencoderv2 or that has no `qwen2-0-5b` tower
