@@ -90,7 +90,7 @@ Kimi, and V4 on Hopper):
                          --context tokens at once, and the engine's launch line
   --gpu-memory SIZE      bytes of one GPU, e.g. 141GB (needed with --engine)
   --gpu-util F           vLLM's --gpu-memory-utilization (default 0.9), or SGLang's
-                         --mem-fraction-static (default: SGLang's own for the GPU and layout)
+                         --mem-fraction-static (default: SGLang's own for the model and layout)
   --reserve SIZE         kept for what the fraction does not keep out: vLLM's activations,
                          CUDA graphs and what it builds after loading (default 4GiB);
                          SGLang's CUDA context (default 1GiB)
@@ -250,24 +250,31 @@ bool parse_model_runner(const std::string& value) {
     return value == "v2";
 }
 
-/// The vision models (DeepSeek-OCR, OCR-2, VL2, Kimi-VL, Kimi-K2.5), whose default
-/// --mem-fraction-static SGLang adjusts for the vision tower (adjust_mem_fraction_for_vlm): not
-/// modelled, so the tool asks for the fraction.
-template <class C> inline constexpr bool sglang_vision_model = deepseek::detail::has_vision_tower_v<C>;
-constexpr std::string_view sglang_vlm_fraction_not_modelled =
-    "SGLang's default --mem-fraction-static for a vision model (adjust_mem_fraction_for_vlm) is not modelled";
-/// SGLang's default --mem-fraction-static for DeepSeek-V4 is not modelled either.
+/// SGLang's default --mem-fraction-static for DeepSeek-V4 is not modelled.
 constexpr std::string_view sglang_v4_fraction_not_modelled =
     "SGLang's default --mem-fraction-static for DeepSeek-V4 is not modelled";
+/// Why sglang_default_fraction gives nothing for `c` (DeepSeek-V4; Kimi-K2.5 with DP attention or
+/// DeepEP).
+template <class C> std::string sglang_fraction_refusal(const C&) {
+    if constexpr (std::is_same_v<C, deepseek::DeepseekV4Config>) return std::string(sglang_v4_fraction_not_modelled);
+    return "SGLang's default --mem-fraction-static for Kimi-K2.5 with DP attention or DeepEP is not modelled (whether "
+           "its prefill CUDA graph is kept)";
+}
 
-/// The budget a deployment is planned with: `given` as the options set it, and where they left
+/// The budget `c` is planned with under `d`: `given` as the options set it, and where they left
 /// the fraction or the reserve unset, the engine's defaults. vLLM's are GpuBudget's own (0.9, 4
-/// GiB); SGLang's are its mem_fraction_static for the GPU and layout (which keeps its graphs and
-/// activations out) and a 1 GiB reserve.
-deepseek::GpuBudget engine_budget(deepseek::GpuBudget given, const deepseek::Deployment& d, bool fraction_given,
-                                  bool reserve_given) {
+/// GiB); SGLang's are its default fraction for the model, GPU and layout
+/// (sglang_default_fraction, which keeps its graphs and activations out) and a 1 GiB reserve.
+/// Nothing where SGLang's default fraction is not modelled (sglang_fraction_refusal).
+template <class C> std::optional<deepseek::GpuBudget> engine_budget(const C& c, deepseek::GpuBudget given,
+                                                                    const deepseek::Deployment& d, bool fraction_given,
+                                                                    bool reserve_given) {
     if (d.engine != deepseek::Engine::sglang) return given;
-    if (!fraction_given) given.memory_fraction = deepseek::sglang_mem_fraction_static(given.gpu_memory, d);
+    if (!fraction_given) {
+        const std::optional<double> fraction = deepseek::sglang_default_fraction(c, given.gpu_memory, d);
+        if (!fraction) return std::nullopt;
+        given.memory_fraction = *fraction;
+    }
     if (!reserve_given) given.reserve = std::uint64_t{1} << 30;
     return given;
 }
@@ -600,10 +607,7 @@ CliOptions parse_arguments(int argc, char** argv) {
                               std::to_string(o.report.tp));
         o.deployment.tp = o.report.tp;
         o.deployment.mtp = o.report.mtp;
-        o.gpu.context = o.report.context.value_or(0);
-        o.gpu = engine_budget(o.gpu, o.deployment, o.gpu_util_given, o.reserve_given);
-        if (sglang && !(o.gpu.memory_fraction > 0.0))
-            throw usage_error("--gpu-memory: too small for SGLang's reserve; give --gpu-util");
+        o.gpu.context = o.report.context.value_or(0); // the engine's defaults are set with the config (run)
     }
     if (o.images.empty()) {
         const char* needs = o.ocr_mode        ? "--ocr-mode"
@@ -1683,11 +1687,15 @@ template <class C> int run(const C& c, const deepseek::Document& doc, const CliO
         if (!v4 && o.scheduler_given())
             throw usage_error("--max-num-batched-tokens, --no-async-scheduling, --model-runner and --vllm-version "
                               "size DeepSeek-V4's cache only");
-        if (o.deployment.engine == deepseek::Engine::sglang && !o.gpu_util_given && sglang_vision_model<C>)
-            throw usage_error("--engine sglang: " + std::string(sglang_vlm_fraction_not_modelled) +
-                              "; give --gpu-util F");
+        const std::optional<deepseek::GpuBudget> budget =
+            engine_budget(c, o.gpu, o.deployment, o.gpu_util_given, o.reserve_given);
+        // DeepSeek-V4's layout is checked first, and then its fraction asked for (below).
+        if (!budget && !v4) throw usage_error("--engine sglang: " + sglang_fraction_refusal(c) + "; give --gpu-util F");
+        if (budget && !(budget->memory_fraction > 0.0))
+            throw usage_error("--gpu-memory: too small for SGLang's reserve; give --gpu-util");
+        const deepseek::GpuBudget gpu = budget.value_or(o.gpu);
         const auto lay_out = [&](auto kv_format) {
-            const auto planned = deepseek::plan_deployment(c, o.deployment, kv_format, o.gpu);
+            const auto planned = deepseek::plan_deployment(c, o.deployment, kv_format, gpu);
             if (!planned) {
                 const deepseek::MemoryError e = planned.error();
                 if constexpr (v4) { // its weights, and the cache said not to be planned
@@ -1696,7 +1704,7 @@ template <class C> int run(const C& c, const deepseek::Document& doc, const CliO
                         if (!o.gpu_util_given)
                             throw usage_error("--engine sglang: " + std::string(sglang_v4_fraction_not_modelled) +
                                               "; give --gpu-util F");
-                        const auto laid = lay_out_sglang_v4(c, o.deployment, o.gpu);
+                        const auto laid = lay_out_sglang_v4(c, o.deployment, gpu);
                         if (!laid)
                             throw usage_error("--engine " + engine + ": " +
                                               std::string(deepseek::error_message(laid.error())));
@@ -1711,9 +1719,9 @@ template <class C> int run(const C& c, const deepseek::Document& doc, const CliO
                         return;
                     }
                     if (e == deepseek::MemoryError::layout_not_for_v4) {
-                        const auto laid = lay_out_v4(c, o.deployment, o.gpu,
+                        const auto laid = lay_out_v4(c, o.deployment, gpu,
                                                      v4_scheduler(o.max_num_batched_tokens, o.async_scheduling,
-                                                                  o.model_runner_v2, o.vllm_release, o.gpu.gpu_memory));
+                                                                  o.model_runner_v2, o.vllm_release, gpu.gpu_memory));
                         if (!laid)
                             throw usage_error("--engine " + engine + ": " +
                                               std::string(deepseek::error_message(laid.error())));
@@ -1734,19 +1742,19 @@ template <class C> int run(const C& c, const deepseek::Document& doc, const CliO
                     hint = working_tp_hint([&](std::uint64_t tp) {
                         deepseek::Deployment other = o.deployment;
                         other.tp = tp;
-                        const auto p = deepseek::plan_deployment(c, other, kv_format, o.gpu);
+                        const auto p = deepseek::plan_deployment(c, other, kv_format, gpu);
                         // DeepSeek-V4: the weights laid out, then the cache said not to be planned
                         return p.has_value() || (v4 && p.error() == deepseek::MemoryError::layout_not_for_v4);
                     });
                 }
                 throw usage_error("--engine " + engine + ": " + std::string(deepseek::error_message(e)) + hint);
             }
-            if (o.svg) write_svg(*o.svg, deployment_svg(c, *planned, o.deployment, kv_format, o.gpu));
+            if (o.svg) write_svg(*o.svg, deployment_svg(c, *planned, o.deployment, kv_format, gpu));
             if (o.json) {
-                deployment_json = deepseek::deployment_plan_to_json(c, *planned, o.deployment, kv_format, o.gpu);
+                deployment_json = deepseek::deployment_plan_to_json(c, *planned, o.deployment, kv_format, gpu);
             } else {
                 std::ostringstream text;
-                print_deployment_plan(text, c, *planned, o.deployment, kv_format, o.gpu);
+                print_deployment_plan(text, c, *planned, o.deployment, kv_format, gpu);
                 deployment_text = text.str();
             }
         };
@@ -2168,7 +2176,10 @@ int run_v4_plan(const deepseek::DeepseekV4Config& c, const PlanOptions& o, const
             d.marlin_scales_dropped = sglang && o.marlin_scales_dropped;
             // vLLM's docs keep tensor parallelism within a node; SGLang runs it across nodes.
             if (!sglang && refused_across_nodes(d, o, refused)) return;
-            const deepseek::GpuBudget b = engine_budget(o.budget, d, o.gpu_util_given, o.reserve_given);
+            const std::optional<deepseek::GpuBudget> budget =
+                engine_budget(c, o.budget, d, o.gpu_util_given, o.reserve_given);
+            if (!budget) return; // the fraction given (sglang_v4_plan_refusal), or vLLM's
+            const deepseek::GpuBudget& b = *budget;
             if (sglang) return admit(d, lay_out_sglang_v4(c, d, b));
             admit(d, lay_out_v4(c, d, b,
                                 v4_scheduler(o.max_num_batched_tokens, o.async_scheduling, o.model_runner_v2,
@@ -2256,12 +2267,6 @@ int run_plan(int argc, char** argv) {
             std::vector<PlannedLayout> plans;
             std::vector<std::pair<std::string, std::string>> refused;
             for (const deepseek::Engine engine : o.engines) {
-                if (engine == deepseek::Engine::sglang && !o.gpu_util_given &&
-                    sglang_vision_model<std::decay_t<decltype(c)>>) {
-                    refused.emplace_back("sglang",
-                                         std::string(sglang_vlm_fraction_not_modelled) + ": give --gpu-util F");
-                    continue;
-                }
                 deepseek::for_each_layout(o.gpus, engine, [&](deepseek::Deployment d) {
                     if (d.expert_parallel && !c.n_routed_experts) return; // no experts to spread
                     d.mtp = o.mtp;
@@ -2270,7 +2275,13 @@ int run_plan(int argc, char** argv) {
                     // vLLM's docs keep tensor parallelism within a node; SGLang runs it across
                     // nodes (--nnodes) for DeepSeek.
                     if (!sglang && refused_across_nodes(d, o, refused)) return;
-                    const deepseek::GpuBudget b = engine_budget(o.budget, d, o.gpu_util_given, o.reserve_given);
+                    const std::optional<deepseek::GpuBudget> budget =
+                        engine_budget(c, o.budget, d, o.gpu_util_given, o.reserve_given);
+                    if (!budget) {
+                        refused.emplace_back(layout_name(d), sglang_fraction_refusal(c) + ": give --gpu-util F");
+                        return;
+                    }
+                    const deepseek::GpuBudget& b = *budget;
                     const bool fp8 = o.kv_dtype && *o.kv_dtype == deepseek::Dtype::fp8;
                     const std::variant<deepseek::VllmKvFormat, deepseek::EngineKvFormat> format =
                         sglang ? decltype(format){fp8 ? deepseek::EngineKvFormat::sglang_fp8

@@ -270,24 +270,33 @@ TEST_CASE("A deployment of Kimi-K2.5 holds its MoonViT3d, no upper bound", "[cli
     CHECK(k25.out.find("not modelled") == std::string::npos);
     CHECK(k25.out.find("at most") == std::string::npos);
     CHECK(k25.out.find("    vision            222,547,868 B") != std::string::npos);
-    // Under SGLang the tower's MLP is whole (kimi_test derives 691,301,888 bytes at tp 8); SGLang's
-    // default fraction for a vision model is not modelled, so the tool asks for it.
+    // Under SGLang the tower's MLP is whole (kimi_test derives 691,301,888 bytes at tp 8).
     const Run sglang =
         run_cli(corpus("2026/kimi-k2.5.json") + " --engine sglang --tp 8 --gpu-memory 141GB --gpu-util 0.85");
     REQUIRE(sglang.code == 0);
     CHECK(sglang.out.find("    vision            691,301,888 B") != std::string::npos);
-    const Run no_util = run_cli(corpus("2026/kimi-k2.5.json") + " --engine sglang --tp 8 --gpu-memory 141GB");
+    // Not given, the fraction is SGLang's for the model (sglang_test derives 0.886 x
+    // 0.9097363281249999 on an H200 at tp 8), written out whole in the launch line.
+    const json k25_default =
+        json::parse(
+            run_cli(corpus("2026/kimi-k2.5.json") + " --engine sglang --tp 8 --gpu-memory 143771MiB --json").out)
+            .at("deployment");
+    CHECK(k25_default.at("memory_fraction") == 0.8060263867187499);
+    CHECK(k25_default.at("launch").get<std::string>().find(" --mem-fraction-static 0.8060263867187499 ") !=
+          std::string::npos);
+    const Run no_util =
+        run_cli(corpus("2026/kimi-k2.5.json") + " --engine sglang --tp 8 --dp 8 --dp-attention --gpu-memory 141GB");
     CHECK(no_util.code == 2);
-    CHECK(no_util.err.find("--engine sglang: SGLang's default --mem-fraction-static for a vision model "
-                           "(adjust_mem_fraction_for_vlm) is not modelled; give --gpu-util F") != std::string::npos);
+    CHECK(no_util.err.find("--engine sglang: SGLang's default --mem-fraction-static for Kimi-K2.5 with DP attention "
+                           "or DeepEP is not modelled (whether its prefill CUDA graph is kept); give --gpu-util F") !=
+          std::string::npos);
     const Run pp =
         run_cli(corpus("2026/kimi-k2.5.json") + " --engine sglang --tp 8 --pp 2 --gpu-memory 141GB --gpu-util 0.85");
     CHECK(pp.code == 2);
     CHECK(pp.err.find("SGLang's Kimi-VL and Kimi-K2.5 not at all") != std::string::npos);
 }
 
-TEST_CASE("plan: SGLang's Kimi-VL layouts with the fraction given, refused in one line without",
-          "[cli][plan][sglang]") {
+TEST_CASE("plan: SGLang's Kimi-VL layouts, with the fraction given and with SGLang's own", "[cli][plan][sglang]") {
     const Run r = run_cli("plan --preset kimi-vl-a3b --gpus 4 --gpu-memory 80GiB --gpu-util 0.85 --json");
     REQUIRE(r.code == 0);
     const json out = json::parse(r.out);
@@ -298,12 +307,20 @@ TEST_CASE("plan: SGLang's Kimi-VL layouts with the fraction given, refused in on
         CHECK(p.at("pp") == 1); // SGLang's pipeline stages for a vision model are refused
     }
     CHECK(sglang);
+    // Without it, SGLang's default for Kimi-VL, its prefill graph off: at tp 4 on 80 GiB (81,920
+    // MiB), 512 + 12,288 + 512 + 1,024 = 14,336 MiB -> 0.825, x 0.9097363281249999 (by Python).
     const Run no_util = run_cli("plan --preset kimi-vl-a3b --gpus 4 --gpu-memory 80GiB --engine sglang --json");
     REQUIRE(no_util.code == 0);
-    const json refused = json::parse(no_util.out).at("refused");
-    REQUIRE(refused.size() == 1);
-    CHECK(refused[0].at("reason") == "SGLang's default --mem-fraction-static for a vision model "
-                                     "(adjust_mem_fraction_for_vlm) is not modelled: give --gpu-util F");
+    const json planned = json::parse(no_util.out);
+    bool tp4 = false;
+    for (const json& p : planned.at("plans")) {
+        if (p.at("tp") != 4 || p.at("dp_attention") == true) continue;
+        tp4 = true;
+        CHECK(p.at("memory_fraction") == 0.7505324707031249);
+    }
+    CHECK(tp4);
+    for (const json& why : planned.at("refused"))
+        CHECK(why.at("reason").get<std::string>().find("mem-fraction-static") == std::string::npos);
 }
 
 TEST_CASE("Options: dtypes, layout, context, batch, tp, budget", "[cli]") {
@@ -1681,12 +1698,14 @@ TEST_CASE("The tool's SGLang deployment: DP attention on 8 H200s, SGLang's own d
                            .at("deployment");
     CHECK(given.at("memory_fraction") == 0.8);
     CHECK(given.at("reserve") == 2ULL << 30);
-    // DeepSeek-OCR: SGLang's default fraction for a vision model is not modelled, so the tool asks
-    // for one; given, a GPU of tp 2 holds (6,672,212,480 + 804,610,560) / 2 B (sglang_test.cpp).
-    const Run ocr = run_cli("--preset deepseek-ocr --engine sglang --gpu-memory 80GB");
-    CHECK(ocr.code == 2);
-    CHECK(ocr.err.find("--engine sglang: SGLang's default --mem-fraction-static for a vision model") !=
-          std::string::npos);
+    // DeepSeek-OCR: SGLang's default fraction for it, 0.824 x 0.95 on 80 GB at tp 1 (sglang_test
+    // derives it), in the launch line to the last digit; given, a GPU of tp 2 holds (6,672,212,480 +
+    // 804,610,560) / 2 B (sglang_test.cpp).
+    const json ocr =
+        json::parse(run_cli("--preset deepseek-ocr --engine sglang --gpu-memory 80GB --json").out).at("deployment");
+    CHECK(ocr.at("memory_fraction") == 0.7827999999999999);
+    CHECK(ocr.at("launch") == "python -m sglang.launch_server --model-path MODEL --tp-size 1 --mem-fraction-static "
+                              "0.7827999999999999 --context-length 8192");
     const json ocr2 =
         json::parse(
             run_cli("--preset deepseek-ocr --engine sglang --tp 2 --gpu-memory 80GB --gpu-util 0.85 --json").out)

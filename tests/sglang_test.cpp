@@ -248,6 +248,51 @@ TEST_CASE("SGLang's default mem_fraction_static, by its server_args.py", "[sglan
     CHECK(sglang_mem_fraction_static(std::uint64_t{1} << 20, sglang(1)) == 0.0);
 }
 
+TEST_CASE("SGLang's default fraction for a vision model, by its adjust_mem_fraction_for_vlm", "[sglang]") {
+    // The expected values are SGLang's Python expressions evaluated in Python (CPython 3, IEEE
+    // doubles): 0.95 x max(0.8, min(1.05, 1.0 - 0.1 x (L x H**2 / (24 x 1024**2) - 1.0))).
+    // MoonViT, 27 x 1,152: ratio 1.423828125, 0.9576171875, x 0.95 = 0.9097363281249999.
+    CHECK(sglang_vlm_fraction_factor(27, 1152) == 0.9097363281249999);
+    CHECK(sglang_vlm_fraction_factor(24, 1024) == 0.95);               // a ViT-L/14: the base cut
+    CHECK(sglang_vlm_fraction_factor(0, 1152) == 0.9974999999999999);  // clamped at 1.05
+    CHECK(sglang_vlm_fraction_factor(1000000, 1000000) == 0.76);       // clamped at 0.8
+    CHECK(sglang_vlm_fraction_factor(UINT64_MAX, UINT64_MAX) == 0.76); // far past 2^53: the floor
+    // What SGLang's vision config classes give for the tower: Kimi-VL's MoonViTConfig the file's
+    // 27 and 1,152; Kimi-K2.5's class its defaults, whatever its vt_* keys say; DeepSeek-OCR's
+    // (layers, width) neither, so 24 and 1,024.
+    KimiK25Config k25{};
+    k25.vision_config.vt_num_hidden_layers = 40;
+    CHECK(sglang_vision_size(k25).layers == 27);
+    CHECK(sglang_vision_size(P::kimi_vl_a3b).hidden == 1152);
+    CHECK(sglang_vision_size(P::deepseek_ocr).layers == 24);
+    // H200 (143,771 MiB) at tp 8. Kimi-VL, its prefill CUDA graph off (a multimodal model SGLang
+    // does not list): 512 + 12,288 + 1,024 + 1,024 = 14,848 MiB -> 0.897, x 0.9097363281249999.
+    CHECK(sglang_default_fraction(P::kimi_vl_a3b, h200, sglang(8)) == 0.816033486328125);
+    // Kimi-K2.5, listed, keeps the graph's 1,536: 0.886 x the same factor; with DP attention or
+    // DeepEP, which of SGLang's prefill graphs it takes is not pinned: nothing.
+    CHECK(sglang_default_fraction(k25, h200, sglang(8)) == 0.8060263867187499);
+    CHECK(!sglang_default_fraction(k25, h200, sglang(8, 8, true)));
+    Deployment deepep = sglang(8);
+    deepep.expert_parallel = deepep.deepep = true;
+    CHECK(!sglang_default_fraction(k25, h200, deepep));
+    // DeepSeek-OCR on an 80 GB GPU (76,293 MiB) at tp 1 and 2: 512 + 12,288 + 128 (256) + 512 =
+    // 13,440 (13,568) MiB -> 0.824 (0.822), x 0.95.
+    constexpr std::uint64_t gpu80 = 80'000'000'000;
+    CHECK(sglang_default_fraction(P::deepseek_ocr, gpu80, sglang(1)) == 0.7827999999999999);
+    CHECK(sglang_default_fraction(P::deepseek_ocr, gpu80, sglang(2)) == 0.7808999999999999);
+    CHECK(sglang_default_fraction(P::deepseek_vl2_tiny, gpu80, sglang(1)) == 0.7827999999999999);
+    // A text model's is sglang_mem_fraction_static's; DeepSeek-V4's is not modelled.
+    CHECK(sglang_default_fraction(P::deepseek_v3, h200, sglang(8)) == 0.886);
+    CHECK(!sglang_default_fraction(P::deepseek_v4_flash, h200, sglang(8)));
+    constexpr Deployment tp8 = [] {
+        Deployment d{};
+        d.engine = Engine::sglang;
+        d.tp = 8;
+        return d;
+    }();
+    static_assert(*sglang_default_fraction(P::kimi_vl_a3b, h200, tp8) == 0.816033486328125);
+}
+
 TEST_CASE("SGLang's KV pool beside the weights: tokens, pages and requests", "[sglang]") {
     // SGLang: rest = the fraction of the GPU - weights - (here) the reserve; tokens = rest /
     // cell_size, cell_size = 576 B x 61 layers (FP8), in pages of 1; requests = tokens / context.

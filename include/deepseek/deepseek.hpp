@@ -30,6 +30,7 @@
 #include "report.hpp"
 #include "report_json.hpp"
 #include "safetensors_json.hpp"
+#include "sglang_fraction.hpp"
 #include "sglang_v4_deployment.hpp"
 #include "sglang_v4_pool.hpp"
 #include "tensor_spec.hpp"

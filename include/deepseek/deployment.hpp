@@ -10,6 +10,7 @@
 #include <array>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <string>
 #include <type_traits>
 
@@ -22,6 +23,7 @@
 #include "memory.hpp"
 #include "overflow.hpp"
 #include "report.hpp"
+#include "sglang_fraction.hpp"
 
 namespace deepseek {
 
@@ -400,46 +402,6 @@ template <class F> constexpr void for_each_layout(std::uint64_t gpus, Engine eng
     }
 }
 
-/// SGLang's default `--mem-fraction-static` for an MLA model on a GPU of `gpu_memory` bytes
-/// under deployment `d`, by server_args.py's `_handle_gpu_memory_settings` at sglang b26729f2
-/// (2026-08-16), which reads the GPU's total memory in MiB (nvidia-smi's memory.total: an H200
-/// reports 143,771 MiB): it reserves 512 MiB, 1.5 MiB per token of the chunked prefill (8,192
-/// tokens below 160 GiB, 16,384 above; 2,048 to 4,096 on small GPUs), 1,024 MiB per 8 GPUs of tp
-/// x pp, and for the CUDA graphs 2 MiB per request of the decode graph's largest batch (512 at
-/// tp >= 4 from 60 GiB up), 4.5 MiB per request and attention group more with DP attention (3 and
-/// 1.5 when the batch is above 300), and 1.5 GiB for MLA's prefill graph; at least 10 GiB on a
-/// GPU above 60 GiB, and 2 GiB more with DeepEP; and keeps the rest's share, rounded to 3
-/// decimals. H200 at tp 8: 0.886; with DP attention over 8: 0.758. Other versions differ; give
-/// SGLang's figure from its log when it does.
-[[nodiscard]] constexpr double sglang_mem_fraction_static(std::uint64_t gpu_memory, const Deployment& d) noexcept {
-    const std::uint64_t mib = gpu_memory >> 20;
-    if (mib == 0) return 0.0;
-    const bool small_tp = d.tp < 4;
-    std::uint64_t chunked = 16384, max_bs = 512; // by the GPU's memory (server_args.py's table)
-    if (mib < 20 * 1024)
-        chunked = 2048, max_bs = 8;
-    else if (mib < 35 * 1024)
-        chunked = 2048, max_bs = small_tp ? 24 : 80;
-    else if (mib < 60 * 1024)
-        chunked = 4096, max_bs = small_tp ? 32 : 160;
-    else if (mib < 160 * 1024)
-        chunked = 8192, max_bs = small_tp ? 256 : 512;
-    // Twice the reserve in MiB, to keep the halves of 1.5 x whole.
-    std::uint64_t twice = 2 * 512 + 3 * (chunked > 2048 ? chunked : 2048) + d.tp * d.pp * 2 * 1024 / 8;
-    twice += 2 * 2 * max_bs; // the decode graph
-    if (d.dp_attention) twice += 2 * 3 * max_bs * d.dp + (max_bs > 300 ? 3 * max_bs * d.dp : 0);
-    twice += 3 * 1024; // MLA's prefill graph, on by default on CUDA
-    if (mib > 60 * 1024 && twice < 2 * 10 * 1024) twice = 2 * 10 * 1024;
-    if (d.deepep) twice += 2 * 2 * 1024; // DeepEP's all-to-all buffers in the decode graph, above the floor
-    if (twice >= 2 * mib) return 0.0;
-    // round((mib - reserve) / mib, 3), half to even, in exact integers.
-    const std::uint64_t num = (2 * mib - twice) * 1000, den = 2 * mib;
-    std::uint64_t thousandths = num / den;
-    const std::uint64_t rest = num % den;
-    if (2 * rest > den || (2 * rest == den && thousandths % 2 == 1)) ++thousandths;
-    return static_cast<double>(thousandths) / 1000.0;
-}
-
 namespace detail {
 /// "NAME=30,31 " for a deployment with a layer partition (the environment variable the engine
 /// reads it from), "" otherwise.
@@ -450,10 +412,14 @@ inline std::string layer_partition_prefix(const char* name, const Deployment& d)
         out += (i == 0 ? "" : ",") + std::to_string(d.layer_partition[i]);
     return out + " ";
 }
-/// A memory fraction as the launch lines give it (0.9, 0.886).
+/// A memory fraction as the launch lines give it: the fewest digits, from 6, that read back as
+/// the same double (0.9, 0.886; SGLang's default for Kimi-VL at tp 8, 0.886 x 0.9097..., in 17).
 inline std::string fraction_text(double fraction) {
     char text[32];
-    std::snprintf(text, sizeof text, "%g", fraction);
+    for (int digits = 6; digits <= 17; ++digits) {
+        std::snprintf(text, sizeof text, "%.*g", digits, fraction);
+        if (std::strtod(text, nullptr) == fraction) break;
+    }
     return text;
 }
 } // namespace detail
