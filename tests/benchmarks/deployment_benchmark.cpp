@@ -50,7 +50,8 @@ void sweep(benchmark::State& state, int formats) {
                         benchmark::DoNotOptimize(plan);
                     };
                     if (engine == deepseek::Engine::sglang) {
-                        b.memory_fraction = deepseek::sglang_mem_fraction_static(b.gpu_memory, d);
+                        b.memory_fraction =
+                            *deepseek::sglang_default_fraction(deepseek::presets::deepseek_v3, b.gpu_memory, d);
                         b.reserve = std::uint64_t{1} << 30;
                         count(deepseek::plan_deployment(deepseek::presets::deepseek_v3, d,
                                                         deepseek::EngineKvFormat::sglang, b));
