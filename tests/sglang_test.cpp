@@ -169,18 +169,19 @@ TEST_CASE("SGLang's --ep-size below tp: experts over ep GPUs, each split tp / ep
     CHECK(expert_tp(d) == 1);
 }
 
-TEST_CASE("SGLang with DeepEP: the shared expert whole on every GPU, 2 GiB more kept", "[sglang]") {
+TEST_CASE("SGLang with DeepEP: the shared expert whole on every GPU, 3 GiB more kept", "[sglang]") {
     // --moe-a2a-backend deepep sets the EP size to tp and builds the shared expert with tp 1
-    // (deepseek_v2.py: _shared_expert_use_tp1); server_args.py keeps 2,048 MiB more for its
-    // buffers, after the 10 GiB floor: H200 with DP attention over 8, 34,816 + 2,048 = 36,864 MiB
-    // -> (143,771 - 36,864) / 143,771 = 0.744.
+    // (deepseek_v2.py: _shared_expert_use_tp1); server_args.py keeps 1,024 MiB more for the
+    // breakable prefill graph under DeepEP (reserve_for_graph_mb, since sglang #31987, 2026-07-31)
+    // and 2,048 MiB for its buffers after the 10 GiB floor: H200 with DP attention over 8, 34,816 +
+    // 1,024 + 2,048 = 37,888 MiB -> (143,771 - 37,888) / 143,771 = 0.7365 -> 0.736.
     Deployment d = sglang(8, 8, true);
     d.expert_parallel = true;
     d.deepep = true;
     const GpuWeights w = weights_per_gpu(P::deepseek_v3, d).value();
     CHECK(w.of(Part::shared_experts) == 58 * expert);
     CHECK(w.total() == dp8_weights - 58 * expert / 8 + 58 * expert);
-    CHECK(sglang_mem_fraction_static(h200, d) == 0.744);
+    CHECK(sglang_mem_fraction_static(h200, d) == 0.736);
     CHECK(sglang_launch_command(d, GpuBudget{}, EngineKvFormat::sglang, 4096)
               .find("--ep-size 8 --moe-a2a-backend deepep") != std::string::npos);
     // DeepEP needs expert parallelism over tp; vLLM has no such switch.

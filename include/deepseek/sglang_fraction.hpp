@@ -40,7 +40,8 @@ namespace detail {
     std::uint64_t twice = 2 * 512 + 3 * (chunked > 2048 ? chunked : 2048) + d.tp * d.pp * 2 * 1024 / 8;
     twice += 2 * 2 * max_bs; // the decode graph
     if (d.dp_attention) twice += 2 * 3 * max_bs * d.dp + (max_bs > 300 ? 3 * max_bs * d.dp : 0);
-    if (prefill_graph) twice += 3 * 1024; // MLA's prefill graph
+    if (prefill_graph) twice += 3 * 1024;             // MLA's prefill graph
+    if (prefill_graph && d.deepep) twice += 2 * 1024; // the breakable prefill graph under DeepEP
     if (mib > 60 * 1024 && twice < 2 * 10 * 1024) twice = 2 * 10 * 1024;
     if (d.deepep) twice += 2 * 2 * 1024; // DeepEP's all-to-all buffers in the decode graph, above the floor
     if (twice >= 2 * mib) return 0.0;
@@ -60,9 +61,10 @@ namespace detail {
 /// tokens below 160 GiB, 16,384 above; 2,048 to 4,096 on small GPUs), 1,024 MiB per 8 GPUs of tp
 /// x pp, and for the CUDA graphs 2 MiB per request of the decode graph's largest batch (512 at
 /// tp >= 4 from 60 GiB up), 4.5 MiB per request and attention group more with DP attention (3 and
-/// 1.5 when the batch is above 300), and 1.5 GiB for MLA's prefill graph; at least 10 GiB on a
-/// GPU above 60 GiB, and 2 GiB more with DeepEP; and keeps the rest's share, rounded to 3
-/// decimals. H200 at tp 8: 0.886; with DP attention over 8: 0.758. Other versions differ; give
+/// 1.5 when the batch is above 300), and 1.5 GiB for MLA's prefill graph (1 GiB more under
+/// DeepEP); at least 10 GiB on a GPU above 60 GiB, and 2 GiB more with DeepEP; and keeps the
+/// rest's share, rounded to 3 decimals. H200 at tp 8: 0.886; with DP attention over 8: 0.758,
+/// and DeepEP 0.736 (its two terms read in forks of early August 2026). Other versions differ; give
 /// SGLang's figure from its log when it does. For a model with a vision tower, see
 /// sglang_default_fraction.
 [[nodiscard]] constexpr double sglang_mem_fraction_static(std::uint64_t gpu_memory, const Deployment& d) noexcept {
