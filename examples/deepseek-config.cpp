@@ -145,8 +145,8 @@ others were refused; --gpus-per-node N (default 8) keeps vLLM's tp within a node
 each layout with the MTP draft loaded; --svg FILE draws the requests held at once against the
 context (4,096 tokens to the model's maximum) for the five best; --kv-dtype, --gpu-util,
 --reserve, --gpu-arch, --marlin-scales-dropped, --max-num-batched-tokens,
---no-async-scheduling, --model-runner, --vllm-version and --json as above (SGLang's DeepSeek-V4 needs --gpu-arch hopper and
---gpu-util)
+--no-async-scheduling, --model-runner, --vllm-version and --json as above (SGLang's DeepSeek-V4 needs --gpu-arch
+hopper)
 
 verify MODEL_DIR: reads config.json and the header of every .safetensors shard of the
 folder (never the weights) and compares each tensor's name, shape and dtype with the
@@ -250,16 +250,10 @@ bool parse_model_runner(const std::string& value) {
     return value == "v2";
 }
 
-/// SGLang's default --mem-fraction-static for DeepSeek-V4 is not modelled.
-constexpr std::string_view sglang_v4_fraction_not_modelled =
-    "SGLang's default --mem-fraction-static for DeepSeek-V4 is not modelled";
-/// Why sglang_default_fraction gives nothing for `c` (DeepSeek-V4; Kimi-K2.5 with DP attention or
-/// DeepEP).
-template <class C> std::string sglang_fraction_refusal(const C&) {
-    if constexpr (std::is_same_v<C, deepseek::DeepseekV4Config>) return std::string(sglang_v4_fraction_not_modelled);
-    return "SGLang's default --mem-fraction-static for Kimi-K2.5 with DP attention or DeepEP is not modelled (whether "
-           "its prefill CUDA graph is kept)";
-}
+/// Why sglang_default_fraction gives nothing: Kimi-K2.5 with DP attention or DeepEP.
+constexpr std::string_view sglang_fraction_refusal =
+    "SGLang's default --mem-fraction-static for Kimi-K2.5 with DP attention or DeepEP is not modelled (whether its "
+    "prefill CUDA graph is kept)";
 
 /// The budget `c` is planned with under `d`: `given` as the options set it, and where they left
 /// the fraction or the reserve unset, the engine's defaults. vLLM's are GpuBudget's own (0.9, 4
@@ -1689,11 +1683,11 @@ template <class C> int run(const C& c, const deepseek::Document& doc, const CliO
                               "size DeepSeek-V4's cache only");
         const std::optional<deepseek::GpuBudget> budget =
             engine_budget(c, o.gpu, o.deployment, o.gpu_util_given, o.reserve_given);
-        // DeepSeek-V4's layout is checked first, and then its fraction asked for (below).
-        if (!budget && !v4) throw usage_error("--engine sglang: " + sglang_fraction_refusal(c) + "; give --gpu-util F");
-        if (budget && !(budget->memory_fraction > 0.0))
+        if (!budget)
+            throw usage_error("--engine sglang: " + std::string(sglang_fraction_refusal) + "; give --gpu-util F");
+        if (!(budget->memory_fraction > 0.0))
             throw usage_error("--gpu-memory: too small for SGLang's reserve; give --gpu-util");
-        const deepseek::GpuBudget gpu = budget.value_or(o.gpu);
+        const deepseek::GpuBudget& gpu = *budget;
         const auto lay_out = [&](auto kv_format) {
             const auto planned = deepseek::plan_deployment(c, o.deployment, kv_format, gpu);
             if (!planned) {
@@ -1701,9 +1695,6 @@ template <class C> int run(const C& c, const deepseek::Document& doc, const CliO
                 if constexpr (v4) { // its weights, and the cache said not to be planned
                     if (e == deepseek::MemoryError::layout_not_for_v4 &&
                         o.deployment.engine == deepseek::Engine::sglang) {
-                        if (!o.gpu_util_given)
-                            throw usage_error("--engine sglang: " + std::string(sglang_v4_fraction_not_modelled) +
-                                              "; give --gpu-util F");
                         const auto laid = lay_out_sglang_v4(c, o.deployment, gpu);
                         if (!laid)
                             throw usage_error("--engine " + engine + ": " +
@@ -2138,12 +2129,10 @@ std::string v4_plan_svg(const deepseek::DeepseekV4Config& c, const std::vector<V
 }
 
 /// Why plan lays out no SGLang layout of DeepSeek-V4 with options `o`, or empty: SGLang's V4 is
-/// modelled on Hopper (--gpu-arch hopper), with the fraction given (its default for V4 is not
-/// modelled).
+/// modelled on Hopper (--gpu-arch hopper).
 std::string sglang_v4_plan_refusal(const PlanOptions& o) {
     if (o.gpu_arch != deepseek::GpuArch::hopper)
         return "SGLang's DeepSeek-V4 is modelled on Hopper (its Marlin MoE runner): give --gpu-arch hopper";
-    if (!o.gpu_util_given) return std::string(sglang_v4_fraction_not_modelled) + ": give --gpu-util F";
     return {};
 }
 
@@ -2176,10 +2165,8 @@ int run_v4_plan(const deepseek::DeepseekV4Config& c, const PlanOptions& o, const
             d.marlin_scales_dropped = sglang && o.marlin_scales_dropped;
             // vLLM's docs keep tensor parallelism within a node; SGLang runs it across nodes.
             if (!sglang && refused_across_nodes(d, o, refused)) return;
-            const std::optional<deepseek::GpuBudget> budget =
-                engine_budget(c, o.budget, d, o.gpu_util_given, o.reserve_given);
-            if (!budget) return; // the fraction given (sglang_v4_plan_refusal), or vLLM's
-            const deepseek::GpuBudget& b = *budget;
+            // SGLang's default fraction for V4 is modelled: always a budget.
+            const deepseek::GpuBudget b = engine_budget(c, o.budget, d, o.gpu_util_given, o.reserve_given).value();
             if (sglang) return admit(d, lay_out_sglang_v4(c, d, b));
             admit(d, lay_out_v4(c, d, b,
                                 v4_scheduler(o.max_num_batched_tokens, o.async_scheduling, o.model_runner_v2,
@@ -2278,7 +2265,8 @@ int run_plan(int argc, char** argv) {
                     const std::optional<deepseek::GpuBudget> budget =
                         engine_budget(c, o.budget, d, o.gpu_util_given, o.reserve_given);
                     if (!budget) {
-                        refused.emplace_back(layout_name(d), sglang_fraction_refusal(c) + ": give --gpu-util F");
+                        refused.emplace_back(layout_name(d),
+                                             std::string(sglang_fraction_refusal) + ": give --gpu-util F");
                         return;
                     }
                     const deepseek::GpuBudget& b = *budget;

@@ -282,9 +282,16 @@ TEST_CASE("SGLang's default fraction for a vision model, by its adjust_mem_fract
     CHECK(sglang_default_fraction(P::deepseek_ocr, gpu80, sglang(1)) == 0.7827999999999999);
     CHECK(sglang_default_fraction(P::deepseek_ocr, gpu80, sglang(2)) == 0.7808999999999999);
     CHECK(sglang_default_fraction(P::deepseek_vl2_tiny, gpu80, sglang(1)) == 0.7827999999999999);
-    // A text model's is sglang_mem_fraction_static's; DeepSeek-V4's is not modelled.
+    // A text model's is sglang_mem_fraction_static's.
     CHECK(sglang_default_fraction(P::deepseek_v3, h200, sglang(8)) == 0.886);
-    CHECK(!sglang_default_fraction(P::deepseek_v4_flash, h200, sglang(8)));
+    // DeepSeek-V4: no prefill graph (SGLang turns it off for V4). H200 at tp 4: 512 + 12,288 + 512
+    // + 1,024 = 14,336 MiB -> 129,435 / 143,771 = 0.9003 -> 0.900; at tp 8, 14,848 -> 0.897. H100
+    // (81,559 MiB) at tp 4: 14,336 -> 0.8242 -> 0.824. With DP attention over 8 on an H200: 14,848
+    // + 12,288 + 6,144 = 33,280 -> 0.7685 -> 0.769.
+    CHECK(sglang_default_fraction(P::deepseek_v4_flash, h200, sglang(4)) == 0.9);
+    CHECK(sglang_default_fraction(P::deepseek_v4_pro, h200, sglang(8)) == 0.897);
+    CHECK(sglang_default_fraction(P::deepseek_v4_flash, std::uint64_t{81'559} << 20, sglang(4)) == 0.824);
+    CHECK(sglang_default_fraction(P::deepseek_v4_pro, h200, sglang(8, 8, true)) == 0.769);
     constexpr Deployment tp8 = [] {
         Deployment d{};
         d.engine = Engine::sglang;
