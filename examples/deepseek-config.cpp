@@ -250,10 +250,11 @@ bool parse_model_runner(const std::string& value) {
     return value == "v2";
 }
 
-/// Why sglang_default_fraction gives nothing: Kimi-K2.5 with DP attention or DeepEP.
+/// Why sglang_default_fraction gives nothing: Kimi-K2.5 with DP attention, DeepEP or pipeline
+/// stages.
 constexpr std::string_view sglang_fraction_refusal =
-    "SGLang's default --mem-fraction-static for Kimi-K2.5 with DP attention or DeepEP is not modelled (whether its "
-    "prefill CUDA graph is kept)";
+    "SGLang's default --mem-fraction-static for Kimi-K2.5 with DP attention, DeepEP or pipeline stages is not "
+    "modelled (whether its prefill CUDA graph is kept)";
 
 /// The budget `c` is planned with under `d`: `given` as the options set it, and where they left
 /// the fraction or the reserve unset, the engine's defaults. vLLM's are GpuBudget's own (0.9, 4

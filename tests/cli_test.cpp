@@ -287,13 +287,17 @@ TEST_CASE("A deployment of Kimi-K2.5 holds its MoonViT3d, no upper bound", "[cli
     const Run no_util =
         run_cli(corpus("2026/kimi-k2.5.json") + " --engine sglang --tp 8 --dp 8 --dp-attention --gpu-memory 141GB");
     CHECK(no_util.code == 2);
-    CHECK(no_util.err.find("--engine sglang: SGLang's default --mem-fraction-static for Kimi-K2.5 with DP attention "
-                           "or DeepEP is not modelled (whether its prefill CUDA graph is kept); give --gpu-util F") !=
-          std::string::npos);
-    const Run pp =
-        run_cli(corpus("2026/kimi-k2.5.json") + " --engine sglang --tp 8 --pp 2 --gpu-memory 141GB --gpu-util 0.85");
-    CHECK(pp.code == 2);
-    CHECK(pp.err.find("SGLang's Kimi-VL and Kimi-K2.5 not at all") != std::string::npos);
+    CHECK(no_util.err.find("--engine sglang: SGLang's default --mem-fraction-static for Kimi-K2.5 with DP attention, "
+                           "DeepEP or pipeline stages is not modelled (whether its prefill CUDA graph is kept); give "
+                           "--gpu-util F") != std::string::npos);
+    // Pipeline stages: the tower's share of tp 8 on each (kimi_test derives the stages).
+    const json pp = json::parse(run_cli(corpus("2026/kimi-k2.5.json") +
+                                        " --engine sglang --tp 8 --pp 2 --gpu-memory 141GB --gpu-util 0.85 --json")
+                                    .out)
+                        .at("deployment");
+    REQUIRE(pp.at("stages").size() == 2);
+    for (const json& stage : pp.at("stages")) CHECK(stage.at("weights_by_component").at("vision") == 691'301'888);
+    CHECK(run_cli(corpus("2026/kimi-k2.5.json") + " --engine sglang --tp 8 --pp 2 --gpu-memory 141GB").code == 2);
 }
 
 TEST_CASE("plan: SGLang's Kimi-VL layouts, with the fraction given and with SGLang's own", "[cli][plan][sglang]") {

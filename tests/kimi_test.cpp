@@ -307,11 +307,19 @@ TEST_CASE("Kimi corpus files: values, kept keys, and what the report does not mo
         s.dp = 2;
         s.dp_attention = true;
         CHECK(weights_per_gpu(c, s).has_value());
+        // Pipeline stages (kimi_k25.py takes pp_proxy_tensors and builds its tower on every rank):
+        // 61 layers as 30 + 31 (SGLang's get_pp_indices), the whole tower share of tp 8 on each
+        // stage, so the two stages hold tp 8's GPU plus one more tower share.
         s.tp = 8;
         s.dp = 1;
         s.dp_attention = false;
         s.pp = 2;
-        CHECK(weights_per_gpu(c, s).error() == MemoryError::pp_not_modelled);
+        const GpuWeights first = weights_per_gpu(c, s, 0).value(), last = weights_per_gpu(c, s, 1).value();
+        CHECK(first.layers.count == 30);
+        CHECK(last.layers.count == 31);
+        CHECK(first.of(Part::vision) == 691'301'888);
+        CHECK(last.of(Part::vision) == 691'301'888);
+        CHECK(first.total() + last.total() == sglang8.total() + 691'301'888);
         // The vision tower's typed keys; the others kept as read; the text_config's own model_type too.
         CHECK(c.vision_config.vt_num_hidden_layers == 27);
         CHECK(c.vision_config.mm_hidden_size == Optional<std::uint64_t>(1152));

@@ -89,7 +89,7 @@ enum class MemoryError {
     format_not_for_engine,        ///< a cache format of another engine than the deployment's
     moe_padding_not_modelled,     ///< a tp share of DeepSeek-V4's experts that vLLM's MoE backends pad differently
     gpu_arch_not_modelled,        ///< SGLang's DeepSeek-V4 on a GPU generation other than Hopper, or none given
-    engine_layout_unsupported,    ///< a layout the engine's code for this model does not run (SGLang's OCR and VL2)
+    engine_layout_unsupported, ///< a layout the engine's code for this model does not run (SGLang's OCR, VL2, Kimi-VL)
 };
 
 template <> struct enum_table<Dtype> {
@@ -173,9 +173,8 @@ template <> struct enum_table<MemoryError> {
     case MemoryError::pp_not_modelled:
         return "pipeline stages with the MTP module loaded are modelled for vLLM's DeepSeek-V2/V3 drafts only "
                "(where SGLang places its draft, and what vLLM's DeepSeek-V4 draft holds for an embedding on the "
-               "last stage, are not), DeepSeek-V4's cache under pipelining for vLLM 0.31's pool only, and "
-               "SGLang's Kimi-VL and Kimi-K2.5 not at all (which stages build the vision tower was not read); use "
-               "pp 1, or leave MTP unloaded";
+               "last stage, are not), and DeepSeek-V4's cache under pipelining for vLLM 0.31's pool only; use pp 1, "
+               "or leave MTP unloaded";
     case MemoryError::pp_partition_invalid:
         return "the layer partition (VLLM_PP_LAYER_PARTITION) must give one count per pipeline stage, each at least "
                "1, adding up to the number of decoder layers";
@@ -208,8 +207,9 @@ template <> struct enum_table<MemoryError> {
                "on Hopper; DeepGEMM's repacked scales or FlashInfer's MoE on Blackwell, not modelled): give the "
                "generation, hopper (Deployment::gpu_arch; the tool's --gpu-arch)";
     case MemoryError::engine_layout_unsupported:
-        return "SGLang's code for DeepSeek-OCR, OCR-2 and VL2 runs no pipeline stages (\"Pipeline Parallel is not "
-               "compatible with this model\"), and its DeepSeek-V1 code (OCR, OCR-2, VL2-tiny: no MLA) no expert "
+        return "SGLang's code for DeepSeek-OCR, OCR-2, VL2 and Kimi-VL runs no pipeline stages (\"Pipeline Parallel "
+               "is not compatible with this model\"), and its DeepSeek-V1 code (OCR, OCR-2, VL2-tiny: no MLA) no "
+               "expert "
                "parallelism, DP attention, --moe-dense-tp-size, DeepEP or whole shared expert, nor a tp above the "
                "routed experts; use tp and dp";
     }

@@ -467,12 +467,12 @@ constexpr MemoryError check_deployment(const C& c, const Deployment& d, std::uin
     const bool sglang = d.engine == Engine::sglang;
     if (d.engine != Engine::vllm && !sglang) return MemoryError::engine_not_modelled;
     if (sglang) {
-        // SGLang's layout is modelled for the code sglang_code names: DeepSeek-V2/V3's (Kimi's MoonViT
-        // on no pipeline), DeepSeek-V1's (tp and dp only), DeepSeek-V4's on Hopper.
-        constexpr bool moonvit = std::is_same_v<C, KimiVLConfig> || std::is_same_v<C, KimiK25Config>;
+        // SGLang's layout is modelled for the code sglang_code names: DeepSeek-V2/V3's, DeepSeek-V1's
+        // (tp and dp only), DeepSeek-V4's on Hopper. kimi_vl.py (at 44068a09) takes no
+        // pp_proxy_tensors; kimi_k25.py (at 00a239e5) does, its tower on every stage.
         const SglangCode code = sglang_code(c);
         if (code == SglangCode::none) return MemoryError::engine_not_modelled;
-        if (moonvit && d.pp > 1) return MemoryError::pp_not_modelled;
+        if (std::is_same_v<C, KimiVLConfig> && d.pp > 1) return MemoryError::engine_layout_unsupported;
         if constexpr (std::is_base_of_v<DeepseekOCRConfig, C> || std::is_same_v<C, DeepseekVL2Config>) {
             // deepseek_ocr.py and deepseek_vl2.py build the released encoders only; their forward takes
             // no pp_proxy_tensors ("Pipeline Parallel is not compatible with this model").

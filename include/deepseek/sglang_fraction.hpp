@@ -119,8 +119,8 @@ template <class C> [[nodiscard]] constexpr SglangVisionSize sglang_vision_size(c
 /// Kimi-VL, DeepSeek-OCR, OCR-2 and VL2), the fraction then times sglang_vlm_fraction_factor of
 /// sglang_vision_size, not rounded again (H200, tp 8: Kimi-VL 0.897 x 0.9097..., OCR 0.897 x
 /// 0.95). Kimi-K2.5 is listed: its graph's 1.5 GiB is kept (0.886 x 0.9097... at tp 8), but
-/// whether DP attention or DeepEP turn the graph off depends on which of SGLang's prefill graphs
-/// serves it at b26729f2, not pinned: nothing. DeepSeek-V4: the text model's reserve without a
+/// whether DP attention, DeepEP or pipeline stages turn the graph off depends on which of SGLang's
+/// prefill graphs serves it at b26729f2, not pinned: nothing. DeepSeek-V4: the text model's reserve without a
 /// prefill graph, which SGLang turns off for V4 ("heavy capture-pool memory pressure", in every
 /// file read from July to September 2026; no V4 hook sets the fraction): H200 at tp 4 0.900, at tp
 /// 8 0.897. SGLang's cookbook launches V4 on H200 with 0.88 or 0.9 instead.
@@ -131,7 +131,7 @@ sglang_default_fraction(const C& c, std::uint64_t gpu_memory, const Deployment& 
         return detail::sglang_fraction_of(gpu_memory, d, false);
     } else if constexpr (detail::has_vision_tower_v<C>) {
         const bool graph = std::is_same_v<C, KimiK25Config>;
-        if (graph && (d.dp_attention || d.deepep)) return std::nullopt;
+        if (graph && (d.dp_attention || d.deepep || d.pp > 1)) return std::nullopt;
         const double base = detail::sglang_fraction_of(gpu_memory, d, graph);
         const SglangVisionSize tower = sglang_vision_size(c);
         return base * sglang_vlm_fraction_factor(tower.layers, tower.hidden);
