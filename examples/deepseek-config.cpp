@@ -112,6 +112,8 @@ Kimi, and V4 on Hopper):
   --page-size N          SGLang: --page-size, tokens per page of its KV pool (default 1; 64
                          for V3.2, 256 for V4); give what the attention backend forces (FlashMLA 64)
   --shared-expert-tp1    SGLang: SGLANG_SHARED_EXPERT_TP1=1, the shared expert whole on each GPU
+  --mm-enable-dp-encoder SGLang: Kimi-K2.5's MoonViT whole on each GPU (SGLang's Kimi-VL code
+                         ignores it; its other vision encoders are whole anyway)
   --marlin-scales-dropped
                          SGLang, DeepSeek-V4: the experts' float32 scales deleted after Marlin's
                          repack (sglang PR #29797; newer deepseek-v4-hopper images)
@@ -204,6 +206,7 @@ struct CliOptions {
     deepseek::Deployment deployment;
     deepseek::GpuBudget gpu;
     bool mm_encoder_mode_given = false;                  ///< --mm-encoder-tp-mode, vLLM's
+    bool mm_dp_encoder_given = false;                    ///< --mm-enable-dp-encoder, SGLang's
     bool gpu_util_given = false, reserve_given = false;  ///< else the engine's defaults
     std::optional<std::uint64_t> max_num_batched_tokens; ///< DeepSeek-V4 under vLLM: else vLLM's default
     bool async_scheduling = true;                        ///< DeepSeek-V4 under vLLM: --no-async-scheduling
@@ -498,6 +501,9 @@ CliOptions parse_arguments(int argc, char** argv) {
                 throw usage_error("--mm-encoder-tp-mode: data or weights, found '" + mode + "'");
             o.deployment.mm_encoder_data = mode == "data";
             o.mm_encoder_mode_given = true;
+        } else if (arg == "--mm-enable-dp-encoder") {
+            o.deployment.mm_encoder_data = flag();
+            o.mm_dp_encoder_given = true;
         } else if (arg == "--deepep") {
             o.deployment.deepep = flag();
             o.deployment.expert_parallel = true;
@@ -567,6 +573,7 @@ CliOptions parse_arguments(int argc, char** argv) {
                             : o.deployment.marlin_scales_dropped                      ? "--marlin-scales-dropped"
                             : o.deployment.gpu_arch != deepseek::GpuArch::unspecified ? "--gpu-arch"
                             : o.mm_encoder_mode_given                                 ? "--mm-encoder-tp-mode"
+                            : o.mm_dp_encoder_given                                   ? "--mm-enable-dp-encoder"
                             : o.deployment.language_model_only                        ? "--language-model-only"
                             : o.scheduler_given()
                                 ? "--max-num-batched-tokens, --no-async-scheduling, --model-runner and --vllm-version"
@@ -577,9 +584,10 @@ CliOptions parse_arguments(int argc, char** argv) {
         if (o.gpu.gpu_memory == 0) throw usage_error("--engine needs --gpu-memory");
         if (o.deployment.redundant_experts != 0 && !o.deployment.expert_parallel)
             throw usage_error("--redundant-experts needs --ep");
-        if (!sglang && (o.deployment.dp_attention || o.deployment.dense_tp1 || o.deployment.dp_lm_head ||
-                        o.deployment.page_size != 0 || o.deployment.ep_size != 0 || o.deployment.deepep ||
-                        o.deployment.shared_expert_tp1 || o.deployment.marlin_scales_dropped)) {
+        if (!sglang &&
+            (o.deployment.dp_attention || o.deployment.dense_tp1 || o.deployment.dp_lm_head ||
+             o.deployment.page_size != 0 || o.deployment.ep_size != 0 || o.deployment.deepep ||
+             o.deployment.shared_expert_tp1 || o.deployment.marlin_scales_dropped || o.mm_dp_encoder_given)) {
             throw usage_error(std::string(o.deployment.dp_attention        ? "--dp-attention"
                                           : o.deployment.dense_tp1         ? "--dense-tp1"
                                           : o.deployment.dp_lm_head        ? "--dp-lm-head"
@@ -587,6 +595,7 @@ CliOptions parse_arguments(int argc, char** argv) {
                                           : o.deployment.ep_size           ? "--ep-size"
                                           : o.deployment.deepep            ? "--deepep"
                                           : o.deployment.shared_expert_tp1 ? "--shared-expert-tp1"
+                                          : o.mm_dp_encoder_given          ? "--mm-enable-dp-encoder"
                                                                            : "--marlin-scales-dropped") +
                               " is SGLang's: give --engine sglang");
         }
@@ -1117,7 +1126,7 @@ std::string layout_words(const deepseek::Deployment& d) {
             : d.ep_size != 0   ? ", expert parallel over " + std::to_string(d.ep_size)
                                : ", expert parallel") +
            (d.deepep ? " (DeepEP)" : "") + (d.dense_tp1 ? ", dense MLP replicated" : "") +
-           (d.dp_lm_head ? ", DP head" : "") + (d.mm_encoder_data ? ", vision encoder whole on each GPU" : "") +
+           (d.dp_lm_head ? ", DP head" : "") + (d.mm_encoder_data ? ", vision encoder in data-parallel mode" : "") +
            (d.language_model_only ? ", language model only" : "");
 }
 

@@ -290,6 +290,16 @@ TEST_CASE("A deployment of Kimi-K2.5 holds its MoonViT3d, no upper bound", "[cli
     CHECK(no_util.err.find("--engine sglang: SGLang's default --mem-fraction-static for Kimi-K2.5 with DP attention, "
                            "DeepEP or pipeline stages is not modelled (whether its prefill CUDA graph is kept); give "
                            "--gpu-util F") != std::string::npos);
+    // --mm-enable-dp-encoder: the whole tower and projector on each GPU, 2 x (411,279,984 split +
+    // 59,863,936 whole) values (kimi_test writes them out), and the switch in the launch line;
+    // vLLM's spelling is --mm-encoder-tp-mode.
+    const Run dp_encoder = run_cli(corpus("2026/kimi-k2.5.json") +
+                                   " --engine sglang --tp 8 --gpu-memory 141GB --gpu-util 0.85 --mm-enable-dp-encoder");
+    REQUIRE(dp_encoder.code == 0);
+    CHECK(dp_encoder.out.find("    vision            942,287,840 B") != std::string::npos);
+    CHECK(dp_encoder.out.find(" --mm-enable-dp-encoder --mem-fraction-static 0.85 ") != std::string::npos);
+    CHECK(run_cli(corpus("2026/kimi-k2.5.json") + " --engine vllm --tp 8 --gpu-memory 141GB --mm-enable-dp-encoder")
+              .err.find("--mm-enable-dp-encoder is SGLang's: give --engine sglang") != std::string::npos);
     // Pipeline stages: the tower's share of tp 8 on each (kimi_test derives the stages).
     const json pp = json::parse(run_cli(corpus("2026/kimi-k2.5.json") +
                                         " --engine sglang --tp 8 --pp 2 --gpu-memory 141GB --gpu-util 0.85 --json")

@@ -295,6 +295,11 @@ TEST_CASE("Kimi corpus files: values, kept keys, and what the report does not mo
             const double loaded_gap = 72.19 - static_cast<double>(sglang8.total()) / (1 << 30);
             CHECK((loaded_gap > 0 && loaded_gap < 1));
         }
+        // --mm-enable-dp-encoder (kimi_k25.py: VisionAttention with use_data_parallel): the whole
+        // tower and projector on every GPU.
+        s.mm_encoder_data = true;
+        CHECK(weights_per_gpu(c, s).value().of(Part::vision) == 2 * (tower + projector));
+        s.mm_encoder_data = false;
         s.dp = 4;
         s.dp_attention = true;
         CHECK(weights_per_gpu(c, s).value().of(Part::vision) == 2 * (attention / 2 + tower + projector - attention));
@@ -304,6 +309,9 @@ TEST_CASE("Kimi corpus files: values, kept keys, and what the report does not mo
         s.dp = 1;
         s.dp_attention = false;
         CHECK(weights_per_gpu(c, s).error() == MemoryError::tp_does_not_divide);
+        s.mm_encoder_data = true; // the tower whole: its heads no longer split
+        CHECK(weights_per_gpu(c, s).has_value());
+        s.mm_encoder_data = false;
         s.dp = 2;
         s.dp_attention = true;
         CHECK(weights_per_gpu(c, s).has_value());

@@ -430,8 +430,9 @@ inline std::string fraction_text(double fraction) {
 /// `--dp-size` with `--enable-dp-attention`, `--moe-dense-tp-size 1`, `--enable-dp-lm-head`,
 /// `--ep-size` (ep_size, or tp) with `--moe-a2a-backend deepep` and `--ep-num-redundant-experts`,
 /// the MTP draft as `--speculative-algorithm EAGLE` (SGLang's NEXTN), `--page-size`,
-/// `--mem-fraction-static`, `--context-length` and `--kv-cache-dtype fp8_e4m3` or `fp4_e2m1` for
-/// those formats. Multi-node flags (`--nnodes`, `--node-rank`, `--dist-init-addr`) are the user's.
+/// `--mm-enable-dp-encoder` (mm_encoder_data), `--mem-fraction-static`, `--context-length` and `--kv-cache-dtype
+/// fp8_e4m3` or `fp4_e2m1` for those formats. Multi-node flags (`--nnodes`, `--node-rank`, `--dist-init-addr`) are the
+/// user's.
 inline std::string sglang_launch_command(const Deployment& d, const GpuBudget& b, EngineKvFormat f,
                                          std::uint64_t context) {
     std::string out = detail::layer_partition_prefix("SGLANG_PP_LAYER_PARTITION", d);
@@ -447,6 +448,7 @@ inline std::string sglang_launch_command(const Deployment& d, const GpuBudget& b
     if (d.redundant_experts != 0) out += " --ep-num-redundant-experts " + std::to_string(d.redundant_experts);
     if (d.mtp) out += " --speculative-algorithm EAGLE";
     if (d.page_size != 0) out += " --page-size " + std::to_string(d.page_size);
+    if (d.mm_encoder_data) out += " --mm-enable-dp-encoder";
     out += " --mem-fraction-static " + detail::fraction_text(b.memory_fraction);
     out += " --context-length " + std::to_string(context);
     if (f == EngineKvFormat::sglang_fp8)

@@ -190,8 +190,8 @@ template <> struct enum_table<MemoryError> {
         return "DP attention, a replicated dense MLP, a DP head, a page size, an EP size, DeepEP, a whole shared "
                "expert and Marlin's dropped float32 scales are SGLang's options (the last for DeepSeek-V4 only; the "
                "head's needs DP attention; V3.2's DSA pool takes pages of 64 only; the EP size needs expert "
-               "parallelism and divides tp; DeepEP needs expert parallelism over tp); the vision encoder's "
-               "data mode (--mm-encoder-tp-mode data) and --language-model-only are vLLM's";
+               "parallelism and divides tp; DeepEP needs expert parallelism over tp); --language-model-only is "
+               "vLLM's";
     case MemoryError::dp_attention_does_not_divide:
         return "SGLang's DP attention needs dp to divide tp (the attention groups are tp / dp GPUs each)";
     case MemoryError::format_not_for_engine:

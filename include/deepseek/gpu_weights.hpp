@@ -75,10 +75,11 @@ struct Deployment {
     /// V3.2's DSA pool, which takes no other). Give the size the attention backend forces when it
     /// does (FlashMLA 64, CUTLASS MLA 128, TRT-LLM MLA 32 or 64).
     std::uint64_t page_size = 0;
-    /// vLLM's `--mm-encoder-tp-mode data`: a vision encoder that declares support for it
-    /// (`supports_encoder_tp_data`; here Kimi-VL's MoonViT) whole on every GPU, each GPU encoding
-    /// its own images, instead of split tp ways. DeepSeek-OCR, OCR-2 and VL2 do not declare it, so
-    /// vLLM warns and splits their encoders as without it. vLLM's only (SGLang: refused).
+    /// vLLM's `--mm-encoder-tp-mode data`, SGLang's `--mm-enable-dp-encoder`: a vision encoder that
+    /// supports it whole on every GPU, each GPU encoding its own images, instead of split tp ways
+    /// (detail::encoder_whole): under vLLM Kimi-VL's and Kimi-K2.5's MoonViT (DeepSeek-OCR, OCR-2
+    /// and VL2 do not declare it, so vLLM warns and splits them as without it), under SGLang
+    /// Kimi-K2.5's (its Kimi-VL code ignores it; its other encoders are whole anyway).
     bool mm_encoder_data = false;
     /// vLLM's `--language-model-only` (#34120, February 2026; the same as every modality's
     /// `--limit-mm-per-prompt` at 0): the vision encoder, its projector and the image separators
@@ -245,7 +246,8 @@ template <class C> struct GpuWeightsSum {
                 return t.suffix == "ffn.shared_experts.w2.weight" ? Split::cols : Split::rows;
             if (t.owner == Part::indexer) return Split::replicated;
         }
-        if (t.part == Part::vision) return engine_vision_split<C>(t, d.engine, d.mm_encoder_data);
+        if (t.part == Part::vision)
+            return engine_vision_split<C>(t, d.engine, encoder_whole<C>(d.engine, d.mm_encoder_data));
         return t.split;
     }
 
@@ -496,7 +498,7 @@ constexpr MemoryError check_deployment(const C& c, const Deployment& d, std::uin
         if (d.ep_size != 0 && (!d.expert_parallel || d.tp % d.ep_size != 0)) return MemoryError::engine_option_invalid;
         if (d.deepep && (!d.expert_parallel || (d.ep_size != 0 && d.ep_size != d.tp)))
             return MemoryError::engine_option_invalid;
-        if (d.mm_encoder_data || d.language_model_only) return MemoryError::engine_option_invalid; // vLLM's switches
+        if (d.language_model_only) return MemoryError::engine_option_invalid; // vLLM's switch
     } else if (d.dp_attention || d.dense_tp1 || d.dp_lm_head || d.page_size != 0 || d.ep_size != 0 || d.deepep ||
                d.shared_expert_tp1 || d.marlin_scales_dropped) {
         return MemoryError::engine_option_invalid; // SGLang's switches
@@ -509,7 +511,8 @@ constexpr MemoryError check_deployment(const C& c, const Deployment& d, std::uin
     if constexpr (std::is_same_v<C, KimiVLConfig> || std::is_same_v<C, KimiK25Config>) {
         // MoonViT splits its heads tp ways (moonvit.py, kimi_k25_vit.py: divide(num_heads, tp_size))
         // unless whole on every GPU. (Newer vLLM keeps Kimi-K2.5's whole then; refused here.)
-        if (!d.mm_encoder_data && !d.language_model_only && detail::moonvit_shape(c).heads % attention_tp(d) != 0)
+        if (!detail::encoder_whole<C>(d.engine, d.mm_encoder_data) && !d.language_model_only &&
+            detail::moonvit_shape(c).heads % attention_tp(d) != 0)
             return MemoryError::tp_does_not_divide;
     }
     if constexpr (std::is_same_v<C, DeepseekV4Config>) {

@@ -268,7 +268,7 @@ template <int N = 0> [[nodiscard]] detail::json_t<N> gpu_weights_to_json(const G
 
 /// A vLLM or SGLang deployment of `c` as JSON (the tool's `deployment` object): engine, tp, pp, dp,
 /// ep, dp_attention, dense_tp1 and dp_lm_head (SGLang's switches; false under vLLM),
-/// mm_encoder_data (vLLM's --mm-encoder-tp-mode data), language_model_only (vLLM's
+/// mm_encoder_data (vLLM's --mm-encoder-tp-mode data, SGLang's --mm-enable-dp-encoder), language_model_only (vLLM's
 /// --language-model-only), vision_modelled (false: the vision encoder is not counted, and the
 /// capacity is an upper bound), redundant_experts, mtp, gpus, kv_format, gpu_memory,
 /// memory_fraction, reserve, usable, fits, shortfall (the largest of a stage),

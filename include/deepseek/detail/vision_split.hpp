@@ -17,11 +17,20 @@
 namespace deepseek {
 namespace detail {
 
+/// Whether Deployment::mm_encoder_data keeps C's vision encoder whole on every GPU under
+/// `engine`: vLLM's `--mm-encoder-tp-mode data` for the MoonViTs (its only split encoders that
+/// declare it), SGLang's `--mm-enable-dp-encoder` for Kimi-K2.5's (kimi_k25.py at 00a239e5:
+/// VisionAttention with use_data_parallel; its MLP is whole anyway). SGLang's Kimi-VL code does
+/// not pass the switch on (kimi_vl.py at 44068a09), and its other encoders are whole regardless.
+template <class C> constexpr bool encoder_whole(Engine engine, bool mm_encoder_data) noexcept {
+    return mm_encoder_data && (engine == Engine::vllm || std::is_same_v<C, KimiK25Config>);
+}
+
 /// How `engine` splits vision tensor `t` of a model of type C: as the walk says (replicated: the
 /// encoders whole on every GPU, as vLLM and SGLang build SAM, the projectors and DeepSeek-OCR-2's
 /// Qwen2 encoder, which vLLM's deepencoder2.py and SGLang's deepencoder2.py make a transformers
-/// Qwen2Model), except for the tensors below. `encoder_whole`: vLLM's `--mm-encoder-tp-mode data`, every MoonViT Linear
-/// built with disable_tp.
+/// Qwen2Model), except for the tensors below. `encoder_whole` (the function above): every MoonViT
+/// Linear built whole.
 template <class C>
 constexpr Split engine_vision_split(const TensorSpec& t, Engine engine, bool encoder_whole) noexcept {
     const std::string_view s = t.suffix;
