@@ -69,8 +69,9 @@ TEST_CASE("Summed over a TP group, both engines' GPUs hold the model once and th
 }
 
 TEST_CASE("On every GPU of every layout, the KV blocks granted fit and one more would not", "[deployment][sglang]") {
-    // Every layout of 8 and 16 GPUs of both engines, for V2-Lite, DeepSeek-OCR, V3 and V3.2, on
-    // 80 GB GPUs: what plan_gpu grants each stage's GPU.
+    // Every layout of 8 and 16 GPUs of both engines, for V2-Lite, DeepSeek-OCR, V3 and V3.2 (and
+    // Kimi-VL under SGLang), on 80 GB GPUs: what plan_gpu grants each stage's GPU; vLLM's at 0.9,
+    // SGLang's at its default fraction for the model and layout, as `plan` lays them out.
     GpuBudget b{};
     b.gpu_memory = 80'000'000'000;
     b.context = 32'768;
@@ -94,11 +95,18 @@ TEST_CASE("On every GPU of every layout, the KV blocks granted fit and one more 
             check(P::deepseek_v3, d, VllmKvFormat::flashmla_fp8);
             check(P::deepseek_v32, d, VllmKvFormat::fp8_ds_mla);
         });
+        const auto sglang_default = [&](const auto& c, const Deployment& d, EngineKvFormat f) {
+            const double vllm_default = b.memory_fraction;
+            b.memory_fraction = sglang_default_fraction(c, b.gpu_memory, d).value();
+            check(c, d, f);
+            b.memory_fraction = vllm_default;
+        };
         for_each_layout(gpus, Engine::sglang, [&](const Deployment& d) {
-            check(P::deepseek_v2_lite, d, EngineKvFormat::sglang);
-            check(P::deepseek_ocr, d, EngineKvFormat::sglang);
-            check(P::deepseek_v3, d, EngineKvFormat::sglang_fp8);
-            check(P::deepseek_v32, d, EngineKvFormat::sglang_fp8);
+            sglang_default(P::deepseek_v2_lite, d, EngineKvFormat::sglang);
+            sglang_default(P::deepseek_ocr, d, EngineKvFormat::sglang);
+            sglang_default(P::deepseek_v3, d, EngineKvFormat::sglang_fp8);
+            sglang_default(P::deepseek_v32, d, EngineKvFormat::sglang_fp8);
+            sglang_default(P::kimi_vl_a3b, d, EngineKvFormat::sglang);
         });
     }
     CHECK(checked > 100); // the layouts that fit: enough to mean something
