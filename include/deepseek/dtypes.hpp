@@ -209,9 +209,8 @@ template <> struct enum_table<MemoryError> {
     case MemoryError::engine_layout_unsupported:
         return "SGLang's code for DeepSeek-OCR, OCR-2, VL2 and Kimi-VL runs no pipeline stages (\"Pipeline Parallel "
                "is not compatible with this model\"), and its DeepSeek-V1 code (OCR, OCR-2, VL2-tiny: no MLA) no "
-               "expert "
-               "parallelism, DP attention, --moe-dense-tp-size, DeepEP or whole shared expert, nor a tp above the "
-               "routed experts; use tp and dp";
+               "expert parallelism, DP attention, --moe-dense-tp-size, DeepEP or whole shared expert, nor a tp "
+               "above the routed experts; use tp and dp";
     }
     return {};
 }
