@@ -91,7 +91,15 @@ constexpr std::uint64_t fp8_ds_mla_bytes(std::uint64_t latent, std::uint64_t rop
     const char* const what = "KV entry";
     return checked_add(checked_add(latent, ceil_div(latent, 128) * 4, what), checked_mul(rope, 2, what), what);
 }
-
+/// K and V values one of `tp` GPUs caches per token per layer without MLA, in vLLM's and SGLang's
+/// MHA caches alike: its mha_kv_heads_per_gpu heads (the KV heads over kv / per-GPU ranks), K and
+/// V each head_dim wide. tp_does_not_divide when tp divides neither the attention heads nor the KV
+/// heads (or they it); tp is not 0.
+template <class C> constexpr SizeResult mha_kv_elements_per_gpu(const C& c, std::uint64_t tp) {
+    const std::uint64_t per_gpu = mha_kv_heads_per_gpu(c, tp);
+    if (per_gpu == 0 || c.num_attention_heads % tp != 0) return MemoryError::tp_does_not_divide;
+    return kv_elements_per_token_per_layer_per_rank(c, KvLayout::mha, c.num_key_value_heads / per_gpu);
+}
 } // namespace detail
 
 inline namespace DEEPSEEK_CONFIG_ABI_NAMESPACE {
@@ -123,10 +131,7 @@ template <class C>
             // fewer KV heads than GPUs, that they divide tp. Each GPU then caches max(1, n_kv / tp) KV
             // heads: the heads are split over min(tp, n_kv) GPUs and copied on the others. K and V are
             // both head_dim wide (no padding), in a FullAttentionSpec: block x heads x (K + V) x dtype.
-            const std::uint64_t per_gpu = detail::mha_kv_heads_per_gpu(c, tp);
-            if (c.num_attention_heads % tp != 0 || per_gpu == 0) return MemoryError::tp_does_not_divide;
-            const SizeResult elements = // K and V of per_gpu heads: the KV heads over kv / per_gpu ranks
-                kv_elements_per_token_per_layer_per_rank(c, KvLayout::mha, c.num_key_value_heads / per_gpu);
+            const SizeResult elements = detail::mha_kv_elements_per_gpu(c, tp);
             if (!elements) return elements.error();
             return detail::overflow_as_error([&]() -> Result<KvEntry, MemoryError> {
                 KvEntry e{};
@@ -264,12 +269,9 @@ constexpr std::uint64_t fp4_entry_bytes(std::uint64_t n) noexcept { return ceil_
 template <class C>
 constexpr Result<EngineKvEntry, MemoryError> sglang_mha_entry(const C& c, EngineKvFormat f, std::uint64_t tp) {
     if (f == EngineKvFormat::sglang_fp4) return MemoryError::format_not_modelled;
-    const std::uint64_t per_gpu = mha_kv_heads_per_gpu(c, tp);
-    if (c.num_attention_heads % tp != 0 || per_gpu == 0) return MemoryError::tp_does_not_divide;
-    if (c.v_head_dim != 0 && c.v_head_dim != mha_head_dim(c)) return MemoryError::format_not_modelled;
-    const SizeResult elements = // K and V of per_gpu heads, as vllm_kv_entry's
-        kv_elements_per_token_per_layer_per_rank(c, KvLayout::mha, c.num_key_value_heads / per_gpu);
+    const SizeResult elements = mha_kv_elements_per_gpu(c, tp); // as vllm_kv_entry's
     if (!elements) return elements.error();
+    if (c.v_head_dim != 0 && c.v_head_dim != mha_head_dim(c)) return MemoryError::format_not_modelled;
     const std::uint64_t value_bytes = f == EngineKvFormat::sglang_fp8 ? 1 : dtype_bits(model_dtype(c)) / 8;
     return overflow_as_error([&]() -> Result<EngineKvEntry, MemoryError> {
         EngineKvEntry e{};

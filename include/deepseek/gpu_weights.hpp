@@ -470,17 +470,17 @@ constexpr MemoryError check_deployment(const C& c, const Deployment& d, std::uin
     if (d.engine != Engine::vllm && !sglang) return MemoryError::engine_not_modelled;
     if (sglang) {
         // SGLang's layout is modelled for the code sglang_code names: DeepSeek-V2/V3's, DeepSeek-V1's
-        // (tp and dp only), DeepSeek-V4's on Hopper. kimi_vl.py (at 44068a09) takes no
-        // pp_proxy_tensors; kimi_k25.py (at 00a239e5) does, its tower on every stage.
+        // (tp and dp only), DeepSeek-V4's on Hopper.
         const SglangCode code = sglang_code(c);
         if (code == SglangCode::none) return MemoryError::engine_not_modelled;
-        if (std::is_same_v<C, KimiVLConfig> && d.pp > 1) return MemoryError::engine_layout_unsupported;
-        if constexpr (std::is_base_of_v<DeepseekOCRConfig, C> || std::is_same_v<C, DeepseekVL2Config>) {
-            // deepseek_ocr.py and deepseek_vl2.py build the released encoders only; their forward takes
-            // no pp_proxy_tensors ("Pipeline Parallel is not compatible with this model").
+        constexpr bool ocr_or_vl2 = std::is_base_of_v<DeepseekOCRConfig, C> || std::is_same_v<C, DeepseekVL2Config>;
+        if constexpr (ocr_or_vl2) { // deepseek_ocr.py and deepseek_vl2.py build the released encoders only
             if (!vision_modelled(c)) return MemoryError::engine_not_modelled;
-            if (d.pp > 1) return MemoryError::engine_layout_unsupported;
         }
+        // Their forward and kimi_vl.py's (at 44068a09) take no pp_proxy_tensors ("Pipeline Parallel is
+        // not compatible with this model"); kimi_k25.py's (at 00a239e5) does, its tower on every stage.
+        constexpr bool no_pipeline = ocr_or_vl2 || std::is_same_v<C, KimiVLConfig>;
+        if (no_pipeline && d.pp > 1) return MemoryError::engine_layout_unsupported;
         if (code == SglangCode::deepseek_v1) {
             // deepseek.py: all over the tp group, no FusedMoE or switches; raises if tp > experts.
             if (d.expert_parallel || d.dp_attention || d.dense_tp1 || d.deepep || d.shared_expert_tp1 ||
